@@ -1,0 +1,37 @@
+"""corridor: multimodal freight routing on the Kunming – Lao Cai – Hanoi – Hai Phong corridor."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from corridor.errors import (
+    CorridorError,
+    DataError,
+    InfeasibleError,
+    InvalidRequestError,
+    NoRouteError,
+    ScenarioError,
+    UnknownPlaceError,
+)
+from corridor.model import CargoClass, Mode, PlaceKind, Shipment
+from corridor.network import Network, load_network
+
+try:
+    __version__ = version("corridor")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0.0.0"
+
+__all__ = [
+    "CargoClass",
+    "CorridorError",
+    "DataError",
+    "InfeasibleError",
+    "InvalidRequestError",
+    "Mode",
+    "Network",
+    "NoRouteError",
+    "PlaceKind",
+    "ScenarioError",
+    "Shipment",
+    "UnknownPlaceError",
+    "__version__",
+    "load_network",
+]

@@ -1,0 +1,148 @@
+"""The ``corridor`` command line: a thin typer + rich layer over the library, no logic of its own.
+
+Errors from the library are printed as one line on stderr; the exit code is 2 for bad input
+(unknown place, malformed data, contradictory options) and 1 for an infeasible request.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from corridor.data import load_dataset
+from corridor.errors import CorridorError, InfeasibleError
+from corridor.network import DEFAULT_YEAR, load_network
+
+app = typer.Typer(
+    rich_markup_mode="rich",
+    no_args_is_help=True,
+    help="Multimodal freight routes on the Kunming – Lao Cai – Hanoi – Hai Phong corridor.",
+)
+network_app = typer.Typer(no_args_is_help=True, help="Inspect and check the network data.")
+app.add_typer(network_app, name="network")
+
+out = Console()
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+EXIT_BAD_INPUT = 2
+EXIT_INFEASIBLE = 1
+
+YearOption = Annotated[int, typer.Option("--year", help="Network as it stands in this year.")]
+DataOption = Annotated[
+    Path | None,
+    typer.Option("--data", envvar="CORRIDOR_DATA", help="Data folder (default: shipped data)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+
+
+def _one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn a CorridorError into one line on stderr and an exit code, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except CorridorError as error:
+            err.print(f"error: {error}", markup=False)
+            code = EXIT_INFEASIBLE if isinstance(error, InfeasibleError) else EXIT_BAD_INPUT
+            raise typer.Exit(code=code) from None
+
+    return wrapper
+
+
+def _print_json(payload: Any) -> None:  # noqa: ANN401 - any JSON-able value
+    out.print_json(json.dumps(payload, ensure_ascii=False))
+
+
+@network_app.command("validate")
+@_one_line_errors
+def network_validate(data: DataOption = None) -> None:
+    """Check every data file: schema, units, references, duplicates and sources."""
+    dataset = load_dataset(data)
+    out.print(
+        f"[green]ok[/green] {dataset.data_dir}: {len(dataset.places)} places, "
+        f"{len(dataset.legs)} legs, {len(dataset.transfers)} transfers, "
+        f"{len(dataset.crossings)} border crossings, {len(dataset.tariffs)} tariffs, "
+        f"{len(dataset.emissions)} emission factors; every row has a source"
+    )
+
+
+@network_app.command("info")
+@_one_line_errors
+def network_info(
+    year: YearOption = DEFAULT_YEAR, data: DataOption = None, as_json: JsonOption = False
+) -> None:
+    """Counts by mode and kind, km by mode, and what opens after the year."""
+    summary = load_network(year, data).summary()
+    if as_json:
+        _print_json(summary)
+        return
+    out.print(
+        f"[bold]Corridor network {year}[/bold]: {summary['places']} places, "
+        f"{summary['legs']} legs ({summary['total_km']:,.0f} km), {summary['transfers']} "
+        f"transfers, {summary['border_crossings']} border crossings"
+    )
+    modes = Table("mode", "legs", "km", title="Legs by mode")
+    for mode, count in sorted(summary["legs_by_mode"].items()):
+        modes.add_row(mode, str(count), f"{summary['km_by_mode'][mode]:,.1f}")
+    kinds = Table("kind", "places", title="Places by kind")
+    for kind, count in sorted(summary["places_by_kind"].items()):
+        kinds.add_row(kind, str(count))
+    out.print(modes, kinds)
+    years = ", ".join(map(str, summary["opening_years"])) or "none"
+    out.print(f"Not yet open in {year}: {summary['not_yet_open']} elements (opening {years})")
+
+
+@app.command("places")
+@_one_line_errors
+def places(
+    query: Annotated[str, typer.Argument(help="Name in English, Vietnamese or Chinese, or id.")],
+    year: YearOption = DEFAULT_YEAR,
+    data: DataOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Find places by name; an unknown name gives did-you-mean suggestions."""
+    network = load_network(year, data)
+    found = network.index.search(query)
+    if not found:
+        network.place(query)  # raises UnknownPlaceError with suggestions
+    if as_json:
+        _print_json(
+            [
+                {
+                    "id": p.id,
+                    "name": p.name,
+                    "name_vi": p.name_vi,
+                    "name_zh": p.name_zh,
+                    "country": str(p.country),
+                    "kind": p.kind.value,
+                    "lat": p.lat,
+                    "lon": p.lon,
+                    "modes": sorted(m.value for m in p.modes),
+                }
+                for p in found
+            ]
+        )
+        return
+    table = Table("id", "name", "Tiếng Việt", "中文", "kind", "country", "modes")
+    for p in found:
+        table.add_row(
+            p.id,
+            p.name,
+            p.name_vi,
+            p.name_zh,
+            p.kind.value,
+            str(p.country),
+            " ".join(sorted(m.value for m in p.modes)),
+        )
+    out.print(table)

@@ -1,0 +1,113 @@
+"""Cost, time and CO2e of each arc of the service graph, per TEU.
+
+Conventions (documented in ``docs/data.md``):
+
+- Linehaul price = (fixed + per-km rate × km) × the cargo class tariff multiplier, USD per TEU.
+  The fixed part is paid once per boarding (on the access or transfer arc into the mode), the
+  per-km part on every leg, so a run split into several legs is not charged twice.
+- CO2e = emission factor (g per t-km) × km × payload (t per TEU) / 1000, kg per TEU.
+- Waiting for a departure: with ``n`` evenly spaced departures a day and an arrival at a
+  random moment, the wait is uniform on [0, 24/n] hours, so P50 = 12/n and P90 = 21.6/n.
+- Handling (transfers, border fees) is a flat USD per TEU; it emits nothing in this model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from corridor.errors import DataError
+from corridor.model import (
+    BorderCrossing,
+    CargoProfile,
+    EmissionFactor,
+    Leg,
+    Mode,
+    Tariff,
+    Transfer,
+    TruckRegime,
+)
+
+HOURS_PER_DAY = 24.0
+
+
+@dataclass(frozen=True, slots=True)
+class ArcFigures:
+    """What one TEU pays on one arc: USD, hours (P50, P90) and kg CO2e."""
+
+    cost_usd: float
+    hours_p50: float
+    hours_p90: float
+    co2e_kg: float
+
+
+def departure_wait_hours(departures_per_day: float | None) -> tuple[float, float]:
+    """P50 and P90 wait for the next departure, hours (0 for on-demand services).
+
+    >>> departure_wait_hours(4)
+    (3.0, 5.4)
+    """
+    if departures_per_day is None:
+        return 0.0, 0.0
+    headway = HOURS_PER_DAY / departures_per_day
+    return 0.5 * headway, 0.9 * headway
+
+
+def find_tariff(tariffs: Mapping[tuple[Mode, str], Tariff], mode: Mode, country: str) -> Tariff:
+    """The tariff for ``mode`` in ``country`` (``"cn"``, ``"vn"`` or ``"any"``), else ``any``."""
+    for key in ((mode, country), (mode, "any")):
+        if key in tariffs:
+            return tariffs[key]
+    msg = f"no tariff for mode {mode.value!r} in {country!r}"
+    raise DataError(msg, file="tariffs.csv")
+
+
+def co2e_kg(km: float, emission: EmissionFactor, profile: CargoProfile) -> float:
+    """Kg CO2e for one TEU of this cargo class over ``km``."""
+    return emission.g_co2e_per_tkm * km * profile.tonnes_per_teu / 1000.0
+
+
+def leg_figures(
+    leg: Leg, tariff: Tariff, emission: EmissionFactor, profile: CargoProfile
+) -> ArcFigures:
+    """Figures for one TEU on ``leg``, including the wait for a departure."""
+    wait_p50, wait_p90 = departure_wait_hours(leg.departures_per_day)
+    return ArcFigures(
+        cost_usd=tariff.usd_per_teu_km * leg.km * profile.tariff_multiplier,
+        hours_p50=leg.hours + wait_p50,
+        hours_p90=leg.hours + wait_p90,
+        co2e_kg=co2e_kg(leg.km, emission, profile),
+    )
+
+
+def handling_figures(
+    transfer: Transfer | None, boarding: Tariff | None, profile: CargoProfile
+) -> ArcFigures:
+    """Figures for handling one TEU onto a mode: the transfer (if any) plus the boarding fee.
+
+    ``boarding`` is the tariff of the mode boarded (its fixed part is charged here), or
+    ``None`` when the arc leaves a mode without boarding another (unloading at the end).
+    """
+    cost = boarding.fixed_usd_per_teu * profile.tariff_multiplier if boarding else 0.0
+    if transfer is None:
+        return ArcFigures(cost, 0.0, 0.0, 0.0)
+    return ArcFigures(cost + transfer.cost_usd_per_teu, transfer.hours_p50, transfer.hours_p90, 0.0)
+
+
+def crossing_figures(
+    crossing: BorderCrossing,
+    *,
+    northbound: bool,
+    emission: EmissionFactor,
+    profile: CargoProfile,
+) -> ArcFigures:
+    """Figures for one TEU crossing the border; ``northbound`` is Vietnam → China."""
+    direction = "vn_cn" if northbound else "cn_vn"
+    hours_p50 = getattr(crossing, f"hours_p50_{direction}")
+    hours_p90 = getattr(crossing, f"hours_p90_{direction}")
+    cost = crossing.fee_usd_per_teu
+    if crossing.trucks is TruckRegime.TRANSLOAD:
+        cost += crossing.transload_usd_per_teu
+        hours_p50 += crossing.transload_hours
+        hours_p90 += crossing.transload_hours
+    return ArcFigures(cost, hours_p50, hours_p90, co2e_kg(crossing.km, emission, profile))

@@ -1,0 +1,572 @@
+"""Read and validate the corridor data tables.
+
+Each CSV file in the data folder is read row by row; every row is checked by a pydantic
+schema (types, units, ranges, no NaN) and then the tables are checked against each other
+(unknown place references, duplicates, modes a place does not serve, missing tariffs, source
+keys not in ``SOURCES.md``). Every problem raises :class:`~corridor.errors.DataError` naming
+the file, the line (1 is the header) and the column.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, ClassVar, TypeVar
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+
+from corridor.errors import DataError
+from corridor.model import (
+    BorderCrossing,
+    CargoClass,
+    CargoProfile,
+    Country,
+    EmissionFactor,
+    ExchangeRate,
+    Leg,
+    Mode,
+    Place,
+    PlaceKind,
+    Status,
+    Tariff,
+    Transfer,
+    TruckRegime,
+)
+
+logger = logging.getLogger(__name__)
+
+DATA_DIR_ENV = "CORRIDOR_DATA"
+"""Environment variable naming another data folder."""
+
+SOURCES_FILE = "SOURCES.md"
+ESTIMATE_PREFIX = "estimate:"
+_SOURCE_KEY = re.compile(r"^- \*\*([a-z0-9][a-z0-9.-]*)\*\*:", re.MULTILINE)
+
+
+def default_data_dir() -> Path:
+    """The folder the data is read from: ``$CORRIDOR_DATA`` or the shipped ``data/``."""
+    env = os.environ.get(DATA_DIR_ENV)
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent / "data"
+
+
+# --- cell parsers -------------------------------------------------------------------------
+
+
+def _blank_to_none(value: Any) -> Any:  # noqa: ANN401 - pydantic before-validator
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+def _split_modes(value: Any) -> Any:  # noqa: ANN401
+    if isinstance(value, str):
+        return frozenset(Mode(part) for part in value.split("|") if part.strip())
+    return value
+
+
+def _split_list(value: Any) -> Any:  # noqa: ANN401
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split("|") if part.strip())
+    return value
+
+
+def _parse_months(value: Any) -> Any:  # noqa: ANN401
+    """``"6-10"`` or ``"11-12,1-3"`` → the set of month numbers; blank → all year."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return frozenset(range(1, 13))
+    if not isinstance(value, str):
+        return value
+    months: set[int] = set()
+    for part in value.split(","):
+        first, _, last = part.strip().partition("-")
+        start, end = int(first), int(last or first)
+        if not (1 <= start <= 12 and 1 <= end <= 12 and start <= end):
+            msg = f"month range {part.strip()!r} must be within 1-12 and ascending"
+            raise ValueError(msg)
+        months.update(range(start, end + 1))
+    return frozenset(months)
+
+
+PositiveFloat = Annotated[float, Field(gt=0)]
+NonNegativeFloat = Annotated[float, Field(ge=0)]
+OptionalPositive = Annotated[PositiveFloat | None, BeforeValidator(_blank_to_none)]
+Year = Annotated[int, Field(ge=1800, le=2200)]
+OptionalYear = Annotated[Year | None, BeforeValidator(_blank_to_none)]
+Text = Annotated[str, Field(min_length=1)]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+ModeSet = Annotated[frozenset[Mode], BeforeValidator(_split_modes), Field(min_length=1)]
+Months = Annotated[frozenset[int], BeforeValidator(_parse_months)]
+TextList = Annotated[tuple[str, ...], BeforeValidator(_split_list)]
+
+
+# --- row schemas --------------------------------------------------------------------------
+
+
+class _Row(BaseModel):
+    """A validated CSV row; ``to_value`` converts it to the model's frozen dataclass."""
+
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, allow_inf_nan=False, frozen=True
+    )
+    file: ClassVar[str]
+    value_type: ClassVar[type]
+    source: Text
+
+    def to_value(self) -> Any:  # noqa: ANN401 - each schema returns its own value type
+        """The row as the model's frozen dataclass."""
+        return self.value_type(**self.model_dump())
+
+
+class PlaceRow(_Row):
+    """Schema of ``places.csv``."""
+
+    file = "places.csv"
+    value_type = Place
+    id: Slug
+    name: Text
+    name_vi: Text
+    name_zh: Annotated[str, BeforeValidator(lambda v: v or "")] = ""
+    aliases: TextList = ()
+    country: Country
+    kind: PlaceKind
+    lat: Annotated[float, Field(ge=-90, le=90)]
+    lon: Annotated[float, Field(ge=-180, le=180)]
+    modes: ModeSet
+    reefer: bool
+    dangerous: bool
+    customs: bool
+    opens: OptionalYear = None
+    status: Status = Status.OPEN
+
+
+class LegRow(_Row):
+    """Schema of ``legs.csv``: give either ``speed_kmh`` or ``hours``."""
+
+    file = "legs.csv"
+    value_type = Leg
+    id: Slug
+    origin: Slug
+    destination: Slug
+    mode: Mode
+    km: PositiveFloat
+    speed_kmh: OptionalPositive = None
+    hours: Annotated[OptionalPositive, Field(validate_default=True)] = None
+    departures_per_day: OptionalPositive = None
+    capacity_teu_day: OptionalPositive = None
+    vessel_teu: OptionalPositive = None
+    months: Months = frozenset(range(1, 13))
+    reefer: bool
+    dangerous: bool
+    opens: OptionalYear = None
+    closes: OptionalYear = None
+    status: Status = Status.OPEN
+
+    @field_validator("hours", mode="after")
+    @classmethod
+    def _speed_or_hours(cls, hours: float | None, info: ValidationInfo) -> float | None:
+        speed = info.data.get("speed_kmh")
+        if (hours is None) == (speed is None):
+            msg = "give exactly one of speed_kmh and hours"
+            raise ValueError(msg)
+        return hours
+
+    def to_value(self) -> Leg:
+        """The row as a :class:`Leg`, with hours derived from the speed if not given."""
+        fields = self.model_dump(exclude={"speed_kmh", "hours"})
+        hours = self.hours if self.hours is not None else self.km / float(self.speed_kmh or 1)
+        return Leg(hours=hours, **fields)
+
+
+class TransferRow(_Row):
+    """Schema of ``transfers.csv`` (each row applies in both directions)."""
+
+    file = "transfers.csv"
+    value_type = Transfer
+    place: Slug
+    from_mode: Mode
+    to_mode: Mode
+    hours_p50: NonNegativeFloat
+    hours_p90: NonNegativeFloat
+    cost_usd_per_teu: NonNegativeFloat
+    capacity_teu_day: OptionalPositive = None
+    opens: OptionalYear = None
+
+
+class BorderCrossingRow(_Row):
+    """Schema of ``border_crossings.csv``."""
+
+    file = "border_crossings.csv"
+    value_type = BorderCrossing
+    id: Slug
+    name: Text
+    cn_place: Slug
+    vn_place: Slug
+    mode: Mode
+    km: NonNegativeFloat
+    hours_p50_cn_vn: NonNegativeFloat
+    hours_p90_cn_vn: NonNegativeFloat
+    hours_p50_vn_cn: NonNegativeFloat
+    hours_p90_vn_cn: NonNegativeFloat
+    fee_usd_per_teu: NonNegativeFloat
+    open_hour: Annotated[int, Field(ge=0, le=24)]
+    close_hour: Annotated[int, Field(ge=0, le=24)]
+    capacity_teu_day: OptionalPositive = None
+    trucks: Annotated[TruckRegime | None, BeforeValidator(_blank_to_none)] = None
+    transload_usd_per_teu: Annotated[float, BeforeValidator(lambda v: v or 0), Field(ge=0)] = 0
+    transload_hours: Annotated[float, BeforeValidator(lambda v: v or 0), Field(ge=0)] = 0
+    smart_gate: bool = False
+    opens: OptionalYear = None
+    status: Status = Status.OPEN
+
+
+class TariffRow(_Row):
+    """Schema of ``tariffs.csv``; ``country`` is ``CN``, ``VN`` or ``any``."""
+
+    file = "tariffs.csv"
+    value_type = Tariff
+    mode: Mode
+    country: Annotated[str, Field(pattern=r"^(?i:cn|vn|any)$")]
+    fixed_usd_per_teu: NonNegativeFloat
+    usd_per_teu_km: NonNegativeFloat
+
+    def to_value(self) -> Tariff:
+        """The row as a :class:`Tariff` with a lower-case country."""
+        return Tariff(**{**self.model_dump(), "country": self.country.lower()})
+
+
+class EmissionRow(_Row):
+    """Schema of ``emissions.csv``."""
+
+    file = "emissions.csv"
+    value_type = EmissionFactor
+    mode: Mode
+    g_co2e_per_tkm: NonNegativeFloat
+
+
+class CargoRow(_Row):
+    """Schema of ``cargo_classes.csv``."""
+
+    file = "cargo_classes.csv"
+    value_type = CargoProfile
+    cargo: CargoClass
+    tariff_multiplier: PositiveFloat
+    tonnes_per_teu: PositiveFloat
+    value_of_time_pct_per_day: NonNegativeFloat
+
+
+class RateRow(_Row):
+    """Schema of ``exchange_rates.csv``."""
+
+    file = "exchange_rates.csv"
+    value_type = ExchangeRate
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+    per_usd: PositiveFloat
+    date: Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+
+
+# --- reading ------------------------------------------------------------------------------
+
+RowT = TypeVar("RowT", bound=_Row)
+
+
+def read_table(path: Path, schema: type[RowT]) -> list[tuple[int, RowT]]:
+    """Read one CSV file and validate every row.
+
+    Returns
+    -------
+    The validated rows with their line numbers (the header is line 1).
+
+    Raises
+    ------
+    DataError
+        Naming the file, line and column of the first problem.
+    """
+    name = path.name
+    if not path.is_file():
+        raise DataError("file not found", file=str(path))
+    rows: list[tuple[int, RowT]] = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        expected = set(schema.model_fields) - {"file"}
+        header = reader.fieldnames or []
+        missing = [column for column in schema.model_fields if column not in header]
+        required = [c for c in missing if schema.model_fields[c].is_required()]
+        if required:
+            raise DataError(f"missing column(s) {', '.join(required)}", file=name, row=1)
+        unknown = [column for column in header if column not in expected]
+        if unknown:
+            raise DataError(f"unknown column(s) {', '.join(unknown)}", file=name, row=1)
+        for record in reader:
+            line = reader.line_num
+            if None in record:
+                raise DataError(
+                    f"{len(header) + len(record[None])} fields, header has {len(header)}",
+                    file=name,
+                    row=line,
+                )
+            short = [column for column, value in record.items() if value is None]
+            if short:
+                raise DataError(
+                    f"row ends before column '{short[0]}'", file=name, row=line, column=short[0]
+                )
+            try:
+                rows.append((line, schema.model_validate(record)))
+            except ValidationError as error:
+                first = error.errors()[0]
+                column = str(first["loc"][0]) if first["loc"] else None
+                value = record.get(column, "") if column else ""
+                raise DataError(
+                    f"{first['msg']} (got {value!r})", file=name, row=line, column=column
+                ) from None
+    if not rows:
+        raise DataError("no rows", file=name)
+    return rows
+
+
+def source_keys(data_dir: Path) -> frozenset[str]:
+    """The bibliography keys defined in ``SOURCES.md``."""
+    path = data_dir / SOURCES_FILE
+    if not path.is_file():
+        raise DataError("file not found", file=str(path))
+    return frozenset(_SOURCE_KEY.findall(path.read_text(encoding="utf-8")))
+
+
+def check_source(cell: str, keys: frozenset[str]) -> None:
+    """Check a ``source`` cell: ``key; key#detail; estimate: how derived``.
+
+    Raises
+    ------
+    ValueError
+        If a key is not in ``keys`` or the cell has neither a key nor an estimate.
+    """
+    cited, _, estimate = cell.partition(ESTIMATE_PREFIX)
+    if _ and not estimate.strip():
+        msg = "'estimate:' must say how the figure was derived"
+        raise ValueError(msg)
+    items = [item.strip() for item in cited.split(";") if item.strip()]
+    if not items and not _:
+        msg = "needs a source key from SOURCES.md or 'estimate: <how derived>'"
+        raise ValueError(msg)
+    for item in items:
+        key = item.split("#", 1)[0]
+        if key not in keys:
+            msg = f"source key {key!r} is not in {SOURCES_FILE}"
+            raise ValueError(msg)
+
+
+@dataclass(frozen=True, slots=True)
+class Dataset:
+    """All corridor tables, validated, for every year (filtering by year is the Network's job)."""
+
+    places: tuple[Place, ...]
+    legs: tuple[Leg, ...]
+    transfers: tuple[Transfer, ...]
+    crossings: tuple[BorderCrossing, ...]
+    tariffs: tuple[Tariff, ...]
+    emissions: tuple[EmissionFactor, ...]
+    cargo_profiles: tuple[CargoProfile, ...]
+    rates: tuple[ExchangeRate, ...]
+    data_dir: Path
+
+
+_TABLES: dict[str, type[_Row]] = {
+    "places": PlaceRow,
+    "legs": LegRow,
+    "transfers": TransferRow,
+    "crossings": BorderCrossingRow,
+    "tariffs": TariffRow,
+    "emissions": EmissionRow,
+    "cargo_profiles": CargoRow,
+    "rates": RateRow,
+}
+
+
+def load_dataset(data_dir: str | Path | None = None) -> Dataset:
+    """Read and validate every table in ``data_dir`` (default: :func:`default_data_dir`).
+
+    Raises
+    ------
+    DataError
+        On the first problem found, naming file, line and column.
+    """
+    folder = Path(data_dir) if data_dir is not None else default_data_dir()
+    keys = source_keys(folder)
+    tables: dict[str, list[tuple[int, Any]]] = {}
+    for attribute, schema in _TABLES.items():
+        rows = read_table(folder / schema.file, schema)
+        for line, row in rows:
+            try:
+                check_source(row.source, keys)
+            except ValueError as error:
+                raise DataError(str(error), file=schema.file, row=line, column="source") from None
+        tables[attribute] = [(line, row.to_value()) for line, row in rows]
+    _check_references(tables)
+    values = {name: tuple(value for _, value in rows) for name, rows in tables.items()}
+    dataset = Dataset(data_dir=folder, **values)
+    logger.debug(
+        "loaded %d places and %d legs from %s", len(dataset.places), len(dataset.legs), folder
+    )
+    return dataset
+
+
+def _fail(table: str, line: int, column: str, message: str) -> DataError:
+    return DataError(message, file=_TABLES[table].file, row=line, column=column)
+
+
+def _unique(
+    table: str, rows: Iterable[tuple[int, Any]], key: Callable[[Any], object], column: str
+) -> None:
+    seen: dict[object, int] = {}
+    for line, value in rows:
+        k = key(value)
+        if k in seen:
+            raise _fail(table, line, column, f"duplicate {k!r} (first on line {seen[k]})")
+        seen[k] = line
+
+
+def _check_references(tables: dict[str, list[tuple[int, Any]]]) -> None:
+    """Cross-table checks: unique keys, known places, served modes, complete tariffs."""
+    _check_unique(tables)
+    places: dict[str, Place] = {p.id: p for _, p in tables["places"]}
+    _check_places(tables["places"])
+    _check_legs(tables["legs"], places)
+    _check_transfers(tables["transfers"], places)
+    _check_crossings(tables["crossings"], places)
+    _check_complete(tables)
+
+
+def _check_unique(tables: dict[str, list[tuple[int, Any]]]) -> None:
+    _unique("places", tables["places"], lambda p: p.id, "id")
+    _unique("legs", tables["legs"], lambda leg: leg.id, "id")
+    _unique("crossings", tables["crossings"], lambda c: c.id, "id")
+    _unique(
+        "transfers",
+        tables["transfers"],
+        lambda t: (t.place, *sorted((t.from_mode, t.to_mode))),
+        "to_mode",
+    )
+    _unique("tariffs", tables["tariffs"], lambda t: (t.mode, t.country), "country")
+    _unique("emissions", tables["emissions"], lambda e: e.mode, "mode")
+    _unique("cargo_profiles", tables["cargo_profiles"], lambda c: c.cargo, "cargo")
+    _unique("rates", tables["rates"], lambda r: r.currency, "currency")
+
+
+def _served(
+    places: dict[str, Place], place_id: str, mode: Mode, *, table: str, line: int, column: str
+) -> Place:
+    """The place ``place_id``, checked to exist and to serve ``mode``."""
+    if place_id not in places:
+        raise _fail(table, line, column, f"unknown place {place_id!r}")
+    place = places[place_id]
+    if mode not in place.modes:
+        raise _fail(
+            table,
+            line,
+            column,
+            f"place {place_id!r} does not serve mode "
+            f"{mode.value!r} (add it to its modes in places.csv)",
+        )
+    return place
+
+
+def _check_places(rows: list[tuple[int, Place]]) -> None:
+    at: dict[tuple[float, float], str] = {}
+    for line, place in rows:
+        other = at.setdefault((place.lat, place.lon), place.id)
+        if other != place.id:
+            raise _fail("places", line, "lat", f"same coordinates as {other!r}")
+        if place.status is not Status.OPEN and place.opens is None:
+            raise _fail("places", line, "opens", "a place that is not open needs its opening year")
+
+
+def _check_legs(rows: list[tuple[int, Leg]], places: dict[str, Place]) -> None:
+    for line, leg in rows:
+        _served(places, leg.origin, leg.mode, table="legs", line=line, column="origin")
+        _served(places, leg.destination, leg.mode, table="legs", line=line, column="destination")
+        if leg.origin == leg.destination:
+            raise _fail("legs", line, "destination", "a leg must join two different places")
+        if leg.status is not Status.OPEN and leg.opens is None:
+            raise _fail("legs", line, "opens", "a leg that is not open needs its opening year")
+        if leg.opens is not None and leg.closes is not None and leg.closes <= leg.opens:
+            raise _fail("legs", line, "closes", "closes must be after opens")
+
+
+def _check_transfers(rows: list[tuple[int, Transfer]], places: dict[str, Place]) -> None:
+    for line, transfer in rows:
+        _served(
+            places,
+            transfer.place,
+            transfer.from_mode,
+            table="transfers",
+            line=line,
+            column="from_mode",
+        )
+        _served(
+            places, transfer.place, transfer.to_mode, table="transfers", line=line, column="to_mode"
+        )
+        if transfer.from_mode == transfer.to_mode:
+            raise _fail("transfers", line, "to_mode", "a transfer joins two different modes")
+        if transfer.hours_p90 < transfer.hours_p50:
+            raise _fail("transfers", line, "hours_p90", "P90 hours below P50 hours")
+
+
+def _check_crossings(rows: list[tuple[int, BorderCrossing]], places: dict[str, Place]) -> None:
+    for line, crossing in rows:
+        cn = _served(
+            places,
+            crossing.cn_place,
+            crossing.mode,
+            table="crossings",
+            line=line,
+            column="cn_place",
+        )
+        vn = _served(
+            places,
+            crossing.vn_place,
+            crossing.mode,
+            table="crossings",
+            line=line,
+            column="vn_place",
+        )
+        if cn.country is not Country.CN:
+            raise _fail("crossings", line, "cn_place", f"{cn.id!r} is not in China")
+        if vn.country is not Country.VN:
+            raise _fail("crossings", line, "vn_place", f"{vn.id!r} is not in Vietnam")
+        for direction in ("cn_vn", "vn_cn"):
+            p50 = getattr(crossing, f"hours_p50_{direction}")
+            if getattr(crossing, f"hours_p90_{direction}") < p50:
+                raise _fail(
+                    "crossings", line, f"hours_p90_{direction}", "P90 hours below P50 hours"
+                )
+        if crossing.open_hour >= crossing.close_hour:
+            raise _fail("crossings", line, "close_hour", "close_hour must be after open_hour")
+        if crossing.mode is Mode.ROAD and crossing.trucks is None:
+            raise _fail("crossings", line, "trucks", "road gates say 'cross' or 'transload'")
+
+
+def _check_complete(tables: dict[str, list[tuple[int, Any]]]) -> None:
+    """Every mode in use has a tariff and an emission factor; every cargo class a profile."""
+    used_modes = {leg.mode for _, leg in tables["legs"]}
+    for mode in sorted(used_modes - {t.mode for _, t in tables["tariffs"]}):
+        raise DataError(f"no tariff for mode {mode.value!r}", file=TariffRow.file)
+    for mode in sorted(used_modes - {e.mode for _, e in tables["emissions"]}):
+        raise DataError(f"no emission factor for mode {mode.value!r}", file=EmissionRow.file)
+    missing = set(CargoClass) - {c.cargo for _, c in tables["cargo_profiles"]}
+    if missing:
+        names = ", ".join(sorted(c.value for c in missing))
+        raise DataError(f"no profile for cargo class(es) {names}", file=CargoRow.file)

@@ -1,0 +1,88 @@
+"""Exception hierarchy: every error the library raises derives from :class:`CorridorError`.
+
+Subclasses also inherit the builtin they refine (as in r5py), so ``except ValueError`` or
+``except KeyError`` keeps working for callers who do not know this library.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class CorridorError(Exception):
+    """Base class of every error raised by corridor."""
+
+
+class DataError(CorridorError, ValueError):
+    """A data file or table is malformed.
+
+    Parameters
+    ----------
+    message
+        What is wrong.
+    file
+        The file (or table name) the problem was found in.
+    row
+        The line number in the file (1 is the header line), if the problem is in one row.
+    column
+        The column, if the problem is in one cell.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        self.file = file
+        self.row = row
+        self.column = column
+        self.detail = message
+        where = ", ".join(
+            part
+            for part in (
+                file,
+                f"line {row}" if row is not None else None,
+                f"column '{column}'" if column else None,
+            )
+            if part
+        )
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class UnknownPlaceError(DataError, KeyError):
+    """A place name or id that matches no place; carries ``.suggestions`` (place ids)."""
+
+    def __init__(self, query: str, suggestions: Sequence[tuple[str, str]] = ()) -> None:
+        self.query = query
+        self.suggestions = [place_id for place_id, _ in suggestions]
+        message = f"no place {query!r}"
+        if suggestions:
+            options = ", ".join(f"{name!r} ({place_id})" for place_id, name in suggestions)
+            message += f"; did you mean {options}?"
+        super().__init__(message)
+
+    def __str__(self) -> str:  # KeyError would repr() the message
+        return self.detail
+
+
+class InvalidRequestError(CorridorError, ValueError):
+    """A request that cannot be right whatever the network: zero TEU, contradictory options."""
+
+
+class ScenarioError(CorridorError, ValueError):
+    """A scenario file or patch is invalid."""
+
+
+class InfeasibleError(CorridorError):
+    """A request has no solution; ``.reason`` says which constraint binds."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+class NoRouteError(InfeasibleError):
+    """No route connects the origin and destination under the given options."""

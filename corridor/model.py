@@ -1,0 +1,301 @@
+"""Core value types of the corridor: modes, places, legs, transfers, border crossings, shipments.
+
+All are frozen dataclasses (hashable, cheap, typed). Units are in the field names: ``km``,
+``hours``, ``usd``, ``teu``, ``kg``. Years are calendar years; an element with ``opens=None``
+has always been there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from corridor.errors import InvalidRequestError
+
+
+class _CaseInsensitiveEnum(StrEnum):
+    @classmethod
+    def _missing_(cls, value: object) -> _CaseInsensitiveEnum | None:
+        if isinstance(value, str):
+            folded = value.strip().lower().replace("-", "_").replace(" ", "_")
+            for member in cls:
+                if member.value == folded:
+                    return member
+        return None
+
+
+class Mode(_CaseInsensitiveEnum):
+    """Transport mode of a leg; the two rail gauges are different modes."""
+
+    ROAD = "road"
+    RAIL_1000 = "rail_1000"
+    """Metre gauge (1,000 mm): the Vietnamese network and the Kaiyuan–Hekou line."""
+    RAIL_1435 = "rail_1435"
+    """Standard gauge (1,435 mm): the Chinese network and the planned Lao Cai–Hai Phong line."""
+    RIVER = "river"
+    SEA = "sea"
+    AIR = "air"
+
+
+class PlaceKind(_CaseInsensitiveEnum):
+    """What a place is."""
+
+    CITY = "city"
+    RAIL_STATION = "rail_station"
+    BORDER_GATE = "border_gate"
+    DRY_PORT = "dry_port"
+    SEAPORT = "seaport"
+    RIVER_PORT = "river_port"
+    AIRPORT = "airport"
+
+
+class Country(_CaseInsensitiveEnum):
+    """ISO 3166 alpha-2 code of the two corridor countries."""
+
+    CN = "cn"
+    VN = "vn"
+
+    def __str__(self) -> str:
+        return self.value.upper()
+
+
+class Status(_CaseInsensitiveEnum):
+    """Whether an element exists yet; planned elements carry their opening year."""
+
+    OPEN = "open"
+    UNDER_CONSTRUCTION = "under_construction"
+    PLANNED = "planned"
+
+
+class CargoClass(_CaseInsensitiveEnum):
+    """Cargo class: decides tariffs, payload and which places and legs may handle it."""
+
+    GENERAL = "general"
+    REEFER = "reefer"
+    DANGEROUS = "dangerous"
+    BULK = "bulk"
+    OVERSIZE = "oversize"
+
+
+class TruckRegime(_CaseInsensitiveEnum):
+    """At a road border gate: trucks drive across, or cargo is transloaded to another truck."""
+
+    CROSS = "cross"
+    TRANSLOAD = "transload"
+
+
+def _in_service(opens: int | None, closes: int | None, year: int) -> bool:
+    return (opens is None or opens <= year) and (closes is None or year < closes)
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A node of the corridor: a city, station, gate, dry port, seaport, river port or airport."""
+
+    id: str
+    name: str
+    name_vi: str
+    name_zh: str
+    country: Country
+    kind: PlaceKind
+    lat: float
+    lon: float
+    modes: frozenset[Mode]
+    reefer: bool
+    dangerous: bool
+    customs: bool
+    source: str
+    aliases: tuple[str, ...] = ()
+    opens: int | None = None
+    status: Status = Status.OPEN
+
+    def in_service(self, year: int) -> bool:
+        """Whether the place exists in ``year``."""
+        return _in_service(self.opens, None, year)
+
+    def handles(self, cargo: CargoClass) -> bool:
+        """Whether cargo of this class may be loaded, unloaded or transshipped here."""
+        if cargo is CargoClass.REEFER:
+            return self.reefer
+        if cargo is CargoClass.DANGEROUS:
+            return self.dangerous
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class Leg:
+    """A link between two places by one mode, usable in both directions.
+
+    ``hours`` is the running time (P50); waiting for a departure comes on top and follows from
+    ``departures_per_day`` (``None``: on demand, no wait).
+    """
+
+    id: str
+    origin: str
+    destination: str
+    mode: Mode
+    km: float
+    hours: float
+    source: str
+    departures_per_day: float | None = None
+    capacity_teu_day: float | None = None
+    vessel_teu: float | None = None
+    months: frozenset[int] = frozenset(range(1, 13))
+    reefer: bool = True
+    dangerous: bool = True
+    opens: int | None = None
+    closes: int | None = None
+    status: Status = Status.OPEN
+
+    def in_service(self, year: int) -> bool:
+        """Whether the leg runs in ``year``."""
+        return _in_service(self.opens, self.closes, year)
+
+    def runs_in(self, month: int) -> bool:
+        """Whether the leg is usable in ``month`` (1–12); river legs close at low water."""
+        return month in self.months
+
+    def carries(self, cargo: CargoClass) -> bool:
+        """Whether cargo of this class may travel on this leg."""
+        if cargo is CargoClass.REEFER:
+            return self.reefer
+        if cargo is CargoClass.DANGEROUS:
+            return self.dangerous
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class Transfer:
+    """Handling between two modes at one place, in both directions (per TEU)."""
+
+    place: str
+    from_mode: Mode
+    to_mode: Mode
+    hours_p50: float
+    hours_p90: float
+    cost_usd_per_teu: float
+    source: str
+    capacity_teu_day: float | None = None
+    opens: int | None = None
+
+    def in_service(self, year: int) -> bool:
+        """Whether the transfer exists in ``year``."""
+        return _in_service(self.opens, None, year)
+
+
+@dataclass(frozen=True, slots=True)
+class BorderCrossing:
+    """A crossing between a Chinese and a Vietnamese place by one mode.
+
+    Clearance hours are given per direction (``cn_vn`` is China → Vietnam). For road gates,
+    ``trucks`` says whether trucks drive across or cargo is transloaded at the gate, which
+    adds ``transload_usd_per_teu`` and ``transload_hours``.
+    """
+
+    id: str
+    name: str
+    cn_place: str
+    vn_place: str
+    mode: Mode
+    km: float
+    hours_p50_cn_vn: float
+    hours_p90_cn_vn: float
+    hours_p50_vn_cn: float
+    hours_p90_vn_cn: float
+    fee_usd_per_teu: float
+    open_hour: int
+    close_hour: int
+    source: str
+    capacity_teu_day: float | None = None
+    trucks: TruckRegime | None = None
+    transload_usd_per_teu: float = 0.0
+    transload_hours: float = 0.0
+    smart_gate: bool = False
+    opens: int | None = None
+    status: Status = Status.OPEN
+
+    def in_service(self, year: int) -> bool:
+        """Whether the crossing is open in ``year``."""
+        return _in_service(self.opens, None, year)
+
+
+@dataclass(frozen=True, slots=True)
+class Tariff:
+    """Linehaul price of a mode: ``fixed_usd_per_teu + usd_per_teu_km × km``."""
+
+    mode: Mode
+    country: str
+    fixed_usd_per_teu: float
+    usd_per_teu_km: float
+    source: str
+
+    def cost_usd_per_teu(self, km: float) -> float:
+        """Price of ``km`` kilometres for one TEU of general cargo, USD."""
+        return self.fixed_usd_per_teu + self.usd_per_teu_km * km
+
+
+@dataclass(frozen=True, slots=True)
+class EmissionFactor:
+    """Well-to-wheel emission intensity of a mode, g CO2e per tonne-km (GLEC / ISO 14083)."""
+
+    mode: Mode
+    g_co2e_per_tkm: float
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class CargoProfile:
+    """Per-class defaults: tariff multiplier, payload (t per TEU) and value of time (% per day)."""
+
+    cargo: CargoClass
+    tariff_multiplier: float
+    tonnes_per_teu: float
+    value_of_time_pct_per_day: float
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExchangeRate:
+    """Units of ``currency`` per US dollar on ``date`` (ISO date)."""
+
+    currency: str
+    per_usd: float
+    date: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Shipment:
+    """One consignment to route.
+
+    Parameters
+    ----------
+    origin, destination
+        Place ids.
+    teu
+        Volume in twenty-foot equivalent units (> 0).
+    cargo
+        Cargo class.
+    tonnes
+        Gross weight, t; defaults to the cargo class payload per TEU × ``teu``.
+    value_usd
+        Goods value, USD (for the value of time).
+    deadline_hours
+        Latest arrival, hours after ``ready``.
+    """
+
+    origin: str
+    destination: str
+    teu: float = 1.0
+    cargo: CargoClass = CargoClass.GENERAL
+    tonnes: float | None = None
+    value_usd: float | None = None
+    deadline_hours: float | None = None
+
+    def __post_init__(self) -> None:
+        if not self.teu > 0:
+            msg = f"teu must be positive, got {self.teu}"
+            raise InvalidRequestError(msg)
+        if self.tonnes is not None and not self.tonnes > 0:
+            msg = f"tonnes must be positive, got {self.tonnes}"
+            raise InvalidRequestError(msg)

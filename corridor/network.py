@@ -1,0 +1,465 @@
+"""The corridor network for one year: physical graph, service graph and GeoDataFrames.
+
+The *physical* graph has one node per place and one edge per leg direction or border
+crossing direction. The *service* graph is what the optimisers see (the "virtual network" of
+multimodal assignment): one vertex per (place, mode), plus a source vertex ``(place, "in")``
+and a sink vertex ``(place, "out")`` per place. Its arcs are
+
+- ``leg``: a leg in one direction;
+- ``transfer``: handling between two modes at a place (a gauge break is one);
+- ``border``: a border crossing in one direction (clearance, fees, transload);
+- ``access`` / ``egress``: loading at the origin or unloading at the destination. Road is
+  free; any other mode is reachable only where the place has a road transfer for it.
+
+Every arc carries ``cost_usd``, ``hours_p50``, ``hours_p90`` and ``co2e_kg`` per TEU for one
+cargo class, and ``capacity_teu_day`` (``None``: unlimited).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import networkx as nx
+import pandas as pd
+from shapely.geometry import LineString, Point
+
+from corridor import costs
+from corridor.data import Dataset, default_data_dir, load_dataset
+from corridor.model import (
+    BorderCrossing,
+    CargoClass,
+    CargoProfile,
+    EmissionFactor,
+    Leg,
+    Mode,
+    Place,
+    Tariff,
+    Transfer,
+)
+from corridor.names import PlaceIndex
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_YEAR = 2026
+SOURCE = "in"
+"""Second element of the service-graph vertex where a shipment starts at a place."""
+SINK = "out"
+"""Second element of the service-graph vertex where a shipment ends at a place."""
+CRS = "EPSG:4326"
+
+Vertex = tuple[str, str]
+"""A service-graph vertex: (place id, mode value, ``"in"`` or ``"out"``)."""
+
+
+class Network:
+    """The corridor as it stands in one year.
+
+    Build it with :func:`load_network`. Elements whose opening year is after ``year`` (or
+    whose closing year is at or before it) are left out; legs and crossings whose end places
+    are left out go with them.
+
+    Examples
+    --------
+    >>> net = load_network(2026)
+    >>> net.place("Lào Cai").id
+    'lao_cai'
+    >>> "rail1435_sgr_lao_cai_yen_vien" in net.legs
+    False
+    >>> "rail1435_sgr_lao_cai_yen_vien" in load_network(2031).legs
+    True
+    """
+
+    def __init__(self, dataset: Dataset, year: int = DEFAULT_YEAR) -> None:
+        self.dataset = dataset
+        self.year = year
+        self.places: dict[str, Place] = {p.id: p for p in dataset.places if p.in_service(year)}
+        self.legs: dict[str, Leg] = {
+            leg.id: leg
+            for leg in dataset.legs
+            if leg.in_service(year) and {leg.origin, leg.destination} <= self.places.keys()
+        }
+        self.transfers: tuple[Transfer, ...] = tuple(
+            t for t in dataset.transfers if t.in_service(year) and t.place in self.places
+        )
+        self.crossings: dict[str, BorderCrossing] = {
+            c.id: c
+            for c in dataset.crossings
+            if c.in_service(year) and {c.cn_place, c.vn_place} <= self.places.keys()
+        }
+        self.tariffs: dict[tuple[Mode, str], Tariff] = {
+            (t.mode, t.country): t for t in dataset.tariffs
+        }
+        self.emissions: dict[Mode, EmissionFactor] = {e.mode: e for e in dataset.emissions}
+        self.cargo_profiles: dict[CargoClass, CargoProfile] = {
+            c.cargo: c for c in dataset.cargo_profiles
+        }
+        self.index = PlaceIndex(self.places.values())
+        self._service_graphs: dict[tuple[CargoClass, int | None], nx.MultiDiGraph] = {}
+        self._graph: nx.MultiDiGraph | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"<Network {self.year}: {len(self.places)} places, {len(self.legs)} legs, "
+            f"{len(self.transfers)} transfers, {len(self.crossings)} border crossings>"
+        )
+
+    def place(self, query: str | Place) -> Place:
+        """Resolve a place id or name (English, Vietnamese with or without diacritics, Chinese).
+
+        Raises
+        ------
+        UnknownPlaceError
+            With did-you-mean suggestions.
+        """
+        return self.index.resolve(query)
+
+    def leg_country(self, leg: Leg) -> str:
+        """``"cn"`` or ``"vn"`` when both ends are in one country, else ``"any"``."""
+        a, b = self.places[leg.origin].country, self.places[leg.destination].country
+        return a.value if a == b else "any"
+
+    # --- physical graph ---------------------------------------------------------------
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """Physical graph: nodes are place ids, edges legs and border crossings, both ways."""
+        if self._graph is None:
+            graph = nx.MultiDiGraph(year=self.year)
+            for place in self.places.values():
+                graph.add_node(place.id, **_place_record(place))
+            for leg in self.legs.values():
+                attrs = {"kind": "leg", "mode": leg.mode.value, "km": leg.km, "hours": leg.hours}
+                graph.add_edge(leg.origin, leg.destination, key=leg.id, **attrs)
+                graph.add_edge(leg.destination, leg.origin, key=leg.id, **attrs)
+            for crossing in self.crossings.values():
+                attrs = {"kind": "border", "mode": crossing.mode.value, "km": crossing.km}
+                graph.add_edge(crossing.cn_place, crossing.vn_place, key=crossing.id, **attrs)
+                graph.add_edge(crossing.vn_place, crossing.cn_place, key=crossing.id, **attrs)
+            self._graph = graph
+        return self._graph
+
+    # --- service graph ----------------------------------------------------------------
+
+    def service_graph(
+        self, cargo: CargoClass | str = CargoClass.GENERAL, month: int | None = None
+    ) -> nx.MultiDiGraph:
+        """The expanded (place, mode) graph for one cargo class, optionally in one month.
+
+        Places and legs that cannot handle the cargo class get no arcs for it (cargo may
+        still pass through a place on the same vehicle). With ``month`` (1–12), legs closed
+        in that month (river low water) are left out; without it, only legs that run all
+        year are kept. The graph is cached; do not modify it.
+        """
+        cargo = CargoClass(cargo)
+        key = (cargo, month)
+        if key not in self._service_graphs:
+            graph = nx.MultiDiGraph(year=self.year, cargo=cargo.value, month=month)
+            for tail, head, ref, attrs in self._service_arcs(cargo, month):
+                graph.add_edge(tail, head, key=ref, **attrs)
+            self._service_graphs[key] = graph
+            logger.debug(
+                "service graph %s: %d vertices, %d arcs",
+                key,
+                graph.number_of_nodes(),
+                graph.number_of_edges(),
+            )
+        return self._service_graphs[key]
+
+    def _service_arcs(
+        self, cargo: CargoClass, month: int | None
+    ) -> Iterator[tuple[Vertex, Vertex, str, dict[str, Any]]]:
+        profile = self.cargo_profiles[cargo]
+        yield from self._leg_arcs(cargo, month, profile)
+        yield from self._handling_arcs(cargo, profile)
+        yield from self._crossing_arcs(cargo, profile)
+
+    def _leg_arcs(
+        self, cargo: CargoClass, month: int | None, profile: CargoProfile
+    ) -> Iterator[tuple[Vertex, Vertex, str, dict[str, Any]]]:
+        for leg in self.legs.values():
+            if not leg.carries(cargo) or not _runs(leg, month):
+                continue
+            tariff = costs.find_tariff(self.tariffs, leg.mode, self.leg_country(leg))
+            figures = costs.leg_figures(leg, tariff, self.emissions[leg.mode], profile)
+            for a, b in ((leg.origin, leg.destination), (leg.destination, leg.origin)):
+                yield (
+                    (a, leg.mode.value),
+                    (b, leg.mode.value),
+                    leg.id,
+                    _arc(
+                        "leg",
+                        leg.id,
+                        figures,
+                        leg.capacity_teu_day,
+                        mode=leg.mode.value,
+                        km=leg.km,
+                        from_place=a,
+                        to_place=b,
+                    ),
+                )
+
+    def _handling_arcs(
+        self, cargo: CargoClass, profile: CargoProfile
+    ) -> Iterator[tuple[Vertex, Vertex, str, dict[str, Any]]]:
+        """Transfers between modes, and access/egress arcs at the places that handle ``cargo``."""
+        handling = {p for p in self.places.values() if p.handles(cargo)}
+        handled = {p.id for p in handling}
+        road_transfers: dict[tuple[str, Mode], Transfer] = {}
+        for t in self.transfers:
+            if t.place not in handled:
+                continue
+            country = self.places[t.place].country.value
+            for a, b in ((t.from_mode, t.to_mode), (t.to_mode, t.from_mode)):
+                ref = f"{t.place}:{a.value}>{b.value}"
+                boarding = costs.find_tariff(self.tariffs, b, country)
+                yield (
+                    (t.place, a.value),
+                    (t.place, b.value),
+                    ref,
+                    _arc(
+                        "transfer",
+                        ref,
+                        costs.handling_figures(t, boarding, profile),
+                        t.capacity_teu_day,
+                        km=0.0,
+                        from_place=t.place,
+                        to_place=t.place,
+                    ),
+                )
+            if Mode.ROAD in (t.from_mode, t.to_mode):
+                other = t.to_mode if t.from_mode is Mode.ROAD else t.from_mode
+                road_transfers[(t.place, other)] = t
+        for place in handling:
+            for mode in place.modes:
+                transfer = road_transfers.get((place.id, mode))
+                if mode is not Mode.ROAD and transfer is None:
+                    continue
+                boarding = costs.find_tariff(self.tariffs, mode, place.country.value)
+                capacity = transfer.capacity_teu_day if transfer else None
+                common = {
+                    "km": 0.0,
+                    "from_place": place.id,
+                    "to_place": place.id,
+                    "mode": mode.value,
+                }
+                yield (
+                    (place.id, SOURCE),
+                    (place.id, mode.value),
+                    f"access:{place.id}:{mode}",
+                    _arc(
+                        "access",
+                        place.id,
+                        costs.handling_figures(transfer, boarding, profile),
+                        capacity,
+                        **common,
+                    ),
+                )
+                yield (
+                    (place.id, mode.value),
+                    (place.id, SINK),
+                    f"egress:{place.id}:{mode}",
+                    _arc(
+                        "egress",
+                        place.id,
+                        costs.handling_figures(transfer, None, profile),
+                        capacity,
+                        **common,
+                    ),
+                )
+
+    def _crossing_arcs(
+        self, cargo: CargoClass, profile: CargoProfile
+    ) -> Iterator[tuple[Vertex, Vertex, str, dict[str, Any]]]:
+        for crossing in self.crossings.values():
+            ends = (self.places[crossing.cn_place], self.places[crossing.vn_place])
+            if not all(place.handles(cargo) for place in ends):
+                continue
+            mode = crossing.mode.value
+            for a, b, northbound in (
+                (crossing.cn_place, crossing.vn_place, False),
+                (crossing.vn_place, crossing.cn_place, True),
+            ):
+                figures = costs.crossing_figures(
+                    crossing,
+                    northbound=northbound,
+                    emission=self.emissions[crossing.mode],
+                    profile=profile,
+                )
+                yield (
+                    (a, mode),
+                    (b, mode),
+                    crossing.id,
+                    _arc(
+                        "border",
+                        crossing.id,
+                        figures,
+                        crossing.capacity_teu_day,
+                        mode=mode,
+                        km=crossing.km,
+                        from_place=a,
+                        to_place=b,
+                    ),
+                )
+
+    # --- tables -----------------------------------------------------------------------
+
+    def to_geodataframes(self) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+        """Places (points) and links (legs and border crossings, straight lines), EPSG:4326.
+
+        Returns
+        -------
+        ``(places, links)``: places indexed by ``id``; links indexed by ``id`` with a
+        ``kind`` column (``leg`` or ``border``).
+        """
+        places = pd.DataFrame([_place_record(p) | {"id": p.id} for p in self.places.values()])
+        places_gdf = gpd.GeoDataFrame(
+            places.set_index("id"),
+            geometry=[Point(p.lon, p.lat) for p in self.places.values()],
+            crs=CRS,
+        )
+        records = [
+            {
+                "id": leg.id,
+                "kind": "leg",
+                "origin": leg.origin,
+                "destination": leg.destination,
+                "mode": leg.mode.value,
+                "km": leg.km,
+                "hours": leg.hours,
+                "departures_per_day": leg.departures_per_day,
+                "capacity_teu_day": leg.capacity_teu_day,
+                "opens": leg.opens,
+                "status": leg.status.value,
+                "source": leg.source,
+            }
+            for leg in self.legs.values()
+        ] + [
+            {
+                "id": c.id,
+                "kind": "border",
+                "origin": c.cn_place,
+                "destination": c.vn_place,
+                "mode": c.mode.value,
+                "km": c.km,
+                "hours": c.hours_p50_cn_vn,
+                "departures_per_day": None,
+                "capacity_teu_day": c.capacity_teu_day,
+                "opens": c.opens,
+                "status": c.status.value,
+                "source": c.source,
+            }
+            for c in self.crossings.values()
+        ]
+        geometry = [
+            LineString(
+                [
+                    (self.places[r["origin"]].lon, self.places[r["origin"]].lat),
+                    (self.places[r["destination"]].lon, self.places[r["destination"]].lat),
+                ]
+            )
+            for r in records
+        ]
+        links = gpd.GeoDataFrame(pd.DataFrame(records).set_index("id"), geometry=geometry, crs=CRS)
+        return places_gdf, links
+
+    def summary(self) -> dict[str, Any]:
+        """Counts by mode and kind, km by mode, and what is not yet open in this year."""
+        ds = self.dataset
+        later = [
+            x
+            for x in (*ds.places, *ds.legs, *ds.crossings, *ds.transfers)
+            if not x.in_service(self.year)
+        ]
+        km_by_mode: Counter[str] = Counter()
+        legs_by_mode: Counter[str] = Counter()
+        for leg in self.legs.values():
+            km_by_mode[leg.mode.value] += leg.km
+            legs_by_mode[leg.mode.value] += 1
+        return {
+            "year": self.year,
+            "places": len(self.places),
+            "places_by_kind": dict(Counter(p.kind.value for p in self.places.values())),
+            "legs": len(self.legs),
+            "legs_by_mode": dict(legs_by_mode),
+            "km_by_mode": {m: round(km, 1) for m, km in km_by_mode.items()},
+            "total_km": round(sum(km_by_mode.values()), 1),
+            "transfers": len(self.transfers),
+            "border_crossings": len(self.crossings),
+            "not_yet_open": len(later),
+            "opening_years": sorted({x.opens for x in later if x.opens is not None}),
+        }
+
+
+def _runs(leg: Leg, month: int | None) -> bool:
+    return len(leg.months) == 12 if month is None else leg.runs_in(month)
+
+
+def _arc(
+    kind: str, ref: str, figures: costs.ArcFigures, capacity: float | None, **extra: object
+) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "ref": ref,
+        "cost_usd": figures.cost_usd,
+        "hours_p50": figures.hours_p50,
+        "hours_p90": figures.hours_p90,
+        "co2e_kg": figures.co2e_kg,
+        "capacity_teu_day": capacity,
+        **extra,
+    }
+
+
+def _place_record(place: Place) -> dict[str, Any]:
+    return {
+        "name": place.name,
+        "name_vi": place.name_vi,
+        "name_zh": place.name_zh,
+        "country": str(place.country),
+        "kind": place.kind.value,
+        "lat": place.lat,
+        "lon": place.lon,
+        "modes": "|".join(sorted(m.value for m in place.modes)),
+        "reefer": place.reefer,
+        "dangerous": place.dangerous,
+        "customs": place.customs,
+        "opens": place.opens,
+        "status": place.status.value,
+        "source": place.source,
+    }
+
+
+_CACHE: dict[tuple[Path, int], Network] = {}
+
+
+def load_network(year: int = DEFAULT_YEAR, data_dir: str | Path | None = None) -> Network:
+    """Load the shipped corridor data (or ``data_dir``) as it stands in ``year``.
+
+    The validated dataset is read once per folder and reused; each call returns a
+    network for the year asked.
+
+    Raises
+    ------
+    DataError
+        If a data file is malformed (naming file, line and column).
+    """
+    dataset = _load_cached_dataset(data_dir)
+    key = (dataset.data_dir, year)
+    if key not in _CACHE:
+        _CACHE[key] = Network(dataset, year)
+    return _CACHE[key]
+
+
+_DATASETS: dict[Path, Dataset] = {}
+
+
+def _load_cached_dataset(data_dir: str | Path | None) -> Dataset:
+    folder = Path(data_dir) if data_dir is not None else default_data_dir()
+    folder = folder.resolve()
+    if folder not in _DATASETS:
+        _DATASETS[folder] = load_dataset(folder)
+    return _DATASETS[folder]

@@ -1,0 +1,160 @@
+"""Reading and validating the data tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from corridor.data import check_source, load_dataset, source_keys
+from corridor.errors import DataError
+from corridor.model import Mode, Status
+
+REQUIRED_PLACES = {
+    "kunming",
+    "yuxi",
+    "mengzi",
+    "hekou",
+    "hekou_north",
+    "lao_cai",
+    "lao_cai_station",
+    "lao_cai_icd",
+    "kim_thanh",
+    "ban_vuoc",
+    "muong_khuong",
+    "ba_sa",
+    "qiaotou",
+    "yen_bai",
+    "viet_tri",
+    "yen_vien",
+    "giap_bat",
+    "gia_lam_icd",
+    "noi_bai_airport",
+    "khuyen_luong_port",
+    "hai_phong",
+    "lach_huyen",
+    "cai_lan",
+    "huu_nghi",
+    "tan_thanh",
+    "dong_dang_station",
+    "pingxiang",
+    "nanning",
+    "ma_lu_thang",
+    "kunming_changshui_airport",
+    "sa_pa_airport",
+}
+
+
+def test_shipped_data_is_complete():
+    dataset = load_dataset()
+    ids = {p.id for p in dataset.places}
+    assert ids >= REQUIRED_PLACES
+    for place in dataset.places:
+        assert place.name_vi, place.id
+        assert 18 < place.lat < 27 and 100 < place.lon < 110, place.id
+    assert {leg.mode for leg in dataset.legs} == set(Mode)
+    planned = [leg for leg in dataset.legs if leg.status is not Status.OPEN]
+    assert planned and all(leg.opens for leg in planned)
+    river = [leg for leg in dataset.legs if leg.mode is Mode.RIVER]
+    assert any(len(leg.months) < 12 for leg in river)
+    assert all(leg.vessel_teu for leg in river)
+    gauge_break = {(t.place, frozenset((t.from_mode, t.to_mode))) for t in dataset.transfers}
+    assert ("hekou_north", frozenset((Mode.RAIL_1000, Mode.RAIL_1435))) in gauge_break
+    assert {c.cn_place for c in dataset.crossings} >= {"hekou", "ba_sa", "qiaotou", "youyiguan"}
+
+
+def test_every_row_cites_a_known_source_or_an_estimate():
+    dataset = load_dataset()
+    keys = source_keys(dataset.data_dir)
+    rows = [
+        *dataset.places,
+        *dataset.legs,
+        *dataset.transfers,
+        *dataset.crossings,
+        *dataset.tariffs,
+        *dataset.emissions,
+        *dataset.cargo_profiles,
+        *dataset.rates,
+    ]
+    for row in rows:
+        check_source(row.source, keys)  # raises on an unknown key or an empty cell
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("", "needs a source key"),
+        ("nosuchkey-1999", "not in SOURCES.md"),
+        ("estimate:", "must say how"),
+        ("geonames; nosuch", "'nosuch'"),
+    ],
+)
+def test_check_source_rejects(cell, message):
+    with pytest.raises(ValueError, match=message):
+        check_source(cell, frozenset({"geonames"}))
+
+
+def test_check_source_accepts_keys_details_and_estimates():
+    check_source("geonames#123; estimate: split of a total", frozenset({"geonames"}))
+    check_source("estimate: derived from X", frozenset())
+
+
+# where a bad value in one column is reported against another (the cross-table check)
+EXPECTED_COLUMN = {("legs.csv", 10): "destination", ("places.csv", 4): "opens"}
+
+
+@pytest.mark.parametrize(
+    ("file", "row", "column", "value", "message"),
+    [
+        ("legs.csv", 3, "km", "-5", "greater than 0"),
+        ("legs.csv", 4, "km", "nan", "finite number"),
+        ("legs.csv", 5, "origin", "atlantis", "unknown place 'atlantis'"),
+        ("legs.csv", 6, "mode", "hovercraft", "road"),
+        ("legs.csv", 7, "hours", "3", "exactly one of speed_kmh and hours"),
+        ("legs.csv", 8, "months", "10-6", "ascending"),
+        ("legs.csv", 9, "id", "road_kunming_yuxi", "duplicate"),
+        ("legs.csv", 10, "mode", "rail_1435", "'youyiguan' does not serve mode 'rail_1435'"),
+        ("places.csv", 2, "lat", "95", "less than or equal to 90"),
+        ("places.csv", 16, "lat", "22.51", "same coordinates as 'hekou'"),
+        ("places.csv", 3, "source", "made-up-2020", "not in SOURCES.md"),
+        ("places.csv", 4, "status", "planned", "needs its opening year"),
+        ("transfers.csv", 0, "hours_p90", "1", "P90 hours below P50"),
+        ("border_crossings.csv", 0, "vn_place", "hekou_north", "is not in Vietnam"),
+        ("border_crossings.csv", 0, "close_hour", "5", "after open_hour"),
+        ("tariffs.csv", 0, "usd_per_teu_km", "abc", "valid number"),
+    ],
+)
+def test_malformed_cell_names_file_line_and_column(
+    data_copy: Path, edit_cell, file, row, column, value, message
+):
+    line = edit_cell(file, row, column, value)
+    with pytest.raises(DataError, match=message) as caught:
+        load_dataset(data_copy)
+    error = caught.value
+    assert error.file == file
+    assert error.row == line
+    assert error.column == EXPECTED_COLUMN.get((file, row), column)
+    assert f"{file}, line {line}" in str(error)
+
+
+def test_ragged_row_is_reported_with_its_line(data_copy: Path):
+    path = data_copy / "emissions.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[2] += ",extra"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"emissions.csv, line 3: 4 fields, header has 3"):
+        load_dataset(data_copy)
+
+
+def test_missing_file_and_missing_column(data_copy: Path):
+    (data_copy / "tariffs.csv").unlink()
+    with pytest.raises(DataError, match="tariffs.csv: file not found"):
+        load_dataset(data_copy)
+
+
+def test_missing_column_is_named(data_copy: Path):
+    path = data_copy / "emissions.csv"
+    text = path.read_text(encoding="utf-8").replace("g_co2e_per_tkm", "g_per_tkm", 1)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataError, match="missing column.*g_co2e_per_tkm"):
+        load_dataset(data_copy)

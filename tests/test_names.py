@@ -1,0 +1,99 @@
+"""Place lookup: ids, English, Vietnamese with and without diacritics, Chinese, did-you-mean."""
+
+from __future__ import annotations
+
+import pytest
+
+from corridor.errors import CorridorError, DataError, UnknownPlaceError
+from corridor.model import Country, Mode, Place, PlaceKind
+from corridor.names import PlaceIndex, fold
+
+
+@pytest.mark.parametrize(
+    ("query", "place_id"),
+    [
+        ("lao_cai", "lao_cai"),
+        ("Lao Cai", "lao_cai"),
+        ("lao cai", "lao_cai"),
+        ("Lào Cai", "lao_cai"),
+        ("LÀO CAI", "lao_cai"),
+        ("老街", "lao_cai"),
+        ("Kunming", "kunming"),
+        ("Côn Minh", "kunming"),
+        ("昆明", "kunming"),
+        ("河口", "hekou"),
+        ("河口北站", "hekou_north"),
+        ("Hai Phong", "hai_phong"),
+        ("Hải Phòng", "hai_phong"),
+        ("haiphong", "hai_phong"),
+        ("Đồng Đăng", "dong_dang_station"),
+        ("Dong Dang", "dong_dang_station"),
+        ("Hà Nội", "hanoi"),
+        ("Yen Vien", "yen_vien"),  # unique prefix of "Yen Vien station"
+        ("Cửa khẩu quốc tế Hữu Nghị", "huu_nghi"),
+        ("Lach Huyen", "lach_huyen"),
+    ],
+)
+def test_resolve(network, query, place_id):
+    assert network.place(query).id == place_id
+
+
+def test_unknown_place_suggests_close_names(network):
+    with pytest.raises(UnknownPlaceError) as caught:
+        network.place("Lao Kai")
+    error = caught.value
+    assert error.suggestions[0] == "lao_cai"
+    assert len(error.suggestions) <= 3
+    assert "did you mean 'Lao Cai' (lao_cai)" in str(error)
+    assert isinstance(error, CorridorError)
+    assert isinstance(error, KeyError)
+
+
+def test_ambiguous_prefix_lists_the_candidates(network):
+    with pytest.raises(UnknownPlaceError) as caught:
+        network.place("Ga")  # "Ga Lào Cai", "Ga Yên Viên", ...: several stations
+    suggestions = caught.value.suggestions
+    assert len(suggestions) == 3
+    assert all(network.places[s].kind.value == "rail_station" for s in suggestions)
+
+
+def test_nothing_close_gives_no_suggestions(network):
+    with pytest.raises(UnknownPlaceError) as caught:
+        network.place("Zzyzx")
+    assert caught.value.suggestions == []
+    assert str(caught.value) == "no place 'Zzyzx'"
+
+
+def test_search_finds_every_lao_cai_facility(network):
+    ids = [p.id for p in network.index.search("lao cai")]
+    assert ids[0] == "lao_cai"
+    assert {"lao_cai_station", "lao_cai_icd", "kim_thanh"} <= set(ids)
+
+
+def test_fold():
+    assert fold("  Việt   Trì ") == "viet tri"
+    assert fold("Đình Vũ") == "dinh vu"
+    assert fold("河口") == "河口"
+
+
+def _place(place_id: str, name: str) -> Place:
+    return Place(
+        place_id,
+        name,
+        name,
+        "",
+        Country.VN,
+        PlaceKind.CITY,
+        21.0,
+        105.0,
+        frozenset({Mode.ROAD}),
+        False,
+        False,
+        False,
+        "estimate: test",
+    )
+
+
+def test_shared_name_is_a_data_error():
+    with pytest.raises(DataError, match="share the name 'ha noi'"):
+        PlaceIndex([_place("hanoi", "Ha Noi"), _place("hanoi_2", "Hà Nội")])

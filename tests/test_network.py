@@ -1,0 +1,128 @@
+"""Network: year filter, physical graph, service graph, GeoDataFrames."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corridor import load_network
+from corridor.model import CargoClass, Mode
+from corridor.network import SINK, SOURCE
+
+
+def test_planned_infrastructure_appears_from_its_opening_year():
+    before, after = load_network(2029), load_network(2030)
+    for element in ("rail1435_sgr_lao_cai_yen_vien", "air_sa_pa_noi_bai"):
+        assert element not in before.legs
+        assert element in after.legs
+    assert "sa_pa_airport" not in before.places
+    assert "hekou_north_lao_cai_sgr" in after.crossings
+    assert before.summary()["not_yet_open"] > after.summary()["not_yet_open"]
+
+
+@settings(max_examples=30, deadline=None)
+@given(year=st.integers(min_value=2000, max_value=2040))
+def test_every_element_of_a_year_is_open_that_year(year):
+    net = load_network(year)
+    for leg in net.legs.values():
+        assert leg.opens is None or leg.opens <= year
+        assert leg.origin in net.places and leg.destination in net.places
+    for crossing in net.crossings.values():
+        assert crossing.opens is None or crossing.opens <= year
+    for transfer in net.transfers:
+        assert transfer.opens is None or transfer.opens <= year
+
+
+def test_physical_graph_has_both_directions(network):
+    graph = network.graph
+    assert graph.number_of_nodes() == len(network.places)
+    assert graph.number_of_edges() == 2 * (len(network.legs) + len(network.crossings))
+    assert graph.has_edge("hekou_north", "lao_cai_station", key="hekou_north_lao_cai_rail")
+    assert graph.has_edge("lao_cai_station", "hekou_north", key="hekou_north_lao_cai_rail")
+
+
+def test_service_graph_vertices_are_place_mode_pairs(network):
+    graph = network.service_graph()
+    for place_id, label in graph.nodes:
+        assert place_id in network.places
+        assert label in {SOURCE, SINK} or Mode(label) in network.places[place_id].modes
+    assert graph.in_degree(("kunming", SOURCE)) == 0
+    assert graph.out_degree(("hai_phong", SINK)) == 0
+
+
+def test_gauge_break_is_a_transfer_arc(network):
+    graph = network.service_graph()
+    arcs = graph.get_edge_data(("hekou_north", "rail_1435"), ("hekou_north", "rail_1000"))
+    (arc,) = arcs.values()
+    assert arc["kind"] == "transfer"
+    assert arc["hours_p90"] >= arc["hours_p50"] > 0
+
+
+def test_rail_run_pays_the_fixed_tariff_once(network):
+    """Kunming → Hekou North by standard gauge: fixed part on boarding, per-km on each leg."""
+    graph = network.service_graph()
+    path = [
+        ("kunming", SOURCE),
+        ("kunming", "rail_1435"),
+        ("yuxi", "rail_1435"),
+        ("mengzi", "rail_1435"),
+        ("hekou_north", "rail_1435"),
+    ]
+    cost = nx.path_weight(graph, path, weight="cost_usd")  # MultiDiGraph: min over parallels
+    tariff = network.tariffs[(Mode.RAIL_1435, "any")]
+    loading = next(
+        t
+        for t in network.transfers
+        if t.place == "kunming" and Mode.RAIL_1435 in (t.from_mode, t.to_mode)
+    )
+    km = sum(
+        network.legs[i].km
+        for i in ("rail1435_kunming_yuxi", "rail1435_yuxi_mengzi", "rail1435_mengzi_hekou_north")
+    )
+    assert km == pytest.approx(388)
+    assert cost == pytest.approx(tariff.cost_usd_per_teu(km) + loading.cost_usd_per_teu)
+
+
+def test_reefer_graph_skips_places_without_reefer_handling(network):
+    general = network.service_graph(CargoClass.GENERAL)
+    reefer = network.service_graph(CargoClass.REEFER)
+    assert ("lao_cai_icd", SOURCE) in general
+    assert ("lao_cai_icd", SOURCE) not in reefer
+    for tail, _head, data in reefer.edges(data=True):
+        if data["kind"] in {"transfer", "access", "egress"}:
+            assert network.places[tail[0]].reefer
+        if data["kind"] == "leg":
+            assert network.legs[data["ref"]].reefer
+
+
+def test_seasonal_river_leg_only_in_its_months(network):
+    def has(month):
+        graph = network.service_graph(month=month)
+        return graph.has_edge(("yen_bai", "river"), ("viet_tri", "river"))
+
+    assert has(7)
+    assert not has(2)
+    assert not has(None)  # without a month only all-year legs are kept
+
+
+def test_border_crossing_clearance_by_direction(network):
+    graph = network.service_graph()
+    south = graph.get_edge_data(("hekou", "road"), ("kim_thanh", "road"))["hekou_kim_thanh"]
+    crossing = network.crossings["hekou_kim_thanh"]
+    assert south["hours_p50"] == crossing.hours_p50_cn_vn + crossing.transload_hours
+    assert south["cost_usd"] == crossing.fee_usd_per_teu + crossing.transload_usd_per_teu
+    direct = graph.get_edge_data(("hekou", "road"), ("kim_thanh", "road"))["hekou_kim_thanh_cbta"]
+    assert direct["hours_p50"] < south["hours_p50"]
+
+
+def test_geodataframes(network):
+    places, links = network.to_geodataframes()
+    assert places.crs.to_epsg() == 4326 and links.crs.to_epsg() == 4326
+    assert len(places) == len(network.places)
+    assert len(links) == len(network.legs) + len(network.crossings)
+    assert set(links["kind"]) == {"leg", "border"}
+    lao_cai = places.loc["lao_cai_station"].geometry
+    assert (lao_cai.x, lao_cai.y) == (103.9783, 22.4925)
+    assert links.geometry.is_valid.all()
