@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/corridor network info
-	$(BIN)/python examples/cheapest_route.py
+	$(BIN)/corridor quote Kunming "Hai Phong" --teu 2
 
 test: $(STAMP)
 	$(BIN)/ruff check .

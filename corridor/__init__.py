@@ -13,6 +13,7 @@ from corridor.errors import (
 )
 from corridor.model import CargoClass, Mode, PlaceKind, Shipment
 from corridor.network import Network, load_network
+from corridor.quote import Quote, Step, quote
 
 try:
     __version__ = version("corridor")
@@ -29,9 +30,12 @@ __all__ = [
     "Network",
     "NoRouteError",
     "PlaceKind",
+    "Quote",
     "ScenarioError",
     "Shipment",
+    "Step",
     "UnknownPlaceError",
     "__version__",
     "load_network",
+    "quote",
 ]

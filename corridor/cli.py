@@ -17,8 +17,10 @@ from rich.console import Console
 from rich.table import Table
 
 from corridor.data import load_dataset
-from corridor.errors import CorridorError, InfeasibleError
+from corridor.errors import CorridorError, InfeasibleError, InvalidRequestError
+from corridor.model import CargoClass, Mode
 from corridor.network import DEFAULT_YEAR, load_network
+from corridor.quote import OBJECTIVES, quote
 
 app = typer.Typer(
     rich_markup_mode="rich",
@@ -146,3 +148,95 @@ def places(
             " ".join(sorted(m.value for m in p.modes)),
         )
     out.print(table)
+
+
+@app.command("quote")
+@_one_line_errors
+def quote_command(
+    origin: Annotated[str, typer.Argument(help="Origin: name (any language) or id.")],
+    destination: Annotated[str, typer.Argument(help="Destination: name or id.")],
+    teu: Annotated[float, typer.Option(help="Volume, TEU.")] = 1.0,
+    tonnes: Annotated[float | None, typer.Option(help="Gross weight, t (for CO2e).")] = None,
+    cargo: Annotated[str, typer.Option(help="general, reefer, dangerous, bulk, oversize.")] = (
+        "general"
+    ),
+    objective: Annotated[str, typer.Option(help=f"One of {', '.join(OBJECTIVES)}.")] = "cost",
+    value_usd: Annotated[
+        float | None, typer.Option(help="Goods value, USD (generalised objective).")
+    ] = None,
+    carbon_price: Annotated[
+        float, typer.Option(help="Carbon price, USD per t CO2e (generalised objective).")
+    ] = 0.0,
+    year: YearOption = DEFAULT_YEAR,
+    month: Annotated[int | None, typer.Option(help="Month of travel, 1-12.")] = None,
+    avoid: Annotated[
+        list[str] | None, typer.Option(help="Place or border-crossing id to avoid (repeat).")
+    ] = None,
+    mode: Annotated[
+        list[str] | None, typer.Option("--mode", help="Allowed mode (repeat); default all.")
+    ] = None,
+    data: DataOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Quote the optimal route for one shipment (OR-Tools min-cost flow)."""
+    result = quote(
+        origin,
+        destination,
+        teu,
+        tonnes=tonnes,
+        cargo=_choice(cargo, "cargo"),
+        value_usd=value_usd,
+        objective=objective,  # type: ignore[arg-type] - checked by quote()
+        month=month,
+        avoid=avoid or (),
+        modes=[_mode(m) for m in mode] if mode else None,
+        carbon_price_usd_per_t=carbon_price,
+        network=load_network(year, data),
+    )
+    if as_json:
+        _print_json(result.to_dict())
+        return
+    s = result.shipment
+    table = Table(
+        "step",
+        "USD",
+        "h P50",
+        "h P90",
+        "kg CO2e",
+        title=f"{result.names[s.origin]} → {result.names[s.destination]}, "
+        f"{s.teu:g} TEU {s.cargo.value}, {result.year}, optimised for {objective}",
+    )
+    for step in result.steps:
+        table.add_row(
+            result.describe(step),
+            f"{step.cost_usd:,.0f}",
+            f"{step.hours_p50:.1f}",
+            f"{step.hours_p90:.1f}",
+            f"{step.co2e_kg:,.0f}",
+        )
+    table.add_row(
+        "[bold]total[/bold]",
+        f"[bold]{result.cost_usd:,.0f}[/bold]",
+        f"{result.hours_p50:.1f}",
+        f"{result.hours_p90:.1f}",
+        f"{result.co2e_kg:,.0f}",
+    )
+    out.print(table)
+
+
+def _choice(value: str, what: str) -> str:
+    try:
+        return CargoClass(value).value
+    except ValueError:
+        options = ", ".join(c.value for c in CargoClass)
+        msg = f"unknown {what} {value!r}; choose one of {options}"
+        raise InvalidRequestError(msg) from None
+
+
+def _mode(value: str) -> str:
+    try:
+        return Mode(value).value
+    except ValueError:
+        options = ", ".join(m.value for m in Mode)
+        msg = f"unknown mode {value!r}; choose one of {options}"
+        raise InvalidRequestError(msg) from None

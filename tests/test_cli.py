@@ -70,3 +70,42 @@ def test_places_bad_option_is_a_usage_error():
     result = runner.invoke(app, ["places", "Hanoi", "--year", "soon"])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+def test_quote_table_and_json():
+    result = runner.invoke(app, ["quote", "Kunming", "Hai Phong", "--teu", "2"])
+    assert result.exit_code == 0, result.output
+    assert "Hekou North station" in result.stdout and "total" in result.stdout
+    result = runner.invoke(
+        app,
+        ["quote", "Côn Minh", "Lach Huyen", "--year", "2031", "--mode", "rail_1435", "--json"],
+    )
+    payload = json.loads(result.stdout)
+    assert payload["modes"] == ["rail_1435"] and payload["year"] == 2031
+
+
+def test_quote_options_reach_the_library():
+    args = ["quote", "Kunming", "Hanoi", "--mode", "road", "--avoid", "kim_thanh", "--json"]
+    payload = json.loads(runner.invoke(app, args).stdout)
+    assert "kim_thanh" not in {s["to_place"] for s in payload["steps"]}
+    args = ["quote", "Kunming", "Hai Phong", "--objective", "time", "--json"]
+    fast = json.loads(runner.invoke(app, args).stdout)
+    cheap = json.loads(runner.invoke(app, ["quote", "Kunming", "Hai Phong", "--json"]).stdout)
+    assert fast["totals"]["hours_p50"] < cheap["totals"]["hours_p50"]
+
+
+def test_quote_failures_exit_codes():
+    cases = [
+        (["quote", "Kunming", "Tien Son", "--cargo", "dangerous"], 1, "no handling"),
+        (["quote", "Kunmign", "Hanoi"], 2, "did you mean"),
+        (["quote", "Kunming", "Hanoi", "--teu", "0"], 2, "teu must be positive"),
+        (["quote", "Kunming", "Hanoi", "--cargo", "frozen"], 2, "unknown cargo 'frozen'"),
+        (["quote", "Kunming", "Hanoi", "--mode", "teleport"], 2, "unknown mode"),
+        (["quote", "Kunming", "Hanoi", "--avoid", "Hanoi"], 2, "origin or destination"),
+    ]
+    for args, code, message in cases:
+        result = runner.invoke(app, args)
+        assert result.exit_code == code, (args, result.output)
+        assert message in result.stderr
+        assert result.stderr.count("\n") == 1
+        assert "Traceback" not in result.output

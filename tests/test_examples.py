@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.py"))
+EXAMPLES_DIR = Path(__file__).parent.parent / "examples"
+EXAMPLES = sorted(EXAMPLES_DIR.glob("*.py"))
 
 
 def run(path: Path) -> str:
@@ -28,8 +29,18 @@ def test_example_runs(path: Path):
     assert run(path).strip()
 
 
-def test_cheapest_route_crosses_the_gauge_break():
-    output = run(Path(__file__).parent.parent / "examples" / "cheapest_route.py")
-    assert "hekou_north: rail_1435 → rail_1000" in output
-    assert "border    Hekou North – Lao Cai railway bridge" in output
-    assert output.rstrip().splitlines()[-1].startswith("Total: ")
+def test_forwarder_quote_shows_the_gauge_break_and_its_removal():
+    blocks = run(EXAMPLES_DIR / "forwarder_quote.py").split("\n\n")
+    cheapest, fastest, through = blocks[0], blocks[1], blocks[2]
+    assert "transship at Hekou North station: rail_1435 → rail_1000" in cheapest
+    assert "via road;" in fastest and "border Hekou – Kim Thanh II" in fastest
+    assert "0 transshipment(s)" in through and "dual-gauge link" in through
+    totals = [
+        line
+        for line in (cheapest, fastest)
+        for line in line.splitlines()
+        if line.startswith("total ")
+    ]
+    cost = [float(t.split()[1].replace(",", "")) for t in totals]
+    hours = [float(t.split()[3]) for t in totals]
+    assert cost[0] <= cost[1] and hours[1] <= hours[0]

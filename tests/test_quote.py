@@ -1,0 +1,181 @@
+"""Route quotes: exactness against brute force, corridor cases, errors."""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import networkx as nx
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corridor import InvalidRequestError, NoRouteError, UnknownPlaceError, load_network, quote
+from corridor._solver import NoFlowError, cheapest_path
+from corridor.network import SINK, SOURCE
+
+# --- the solver against brute-force enumeration on small random graphs ---------------------
+
+
+@st.composite
+def small_multigraphs(draw):
+    """Random multigraphs (parallel arcs and cycles allowed) with non-negative weights."""
+    n = draw(st.integers(min_value=2, max_value=7))
+    arcs = draw(
+        st.lists(
+            st.tuples(
+                st.integers(0, n - 1),
+                st.integers(0, n - 1),
+                st.floats(min_value=0, max_value=100, allow_nan=False).map(lambda w: round(w, 2)),
+            ).filter(lambda a: a[0] != a[1]),
+            max_size=18,
+        )
+    )
+    return n, arcs
+
+
+@settings(max_examples=300, deadline=None)
+@given(small_multigraphs())
+def test_min_cost_flow_path_equals_brute_force(graph):
+    n, arcs = graph
+    tails = np.array([a[0] for a in arcs], dtype=np.int32)
+    heads = np.array([a[1] for a in arcs], dtype=np.int32)
+    weights = np.array([a[2] for a in arcs], dtype=float)
+    multigraph = nx.MultiDiGraph()
+    multigraph.add_nodes_from(range(n))
+    for i, (u, v, w) in enumerate(arcs):
+        multigraph.add_edge(u, v, key=i, w=w)
+    paths = list(nx.all_simple_edge_paths(multigraph, 0, n - 1))
+    try:
+        found = cheapest_path(list(range(n)), tails, heads, weights, source=0, sink=n - 1)
+    except NoFlowError:
+        assert not paths
+        return
+    best = min(sum(arcs[key][2] for _, _, key in path) for path in paths)
+    # a connected path from source to sink, made of given arcs
+    assert tails[found[0]] == 0 and heads[found[-1]] == n - 1
+    assert all(heads[a] == tails[b] for a, b in itertools.pairwise(found))
+    assert sum(weights[a] for a in found) == pytest.approx(best, abs=1e-6)
+
+
+# --- the corridor: the quote is the shortest path, itemised ----------------------------
+
+
+@pytest.mark.parametrize("objective", ["cost", "time", "co2"])
+def test_quote_matches_dijkstra_for_every_pair_of_cities(network, objective):
+    column = {"cost": "cost_usd", "time": "hours_p50", "co2": "co2e_kg"}[objective]
+    total = {"cost": "cost_usd", "time": "hours_p50", "co2": "co2e_kg"}[objective]
+    graph = network.service_graph()
+    ends = ["kunming", "hai_phong", "nanning", "hanoi", "lach_huyen", "lang_son", "yuxi"]
+    for origin, destination in itertools.permutations(ends, 2):
+        q = quote(origin, destination, objective=objective, network=network)
+        expected = nx.dijkstra_path_length(
+            graph, (origin, SOURCE), (destination, SINK), weight=column
+        )
+        assert getattr(q, total) == pytest.approx(expected, rel=1e-6, abs=1e-3)
+
+
+def test_totals_are_the_sum_of_the_steps_and_scale_with_teu(network):
+    one = quote("Kunming", "Hai Phong", network=network)
+    three = quote("Kunming", "Hai Phong", teu=3, network=network)
+    assert one.cost_usd == pytest.approx(one.to_frame()["cost_usd"].sum())
+    assert three.cost_usd == pytest.approx(3 * one.cost_usd)
+    assert three.co2e_kg == pytest.approx(3 * one.co2e_kg)
+    heavy = quote("Kunming", "Hai Phong", tonnes=20, network=network)
+    assert heavy.co2e_kg == pytest.approx(2 * one.co2e_kg)  # 20 t vs 10 t payload
+    assert one.hours_p90 >= one.hours_p50
+
+
+def test_rail_quote_has_the_gauge_break_at_the_border():
+    q = quote("Kunming", "Hai Phong", modes=["rail_1435", "rail_1000"], year=2026)
+    assert "hekou_north:rail_1435>rail_1000" in [s.ref for s in q.transshipments]
+    assert [s.ref for s in q.border_crossings] == ["hekou_north_lao_cai_rail"]
+
+
+def test_with_the_2030_line_the_cheapest_rail_route_has_no_gauge_break():
+    q = quote("Kunming", "Lach Huyen", modes=["rail_1435", "rail_1000"], year=2031)
+    assert q.transshipments == []
+    assert q.modes == ["rail_1435"]
+    with pytest.raises(NoRouteError, match="by rail_1000, rail_1435 in 2026"):
+        quote("Kunming", "Lach Huyen", modes=["rail_1435", "rail_1000"], year=2026)
+
+
+def test_reefer_never_touches_a_place_without_reefer_handling(network):
+    q = quote("Kunming", "Hai Phong", cargo="reefer", network=network)
+    for step in q.steps:
+        if step.kind in {"access", "egress", "transfer", "border"}:
+            assert network.places[step.from_place].reefer
+            assert network.places[step.to_place].reefer
+        if step.kind == "leg":
+            assert network.legs[step.ref].reefer
+
+
+def test_avoiding_the_lao_cai_gates_moves_the_route(network):
+    road = quote("Kunming", "Hanoi", modes=["road"], network=network)
+    assert road.border_crossings[0].to_place == "kim_thanh"
+    moved = quote("Kunming", "Hanoi", modes=["road"], avoid=["Kim Thanh"], network=network)
+    gate = moved.border_crossings[0]
+    assert gate.to_place != "kim_thanh"
+    assert "kim_thanh" not in {s.from_place for s in moved.steps}
+    assert moved.cost_usd >= road.cost_usd
+
+
+def test_avoiding_a_crossing_by_id(network):
+    q = quote("Kunming", "Hanoi", modes=["road"], avoid=["hekou_kim_thanh_cbta"], network=network)
+    assert q.border_crossings[0].ref == "hekou_kim_thanh"
+
+
+def test_generalised_objective_trades_money_for_time(network):
+    cheap = quote("Kunming", "Hai Phong", network=network)
+    valuable = quote(
+        "Kunming", "Hai Phong", objective="generalised", value_usd=500_000, network=network
+    )
+    assert valuable.hours_p50 < cheap.hours_p50
+    assert valuable.cost_usd >= cheap.cost_usd
+
+
+def test_seasonal_river_is_used_only_in_its_months(network):
+    july = quote("Yen Bai", "Hai Phong", month=7, modes=["river"], network=network)
+    assert july.legs[0].ref == "river_yen_bai_viet_tri"
+    with pytest.raises(NoRouteError, match="by river in 2026 in month 2"):
+        quote("Yen Bai", "Hai Phong", month=2, modes=["river"], network=network)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"teu": 0}, InvalidRequestError, "teu must be positive"),
+        ({"teu": -2}, InvalidRequestError, "teu must be positive"),
+        ({"objective": "cheap"}, InvalidRequestError, "objective must be one of"),
+        ({"objective": "generalised"}, InvalidRequestError, "needs value_usd"),
+        ({"avoid": ["Kunming"]}, InvalidRequestError, "origin or destination"),
+        ({"month": 13}, InvalidRequestError, "month must be 1-12"),
+        ({"year": 2031}, InvalidRequestError, "network given is for 2026"),
+    ],
+)
+def test_bad_requests(network, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        quote("Kunming", "Hai Phong", network=network, **kwargs)
+
+
+def test_unknown_place_and_unreachable_cargo(network):
+    with pytest.raises(UnknownPlaceError, match="did you mean 'Kunming'"):
+        quote("Kunmign", "Hai Phong", network=network)
+    with pytest.raises(NoRouteError, match="Tien Son ICD .* no handling for dangerous cargo"):
+        quote("Kunming", "Tien Son ICD", cargo="dangerous", network=network)
+
+
+def test_same_origin_and_destination(network):
+    with pytest.raises(InvalidRequestError, match="same place"):
+        quote("Hanoi", "Hà Nội", network=network)
+
+
+def test_to_dict_is_json_safe(network):
+    payload = quote("Kunming", "Hai Phong", network=network).to_dict()
+    again = json.loads(json.dumps(payload))
+    assert again["totals"]["transshipments"] == len(again["steps"]) - len(
+        [s for s in again["steps"] if s["kind"] != "transfer"]
+    )
+    assert again["shipment"]["cargo"] == "general"
+    assert load_network(2026).place(again["shipment"]["destination"]).id == "hai_phong"
