@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
@@ -184,12 +185,12 @@ def quote_command(
         destination,
         teu,
         tonnes=tonnes,
-        cargo=_choice(cargo, "cargo"),
+        cargo=_enum_value(CargoClass, cargo, "cargo"),
         value_usd=value_usd,
         objective=objective,  # type: ignore[arg-type] - checked by quote()
         month=month,
         avoid=avoid or (),
-        modes=[_mode(m) for m in mode] if mode else None,
+        modes=[_enum_value(Mode, m, "mode") for m in mode] if mode else None,
         carbon_price_usd_per_t=carbon_price,
         network=load_network(year, data),
     )
@@ -224,19 +225,11 @@ def quote_command(
     out.print(table)
 
 
-def _choice(value: str, what: str) -> str:
+def _enum_value(enum: type[StrEnum], value: str, what: str) -> str:
+    """``value`` checked against ``enum``; an unknown one is bad input listing the choices."""
     try:
-        return CargoClass(value).value
+        return enum(value).value
     except ValueError:
-        options = ", ".join(c.value for c in CargoClass)
+        options = ", ".join(member.value for member in enum)
         msg = f"unknown {what} {value!r}; choose one of {options}"
-        raise InvalidRequestError(msg) from None
-
-
-def _mode(value: str) -> str:
-    try:
-        return Mode(value).value
-    except ValueError:
-        options = ", ".join(m.value for m in Mode)
-        msg = f"unknown mode {value!r}; choose one of {options}"
         raise InvalidRequestError(msg) from None

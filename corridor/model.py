@@ -84,6 +84,15 @@ class TruckRegime(_CaseInsensitiveEnum):
     TRANSLOAD = "transload"
 
 
+def _accepts(cargo: CargoClass, *, reefer: bool, dangerous: bool) -> bool:
+    """Reefer and dangerous cargo need their flag; other classes go anywhere."""
+    if cargo is CargoClass.REEFER:
+        return reefer
+    if cargo is CargoClass.DANGEROUS:
+        return dangerous
+    return True
+
+
 def _in_service(opens: int | None, closes: int | None, year: int) -> bool:
     return (opens is None or opens <= year) and (closes is None or year < closes)
 
@@ -115,11 +124,7 @@ class Place:
 
     def handles(self, cargo: CargoClass) -> bool:
         """Whether cargo of this class may be loaded, unloaded or transshipped here."""
-        if cargo is CargoClass.REEFER:
-            return self.reefer
-        if cargo is CargoClass.DANGEROUS:
-            return self.dangerous
-        return True
+        return _accepts(cargo, reefer=self.reefer, dangerous=self.dangerous)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,11 +162,7 @@ class Leg:
 
     def carries(self, cargo: CargoClass) -> bool:
         """Whether cargo of this class may travel on this leg."""
-        if cargo is CargoClass.REEFER:
-            return self.reefer
-        if cargo is CargoClass.DANGEROUS:
-            return self.dangerous
-        return True
+        return _accepts(cargo, reefer=self.reefer, dangerous=self.dangerous)
 
 
 @dataclass(frozen=True, slots=True)
