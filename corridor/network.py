@@ -207,7 +207,7 @@ class Network:
         self, cargo: CargoClass, profile: CargoProfile
     ) -> Iterator[tuple[Vertex, Vertex, str, dict[str, Any]]]:
         """Transfers between modes, and access/egress arcs at the places that handle ``cargo``."""
-        handling = {p for p in self.places.values() if p.handles(cargo)}
+        handling = [p for p in self.places.values() if p.handles(cargo)]  # stable order
         handled = {p.id for p in handling}
         road_transfers: dict[tuple[str, Mode], Transfer] = {}
         for t in self.transfers:
@@ -235,7 +235,7 @@ class Network:
                 other = t.to_mode if t.from_mode is Mode.ROAD else t.from_mode
                 road_transfers[(t.place, other)] = t
         for place in handling:
-            for mode in place.modes:
+            for mode in sorted(place.modes):
                 transfer = road_transfers.get((place.id, mode))
                 if mode is not Mode.ROAD and transfer is None:
                     continue
