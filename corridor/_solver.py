@@ -26,6 +26,7 @@ def cheapest_path(
     *,
     source: int,
     sink: int,
+    tie_break: np.ndarray | None = None,
 ) -> list[int]:
     """Indices of the arcs of a minimum-weight source → sink path, in order.
 
@@ -42,6 +43,9 @@ def cheapest_path(
         Non-negative arc weights (float array); scaled by :data:`COST_SCALE` and rounded.
     source, sink
         Vertex indices.
+    tie_break
+        Optional second non-negative weight (e.g. USD): among the paths of minimum
+        ``weights`` the one of least ``tie_break`` is returned (lexicographic, exact).
 
     Raises
     ------
@@ -54,7 +58,7 @@ def cheapest_path(
         msg = "arc weights must be non-negative"
         raise ValueError(msg)
     solver = min_cost_flow.SimpleMinCostFlow()
-    costs = np.rint(weights * COST_SCALE).astype(np.int64)
+    costs = _integer_costs(weights, tie_break)
     capacities = np.ones(len(tails), dtype=np.int64)
     solver.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, costs)
     supplies = np.zeros(len(vertices), dtype=np.int64)
@@ -71,6 +75,19 @@ def cheapest_path(
     for arc in np.flatnonzero(flows > 0):
         outgoing.setdefault(int(tails[arc]), []).append(int(arc))
     return _walk(outgoing, heads, source, sink)
+
+
+def _integer_costs(weights: np.ndarray, tie_break: np.ndarray | None) -> np.ndarray:
+    """Scale to integers; with a tie-break, ``primary × (sum of tie-break + 1) + tie-break``."""
+    primary = np.rint(weights * COST_SCALE).astype(np.int64)
+    if tie_break is None:
+        return primary
+    secondary = np.rint(tie_break * 100).astype(np.int64)
+    factor = int(secondary.sum()) + 1
+    if int(primary.sum()) * factor + factor >= 2**62:  # would overflow: ties break arbitrarily
+        logger.debug("tie-break skipped: integer costs would overflow")
+        return primary
+    return primary * factor + secondary
 
 
 def _walk(outgoing: dict[int, list[int]], heads: np.ndarray, source: int, sink: int) -> list[int]:

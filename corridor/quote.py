@@ -7,6 +7,9 @@ as a unit min-cost flow with OR-Tools. Every objective is a linear weight on the
 - ``generalised``: USD + value of time × P50 hours + carbon price × t CO2e, with the value
   of time = goods value × the cargo class daily rate (``cargo_classes.csv``) / 24 h.
 
+Among routes equally good on the objective, the cheapest in USD is returned (an exact
+lexicographic tie-break; it matters for ``co2``, where handling emits nothing).
+
 Totals scale with the shipment: costs × TEU, CO2e × tonnes (or × TEU at the class payload).
 Hours are the sum of the arcs' P50 and P90; the P90 sum is a conservative bound.
 """
@@ -298,6 +301,7 @@ def quote(
             weights[chosen],
             source=arrays.index[start],
             sink=arrays.index[end],
+            tie_break=None if objective == "cost" else arrays.columns["cost_usd"][chosen],
         )
     except NoFlowError:
         raise NoRouteError(_no_route_reason(net, shipment, graph, allowed, month)) from None

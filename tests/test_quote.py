@@ -76,6 +76,44 @@ def test_quote_matches_dijkstra_for_every_pair_of_cities(network, objective):
         assert getattr(q, total) == pytest.approx(expected, rel=1e-6, abs=1e-3)
 
 
+@pytest.mark.parametrize("objective", ["time", "co2"])
+def test_ties_on_the_objective_go_to_the_cheaper_route(network, objective):
+    q = quote("Kunming", "Hai Phong", objective=objective, network=network)
+    places = [s.from_place for s in q.transshipments]
+    assert len(places) == len(set(places))  # no chain of free handling moves at one place
+    graph = network.service_graph()
+    column = {"time": "hours_p50", "co2": "co2e_kg"}[objective]
+    best = nx.dijkstra_path_length(graph, ("kunming", SOURCE), ("hai_phong", SINK), weight=column)
+    assert getattr(q, column) == pytest.approx(best, abs=1e-3)
+
+
+@settings(max_examples=200, deadline=None)
+@given(small_multigraphs(), st.data())
+def test_tie_break_is_lexicographic(graph, data):
+    n, arcs = graph
+    tails = np.array([a[0] for a in arcs], dtype=np.int32)
+    heads = np.array([a[1] for a in arcs], dtype=np.int32)
+    primary = np.array([round(a[2]) % 3 for a in arcs], dtype=float)  # many ties
+    secondary = np.array(
+        data.draw(st.lists(st.integers(0, 50), min_size=len(arcs), max_size=len(arcs))),
+        dtype=float,
+    )
+    multigraph = nx.MultiDiGraph()
+    multigraph.add_nodes_from(range(n))
+    for i, (u, v, _) in enumerate(arcs):
+        multigraph.add_edge(u, v, key=i)
+    paths = list(nx.all_simple_edge_paths(multigraph, 0, n - 1))
+    try:
+        found = cheapest_path(
+            list(range(n)), tails, heads, primary, source=0, sink=n - 1, tie_break=secondary
+        )
+    except NoFlowError:
+        assert not paths
+        return
+    best = min((sum(primary[k] for *_, k in p), sum(secondary[k] for *_, k in p)) for p in paths)
+    assert (sum(primary[a] for a in found), sum(secondary[a] for a in found)) == best
+
+
 def test_totals_are_the_sum_of_the_steps_and_scale_with_teu(network):
     one = quote("Kunming", "Hai Phong", network=network)
     three = quote("Kunming", "Hai Phong", teu=3, network=network)
