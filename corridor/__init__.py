@@ -5,6 +5,7 @@ from importlib.metadata import PackageNotFoundError, version
 from corridor.errors import (
     CorridorError,
     DataError,
+    DeadlineError,
     InfeasibleError,
     InvalidRequestError,
     NoRouteError,
@@ -13,7 +14,7 @@ from corridor.errors import (
 )
 from corridor.model import CargoClass, Mode, PlaceKind, Shipment
 from corridor.network import Network, load_network
-from corridor.quote import Quote, Step, quote
+from corridor.quote import Quote, Step, pareto, quote, quote_many
 
 try:
     __version__ = version("corridor")
@@ -24,6 +25,7 @@ __all__ = [
     "CargoClass",
     "CorridorError",
     "DataError",
+    "DeadlineError",
     "InfeasibleError",
     "InvalidRequestError",
     "Mode",
@@ -37,5 +39,7 @@ __all__ = [
     "UnknownPlaceError",
     "__version__",
     "load_network",
+    "pareto",
     "quote",
+    "quote_many",
 ]

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
+from ortools.sat.python import cp_model
+from scipy.sparse import csr_array
+from scipy.sparse.csgraph import dijkstra
+
+from corridor.errors import SolverError
 
 logger = logging.getLogger(__name__)
 
@@ -104,3 +111,224 @@ def _walk(outgoing: dict[int, list[int]], heads: np.ndarray, source: int, sink: 
             position = {source: 0} | {int(heads[a]): i + 1 for i, a in enumerate(path)}
         position[vertex] = len(path)
     return path
+
+
+# --- resource-constrained shortest path ------------------------------------------------
+
+TIME_SCALE = 1000
+"""Hours are compared in thousandths of an hour (3.6 s) in the exact model."""
+_EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A per-arc resource whose sum along the path must stay within ``limit``."""
+
+    name: str
+    values: np.ndarray
+    limit: float
+
+
+@dataclass(frozen=True)
+class ConstrainedResult:
+    """A constrained optimum: arc indices in order, and how it was proven."""
+
+    path: list[int]
+    method: str
+    """``shortest path`` (the unconstrained optimum was feasible), ``lagrangian`` (the
+    Lagrangian bound met a feasible path) or ``cp-sat`` (closed on the pruned graph)."""
+    kept_arcs: int
+
+
+def _csr(n: int, tails: np.ndarray, heads: np.ndarray, weights: np.ndarray) -> csr_array:
+    """Sparse adjacency with the lightest of parallel arcs (csgraph keeps explicit zeros)."""
+    order = np.lexsort((weights, heads, tails))
+    t, h, w = tails[order], heads[order], weights[order]
+    first = np.ones(len(t), dtype=bool)
+    first[1:] = (t[1:] != t[:-1]) | (h[1:] != h[:-1])
+    return csr_array((w[first], (t[first], h[first])), shape=(n, n))
+
+
+def _distances(
+    n: int, tails: np.ndarray, heads: np.ndarray, weights: np.ndarray, *, source: int, sink: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Shortest distances from ``source`` and to ``sink`` (inf where unreachable)."""
+    forward = dijkstra(_csr(n, tails, heads, weights), indices=source)
+    backward = dijkstra(_csr(n, heads, tails, weights), indices=sink)
+    return forward, backward
+
+
+def _shortest(
+    n: int, tails: np.ndarray, heads: np.ndarray, weights: np.ndarray, *, source: int, sink: int
+) -> list[int] | None:
+    """Arc indices of a shortest path (lightest parallel arc), or None if unreachable."""
+    dist, pred = dijkstra(_csr(n, tails, heads, weights), indices=source, return_predecessors=True)
+    if not np.isfinite(dist[sink]):
+        return None
+    vertices = [sink]
+    while vertices[-1] != source:
+        vertices.append(int(pred[vertices[-1]]))
+    vertices.reverse()
+    keys = tails.astype(np.int64) * n + heads
+    wanted = [u * n + v for u, v in itertools.pairwise(vertices)]
+    best: dict[int, int] = {}
+    for a in np.flatnonzero(np.isin(keys, wanted)).tolist():
+        k = int(keys[a])
+        if k not in best or weights[a] < weights[best[k]]:
+            best[k] = a
+    return [best[k] for k in wanted]
+
+
+def constrained_path(
+    n: int,
+    tails: np.ndarray,
+    heads: np.ndarray,
+    weights: np.ndarray,
+    resources: list[Resource],
+    *,
+    source: int,
+    sink: int,
+    forbidden: Sequence[Sequence[Sequence[int]]] = (),
+    time_limit_s: float = 30.0,
+) -> ConstrainedResult:
+    """Exact minimum-weight path whose resource sums stay within their limits.
+
+    Method: (1) if the unconstrained shortest path is feasible, it is optimal; (2) the
+    first resource (the deadline) is relaxed in Lagrangian fashion and the multiplier found
+    by the LARAC iteration, which yields a lower bound and, usually, a feasible path that
+    meets it; (3) otherwise every arc that cannot lie on a path better than the best
+    feasible one (resource bounds from both ends, Lagrangian reduced cost) is pruned and
+    OR-Tools CP-SAT closes the gap exactly on what remains, hinted with that path.
+
+    ``forbidden`` lists combinations the path may not contain in full: each is a list of
+    groups of arc indices, and a group counts as used when any of its arcs is (this is how
+    ``alternatives`` excludes routes already found).
+
+    Raises
+    ------
+    NoFlowError
+        If no path satisfies the limits.
+    """
+
+    def feasible(path: list[int]) -> bool:
+        used = set(path)
+        if any(all(used.intersection(g) for g in combo) for combo in forbidden):
+            return False
+        return all(float(r.values[path].sum()) <= r.limit + _EPS for r in resources)
+
+    cheapest = _shortest(n, tails, heads, weights, source=source, sink=sink)
+    if cheapest is None:
+        raise NoFlowError
+    if feasible(cheapest):
+        return ConstrainedResult(cheapest, "shortest path", len(tails))
+    if not resources:  # only forbidden combinations: an unbounded resource keeps LARAC quiet
+        resources = [Resource("none", np.zeros(len(tails)), 0.0)]
+    # resource bounds: a vertex or arc that cannot meet a limit even alone is pruned
+    keep = np.ones(len(tails), dtype=bool)
+    for r in resources:
+        fwd, bwd = _distances(n, tails, heads, r.values, source=source, sink=sink)
+        if fwd[sink] > r.limit + _EPS:
+            raise NoFlowError
+        keep &= fwd[tails] + r.values + bwd[heads] <= r.limit + _EPS
+    best, lam, bound = _larac(n, tails, heads, weights, resources, keep, source, sink, feasible)
+    upper = float(weights[best].sum()) if best is not None else np.inf
+    if best is not None and upper <= bound + 1e-7 * max(1.0, abs(upper)):
+        return ConstrainedResult(best, "lagrangian", int(keep.sum()))
+    deadline = resources[0]
+    reduced = weights + lam * deadline.values
+    fwd, bwd = _distances(n, tails[keep], heads[keep], reduced[keep], source=source, sink=sink)
+    # a path through arc a costs at least fwd(u) + w'(a) + bwd(v) - lam * limit
+    keep &= fwd[tails] + reduced + bwd[heads] - lam * deadline.limit <= upper + 1e-6
+    logger.debug(
+        "constrained path: %d of %d arcs kept, bound %.4f, best %.4f",
+        int(keep.sum()),
+        len(tails),
+        bound,
+        upper,
+    )
+    path = _cp_sat(
+        n, tails, heads, weights, resources, keep, source, sink, best, time_limit_s, forbidden
+    )
+    return ConstrainedResult(path, "cp-sat", int(keep.sum()))
+
+
+def _larac(n, tails, heads, weights, resources, keep, source, sink, feasible):  # noqa: ANN001, ANN202, PLR0917
+    """LARAC on the first resource over the kept arcs: best feasible path, multiplier, bound."""
+    deadline = resources[0]
+    idx = np.flatnonzero(keep)
+    t, h, c, d = tails[idx], heads[idx], weights[idx], deadline.values[idx]
+
+    def solve(w: np.ndarray) -> list[int]:
+        path = _shortest(n, t, h, w, source=source, sink=sink)
+        if path is None:
+            raise NoFlowError
+        return path
+
+    p_c = solve(c)
+    p_d = solve(d + 1e-9 * c)  # fastest, cheapest among the fastest
+    best = [int(idx[a]) for a in p_d] if feasible([int(idx[a]) for a in p_d]) else None
+    lam = 0.0
+    bound = float(c[p_c].sum())
+    for _ in range(100):
+        time_c, time_d = float(d[p_c].sum()), float(d[p_d].sum())
+        cost_c, cost_d = float(c[p_c].sum()), float(c[p_d].sum())
+        if time_c - time_d <= _EPS:
+            break
+        lam = (cost_d - cost_c) / (time_c - time_d)
+        p = solve(c + lam * d)
+        value = float((c + lam * d)[p].sum())
+        bound = max(bound, value - lam * deadline.limit)
+        if value >= cost_c + lam * time_c - 1e-9 * max(1.0, abs(value)):
+            break
+        full = [int(idx[a]) for a in p]
+        if float(d[p].sum()) <= deadline.limit + _EPS:
+            p_d = p
+            if feasible(full) and (best is None or c[p].sum() < weights[best].sum()):
+                best = full
+        else:
+            p_c = p
+    return best, lam, bound
+
+
+def _cp_sat(n, tails, heads, weights, resources, keep, source, sink, hint, time_limit_s, forbidden):  # noqa: ANN001, ANN202, PLR0917
+    """Exact path on the kept arcs with CP-SAT: flow conservation, resource sums, min weight."""
+    model = cp_model.CpModel()
+    arcs = np.flatnonzero(keep)
+    x = {int(a): model.new_bool_var(f"x{a}") for a in arcs}
+    out: dict[int, list] = {}
+    inn: dict[int, list] = {}
+    for a, var in x.items():
+        out.setdefault(int(tails[a]), []).append(var)
+        inn.setdefault(int(heads[a]), []).append(var)
+    for v in set(out) | set(inn) | {source, sink}:
+        balance = (v == source) - (v == sink)
+        model.add(sum(out.get(v, [])) - sum(inn.get(v, [])) == balance)
+        model.add(sum(out.get(v, [])) <= 1)
+    for r in resources:
+        scaled = np.rint(r.values * TIME_SCALE).astype(np.int64)
+        limit = int(np.floor(r.limit * TIME_SCALE + 1e-6))
+        model.add(sum(int(scaled[a]) * var for a, var in x.items()) <= limit)
+    for combo in forbidden:
+        groups = [[x[a] for a in group if a in x] for group in combo]
+        if all(groups):  # a combination whose arcs were all pruned cannot occur anyway
+            used = [model.new_bool_var("") for _ in groups]
+            for flag, group in zip(used, groups, strict=True):
+                model.add_max_equality(flag, group)
+            model.add(sum(used) <= len(groups) - 1)
+    costs = np.rint(weights * COST_SCALE).astype(np.int64)
+    model.minimize(sum(int(costs[a]) * var for a, var in x.items()))
+    if hint is not None:
+        chosen = set(hint)
+        for a, var in x.items():
+            model.add_hint(var, a in chosen)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = time_limit_s
+    status = solver.solve(model)
+    if status == cp_model.INFEASIBLE:
+        raise NoFlowError
+    if status != cp_model.OPTIMAL:
+        msg = f"no optimum proven within {time_limit_s} s ({solver.status_name(status)})"
+        raise SolverError(msg)
+    outgoing = {int(tails[a]): [a] for a, var in x.items() if solver.value(var)}
+    return _walk(outgoing, heads, source, sink)

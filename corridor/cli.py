@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -20,8 +21,8 @@ from rich.table import Table
 from corridor.data import load_dataset
 from corridor.errors import CorridorError, InfeasibleError, InvalidRequestError
 from corridor.model import CargoClass, Mode
-from corridor.network import DEFAULT_YEAR, load_network
-from corridor.quote import OBJECTIVES, quote
+from corridor.network import DEFAULT_YEAR, Network, load_network
+from corridor.quote import OBJECTIVES, Quote, pareto, quote
 
 app = typer.Typer(
     rich_markup_mode="rich",
@@ -151,49 +152,114 @@ def places(
     out.print(table)
 
 
+TeuOption = Annotated[float, typer.Option(help="Volume, TEU.")]
+TonnesOption = Annotated[float | None, typer.Option(help="Gross weight, t (for CO2e).")]
+CargoOption = Annotated[str, typer.Option(help="general, reefer, dangerous, bulk, oversize.")]
+ValueOption = Annotated[float | None, typer.Option(help="Goods value, USD (generalised).")]
+CarbonOption = Annotated[float, typer.Option(help="Carbon price, USD per t CO2e (generalised).")]
+MonthOption = Annotated[int | None, typer.Option(help="Month of travel, 1-12.")]
+DeadlineOption = Annotated[
+    str | None, typer.Option(help="Latest arrival (P50), e.g. 72h, 3d or 72 (hours).")
+]
+MaxTransOption = Annotated[int | None, typer.Option(help="Most transshipments allowed.")]
+ViaOption = Annotated[list[str] | None, typer.Option(help="Place to pass through (repeat).")]
+AvoidOption = Annotated[
+    list[str] | None, typer.Option(help="Place or border-crossing id to avoid (repeat).")
+]
+ModeOption = Annotated[
+    list[str] | None, typer.Option("--mode", help="Allowed mode (repeat); default all.")
+]
+
+
+def parse_hours(text: str) -> float:
+    """``"72h"``, ``"3d"``, ``"90m"`` or ``"72"`` → hours.
+
+    >>> parse_hours("3d"), parse_hours("72h"), parse_hours("36")
+    (72.0, 72.0, 36.0)
+    """
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([hdm]?)\s*", text.lower())
+    if not match:
+        msg = f"cannot read {text!r} as a duration; use e.g. 72h, 3d or 36"
+        raise InvalidRequestError(msg)
+    value, unit = float(match[1]), match[2] or "h"
+    return value * {"h": 1.0, "d": 24.0, "m": 1 / 60}[unit]
+
+
+def _request(
+    *,
+    tonnes: float | None,
+    cargo: str,
+    value_usd: float | None,
+    carbon_price: float,
+    month: int | None,
+    deadline: str | None,
+    max_transshipments: int | None,
+    via: list[str] | None,
+    avoid: list[str] | None,
+    mode: list[str] | None,
+    network: Network,
+) -> dict[str, Any]:
+    """The keyword options of :func:`corridor.quote` from CLI values."""
+    return {
+        "tonnes": tonnes,
+        "cargo": _enum_value(CargoClass, cargo, "cargo"),
+        "value_usd": value_usd,
+        "carbon_price_usd_per_t": carbon_price,
+        "month": month,
+        "deadline": parse_hours(deadline) if deadline else None,
+        "max_transshipments": max_transshipments,
+        "via": via or (),
+        "avoid": avoid or (),
+        "modes": [_enum_value(Mode, m, "mode") for m in mode] if mode else None,
+        "network": network,
+    }
+
+
 @app.command("quote")
 @_one_line_errors
 def quote_command(
     origin: Annotated[str, typer.Argument(help="Origin: name (any language) or id.")],
     destination: Annotated[str, typer.Argument(help="Destination: name or id.")],
-    teu: Annotated[float, typer.Option(help="Volume, TEU.")] = 1.0,
-    tonnes: Annotated[float | None, typer.Option(help="Gross weight, t (for CO2e).")] = None,
-    cargo: Annotated[str, typer.Option(help="general, reefer, dangerous, bulk, oversize.")] = (
-        "general"
-    ),
+    teu: TeuOption = 1.0,
+    tonnes: TonnesOption = None,
+    cargo: CargoOption = "general",
     objective: Annotated[str, typer.Option(help=f"One of {', '.join(OBJECTIVES)}.")] = "cost",
-    value_usd: Annotated[
-        float | None, typer.Option(help="Goods value, USD (generalised objective).")
-    ] = None,
-    carbon_price: Annotated[
-        float, typer.Option(help="Carbon price, USD per t CO2e (generalised objective).")
-    ] = 0.0,
+    value_usd: ValueOption = None,
+    carbon_price: CarbonOption = 0.0,
+    deadline: DeadlineOption = None,
+    max_transshipments: MaxTransOption = None,
+    via: ViaOption = None,
+    avoid: AvoidOption = None,
+    mode: ModeOption = None,
+    alternatives: Annotated[int, typer.Option(help="Number of distinct routes.")] = 1,
     year: YearOption = DEFAULT_YEAR,
-    month: Annotated[int | None, typer.Option(help="Month of travel, 1-12.")] = None,
-    avoid: Annotated[
-        list[str] | None, typer.Option(help="Place or border-crossing id to avoid (repeat).")
-    ] = None,
-    mode: Annotated[
-        list[str] | None, typer.Option("--mode", help="Allowed mode (repeat); default all.")
-    ] = None,
+    month: MonthOption = None,
     data: DataOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Quote the optimal route for one shipment (OR-Tools min-cost flow)."""
-    result = quote(
-        origin,
-        destination,
-        teu,
+    """Quote the optimal route for one shipment (exact, OR-Tools)."""
+    options = _request(
         tonnes=tonnes,
-        cargo=_enum_value(CargoClass, cargo, "cargo"),
+        cargo=cargo,
         value_usd=value_usd,
-        objective=objective,  # type: ignore[arg-type] - checked by quote()
+        carbon_price=carbon_price,
         month=month,
-        avoid=avoid or (),
-        modes=[_enum_value(Mode, m, "mode") for m in mode] if mode else None,
-        carbon_price_usd_per_t=carbon_price,
+        deadline=deadline,
+        max_transshipments=max_transshipments,
+        via=via,
+        avoid=avoid,
+        mode=mode,
         network=load_network(year, data),
     )
+    result = quote(
+        origin, destination, teu, objective=objective, alternatives=alternatives, **options
+    )
+    if isinstance(result, list):
+        if as_json:
+            _print_json([q.to_dict() for q in result])
+        else:
+            out.print(_routes_table(result, f"{len(result)} distinct routes, best first"))
+        return
     if as_json:
         _print_json(result.to_dict())
         return
@@ -223,6 +289,65 @@ def quote_command(
         f"{result.co2e_kg:,.0f}",
     )
     out.print(table)
+
+
+@app.command("pareto")
+@_one_line_errors
+def pareto_command(
+    origin: Annotated[str, typer.Argument(help="Origin: name (any language) or id.")],
+    destination: Annotated[str, typer.Argument(help="Destination: name or id.")],
+    teu: TeuOption = 1.0,
+    objectives: Annotated[
+        str, typer.Option(help="Two of cost, time, co2, comma-separated.")
+    ] = "cost,time",
+    tonnes: TonnesOption = None,
+    cargo: CargoOption = "general",
+    deadline: DeadlineOption = None,
+    max_transshipments: MaxTransOption = None,
+    via: ViaOption = None,
+    avoid: AvoidOption = None,
+    mode: ModeOption = None,
+    year: YearOption = DEFAULT_YEAR,
+    month: MonthOption = None,
+    data: DataOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Every non-dominated route for two objectives (exact ε-constraint)."""
+    options = _request(
+        tonnes=tonnes,
+        cargo=cargo,
+        value_usd=None,
+        carbon_price=0.0,
+        month=month,
+        deadline=deadline,
+        max_transshipments=max_transshipments,
+        via=via,
+        avoid=avoid,
+        mode=mode,
+        network=load_network(year, data),
+    )
+    pair = tuple(part.strip() for part in objectives.split(","))
+    front = pareto(origin, destination, teu, objectives=pair, **options)  # type: ignore[arg-type]
+    if as_json:
+        _print_json([q.to_dict() for q in front])
+        return
+    out.print(_routes_table(front, f"Pareto frontier ({' vs '.join(pair)}), {len(front)} routes"))
+
+
+def _routes_table(quotes: list[Quote], title: str) -> Table:
+    table = Table("#", "modes", "gates", "USD", "h P50", "h P90", "kg CO2e", title=title)
+    for rank, q in enumerate(quotes, 1):
+        gates = "; ".join(q.names.get(s.ref, s.ref) for s in q.border_crossings)
+        table.add_row(
+            str(rank),
+            " → ".join(q.modes),
+            gates,
+            f"{q.cost_usd:,.0f}",
+            f"{q.hours_p50:.1f}",
+            f"{q.hours_p90:.1f}",
+            f"{q.co2e_kg:,.0f}",
+        )
+    return table
 
 
 def _enum_value(enum: type[StrEnum], value: str, what: str) -> str:

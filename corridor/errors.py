@@ -86,3 +86,15 @@ class InfeasibleError(CorridorError):
 
 class NoRouteError(InfeasibleError):
     """No route connects the origin and destination under the given options."""
+
+
+class DeadlineError(NoRouteError):
+    """The deadline cannot be met; ``.fastest`` is the fastest route meeting everything else."""
+
+    def __init__(self, reason: str, fastest: object) -> None:
+        super().__init__(reason)
+        self.fastest = fastest
+
+
+class SolverError(CorridorError, RuntimeError):
+    """The optimiser stopped before proving an optimum (time limit)."""

@@ -17,16 +17,16 @@ Hours are the sum of the arcs' P50 and P90; the P90 sum is a conservative bound.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal, get_args
+from typing import Any, Literal, get_args, overload
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 
-from corridor._solver import NoFlowError, cheapest_path
-from corridor.errors import InvalidRequestError, NoRouteError
+from corridor._solver import NoFlowError, Resource, cheapest_path, constrained_path
+from corridor.errors import CorridorError, DeadlineError, InvalidRequestError, NoRouteError
 from corridor.model import CargoClass, Mode, Shipment
 from corridor.network import DEFAULT_YEAR, SINK, SOURCE, Network, Vertex, load_network
 
@@ -202,9 +202,32 @@ def _arrays(graph: nx.MultiDiGraph) -> _Arrays:
             tails=np.array([index[u] for u, _, _ in arcs], dtype=np.int32),
             heads=np.array([index[v] for _, v, _ in arcs], dtype=np.int32),
             arcs=arcs,
-            columns={c: np.array([d[c] for _, _, d in arcs], dtype=float) for c in _WEIGHT_COLUMNS},
+            columns={c: np.array([d[c] for _, _, d in arcs], dtype=float) for c in _WEIGHT_COLUMNS}
+            | {"transshipments": np.array([d["kind"] == "transfer" for _, _, d in arcs], float)},
         )
     return _ARRAYS[graph]
+
+
+@overload
+def quote(
+    origin: str,
+    destination: str,
+    teu: float = ...,
+    *,
+    alternatives: Literal[1] = ...,
+    **options: Any,  # noqa: ANN401 - the keyword options below
+) -> Quote: ...
+
+
+@overload
+def quote(
+    origin: str,
+    destination: str,
+    teu: float = ...,
+    *,
+    alternatives: int,
+    **options: Any,  # noqa: ANN401
+) -> list[Quote]: ...
 
 
 def quote(
@@ -212,17 +235,21 @@ def quote(
     destination: str,
     teu: float = 1.0,
     *,
+    alternatives: int = 1,
     tonnes: float | None = None,
     cargo: CargoClass | str = CargoClass.GENERAL,
     value_usd: float | None = None,
     objective: Objective = "cost",
+    deadline: float | None = None,
+    max_transshipments: int | None = None,
+    via: Iterable[str] = (),
     year: int | None = None,
     month: int | None = None,
     avoid: Iterable[str] = (),
     modes: Iterable[Mode | str] | None = None,
     carbon_price_usd_per_t: float = 0.0,
     network: Network | None = None,
-) -> Quote:
+) -> Quote | list[Quote]:
     """The optimal route for one shipment, itemised.
 
     Parameters
@@ -231,6 +258,10 @@ def quote(
         Place ids or names (English, Vietnamese with or without diacritics, Chinese).
     teu
         Volume, TEU (> 0).
+    alternatives
+        With ``k`` > 1, return the ``k`` best routes that differ in their transshipment
+        points, gates or mode sequence (not only in the legs between them), best first;
+        fewer if fewer exist.
     tonnes
         Gross weight, t, for CO2e; default: the cargo class payload per TEU × ``teu``.
     cargo
@@ -239,6 +270,12 @@ def quote(
         Goods value, USD; needed by the ``generalised`` objective.
     objective
         ``cost`` (USD), ``time`` (P50 hours), ``co2`` (kg CO2e) or ``generalised``.
+    deadline
+        Latest arrival, hours (P50) after the cargo is ready.
+    max_transshipments
+        Most mode changes allowed on the way (a gauge break counts as one).
+    via
+        Places the route must pass through, in this order.
     year
         Network year (default: the network's, or 2026).
     month
@@ -258,7 +295,9 @@ def quote(
     UnknownPlaceError
         If a place name is not known (with suggestions).
     InvalidRequestError
-        For impossible options: TEU ≤ 0, an avoided origin, an unknown objective.
+        For impossible options: TEU ≤ 0, an avoided origin, a via place also avoided.
+    DeadlineError
+        If the deadline cannot be met; carries the fastest route that meets the rest.
     NoRouteError
         If no route exists; the message says which end or option cuts it off.
 
@@ -269,46 +308,499 @@ def quote(
     ['hekou_north:rail_1435>rail_1000']
     >>> round(q.cost_usd) == round(2 * quote("Kunming", "Hai Phong").cost_usd)
     True
+    >>> quote("Kunming", "Hai Phong", deadline=48).hours_p50 <= 48
+    True
+    >>> len(quote("Kunming", "Hai Phong", alternatives=3))
+    3
     """
-    net = _network(network, year)
-    source, sink = net.place(origin), net.place(destination)
-    cargo = CargoClass(cargo)
-    if objective not in OBJECTIVES:
-        msg = f"objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}"
+    if alternatives < 1:
+        msg = f"alternatives must be 1 or more, got {alternatives}"
         raise InvalidRequestError(msg)
-    if month is not None and not 1 <= month <= 12:
-        msg = f"month must be 1-12, got {month}"
+    problem = _Problem.build(
+        origin,
+        destination,
+        teu,
+        tonnes=tonnes,
+        cargo=cargo,
+        value_usd=value_usd,
+        objective=objective,
+        deadline=deadline,
+        max_transshipments=max_transshipments,
+        via=via,
+        year=year,
+        month=month,
+        avoid=avoid,
+        modes=modes,
+        carbon_price_usd_per_t=carbon_price_usd_per_t,
+        network=network,
+    )
+    first = problem.solve()
+    if alternatives == 1:
+        return problem.quote(first)
+    return _alternatives(problem, first, alternatives)
+
+
+MAX_ALTERNATIVE_SOLVES = 60
+"""Most solves spent looking for ``k`` distinct routes (variants are skipped, not counted)."""
+
+
+def _alternatives(problem: _Problem, first: list[int], k: int) -> list[Quote]:
+    """The ``k`` best routes with distinct :func:`route_key`, in order.
+
+    Routes are enumerated best first, each solve excluding the signatures found so far;
+    one whose key repeats an earlier route's (the same modes, gates and transshipment
+    places, reached another way) is skipped.
+    """
+    quotes = [problem.quote(first)]
+    keys = {route_key(quotes[0])}
+    signatures = [problem.signature(first)]
+    for _ in range(MAX_ALTERNATIVE_SOLVES):
+        if len(quotes) == k:
+            break
+        try:
+            path = problem.solve(forbidden=signatures)
+        except NoRouteError:
+            break
+        signatures.append(problem.signature(path))
+        candidate = problem.quote(path)
+        if route_key(candidate) not in keys:
+            keys.add(route_key(candidate))
+            quotes.append(candidate)
+    return quotes
+
+
+def route_key(q: Quote) -> tuple[tuple[str, ...], ...]:
+    """What tells two routes apart: mode sequence, gates and the places where modes change."""
+    changes = tuple(dict.fromkeys(s.from_place for s in q.transshipments))
+    return tuple(q.modes), tuple(s.ref for s in q.border_crossings), changes
+
+
+_COLUMNS = {"cost": "cost_usd", "time": "hours_p50", "co2": "co2e_kg"}
+PARETO_RESOLUTION = 0.01
+"""Frontier points closer than this in the second objective (USD, h or kg) are one point."""
+
+
+def pareto(
+    origin: str,
+    destination: str,
+    teu: float = 1.0,
+    *,
+    objectives: tuple[str, str] = ("cost", "time"),
+    **options: Any,  # noqa: ANN401 - as quote()
+) -> list[Quote]:
+    """Every non-dominated route for two objectives, best first in the first one.
+
+    Exact ε-constraint method: minimise the first objective, then (lexicographically) the
+    second under that value; then ask for a second objective strictly below the last one
+    (by :data:`PARETO_RESOLUTION`) and repeat until no route is left. Objectives are two of
+    ``cost``, ``time`` (P50 hours) and ``co2``. Options are those of :func:`quote` (deadline,
+    via, avoid, modes, cargo, year, ...).
+
+    Examples
+    --------
+    >>> front = pareto("Kunming", "Hai Phong")
+    >>> costs = [q.cost_usd for q in front]
+    >>> hours = [q.hours_p50 for q in front]
+    >>> costs == sorted(costs) and hours == sorted(hours, reverse=True)
+    True
+    """
+    if len(objectives) != 2 or not set(objectives) <= _COLUMNS.keys() or len(set(objectives)) < 2:
+        msg = f"objectives must be two of {', '.join(_COLUMNS)}, got {objectives!r}"
         raise InvalidRequestError(msg)
-    shipment = Shipment(source.id, sink.id, teu, cargo, tonnes, value_usd)
-    if source.id == sink.id:
-        msg = f"origin and destination are the same place ({source.id})"
-        raise InvalidRequestError(msg)
-    avoided_places, avoided_refs = _avoid(net, avoid, {source.id, sink.id})
-    allowed = None if modes is None else {Mode(m).value for m in modes}
-    graph = net.service_graph(cargo, month)
-    arrays = _arrays(graph)
-    weights = _weights(net, arrays, shipment, objective, carbon_price_usd_per_t)
-    keep = _mask(arrays, avoided_places, avoided_refs, allowed)
-    start, end = (source.id, SOURCE), (sink.id, SINK)
-    if start not in arrays.index or end not in arrays.index:
-        raise NoRouteError(_no_route_reason(net, shipment, graph, allowed, month))
-    chosen = np.flatnonzero(keep)
-    try:
-        path = cheapest_path(
-            arrays.vertices,
-            arrays.tails[chosen],
-            arrays.heads[chosen],
-            weights[chosen],
-            source=arrays.index[start],
-            sink=arrays.index[end],
-            tie_break=None if objective == "cost" else arrays.columns["cost_usd"][chosen],
+    first, second = (_COLUMNS[o] for o in objectives)
+    problem = _Problem.build(origin, destination, teu, **_request_defaults(options))
+    columns = problem.arrays.columns
+    front: list[list[int]] = []
+    limit: dict[str, float] = {}
+    while True:
+        try:
+            path = problem.solve(weights=columns[first], limits=limit)
+        except NoRouteError:
+            if not front:
+                raise
+            break
+        best = float(columns[first][path].sum())
+        path = problem.solve(
+            weights=columns[second], limits=limit | {first: best + PARETO_RESOLUTION / 2}
         )
-    except NoFlowError:
-        raise NoRouteError(_no_route_reason(net, shipment, graph, allowed, month)) from None
-    steps = tuple(_step(net, shipment, *arrays.arcs[chosen[a]]) for a in path)
-    names = {p.id: p.name for p in net.places.values()}
-    names |= {c.id: c.name for c in net.crossings.values()}
-    return Quote(shipment, net.year, month, objective, steps, names)
+        front.append(path)
+        limit = {second: float(columns[second][path].sum()) - PARETO_RESOLUTION}
+    return [problem.quote(path) for path in front]
+
+
+def _request_defaults(options: dict[str, Any]) -> dict[str, Any]:
+    """The keyword options of :func:`quote` with their defaults; unknown ones are an error."""
+    defaults: dict[str, Any] = {
+        "tonnes": None,
+        "cargo": CargoClass.GENERAL,
+        "value_usd": None,
+        "objective": "cost",
+        "deadline": None,
+        "max_transshipments": None,
+        "via": (),
+        "year": None,
+        "month": None,
+        "avoid": (),
+        "modes": None,
+        "carbon_price_usd_per_t": 0.0,
+        "network": None,
+    }
+    unknown = options.keys() - defaults.keys()
+    if unknown:
+        msg = f"unknown option(s): {', '.join(sorted(unknown))}"
+        raise InvalidRequestError(msg)
+    return defaults | options
+
+
+def quote_many(
+    requests: pd.DataFrame | Iterable[dict[str, Any]],
+    **options: Any,  # noqa: ANN401 - as quote()
+) -> pd.DataFrame:
+    """Quote many shipments; one row per request with a ``status``, never an exception.
+
+    Each request (a DataFrame row or a dict) has ``origin`` and ``destination`` and any
+    :func:`quote` option (``teu``, ``cargo``, ``deadline``, ...); ``options`` apply to all.
+    ``status`` is ``ok`` or the error class name, with its ``message``. The network is
+    loaded once and its service graphs are reused.
+
+    Examples
+    --------
+    >>> table = quote_many([{"origin": "Kunming", "destination": "Hanoi"},
+    ...                     {"origin": "Kunming", "destination": "Atlantis"}])
+    >>> list(table["status"])
+    ['ok', 'UnknownPlaceError']
+    """
+    rows = requests.to_dict("records") if isinstance(requests, pd.DataFrame) else requests
+    network = options.pop("network", None) or load_network(
+        options.pop("year", None) or DEFAULT_YEAR
+    )
+    out = []
+    for row in rows:
+        request = {k: v for k, v in row.items() if not _missing(v)}
+        record: dict[str, Any] = {
+            "origin": request.get("origin"),
+            "destination": request.get("destination"),
+        }
+        try:
+            q = quote(network=network, **(options | request))
+        except CorridorError as error:
+            record |= {"status": type(error).__name__, "message": str(error)}
+        else:
+            record |= {
+                "status": "ok",
+                "message": "",
+                "cost_usd": q.cost_usd,
+                "hours_p50": q.hours_p50,
+                "hours_p90": q.hours_p90,
+                "co2e_kg": q.co2e_kg,
+                "km": q.km,
+                "modes": " → ".join(q.modes),
+                "transshipments": len(q.transshipments),
+                "gates": "; ".join(s.ref for s in q.border_crossings),
+            }
+        out.append(record)
+    return pd.DataFrame(out)
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value))
+
+
+@dataclass
+class _Problem:
+    """One validated request on one service graph; solves it, with extra limits if asked."""
+
+    net: Network
+    shipment: Shipment
+    objective: str
+    month: int | None
+    arrays: _Arrays
+    keep: np.ndarray
+    weights: np.ndarray
+    start: int
+    end: int
+    via: tuple[str, ...]
+    deadline: float | None
+    max_transshipments: int | None
+    allowed: set[str] | None
+    graph: nx.MultiDiGraph = field(repr=False)
+    _layered: tuple[np.ndarray, ...] | None = field(default=None, repr=False)
+
+    @classmethod
+    def build(
+        cls,
+        origin: str,
+        destination: str,
+        teu: float,
+        *,
+        tonnes: float | None,
+        cargo: CargoClass | str,
+        value_usd: float | None,
+        objective: str,
+        deadline: float | None,
+        max_transshipments: int | None,
+        via: Iterable[str],
+        year: int | None,
+        month: int | None,
+        avoid: Iterable[str],
+        modes: Iterable[Mode | str] | None,
+        carbon_price_usd_per_t: float,
+        network: Network | None,
+    ) -> _Problem:
+        net = _network(network, year)
+        source, sink = net.place(origin), net.place(destination)
+        cargo = CargoClass(cargo)
+        if objective not in OBJECTIVES:
+            msg = f"objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}"
+            raise InvalidRequestError(msg)
+        if month is not None and not 1 <= month <= 12:
+            msg = f"month must be 1-12, got {month}"
+            raise InvalidRequestError(msg)
+        if deadline is not None and not deadline > 0:
+            msg = f"deadline must be a positive number of hours, got {deadline}"
+            raise InvalidRequestError(msg)
+        if max_transshipments is not None and max_transshipments < 0:
+            msg = f"max_transshipments must be 0 or more, got {max_transshipments}"
+            raise InvalidRequestError(msg)
+        shipment = Shipment(source.id, sink.id, teu, cargo, tonnes, value_usd, deadline)
+        if source.id == sink.id:
+            msg = f"origin and destination are the same place ({source.id})"
+            raise InvalidRequestError(msg)
+        avoided_places, avoided_refs = _avoid(net, avoid, {source.id, sink.id})
+        via_ids = tuple(net.place(v).id for v in via)
+        for place_id in via_ids:
+            if place_id in avoided_places:
+                msg = f"{net.places[place_id].name!r} is both a via place and avoided"
+                raise InvalidRequestError(msg)
+            if place_id in {source.id, sink.id}:
+                msg = f"via {net.places[place_id].name!r} is the origin or destination"
+                raise InvalidRequestError(msg)
+        allowed = None if modes is None else {Mode(m).value for m in modes}
+        graph = net.service_graph(cargo, month)
+        arrays = _arrays(graph)
+        start, end = (source.id, SOURCE), (sink.id, SINK)
+        problem = cls(
+            net=net,
+            shipment=shipment,
+            objective=objective,
+            month=month,
+            arrays=arrays,
+            keep=_mask(arrays, avoided_places, avoided_refs, allowed),
+            weights=_weights(net, arrays, shipment, objective, carbon_price_usd_per_t),
+            start=arrays.index.get(start, -1),
+            end=arrays.index.get(end, -1),
+            via=via_ids,
+            deadline=deadline,
+            max_transshipments=max_transshipments,
+            allowed=allowed,
+            graph=graph,
+        )
+        if problem.start < 0 or problem.end < 0:
+            raise NoRouteError(problem.no_route_reason())
+        return problem
+
+    # --- solving ----------------------------------------------------------------------
+
+    def _layers(self) -> tuple[np.ndarray, ...]:
+        """The kept arcs, copied once per via stage, plus zero arcs that tick a via off.
+
+        Returns ``(tails, heads, base)``: ``base`` maps a layered arc to its service-graph
+        arc, or -1 for a stage switch.
+        """
+        if self._layered is None:
+            n = len(self.arrays.vertices)
+            kept = np.flatnonzero(self.keep)
+            tails, heads, base = [], [], []
+            for stage in range(len(self.via) + 1):
+                tails.append(self.arrays.tails[kept] + stage * n)
+                heads.append(self.arrays.heads[kept] + stage * n)
+                base.append(kept)
+            for stage, place_id in enumerate(self.via):
+                at = [
+                    i
+                    for (p, label), i in self.arrays.index.items()
+                    if p == place_id and label not in (SOURCE, SINK)
+                ]
+                vertices = np.array(at, dtype=np.int32)
+                tails.append(vertices + stage * n)
+                heads.append(vertices + (stage + 1) * n)
+                base.append(np.full(len(at), -1))
+            self._layered = (
+                np.concatenate(tails).astype(np.int32),
+                np.concatenate(heads).astype(np.int32),
+                np.concatenate(base).astype(np.int64),
+            )
+        return self._layered
+
+    def solve(
+        self,
+        *,
+        weights: np.ndarray | None = None,
+        limits: dict[str, float] | None = None,
+        forbidden: Sequence[Sequence[Sequence[int]]] = (),
+    ) -> list[int]:
+        """Service-graph arc indices of the optimal route, in order.
+
+        ``weights`` replaces the objective's arc weights; ``limits`` adds upper bounds on
+        sums of arc columns (``hours_p50``, ``cost_usd``, ``co2e_kg``, ``transshipments``)
+        on top of the request's deadline and transshipment limit; ``forbidden`` lists
+        signatures (see :meth:`signature`) of routes that may not be returned again.
+        """
+        n = len(self.arrays.vertices)
+        tails, heads, base = self._layers()
+        layers = len(self.via) + 1
+        objective = self.weights if weights is None else weights
+        bounds = dict(limits or {})
+        if self.deadline is not None:
+            bounds["hours_p50"] = min(bounds.get("hours_p50", np.inf), self.deadline)
+        if self.max_transshipments is not None:
+            bounds["transshipments"] = min(
+                bounds.get("transshipments", np.inf), self.max_transshipments
+            )
+
+        def column(values: np.ndarray) -> np.ndarray:
+            return np.where(base >= 0, values[np.maximum(base, 0)], 0.0)
+
+        source, sink = self.start, self.end + (layers - 1) * n
+        try:
+            if not bounds and not forbidden:
+                tie = (
+                    None
+                    if self.objective == "cost" and weights is None
+                    else column(self.arrays.columns["cost_usd"])
+                )
+                path = cheapest_path(
+                    range(n * layers),
+                    tails,
+                    heads,
+                    column(objective),
+                    source=source,
+                    sink=sink,
+                    tie_break=tie,
+                )
+            else:
+                # the deadline goes first: it is the constraint relaxed in Lagrangian fashion
+                order = sorted(bounds, key=lambda name: name != "hours_p50")
+                resources = [
+                    Resource(name, column(self.arrays.columns[name]), bounds[name])
+                    for name in order
+                ]
+                combos = [
+                    [np.flatnonzero(np.isin(base, group)).tolist() for group in signature]
+                    for signature in forbidden
+                ]
+                path = constrained_path(
+                    n * layers,
+                    tails,
+                    heads,
+                    column(objective),
+                    resources,
+                    source=source,
+                    sink=sink,
+                    forbidden=combos,
+                ).path
+        except NoFlowError:
+            raise self.infeasible(bounds) from None
+        return [int(base[a]) for a in path if base[a] >= 0]
+
+    def signature(self, path: list[int]) -> list[list[int]]:
+        """What makes a route distinct, as groups of interchangeable service-graph arcs.
+
+        The gates, the transshipments on the way, and the first and last mode: loading onto
+        rail directly or by a road move plus a transfer at the origin is the same route.
+        """
+        arcs = self.arrays.arcs
+        moving = [a for a in path if arcs[a][2]["kind"] in {"leg", "border"}]
+        first_mode, last_mode = arcs[moving[0]][0][1], arcs[moving[-1]][1][1]
+        origin, destination = self.shipment.origin, self.shipment.destination
+        groups = [
+            [
+                i
+                for i, (t, h, d) in enumerate(arcs)
+                if t[0] == origin and h == (origin, first_mode) and d["kind"] != "leg"
+            ],
+            [
+                i
+                for i, (t, h, d) in enumerate(arcs)
+                if h[0] == destination and t == (destination, last_mode) and d["kind"] != "leg"
+            ],
+        ]
+        for a in path:
+            kind, place = arcs[a][2]["kind"], arcs[a][0][0]
+            if kind == "border" or (kind == "transfer" and place not in {origin, destination}):
+                groups.append([a])
+        return groups
+
+    def quote(self, path: list[int]) -> Quote:
+        """The itemised quote of a route given as service-graph arc indices."""
+        steps = tuple(_step(self.net, self.shipment, *self.arrays.arcs[a]) for a in path)
+        names = {p.id: p.name for p in self.net.places.values()}
+        names |= {c.id: c.name for c in self.net.crossings.values()}
+        return Quote(self.shipment, self.net.year, self.month, self.objective, steps, names)
+
+    # --- explaining failures ----------------------------------------------------------
+
+    def infeasible(self, bounds: dict[str, float]) -> NoRouteError:
+        """The error to raise when no route meets ``bounds``: say which limit binds."""
+        relaxed = dict(bounds)
+        hours = relaxed.pop("hours_p50", None)
+        if hours is not None:
+            try:
+                fastest = self.quote(self.solve_relaxed(relaxed, "hours_p50"))
+            except NoRouteError:
+                pass
+            else:
+                return DeadlineError(
+                    f"deadline {hours:g} h cannot be met: the fastest route takes "
+                    f"{fastest.hours_p50:.1f} h P50 ({' → '.join(fastest.modes)}"
+                    f"{_gates(fastest)})",
+                    fastest,
+                )
+        k = relaxed.pop("transshipments", None)
+        if k is not None:
+            try:
+                fewest = self.quote(self.solve_relaxed(relaxed, "transshipments"))
+            except NoRouteError:
+                pass
+            else:
+                return NoRouteError(
+                    f"no route with at most {k:g} transshipment(s): the fewest possible is "
+                    f"{len(fewest.transshipments)}"
+                )
+        return NoRouteError(self.no_route_reason())
+
+    def solve_relaxed(self, limits: dict[str, float], column: str) -> list[int]:
+        """Minimise ``column`` under ``limits`` only (no request deadline or transfer cap)."""
+        saved = self.deadline, self.max_transshipments
+        self.deadline = self.max_transshipments = None
+        try:
+            return self.solve(weights=self.arrays.columns[column], limits=limits)
+        finally:
+            self.deadline, self.max_transshipments = saved
+
+    def no_route_reason(self) -> str:
+        """Which end or option cuts the origin off from the destination."""
+        net, shipment = self.net, self.shipment
+        cargo = shipment.cargo.value
+        for place_id, vertex in ((shipment.origin, SOURCE), (shipment.destination, SINK)):
+            place = net.places[place_id]
+            if not place.handles(shipment.cargo):
+                return f"{place.name} has no handling for {cargo} cargo"
+            if (place_id, vertex) not in self.graph:
+                return f"{place.name} has no terminal for any mode open in {net.year}"
+        when = f" in month {self.month}" if self.month else ""
+        how = f" by {', '.join(sorted(self.allowed))}" if self.allowed else ""
+        via = f" via {', '.join(self.via)}" if self.via else ""
+        return (
+            f"no route from {net.places[shipment.origin].name} to "
+            f"{net.places[shipment.destination].name} for {cargo} cargo{how}{via} in "
+            f"{net.year}{when} with the places and gates allowed"
+        )
+
+
+def _gates(q: Quote) -> str:
+    gates = [q.names.get(s.ref, s.ref) for s in q.border_crossings]
+    return f", via {'; '.join(gates)}" if gates else ""
 
 
 def _network(network: Network | None, year: int | None) -> Network:
@@ -389,27 +881,4 @@ def _step(net: Network, shipment: Shipment, tail: Vertex, head: Vertex, data: di
         hours_p50=data["hours_p50"],
         hours_p90=data["hours_p90"],
         co2e_kg=data["co2e_kg"] * tonnes / profile.tonnes_per_teu,
-    )
-
-
-def _no_route_reason(
-    net: Network,
-    shipment: Shipment,
-    graph: nx.MultiDiGraph,
-    allowed: set[str] | None,
-    month: int | None,
-) -> str:
-    cargo = shipment.cargo.value
-    for place_id, vertex in ((shipment.origin, SOURCE), (shipment.destination, SINK)):
-        place = net.places[place_id]
-        if not place.handles(shipment.cargo):
-            return f"{place.name} has no handling for {cargo} cargo"
-        if (place_id, vertex) not in graph:
-            return f"{place.name} has no terminal for any mode open in {net.year}"
-    when = f" in month {month}" if month else ""
-    how = f" by {', '.join(sorted(allowed))}" if allowed else ""
-    return (
-        f"no route from {net.places[shipment.origin].name} to "
-        f"{net.places[shipment.destination].name} for {cargo} cargo{how} in {net.year}{when} "
-        "with the places and gates allowed"
     )
