@@ -1,23 +1,22 @@
-"""Quote speed on the corridor against a bare networkx Dijkstra on the same service graph.
+"""Quote speed against a bare networkx Dijkstra on the same service graph, in one process.
 
-Run: ``.venv/bin/python benchmarks/bench_quote.py``. Prints medians and ratios; both are
-measured in this process on the same graph, network loaded once.
+Run: ``.venv/bin/python benchmarks/bench_quote.py`` (add ``--quick`` to skip the slow
+synthetic constrained cases). Prints medians and ratios; figures go to docs/performance.md.
 """
 
-import contextlib
-import itertools
+import random
 import statistics
+import sys
 import time
 
 import networkx as nx
+from synthetic import synthetic_network  # beside this script
 
 import corridor
 from corridor.network import SINK, SOURCE
 
-REPEATS = 200
 
-
-def median_ms(fn, repeats=REPEATS):
+def median_ms(fn, repeats):
     fn()  # warm caches (service graph, arrays)
     times = []
     for _ in range(repeats):
@@ -27,36 +26,93 @@ def median_ms(fn, repeats=REPEATS):
     return 1000 * statistics.median(times)
 
 
-def main():
+def once_ms(fn):
     start = time.perf_counter()
+    result = fn()
+    return 1000 * (time.perf_counter() - start), result
+
+
+def corridor_figures():
     network = corridor.load_network(2026)
-    load_ms = 1000 * (time.perf_counter() - start)
     graph = network.service_graph()
-    print(f"network load (first, incl. validation): {load_ms:.0f} ms")
-    print(f"service graph: {graph.number_of_nodes()} vertices, {graph.number_of_edges()} arcs")
-
-    def dijkstra():
-        return nx.dijkstra_path(graph, ("kunming", SOURCE), ("hai_phong", SINK), weight="cost_usd")
-
-    def quote():
-        return corridor.quote("Kunming", "Hai Phong", network=network)
-
-    base, ours = median_ms(dijkstra), median_ms(quote)
-    print(f"bare networkx Dijkstra Kunming → Hai Phong: {base:.3f} ms")
-    print(f"corridor.quote (OR-Tools min-cost flow, itemised): {ours:.3f} ms  ({ours / base:.1f}×)")
-
-    places = [p for p in network.places if (p, SOURCE) in graph]
-    pairs = list(itertools.permutations(places, 2))
-    start = time.perf_counter()
-    for origin, destination in pairs:
-        with contextlib.suppress(corridor.NoRouteError):
-            corridor.quote(origin, destination, network=network)
-    batch = time.perf_counter() - start
-    print(
-        f"{len(pairs)} OD quotes one by one: {batch:.2f} s "
-        f"({1000 * batch / len(pairs):.2f} ms each)"
+    print(f"corridor 2026: {graph.number_of_nodes()} vertices, {graph.number_of_edges()} arcs")
+    base = median_ms(
+        lambda: nx.dijkstra_path(
+            graph, ("kunming", SOURCE), ("hai_phong", SINK), weight="cost_usd"
+        ),
+        300,
     )
+    print(f"  bare networkx Dijkstra Kunming → Hai Phong         {base:8.3f} ms   1.0×")
+    rows = [
+        (
+            "quote, unconstrained (min-cost flow)",
+            lambda: corridor.quote("Kunming", "Hai Phong", network=network),
+            300,
+        ),
+        (
+            "quote, deadline 48 h + max 2 transshipments",
+            lambda: corridor.quote(
+                "Kunming", "Hai Phong", deadline=48, max_transshipments=2, network=network
+            ),
+            100,
+        ),
+        (
+            "quote, deadline 60 h (closed by the MIP)",
+            lambda: corridor.quote("Kunming", "Hai Phong", deadline=60, network=network),
+            100,
+        ),
+        (
+            "quote, alternatives=3",
+            lambda: corridor.quote("Kunming", "Hai Phong", alternatives=3, network=network),
+            20,
+        ),
+        ("pareto cost/time", lambda: corridor.pareto("Kunming", "Hai Phong", network=network), 20),
+    ]
+    for label, fn, repeats in rows:
+        ms = median_ms(fn, repeats)
+        print(f"  {label:<50} {ms:8.3f} ms {ms / base:6.1f}×")
+    places = sorted(p for p in network.places if (p, SOURCE) in graph)
+    rnd = random.Random(7)
+    requests = [
+        dict(zip(("origin", "destination"), rnd.sample(places, 2), strict=True))
+        for _ in range(10_000)
+    ]
+    ms, table = once_ms(lambda: corridor.quote_many(requests, network=network))
+    ok = int((table["status"] == "ok").sum())
+    print(f"  quote_many, 10,000 random OD pairs ({ok} routed)   {ms / 1000:8.2f} s")
+
+
+def synthetic_figures(quick):
+    start = time.perf_counter()
+    network = synthetic_network(41, seed=1)
+    graph = network.service_graph()
+    build = time.perf_counter() - start
+    print(
+        f"synthetic grid 41×41 (seed 1): {graph.number_of_nodes()} vertices, "
+        f"{graph.number_of_edges()} arcs, built in {build:.2f} s"
+    )
+    origin, destination = "g0_0", "g40_40"
+    base = median_ms(
+        lambda: nx.dijkstra_path(graph, (origin, SOURCE), (destination, SINK), weight="cost_usd"),
+        10,
+    )
+    print(f"  bare networkx Dijkstra corner to corner            {base:8.1f} ms   1.0×")
+    ms = median_ms(lambda: corridor.quote(origin, destination, network=network), 10)
+    print(f"  quote, unconstrained                               {ms:8.1f} ms {ms / base:6.1f}×")
+    fastest = corridor.quote(origin, destination, objective="time", network=network)
+    for factor in (1.1,) if quick else (1.1, 1.2, 1.5):
+        deadline = fastest.hours_p50 * factor
+        ms, q = once_ms(
+            lambda d=deadline: corridor.quote(
+                origin, destination, deadline=d, max_transshipments=4, network=network
+            )
+        )
+        print(
+            f"  quote, deadline {factor}× fastest + max 4 transshipments "
+            f"{ms:8.0f} ms {ms / base:6.1f}×  (USD {q.cost_usd:,.0f}, {q.hours_p50:.1f} h)"
+        )
 
 
 if __name__ == "__main__":
-    main()
+    corridor_figures()
+    synthetic_figures(quick="--quick" in sys.argv)

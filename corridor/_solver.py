@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
+from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import dijkstra
@@ -65,13 +66,16 @@ def cheapest_path(
         msg = "arc weights must be non-negative"
         raise ValueError(msg)
     solver = min_cost_flow.SimpleMinCostFlow()
-    costs = _integer_costs(weights, tie_break)
+    costs = _integer_costs(weights, tie_break, len(vertices))
     capacities = np.ones(len(tails), dtype=np.int64)
     solver.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, costs)
     supplies = np.zeros(len(vertices), dtype=np.int64)
     supplies[source], supplies[sink] = 1, -1
     solver.set_nodes_supplies(np.arange(len(vertices), dtype=np.int32), supplies)
     status = solver.solve()
+    if status == solver.BAD_COST_RANGE:
+        msg = "arc weights too large for the min-cost-flow solver"
+        raise SolverError(msg)
     if status != solver.OPTIMAL:
         logger.debug(
             "min-cost flow status %s from %s to %s", status, vertices[source], vertices[sink]
@@ -84,14 +88,20 @@ def cheapest_path(
     return _walk(outgoing, heads, source, sink)
 
 
-def _integer_costs(weights: np.ndarray, tie_break: np.ndarray | None) -> np.ndarray:
-    """Scale to integers; with a tie-break, ``primary × (sum of tie-break + 1) + tie-break``."""
+def _integer_costs(weights: np.ndarray, tie_break: np.ndarray | None, n: int) -> np.ndarray:
+    """Scale to integers, with an optional exact tie-break.
+
+    With a tie-break the cost is ``primary × M + tie-break``, ``M`` exceeding the tie-break
+    of any simple path. It is skipped (ties then break arbitrarily) when the products would
+    overflow the solver's 64-bit cost arithmetic.
+    """
     primary = np.rint(weights * COST_SCALE).astype(np.int64)
-    if tie_break is None:
+    if tie_break is None or not len(primary):
         return primary
     secondary = np.rint(tie_break * 100).astype(np.int64)
-    factor = int(secondary.sum()) + 1
-    if int(primary.sum()) * factor + factor >= 2**62:  # would overflow: ties break arbitrarily
+    factor = min(int(secondary.sum()), int(secondary.max()) * max(n - 1, 1)) + 1
+    largest = int(primary.max()) * factor + int(secondary.max())
+    if largest * (n + 1) >= 2**62:
         logger.debug("tie-break skipped: integer costs would overflow")
         return primary
     return primary * factor + secondary
@@ -118,6 +128,9 @@ def _walk(outgoing: dict[int, list[int]], heads: np.ndarray, source: int, sink: 
 TIME_SCALE = 1000
 """Hours are compared in thousandths of an hour (3.6 s) in the exact model."""
 _EPS = 1e-9
+CP_SAT_MAX_ARCS = 2000
+"""Gap closing uses CP-SAT up to this many arcs (fast to start) and CBC above (stronger LP
+bound on large graphs); both are exact."""
 
 
 @dataclass(frozen=True)
@@ -136,7 +149,8 @@ class ConstrainedResult:
     path: list[int]
     method: str
     """``shortest path`` (the unconstrained optimum was feasible), ``lagrangian`` (the
-    Lagrangian bound met a feasible path) or ``cp-sat`` (closed on the pruned graph)."""
+    Lagrangian bound met a feasible path), ``cp-sat`` or ``mip`` (closed on the pruned
+    graph by that solver)."""
     kept_arcs: int
 
 
@@ -198,7 +212,8 @@ def constrained_path(
     by the LARAC iteration, which yields a lower bound and, usually, a feasible path that
     meets it; (3) otherwise every arc that cannot lie on a path better than the best
     feasible one (resource bounds from both ends, Lagrangian reduced cost) is pruned and
-    OR-Tools CP-SAT closes the gap exactly on what remains, hinted with that path.
+    an exact 0-1 model closes the gap on what remains (OR-Tools CP-SAT on small pruned
+    graphs, the OR-Tools linear solver with CBC on large ones).
 
     ``forbidden`` lists combinations the path may not contain in full: each is a list of
     groups of arc indices, and a group counts as used when any of its arcs is (this is how
@@ -230,7 +245,17 @@ def constrained_path(
         if fwd[sink] > r.limit + _EPS:
             raise NoFlowError
         keep &= fwd[tails] + r.values + bwd[heads] <= r.limit + _EPS
-    best, lam, bound = _larac(n, tails, heads, weights, resources, keep, source, sink, feasible)
+    best, lam, bound = _larac(
+        n,
+        tails,
+        heads,
+        weights,
+        resources=resources,
+        keep=keep,
+        source=source,
+        sink=sink,
+        feasible=feasible,
+    )
     upper = float(weights[best].sum()) if best is not None else np.inf
     if best is not None and upper <= bound + 1e-7 * max(1.0, abs(upper)):
         return ConstrainedResult(best, "lagrangian", int(keep.sum()))
@@ -246,13 +271,35 @@ def constrained_path(
         bound,
         upper,
     )
-    path = _cp_sat(
-        n, tails, heads, weights, resources, keep, source, sink, best, time_limit_s, forbidden
+    kept = int(keep.sum())
+    close = _cp_sat if kept <= CP_SAT_MAX_ARCS else _mip
+    path = close(
+        n,
+        tails,
+        heads,
+        weights,
+        resources=resources,
+        keep=keep,
+        source=source,
+        sink=sink,
+        time_limit_s=time_limit_s,
+        forbidden=forbidden,
     )
-    return ConstrainedResult(path, "cp-sat", int(keep.sum()))
+    return ConstrainedResult(path, "cp-sat" if close is _cp_sat else "mip", kept)
 
 
-def _larac(n, tails, heads, weights, resources, keep, source, sink, feasible):  # noqa: ANN001, ANN202, PLR0917
+def _larac(
+    n: int,
+    tails: np.ndarray,
+    heads: np.ndarray,
+    weights: np.ndarray,
+    *,
+    resources: list[Resource],
+    keep: np.ndarray,
+    source: int,
+    sink: int,
+    feasible: Callable[[list[int]], bool],
+) -> tuple[list[int] | None, float, float]:
     """LARAC on the first resource over the kept arcs: best feasible path, multiplier, bound."""
     deadline = resources[0]
     idx = np.flatnonzero(keep)
@@ -290,8 +337,73 @@ def _larac(n, tails, heads, weights, resources, keep, source, sink, feasible):  
     return best, lam, bound
 
 
-def _cp_sat(n, tails, heads, weights, resources, keep, source, sink, hint, time_limit_s, forbidden):  # noqa: ANN001, ANN202, PLR0917
-    """Exact path on the kept arcs with CP-SAT: flow conservation, resource sums, min weight."""
+def _mip(
+    n: int,
+    tails: np.ndarray,
+    heads: np.ndarray,
+    weights: np.ndarray,
+    *,
+    resources: list[Resource],
+    keep: np.ndarray,
+    source: int,
+    sink: int,
+    time_limit_s: float,
+    forbidden: Sequence[Sequence[Sequence[int]]],
+) -> list[int]:
+    """Exact path on the kept arcs as a 0-1 program (OR-Tools linear solver with CBC).
+
+    Flow conservation, at most one arc out of a vertex, resource sums within limits,
+    minimum weight; each forbidden combination must miss at least one of its groups.
+    """
+    solver = pywraplp.Solver.CreateSolver("CBC")
+    arcs = np.flatnonzero(keep)
+    x = {int(a): solver.BoolVar(f"x{a}") for a in arcs}
+    out: dict[int, list] = {}
+    inn: dict[int, list] = {}
+    for a, var in x.items():
+        out.setdefault(int(tails[a]), []).append(var)
+        inn.setdefault(int(heads[a]), []).append(var)
+    for v in set(out) | set(inn) | {source, sink}:
+        balance = int(v == source) - int(v == sink)
+        solver.Add(solver.Sum(out.get(v, [])) - solver.Sum(inn.get(v, [])) == balance)
+        solver.Add(solver.Sum(out.get(v, [])) <= 1)
+    for r in resources:
+        solver.Add(solver.Sum([float(r.values[a]) * var for a, var in x.items()]) <= r.limit)
+    for combo in forbidden:
+        groups = [[x[a] for a in group if a in x] for group in combo]
+        if all(groups):  # a combination whose arcs were all pruned cannot occur anyway
+            used = [solver.BoolVar("") for _ in groups]
+            for flag, group in zip(used, groups, strict=True):
+                for var in group:
+                    solver.Add(flag >= var)
+            solver.Add(solver.Sum(used) <= len(groups) - 1)
+    solver.Minimize(solver.Sum([float(weights[a]) * var for a, var in x.items()]))
+    solver.SetTimeLimit(int(time_limit_s * 1000))
+    status = solver.Solve()
+    if status == pywraplp.Solver.INFEASIBLE:
+        raise NoFlowError
+    if status != pywraplp.Solver.OPTIMAL:
+        msg = f"no optimum proven within {time_limit_s} s (solver status {status})"
+        raise SolverError(msg)
+    outgoing = {int(tails[a]): [a] for a, var in x.items() if var.solution_value() > 0.5}
+    return _walk(outgoing, heads, source, sink)
+
+
+def _cp_sat(
+    n: int,
+    tails: np.ndarray,
+    heads: np.ndarray,
+    weights: np.ndarray,
+    *,
+    resources: list[Resource],
+    keep: np.ndarray,
+    source: int,
+    sink: int,
+    time_limit_s: float,
+    forbidden: Sequence[Sequence[Sequence[int]]],
+) -> list[int]:
+    """Exact path on the kept arcs with CP-SAT (the same model as :func:`_mip`)."""
+    del n  # the model is built from the arcs alone
     model = cp_model.CpModel()
     arcs = np.flatnonzero(keep)
     x = {int(a): model.new_bool_var(f"x{a}") for a in arcs}
@@ -301,7 +413,7 @@ def _cp_sat(n, tails, heads, weights, resources, keep, source, sink, hint, time_
         out.setdefault(int(tails[a]), []).append(var)
         inn.setdefault(int(heads[a]), []).append(var)
     for v in set(out) | set(inn) | {source, sink}:
-        balance = (v == source) - (v == sink)
+        balance = int(v == source) - int(v == sink)
         model.add(sum(out.get(v, [])) - sum(inn.get(v, [])) == balance)
         model.add(sum(out.get(v, [])) <= 1)
     for r in resources:
@@ -317,10 +429,6 @@ def _cp_sat(n, tails, heads, weights, resources, keep, source, sink, hint, time_
             model.add(sum(used) <= len(groups) - 1)
     costs = np.rint(weights * COST_SCALE).astype(np.int64)
     model.minimize(sum(int(costs[a]) * var for a, var in x.items()))
-    if hint is not None:
-        chosen = set(hint)
-        for a, var in x.items():
-            model.add_hint(var, a in chosen)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = time_limit_s

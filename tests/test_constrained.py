@@ -1,0 +1,276 @@
+"""Constrained quotes, alternatives and Pareto fronts against brute force on random networks."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import replace
+
+import networkx as nx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from corridor import DeadlineError, InvalidRequestError, NoRouteError, pareto, quote
+from corridor.data import load_dataset
+from corridor.model import Country, Leg, Mode, Place, PlaceKind, Transfer
+from corridor.network import SINK, SOURCE, Network
+from corridor.quote import route_key
+
+SHIPPED = load_dataset()
+MODES = (Mode.ROAD, Mode.RAIL_1000, Mode.RIVER)
+COLUMN = {"cost": "cost_usd", "time": "hours_p50", "co2": "co2e_kg"}
+
+
+@st.composite
+def random_networks(draw) -> Network:
+    """4–6 places, random legs by three modes, random road transfers: a small multimodal net."""
+    n = draw(st.integers(4, 6))
+    places = []
+    for i in range(n):
+        modes = {Mode.ROAD} | set(draw(st.sets(st.sampled_from(MODES[1:]))))
+        places.append(
+            Place(
+                f"p{i}",
+                f"P{i}",
+                f"P{i}",
+                "",
+                Country.VN,
+                PlaceKind.CITY,
+                20.0 + i,
+                105.0,
+                frozenset(modes),
+                True,
+                True,
+                True,
+                "estimate: t",
+            )
+        )
+    legs = []
+    for i, (a, b) in enumerate(
+        draw(
+            st.lists(
+                st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(
+                    lambda p: p[0] != p[1]
+                ),
+                min_size=3,
+                max_size=10,
+            )
+        )
+    ):
+        common = set(places[a].modes) & set(places[b].modes)
+        mode = draw(st.sampled_from(sorted(common)))
+        legs.append(
+            Leg(
+                f"l{i}",
+                f"p{a}",
+                f"p{b}",
+                mode,
+                km=draw(st.integers(5, 300)),
+                hours=draw(st.integers(1, 30)),
+                source="estimate: t",
+                departures_per_day=draw(st.sampled_from([None, 1, 4])),
+            )
+        )
+    transfers = []
+    for place in places:
+        for mode in sorted(place.modes - {Mode.ROAD}):
+            transfers.append(
+                Transfer(
+                    place.id,
+                    Mode.ROAD,
+                    mode,
+                    draw(st.integers(1, 12)),
+                    24.0,
+                    draw(st.integers(5, 80)),
+                    "estimate: t",
+                )
+            )
+    dataset = replace(
+        SHIPPED, places=tuple(places), legs=tuple(legs), transfers=tuple(transfers), crossings=()
+    )
+    return Network(dataset, 2026)
+
+
+def brute_force(net: Network, origin: str, destination: str, via: str | None = None):
+    """Every route as (cost, hours, co2, transshipments, arcs): simple paths, or for a via
+    place every simple path to one of its vertices followed by one from it."""
+    graph = net.service_graph()
+    start, end = (origin, SOURCE), (destination, SINK)
+    if start not in graph or end not in graph:
+        return []
+
+    def simple(a, b):
+        if a == b:
+            return [[]]
+        return [[(u, v, k) for u, v, k in p] for p in nx.all_simple_edge_paths(graph, a, b)]
+
+    if via is None:
+        walks = simple(start, end)
+    else:
+        stops = [v for v in graph if v[0] == via and v[1] not in (SOURCE, SINK)]
+        walks = [p + q for s in stops for p in simple(start, s) for q in simple(s, end)]
+    routes = []
+    for walk in walks:
+        arcs = [graph.edges[u, v, k] for u, v, k in walk]
+        routes.append(
+            (
+                sum(a["cost_usd"] for a in arcs),
+                sum(a["hours_p50"] for a in arcs),
+                sum(a["co2e_kg"] for a in arcs),
+                sum(a["kind"] == "transfer" for a in arcs),
+                arcs,
+            )
+        )
+    return routes
+
+
+SETTINGS = settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+
+
+@SETTINGS
+@given(
+    random_networks(),
+    st.sampled_from(["cost", "time", "co2"]),
+    st.floats(0.3, 1.5),
+    st.sampled_from([None, 0, 1, 2]),
+)
+def test_constrained_quote_equals_brute_force(net, objective, slack, k):
+    routes = brute_force(net, "p0", "p1")
+    if not routes:
+        with pytest.raises(NoRouteError):
+            quote("p0", "p1", network=net)
+        return
+    fastest = min(r[1] for r in routes)
+    deadline = round(fastest * (1 + slack) if slack < 1 else fastest * slack * 2, 3)
+    feasible = [r for r in routes if r[1] <= deadline + 1e-6 and (k is None or r[3] <= k)]
+    value = {"cost": 0, "time": 1, "co2": 2}[objective]
+    if not feasible:
+        with pytest.raises(NoRouteError):
+            quote(
+                "p0",
+                "p1",
+                objective=objective,
+                deadline=deadline,
+                max_transshipments=k,
+                network=net,
+            )
+        return
+    q = quote("p0", "p1", objective=objective, deadline=deadline, max_transshipments=k, network=net)
+    assert q.hours_p50 <= deadline + 1e-3
+    assert k is None or len(q.transshipments) <= k
+    best = min(r[value] for r in feasible)
+    assert getattr(q, COLUMN[objective]) == pytest.approx(best, rel=1e-6, abs=1e-3)
+
+
+@SETTINGS
+@given(random_networks(), st.integers(2, 3))
+def test_via_equals_brute_force(net, via):
+    routes = brute_force(net, "p0", "p1", via=f"p{via}")
+    if not routes:
+        with pytest.raises(NoRouteError):
+            quote("p0", "p1", via=[f"p{via}"], network=net)
+        return
+    q = quote("p0", "p1", via=[f"p{via}"], network=net)
+    assert f"p{via}" in {s.from_place for s in q.steps} | {s.to_place for s in q.steps}
+    assert q.cost_usd == pytest.approx(min(r[0] for r in routes), rel=1e-6, abs=1e-3)
+
+
+@SETTINGS
+@given(random_networks())
+def test_pareto_front_is_complete_and_non_dominated(net):
+    routes = brute_force(net, "p0", "p1")
+    if not routes:
+        return
+    front = pareto("p0", "p1", network=net)
+    points = [(q.cost_usd, q.hours_p50) for q in front]
+    for c, h in points:  # nothing strictly better on both
+        assert not any(r[0] < c - 1e-6 and r[1] < h - 1e-6 for r in routes)
+        assert not any(r[0] <= c - 1e-6 and r[1] <= h + 1e-9 for r in routes)
+    # every non-dominated value pair of the brute force appears (within the resolution)
+    efficient = {
+        (round(r[0], 2), round(r[1], 2))
+        for r in routes
+        if not any(o[0] <= r[0] and o[1] <= r[1] and (o[0], o[1]) != (r[0], r[1]) for o in routes)
+    }
+    found = {(round(c, 2), round(h, 2)) for c, h in points}
+    for c, h in efficient:
+        assert any(
+            math.isclose(c, fc, abs_tol=0.02) and math.isclose(h, fh, abs_tol=0.02)
+            for fc, fh in found
+        ), (c, h, found)
+
+
+@SETTINGS
+@given(random_networks())
+def test_alternatives_are_distinct_and_in_order(net):
+    try:
+        quotes = quote("p0", "p1", alternatives=3, network=net)
+    except NoRouteError:
+        return
+    keys = [route_key(q) for q in quotes]
+    assert len(set(keys)) == len(keys)
+    costs = [q.cost_usd for q in quotes]
+    assert costs == sorted(costs)
+    assert costs[0] == pytest.approx(quote("p0", "p1", network=net).cost_usd)
+
+
+# --- the corridor ------------------------------------------------------------------------
+
+
+def test_deadline_on_the_corridor(network):
+    slow = quote("Kunming", "Hai Phong", network=network)
+    fast = quote("Kunming", "Hai Phong", deadline=48, network=network)
+    assert fast.hours_p50 <= 48 < slow.hours_p50
+    assert fast.cost_usd >= slow.cost_usd
+
+
+def test_impossible_deadline_names_the_fastest_route(network):
+    with pytest.raises(
+        DeadlineError,
+        match=r"deadline 10 h cannot be met: the fastest route "
+        r"takes 16\.5 h P50 \(road",
+    ) as caught:
+        quote("Kunming", "Hai Phong", deadline=10, network=network)
+    assert caught.value.fastest.hours_p50 == pytest.approx(16.45, abs=0.01)
+
+
+def test_max_transshipments_binds(network):
+    q = quote("Kunming", "Hai Phong", max_transshipments=0, network=network)
+    assert q.transshipments == [] and q.modes == ["road"]
+    with pytest.raises(NoRouteError, match="at most 0 transshipment"):
+        quote(
+            "Kunming",
+            "Hai Phong",
+            max_transshipments=0,
+            modes=["rail_1435", "rail_1000"],
+            network=network,
+        )
+
+
+def test_via_a_gate(network):
+    q = quote("Kunming", "Hanoi", via=["Huu Nghi"], network=network)
+    assert "huu_nghi" in {s.to_place for s in q.steps}
+    plain = quote("Kunming", "Hanoi", network=network)
+    assert q.cost_usd >= plain.cost_usd
+
+
+def test_via_and_avoid_contradict(network):
+    with pytest.raises(InvalidRequestError, match="both a via place and avoided"):
+        quote("Kunming", "Hanoi", via=["Huu Nghi"], avoid=["Huu Nghi"], network=network)
+
+
+def test_corridor_pareto_front(network):
+    front = pareto("Kunming", "Hai Phong", network=network)
+    assert len(front) >= 3
+    for a, b in itertools.pairwise(front):
+        assert a.cost_usd < b.cost_usd and a.hours_p50 > b.hours_p50
+    assert front[0].cost_usd == pytest.approx(
+        quote("Kunming", "Hai Phong", network=network).cost_usd
+    )
+    fastest = quote("Kunming", "Hai Phong", objective="time", network=network)
+    assert front[-1].hours_p50 == pytest.approx(fastest.hours_p50)
