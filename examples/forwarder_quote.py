@@ -18,3 +18,17 @@ through = corridor.quote("Côn Minh", "Lạch Huyện", teu=2, year=2031, modes=
 print(through.explain())
 print()
 print(cheapest.to_frame()[["kind", "ref", "cost_usd", "hours_p50", "co2e_kg"]].to_string())
+print()
+
+# The customer needs it within two days: the cheapest route that makes it (exact).
+within = corridor.quote("Kunming", "Hai Phong", teu=2, deadline=48)
+print(
+    f"Within 48 h: {within.cost_usd:,.0f} USD, {within.hours_p50:.1f} h, {' → '.join(within.modes)}"
+)
+
+# Every cost/time trade-off worth offering.
+front = corridor.pareto("Kunming", "Hai Phong", teu=2)
+print(
+    f"Pareto: {len(front)} routes, from {front[0].cost_usd:,.0f} USD / "
+    f"{front[0].hours_p50:.0f} h to {front[-1].cost_usd:,.0f} USD / {front[-1].hours_p50:.0f} h"
+)

@@ -109,3 +109,56 @@ def test_quote_failures_exit_codes():
         assert message in result.stderr
         assert result.stderr.count("\n") == 1
         assert "Traceback" not in result.output
+
+
+def test_quote_deadline_and_transshipments():
+    args = ["quote", "Kunming", "Hai Phong", "--deadline", "2d", "--max-transshipments", "1"]
+    payload = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    assert payload["totals"]["hours_p50"] <= 48
+    assert payload["totals"]["transshipments"] <= 1
+    assert payload["shipment"]["deadline_hours"] == 48
+
+
+def test_quote_impossible_deadline_exits_1_with_the_fastest_time():
+    result = runner.invoke(app, ["quote", "Kunming", "Hai Phong", "--deadline", "10h"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: deadline 10 h cannot be met: the fastest route takes")
+    assert result.stderr.count("\n") == 1
+
+
+def test_quote_via_and_alternatives():
+    via = json.loads(
+        runner.invoke(app, ["quote", "Kunming", "Hanoi", "--via", "Huu Nghi", "--json"]).stdout
+    )
+    assert "huu_nghi" in {s["to_place"] for s in via["steps"]}
+    result = runner.invoke(app, ["quote", "Kunming", "Hai Phong", "--alternatives", "3", "--json"])
+    routes = json.loads(result.stdout)
+    assert len(routes) == 3
+    costs = [r["totals"]["cost_usd"] for r in routes]
+    assert costs == sorted(costs)
+    table = runner.invoke(app, ["quote", "Kunming", "Hai Phong", "--alternatives", "2"])
+    assert "2 distinct routes" in table.stdout
+
+
+def test_quote_contradictions_exit_2():
+    cases = [
+        (["--via", "Huu Nghi", "--avoid", "Huu Nghi"], "both a via place and avoided"),
+        (["--deadline", "soon"], "cannot read 'soon' as a duration"),
+        (["--alternatives", "0"], "alternatives must be 1 or more"),
+        (["--max-transshipments", "-1"], "max_transshipments must be 0 or more"),
+    ]
+    for extra, message in cases:
+        result = runner.invoke(app, ["quote", "Kunming", "Hanoi", *extra])
+        assert result.exit_code == 2, (extra, result.output)
+        assert message in result.stderr
+
+
+def test_pareto_command():
+    payload = json.loads(runner.invoke(app, ["pareto", "Kunming", "Hai Phong", "--json"]).stdout)
+    hours = [p["totals"]["hours_p50"] for p in payload]
+    costs = [p["totals"]["cost_usd"] for p in payload]
+    assert len(payload) >= 3 and hours == sorted(hours, reverse=True) and costs == sorted(costs)
+    result = runner.invoke(app, ["pareto", "Kunming", "Hai Phong", "--objectives", "cost,co2"])
+    assert result.exit_code == 0 and "cost vs co2" in result.stdout
+    bad = runner.invoke(app, ["pareto", "Kunming", "Hai Phong", "--objectives", "cost,joy"])
+    assert bad.exit_code == 2 and "objectives must be two of" in bad.stderr

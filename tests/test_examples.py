@@ -44,3 +44,7 @@ def test_forwarder_quote_shows_the_gauge_break_and_its_removal():
     cost = [float(t.split()[1].replace(",", "")) for t in totals]
     hours = [float(t.split()[3]) for t in totals]
     assert cost[0] <= cost[1] and hours[1] <= hours[0]
+    within = next(line for line in blocks[-1].splitlines() if line.startswith("Within 48 h"))
+    assert float(within.split(", ")[1].split()[0]) <= 48
+    pareto = next(line for line in blocks[-1].splitlines() if line.startswith("Pareto:"))
+    assert int(pareto.split()[1]) >= 3

@@ -7,11 +7,19 @@ import json
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corridor import InvalidRequestError, NoRouteError, UnknownPlaceError, load_network, quote
+from corridor import (
+    InvalidRequestError,
+    NoRouteError,
+    UnknownPlaceError,
+    load_network,
+    quote,
+    quote_many,
+)
 from corridor._solver import NoFlowError, cheapest_path
 from corridor.network import SINK, SOURCE
 
@@ -217,3 +225,21 @@ def test_to_dict_is_json_safe(network):
     )
     assert again["shipment"]["cargo"] == "general"
     assert load_network(2026).place(again["shipment"]["destination"]).id == "hai_phong"
+
+
+def test_quote_many_reports_status_per_row(network):
+    requests = pd.DataFrame(
+        {
+            "origin": ["Kunming", "Kunming", "Kunmign", "Kunming"],
+            "destination": ["Hai Phong", "Hai Phong", "Hanoi", "Tien Son ICD"],
+            "deadline": [np.nan, 48.0, np.nan, np.nan],
+            "cargo": ["general", "general", "general", "dangerous"],
+        }
+    )
+    table = quote_many(requests, network=network)
+    assert list(table["status"]) == ["ok", "ok", "UnknownPlaceError", "NoRouteError"]
+    assert table.loc[1, "hours_p50"] <= 48 < table.loc[0, "hours_p50"]
+    assert table.loc[0, "cost_usd"] == pytest.approx(
+        quote("Kunming", "Hai Phong", network=network).cost_usd
+    )
+    assert "did you mean" in table.loc[2, "message"]
