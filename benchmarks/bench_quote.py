@@ -57,7 +57,7 @@ def corridor_figures():
             100,
         ),
         (
-            "quote, deadline 60 h (closed by the MIP)",
+            "quote, deadline 60 h (gap closed by CP-SAT)",
             lambda: corridor.quote("Kunming", "Hai Phong", deadline=60, network=network),
             100,
         ),

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
-from ortools.linear_solver import pywraplp
+from ortools.math_opt.python import mathopt
 from ortools.sat.python import cp_model
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import dijkstra
@@ -128,9 +131,9 @@ def _walk(outgoing: dict[int, list[int]], heads: np.ndarray, source: int, sink: 
 TIME_SCALE = 1000
 """Hours are compared in thousandths of an hour (3.6 s) in the exact model."""
 _EPS = 1e-9
-CP_SAT_MAX_ARCS = 2000
-"""Gap closing uses CP-SAT up to this many arcs (fast to start) and CBC above (stronger LP
-bound on large graphs); both are exact."""
+CP_SAT_MAX_ARCS = 400
+"""The exact 0-1 model goes to CP-SAT up to this many arcs (fast to start) and to HiGHS
+above (stronger LP bound on large graphs); both prove optimality."""
 
 
 @dataclass(frozen=True)
@@ -149,8 +152,7 @@ class ConstrainedResult:
     path: list[int]
     method: str
     """``shortest path`` (the unconstrained optimum was feasible), ``lagrangian`` (the
-    Lagrangian bound met a feasible path), ``cp-sat`` or ``mip`` (closed on the pruned
-    graph by that solver)."""
+    Lagrangian bound met a feasible path) or ``mip`` (closed by the 0-1 model)."""
     kept_arcs: int
 
 
@@ -212,8 +214,9 @@ def constrained_path(
     by the LARAC iteration, which yields a lower bound and, usually, a feasible path that
     meets it; (3) otherwise every arc that cannot lie on a path better than the best
     feasible one (resource bounds from both ends, Lagrangian reduced cost) is pruned and
-    an exact 0-1 model closes the gap on what remains (OR-Tools CP-SAT on small pruned
-    graphs, the OR-Tools linear solver with CBC on large ones).
+    an exact 0-1 model (OR-Tools MathOpt: CP-SAT on small pruned graphs, HiGHS on large
+    ones) closes the gap on what remains, against rising targets so that the first models
+    are small.
 
     ``forbidden`` lists combinations the path may not contain in full: each is a list of
     groups of arc indices, and a group counts as used when any of its arcs is (this is how
@@ -259,21 +262,7 @@ def constrained_path(
     upper = float(weights[best].sum()) if best is not None else np.inf
     if best is not None and upper <= bound + 1e-7 * max(1.0, abs(upper)):
         return ConstrainedResult(best, "lagrangian", int(keep.sum()))
-    deadline = resources[0]
-    reduced = weights + lam * deadline.values
-    fwd, bwd = _distances(n, tails[keep], heads[keep], reduced[keep], source=source, sink=sink)
-    # a path through arc a costs at least fwd(u) + w'(a) + bwd(v) - lam * limit
-    keep &= fwd[tails] + reduced + bwd[heads] - lam * deadline.limit <= upper + 1e-6
-    logger.debug(
-        "constrained path: %d of %d arcs kept, bound %.4f, best %.4f",
-        int(keep.sum()),
-        len(tails),
-        bound,
-        upper,
-    )
-    kept = int(keep.sum())
-    close = _cp_sat if kept <= CP_SAT_MAX_ARCS else _mip
-    path = close(
+    return _close_gap(
         n,
         tails,
         heads,
@@ -282,10 +271,77 @@ def constrained_path(
         keep=keep,
         source=source,
         sink=sink,
+        forbidden=forbidden,
+        time_limit_s=time_limit_s,
+        lam=lam,
+        bound=bound,
+        best=best,
+    )
+
+
+def _close_gap(
+    n: int,
+    tails: np.ndarray,
+    heads: np.ndarray,
+    weights: np.ndarray,
+    *,
+    resources: list[Resource],
+    keep: np.ndarray,
+    source: int,
+    sink: int,
+    forbidden: Sequence[Sequence[Sequence[int]]],
+    time_limit_s: float,
+    lam: float,
+    bound: float,
+    best: list[int] | None,
+) -> ConstrainedResult:
+    """Prune by Lagrangian reduced cost and solve the rest exactly, against rising targets.
+
+    Arcs whose bound exceeds the target are left out; an optimum at or below the target is
+    then the global optimum (any better path survives the pruning). A cheaper feasible path
+    found on the way lowers the upper bound; small problems are solved in one go.
+    """
+    upper = float(weights[best].sum()) if best is not None else np.inf
+    deadline = resources[0]
+    reduced = weights + lam * deadline.values
+    fwd, bwd = _distances(n, tails[keep], heads[keep], reduced[keep], source=source, sink=sink)
+    # any feasible path through arc a costs at least fwd(u) + w'(a) + bwd(v) - lam * limit
+    through = np.where(keep, fwd[tails] + reduced + bwd[heads] - lam * deadline.limit, np.inf)
+    close = functools.partial(
+        _solve_01,
+        n,
+        tails,
+        heads,
+        weights,
+        resources=resources,
+        source=source,
+        sink=sink,
         time_limit_s=time_limit_s,
         forbidden=forbidden,
     )
-    return ConstrainedResult(path, "cp-sat" if close is _cp_sat else "mip", kept)
+    widen = 0.01 if np.sum(through <= upper) > CP_SAT_MAX_ARCS else np.inf  # small: one go
+    while True:
+        target = min(upper, bound + max(abs(bound), 1.0) * widen)
+        tol = 1e-6 * max(1.0, abs(target))
+        subset = keep & (through <= target + tol)
+        everything = bool(np.all(subset[keep]))
+        try:
+            path = close(keep=subset)
+        except NoFlowError:
+            if everything or target >= upper:
+                if best is None:
+                    raise
+                return ConstrainedResult(best, "lagrangian", int(keep.sum()))
+        else:
+            value = float(weights[path].sum())
+            if value <= target + tol or everything:
+                return ConstrainedResult(path, "mip", int(subset.sum()))
+            if value < upper:
+                best, upper = path, value
+        logger.debug(
+            "constrained path: no optimum within %.4f on %d arcs", target, int(subset.sum())
+        )
+        widen *= 3
 
 
 def _larac(
@@ -337,56 +393,22 @@ def _larac(
     return best, lam, bound
 
 
-def _mip(
+def _solve_01(
     n: int,
     tails: np.ndarray,
     heads: np.ndarray,
     weights: np.ndarray,
     *,
-    resources: list[Resource],
     keep: np.ndarray,
-    source: int,
-    sink: int,
-    time_limit_s: float,
-    forbidden: Sequence[Sequence[Sequence[int]]],
+    **problem: Any,  # noqa: ANN401 - passed through
 ) -> list[int]:
-    """Exact path on the kept arcs as a 0-1 program (OR-Tools linear solver with CBC).
+    """Exact path on the kept arcs: CP-SAT for small models, HiGHS for large ones.
 
-    Flow conservation, at most one arc out of a vertex, resource sums within limits,
-    minimum weight; each forbidden combination must miss at least one of its groups.
+    CP-SAT starts in a millisecond or two; HiGHS (through MathOpt) has the stronger LP bound
+    on large graphs.
     """
-    solver = pywraplp.Solver.CreateSolver("CBC")
-    arcs = np.flatnonzero(keep)
-    x = {int(a): solver.BoolVar(f"x{a}") for a in arcs}
-    out: dict[int, list] = {}
-    inn: dict[int, list] = {}
-    for a, var in x.items():
-        out.setdefault(int(tails[a]), []).append(var)
-        inn.setdefault(int(heads[a]), []).append(var)
-    for v in set(out) | set(inn) | {source, sink}:
-        balance = int(v == source) - int(v == sink)
-        solver.Add(solver.Sum(out.get(v, [])) - solver.Sum(inn.get(v, [])) == balance)
-        solver.Add(solver.Sum(out.get(v, [])) <= 1)
-    for r in resources:
-        solver.Add(solver.Sum([float(r.values[a]) * var for a, var in x.items()]) <= r.limit)
-    for combo in forbidden:
-        groups = [[x[a] for a in group if a in x] for group in combo]
-        if all(groups):  # a combination whose arcs were all pruned cannot occur anyway
-            used = [solver.BoolVar("") for _ in groups]
-            for flag, group in zip(used, groups, strict=True):
-                for var in group:
-                    solver.Add(flag >= var)
-            solver.Add(solver.Sum(used) <= len(groups) - 1)
-    solver.Minimize(solver.Sum([float(weights[a]) * var for a, var in x.items()]))
-    solver.SetTimeLimit(int(time_limit_s * 1000))
-    status = solver.Solve()
-    if status == pywraplp.Solver.INFEASIBLE:
-        raise NoFlowError
-    if status != pywraplp.Solver.OPTIMAL:
-        msg = f"no optimum proven within {time_limit_s} s (solver status {status})"
-        raise SolverError(msg)
-    outgoing = {int(tails[a]): [a] for a, var in x.items() if var.solution_value() > 0.5}
-    return _walk(outgoing, heads, source, sink)
+    close = _cp_sat if int(keep.sum()) <= CP_SAT_MAX_ARCS else _highs
+    return close(n, tails, heads, weights, keep=keep, **problem)
 
 
 def _cp_sat(
@@ -402,31 +424,22 @@ def _cp_sat(
     time_limit_s: float,
     forbidden: Sequence[Sequence[Sequence[int]]],
 ) -> list[int]:
-    """Exact path on the kept arcs with CP-SAT (the same model as :func:`_mip`)."""
+    """The model of :func:`_highs` in CP-SAT, with weights and resources scaled to integers."""
     del n  # the model is built from the arcs alone
     model = cp_model.CpModel()
-    arcs = np.flatnonzero(keep)
-    x = {int(a): model.new_bool_var(f"x{a}") for a in arcs}
-    out: dict[int, list] = {}
-    inn: dict[int, list] = {}
-    for a, var in x.items():
-        out.setdefault(int(tails[a]), []).append(var)
-        inn.setdefault(int(heads[a]), []).append(var)
-    for v in set(out) | set(inn) | {source, sink}:
-        balance = int(v == source) - int(v == sink)
-        model.add(sum(out.get(v, [])) - sum(inn.get(v, [])) == balance)
-        model.add(sum(out.get(v, [])) <= 1)
+    x = {int(a): model.new_bool_var(f"x{a}") for a in np.flatnonzero(keep)}
+    for v, (leaving, entering) in _incidence(x, tails, heads, source, sink).items():
+        model.add(sum(leaving) - sum(entering) == int(v == source) - int(v == sink))
+        model.add(sum(leaving) <= 1)  # redundant, but it helps CP-SAT propagate
     for r in resources:
         scaled = np.rint(r.values * TIME_SCALE).astype(np.int64)
         limit = int(np.floor(r.limit * TIME_SCALE + 1e-6))
         model.add(sum(int(scaled[a]) * var for a, var in x.items()) <= limit)
-    for combo in forbidden:
-        groups = [[x[a] for a in group if a in x] for group in combo]
-        if all(groups):  # a combination whose arcs were all pruned cannot occur anyway
-            used = [model.new_bool_var("") for _ in groups]
-            for flag, group in zip(used, groups, strict=True):
-                model.add_max_equality(flag, group)
-            model.add(sum(used) <= len(groups) - 1)
+    for groups in _forbidden_groups(forbidden, x):
+        used = [model.new_bool_var("") for _ in groups]
+        for flag, group in zip(used, groups, strict=True):
+            model.add_max_equality(flag, group)
+        model.add(sum(used) <= len(groups) - 1)
     costs = np.rint(weights * COST_SCALE).astype(np.int64)
     model.minimize(sum(int(costs[a]) * var for a, var in x.items()))
     solver = cp_model.CpSolver()
@@ -436,7 +449,81 @@ def _cp_sat(
     if status == cp_model.INFEASIBLE:
         raise NoFlowError
     if status != cp_model.OPTIMAL:
-        msg = f"no optimum proven within {time_limit_s} s ({solver.status_name(status)})"
+        msg = f"no optimum proven within {time_limit_s} s ({solver.status_name(status).lower()})"
         raise SolverError(msg)
     outgoing = {int(tails[a]): [a] for a, var in x.items() if solver.value(var)}
+    return _walk(outgoing, heads, source, sink)
+
+
+def _incidence(
+    x: dict[int, Any], tails: np.ndarray, heads: np.ndarray, source: int, sink: int
+) -> dict[int, tuple[list[Any], list[Any]]]:
+    """Per vertex: the variables of the arcs leaving it and of those entering it."""
+    incidence: dict[int, tuple[list[Any], list[Any]]] = {source: ([], []), sink: ([], [])}
+    for a, var in x.items():
+        incidence.setdefault(int(tails[a]), ([], []))[0].append(var)
+        incidence.setdefault(int(heads[a]), ([], []))[1].append(var)
+    return dict(sorted(incidence.items()))
+
+
+def _forbidden_groups(
+    forbidden: Sequence[Sequence[Sequence[int]]], x: dict[int, Any]
+) -> list[list[list[Any]]]:
+    """Forbidden combinations as groups of variables.
+
+    A combination that lost a whole group to pruning cannot occur and is dropped.
+    """
+    combos = [[[x[a] for a in group if a in x] for group in combo] for combo in forbidden]
+    return [groups for groups in combos if all(groups)]
+
+
+def _highs(
+    n: int,
+    tails: np.ndarray,
+    heads: np.ndarray,
+    weights: np.ndarray,
+    *,
+    resources: list[Resource],
+    keep: np.ndarray,
+    source: int,
+    sink: int,
+    time_limit_s: float,
+    forbidden: Sequence[Sequence[Sequence[int]]],
+) -> list[int]:
+    """Exact path on the kept arcs as a 0-1 model, solved by HiGHS through OR-Tools MathOpt.
+
+    Flow conservation, resource sums within their limits, minimum weight; each forbidden
+    combination must miss at least one of its groups. Weights are non-negative, so a cycle
+    never helps and any zero-weight one is dropped when the path is read.
+    """
+    del n  # the model is built from the arcs alone
+    model = mathopt.Model(name="constrained_path")
+    arcs = np.flatnonzero(keep)
+    x = {int(a): model.add_binary_variable(name=f"x{a}") for a in arcs}
+    for v, (leaving, entering) in _incidence(x, tails, heads, source, sink).items():
+        flow = mathopt.fast_sum(leaving) - mathopt.fast_sum(entering)
+        model.add_linear_constraint(flow == int(v == source) - int(v == sink))
+    for r in resources:
+        total = mathopt.fast_sum(float(r.values[a]) * var for a, var in x.items())
+        model.add_linear_constraint(total <= r.limit)
+    for groups in _forbidden_groups(forbidden, x):
+        used = [model.add_binary_variable() for _ in groups]
+        for flag, group in zip(used, groups, strict=True):
+            for var in group:
+                model.add_linear_constraint(flag >= var)
+        model.add_linear_constraint(mathopt.fast_sum(used) <= len(groups) - 1)
+    model.minimize(mathopt.fast_sum(float(weights[a]) * var for a, var in x.items()))
+    params = mathopt.SolveParameters(time_limit=timedelta(seconds=time_limit_s))
+    result = mathopt.solve(model, mathopt.SolverType.HIGHS, params=params)
+    reason = result.termination.reason
+    if reason in {
+        mathopt.TerminationReason.INFEASIBLE,
+        mathopt.TerminationReason.INFEASIBLE_OR_UNBOUNDED,
+    }:
+        raise NoFlowError
+    if reason is not mathopt.TerminationReason.OPTIMAL:
+        msg = f"no optimum proven within {time_limit_s} s ({reason.name.lower()})"
+        raise SolverError(msg)
+    values = result.variable_values()
+    outgoing = {int(tails[a]): [a] for a, var in x.items() if values[var] > 0.5}
     return _walk(outgoing, heads, source, sink)

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from corridor import DeadlineError, InvalidRequestError, NoRouteError, pareto, quote
+from corridor import _solver as solver_module
 from corridor.data import load_dataset
 from corridor.model import Country, Leg, Mode, Place, PlaceKind, Transfer
 from corridor.network import SINK, SOURCE, Network
@@ -123,6 +124,14 @@ def brute_force(net: Network, origin: str, destination: str, via: str | None = N
             )
         )
     return routes
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_highs():
+    """Send every gap-closing model to HiGHS, as on large graphs."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(solver_module, "CP_SAT_MAX_ARCS", 0)
+        yield
 
 
 SETTINGS = settings(
@@ -274,3 +283,20 @@ def test_corridor_pareto_front(network):
     )
     fastest = quote("Kunming", "Hai Phong", objective="time", network=network)
     assert front[-1].hours_p50 == pytest.approx(fastest.hours_p50)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+@given(random_networks(), st.floats(0.3, 0.9))
+def test_large_model_path_highs_equals_brute_force(monkeypatch_highs, net, slack):
+    """The HiGHS branch (used above CP_SAT_MAX_ARCS arcs) gives the same optimum."""
+    routes = brute_force(net, "p0", "p1")
+    if not routes:
+        return
+    deadline = min(r[1] for r in routes) * (1 + slack)
+    feasible = [r for r in routes if r[1] <= deadline + 1e-6]
+    q = quote("p0", "p1", deadline=deadline, network=net)
+    assert q.cost_usd == pytest.approx(min(r[0] for r in feasible), rel=1e-6, abs=1e-3)
