@@ -161,6 +161,9 @@ MonthOption = Annotated[int | None, typer.Option(help="Month of travel, 1-12.")]
 DeadlineOption = Annotated[
     str | None, typer.Option(help="Latest arrival (P50), e.g. 72h, 3d or 72 (hours).")
 ]
+ReadyOption = Annotated[
+    str | None, typer.Option(help="When the cargo is ready, e.g. 2026-12-01T08:00.")
+]
 MaxTransOption = Annotated[int | None, typer.Option(help="Most transshipments allowed.")]
 ViaOption = Annotated[list[str] | None, typer.Option(help="Place to pass through (repeat).")]
 AvoidOption = Annotated[
@@ -192,6 +195,7 @@ def _request(
     value_usd: float | None,
     carbon_price: float,
     month: int | None,
+    ready: str | None,
     deadline: str | None,
     max_transshipments: int | None,
     via: list[str] | None,
@@ -206,6 +210,7 @@ def _request(
         "value_usd": value_usd,
         "carbon_price_usd_per_t": carbon_price,
         "month": month,
+        "ready": ready,
         "deadline": parse_hours(deadline) if deadline else None,
         "max_transshipments": max_transshipments,
         "via": via or (),
@@ -234,6 +239,7 @@ def quote_command(
     alternatives: Annotated[int, typer.Option(help="Number of distinct routes.")] = 1,
     year: YearOption = DEFAULT_YEAR,
     month: MonthOption = None,
+    ready: ReadyOption = None,
     data: DataOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -244,6 +250,7 @@ def quote_command(
         value_usd=value_usd,
         carbon_price=carbon_price,
         month=month,
+        ready=ready,
         deadline=deadline,
         max_transshipments=max_transshipments,
         via=via,
@@ -289,6 +296,10 @@ def quote_command(
         f"{result.co2e_kg:,.0f}",
     )
     out.print(table)
+    if result.arrival_p50 is not None:
+        out.print(
+            f"ready {result.ready:%Y-%m-%d %H:%M}, arrival P50 {result.arrival_p50:%Y-%m-%d %H:%M}"
+        )
 
 
 @app.command("pareto")
@@ -309,6 +320,7 @@ def pareto_command(
     mode: ModeOption = None,
     year: YearOption = DEFAULT_YEAR,
     month: MonthOption = None,
+    ready: ReadyOption = None,
     data: DataOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -319,6 +331,7 @@ def pareto_command(
         value_usd=None,
         carbon_price=0.0,
         month=month,
+        ready=ready,
         deadline=deadline,
         max_transshipments=max_transshipments,
         via=via,

@@ -19,6 +19,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
 from typing import Any, Literal, get_args, overload
 
 import networkx as nx
@@ -72,6 +73,12 @@ class Quote:
     objective: str
     steps: tuple[Step, ...]
     names: dict[str, str] = field(repr=False, compare=False)
+    ready: datetime | None = None
+
+    @property
+    def arrival_p50(self) -> datetime | None:
+        """P50 arrival time, if the ready time was given."""
+        return None if self.ready is None else self.ready + timedelta(hours=self.hours_p50)
 
     @property
     def legs(self) -> list[Step]:
@@ -132,6 +139,8 @@ class Quote:
             "year": self.year,
             "month": self.month,
             "objective": self.objective,
+            "ready": self.ready.isoformat() if self.ready else None,
+            "arrival_p50": self.arrival_p50.isoformat() if self.arrival_p50 else None,
             "totals": {
                 "cost_usd": round(self.cost_usd, 2),
                 "hours_p50": round(self.hours_p50, 2),
@@ -245,6 +254,7 @@ def quote(
     via: Iterable[str] = (),
     year: int | None = None,
     month: int | None = None,
+    ready: datetime | str | None = None,
     avoid: Iterable[str] = (),
     modes: Iterable[Mode | str] | None = None,
     carbon_price_usd_per_t: float = 0.0,
@@ -279,7 +289,11 @@ def quote(
     year
         Network year (default: the network's, or 2026).
     month
-        Month of travel 1–12; without it only legs that run all year are used.
+        Month of travel 1–12; without it (and without ``ready``) only legs that run all
+        year are used.
+    ready
+        When the cargo is ready (``datetime`` or ISO text such as ``"2026-12-01T08:00"``);
+        sets the month of travel and the quote's P50 arrival time.
     avoid
         Place names/ids or border-crossing ids the route must not use.
     modes
@@ -329,6 +343,7 @@ def quote(
         via=via,
         year=year,
         month=month,
+        ready=ready,
         avoid=avoid,
         modes=modes,
         carbon_price_usd_per_t=carbon_price_usd_per_t,
@@ -440,6 +455,7 @@ def _request_defaults(options: dict[str, Any]) -> dict[str, Any]:
         "via": (),
         "year": None,
         "month": None,
+        "ready": None,
         "avoid": (),
         "modes": None,
         "carbon_price_usd_per_t": 0.0,
@@ -502,6 +518,16 @@ def quote_many(
     return pd.DataFrame(out)
 
 
+def _ready(value: datetime | str | None) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        msg = f"ready must be a date and time like 2026-12-01T08:00, got {value!r}"
+        raise InvalidRequestError(msg) from None
+
+
 def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and np.isnan(value))
 
@@ -517,6 +543,7 @@ class _Problem:
     arrays: _Arrays
     keep: np.ndarray
     weights: np.ndarray
+    ready: datetime | None
     start: int
     end: int
     via: tuple[str, ...]
@@ -542,6 +569,7 @@ class _Problem:
         via: Iterable[str],
         year: int | None,
         month: int | None,
+        ready: datetime | str | None,
         avoid: Iterable[str],
         modes: Iterable[Mode | str] | None,
         carbon_price_usd_per_t: float,
@@ -556,6 +584,12 @@ class _Problem:
         if month is not None and not 1 <= month <= 12:
             msg = f"month must be 1-12, got {month}"
             raise InvalidRequestError(msg)
+        ready = _ready(ready)
+        if ready is not None:
+            if month is not None and month != ready.month:
+                msg = f"month={month} contradicts ready={ready.isoformat()}"
+                raise InvalidRequestError(msg)
+            month = ready.month
         if deadline is not None and not deadline > 0:
             msg = f"deadline must be a positive number of hours, got {deadline}"
             raise InvalidRequestError(msg)
@@ -587,6 +621,7 @@ class _Problem:
             arrays=arrays,
             keep=_mask(arrays, avoided_places, avoided_refs, allowed),
             weights=_weights(net, arrays, shipment, objective, carbon_price_usd_per_t),
+            ready=ready,
             start=arrays.index.get(start, -1),
             end=arrays.index.get(end, -1),
             via=via_ids,
@@ -736,7 +771,9 @@ class _Problem:
         steps = tuple(_step(self.net, self.shipment, *self.arrays.arcs[a]) for a in path)
         names = {p.id: p.name for p in self.net.places.values()}
         names |= {c.id: c.name for c in self.net.crossings.values()}
-        return Quote(self.shipment, self.net.year, self.month, self.objective, steps, names)
+        return Quote(
+            self.shipment, self.net.year, self.month, self.objective, steps, names, self.ready
+        )
 
     # --- explaining failures ----------------------------------------------------------
 

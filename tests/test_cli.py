@@ -162,3 +162,12 @@ def test_pareto_command():
     assert result.exit_code == 0 and "cost vs co2" in result.stdout
     bad = runner.invoke(app, ["pareto", "Kunming", "Hai Phong", "--objectives", "cost,joy"])
     assert bad.exit_code == 2 and "objectives must be two of" in bad.stderr
+
+
+def test_quote_ready_prints_the_arrival():
+    args = ["quote", "Yen Bai", "Hai Phong", "--mode", "river", "--ready", "2026-07-01T08:00"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0
+    assert "ready 2026-07-01 08:00, arrival P50 2026-07-0" in result.stdout
+    payload = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    assert payload["month"] == 7 and payload["arrival_p50"].startswith("2026-07-0")

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from corridor import DeadlineError, InvalidRequestError, NoRouteError, pareto, quote
 from corridor import _solver as solver_module
 from corridor.data import load_dataset
-from corridor.model import Country, Leg, Mode, Place, PlaceKind, Transfer
+from corridor.model import CargoClass, Country, Leg, Mode, Place, PlaceKind, Transfer
 from corridor.network import SINK, SOURCE, Network
 from corridor.quote import route_key
 
@@ -174,6 +174,27 @@ def test_constrained_quote_equals_brute_force(net, objective, slack, k):
     assert k is None or len(q.transshipments) <= k
     best = min(r[value] for r in feasible)
     assert getattr(q, COLUMN[objective]) == pytest.approx(best, rel=1e-6, abs=1e-3)
+
+
+@SETTINGS
+@given(random_networks(), st.floats(1_000, 1_000_000), st.floats(0, 500))
+def test_generalised_objective_equals_brute_force(net, value_usd, carbon_price):
+    routes = brute_force(net, "p0", "p1")
+    if not routes:
+        return
+    profile = net.cargo_profiles[CargoClass.GENERAL]
+    per_hour = value_usd * profile.value_of_time_pct_per_day / 100 / 24
+    q = quote(
+        "p0",
+        "p1",
+        objective="generalised",
+        value_usd=value_usd,
+        carbon_price_usd_per_t=carbon_price,
+        network=net,
+    )
+    score = q.cost_usd + per_hour * q.hours_p50 + carbon_price / 1000 * q.co2e_kg
+    best = min(r[0] + per_hour * r[1] + carbon_price / 1000 * r[2] for r in routes)
+    assert score == pytest.approx(best, rel=1e-6, abs=1e-3)
 
 
 @SETTINGS

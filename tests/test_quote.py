@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from datetime import datetime, timedelta
 
 import networkx as nx
 import numpy as np
@@ -243,3 +244,16 @@ def test_quote_many_reports_status_per_row(network):
         quote("Kunming", "Hai Phong", network=network).cost_usd
     )
     assert "did you mean" in table.loc[2, "message"]
+
+
+def test_ready_sets_the_month_and_the_arrival(network):
+    july = quote("Yen Bai", "Hai Phong", modes=["river"], ready="2026-07-01T08:00", network=network)
+    assert july.month == 7 and july.legs[0].ref == "river_yen_bai_viet_tri"
+    assert july.arrival_p50 == datetime(2026, 7, 1, 8) + timedelta(hours=july.hours_p50)
+    assert july.to_dict()["arrival_p50"] == july.arrival_p50.isoformat()
+    with pytest.raises(NoRouteError, match="in month 2"):
+        quote("Yen Bai", "Hai Phong", modes=["river"], ready=datetime(2026, 2, 1), network=network)
+    with pytest.raises(InvalidRequestError, match="contradicts"):
+        quote("Yen Bai", "Hai Phong", month=3, ready="2026-07-01", network=network)
+    with pytest.raises(InvalidRequestError, match="ready must be a date"):
+        quote("Yen Bai", "Hai Phong", ready="soon", network=network)
