@@ -513,7 +513,11 @@ def _highs(
                 model.add_linear_constraint(flag >= var)
         model.add_linear_constraint(mathopt.fast_sum(used) <= len(groups) - 1)
     model.minimize(mathopt.fast_sum(float(weights[a]) * var for a, var in x.items()))
-    params = mathopt.SolveParameters(time_limit=timedelta(seconds=time_limit_s))
+    params = mathopt.SolveParameters(
+        time_limit=timedelta(seconds=time_limit_s),
+        relative_gap_tolerance=0.0,  # prove the optimum, not one within 0.01 %
+        absolute_gap_tolerance=1e-6,
+    )
     result = mathopt.solve(model, mathopt.SolverType.HIGHS, params=params)
     reason = result.termination.reason
     if reason in {
