@@ -164,6 +164,11 @@ DeadlineOption = Annotated[
 ReadyOption = Annotated[
     str | None, typer.Option(help="When the cargo is ready, e.g. 2026-12-01T08:00.")
 ]
+ConfidenceOption = Annotated[
+    float | None,
+    typer.Option(help="With --deadline: least on-time probability (0-1), simulated."),
+]
+SeedOption = Annotated[int, typer.Option(help="Seed of the transit-time simulation.")]
 MaxTransOption = Annotated[int | None, typer.Option(help="Most transshipments allowed.")]
 ViaOption = Annotated[list[str] | None, typer.Option(help="Place to pass through (repeat).")]
 AvoidOption = Annotated[
@@ -197,6 +202,8 @@ def _request(
     month: int | None,
     ready: str | None,
     deadline: str | None,
+    confidence: float | None,
+    seed: int,
     max_transshipments: int | None,
     via: list[str] | None,
     avoid: list[str] | None,
@@ -212,6 +219,8 @@ def _request(
         "month": month,
         "ready": ready,
         "deadline": parse_hours(deadline) if deadline else None,
+        "confidence": confidence,
+        "seed": seed,
         "max_transshipments": max_transshipments,
         "via": via or (),
         "avoid": avoid or (),
@@ -232,10 +241,12 @@ def quote_command(
     value_usd: ValueOption = None,
     carbon_price: CarbonOption = 0.0,
     deadline: DeadlineOption = None,
+    confidence: ConfidenceOption = None,
     max_transshipments: MaxTransOption = None,
     via: ViaOption = None,
     avoid: AvoidOption = None,
     mode: ModeOption = None,
+    seed: SeedOption = 0,
     alternatives: Annotated[int, typer.Option(help="Number of distinct routes.")] = 1,
     year: YearOption = DEFAULT_YEAR,
     month: MonthOption = None,
@@ -252,6 +263,8 @@ def quote_command(
         month=month,
         ready=ready,
         deadline=deadline,
+        confidence=confidence,
+        seed=seed,
         max_transshipments=max_transshipments,
         via=via,
         avoid=avoid,
@@ -296,6 +309,8 @@ def quote_command(
         f"{result.co2e_kg:,.0f}",
     )
     out.print(table)
+    if result.on_time_probability is not None:
+        out.print(f"on time within {s.deadline_hours:g} h: {result.on_time_probability:.0%}")
     if result.arrival_p50 is not None:
         out.print(
             f"ready {result.ready:%Y-%m-%d %H:%M}, arrival P50 {result.arrival_p50:%Y-%m-%d %H:%M}"
@@ -333,18 +348,84 @@ def pareto_command(
         month=month,
         ready=ready,
         deadline=deadline,
+        confidence=None,
+        seed=0,
         max_transshipments=max_transshipments,
         via=via,
         avoid=avoid,
         mode=mode,
         network=load_network(year, data),
     )
+    del options["confidence"]  # a frontier has no single deadline to be confident about
     pair = tuple(part.strip() for part in objectives.split(","))
     front = pareto(origin, destination, teu, objectives=pair, **options)  # type: ignore[arg-type]
     if as_json:
         _print_json([q.to_dict() for q in front])
         return
     out.print(_routes_table(front, f"Pareto frontier ({' vs '.join(pair)}), {len(front)} routes"))
+
+
+@app.command("gates")
+@_one_line_errors
+def gates(
+    year: YearOption = DEFAULT_YEAR,
+    month: MonthOption = None,
+    data: DataOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Border crossings: hours, capacity, clearance P50/P90 by direction, fees, peaks."""
+    network = load_network(year, data)
+    rows = [
+        {
+            "id": c.id,
+            "name": c.name,
+            "mode": c.mode.value,
+            "open": f"{c.open_hour:02d}:00-{c.close_hour:02d}:00",
+            "capacity_teu_day": c.capacity_teu_day,
+            "cn_vn_p50_p90": c.clearance_hours(northbound=False, month=month),
+            "vn_cn_p50_p90": c.clearance_hours(northbound=True, month=month),
+            "fee_usd_per_teu": c.fee_usd_per_teu,
+            "trucks": c.trucks.value if c.trucks else None,
+            "smart_gate": c.smart_gate,
+            "peak_months": sorted(c.peak_months),
+            "peak_multiplier": c.peak_multiplier,
+        }
+        for c in network.crossings.values()
+    ]
+    if as_json:
+        _print_json(rows)
+        return
+    when = f", month {month}" if month else ""
+    table = Table(
+        "id",
+        "mode",
+        "open",
+        "TEU/day",
+        "CN→VN h P50/P90",
+        "VN→CN h P50/P90",
+        "USD/TEU",
+        "trucks",
+        "peak",
+        title=f"Border crossings {year}{when}",
+    )
+    for r in rows:
+        peak = (
+            f"{','.join(map(str, r['peak_months']))} ×{r['peak_multiplier']:g}"
+            if r["peak_months"]
+            else ""
+        )
+        table.add_row(
+            r["id"],
+            r["mode"],
+            r["open"],
+            f"{r['capacity_teu_day'] or '-'}",
+            "{:g} / {:g}".format(*r["cn_vn_p50_p90"]),
+            "{:g} / {:g}".format(*r["vn_cn_p50_p90"]),
+            f"{r['fee_usd_per_teu']:g}",
+            r["trucks"] or "",
+            peak,
+        )
+    out.print(table)
 
 
 def _routes_table(quotes: list[Quote], title: str) -> Table:

@@ -98,13 +98,15 @@ def crossing_figures(
     crossing: BorderCrossing,
     *,
     northbound: bool,
+    month: int | None,
     emission: EmissionFactor,
     profile: CargoProfile,
 ) -> ArcFigures:
-    """Figures for one TEU crossing the border; ``northbound`` is Vietnam → China."""
-    direction = "vn_cn" if northbound else "cn_vn"
-    hours_p50 = getattr(crossing, f"hours_p50_{direction}")
-    hours_p90 = getattr(crossing, f"hours_p90_{direction}")
+    """Figures for one TEU crossing the border; ``northbound`` is Vietnam → China.
+
+    Peak-month queues (harvest, Tet) lengthen the northbound clearance in ``month``.
+    """
+    hours_p50, hours_p90 = crossing.clearance_hours(northbound=northbound, month=month)
     cost = crossing.fee_usd_per_teu
     if crossing.trucks is TruckRegime.TRANSLOAD:
         cost += crossing.transload_usd_per_teu

@@ -86,7 +86,10 @@ def _split_list(value: Any) -> Any:  # noqa: ANN401
 
 
 def _parse_months(value: Any) -> Any:  # noqa: ANN401
-    """``"6-10"`` or ``"11-12,1-3"`` → the set of month numbers; blank → all year."""
+    """``"6-10"``, ``"11-3"`` (across the new year) or ``"6-7,12-2"`` → month numbers.
+
+    Blank means all year.
+    """
     if value is None or (isinstance(value, str) and not value.strip()):
         return frozenset(range(1, 13))
     if not isinstance(value, str):
@@ -95,10 +98,12 @@ def _parse_months(value: Any) -> Any:  # noqa: ANN401
     for part in value.split(","):
         first, _, last = part.strip().partition("-")
         start, end = int(first), int(last or first)
-        if not (1 <= start <= 12 and 1 <= end <= 12 and start <= end):
-            msg = f"month range {part.strip()!r} must be within 1-12 and ascending"
+        if not (1 <= start <= 12 and 1 <= end <= 12):
+            msg = f"month range {part.strip()!r} must be within 1-12"
             raise ValueError(msg)
-        months.update(range(start, end + 1))
+        months.update(
+            range(start, end + 1) if start <= end else [*range(start, 13), *range(1, end + 1)]
+        )
     return frozenset(months)
 
 
@@ -111,6 +116,9 @@ Text = Annotated[str, Field(min_length=1)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
 ModeSet = Annotated[frozenset[Mode], BeforeValidator(_split_modes), Field(min_length=1)]
 Months = Annotated[frozenset[int], BeforeValidator(_parse_months)]
+PeakMonths = Annotated[
+    frozenset[int], BeforeValidator(lambda v: frozenset() if not v else _parse_months(v))
+]
 TextList = Annotated[tuple[str, ...], BeforeValidator(_split_list)]
 
 
@@ -230,6 +238,8 @@ class BorderCrossingRow(_Row):
     transload_usd_per_teu: Annotated[float, BeforeValidator(lambda v: v or 0), Field(ge=0)] = 0
     transload_hours: Annotated[float, BeforeValidator(lambda v: v or 0), Field(ge=0)] = 0
     smart_gate: bool = False
+    peak_months: PeakMonths = frozenset()
+    peak_multiplier: Annotated[float, BeforeValidator(lambda v: v or 1), Field(ge=1)] = 1.0
     opens: OptionalYear = None
     status: Status = Status.OPEN
 

@@ -212,12 +212,31 @@ class BorderCrossing:
     transload_usd_per_teu: float = 0.0
     transload_hours: float = 0.0
     smart_gate: bool = False
+    peak_months: frozenset[int] = frozenset()
+    peak_multiplier: float = 1.0
     opens: int | None = None
     status: Status = Status.OPEN
 
     def in_service(self, year: int) -> bool:
         """Whether the crossing is open in ``year``."""
         return _in_service(self.opens, None, year)
+
+    def clearance_hours(self, *, northbound: bool, month: int | None) -> tuple[float, float]:
+        """Clearance P50 and P90, hours, in one direction (``northbound``: Vietnam → China).
+
+        In the peak months (harvest, Tet) the Vietnam → China queue multiplies both by
+        ``peak_multiplier``; without a month the base figures apply.
+        """
+        direction = "vn_cn" if northbound else "cn_vn"
+        p50 = getattr(self, f"hours_p50_{direction}")
+        p90 = getattr(self, f"hours_p90_{direction}")
+        if northbound and month in self.peak_months:
+            return p50 * self.peak_multiplier, p90 * self.peak_multiplier
+        return p50, p90
+
+    def is_open_at(self, hour: float) -> bool:
+        """Whether the gate takes arrivals at ``hour`` (0–24, local time)."""
+        return self.open_hour <= hour % 24 < self.close_hour
 
 
 @dataclass(frozen=True, slots=True)

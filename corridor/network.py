@@ -98,6 +98,9 @@ class Network:
         self.cargo_profiles: dict[CargoClass, CargoProfile] = {
             c.cargo: c for c in dataset.cargo_profiles
         }
+        self._transfers_by_modes: dict[tuple[str, frozenset[Mode]], Transfer] = {
+            (t.place, frozenset((t.from_mode, t.to_mode))): t for t in self.transfers
+        }
         self.index = PlaceIndex(self.places.values())
         self._service_graphs: dict[tuple[CargoClass, int | None], nx.MultiDiGraph] = {}
         self._graph: nx.MultiDiGraph | None = None
@@ -117,6 +120,10 @@ class Network:
             With did-you-mean suggestions.
         """
         return self.index.resolve(query)
+
+    def transfer_between(self, place: str, a: Mode, b: Mode) -> Transfer | None:
+        """The transfer between modes ``a`` and ``b`` at ``place``, if there is one."""
+        return self._transfers_by_modes.get((place, frozenset((a, b))))
 
     def leg_country(self, leg: Leg) -> str:
         """``"cn"`` or ``"vn"`` when both ends are in one country, else ``"any"``."""
@@ -176,7 +183,7 @@ class Network:
         profile = self.cargo_profiles[cargo]
         yield from self._leg_arcs(cargo, month, profile)
         yield from self._handling_arcs(cargo, profile)
-        yield from self._crossing_arcs(cargo, profile)
+        yield from self._crossing_arcs(cargo, month, profile)
 
     def _leg_arcs(
         self, cargo: CargoClass, month: int | None, profile: CargoProfile
@@ -273,7 +280,7 @@ class Network:
                 )
 
     def _crossing_arcs(
-        self, cargo: CargoClass, profile: CargoProfile
+        self, cargo: CargoClass, month: int | None, profile: CargoProfile
     ) -> Iterator[tuple[Vertex, Vertex, str, dict[str, Any]]]:
         for crossing in self.crossings.values():
             ends = (self.places[crossing.cn_place], self.places[crossing.vn_place])
@@ -287,6 +294,7 @@ class Network:
                 figures = costs.crossing_figures(
                     crossing,
                     northbound=northbound,
+                    month=month,
                     emission=self.emissions[crossing.mode],
                     profile=profile,
                 )

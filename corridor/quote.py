@@ -17,7 +17,7 @@ Hours are the sum of the arcs' P50 and P90; the P90 sum is a conservative bound.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal, get_args, overload
@@ -30,6 +30,7 @@ from corridor._solver import NoFlowError, Resource, cheapest_path, constrained_p
 from corridor.errors import CorridorError, DeadlineError, InvalidRequestError, NoRouteError
 from corridor.model import CargoClass, Mode, Shipment
 from corridor.network import DEFAULT_YEAR, SINK, SOURCE, Network, Vertex, load_network
+from corridor.uncertainty import DEFAULT_SAMPLES, DEFAULT_SEED, TransitTime, simulate
 
 Objective = Literal["cost", "time", "co2", "generalised"]
 OBJECTIVES: tuple[str, ...] = get_args(Objective)
@@ -74,6 +75,8 @@ class Quote:
     steps: tuple[Step, ...]
     names: dict[str, str] = field(repr=False, compare=False)
     ready: datetime | None = None
+    transit: TransitTime | None = field(default=None, repr=False, compare=False)
+    """Simulated door-to-door hours (see :mod:`corridor.uncertainty`)."""
 
     @property
     def arrival_p50(self) -> datetime | None:
@@ -107,14 +110,29 @@ class Quote:
         return sum(s.cost_usd for s in self.steps)
 
     @property
-    def hours_p50(self) -> float:
-        """Sum of the steps' P50 hours."""
+    def planned_hours(self) -> float:
+        """Sum of the steps' median hours: what ``deadline`` (without ``confidence``) bounds."""
         return sum(s.hours_p50 for s in self.steps)
 
     @property
+    def hours_p50(self) -> float:
+        """Median door-to-door hours (Monte Carlo; the planned hours if not simulated)."""
+        return self.transit.p50 if self.transit is not None else self.planned_hours
+
+    @property
     def hours_p90(self) -> float:
-        """Sum of the steps' P90 hours (a conservative P90 of the total)."""
+        """90th percentile door-to-door hours (Monte Carlo; else the sum of step P90s)."""
+        if self.transit is not None:
+            return self.transit.p90
         return sum(s.hours_p90 for s in self.steps)
+
+    @property
+    def on_time_probability(self) -> float | None:
+        """Probability of arriving within the deadline (None without one)."""
+        deadline = self.shipment.deadline_hours
+        if deadline is None or self.transit is None:
+            return None
+        return self.transit.probability_within(deadline)
 
     @property
     def co2e_kg(self) -> float:
@@ -143,8 +161,10 @@ class Quote:
             "arrival_p50": self.arrival_p50.isoformat() if self.arrival_p50 else None,
             "totals": {
                 "cost_usd": round(self.cost_usd, 2),
+                "planned_hours": round(self.planned_hours, 2),
                 "hours_p50": round(self.hours_p50, 2),
                 "hours_p90": round(self.hours_p90, 2),
+                "on_time_probability": self.on_time_probability,
                 "co2e_kg": round(self.co2e_kg, 2),
                 "km": round(self.km, 1),
                 "transshipments": len(self.transshipments),
@@ -179,8 +199,13 @@ class Quote:
         lines += [f"  {self.describe(step)}" for step in self.steps]
         lines.append(
             f"total {self.cost_usd:,.0f} USD, {self.hours_p50:.1f} h P50 / "
-            f"{self.hours_p90:.1f} h P90, {self.co2e_kg:,.0f} kg CO2e, {self.km:,.0f} km"
+            f"{self.hours_p90:.1f} h P90 (planned {self.planned_hours:.1f} h), "
+            f"{self.co2e_kg:,.0f} kg CO2e, {self.km:,.0f} km"
         )
+        if self.on_time_probability is not None:
+            lines.append(
+                f"on time within {self.shipment.deadline_hours:g} h: {self.on_time_probability:.0%}"
+            )
         return "\n".join(lines)
 
 
@@ -250,6 +275,7 @@ def quote(
     value_usd: float | None = None,
     objective: Objective = "cost",
     deadline: float | None = None,
+    confidence: float | None = None,
     max_transshipments: int | None = None,
     via: Iterable[str] = (),
     year: int | None = None,
@@ -258,6 +284,8 @@ def quote(
     avoid: Iterable[str] = (),
     modes: Iterable[Mode | str] | None = None,
     carbon_price_usd_per_t: float = 0.0,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = DEFAULT_SEED,
     network: Network | None = None,
 ) -> Quote | list[Quote]:
     """The optimal route for one shipment, itemised.
@@ -281,7 +309,12 @@ def quote(
     objective
         ``cost`` (USD), ``time`` (P50 hours), ``co2`` (kg CO2e) or ``generalised``.
     deadline
-        Latest arrival, hours (P50) after the cargo is ready.
+        Latest arrival, hours after the cargo is ready. Alone, it bounds the planned hours
+        (the sum of the steps' medians).
+    confidence
+        With ``deadline``: the cheapest route whose simulated probability of arriving
+        within the deadline is at least this (0–1), among the cheapest distinct routes
+        whose planned hours meet it (see ``docs/uncertainty.md``).
     max_transshipments
         Most mode changes allowed on the way (a gauge break counts as one).
     via
@@ -301,6 +334,9 @@ def quote(
         road is still used for loading and unloading at terminals.
     carbon_price_usd_per_t
         Carbon price for the ``generalised`` objective, USD per t CO2e.
+    samples, seed
+        Monte Carlo draws for the hours P50/P90 and the on-time probability, and their seed
+        (the same seed gives the same figures).
     network
         A loaded network; default ``load_network(year)``.
 
@@ -322,13 +358,16 @@ def quote(
     ['hekou_north:rail_1435>rail_1000']
     >>> round(q.cost_usd) == round(2 * quote("Kunming", "Hai Phong").cost_usd)
     True
-    >>> quote("Kunming", "Hai Phong", deadline=48).hours_p50 <= 48
+    >>> quote("Kunming", "Hai Phong", deadline=48).planned_hours <= 48
     True
     >>> len(quote("Kunming", "Hai Phong", alternatives=3))
     3
     """
     if alternatives < 1:
         msg = f"alternatives must be 1 or more, got {alternatives}"
+        raise InvalidRequestError(msg)
+    if confidence is not None and (deadline is None or not 0 < confidence < 1):
+        msg = f"confidence must be between 0 and 1 and needs a deadline, got {confidence}"
         raise InvalidRequestError(msg)
     problem = _Problem.build(
         origin,
@@ -347,12 +386,44 @@ def quote(
         avoid=avoid,
         modes=modes,
         carbon_price_usd_per_t=carbon_price_usd_per_t,
+        samples=samples,
+        seed=seed,
         network=network,
     )
+    if confidence is not None:
+        return _confident(problem, confidence, alternatives)
     first = problem.solve()
     if alternatives == 1:
         return problem.quote(first)
     return _alternatives(problem, first, alternatives)
+
+
+def _confident(problem: _Problem, confidence: float, k: int) -> Quote | list[Quote]:
+    """The cheapest routes (``k`` of them) whose on-time probability reaches ``confidence``.
+
+    The candidates are the cost / planned-hours Pareto routes within the deadline, walked
+    from the cheapest towards the fastest; each is simulated and the first ``k`` that
+    qualify are returned. A higher confidence can therefore never give a cheaper route.
+    """
+    found: list[Quote] = []
+    tried: list[Quote] = []
+    for path in _frontier(problem, "cost_usd", "hours_p50"):
+        candidate = problem.quote(path)
+        tried.append(candidate)
+        if (candidate.on_time_probability or 0.0) >= confidence:
+            found.append(candidate)
+            if len(found) == k:
+                break
+    if not found:
+        best = max(tried, key=lambda q: q.on_time_probability or 0.0)
+        msg = (
+            f"no route reaches {problem.shipment.deadline_hours:g} h with probability "
+            f"{confidence:.0%}: the most reliable of the {len(tried)} cost/time trade-offs "
+            f"arrives in time {best.on_time_probability:.0%} of the time "
+            f"({' → '.join(best.modes)}{_gates(best)})"
+        )
+        raise DeadlineError(msg, best)
+    return found[0] if k == 1 else found
 
 
 MAX_ALTERNATIVE_SOLVES = 60
@@ -415,7 +486,7 @@ def pareto(
     --------
     >>> front = pareto("Kunming", "Hai Phong")
     >>> costs = [q.cost_usd for q in front]
-    >>> hours = [q.hours_p50 for q in front]
+    >>> hours = [q.planned_hours for q in front]
     >>> costs == sorted(costs) and hours == sorted(hours, reverse=True)
     True
     """
@@ -424,23 +495,26 @@ def pareto(
         raise InvalidRequestError(msg)
     first, second = (_COLUMNS[o] for o in objectives)
     problem = _Problem.build(origin, destination, teu, **_request_defaults(options))
+    return [problem.quote(path) for path in _frontier(problem, first, second)]
+
+
+def _frontier(problem: _Problem, first: str, second: str) -> Iterator[list[int]]:
+    """Pareto routes for two arc columns, best first in ``first`` (ε-constraint, exact)."""
     columns = problem.arrays.columns
-    front: list[list[int]] = []
     limit: dict[str, float] = {}
     while True:
         try:
             path = problem.solve(weights=columns[first], limits=limit)
         except NoRouteError:
-            if not front:
+            if not limit:
                 raise
-            break
+            return
         best = float(columns[first][path].sum())
         path = problem.solve(
             weights=columns[second], limits=limit | {first: best + PARETO_RESOLUTION / 2}
         )
-        front.append(path)
+        yield path
         limit = {second: float(columns[second][path].sum()) - PARETO_RESOLUTION}
-    return [problem.quote(path) for path in front]
 
 
 def _request_defaults(options: dict[str, Any]) -> dict[str, Any]:
@@ -459,6 +533,8 @@ def _request_defaults(options: dict[str, Any]) -> dict[str, Any]:
         "avoid": (),
         "modes": None,
         "carbon_price_usd_per_t": 0.0,
+        "samples": DEFAULT_SAMPLES,
+        "seed": DEFAULT_SEED,
         "network": None,
     }
     unknown = options.keys() - defaults.keys()
@@ -506,8 +582,10 @@ def quote_many(
                 "status": "ok",
                 "message": "",
                 "cost_usd": q.cost_usd,
+                "planned_hours": q.planned_hours,
                 "hours_p50": q.hours_p50,
                 "hours_p90": q.hours_p90,
+                "on_time_probability": q.on_time_probability,
                 "co2e_kg": q.co2e_kg,
                 "km": q.km,
                 "modes": " → ".join(q.modes),
@@ -544,6 +622,8 @@ class _Problem:
     keep: np.ndarray
     weights: np.ndarray
     ready: datetime | None
+    samples: int
+    seed: int
     start: int
     end: int
     via: tuple[str, ...]
@@ -573,6 +653,8 @@ class _Problem:
         avoid: Iterable[str],
         modes: Iterable[Mode | str] | None,
         carbon_price_usd_per_t: float,
+        samples: int,
+        seed: int,
         network: Network | None,
     ) -> _Problem:
         net = _network(network, year)
@@ -622,6 +704,8 @@ class _Problem:
             keep=_mask(arrays, avoided_places, avoided_refs, allowed),
             weights=_weights(net, arrays, shipment, objective, carbon_price_usd_per_t),
             ready=ready,
+            samples=samples,
+            seed=seed,
             start=arrays.index.get(start, -1),
             end=arrays.index.get(end, -1),
             via=via_ids,
@@ -771,8 +855,23 @@ class _Problem:
         steps = tuple(_step(self.net, self.shipment, *self.arrays.arcs[a]) for a in path)
         names = {p.id: p.name for p in self.net.places.values()}
         names |= {c.id: c.name for c in self.net.crossings.values()}
+        transit = simulate(
+            self.net,
+            steps,
+            month=self.month,
+            ready=self.ready,
+            samples=self.samples,
+            seed=self.seed,
+        )
         return Quote(
-            self.shipment, self.net.year, self.month, self.objective, steps, names, self.ready
+            self.shipment,
+            self.net.year,
+            self.month,
+            self.objective,
+            steps,
+            names,
+            self.ready,
+            transit,
         )
 
     # --- explaining failures ----------------------------------------------------------
@@ -789,7 +888,7 @@ class _Problem:
             else:
                 return DeadlineError(
                     f"deadline {hours:g} h cannot be met: the fastest route takes "
-                    f"{fastest.hours_p50:.1f} h P50 ({' → '.join(fastest.modes)}"
+                    f"{fastest.planned_hours:.1f} h planned ({' → '.join(fastest.modes)}"
                     f"{_gates(fastest)})",
                     fastest,
                 )

@@ -91,7 +91,7 @@ def test_quote_options_reach_the_library():
     args = ["quote", "Kunming", "Hai Phong", "--objective", "time", "--json"]
     fast = json.loads(runner.invoke(app, args).stdout)
     cheap = json.loads(runner.invoke(app, ["quote", "Kunming", "Hai Phong", "--json"]).stdout)
-    assert fast["totals"]["hours_p50"] < cheap["totals"]["hours_p50"]
+    assert fast["totals"]["planned_hours"] < cheap["totals"]["planned_hours"]
 
 
 def test_quote_failures_exit_codes():
@@ -114,7 +114,7 @@ def test_quote_failures_exit_codes():
 def test_quote_deadline_and_transshipments():
     args = ["quote", "Kunming", "Hai Phong", "--deadline", "2d", "--max-transshipments", "1"]
     payload = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
-    assert payload["totals"]["hours_p50"] <= 48
+    assert payload["totals"]["planned_hours"] <= 48
     assert payload["totals"]["transshipments"] <= 1
     assert payload["shipment"]["deadline_hours"] == 48
 
@@ -155,7 +155,7 @@ def test_quote_contradictions_exit_2():
 
 def test_pareto_command():
     payload = json.loads(runner.invoke(app, ["pareto", "Kunming", "Hai Phong", "--json"]).stdout)
-    hours = [p["totals"]["hours_p50"] for p in payload]
+    hours = [p["totals"]["planned_hours"] for p in payload]
     costs = [p["totals"]["cost_usd"] for p in payload]
     assert len(payload) >= 3 and hours == sorted(hours, reverse=True) and costs == sorted(costs)
     result = runner.invoke(app, ["pareto", "Kunming", "Hai Phong", "--objectives", "cost,co2"])
@@ -171,3 +171,24 @@ def test_quote_ready_prints_the_arrival():
     assert "ready 2026-07-01 08:00, arrival P50 2026-07-0" in result.stdout
     payload = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
     assert payload["month"] == 7 and payload["arrival_p50"].startswith("2026-07-0")
+
+
+def test_gates_table_and_json():
+    payload = json.loads(runner.invoke(app, ["gates", "--month", "7", "--json"]).stdout)
+    huu_nghi = next(g for g in payload if g["id"] == "youyiguan_huu_nghi")
+    assert huu_nghi["open"] == "07:00-19:00"
+    assert huu_nghi["vn_cn_p50_p90"][0] > huu_nghi["cn_vn_p50_p90"][0]  # harvest queue
+    result = runner.invoke(app, ["gates"])
+    assert result.exit_code == 0 and "Border crossings 2026" in result.stdout
+
+
+def test_quote_confidence():
+    args = ["quote", "Kunming", "Hai Phong", "--deadline", "72h", "--confidence", "0.9"]
+    payload = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    assert payload["totals"]["on_time_probability"] >= 0.9
+    table = runner.invoke(app, args)
+    assert "on time within 72 h: 9" in table.stdout
+    bad = runner.invoke(app, ["quote", "Kunming", "Hai Phong", "--confidence", "0.9"])
+    assert bad.exit_code == 2 and "needs a deadline" in bad.stderr
+    never = runner.invoke(app, [*args[:3], "--deadline", "20h", "--confidence", "0.99"])
+    assert never.exit_code == 1 and "no route reaches 20 h" in never.stderr

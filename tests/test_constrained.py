@@ -20,7 +20,7 @@ from corridor.quote import route_key
 
 SHIPPED = load_dataset()
 MODES = (Mode.ROAD, Mode.RAIL_1000, Mode.RIVER)
-COLUMN = {"cost": "cost_usd", "time": "hours_p50", "co2": "co2e_kg"}
+COLUMN = {"cost": "cost_usd", "time": "planned_hours", "co2": "co2e_kg"}
 
 
 @st.composite
@@ -170,7 +170,7 @@ def test_constrained_quote_equals_brute_force(net, objective, slack, k):
             )
         return
     q = quote("p0", "p1", objective=objective, deadline=deadline, max_transshipments=k, network=net)
-    assert q.hours_p50 <= deadline + 1e-3
+    assert q.planned_hours <= deadline + 1e-3
     assert k is None or len(q.transshipments) <= k
     best = min(r[value] for r in feasible)
     assert getattr(q, COLUMN[objective]) == pytest.approx(best, rel=1e-6, abs=1e-3)
@@ -192,7 +192,7 @@ def test_generalised_objective_equals_brute_force(net, value_usd, carbon_price):
         carbon_price_usd_per_t=carbon_price,
         network=net,
     )
-    score = q.cost_usd + per_hour * q.hours_p50 + carbon_price / 1000 * q.co2e_kg
+    score = q.cost_usd + per_hour * q.planned_hours + carbon_price / 1000 * q.co2e_kg
     best = min(r[0] + per_hour * r[1] + carbon_price / 1000 * r[2] for r in routes)
     assert score == pytest.approx(best, rel=1e-6, abs=1e-3)
 
@@ -217,7 +217,7 @@ def test_pareto_front_is_complete_and_non_dominated(net):
     if not routes:
         return
     front = pareto("p0", "p1", network=net)
-    points = [(q.cost_usd, q.hours_p50) for q in front]
+    points = [(q.cost_usd, q.planned_hours) for q in front]
     for c, h in points:  # nothing strictly better on both
         assert not any(r[0] < c - 1e-6 and r[1] < h - 1e-6 for r in routes)
         assert not any(r[0] <= c - 1e-6 and r[1] <= h + 1e-9 for r in routes)
@@ -255,7 +255,7 @@ def test_alternatives_are_distinct_and_in_order(net):
 def test_deadline_on_the_corridor(network):
     slow = quote("Kunming", "Hai Phong", network=network)
     fast = quote("Kunming", "Hai Phong", deadline=48, network=network)
-    assert fast.hours_p50 <= 48 < slow.hours_p50
+    assert fast.planned_hours <= 48 < slow.planned_hours
     assert fast.cost_usd >= slow.cost_usd
 
 
@@ -263,10 +263,10 @@ def test_impossible_deadline_names_the_fastest_route(network):
     with pytest.raises(
         DeadlineError,
         match=r"deadline 10 h cannot be met: the fastest route "
-        r"takes 16\.5 h P50 \(road",
+        r"takes 16\.5 h planned \(road",
     ) as caught:
         quote("Kunming", "Hai Phong", deadline=10, network=network)
-    assert caught.value.fastest.hours_p50 == pytest.approx(16.45, abs=0.01)
+    assert caught.value.fastest.planned_hours == pytest.approx(16.45, abs=0.01)
 
 
 def test_max_transshipments_binds(network):
@@ -298,12 +298,12 @@ def test_corridor_pareto_front(network):
     front = pareto("Kunming", "Hai Phong", network=network)
     assert len(front) >= 3
     for a, b in itertools.pairwise(front):
-        assert a.cost_usd < b.cost_usd and a.hours_p50 > b.hours_p50
+        assert a.cost_usd < b.cost_usd and a.planned_hours > b.planned_hours
     assert front[0].cost_usd == pytest.approx(
         quote("Kunming", "Hai Phong", network=network).cost_usd
     )
     fastest = quote("Kunming", "Hai Phong", objective="time", network=network)
-    assert front[-1].hours_p50 == pytest.approx(fastest.hours_p50)
+    assert front[-1].planned_hours == pytest.approx(fastest.planned_hours)
 
 
 @settings(

@@ -46,5 +46,7 @@ def test_forwarder_quote_shows_the_gauge_break_and_its_removal():
     assert cost[0] <= cost[1] and hours[1] <= hours[0]
     within = next(line for line in blocks[-1].splitlines() if line.startswith("Within 48 h"))
     assert float(within.split(", ")[1].split()[0]) <= 48
+    sure = next(line for line in blocks[-1].splitlines() if line.startswith("Within 48 h at 90"))
+    assert int(sure.split("on time ")[1].split("%")[0]) >= 90
     pareto = next(line for line in blocks[-1].splitlines() if line.startswith("Pareto:"))
     assert int(pareto.split()[1]) >= 3
