@@ -67,6 +67,13 @@ def corridor_figures():
             20,
         ),
         ("pareto cost/time", lambda: corridor.pareto("Kunming", "Hai Phong", network=network), 20),
+        (
+            "quote, deadline 72 h at 90 % confidence",
+            lambda: corridor.quote(
+                "Kunming", "Hai Phong", deadline=72, confidence=0.9, network=network
+            ),
+            20,
+        ),
     ]
     for label, fn, repeats in rows:
         ms = median_ms(fn, repeats)

@@ -16,8 +16,9 @@ Hours are the sum of the arcs' P50 and P90; the P90 sum is a conservative bound.
 
 from __future__ import annotations
 
+import functools
 import weakref
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal, get_args, overload
@@ -75,8 +76,15 @@ class Quote:
     steps: tuple[Step, ...]
     names: dict[str, str] = field(repr=False, compare=False)
     ready: datetime | None = None
-    transit: TransitTime | None = field(default=None, repr=False, compare=False)
-    """Simulated door-to-door hours (see :mod:`corridor.uncertainty`)."""
+    simulator: Callable[[Sequence[Step]], TransitTime] | None = field(
+        default=None, repr=False, compare=False
+    )
+    """Runs the Monte Carlo of this route (see :mod:`corridor.uncertainty`) when first needed."""
+
+    @functools.cached_property
+    def transit(self) -> TransitTime | None:
+        """Simulated door-to-door hours, computed on first use (None without a simulator)."""
+        return None if self.simulator is None else self.simulator(self.steps)
 
     @property
     def arrival_p50(self) -> datetime | None:
@@ -798,8 +806,10 @@ class _Problem:
                     tie_break=tie,
                 )
             else:
-                # the deadline goes first: it is the constraint relaxed in Lagrangian fashion
-                order = sorted(bounds, key=lambda name: name != "hours_p50")
+                # the first resource is relaxed in Lagrangian fashion: the deadline, unless
+                # the objective is that column itself (then the bound on another column)
+                same = [n for n in bounds if np.shares_memory(objective, self.arrays.columns[n])]
+                order = sorted(bounds, key=lambda n: (n in same, n != "hours_p50"))
                 resources = [
                     Resource(name, column(self.arrays.columns[name]), bounds[name])
                     for name in order
@@ -855,9 +865,9 @@ class _Problem:
         steps = tuple(_step(self.net, self.shipment, *self.arrays.arcs[a]) for a in path)
         names = {p.id: p.name for p in self.net.places.values()}
         names |= {c.id: c.name for c in self.net.crossings.values()}
-        transit = simulate(
+        simulator = functools.partial(
+            simulate,
             self.net,
-            steps,
             month=self.month,
             ready=self.ready,
             samples=self.samples,
@@ -871,7 +881,7 @@ class _Problem:
             steps,
             names,
             self.ready,
-            transit,
+            simulator,
         )
 
     # --- explaining failures ----------------------------------------------------------
