@@ -14,6 +14,7 @@ from corridor.errors import (
 )
 from corridor.model import CargoClass, Mode, PlaceKind, Shipment
 from corridor.network import Network, load_network
+from corridor.plan import Plan, plan
 from corridor.quote import Quote, Step, pareto, quote, quote_many
 
 try:
@@ -32,6 +33,7 @@ __all__ = [
     "Network",
     "NoRouteError",
     "PlaceKind",
+    "Plan",
     "Quote",
     "ScenarioError",
     "Shipment",
@@ -40,6 +42,7 @@ __all__ = [
     "__version__",
     "load_network",
     "pareto",
+    "plan",
     "quote",
     "quote_many",
 ]

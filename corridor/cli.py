@@ -14,6 +14,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
+import numpy as np
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -22,6 +23,7 @@ from corridor.data import load_dataset
 from corridor.errors import CorridorError, InfeasibleError, InvalidRequestError
 from corridor.model import CargoClass, Mode
 from corridor.network import DEFAULT_YEAR, Network, load_network
+from corridor.plan import plan
 from corridor.quote import OBJECTIVES, Quote, pareto, quote
 
 app = typer.Typer(
@@ -426,6 +428,76 @@ def gates(
             peak,
         )
     out.print(table)
+
+
+@app.command("plan")
+@_one_line_errors
+def plan_command(
+    demand: Annotated[Path, typer.Argument(help="Demand CSV: origin, destination, teu_per_day.")],
+    year: YearOption = DEFAULT_YEAR,
+    objective: Annotated[str, typer.Option(help="cost or generalised.")] = "cost",
+    integer: Annotated[bool, typer.Option(help="Whole TEU per arc (MIP, no prices).")] = False,
+    time_limit: Annotated[float | None, typer.Option(help="Solver time limit, s.")] = None,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Write the loaded legs to a GeoPackage.")
+    ] = None,
+    data: DataOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Assign a demand table under capacities: bottlenecks, shadow prices, mode split."""
+    result = plan(
+        demand,
+        network=load_network(year, data),
+        objective=objective,
+        integer=integer,
+        time_limit_s=time_limit,
+    )
+    if out_file is not None:
+        result.to_geodataframe().to_file(out_file, layer="loaded_links", driver="GPKG")
+    if as_json:
+        frames = result.to_frames()
+        _print_json(
+            {
+                "year": result.year,
+                "objective": result.objective,
+                "integer": result.integer,
+                "totals": result.totals,
+                "mode_split_teu_km": result.mode_split.to_dict(),
+                **{
+                    name: json.loads(frames[name].to_json(orient="records"))
+                    for name in ("bottlenecks", "routes", "unserved")
+                },
+            }
+        )
+        return
+    totals = result.totals
+    out.print(
+        f"[bold]Plan {result.year}[/bold] ({result.objective}): "
+        f"{totals['teu_per_day']:,.0f} TEU/day carried, "
+        f"{totals['unserved_teu_per_day']:,.0f} unserved, "
+        f"{totals['cost_usd_per_day']:,.0f} USD/day, {totals['co2e_kg_per_day'] / 1000:,.0f} t "
+        "CO2e/day"
+    )
+    split = Table("mode", "TEU-km/day", "share", title="Mode split")
+    for mode, teu_km in result.mode_split.sort_values(ascending=False).items():
+        split.add_row(str(mode), f"{teu_km:,.0f}", f"{teu_km / result.mode_split.sum():.0%}")
+    top = Table(
+        "element",
+        "capacity TEU/day",
+        "USD/day per extra TEU/day",
+        title="Bottlenecks (saturated, by shadow price)",
+    )
+    for row in result.bottlenecks.head(10).itertuples():
+        price = "" if np.isnan(row.shadow_price_usd) else f"{row.shadow_price_usd:,.1f}"
+        top.add_row(
+            f"{row.element} {row.ref} ({row.direction})", f"{row.capacity_teu_day:,.0f}", price
+        )
+    out.print(split, top)
+    if not result.unserved.empty:
+        unserved = Table("origin", "destination", "cargo", "TEU/day", title="Unserved demand")
+        for row in result.unserved.itertuples():
+            unserved.add_row(row.origin, row.destination, row.cargo, f"{row.teu_per_day:,.1f}")
+        out.print(unserved)
 
 
 def _routes_table(quotes: list[Quote], title: str) -> Table:

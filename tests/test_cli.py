@@ -192,3 +192,25 @@ def test_quote_confidence():
     assert bad.exit_code == 2 and "needs a deadline" in bad.stderr
     never = runner.invoke(app, [*args[:3], "--deadline", "20h", "--confidence", "0.99"])
     assert never.exit_code == 1 and "no route reaches 20 h" in never.stderr
+
+
+def test_plan_command(tmp_path):
+    out_file = tmp_path / "plan.gpkg"
+    sample = Path(__file__).parent.parent / "data" / "demand" / "sample_2031.csv"
+    args = ["plan", str(sample), "--year", "2031", "--out", str(out_file)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "TEU/day carried" in result.stdout and "Bottlenecks" in result.stdout
+    assert out_file.is_file()
+    payload = json.loads(runner.invoke(app, [*args[:4], "--json"]).stdout)
+    assert payload["totals"]["teu_per_day"] > 0 and payload["bottlenecks"]
+    assert all(b["shadow_price_usd"] >= 0 for b in payload["bottlenecks"])
+
+
+def test_plan_bad_demand_is_one_line(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("origin,destination,teu_per_day\nKunming,Atlantis,3\n", encoding="utf-8")
+    result = runner.invoke(app, ["plan", str(bad)])
+    assert result.exit_code == 2
+    assert "line 2, column 'destination': no place 'Atlantis'" in result.stderr
+    assert result.stderr.count("\n") == 1

@@ -1,0 +1,541 @@
+"""Capacity-aware planning: a whole demand table assigned to the network at once.
+
+A multi-commodity minimum-cost flow on the service graph (see :mod:`corridor.network`),
+solved as a linear program with OR-Tools MathOpt (GLOP; HiGHS for whole units):
+
+- one commodity per origin, cargo class and goods value; its flow leaves the origin's source
+  vertex and ends in the sink vertices of its destinations (the standard aggregation by
+  origin: same optimum, far fewer variables than one commodity per OD pair);
+- arc cost per TEU = USD (``objective="cost"``) or USD + value of time × hours
+  (``"generalised"``, with the row's ``value_usd_per_teu`` and the cargo class daily rate);
+- capacities, TEU/day: each leg and border crossing per direction, and each transfer
+  (shared by both directions and by the loading/unloading arcs that use that terminal);
+- demand that cannot be carried is left unserved at :data:`UNSERVED_PENALTY_USD_PER_TEU`
+  and reported, never dropped silently.
+
+The dual value of a binding capacity is its shadow price: USD per day saved by one more
+TEU/day of capacity.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from ortools.math_opt.python import mathopt
+from shapely.geometry import LineString
+
+from corridor.errors import DataError, InfeasibleError, InvalidRequestError, UnknownPlaceError
+from corridor.model import CargoClass, Mode
+from corridor.network import DEFAULT_YEAR, SINK, SOURCE, Network, Vertex, load_network
+from corridor.quote import _arrays
+
+logger = logging.getLogger(__name__)
+
+UNSERVED_PENALTY_USD_PER_TEU = 20_000.0
+"""Cost of leaving one TEU/day unserved: above any route's cost on the corridor (air is about
+USD 11,000 per TEU), so demand goes unserved only when capacity truly binds."""
+BINDING = 0.999
+"""Utilisation from which a capacity counts as saturated."""
+REQUIRED_COLUMNS = ("origin", "destination", "teu_per_day")
+OPTIONAL_COLUMNS = ("cargo", "value_usd_per_teu", "source")
+OBJECTIVES = ("cost", "generalised")
+HOURS_PER_DAY = 24.0
+
+
+@dataclass(frozen=True, slots=True)
+class Demand:
+    """A daily flow to plan: place ids, cargo class, TEU/day and goods value per TEU (USD)."""
+
+    origin: str
+    destination: str
+    cargo: CargoClass
+    teu_per_day: float
+    value_usd_per_teu: float = 0.0
+
+
+def read_demand(demand: pd.DataFrame | str | Path, network: Network) -> list[Demand]:
+    """Validate a demand table (DataFrame or CSV path); duplicate rows are summed with a warning.
+
+    Raises
+    ------
+    DataError
+        Naming the row (line in a CSV) and column: unknown place (with suggestions),
+        negative or non-numeric volume, unknown cargo class, empty table, missing column.
+    """
+    name = str(demand) if isinstance(demand, (str, Path)) else "demand"
+    if isinstance(demand, (str, Path)):
+        path = Path(demand)
+        if not path.is_file():
+            raise DataError("file not found", file=name)
+        demand = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in REQUIRED_COLUMNS if c not in demand.columns]
+    if missing:
+        raise DataError(f"missing column(s) {', '.join(missing)}", file=name, row=1)
+    if demand.empty:
+        raise DataError("no rows", file=name)
+    rows: dict[tuple[str, str, CargoClass, float], float] = defaultdict(float)
+    first_line: dict[tuple[str, str, CargoClass, float], int] = {}
+    for i, record in enumerate(demand.to_dict("records")):
+        line = i + 2  # the header is line 1
+        origin = _place(network, record["origin"], name, line, "origin")
+        destination = _place(network, record["destination"], name, line, "destination")
+        teu = _number(record["teu_per_day"], name, line, "teu_per_day")
+        value = _number(record.get("value_usd_per_teu") or 0, name, line, "value_usd_per_teu")
+        try:
+            cargo = CargoClass(str(record.get("cargo") or "general"))
+        except ValueError:
+            options = ", ".join(c.value for c in CargoClass)
+            raise DataError(
+                f"unknown cargo {record['cargo']!r}; choose one of {options}",
+                file=name,
+                row=line,
+                column="cargo",
+            ) from None
+        if origin == destination:
+            raise DataError(
+                "origin and destination are the same place",
+                file=name,
+                row=line,
+                column="destination",
+            )
+        key = (origin, destination, cargo, value)
+        if key in first_line:
+            warnings.warn(
+                f"{name}, line {line}: duplicate of line {first_line[key]}; volumes summed",
+                stacklevel=2,
+            )
+        first_line.setdefault(key, line)
+        rows[key] += teu
+    return [Demand(o, d, c, teu, v) for (o, d, c, v), teu in rows.items() if teu > 0]
+
+
+def _place(network: Network, value: object, file: str, line: int, column: str) -> str:
+    try:
+        return network.place(str(value)).id
+    except UnknownPlaceError as error:
+        raise DataError(str(error), file=file, row=line, column=column) from None
+
+
+def _number(value: object, file: str, line: int, column: str) -> float:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise DataError(f"not a number: {value!r}", file=file, row=line, column=column) from None
+    if not np.isfinite(number) or number < 0:
+        raise DataError(
+            f"must be a finite number ≥ 0, got {value!r}", file=file, row=line, column=column
+        )
+    return number
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A solved plan: flows, utilisation, bottlenecks with shadow prices, routes, unserved."""
+
+    year: int
+    objective: str
+    integer: bool
+    objective_usd_per_day: float
+    arcs: pd.DataFrame
+    """One row per service-graph arc with flow: kind, ref, mode, places, ``teu_per_day``."""
+    capacities: pd.DataFrame
+    """One row per capacity: element, capacity, flow, utilisation, ``shadow_price_usd``."""
+    routes: pd.DataFrame
+    """The flow of each OD pair split into routes, with cost, hours and CO2e per TEU."""
+    unserved: pd.DataFrame
+    """Demand left unserved (TEU/day) per OD pair; empty when all is carried."""
+    network: Network = field(repr=False, compare=False)
+
+    @property
+    def bottlenecks(self) -> pd.DataFrame:
+        """Saturated capacities, largest shadow price first."""
+        saturated = self.capacities[self.capacities["utilisation"] >= BINDING]
+        return saturated.sort_values("shadow_price_usd", ascending=False)
+
+    @property
+    def mode_split(self) -> pd.Series:
+        """TEU-km per day by mode, legs and border crossings."""
+        moving = self.arcs[self.arcs["kind"].isin(["leg", "border"])]
+        return (moving["teu_per_day"] * moving["km"]).groupby(moving["mode"]).sum()
+
+    @property
+    def totals(self) -> dict[str, float]:
+        """Daily totals: TEU carried and unserved, USD, TEU-km, kg CO2e."""
+        routes = self.routes
+        return {
+            "teu_per_day": float(routes["teu_per_day"].sum()),
+            "unserved_teu_per_day": float(self.unserved["teu_per_day"].sum()),
+            "cost_usd_per_day": float((routes["teu_per_day"] * routes["cost_usd_per_teu"]).sum()),
+            "teu_km_per_day": float(self.mode_split.sum()),
+            "co2e_kg_per_day": float((routes["teu_per_day"] * routes["co2e_kg_per_teu"]).sum()),
+        }
+
+    def to_frames(self) -> dict[str, pd.DataFrame]:
+        """All tables: arcs, capacities, bottlenecks, routes, unserved, mode split."""
+        return {
+            "arcs": self.arcs,
+            "capacities": self.capacities,
+            "bottlenecks": self.bottlenecks,
+            "routes": self.routes,
+            "unserved": self.unserved,
+            "mode_split": self.mode_split.rename("teu_km_per_day").reset_index(),
+        }
+
+    def to_geodataframe(self) -> gpd.GeoDataFrame:
+        """Loaded legs and crossings (both directions summed) as lines, EPSG:4326."""
+        moving = self.arcs[self.arcs["kind"].isin(["leg", "border"])]
+        loads = moving.groupby(["ref", "kind", "mode"], as_index=False)["teu_per_day"].sum()
+        places = self.network.places
+        ends = {
+            **{leg.id: (leg.origin, leg.destination) for leg in self.network.legs.values()},
+            **{c.id: (c.cn_place, c.vn_place) for c in self.network.crossings.values()},
+        }
+        geometry = [
+            LineString([(places[a].lon, places[a].lat), (places[b].lon, places[b].lat)])
+            for a, b in (ends[ref] for ref in loads["ref"])
+        ]
+        return gpd.GeoDataFrame(loads, geometry=geometry, crs="EPSG:4326")
+
+
+def plan(
+    demand: pd.DataFrame | str | Path,
+    *,
+    year: int | None = None,
+    network: Network | None = None,
+    objective: str = "cost",
+    integer: bool = False,
+    time_limit_s: float | None = None,
+) -> Plan:
+    """Assign a demand table to the network under capacities (exact LP, or whole TEU).
+
+    Parameters
+    ----------
+    demand
+        DataFrame or CSV with ``origin``, ``destination``, ``teu_per_day`` and optionally
+        ``cargo`` and ``value_usd_per_teu``.
+    year
+        Network year (default: the network's, or 2026).
+    network
+        A loaded network; default ``load_network(year)``.
+    objective
+        ``cost`` (USD) or ``generalised`` (USD + value of time × hours).
+    integer
+        Whole TEU per arc and day (a MIP with HiGHS) instead of the LP; no shadow prices.
+    time_limit_s
+        Time limit of the solver.
+
+    Raises
+    ------
+    DataError
+        For a malformed demand table (row, column, suggestions).
+    InfeasibleError
+        If the solver stops without a feasible plan (integer model within the time limit).
+
+    Examples
+    --------
+    >>> p = plan(pd.DataFrame({"origin": ["Kunming"], "destination": ["Hai Phong"],
+    ...                        "teu_per_day": [10]}))
+    >>> round(p.totals["teu_per_day"])
+    10
+    """
+    if network is None:
+        network = load_network(year if year is not None else DEFAULT_YEAR)
+    elif year is not None and year != network.year:
+        msg = f"year={year} but the network given is for {network.year}"
+        raise InvalidRequestError(msg)
+    if objective not in OBJECTIVES:
+        msg = f"objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}"
+        raise InvalidRequestError(msg)
+    rows = read_demand(demand, network)
+    builder = _Builder(network, objective, integer)
+    for commodity, members in _commodities(rows).items():
+        builder.add_commodity(commodity, members)
+    builder.add_capacities()
+    return builder.solve(time_limit_s)
+
+
+def _commodities(rows: Iterable[Demand]) -> dict[tuple[str, CargoClass, float], list[Demand]]:
+    grouped: dict[tuple[str, CargoClass, float], list[Demand]] = defaultdict(list)
+    for row in rows:
+        grouped[(row.origin, row.cargo, row.value_usd_per_teu)].append(row)
+    return grouped
+
+
+@dataclass
+class _Commodity:
+    key: tuple[str, CargoClass, float]
+    members: list[Demand]
+    arcs: list[tuple[Vertex, Vertex, dict[str, Any]]]
+    flow: list[mathopt.Variable]
+    unserved: dict[str, mathopt.Variable]
+
+
+class _Builder:
+    """Builds and solves the multi-commodity flow model."""
+
+    def __init__(self, network: Network, objective: str, integer: bool) -> None:
+        self.network = network
+        self.objective = objective
+        self.integer = integer
+        self.model = mathopt.Model(name="corridor_plan")
+        self.terms: list[Any] = []
+        self.commodities: list[_Commodity] = []
+        self.groups: dict[tuple[str, ...], list[mathopt.Variable]] = defaultdict(list)
+        self.capacity: dict[tuple[str, ...], float] = {}
+        self.constraints: dict[tuple[str, ...], mathopt.LinearConstraint] = {}
+
+    def add_commodity(self, key: tuple[str, CargoClass, float], members: list[Demand]) -> None:
+        origin, cargo, value = key
+        graph = self.network.service_graph(cargo)
+        arrays = _arrays(graph)
+        sinks = {(m.destination, SINK) for m in members}
+        source = (origin, SOURCE)
+        unserved = {m.destination: self.model.add_variable(lb=0, ub=m.teu_per_day) for m in members}
+        arcs = [
+            (t, h, d)
+            for t, h, d in arrays.arcs
+            if not (t[1] == SOURCE and t != source) and not (h[1] == SINK and h not in sinks)
+        ]
+        rate = self.network.cargo_profiles[cargo].value_of_time_pct_per_day / 100
+        per_hour = value * rate / HOURS_PER_DAY if self.objective == "generalised" else 0.0
+        flow = [self.model.add_variable(lb=0, is_integer=self.integer) for _ in arcs]
+        balance: dict[Vertex, list[Any]] = defaultdict(list)
+        for var, (tail, head, data) in zip(flow, arcs, strict=True):
+            balance[tail].append(var)
+            balance[head].append(-var)
+            self.terms.append((data["cost_usd"] + per_hour * data["hours_p50"]) * var)
+            group = _capacity_group(self.network, tail, head, data)
+            if group is not None:
+                self.groups[group[0]].append(var)
+                self.capacity[group[0]] = group[1]
+        carried = {m.destination: m.teu_per_day - unserved[m.destination] for m in members}
+        for vertex, terms in balance.items():
+            if vertex == source:
+                supply = mathopt.fast_sum(carried.values())
+            elif vertex[1] == SINK:
+                supply = -carried[vertex[0]]
+            else:
+                supply = 0
+            self.model.add_linear_constraint(mathopt.fast_sum(terms) == supply)
+        for member in members:
+            var = unserved[member.destination]
+            if (member.destination, SINK) not in balance:  # nothing reaches it: all unserved
+                self.model.add_linear_constraint(var == member.teu_per_day)
+            self.terms.append(UNSERVED_PENALTY_USD_PER_TEU * var)
+        self.commodities.append(_Commodity(key, members, arcs, flow, unserved))
+
+    def add_capacities(self) -> None:
+        for group, variables in self.groups.items():
+            self.constraints[group] = self.model.add_linear_constraint(
+                mathopt.fast_sum(variables) <= self.capacity[group]
+            )
+
+    def solve(self, time_limit_s: float | None) -> Plan:
+        self.model.minimize(mathopt.fast_sum(self.terms))
+        params = mathopt.SolveParameters()
+        if time_limit_s is not None:
+            params.time_limit = timedelta(seconds=time_limit_s)
+        solver = mathopt.SolverType.HIGHS if self.integer else mathopt.SolverType.GLOP
+        result = mathopt.solve(self.model, solver, params=params)
+        reason = result.termination.reason
+        if not result.has_primal_feasible_solution():
+            msg = f"no feasible plan found ({reason.name.lower()})"
+            raise InfeasibleError(msg)
+        if reason is not mathopt.TerminationReason.OPTIMAL:
+            bound = result.termination.objective_bounds.dual_bound
+            warnings.warn(
+                f"plan not proven optimal ({reason.name.lower()}): best "
+                f"{result.objective_value():,.2f} USD/day, bound {bound:,.2f}",
+                stacklevel=3,
+            )
+        values = result.variable_values()
+        duals = result.dual_values() if not self.integer else {}
+        return Plan(
+            year=self.network.year,
+            objective=self.objective,
+            integer=self.integer,
+            objective_usd_per_day=result.objective_value(),
+            arcs=self._arc_table(values),
+            capacities=self._capacity_table(values, duals),
+            routes=self._route_table(values),
+            unserved=self._unserved_table(values),
+            network=self.network,
+        )
+
+    # --- result tables ------------------------------------------------------------------
+
+    def _arc_table(self, values: dict[mathopt.Variable, float]) -> pd.DataFrame:
+        load: dict[tuple[Vertex, Vertex, str], dict[str, Any]] = {}
+        for commodity in self.commodities:
+            for var, (tail, head, data) in zip(commodity.flow, commodity.arcs, strict=True):
+                teu = values[var]
+                if teu <= 1e-9:
+                    continue
+                key = (tail, head, data["ref"])
+                row = load.setdefault(
+                    key,
+                    {
+                        "kind": data["kind"],
+                        "ref": data["ref"],
+                        "mode": data.get("mode"),
+                        "from_place": data["from_place"],
+                        "to_place": data["to_place"],
+                        "from_mode": tail[1],
+                        "to_mode": head[1],
+                        "km": data["km"],
+                        "teu_per_day": 0.0,
+                    },
+                )
+                row["teu_per_day"] += teu
+        columns = [
+            "kind",
+            "ref",
+            "mode",
+            "from_place",
+            "to_place",
+            "from_mode",
+            "to_mode",
+            "km",
+            "teu_per_day",
+        ]
+        return pd.DataFrame(list(load.values()), columns=columns)
+
+    def _capacity_table(
+        self, values: dict[mathopt.Variable, float], duals: dict[mathopt.LinearConstraint, float]
+    ) -> pd.DataFrame:
+        rows = []
+        for group, constraint in self.constraints.items():
+            flow = sum(values[v] for v in self.groups[group])
+            capacity = self.capacity[group]
+            rows.append(
+                {
+                    "element": group[0],
+                    "ref": group[1],
+                    "direction": group[2],
+                    "capacity_teu_day": capacity,
+                    "flow_teu_day": flow,
+                    "utilisation": flow / capacity if capacity else np.inf,
+                    "shadow_price_usd": -duals[constraint] if constraint in duals else np.nan,
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def _route_table(self, values: dict[mathopt.Variable, float]) -> pd.DataFrame:
+        rows = []
+        for commodity in self.commodities:
+            origin, cargo, value = commodity.key
+            flows = {i: values[var] for i, var in enumerate(commodity.flow) if values[var] > 1e-9}
+            for destination, teu, arcs in _decompose(commodity.arcs, flows, (origin, SOURCE)):
+                data = [commodity.arcs[i][2] for i in arcs]
+                moving = [d for d in data if d["kind"] in {"leg", "border"}]
+                modes = [d["mode"] for d in moving]
+                rows.append(
+                    {
+                        "origin": origin,
+                        "destination": destination,
+                        "cargo": cargo.value,
+                        "value_usd_per_teu": value,
+                        "teu_per_day": teu,
+                        "modes": " → ".join(
+                            m for i, m in enumerate(modes) if i == 0 or modes[i - 1] != m
+                        ),
+                        "gates": "; ".join(d["ref"] for d in moving if d["kind"] == "border"),
+                        "cost_usd_per_teu": sum(d["cost_usd"] for d in data),
+                        "planned_hours": sum(d["hours_p50"] for d in data),
+                        "co2e_kg_per_teu": sum(d["co2e_kg"] for d in data),
+                    }
+                )
+        return pd.DataFrame(
+            rows,
+            columns=[
+                "origin",
+                "destination",
+                "cargo",
+                "value_usd_per_teu",
+                "teu_per_day",
+                "modes",
+                "gates",
+                "cost_usd_per_teu",
+                "planned_hours",
+                "co2e_kg_per_teu",
+            ],
+        )
+
+    def _unserved_table(self, values: dict[mathopt.Variable, float]) -> pd.DataFrame:
+        rows = [
+            {
+                "origin": c.key[0],
+                "destination": d,
+                "cargo": c.key[1].value,
+                "teu_per_day": values[var],
+            }
+            for c in self.commodities
+            for d, var in c.unserved.items()
+            if values[var] > 1e-9
+        ]
+        return pd.DataFrame(rows, columns=["origin", "destination", "cargo", "teu_per_day"])
+
+
+def _capacity_group(
+    network: Network, tail: Vertex, head: Vertex, data: dict[str, Any]
+) -> tuple[tuple[str, ...], float] | None:
+    """The capacity an arc uses: (group key, TEU/day), or None if unlimited."""
+    kind = data["kind"]
+    if kind == "leg":
+        capacity = network.legs[data["ref"]].capacity_teu_day
+        key: tuple[str, ...] = ("leg", data["ref"], f"from {tail[0]}")
+    elif kind == "border":
+        capacity = network.crossings[data["ref"]].capacity_teu_day
+        key = ("border", data["ref"], f"from {tail[0]}")
+    else:
+        modes = {m for m in (tail[1], head[1]) if m not in (SOURCE, SINK)}
+        if kind != "transfer":
+            modes.add(Mode.ROAD.value)
+        if len(modes) < 2:
+            return None
+        a, b = sorted(modes)
+        transfer = network.transfer_between(tail[0], Mode(a), Mode(b))
+        capacity = transfer.capacity_teu_day if transfer else None
+        key = ("transfer", tail[0], f"{a}↔{b}")
+    return None if capacity is None else (key, capacity)
+
+
+def _decompose(
+    arcs: list[tuple[Vertex, Vertex, dict[str, Any]]], flows: dict[int, float], source: Vertex
+) -> list[tuple[str, float, list[int]]]:
+    """Split one commodity's arc flows into source → sink paths: (destination, TEU/day, arcs)."""
+    remaining = dict(flows)
+    out: dict[Vertex, list[int]] = defaultdict(list)
+    for i in remaining:
+        out[arcs[i][0]].append(i)
+    paths = []
+    while True:
+        live = [i for i in out[source] if remaining[i] > 1e-9]
+        if not live:
+            return paths
+        path, vertex, seen = [], source, {source: 0}
+        while vertex[1] != SINK:
+            step = max((i for i in out[vertex] if remaining[i] > 1e-9), key=remaining.get)
+            path.append(step)
+            vertex = arcs[step][1]
+            if vertex in seen:  # a cycle of flow (zero cost): cancel it and go on
+                cycle = path[seen[vertex] :]
+                amount = min(remaining[i] for i in cycle)
+                for i in cycle:
+                    remaining[i] -= amount
+                del path[seen[vertex] :]
+            seen[vertex] = len(path)
+        amount = min(remaining[i] for i in path)
+        for i in path:
+            remaining[i] -= amount
+        paths.append((vertex[0], amount, path))

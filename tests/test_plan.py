@@ -1,0 +1,166 @@
+"""Capacity-aware planning: equivalence with quotes, diversion, shadow prices, bad input."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import replace
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+from corridor import DataError, InvalidRequestError, load_network, plan, quote
+from corridor.data import check_source, source_keys
+from corridor.network import Network
+
+DEMAND_DIR = Path(__file__).parent.parent / "data" / "demand"
+
+
+def demand(*rows):
+    return pd.DataFrame(rows, columns=["origin", "destination", "teu_per_day", "cargo"])
+
+
+def with_capacity(network: Network, leg_id: str, capacity: float) -> Network:
+    legs = tuple(
+        replace(leg, capacity_teu_day=capacity) if leg.id == leg_id else leg
+        for leg in network.dataset.legs
+    )
+    return Network(replace(network.dataset, legs=legs), network.year)
+
+
+def test_with_ample_capacity_the_plan_is_the_sum_of_quotes(network):
+    rows = [
+        ("Kunming", "Hai Phong", 2, "general"),
+        ("Nanning", "Hanoi", 3, "general"),
+        ("Hanoi", "Kunming", 1, "reefer"),
+        ("Yuxi", "Lach Huyen", 2, "general"),
+    ]
+    result = plan(demand(*rows), network=network)
+    expected = sum(quote(o, d, teu, cargo=c, network=network).cost_usd for o, d, teu, c in rows)
+    assert result.objective_usd_per_day == pytest.approx(expected)
+    assert result.totals["cost_usd_per_day"] == pytest.approx(expected)
+    assert result.unserved.empty
+
+
+def test_a_cut_leg_diverts_flow_and_its_shadow_price_is_the_marginal_saving(network):
+    rows = [("Kunming", "Hai Phong", 200, "general")]
+    base = plan(demand(*rows), network=network)
+    leg = "rail1000_lao_cai_yen_bai"
+    used = base.arcs[base.arcs["ref"] == leg]["teu_per_day"].sum()
+    assert used > 60
+    cut = with_capacity(network, leg, 60)
+    tight = plan(demand(*rows), network=cut)
+    assert tight.arcs[tight.arcs["ref"] == leg]["teu_per_day"].sum() == pytest.approx(60)
+    assert tight.objective_usd_per_day > base.objective_usd_per_day
+    row = tight.capacities[
+        (tight.capacities["ref"] == leg) & (tight.capacities["direction"] == "from lao_cai_station")
+    ].iloc[0]
+    assert row["utilisation"] == pytest.approx(1)
+    assert row["shadow_price_usd"] > 0
+    assert leg in set(tight.bottlenecks["ref"])
+    looser = plan(demand(*rows), network=with_capacity(network, leg, 61))
+    saving = tight.objective_usd_per_day - looser.objective_usd_per_day
+    assert saving == pytest.approx(row["shadow_price_usd"], rel=1e-6)
+
+
+def test_flow_is_conserved_at_every_inner_vertex(network):
+    result = plan(DEMAND_DIR / "sample_2026.csv", network=network)
+    balance = defaultdict(float)
+    for row in result.arcs.itertuples():
+        balance[(row.from_place, row.from_mode)] -= row.teu_per_day
+        balance[(row.to_place, row.to_mode)] += row.teu_per_day
+    inner = {v: b for v, b in balance.items() if v[1] not in ("in", "out")}
+    assert max(abs(b) for b in inner.values()) < 1e-6
+    assert sum(b for v, b in balance.items() if v[1] == "out") == pytest.approx(
+        result.totals["teu_per_day"]
+    )
+
+
+def test_unserved_only_when_capacity_binds(network):
+    small = plan(demand(("Nanning", "Hanoi", 100, "general")), network=network)
+    assert small.unserved.empty
+    huge = plan(demand(("Nanning", "Hanoi", 5000, "general")), network=network)
+    assert huge.totals["unserved_teu_per_day"] > 0
+    assert huge.totals["teu_per_day"] + huge.totals["unserved_teu_per_day"] == pytest.approx(5000)
+    assert (huge.bottlenecks["shadow_price_usd"] > 0).any()
+
+
+def test_integer_plan_carries_whole_units(network):
+    rows = [("Kunming", "Hai Phong", 7.5, "general"), ("Nanning", "Hanoi", 3, "general")]
+    result = plan(demand(*rows), network=network, integer=True)
+    assert (result.arcs["teu_per_day"] == result.arcs["teu_per_day"].round()).all()
+    assert result.capacities["shadow_price_usd"].isna().all()
+
+
+def test_routes_add_up_to_the_demand(network):
+    result = plan(DEMAND_DIR / "sample_2026.csv", network=network)
+    carried = result.routes.groupby(["origin", "destination"])["teu_per_day"].sum()
+    wanted = pd.read_csv(DEMAND_DIR / "sample_2026.csv").set_index(["origin", "destination"])[
+        "teu_per_day"
+    ]
+    pd.testing.assert_series_equal(
+        carried.sort_index(), wanted.sort_index().astype(float), check_names=False
+    )
+
+
+def test_2031_sample_moves_more_by_standard_gauge():
+    before = plan(DEMAND_DIR / "sample_2026.csv", year=2026)
+    after = plan(DEMAND_DIR / "sample_2031.csv", year=2031)
+    share = lambda p: p.mode_split.get("rail_1435", 0) / p.mode_split.sum()  # noqa: E731
+    assert share(after) > share(before)
+
+
+def test_shipped_demand_tables_cite_their_sources():
+    keys = source_keys(DEMAND_DIR.parent)
+    for path in DEMAND_DIR.glob("*.csv"):
+        for cell in pd.read_csv(path)["source"]:
+            check_source(cell, keys)
+
+
+def test_loaded_legs_as_geodataframe(network, tmp_path):
+    result = plan(DEMAND_DIR / "sample_2026.csv", network=network)
+    frame = result.to_geodataframe()
+    assert frame.crs.to_epsg() == 4326 and (frame["teu_per_day"] > 0).all()
+    frame.to_file(tmp_path / "plan.gpkg", layer="loaded_links", driver="GPKG")
+    again = gpd.read_file(tmp_path / "plan.gpkg", layer="loaded_links")
+    assert len(again) == len(frame) and again.crs.to_epsg() == 4326
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        (
+            [("Kunmign", "Hanoi", 1, "general")],
+            r"line 2, column 'origin': no place 'Kunmign'; did ",
+        ),
+        ([("Kunming", "Hanoi", -1, "general")], r"line 2, column 'teu_per_day': must be a finite"),
+        ([("Kunming", "Hanoi", "lots", "general")], r"column 'teu_per_day': not a number"),
+        ([("Kunming", "Hanoi", 1, "frozen")], r"column 'cargo': unknown cargo 'frozen'"),
+        ([], "no rows"),
+    ],
+)
+def test_bad_demand_names_row_and_column(network, rows, message):
+    with pytest.raises(DataError, match=message):
+        plan(demand(*rows), network=network)
+
+
+def test_duplicate_rows_are_summed_with_a_warning(network):
+    rows = [("Kunming", "Hanoi", 2, "general"), ("Kunming", "Hanoi", 3, "general")]
+    with pytest.warns(UserWarning, match="line 3: duplicate of line 2; volumes summed"):
+        result = plan(demand(*rows), network=network)
+    assert result.totals["teu_per_day"] == pytest.approx(5)
+
+
+def test_missing_file_and_column(network, tmp_path):
+    with pytest.raises(DataError, match="file not found"):
+        plan(tmp_path / "none.csv", network=network)
+    (tmp_path / "bad.csv").write_text("origin,destination\nKunming,Hanoi\n", encoding="utf-8")
+    with pytest.raises(DataError, match="missing column.*teu_per_day"):
+        plan(tmp_path / "bad.csv", network=network)
+
+
+def test_year_mismatch(network):
+    with pytest.raises(InvalidRequestError, match="network given is for 2026"):
+        plan(demand(("Kunming", "Hanoi", 1, "general")), network=network, year=2031)
+    assert load_network(2031).year == 2031
