@@ -16,6 +16,7 @@ from corridor.model import CargoClass, Mode, PlaceKind, Shipment
 from corridor.network import Network, load_network
 from corridor.plan import Plan, plan
 from corridor.quote import Quote, Step, pareto, quote, quote_many
+from corridor.scenario import Comparison, Scenario, compare
 
 try:
     __version__ = version("corridor")
@@ -24,6 +25,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 
 __all__ = [
     "CargoClass",
+    "Comparison",
     "CorridorError",
     "DataError",
     "DeadlineError",
@@ -35,11 +37,13 @@ __all__ = [
     "PlaceKind",
     "Plan",
     "Quote",
+    "Scenario",
     "ScenarioError",
     "Shipment",
     "Step",
     "UnknownPlaceError",
     "__version__",
+    "compare",
     "load_network",
     "pareto",
     "plan",

@@ -25,6 +25,7 @@ from corridor.model import CargoClass, Mode
 from corridor.network import DEFAULT_YEAR, Network, load_network
 from corridor.plan import plan
 from corridor.quote import OBJECTIVES, Quote, pareto, quote
+from corridor.scenario import Scenario, compare, shipped_scenarios
 
 app = typer.Typer(
     rich_markup_mode="rich",
@@ -33,6 +34,8 @@ app = typer.Typer(
 )
 network_app = typer.Typer(no_args_is_help=True, help="Inspect and check the network data.")
 app.add_typer(network_app, name="network")
+scenario_app = typer.Typer(no_args_is_help=True, help="What-if scenarios: list, show, compare.")
+app.add_typer(scenario_app, name="scenario")
 
 out = Console()
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -498,6 +501,93 @@ def plan_command(
         for row in result.unserved.itertuples():
             unserved.add_row(row.origin, row.destination, row.cargo, f"{row.teu_per_day:,.1f}")
         out.print(unserved)
+
+
+@scenario_app.command("list")
+@_one_line_errors
+def scenario_list(as_json: JsonOption = False) -> None:
+    """The scenario files shipped in data/scenarios."""
+    rows = [
+        {
+            "file": str(path),
+            "name": Scenario.from_yaml(path).name,
+            "operations": len(Scenario.from_yaml(path).operations),
+        }
+        for path in shipped_scenarios()
+    ]
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table("file", "name", "operations", title="Shipped scenarios")
+    for row in rows:
+        table.add_row(Path(row["file"]).name, row["name"], str(row["operations"]))
+    out.print(table)
+
+
+@scenario_app.command("show")
+@_one_line_errors
+def scenario_show(file: Annotated[Path, typer.Argument(help="Scenario YAML file.")]) -> None:
+    """Validate a scenario file and print its operations."""
+    scenario = Scenario.from_yaml(file)
+    out.print(f"[bold]{scenario.name}[/bold]: {scenario.description.strip()}")
+    out.print(f"source: {scenario.source}", markup=False)
+    for op in scenario.operations:
+        out.print(f"  - {op.model_dump(exclude_defaults=True)}", markup=False)
+
+
+@scenario_app.command("compare")
+@_one_line_errors
+def scenario_compare(
+    files: Annotated[list[Path], typer.Argument(help="Scenario YAML files.")],
+    demand: Annotated[Path | None, typer.Option(help="Demand CSV to plan in each case.")] = None,
+    shipment: Annotated[
+        list[str] | None,
+        typer.Option(help="ORIGIN:DESTINATION to quote in each case (repeat)."),
+    ] = None,
+    year: YearOption = DEFAULT_YEAR,
+    data: DataOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Run the baseline and each scenario on the same demand and shipments."""
+    shipments = None
+    if shipment:
+        pairs = [s.split(":", 1) for s in shipment]
+        if any(len(p) != 2 for p in pairs):
+            msg = "--shipment takes ORIGIN:DESTINATION"
+            raise InvalidRequestError(msg)
+        shipments = [{"origin": o, "destination": d} for o, d in pairs]
+    result = compare(
+        load_network(year, data),
+        [Scenario.from_yaml(f) for f in files],
+        shipments=shipments,
+        demand=demand,
+    )
+    if as_json:
+        _print_json(
+            {
+                "kpis": json.loads(result.kpis.to_json(orient="records")),
+                "changes": json.loads(result.changes.to_json(orient="records")),
+            }
+        )
+        return
+    kpis = result.kpis.set_index("case").T
+    table = Table("KPI", *map(str, kpis.columns), title="Scenario comparison")
+    for name, values in kpis.iterrows():
+        table.add_row(str(name), *(_cell(v) for v in values))
+    out.print(table)
+    if not result.changes.empty:
+        changes = Table(
+            "case", "origin → destination", "before", "after", title="Routes that changed"
+        )
+        for row in result.changes.itertuples():
+            changes.add_row(row.case, f"{row.origin} → {row.destination}", row.before, row.after)
+        out.print(changes)
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:,.3f}" if abs(value) < 1 else f"{value:,.0f}"
+    return str(value)
 
 
 def _routes_table(quotes: list[Quote], title: str) -> Table:

@@ -214,3 +214,46 @@ def test_plan_bad_demand_is_one_line(tmp_path):
     assert result.exit_code == 2
     assert "line 2, column 'destination': no place 'Atlantis'" in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def test_scenario_commands():
+    root = Path(__file__).parent.parent / "data"
+    listed = json.loads(runner.invoke(app, ["scenario", "list", "--json"]).stdout)
+    assert {"Lao Cai smart border gate", "Standard-gauge railway delayed to 2035"} <= {
+        row["name"] for row in listed
+    }
+    shown = runner.invoke(app, ["scenario", "show", str(root / "scenarios" / "ct05-widening.yaml")])
+    assert shown.exit_code == 0 and "speed_kmh" in shown.stdout
+    args = [
+        "scenario",
+        "compare",
+        str(root / "scenarios" / "sgr-delayed-2035.yaml"),
+        "--demand",
+        str(root / "demand" / "sample_2031.csv"),
+        "--shipment",
+        "Kunming:Lach Huyen",
+        "--year",
+        "2031",
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "Routes that changed" in result.stdout
+    payload = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    assert [k["case"] for k in payload["kpis"]] == [
+        "baseline",
+        "Standard-gauge railway delayed to 2035",
+    ]
+    assert payload["changes"][0]["origin"] == "Kunming"
+
+
+def test_scenario_errors_are_one_line(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "name: x\nsource: 'estimate: t'\noperations: [{update: legs, id: nowhere}]\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["scenario", "compare", str(bad), "--shipment", "Kunming:Hanoi"])
+    assert result.exit_code == 2 and "no leg 'nowhere'" in result.stderr
+    assert result.stderr.count("\n") == 1
+    result = runner.invoke(app, ["scenario", "compare", str(bad), "--shipment", "Kunming"])
+    assert result.exit_code == 2

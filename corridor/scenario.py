@@ -1,0 +1,345 @@
+"""What-if scenarios: validated patches to the network, applied purely, and compared.
+
+A scenario file (YAML) names a project and lists operations on the data tables:
+
+```yaml
+name: Lao Cai smart border gate
+description: clearance capacity x2, logistics cost -20-30 % (Lao Cai economic zone)
+source: "laocai-ez-seed; estimate: transload fee x0.75 (midpoint of -20-30 %)"
+operations:
+  - update: crossings
+    id: hekou_kim_thanh
+    set: {smart_gate: true}
+    scale: {capacity_teu_day: 2, transload_usd_per_teu: 0.75}
+```
+
+Operations: ``add`` a row to ``places``, ``legs``, ``transfers`` or ``crossings`` (the same
+columns as the CSV files, validated by the same schemas); ``update`` an element (``set``
+values, ``scale`` numbers); ``close`` an element from a year (or remove it). Elements are
+named by id; transfers as ``place:mode>mode``. :meth:`Scenario.apply` returns a new network
+and never changes the one given; scenarios compose by applying them in turn.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
+
+from corridor.data import (
+    BorderCrossingRow,
+    Dataset,
+    LegRow,
+    PlaceRow,
+    TransferRow,
+    _check_references,
+    check_source,
+    default_data_dir,
+    source_keys,
+)
+from corridor.errors import DataError, ScenarioError
+from corridor.network import Network
+from corridor.plan import plan
+from corridor.quote import quote_many
+
+Table = Literal["places", "legs", "transfers", "crossings"]
+_SCHEMAS = {
+    "places": PlaceRow,
+    "legs": LegRow,
+    "transfers": TransferRow,
+    "crossings": BorderCrossingRow,
+}
+
+
+def _key(table: str, element: Any) -> str:  # noqa: ANN401 - any table's value type
+    if table == "transfers":
+        return f"{element.place}:{element.from_mode.value}>{element.to_mode.value}"
+    return element.id
+
+
+class _Operation(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Add(_Operation):
+    """Add a row (CSV columns as keys, ``source`` included)."""
+
+    add: Table
+    row: dict[str, Any]
+
+
+class Update(_Operation):
+    """Change an element: ``set`` new values, ``scale`` numeric ones by a factor."""
+
+    update: Table
+    id: str
+    set: dict[str, Any] = Field(default_factory=dict)
+    scale: dict[str, float] = Field(default_factory=dict)
+
+
+class Close(_Operation):
+    """Close an element from ``year`` on (legs: their ``closes``), or remove it (no year)."""
+
+    close: Table
+    id: str
+    year: int | None = None
+
+
+def _operation_kind(value: Any) -> str | None:  # noqa: ANN401 - raw YAML or a model
+    """Which operation a mapping is, by its verb key (``add``, ``update`` or ``close``)."""
+    if isinstance(value, dict):
+        return next((verb for verb in ("add", "update", "close") if verb in value), None)
+    return type(value).__name__.lower()
+
+
+Operation = Annotated[
+    Annotated[Add, Tag("add")] | Annotated[Update, Tag("update")] | Annotated[Close, Tag("close")],
+    Discriminator(_operation_kind),
+]
+
+
+class Scenario(BaseModel):
+    """A named, sourced set of operations on the network (see the module docstring)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str = Field(min_length=1)
+    description: str = ""
+    source: str = Field(min_length=1)
+    year: int | None = Field(default=None, ge=1800, le=2200)
+    """Year to evaluate the scenario in (default: the baseline's)."""
+    carbon_price_usd_per_t: float = Field(default=0.0, ge=0)
+    demand_growth: float = Field(default=1.0, gt=0)
+    """Factor on every demand row when the scenario is compared on a demand table."""
+    operations: list[Operation] = Field(default_factory=list)
+
+    @classmethod
+    def from_yaml(cls, path: str | Path) -> Scenario:
+        """Read and validate a scenario file.
+
+        Raises
+        ------
+        ScenarioError
+            Naming the file and the field path of the first problem.
+        """
+        path = Path(path)
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ScenarioError(f"{path}: file not found") from None
+        except yaml.YAMLError as error:
+            raise ScenarioError(f"{path}: not valid YAML ({error})") from None
+        try:
+            return cls.model_validate(raw)
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+            raise ScenarioError(f"{path}: {where}: {first['msg']}") from None
+
+    def apply(self, network: Network) -> Network:
+        """A new network with the operations applied; ``network`` is left unchanged.
+
+        Raises
+        ------
+        ScenarioError
+            If an operation names an unknown element or field, or leaves the data invalid.
+        """
+        tables: dict[str, list[Any]] = {
+            name: list(getattr(network.dataset, name)) for name in _SCHEMAS
+        }
+        keys = source_keys(network.dataset.data_dir)
+        for number, op in enumerate(self.operations):
+            where = f"scenario {self.name!r}, operations.{number}"
+            try:
+                _apply(op, tables, keys)
+            except (ValueError, KeyError, TypeError, ValidationError) as error:
+                raise ScenarioError(f"{where}: {_message(error)}") from None
+        try:
+            _check_references(
+                {name: list(enumerate(rows, 1)) for name, rows in tables.items()}
+                | _other_tables(network.dataset)
+            )
+        except DataError as error:
+            raise ScenarioError(
+                f"scenario {self.name!r} leaves the data invalid: {error.detail} ({error.file})"
+            ) from None
+        dataset = dataclasses.replace(network.dataset, **{k: tuple(v) for k, v in tables.items()})
+        return Network(dataset, self.year if self.year is not None else network.year)
+
+
+def _other_tables(dataset: Dataset) -> dict[str, list[tuple[int, Any]]]:
+    return {
+        name: list(enumerate(getattr(dataset, name), 1))
+        for name in ("tariffs", "emissions", "cargo_profiles", "rates")
+    }
+
+
+def _message(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        first = error.errors()[0]
+        return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+    return str(error).strip("'\"")
+
+
+def _find(rows: list[Any], table: str, element_id: str) -> int:
+    for i, row in enumerate(rows):
+        if _key(table, row) == element_id:
+            return i
+    known = ", ".join(sorted(_key(table, r) for r in rows)[:5])
+    msg = f"no {table[:-1]} {element_id!r} (e.g. {known}, ...)"
+    raise KeyError(msg)
+
+
+def _apply(op: Add | Update | Close, tables: dict[str, list[Any]], keys: frozenset[str]) -> None:
+    if isinstance(op, Add):
+        check_source(str(op.row.get("source", "")), keys)
+        tables[op.add].append(_SCHEMAS[op.add].model_validate(op.row).to_value())
+    elif isinstance(op, Update):
+        rows = tables[op.update]
+        i = _find(rows, op.update, op.id)
+        current = dataclasses.asdict(rows[i])
+        unknown = (op.set.keys() | op.scale.keys()) - current.keys() - {"speed_kmh"}
+        if unknown:
+            msg = f"unknown field(s) {', '.join(sorted(unknown))} for {op.update}"
+            raise ValueError(msg)
+        values = current | op.set
+        for name, factor in op.scale.items():
+            values[name] = current[name] * factor if current[name] is not None else None
+        if "speed_kmh" in op.set:
+            values.pop("hours", None)
+        elif op.update == "legs":
+            values["speed_kmh"] = None
+        rows[i] = _SCHEMAS[op.update].model_validate(values).to_value()
+    else:
+        rows = tables[op.close]
+        i = _find(rows, op.close, op.id)
+        if op.year is None or op.close != "legs":
+            del rows[i]
+        else:
+            rows[i] = dataclasses.replace(rows[i], closes=op.year)
+
+
+def apply_all(network: Network, scenarios: Iterable[Scenario]) -> Network:
+    """Apply scenarios in order (they compose); the last one with a year sets the year."""
+    for scenario in scenarios:
+        network = scenario.apply(network)
+    return network
+
+
+# --- comparison -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """KPIs side by side (one row per case) and the OD pairs whose best route changed."""
+
+    kpis: pd.DataFrame
+    changes: pd.DataFrame
+
+
+def compare(
+    baseline: Network,
+    scenarios: Sequence[Scenario],
+    *,
+    shipments: pd.DataFrame | Sequence[dict[str, Any]] | None = None,
+    demand: pd.DataFrame | str | Path | None = None,
+    objective: str = "cost",
+) -> Comparison:
+    """Run the baseline and each scenario on the same shipments and/or demand table.
+
+    ``shipments`` are quoted one by one (any :func:`corridor.quote` options per row);
+    ``demand`` is planned under capacities (scaled by each scenario's ``demand_growth``).
+    """
+    if shipments is None and demand is None:
+        msg = "compare needs shipments, a demand table or both"
+        raise ScenarioError(msg)
+    cases = [("baseline", baseline, None)] + [(s.name, s.apply(baseline), s) for s in scenarios]
+    kpis, routes = [], {}
+    for name, network, scenario in cases:
+        row: dict[str, Any] = {"case": name, "year": network.year}
+        if shipments is not None:
+            table = quote_many(shipments, network=network, objective=objective)
+            ok = table[table["status"] == "ok"]
+            routes[name] = table.set_index(["origin", "destination"])[["modes", "gates"]]
+            row |= {
+                "quoted": len(ok),
+                "failed": len(table) - len(ok),
+                "mean_cost_usd": ok["cost_usd"].mean(),
+                "mean_planned_hours": ok["planned_hours"].mean(),
+                "mean_co2e_kg": ok["co2e_kg"].mean(),
+            }
+        if demand is not None:
+            growth = scenario.demand_growth if scenario else 1.0
+            result = plan(_grown(demand, growth), network=network, objective=objective)
+            totals = result.totals
+            split = result.mode_split / result.mode_split.sum()
+            top = result.bottlenecks.head(1)
+            row |= {f"plan_{k}": v for k, v in totals.items()}
+            row |= {f"share_{mode}": share for mode, share in split.items()}
+            row["top_bottleneck"] = (
+                f"{top.iloc[0]['ref']} ({top.iloc[0]['shadow_price_usd']:.0f} USD/day)"
+                if not top.empty
+                else ""
+            )
+        kpis.append(row)
+    return Comparison(pd.DataFrame(kpis), _changes(routes))
+
+
+def _grown(demand: pd.DataFrame | str | Path, growth: float) -> pd.DataFrame:
+    table = pd.read_csv(demand) if isinstance(demand, (str, Path)) else demand.copy()
+    table["teu_per_day"] = pd.to_numeric(table["teu_per_day"], errors="coerce") * growth
+    return table
+
+
+def _changes(routes: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    if "baseline" not in routes:
+        return pd.DataFrame(columns=["case", "origin", "destination", "before", "after"])
+    base = routes["baseline"]
+    rows = []
+    for case, table in routes.items():
+        if case == "baseline":
+            continue
+        for key, new in table.iterrows():
+            old = base.loc[key]
+            before, after = _describe(old), _describe(new)
+            if before != after:
+                rows.append(
+                    {
+                        "case": case,
+                        "origin": key[0],
+                        "destination": key[1],
+                        "before": before,
+                        "after": after,
+                    }
+                )
+    return pd.DataFrame(rows, columns=["case", "origin", "destination", "before", "after"])
+
+
+def _describe(route: pd.Series) -> str:
+    if pd.isna(route.get("modes")):
+        return "no route"
+    gates = route.get("gates") or ""
+    return f"{route['modes']}" + (f" via {gates}" if gates else "")
+
+
+def shipped_scenarios(folder: str | Path | None = None) -> list[Path]:
+    """The scenario files shipped in ``data/scenarios``."""
+    root = Path(folder) if folder else default_data_dir() / "scenarios"
+    return sorted(root.glob("*.yaml"))
+
+
+__all__ = [
+    "Add",
+    "Close",
+    "Comparison",
+    "Scenario",
+    "Update",
+    "apply_all",
+    "compare",
+    "shipped_scenarios",
+]

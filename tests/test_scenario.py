@@ -1,0 +1,165 @@
+"""Scenarios: validation with field paths, pure application, composition, comparison."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from corridor import ScenarioError, compare, load_network, plan, quote
+from corridor.scenario import Scenario, apply_all, shipped_scenarios
+
+SCENARIOS = Path(__file__).parent.parent / "data" / "scenarios"
+DEMAND = Path(__file__).parent.parent / "data" / "demand"
+
+
+def scenario(name: str) -> Scenario:
+    return Scenario.from_yaml(SCENARIOS / name)
+
+
+def test_every_shipped_scenario_loads_applies_and_cites_a_source(network):
+    files = shipped_scenarios()
+    assert len(files) >= 6
+    for path in files:
+        s = Scenario.from_yaml(path)
+        assert s.source and s.operations
+        s.apply(network)
+
+
+def test_applying_leaves_the_baseline_unchanged(network):
+    before = network.crossings["hekou_kim_thanh"]
+    patched = scenario("lao-cai-smart-gate.yaml").apply(network)
+    assert network.crossings["hekou_kim_thanh"] is before
+    after = patched.crossings["hekou_kim_thanh"]
+    assert after.smart_gate and not before.smart_gate
+    assert after.capacity_teu_day == 2 * before.capacity_teu_day
+    assert after.hours_p50_vn_cn == before.hours_p50_vn_cn / 2
+    assert load_network(2026).crossings["hekou_kim_thanh"] == before
+
+
+def test_delaying_the_sgr_brings_the_gauge_break_back_in_2031():
+    baseline = load_network(2031)
+    rail = {"modes": ["rail_1435", "rail_1000"]}
+    with_sgr = quote("Kunming", "Hai Phong", network=baseline, **rail)
+    assert "hekou_north:rail_1435>rail_1000" not in [s.ref for s in with_sgr.transshipments]
+    delayed = scenario("sgr-delayed-2035.yaml").apply(baseline)
+    without = quote("Kunming", "Hai Phong", network=delayed, **rail)
+    assert "hekou_north:rail_1435>rail_1000" in [s.ref for s in without.transshipments]
+
+
+def test_smart_gate_lowers_clearance_and_draws_flow_under_capacity_limits():
+    baseline = load_network(2026)
+    smart = scenario("lao-cai-smart-gate.yaml").apply(baseline)
+    q0 = quote("Kunming", "Hanoi", modes=["road"], avoid=["hekou_kim_thanh_cbta"], network=baseline)
+    q1 = quote("Kunming", "Hanoi", modes=["road"], avoid=["hekou_kim_thanh_cbta"], network=smart)
+    assert q1.planned_hours < q0.planned_hours and q1.cost_usd < q0.cost_usd
+    heavy = pd.DataFrame(
+        {
+            "origin": ["Kunming"] * 2,
+            "destination": ["Hanoi", "Hai Phong"],
+            "teu_per_day": [1500, 1500],
+        }
+    )
+
+    def through_gate(p):
+        arcs = p.arcs
+        return arcs[arcs["ref"] == "hekou_kim_thanh"]["teu_per_day"].sum()
+
+    assert through_gate(plan(heavy, network=smart)) > through_gate(plan(heavy, network=baseline))
+
+
+def test_scenarios_compose_in_order(network):
+    both = apply_all(
+        network, [scenario("cbta-permits-expanded.yaml"), scenario("lao-cai-smart-gate.yaml")]
+    )
+    assert both.crossings["hekou_kim_thanh_cbta"].capacity_teu_day == 300
+    assert both.crossings["hekou_kim_thanh"].smart_gate
+
+
+def test_compare_reports_kpis_and_changed_routes():
+    result = compare(
+        load_network(2031),
+        [scenario("sgr-delayed-2035.yaml")],
+        shipments=[{"origin": "Kunming", "destination": "Lach Huyen"}],
+        demand=DEMAND / "sample_2031.csv",
+    )
+    kpis = result.kpis.set_index("case")
+    delayed = "Standard-gauge railway delayed to 2035"
+    assert (
+        kpis.loc[delayed, "plan_cost_usd_per_day"] > kpis.loc["baseline", "plan_cost_usd_per_day"]
+    )
+    assert kpis.loc[delayed, "share_rail_1435"] < kpis.loc["baseline", "share_rail_1435"]
+    (change,) = result.changes.itertuples()
+    assert change.before.startswith("rail_1435 via hekou_north_lao_cai_sgr")
+    assert "rail_1000" in change.after
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "name: x\nsource: 'estimate: t'\noperations:\n  - update: legs\n"
+            "    id: road_kunming_yuxi\n"
+            "    scale: {km: lots}\n",
+            r"operations\.0\.update\.scale\.km: Input should be a valid",
+        ),
+        (
+            "name: x\nsource: 'estimate: t'\ncolour: red\n",
+            r"colour: Extra inputs are not permitted",
+        ),
+        ("source: 'estimate: t'\n", r"name: Field required"),
+        (
+            "name: x\nsource: 'estimate: t'\n"
+            "operations: [{update: legs, id: nowhere, set: {km: 3}}]\n",
+            r"operations\.0: no leg 'nowhere'",
+        ),
+        (
+            "name: x\nsource: 'estimate: t'\noperations: [{update: legs, id: road_kunming_yuxi, "
+            "set: {colour: red}}]\n",
+            r"unknown field\(s\) colour for legs",
+        ),
+        (
+            "name: x\nsource: 'estimate: t'\noperations: [{update: legs, id: road_kunming_yuxi, "
+            "set: {km: -4}}]\n",
+            r"operations\.0: km: Input should be greater than 0",
+        ),
+        (
+            "name: x\nsource: 'estimate: t'\noperations: [{close: places, id: kunming}]\n",
+            r"leaves the data invalid: unknown place 'kunming'",
+        ),
+        (
+            "name: x\nsource: 'estimate: t'\n"
+            "operations: [{add: legs, row: {id: l1, origin: kunming, "
+            "destination: yuxi, mode: road, km: 9, speed_kmh: 50, reefer: true, dangerous: true, "
+            "source: nosuchkey}}]\n",
+            r"source key 'nosuchkey' is not in SOURCES.md",
+        ),
+    ],
+)
+def test_malformed_scenarios_name_the_field(network, tmp_path, text, message):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioError, match=message):
+        Scenario.from_yaml(path).apply(network)
+
+
+def test_add_and_close(network, tmp_path):
+    path = tmp_path / "bridge.yaml"
+    path.write_text(
+        "name: new road\nsource: 'estimate: test'\noperations:\n"
+        "  - add: legs\n    row: {id: road_test, origin: ban_vuoc, destination: yen_bai, "
+        "mode: road, km: 10, speed_kmh: 50, reefer: true, dangerous: true, "
+        "source: 'estimate: test'}\n"
+        "  - {close: legs, id: road_kunming_yuxi, year: 2026}\n",
+        encoding="utf-8",
+    )
+    patched = Scenario.from_yaml(path).apply(network)
+    assert "road_test" in patched.legs
+    assert "road_kunming_yuxi" not in patched.legs  # closed from 2026 on
+    assert "road_kunming_yuxi" in network.legs
+
+
+def test_compare_needs_something_to_compare(network):
+    with pytest.raises(ScenarioError, match="needs shipments"):
+        compare(network, [])
