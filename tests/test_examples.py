@@ -50,3 +50,16 @@ def test_forwarder_quote_shows_the_gauge_break_and_its_removal():
     assert int(sure.split("on time ")[1].split("%")[0]) >= 90
     pareto = next(line for line in blocks[-1].splitlines() if line.startswith("Pareto:"))
     assert int(pareto.split()[1]) >= 3
+
+
+def test_planner_example_prices_the_delay():
+    lines = run(EXAMPLES_DIR / "planner_sgr_2030.py").strip().splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        "SGR open (baseline)",
+        "SGR delayed to 2035",
+        "delayed + smart gate",
+    ]
+    change = [float(line.split("(")[1].split("%")[0]) for line in lines]
+    assert change[0] == 0 and change[1] > 0 and change[2] < change[1]
+    share = [int(line.split("standard gauge ")[1].split("%")[0]) for line in lines]
+    assert share[1] < share[0]

@@ -1,0 +1,36 @@
+"""A planner's question: what if the standard-gauge railway slips from 2030 to 2035.
+
+Plans the 2031 sample demand (Lao Cai flows at the USD 10 bn target) with the railway open,
+then with it delayed, and with the Lao Cai smart gate on top of the delay.
+Run with ``.venv/bin/python examples/planner_sgr_2030.py``.
+"""
+
+from pathlib import Path
+
+import corridor
+from corridor.scenario import Scenario, apply_all
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+demand = DATA / "demand" / "sample_2031.csv"
+delay = Scenario.from_yaml(DATA / "scenarios" / "sgr-delayed-2035.yaml")
+smart_gate = Scenario.from_yaml(DATA / "scenarios" / "lao-cai-smart-gate.yaml")
+
+baseline = corridor.load_network(2031)
+cases = {
+    "SGR open (baseline)": baseline,
+    "SGR delayed to 2035": delay.apply(baseline),
+    "delayed + smart gate": apply_all(baseline, [delay, smart_gate]),
+}
+plans = {name: corridor.plan(demand, network=network) for name, network in cases.items()}
+
+base_cost = plans["SGR open (baseline)"].totals["cost_usd_per_day"]
+for name, result in plans.items():
+    totals = result.totals
+    rail = result.mode_split.get("rail_1435", 0) / result.mode_split.sum()
+    top = result.bottlenecks.iloc[0]
+    print(
+        f"{name}: {totals['cost_usd_per_day']:,.0f} USD/day "
+        f"({totals['cost_usd_per_day'] / base_cost - 1:+.1%}), "
+        f"{totals['co2e_kg_per_day'] / 1000:,.0f} t CO2e/day, standard gauge {rail:.0%} of "
+        f"TEU-km, top bottleneck {top['ref']} at {top['shadow_price_usd']:,.0f} USD/day"
+    )
