@@ -26,6 +26,7 @@ from corridor.network import DEFAULT_YEAR, Network, load_network
 from corridor.plan import plan
 from corridor.quote import OBJECTIVES, Quote, pareto, quote
 from corridor.scenario import Scenario, compare, shipped_scenarios
+from corridor.sweep import sweep
 
 app = typer.Typer(
     rich_markup_mode="rich",
@@ -582,6 +583,36 @@ def scenario_compare(
         for row in result.changes.itertuples():
             changes.add_row(row.case, f"{row.origin} → {row.destination}", row.before, row.after)
         out.print(changes)
+
+
+@app.command("sweep")
+@_one_line_errors
+def sweep_command(
+    spec: Annotated[Path, typer.Argument(help="Sweep spec YAML (grid or Monte Carlo).")],
+    workers: Annotated[int | None, typer.Option(help="Local processes (default: cores).")] = None,
+    dask: Annotated[
+        str | None, typer.Option("--dask", help="Dask scheduler address, tcp://host:8786.")
+    ] = None,
+    out_file: Annotated[Path | None, typer.Option("--out", help="Write results CSV.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Plan every run of a scenario sweep on a local pool or a Dask cluster."""
+    results = sweep(spec, workers=workers, dask_address=dask, progress=not as_json)
+    if out_file is not None:
+        results.to_csv(out_file, index=False)
+    if as_json:
+        _print_json(json.loads(results.to_json(orient="records")))
+        return
+    failed = results[results["status"] != "ok"]
+    out.print(f"{len(results)} runs, {len(failed)} failed")
+    if "cost_usd_per_day" in results:
+        stats = results["cost_usd_per_day"].describe()
+        out.print(
+            f"cost USD/day: min {stats['min']:,.0f}, median {stats['50%']:,.0f}, "
+            f"max {stats['max']:,.0f}"
+        )
+    for row in failed.head(5).itertuples():
+        err.print(f"run failed: {row.message}", markup=False)
 
 
 def _cell(value: object) -> str:

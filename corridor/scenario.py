@@ -16,7 +16,8 @@ operations:
 Operations: ``add`` a row to ``places``, ``legs``, ``transfers`` or ``crossings`` (the same
 columns as the CSV files, validated by the same schemas); ``update`` an element (``set``
 values, ``scale`` numbers); ``close`` an element from a year (or remove it). Elements are
-named by id; transfers as ``place:mode>mode``. :meth:`Scenario.apply` returns a new network
+named by id; transfers as ``place:mode>mode``; tariffs as ``mode:country``
+(``rail_1435:any``). :meth:`Scenario.apply` returns a new network
 and never changes the one given; scenarios compose by applying them in turn.
 """
 
@@ -37,6 +38,7 @@ from corridor.data import (
     Dataset,
     LegRow,
     PlaceRow,
+    TariffRow,
     TransferRow,
     _check_references,
     check_source,
@@ -48,16 +50,19 @@ from corridor.network import Network
 from corridor.plan import plan
 from corridor.quote import quote_many
 
-Table = Literal["places", "legs", "transfers", "crossings"]
+Table = Literal["places", "legs", "transfers", "crossings", "tariffs"]
 _SCHEMAS = {
     "places": PlaceRow,
     "legs": LegRow,
     "transfers": TransferRow,
     "crossings": BorderCrossingRow,
+    "tariffs": TariffRow,
 }
 
 
 def _key(table: str, element: Any) -> str:  # noqa: ANN401 - any table's value type
+    if table == "tariffs":
+        return f"{element.mode.value}:{element.country}"
     if table == "transfers":
         return f"{element.place}:{element.from_mode.value}>{element.to_mode.value}"
     return element.id

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 from typer.testing import CliRunner
 
 from corridor.cli import app
@@ -257,3 +258,22 @@ def test_scenario_errors_are_one_line(tmp_path):
     assert result.stderr.count("\n") == 1
     result = runner.invoke(app, ["scenario", "compare", str(bad), "--shipment", "Kunming"])
     assert result.exit_code == 2
+
+
+def test_sweep_command(tmp_path):
+    data = Path(__file__).parent.parent / "data"
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        f"name: cli\ndemand: {data / 'demand' / 'sample_2026.csv'}\n"
+        "grid: {demand_growth: [1, 2]}\n",
+        encoding="utf-8",
+    )
+    out_file = tmp_path / "runs.csv"
+    result = runner.invoke(app, ["sweep", str(spec), "--workers", "1", "--out", str(out_file)])
+    assert result.exit_code == 0, result.output
+    assert "2 runs, 0 failed" in result.stdout
+    assert len(pd.read_csv(out_file)) == 2
+    payload = json.loads(
+        runner.invoke(app, ["sweep", str(spec), "--workers", "1", "--json"]).stdout
+    )
+    assert [run["demand_growth"] for run in payload] == [1, 2]

@@ -1,0 +1,223 @@
+"""Scenario sweeps: a grid or Monte Carlo over scenario parameters, planned run by run.
+
+A sweep spec (YAML, validated with pydantic) names a demand table, a year, scenario files
+applied first, and the parameters to vary:
+
+```yaml
+name: SGR tariff x demand growth
+year: 2031
+demand: ../demand/sample_2031.csv        # relative to this file
+scenarios: []
+grid:
+  demand_growth: [1.0, 1.25, 1.5]
+  tariffs.rail_1435:any.usd_per_teu_km: [0.2, 0.31, 0.45]
+monte_carlo:                              # optional: random draws instead of the grid
+  runs: 200
+  seed: 1
+  ranges: {crossings.hekou_kim_thanh.capacity_teu_day: [750, 3000]}
+```
+
+A parameter is ``demand_growth`` or ``table.id.field`` (the value is set; write
+``table.id.field*`` to multiply instead). Each run applies the scenarios and parameters to
+the baseline network, plans the demand, and gives one row of KPIs. Runs go to a local process
+pool by default, or to a Dask distributed cluster given its scheduler address; a failing run
+gives a row with its error, and the sweep goes on.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from rich.progress import Progress
+
+from corridor.errors import CorridorError, ScenarioError
+from corridor.network import load_network
+from corridor.plan import plan
+from corridor.scenario import Scenario, Update, apply_all
+
+DEMAND_GROWTH = "demand_growth"
+
+
+class MonteCarlo(BaseModel):
+    """Random draws: ``runs`` combinations, each parameter uniform in its range, seeded."""
+
+    model_config = ConfigDict(extra="forbid")
+    runs: int = Field(gt=0, le=100_000)
+    seed: int = 0
+    ranges: dict[str, tuple[float, float]]
+
+
+class SweepSpec(BaseModel):
+    """A sweep: demand, year, scenarios applied first, and the parameters to vary."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1)
+    year: int = Field(default=2026, ge=1800, le=2200)
+    demand: Path
+    scenarios: list[Path] = Field(default_factory=list)
+    objective: str = "cost"
+    grid: dict[str, list[float]] = Field(default_factory=dict)
+    monte_carlo: MonteCarlo | None = None
+
+    @field_validator("grid")
+    @classmethod
+    def _parameters(cls, grid: dict[str, list[float]]) -> dict[str, list[float]]:
+        for name in grid:
+            _parse_parameter(name)
+        return grid
+
+    @classmethod
+    def from_yaml(cls, path: str | Path) -> SweepSpec:
+        """Read a spec; relative paths in it are relative to the file.
+
+        Raises
+        ------
+        ScenarioError
+            Naming the file and the field path of the first problem.
+        """
+        path = Path(path)
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+            spec = cls.model_validate(raw)
+        except FileNotFoundError:
+            raise ScenarioError(f"{path}: file not found") from None
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+            raise ScenarioError(f"{path}: {where}: {first['msg']}") from None
+        root = path.resolve().parent
+        return spec.model_copy(
+            update={
+                "demand": root / spec.demand,
+                "scenarios": [root / s for s in spec.scenarios],
+            }
+        )
+
+    def runs(self) -> list[dict[str, float]]:
+        """Every run's parameter values: the grid's combinations, or the Monte Carlo draws."""
+        if self.monte_carlo is not None:
+            rnd = random.Random(self.monte_carlo.seed)
+            ranges = self.monte_carlo.ranges
+            for name in ranges:
+                _parse_parameter(name)
+            return [
+                {name: rnd.uniform(low, high) for name, (low, high) in ranges.items()}
+                for _ in range(self.monte_carlo.runs)
+            ]
+        names = list(self.grid)
+        return [
+            dict(zip(names, values, strict=True))
+            for values in itertools.product(*(self.grid[n] for n in names))
+        ]
+
+
+def _parse_parameter(name: str) -> tuple[str, str, str, bool] | None:
+    """``table.id.field[*]`` → (table, id, field, multiply); ``demand_growth`` → None."""
+    if name == DEMAND_GROWTH:
+        return None
+    multiply = name.endswith("*")
+    parts = name.rstrip("*").split(".")
+    if len(parts) != 3 or parts[0] not in {
+        "places",
+        "legs",
+        "transfers",
+        "crossings",
+        "tariffs",
+    }:
+        msg = (
+            f"parameter {name!r} must be 'demand_growth' or 'table.id.field' with a table "
+            "of places, legs, transfers, crossings, tariffs"
+        )
+        raise ValueError(msg)
+    return parts[0], parts[1], parts[2], multiply
+
+
+def run_once(spec: SweepSpec, params: dict[str, float]) -> dict[str, Any]:
+    """One run: apply scenarios and parameters, plan the demand, return the KPIs."""
+    row: dict[str, Any] = dict(params)
+    try:
+        operations = []
+        for name, value in params.items():
+            parsed = _parse_parameter(name)
+            if parsed is None:
+                continue
+            table, element, field, multiply = parsed
+            change = {"scale": {field: value}} if multiply else {"set": {field: value}}
+            operations.append(Update(update=table, id=element, **change))
+        patch = Scenario(name="sweep parameters", source="estimate: sweep", operations=operations)
+        scenarios = [Scenario.from_yaml(path) for path in spec.scenarios]
+        network = apply_all(load_network(spec.year), [*scenarios, patch])
+        demand = pd.read_csv(spec.demand)
+        demand["teu_per_day"] = demand["teu_per_day"] * params.get(DEMAND_GROWTH, 1.0)
+        result = plan(demand, network=network, objective=spec.objective)
+    except CorridorError as error:
+        return row | {"status": type(error).__name__, "message": str(error)}
+    split = result.mode_split / result.mode_split.sum()
+    top = result.bottlenecks.head(1)
+    return (
+        row
+        | {"status": "ok", "message": ""}
+        | result.totals
+        | {f"share_{mode}": share for mode, share in split.items()}
+        | {"top_bottleneck": top.iloc[0]["ref"] if not top.empty else ""}
+    )
+
+
+def sweep(
+    spec: SweepSpec | str | Path,
+    *,
+    workers: int | None = None,
+    dask_address: str | None = None,
+    progress: bool = False,
+) -> pd.DataFrame:
+    """Run every combination of a sweep; one row per run, in the order of :meth:`runs`.
+
+    Parameters
+    ----------
+    spec
+        A :class:`SweepSpec` or the path of its YAML file.
+    workers
+        Local processes (default: one per core); 1 runs in this process.
+    dask_address
+        A Dask distributed scheduler (``tcp://host:8786``): run there instead.
+    progress
+        Show a rich progress bar.
+    """
+    spec = spec if isinstance(spec, SweepSpec) else SweepSpec.from_yaml(spec)
+    runs = spec.runs()
+    if dask_address is not None:
+        from distributed import Client  # noqa: PLC0415 - optional dependency
+
+        with Client(dask_address) as client:
+            futures = client.map(run_once, [spec] * len(runs), runs, pure=False)
+            rows = client.gather(futures)
+    elif workers == 1:
+        rows = []
+        with Progress(disable=not progress) as bar:
+            task = bar.add_task(spec.name, total=len(runs))
+            for params in runs:
+                rows.append(run_once(spec, params))
+                bar.advance(task)
+    else:
+        rows = _pool(spec, runs, workers, progress)
+    return pd.DataFrame(rows)
+
+
+def _pool(
+    spec: SweepSpec, runs: list[dict[str, float]], workers: int | None, progress: bool
+) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = [{} for _ in runs]
+    with ProcessPoolExecutor(max_workers=workers) as pool, Progress(disable=not progress) as bar:
+        task = bar.add_task(spec.name, total=len(runs))
+        futures = {pool.submit(run_once, spec, params): i for i, params in enumerate(runs)}
+        for future in as_completed(futures):
+            rows[futures[future]] = future.result()
+            bar.advance(task)
+    return rows

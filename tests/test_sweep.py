@@ -1,0 +1,87 @@
+"""Sweeps: grid and Monte Carlo runs, identical on one process, a pool and a Dask cluster."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from distributed import LocalCluster
+
+from corridor import ScenarioError
+from corridor.sweep import SweepSpec, sweep
+
+DATA = Path(__file__).parent.parent / "data"
+
+
+@pytest.fixture
+def spec(tmp_path) -> Path:
+    path = tmp_path / "spec.yaml"
+    path.write_text(
+        f"name: small\nyear: 2031\ndemand: {DATA / 'demand' / 'sample_2031.csv'}\n"
+        f"scenarios: [{DATA / 'scenarios' / 'sgr-delayed-2035.yaml'}]\n"
+        "grid:\n  demand_growth: [1.0, 1.5]\n"
+        "  tariffs.rail_1435:any.usd_per_teu_km: [0.31, 0.6]\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_grid_runs_every_combination(spec):
+    results = sweep(spec, workers=1)
+    assert len(results) == 4 and (results["status"] == "ok").all()
+    wanted = results["teu_per_day"] + results["unserved_teu_per_day"]
+    grown = wanted[results["demand_growth"] == 1.5]
+    base = wanted[results["demand_growth"] == 1.0]
+    assert grown.to_numpy() == pytest.approx(1.5 * base.to_numpy())
+    dear = results["tariffs.rail_1435:any.usd_per_teu_km"] == 0.6
+    assert (
+        results[dear]["cost_usd_per_day"].to_numpy() > results[~dear]["cost_usd_per_day"].to_numpy()
+    ).all()
+
+
+def test_local_pool_gives_the_same_results(spec):
+    pd.testing.assert_frame_equal(sweep(spec, workers=1), sweep(spec, workers=2))
+
+
+@pytest.mark.filterwarnings(
+    "ignore::DeprecationWarning", "ignore::ResourceWarning", "ignore::UserWarning"
+)
+def test_dask_cluster_gives_the_same_results(spec):
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None, processes=True
+    ) as cluster:
+        remote = sweep(spec, dask_address=cluster.scheduler_address)
+    pd.testing.assert_frame_equal(sweep(spec, workers=1), remote)
+
+
+def test_monte_carlo_is_seeded(tmp_path):
+    path = tmp_path / "mc.yaml"
+    path.write_text(
+        f"name: mc\ndemand: {DATA / 'demand' / 'sample_2026.csv'}\n"
+        "monte_carlo:\n  runs: 3\n  seed: 5\n"
+        "  ranges: {crossings.hekou_kim_thanh.capacity_teu_day: [100, 3000]}\n",
+        encoding="utf-8",
+    )
+    a, b = SweepSpec.from_yaml(path).runs(), SweepSpec.from_yaml(path).runs()
+    assert a == b and len(a) == 3
+    assert all(100 <= r["crossings.hekou_kim_thanh.capacity_teu_day"] <= 3000 for r in a)
+
+
+def test_a_failing_run_is_reported_not_fatal(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        f"name: bad\ndemand: {DATA / 'demand' / 'sample_2026.csv'}\n"
+        "grid:\n  legs.road_kunming_yuxi.km: [10, -5]\n",
+        encoding="utf-8",
+    )
+    results = sweep(path, workers=1)
+    assert list(results["status"]) == ["ok", "ScenarioError"]
+    assert "greater than 0" in results.loc[1, "message"]
+
+
+def test_malformed_spec_names_the_field(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("name: bad\ndemand: x.csv\ngrid: {colour.red.x: [1]}\n", encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"grid: Value error, parameter 'colour.red.x'"):
+        SweepSpec.from_yaml(path)
