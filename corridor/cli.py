@@ -21,6 +21,7 @@ from rich.table import Table
 
 from corridor.data import load_dataset
 from corridor.errors import CorridorError, InfeasibleError, InvalidRequestError
+from corridor.export import write_network
 from corridor.model import CargoClass, Mode
 from corridor.network import DEFAULT_YEAR, Network, load_network
 from corridor.plan import plan
@@ -111,6 +112,30 @@ def network_info(
     out.print(modes, kinds)
     years = ", ".join(map(str, summary["opening_years"])) or "none"
     out.print(f"Not yet open in {year}: {summary['not_yet_open']} elements (opening {years})")
+
+
+@network_app.command("export")
+@_one_line_errors
+def network_export(
+    path: Annotated[Path, typer.Argument(help="Output .gpkg (two layers) or .geojson.")],
+    year: YearOption = DEFAULT_YEAR,
+    data: DataOption = None,
+) -> None:
+    """Write places and links to a GeoPackage or GeoJSON (EPSG:4326)."""
+    write_network(load_network(year, data), path)
+    out.print(f"wrote {path}")
+
+
+@network_app.command("map")
+@_one_line_errors
+def network_map_command(
+    path: Annotated[Path, typer.Argument(help="Output HTML file.")],
+    year: YearOption = DEFAULT_YEAR,
+    data: DataOption = None,
+) -> None:
+    """Write an HTML map of the network (links by mode, planned ones dashed)."""
+    load_network(year, data).map().save(str(path))
+    out.print(f"wrote {path}")
 
 
 @app.command("places")
@@ -254,6 +279,9 @@ def quote_command(
     mode: ModeOption = None,
     seed: SeedOption = 0,
     alternatives: Annotated[int, typer.Option(help="Number of distinct routes.")] = 1,
+    map_file: Annotated[
+        Path | None, typer.Option("--map", help="Write an HTML map of the route.")
+    ] = None,
     year: YearOption = DEFAULT_YEAR,
     month: MonthOption = None,
     ready: ReadyOption = None,
@@ -280,6 +308,8 @@ def quote_command(
     result = quote(
         origin, destination, teu, objective=objective, alternatives=alternatives, **options
     )
+    if map_file is not None:
+        (result[0] if isinstance(result, list) else result).map().save(str(map_file))
     if isinstance(result, list):
         if as_json:
             _print_json([q.to_dict() for q in result])

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import folium
 import geopandas as gpd
 import networkx as nx
 import pandas as pd
@@ -30,6 +31,7 @@ from shapely.geometry import LineString, Point
 
 from corridor import costs
 from corridor.data import Dataset, default_data_dir, load_dataset
+from corridor.export import network_map
 from corridor.model import (
     BorderCrossing,
     CargoClass,
@@ -374,6 +376,10 @@ class Network:
         ]
         links = gpd.GeoDataFrame(pd.DataFrame(records).set_index("id"), geometry=geometry, crs=CRS)
         return places_gdf, links
+
+    def map(self) -> folium.Map:
+        """A folium map of the network (see :func:`corridor.export.network_map`)."""
+        return network_map(self)
 
     def summary(self) -> dict[str, Any]:
         """Counts by mode and kind, km by mode, and what is not yet open in this year."""

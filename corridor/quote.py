@@ -23,12 +23,14 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal, get_args, overload
 
+import folium
 import networkx as nx
 import numpy as np
 import pandas as pd
 
 from corridor._solver import NoFlowError, Resource, cheapest_path, constrained_path
 from corridor.errors import CorridorError, DeadlineError, InvalidRequestError, NoRouteError
+from corridor.export import quote_map
 from corridor.model import CargoClass, Mode, Shipment
 from corridor.network import DEFAULT_YEAR, SINK, SOURCE, Network, Vertex, load_network
 from corridor.uncertainty import DEFAULT_SAMPLES, DEFAULT_SEED, TransitTime, simulate
@@ -79,6 +81,8 @@ class Quote:
     simulator: Callable[[Sequence[Step]], TransitTime] | None = field(
         default=None, repr=False, compare=False
     )
+    network: Network | None = field(default=None, repr=False, compare=False)
+    """The network the route was found on (for maps)."""
     """Runs the Monte Carlo of this route (see :mod:`corridor.uncertainty`) when first needed."""
 
     @functools.cached_property
@@ -151,6 +155,10 @@ class Quote:
     def km(self) -> float:
         """Total distance, km."""
         return sum(s.km for s in self.steps)
+
+    def map(self) -> folium.Map:
+        """A folium map of the route (see :func:`corridor.export.quote_map`)."""
+        return quote_map(self)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per step, in order."""
@@ -882,6 +890,7 @@ class _Problem:
             names,
             self.ready,
             simulator,
+            self.net,
         )
 
     # --- explaining failures ----------------------------------------------------------
