@@ -146,6 +146,23 @@ class Resource:
 
 
 @dataclass(frozen=True)
+class Exclusion:
+    """A route that may not be returned again: all of ``groups`` used and none of ``others``.
+
+    A group counts as used when any of its arcs is. ``others`` are the arcs that would make a
+    route different (extra transshipments or gates), so a route that adds to an excluded one
+    stays allowed.
+    """
+
+    groups: tuple[tuple[int, ...], ...]
+    others: tuple[int, ...] = ()
+
+    def matches(self, used: set[int]) -> bool:
+        """Whether a path using the arcs ``used`` is the excluded route."""
+        return all(used.intersection(g) for g in self.groups) and not used.intersection(self.others)
+
+
+@dataclass(frozen=True)
 class ConstrainedResult:
     """A constrained optimum: arc indices in order, and how it was proven."""
 
@@ -204,7 +221,7 @@ def constrained_path(
     *,
     source: int,
     sink: int,
-    forbidden: Sequence[Sequence[Sequence[int]]] = (),
+    forbidden: Sequence[Exclusion] = (),
     time_limit_s: float = 30.0,
 ) -> ConstrainedResult:
     """Exact minimum-weight path whose resource sums stay within their limits.
@@ -218,9 +235,10 @@ def constrained_path(
     ones) closes the gap on what remains, against rising targets so that the first models
     are small.
 
-    ``forbidden`` lists combinations the path may not contain in full: each is a list of
-    groups of arc indices, and a group counts as used when any of its arcs is (this is how
-    ``alternatives`` excludes routes already found).
+    ``forbidden`` lists routes that may not be returned (see :class:`Exclusion`; this is how
+    ``alternatives`` excludes the routes already found). Every answer is checked against the
+    true resource sums; a path that only the solver's rounding let through is cut off and the
+    model solved again, so the result is exact.
 
     Raises
     ------
@@ -230,7 +248,7 @@ def constrained_path(
 
     def feasible(path: list[int]) -> bool:
         used = set(path)
-        if any(all(used.intersection(g) for g in combo) for combo in forbidden):
+        if any(exclusion.matches(used) for exclusion in forbidden):
             return False
         return all(float(r.values[path].sum()) <= r.limit + _EPS for r in resources)
 
@@ -276,6 +294,7 @@ def constrained_path(
         lam=lam,
         bound=bound,
         best=best,
+        feasible=feasible,
     )
 
 
@@ -289,11 +308,12 @@ def _close_gap(
     keep: np.ndarray,
     source: int,
     sink: int,
-    forbidden: Sequence[Sequence[Sequence[int]]],
+    forbidden: Sequence[Exclusion],
     time_limit_s: float,
     lam: float,
     bound: float,
     best: list[int] | None,
+    feasible: Callable[[list[int]], bool],
 ) -> ConstrainedResult:
     """Prune by Lagrangian reduced cost and solve the rest exactly, against rising targets.
 
@@ -326,7 +346,7 @@ def _close_gap(
         subset = keep & (through <= target + tol)
         everything = bool(np.all(subset[keep]))
         try:
-            path = close(keep=subset)
+            path = _verified(close, subset, feasible)
         except NoFlowError:
             if everything or target >= upper:
                 if best is None:
@@ -342,6 +362,24 @@ def _close_gap(
             "constrained path: no optimum within %.4f on %d arcs", target, int(subset.sum())
         )
         widen *= 3
+
+
+def _verified(
+    close: Callable[..., list[int]], keep: np.ndarray, feasible: Callable[[list[int]], bool]
+) -> list[int]:
+    """Solve, and cut off any answer that breaks a limit by less than the solver's rounding.
+
+    The 0-1 models round resources in the path's favour (a relaxation), so every truly
+    feasible path stays in them; an answer that is not truly feasible is excluded exactly
+    and the model solved again.
+    """
+    cuts: list[Exclusion] = []
+    while True:
+        path = close(keep=keep, cuts=cuts)
+        if feasible(path):
+            return path
+        logger.debug("cutting off a path that breaks a limit by rounding")
+        cuts.append(Exclusion(tuple((a,) for a in path)))
 
 
 def _larac(
@@ -408,6 +446,8 @@ def _solve_01(
     on large graphs.
     """
     close = _cp_sat if int(keep.sum()) <= CP_SAT_MAX_ARCS else _highs
+    cuts = problem.pop("cuts", [])
+    problem["forbidden"] = [*problem["forbidden"], *cuts]
     return close(n, tails, heads, weights, keep=keep, **problem)
 
 
@@ -422,7 +462,7 @@ def _cp_sat(
     source: int,
     sink: int,
     time_limit_s: float,
-    forbidden: Sequence[Sequence[Sequence[int]]],
+    forbidden: Sequence[Exclusion],
 ) -> list[int]:
     """The model of :func:`_highs` in CP-SAT, with weights and resources scaled to integers."""
     del n  # the model is built from the arcs alone
@@ -432,14 +472,15 @@ def _cp_sat(
         model.add(sum(leaving) - sum(entering) == int(v == source) - int(v == sink))
         model.add(sum(leaving) <= 1)  # redundant, but it helps CP-SAT propagate
     for r in resources:
-        scaled = np.rint(r.values * TIME_SCALE).astype(np.int64)
-        limit = int(np.floor(r.limit * TIME_SCALE + 1e-6))
+        # rounded in the path's favour: every truly feasible path stays feasible here
+        scaled = np.floor(r.values * TIME_SCALE + 1e-9).astype(np.int64)
+        limit = int(np.ceil(r.limit * TIME_SCALE - 1e-9))
         model.add(sum(int(scaled[a]) * var for a, var in x.items()) <= limit)
-    for groups in _forbidden_groups(forbidden, x):
+    for groups, others in _exclusions(forbidden, x):
         used = [model.new_bool_var("") for _ in groups]
         for flag, group in zip(used, groups, strict=True):
             model.add_max_equality(flag, group)
-        model.add(sum(used) <= len(groups) - 1)
+        model.add(sum(used) - sum(others) <= len(groups) - 1)
     costs = np.rint(weights * COST_SCALE).astype(np.int64)
     model.minimize(sum(int(costs[a]) * var for a, var in x.items()))
     solver = cp_model.CpSolver()
@@ -451,7 +492,10 @@ def _cp_sat(
     if status != cp_model.OPTIMAL:
         msg = f"no optimum proven within {time_limit_s} s ({solver.status_name(status).lower()})"
         raise SolverError(msg)
-    outgoing = {int(tails[a]): [a] for a, var in x.items() if solver.value(var)}
+    outgoing: dict[int, list[int]] = {}
+    for a, var in x.items():
+        if solver.value(var):
+            outgoing.setdefault(int(tails[a]), []).append(a)
     return _walk(outgoing, heads, source, sink)
 
 
@@ -466,15 +510,19 @@ def _incidence(
     return dict(sorted(incidence.items()))
 
 
-def _forbidden_groups(
-    forbidden: Sequence[Sequence[Sequence[int]]], x: dict[int, Any]
-) -> list[list[list[Any]]]:
-    """Forbidden combinations as groups of variables.
+def _exclusions(
+    forbidden: Sequence[Exclusion], x: dict[int, Any]
+) -> list[tuple[list[list[Any]], list[Any]]]:
+    """Exclusions as (groups of variables, other variables) over the kept arcs.
 
-    A combination that lost a whole group to pruning cannot occur and is dropped.
+    One that lost a whole group to pruning cannot occur and is dropped.
     """
-    combos = [[[x[a] for a in group if a in x] for group in combo] for combo in forbidden]
-    return [groups for groups in combos if all(groups)]
+    out = []
+    for exclusion in forbidden:
+        groups = [[x[a] for a in group if a in x] for group in exclusion.groups]
+        if all(groups):
+            out.append((groups, [x[a] for a in exclusion.others if a in x]))
+    return out
 
 
 def _highs(
@@ -488,7 +536,7 @@ def _highs(
     source: int,
     sink: int,
     time_limit_s: float,
-    forbidden: Sequence[Sequence[Sequence[int]]],
+    forbidden: Sequence[Exclusion],
 ) -> list[int]:
     """Exact path on the kept arcs as a 0-1 model, solved by HiGHS through OR-Tools MathOpt.
 
@@ -503,15 +551,18 @@ def _highs(
     for v, (leaving, entering) in _incidence(x, tails, heads, source, sink).items():
         flow = mathopt.fast_sum(leaving) - mathopt.fast_sum(entering)
         model.add_linear_constraint(flow == int(v == source) - int(v == sink))
+        model.add_linear_constraint(mathopt.fast_sum(leaving) <= 1)
     for r in resources:
         total = mathopt.fast_sum(float(r.values[a]) * var for a, var in x.items())
         model.add_linear_constraint(total <= r.limit)
-    for groups in _forbidden_groups(forbidden, x):
+    for groups, others in _exclusions(forbidden, x):
         used = [model.add_binary_variable() for _ in groups]
         for flag, group in zip(used, groups, strict=True):
             for var in group:
                 model.add_linear_constraint(flag >= var)
-        model.add_linear_constraint(mathopt.fast_sum(used) <= len(groups) - 1)
+        model.add_linear_constraint(
+            mathopt.fast_sum(used) - mathopt.fast_sum(others) <= len(groups) - 1
+        )
     model.minimize(mathopt.fast_sum(float(weights[a]) * var for a, var in x.items()))
     params = mathopt.SolveParameters(
         time_limit=timedelta(seconds=time_limit_s),
@@ -529,5 +580,8 @@ def _highs(
         msg = f"no optimum proven within {time_limit_s} s ({reason.name.lower()})"
         raise SolverError(msg)
     values = result.variable_values()
-    outgoing = {int(tails[a]): [a] for a, var in x.items() if values[var] > 0.5}
+    outgoing: dict[int, list[int]] = {}
+    for a, var in x.items():
+        if values[var] > 0.5:
+            outgoing.setdefault(int(tails[a]), []).append(a)
     return _walk(outgoing, heads, source, sink)

@@ -28,7 +28,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from corridor._solver import NoFlowError, Resource, cheapest_path, constrained_path
+from corridor._solver import Exclusion, NoFlowError, Resource, cheapest_path, constrained_path
 from corridor.errors import CorridorError, DeadlineError, InvalidRequestError, NoRouteError
 from corridor.export import quote_map
 from corridor.model import CargoClass, Mode, Shipment
@@ -223,6 +223,17 @@ class Quote:
                 f"on time within {self.shipment.deadline_hours:g} h: {self.on_time_probability:.0%}"
             )
         return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A route's distinguishing arcs (see :meth:`_Problem.signature`).
+
+    ``groups`` are each used via any of their arcs; using any of ``others`` makes another route.
+    """
+
+    groups: list[list[int]]
+    others: list[int]
 
 
 @dataclass(frozen=True)
@@ -772,7 +783,7 @@ class _Problem:
         *,
         weights: np.ndarray | None = None,
         limits: dict[str, float] | None = None,
-        forbidden: Sequence[Sequence[Sequence[int]]] = (),
+        forbidden: Sequence[Signature] = (),
     ) -> list[int]:
         """Service-graph arc indices of the optimal route, in order.
 
@@ -823,8 +834,11 @@ class _Problem:
                     for name in order
                 ]
                 combos = [
-                    [np.flatnonzero(np.isin(base, group)).tolist() for group in signature]
-                    for signature in forbidden
+                    Exclusion(
+                        tuple(tuple(np.flatnonzero(np.isin(base, g)).tolist()) for g in sig.groups),
+                        tuple(np.flatnonzero(np.isin(base, sig.others)).tolist()),
+                    )
+                    for sig in forbidden
                 ]
                 path = constrained_path(
                     n * layers,
@@ -840,11 +854,12 @@ class _Problem:
             raise self.infeasible(bounds) from None
         return [int(base[a]) for a in path if base[a] >= 0]
 
-    def signature(self, path: list[int]) -> list[list[int]]:
+    def signature(self, path: list[int]) -> Signature:
         """What makes a route distinct, as groups of interchangeable service-graph arcs.
 
         The gates, the transshipments on the way, and the first and last mode: loading onto
-        rail directly or by a road move plus a transfer at the origin is the same route.
+        rail directly or by a road move plus a transfer at the origin is the same route. The
+        other gates and mid-route transfers are listed too: a route using any of them differs.
         """
         arcs = self.arrays.arcs
         moving = [a for a in path if arcs[a][2]["kind"] in {"leg", "border"}]
@@ -862,11 +877,15 @@ class _Problem:
                 if h[0] == destination and t == (destination, last_mode) and d["kind"] != "leg"
             ],
         ]
-        for a in path:
+
+        def distinctive(a: int) -> bool:
             kind, place = arcs[a][2]["kind"], arcs[a][0][0]
-            if kind == "border" or (kind == "transfer" and place not in {origin, destination}):
-                groups.append([a])
-        return groups
+            return kind == "border" or (kind == "transfer" and place not in {origin, destination})
+
+        groups += [[a] for a in path if distinctive(a)]
+        used = set(path)
+        others = [a for a in range(len(arcs)) if distinctive(a) and a not in used]
+        return Signature(groups, others)
 
     def quote(self, path: list[int]) -> Quote:
         """The itemised quote of a route given as service-graph arc indices."""

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from corridor import DeadlineError, InvalidRequestError, NoRouteError, pareto, quote
+from corridor import DeadlineError, InvalidRequestError, NoRouteError, load_network, pareto, quote
 from corridor import _solver as solver_module
 from corridor.data import load_dataset
 from corridor.model import CargoClass, Country, Leg, Mode, Place, PlaceKind, Transfer
@@ -321,3 +321,28 @@ def test_large_model_path_highs_equals_brute_force(monkeypatch_highs, net, slack
     feasible = [r for r in routes if r[1] <= deadline + 1e-6]
     q = quote("p0", "p1", deadline=deadline, network=net)
     assert q.cost_usd == pytest.approx(min(r[0] for r in feasible), rel=1e-6, abs=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("origin", "destination"), [("Yuxi", "Yen Vien"), ("Yuxi", "Yen Bai"), ("Kunming", "Hai Phong")]
+)
+def test_deadline_exactly_at_a_frontier_route(network, origin, destination):
+    """Deadlines with four decimals: no route over the deadline, none dearer than a fitting one."""
+    for point in pareto(origin, destination, network=network):
+        for deadline in (point.planned_hours, point.planned_hours + 1e-4):
+            q = quote(origin, destination, deadline=deadline, network=network)
+            assert q.planned_hours <= deadline + 1e-9
+            assert q.cost_usd <= point.cost_usd + 1e-6
+
+
+def test_alternatives_keep_routes_that_add_a_transshipment(network):
+    routes = quote("Lao Cai", "Hanoi", alternatives=3, network=network)
+    assert len(routes) == 3
+    assert any("rail_1000" in q.modes for q in routes)
+
+
+def test_highs_branch_handles_zero_cost_cycles(monkeypatch_highs):
+    routes = quote(
+        "jinshuihe", "puzhai", objective="co2", alternatives=3, network=load_network(2031)
+    )
+    assert len(routes) == 3
