@@ -90,9 +90,11 @@ def read_demand(demand: pd.DataFrame | str | Path, network: Network) -> list[Dem
         origin = _place(network, record["origin"], name, line, "origin")
         destination = _place(network, record["destination"], name, line, "destination")
         teu = _number(record["teu_per_day"], name, line, "teu_per_day")
-        value = _number(record.get("value_usd_per_teu") or 0, name, line, "value_usd_per_teu")
+        value = _number(
+            _given(record.get("value_usd_per_teu")) or 0, name, line, "value_usd_per_teu"
+        )
         try:
-            cargo = CargoClass(str(record.get("cargo") or "general"))
+            cargo = CargoClass(str(_given(record.get("cargo")) or "general"))
         except ValueError:
             options = ", ".join(c.value for c in CargoClass)
             raise DataError(
@@ -117,6 +119,15 @@ def read_demand(demand: pd.DataFrame | str | Path, network: Network) -> list[Dem
         first_line.setdefault(key, line)
         rows[key] += teu
     return [Demand(o, d, c, teu, v) for (o, d, c, v), teu in rows.items() if teu > 0]
+
+
+def _given(value: object) -> object:
+    """``None`` for a missing cell (empty text or NaN), else the value."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
 
 
 def _place(network: Network, value: object, file: str, line: int, column: str) -> str:
@@ -523,7 +534,8 @@ def _decompose(
         live = [i for i in out[source] if remaining[i] > 1e-9]
         if not live:
             return paths
-        path, vertex, seen = [], source, {source: 0}
+        path: list[int] = []
+        vertex, seen = source, {source: 0}
         while vertex[1] != SINK:
             step = max((i for i in out[vertex] if remaining[i] > 1e-9), key=remaining.get)
             path.append(step)
@@ -534,6 +546,7 @@ def _decompose(
                 for i in cycle:
                     remaining[i] -= amount
                 del path[seen[vertex] :]
+                seen = {source: 0} | {arcs[i][1]: k + 1 for k, i in enumerate(path)}
             seen[vertex] = len(path)
         amount = min(remaining[i] for i in path)
         for i in path:

@@ -21,7 +21,7 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Literal, get_args, overload
+from typing import Any, Literal, TypeVar, get_args, overload
 
 import folium
 import networkx as nx
@@ -488,6 +488,8 @@ def route_key(q: Quote) -> tuple[tuple[str, ...], ...]:
     return tuple(q.modes), tuple(s.ref for s in q.border_crossings), changes
 
 
+_E = TypeVar("_E", CargoClass, Mode)
+
 _COLUMNS = {"cost": "cost_usd", "time": "hours_p50", "co2": "co2e_kg"}
 PARETO_RESOLUTION = 0.01
 """Frontier points closer than this in the second objective (USD, h or kg) are one point."""
@@ -596,12 +598,28 @@ def quote_many(
     out = []
     for row in rows:
         request = {k: v for k, v in row.items() if not _missing(v)}
+        request.pop("source", None)  # a citation column, as in the shipped tables
         record: dict[str, Any] = {
             "origin": request.get("origin"),
             "destination": request.get("destination"),
         }
         try:
-            q = quote(network=network, **(options | request))
+            merged = options | request
+            if "year" in merged:
+                msg = "year cannot vary by row: pass it to quote_many for all rows"
+                raise InvalidRequestError(msg)
+            unsupported = {"alternatives", "network"} & merged.keys()
+            if unsupported:
+                msg = f"{', '.join(sorted(unsupported))} is not supported by quote_many"
+                raise InvalidRequestError(msg)
+            unknown = merged.keys() - _QUOTE_OPTIONS
+            if unknown:
+                msg = f"unknown column(s) {', '.join(sorted(unknown))}"
+                raise InvalidRequestError(msg)
+            if "origin" not in request or "destination" not in request:
+                msg = "each request needs an origin and a destination"
+                raise InvalidRequestError(msg)
+            q = quote(network=network, **merged)
         except CorridorError as error:
             record |= {"status": type(error).__name__, "message": str(error)}
         else:
@@ -620,7 +638,7 @@ def quote_many(
                 "gates": "; ".join(s.ref for s in q.border_crossings),
             }
         out.append(record)
-    return pd.DataFrame(out)
+    return pd.DataFrame(out, columns=_MANY_COLUMNS)
 
 
 def _ready(value: datetime | str | None) -> datetime | None:
@@ -630,6 +648,76 @@ def _ready(value: datetime | str | None) -> datetime | None:
         return datetime.fromisoformat(value)
     except ValueError:
         msg = f"ready must be a date and time like 2026-12-01T08:00, got {value!r}"
+        raise InvalidRequestError(msg) from None
+
+
+_QUOTE_OPTIONS = set(_request_defaults({})) - {"network", "year"} | {"origin", "destination", "teu"}
+_MANY_COLUMNS = [
+    "origin",
+    "destination",
+    "status",
+    "message",
+    "cost_usd",
+    "planned_hours",
+    "hours_p50",
+    "hours_p90",
+    "on_time_probability",
+    "co2e_kg",
+    "km",
+    "modes",
+    "transshipments",
+    "gates",
+]
+
+
+def _check_options(
+    *,
+    objective: str,
+    month: int | None,
+    deadline: float | None,
+    max_transshipments: int | None,
+    value_usd: float | None,
+    carbon_price_usd_per_t: float,
+    samples: int,
+) -> None:
+    """Raise InvalidRequestError for an option no network could satisfy."""
+    problems = [
+        (
+            objective not in OBJECTIVES,
+            f"objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}",
+        ),
+        (month is not None and not 1 <= month <= 12, f"month must be 1-12, got {month}"),
+        (
+            deadline is not None and not deadline > 0,
+            f"deadline must be a positive number of hours, got {deadline}",
+        ),
+        (
+            max_transshipments is not None and max_transshipments < 0,
+            f"max_transshipments must be 0 or more, got {max_transshipments}",
+        ),
+        (value_usd is not None and value_usd < 0, f"value_usd must be 0 or more, got {value_usd}"),
+        (
+            carbon_price_usd_per_t < 0,
+            f"carbon_price_usd_per_t must be 0 or more, got {carbon_price_usd_per_t}",
+        ),
+        (samples < 1, f"samples must be 1 or more, got {samples}"),
+    ]
+    for failed, msg in problems:
+        if failed:
+            raise InvalidRequestError(msg)
+
+
+def _listed(value: Any) -> list[Any]:  # noqa: ANN401 - a name, or names
+    """One name as a list of one; a list as it is (so ``via="Yen Vien"`` is one place)."""
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _choice(enum: type[_E], value: object, what: str) -> _E:
+    try:
+        return enum(value)
+    except ValueError:
+        options = ", ".join(member.value for member in enum)
+        msg = f"unknown {what} {value!r}; choose one of {options}"
         raise InvalidRequestError(msg) from None
 
 
@@ -684,27 +772,26 @@ class _Problem:
         seed: int,
         network: Network | None,
     ) -> _Problem:
+        _check_options(
+            objective=objective,
+            month=month,
+            deadline=deadline,
+            max_transshipments=max_transshipments,
+            value_usd=value_usd,
+            carbon_price_usd_per_t=carbon_price_usd_per_t,
+            samples=samples,
+        )
         net = _network(network, year)
         source, sink = net.place(origin), net.place(destination)
-        cargo = CargoClass(cargo)
-        if objective not in OBJECTIVES:
-            msg = f"objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}"
-            raise InvalidRequestError(msg)
-        if month is not None and not 1 <= month <= 12:
-            msg = f"month must be 1-12, got {month}"
-            raise InvalidRequestError(msg)
+        cargo = _choice(CargoClass, cargo, "cargo")
+        via, avoid = _listed(via), _listed(avoid)
+        modes = None if modes is None else _listed(modes)
         ready = _ready(ready)
         if ready is not None:
             if month is not None and month != ready.month:
                 msg = f"month={month} contradicts ready={ready.isoformat()}"
                 raise InvalidRequestError(msg)
             month = ready.month
-        if deadline is not None and not deadline > 0:
-            msg = f"deadline must be a positive number of hours, got {deadline}"
-            raise InvalidRequestError(msg)
-        if max_transshipments is not None and max_transshipments < 0:
-            msg = f"max_transshipments must be 0 or more, got {max_transshipments}"
-            raise InvalidRequestError(msg)
         shipment = Shipment(source.id, sink.id, teu, cargo, tonnes, value_usd, deadline)
         if source.id == sink.id:
             msg = f"origin and destination are the same place ({source.id})"
@@ -718,7 +805,7 @@ class _Problem:
             if place_id in {source.id, sink.id}:
                 msg = f"via {net.places[place_id].name!r} is the origin or destination"
                 raise InvalidRequestError(msg)
-        allowed = None if modes is None else {Mode(m).value for m in modes}
+        allowed = None if modes is None else {_choice(Mode, m, "mode").value for m in modes}
         graph = net.service_graph(cargo, month)
         arrays = _arrays(graph)
         start, end = (source.id, SOURCE), (sink.id, SINK)

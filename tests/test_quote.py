@@ -258,3 +258,45 @@ def test_ready_sets_the_month_and_the_arrival(network):
         quote("Yen Bai", "Hai Phong", month=3, ready="2026-07-01", network=network)
     with pytest.raises(InvalidRequestError, match="ready must be a date"):
         quote("Yen Bai", "Hai Phong", ready="soon", network=network)
+
+
+def test_quote_many_never_raises_on_bad_rows(network):
+    table = quote_many(
+        [
+            {"origin": "Kunming", "destination": "Hanoi", "cargo": "frozen"},
+            {"origin": "Kunming"},
+            {"origin": "Kunming", "destination": "Hanoi", "colour": "red"},
+            {"origin": "Kunming", "destination": "Hanoi", "year": 2031},
+            {"origin": "Kunming", "destination": "Hanoi", "modes": "road"},
+        ],
+        network=network,
+    )
+    assert list(table["status"]) == ["InvalidRequestError"] * 4 + ["ok"]
+    assert "unknown cargo 'frozen'" in table.loc[0, "message"]
+    failed = quote_many([{"origin": "Atlantis", "destination": "Hanoi"}], network=network)
+    assert list(failed.columns[:4]) == ["origin", "destination", "status", "message"]
+    assert failed["modes"].isna().all()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"value_usd": -5, "objective": "generalised"}, "value_usd must be 0 or more"),
+        ({"carbon_price_usd_per_t": -1}, "carbon_price_usd_per_t must be 0 or more"),
+        ({"samples": 0}, "samples must be 1 or more"),
+        ({"modes": ["teleport"]}, "unknown mode 'teleport'"),
+    ],
+)
+def test_bad_numbers_and_names_are_bad_requests(network, kwargs, message):
+    with pytest.raises(InvalidRequestError, match=message):
+        quote("Kunming", "Hanoi", network=network, **kwargs)
+
+
+def test_a_single_name_is_one_place_not_letters(network):
+    one = quote(
+        "Kunming", "Hanoi", via="Yen Vien", avoid="Kim Thanh", modes="road", network=network
+    )
+    listed = quote(
+        "Kunming", "Hanoi", via=["Yen Vien"], avoid=["Kim Thanh"], modes=["road"], network=network
+    )
+    assert one.steps == listed.steps
