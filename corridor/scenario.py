@@ -118,7 +118,6 @@ class Scenario(BaseModel):
     source: str = Field(min_length=1)
     year: int | None = Field(default=None, ge=1800, le=2200)
     """Year to evaluate the scenario in (default: the baseline's)."""
-    carbon_price_usd_per_t: float = Field(default=0.0, ge=0)
     demand_growth: float = Field(default=1.0, gt=0)
     """Factor on every demand row when the scenario is compared on a demand table."""
     operations: list[Operation] = Field(default_factory=list)
@@ -180,7 +179,7 @@ class Scenario(BaseModel):
 def _other_tables(dataset: Dataset) -> dict[str, list[tuple[int, Any]]]:
     return {
         name: list(enumerate(getattr(dataset, name), 1))
-        for name in ("tariffs", "emissions", "cargo_profiles", "rates")
+        for name in ("emissions", "cargo_profiles", "rates")
     }
 
 
@@ -223,10 +222,19 @@ def _apply(op: Add | Update | Close, tables: dict[str, list[Any]], keys: frozens
     else:
         rows = tables[op.close]
         i = _find(rows, op.close, op.id)
-        if op.year is None or op.close != "legs":
-            del rows[i]
-        else:
+        if op.year is not None:
+            if op.close != "legs":
+                msg = f"only legs close from a year; remove the {op.close[:-1]} (no year) instead"
+                raise ValueError(msg)
             rows[i] = dataclasses.replace(rows[i], closes=op.year)
+            return
+        del rows[i]
+        if op.close == "places":  # what touches a removed place goes with it
+            tables["legs"] = [x for x in tables["legs"] if op.id not in (x.origin, x.destination)]
+            tables["transfers"] = [x for x in tables["transfers"] if x.place != op.id]
+            tables["crossings"] = [
+                x for x in tables["crossings"] if op.id not in (x.cn_place, x.vn_place)
+            ]
 
 
 def apply_all(network: Network, scenarios: Iterable[Scenario]) -> Network:
@@ -270,7 +278,7 @@ def compare(
         if shipments is not None:
             table = quote_many(shipments, network=network, objective=objective)
             ok = table[table["status"] == "ok"]
-            routes[name] = table.set_index(["origin", "destination"])[["modes", "gates"]]
+            routes[name] = table[["origin", "destination", "modes", "gates"]]
             row |= {
                 "quoted": len(ok),
                 "failed": len(table) - len(ok),
@@ -302,27 +310,28 @@ def _grown(demand: pd.DataFrame | str | Path, growth: float) -> pd.DataFrame:
 
 
 def _changes(routes: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Shipments (by row) whose best route differs from the baseline's."""
+    columns = ["case", "origin", "destination", "before", "after"]
     if "baseline" not in routes:
-        return pd.DataFrame(columns=["case", "origin", "destination", "before", "after"])
+        return pd.DataFrame(columns=columns)
     base = routes["baseline"]
     rows = []
     for case, table in routes.items():
         if case == "baseline":
             continue
-        for key, new in table.iterrows():
-            old = base.loc[key]
+        for (_, old), (_, new) in zip(base.iterrows(), table.iterrows(), strict=True):
             before, after = _describe(old), _describe(new)
             if before != after:
                 rows.append(
                     {
                         "case": case,
-                        "origin": key[0],
-                        "destination": key[1],
+                        "origin": new["origin"],
+                        "destination": new["destination"],
                         "before": before,
                         "after": after,
                     }
                 )
-    return pd.DataFrame(rows, columns=["case", "origin", "destination", "before", "after"])
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _describe(route: pd.Series) -> str:

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from corridor import ScenarioError, compare, load_network, plan, quote
-from corridor.scenario import Scenario, apply_all, shipped_scenarios
+from corridor.scenario import Close, Scenario, apply_all, shipped_scenarios
 
 SCENARIOS = Path(__file__).parent.parent / "data" / "scenarios"
 DEMAND = Path(__file__).parent.parent / "data" / "demand"
@@ -125,8 +125,10 @@ def test_compare_reports_kpis_and_changed_routes():
             r"operations\.0: km: Input should be greater than 0",
         ),
         (
-            "name: x\nsource: 'estimate: t'\noperations: [{close: places, id: kunming}]\n",
-            r"leaves the data invalid: unknown place 'kunming'",
+            "name: x\nsource: 'estimate: t'\noperations: [{add: transfers, row: {place: atlantis, "
+            "from_mode: road, to_mode: rail_1000, hours_p50: 1, hours_p90: 2, "
+            "cost_usd_per_teu: 5, source: 'estimate: t'}}]\n",
+            r"leaves the data invalid: unknown place 'atlantis'",
         ),
         (
             "name: x\nsource: 'estimate: t'\n"
@@ -163,3 +165,41 @@ def test_add_and_close(network, tmp_path):
 def test_compare_needs_something_to_compare(network):
     with pytest.raises(ScenarioError, match="needs shipments"):
         compare(network, [])
+
+
+def test_closing_a_place_removes_what_touches_it(network):
+    closed = Scenario(
+        name="no Yen Vien",
+        source="estimate: test",
+        operations=[Close(close="places", id="yen_vien")],
+    ).apply(network)
+    assert "yen_vien" not in closed.places
+    assert all("yen_vien" not in (leg.origin, leg.destination) for leg in closed.legs.values())
+
+
+def test_tariff_edits_are_validated(network):
+    with pytest.raises(ScenarioError, match="no tariff for mode 'road'"):
+        Scenario(
+            name="x", source="estimate: test", operations=[Close(close="tariffs", id="road:any")]
+        ).apply(network)
+    with pytest.raises(ScenarioError, match="only legs close from a year"):
+        Scenario(
+            name="x",
+            source="estimate: test",
+            operations=[Close(close="crossings", id="hekou_kim_thanh", year=2035)],
+        ).apply(network)
+
+
+def test_compare_copes_with_repeated_and_failing_shipments(network):
+    delay = scenario("sgr-delayed-2035.yaml")
+    result = compare(
+        load_network(2031),
+        [delay],
+        shipments=[
+            {"origin": "Kunming", "destination": "Lach Huyen"},
+            {"origin": "Kunming", "destination": "Lach Huyen"},
+            {"origin": "Atlantis", "destination": "Hanoi"},
+        ],
+    )
+    assert len(result.changes) == 2
+    assert result.kpis.set_index("case").loc["baseline", "failed"] == 1
