@@ -27,7 +27,7 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import pandas as pd
 import yaml
@@ -131,19 +131,7 @@ class Scenario(BaseModel):
         ScenarioError
             Naming the file and the field path of the first problem.
         """
-        path = Path(path)
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ScenarioError(f"{path}: file not found") from None
-        except yaml.YAMLError as error:
-            raise ScenarioError(f"{path}: not valid YAML ({error})") from None
-        try:
-            return cls.model_validate(raw)
-        except ValidationError as error:
-            first = error.errors()[0]
-            where = ".".join(str(part) for part in first["loc"]) or "(top level)"
-            raise ScenarioError(f"{path}: {where}: {first['msg']}") from None
+        return load_yaml(cls, path)
 
     def apply(self, network: Network) -> Network:
         """A new network with the operations applied; ``network`` is left unchanged.
@@ -174,6 +162,32 @@ class Scenario(BaseModel):
             ) from None
         dataset = dataclasses.replace(network.dataset, **{k: tuple(v) for k, v in tables.items()})
         return Network(dataset, self.year if self.year is not None else network.year)
+
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def load_yaml(model: type[ModelT], path: str | Path) -> ModelT:
+    """Read a YAML file into a pydantic model.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the file and the field path of the first problem.
+    """
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: file not found") from None
+    except yaml.YAMLError as error:
+        raise ScenarioError(f"{path}: not valid YAML ({error})") from None
+    try:
+        return model.model_validate(raw)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+        raise ScenarioError(f"{path}: {where}: {first['msg']}") from None
 
 
 def _other_tables(dataset: Dataset) -> dict[str, list[tuple[int, Any]]]:

@@ -33,14 +33,13 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from rich.progress import Progress
 
-from corridor.errors import CorridorError, ScenarioError
+from corridor.errors import CorridorError
 from corridor.network import load_network
 from corridor.plan import plan
-from corridor.scenario import Scenario, Update, apply_all
+from corridor.scenario import Scenario, Update, apply_all, load_yaml
 
 DEMAND_GROWTH = "demand_growth"
 
@@ -82,17 +81,8 @@ class SweepSpec(BaseModel):
         ScenarioError
             Naming the file and the field path of the first problem.
         """
-        path = Path(path)
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-            spec = cls.model_validate(raw)
-        except FileNotFoundError:
-            raise ScenarioError(f"{path}: file not found") from None
-        except ValidationError as error:
-            first = error.errors()[0]
-            where = ".".join(str(p) for p in first["loc"]) or "(top level)"
-            raise ScenarioError(f"{path}: {where}: {first['msg']}") from None
-        root = path.resolve().parent
+        spec = load_yaml(cls, path)
+        root = Path(path).resolve().parent
         return spec.model_copy(
             update={
                 "demand": root / spec.demand,
