@@ -937,6 +937,21 @@ class _Problem:
                     sink=sink,
                     forbidden=combos,
                 ).path
+                if weights is None and self.objective != "cost":
+                    # among routes equally good on the objective, the cheapest (exact,
+                    # lexicographic: a second solve with the optimum as a limit)
+                    best = float(column(objective)[path].sum())
+                    optimum = Resource("objective", column(objective), best + 1e-9 * max(1, best))
+                    path = constrained_path(
+                        n * layers,
+                        tails,
+                        heads,
+                        column(self.arrays.columns["cost_usd"]),
+                        [*resources, optimum],
+                        source=source,
+                        sink=sink,
+                        forbidden=combos,
+                    ).path
         except NoFlowError:
             raise self.infeasible(bounds) from None
         return [int(base[a]) for a in path if base[a] >= 0]

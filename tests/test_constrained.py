@@ -346,3 +346,11 @@ def test_highs_branch_handles_zero_cost_cycles(monkeypatch_highs):
         "jinshuihe", "puzhai", objective="co2", alternatives=3, network=load_network(2031)
     )
     assert len(routes) == 3
+
+
+@pytest.mark.parametrize(("origin", "destination"), [("ba_sa", "hekou"), ("Kunming", "Hai Phong")])
+def test_ties_go_to_the_cheaper_route_with_limits_too(network, origin, destination):
+    free = quote(origin, destination, objective="co2", network=network)
+    capped = quote(origin, destination, objective="co2", max_transshipments=50, network=network)
+    assert capped.co2e_kg == pytest.approx(free.co2e_kg)
+    assert capped.cost_usd == pytest.approx(free.cost_usd)
