@@ -10,7 +10,6 @@ import functools
 import json
 import re
 from collections.abc import Callable
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
@@ -22,7 +21,6 @@ from rich.table import Table
 from corridor.data import load_dataset
 from corridor.errors import CorridorError, InfeasibleError, InvalidRequestError
 from corridor.export import write_network
-from corridor.model import CargoClass, Mode
 from corridor.network import DEFAULT_YEAR, Network, load_network
 from corridor.plan import plan
 from corridor.quote import OBJECTIVES, Quote, pareto, quote
@@ -244,7 +242,7 @@ def _request(
     """The keyword options of :func:`corridor.quote` from CLI values."""
     return {
         "tonnes": tonnes,
-        "cargo": _enum_value(CargoClass, cargo, "cargo"),
+        "cargo": cargo,  # quote() checks cargo classes and modes
         "value_usd": value_usd,
         "carbon_price_usd_per_t": carbon_price,
         "month": month,
@@ -255,7 +253,7 @@ def _request(
         "max_transshipments": max_transshipments,
         "via": via or (),
         "avoid": avoid or (),
-        "modes": [_enum_value(Mode, m, "mode") for m in mode] if mode else None,
+        "modes": mode or None,
         "network": network,
     }
 
@@ -665,13 +663,3 @@ def _routes_table(quotes: list[Quote], title: str) -> Table:
             f"{q.co2e_kg:,.0f}",
         )
     return table
-
-
-def _enum_value(enum: type[StrEnum], value: str, what: str) -> str:
-    """``value`` checked against ``enum``; an unknown one is bad input listing the choices."""
-    try:
-        return enum(value).value
-    except ValueError:
-        options = ", ".join(member.value for member in enum)
-        msg = f"unknown {what} {value!r}; choose one of {options}"
-        raise InvalidRequestError(msg) from None
