@@ -18,13 +18,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from corridor.charts import pareto_chart
 from corridor.data import load_dataset
 from corridor.errors import CorridorError, InfeasibleError, InvalidRequestError
-from corridor.export import write_network
+from corridor.export import pareto_map, write_network, write_table
 from corridor.network import DEFAULT_YEAR, Network, load_network
 from corridor.plan import plan
 from corridor.quote import OBJECTIVES, Quote, pareto, quote
 from corridor.scenario import Scenario, compare, shipped_scenarios
+from corridor.schema import quote_schema
 from corridor.sweep import sweep
 
 app = typer.Typer(
@@ -52,6 +54,7 @@ DataOption = Annotated[
     typer.Option("--data", envvar="CORRIDOR_DATA", help="Data folder (default: shipped data)."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+PngOption = Annotated[Path | None, typer.Option("--png", help="Write a PNG chart.")]
 
 
 def _one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
@@ -278,7 +281,11 @@ def quote_command(
     seed: SeedOption = 0,
     alternatives: Annotated[int, typer.Option(help="Number of distinct routes.")] = 1,
     map_file: Annotated[
-        Path | None, typer.Option("--map", help="Write an HTML map of the route.")
+        Path | None, typer.Option("--map", help="Write an HTML map of the route(s).")
+    ] = None,
+    out_file: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write the steps of the best route: .csv, .gpkg or .geojson."),
     ] = None,
     year: YearOption = DEFAULT_YEAR,
     month: MonthOption = None,
@@ -306,8 +313,11 @@ def quote_command(
     result = quote(
         origin, destination, teu, objective=objective, alternatives=alternatives, **options
     )
+    routes = result if isinstance(result, list) else [result]
     if map_file is not None:
-        (result[0] if isinstance(result, list) else result).map().save(str(map_file))
+        (pareto_map(routes) if len(routes) > 1 else routes[0].map()).save(str(map_file))
+    if out_file is not None:
+        write_table(routes[0].to_geodataframe(), out_file)
     if isinstance(result, list):
         if as_json:
             _print_json([q.to_dict() for q in result])
@@ -370,6 +380,10 @@ def pareto_command(
     year: YearOption = DEFAULT_YEAR,
     month: MonthOption = None,
     ready: ReadyOption = None,
+    map_file: Annotated[
+        Path | None, typer.Option("--map", help="Write an HTML map, one layer per route.")
+    ] = None,
+    png_file: PngOption = None,
     data: DataOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -393,10 +407,20 @@ def pareto_command(
     del options["confidence"]  # a frontier has no single deadline to be confident about
     pair = tuple(part.strip() for part in objectives.split(","))
     front = pareto(origin, destination, teu, objectives=pair, **options)  # type: ignore[arg-type]
+    if map_file is not None:
+        pareto_map(front).save(str(map_file))
+    if png_file is not None:
+        pareto_chart(front).savefig(png_file, dpi=150)
     if as_json:
         _print_json([q.to_dict() for q in front])
         return
     out.print(_routes_table(front, f"Pareto frontier ({' vs '.join(pair)}), {len(front)} routes"))
+
+
+@app.command("schema")
+def schema_command() -> None:
+    """Print the JSON schema of a quote (the items of `quote --json` and `pareto --json`)."""
+    _print_json(quote_schema())
 
 
 @app.command("gates")
@@ -471,7 +495,11 @@ def plan_command(
     integer: Annotated[bool, typer.Option(help="Whole TEU per arc (MIP, no prices).")] = False,
     time_limit: Annotated[float | None, typer.Option(help="Solver time limit, s.")] = None,
     out_file: Annotated[
-        Path | None, typer.Option("--out", help="Write the loaded legs to a GeoPackage.")
+        Path | None,
+        typer.Option("--out", help="Write the loaded links: .gpkg, .geojson or .csv."),
+    ] = None,
+    map_file: Annotated[
+        Path | None, typer.Option("--map", help="Write an HTML map of flows and utilisation.")
     ] = None,
     data: DataOption = None,
     as_json: JsonOption = False,
@@ -485,7 +513,9 @@ def plan_command(
         time_limit_s=time_limit,
     )
     if out_file is not None:
-        result.to_geodataframe().to_file(out_file, layer="loaded_links", driver="GPKG")
+        write_table(result.to_geodataframe(), out_file)
+    if map_file is not None:
+        result.map().save(str(map_file))
     if as_json:
         frames = result.to_frames()
         _print_json(
@@ -574,6 +604,10 @@ def scenario_compare(
         typer.Option(help="ORIGIN:DESTINATION to quote in each case (repeat)."),
     ] = None,
     year: YearOption = DEFAULT_YEAR,
+    report: Annotated[
+        Path | None, typer.Option("--out", help="Write a self-contained HTML report.")
+    ] = None,
+    png_file: PngOption = None,
     data: DataOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -591,6 +625,10 @@ def scenario_compare(
         shipments=shipments,
         demand=demand,
     )
+    if report is not None:
+        report.write_text(result.to_html(), encoding="utf-8")
+    if png_file is not None:
+        result.chart().savefig(png_file, dpi=150)
     if as_json:
         _print_json(
             {

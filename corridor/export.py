@@ -1,23 +1,34 @@
-"""Exports and maps: GeoPackage / GeoJSON files and folium HTML maps of networks and quotes.
+"""Exports and maps: GeoPackage / GeoJSON files, folium HTML maps.
 
-Links are drawn as straight lines between places (no real geometry is shipped yet), coloured
-by mode; planned links (not open yet) are dashed.
+Maps exist for networks, quotes, Pareto fronts and plans. Links are drawn as straight lines
+between places (no real geometry is shipped yet), coloured by mode; planned links (not open
+yet) are dashed. Every map carries Leaflet inline (see ``corridor/assets/leaflet``), so it
+opens without network access; only the background tiles are fetched by the browser.
 """
 
 from __future__ import annotations
 
+import base64
+import functools
+import re
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import branca.colormap
 import folium
 import geopandas as gpd
 import pandas as pd
+from shapely.geometry import LineString, Point
 
 from corridor.errors import InvalidRequestError
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from corridor.network import Network
-    from corridor.quote import Quote
+    from corridor.plan import Plan
+    from corridor.quote import Quote, Step
 
 MODE_COLOURS = {
     "road": "#d95f02",
@@ -30,6 +41,12 @@ MODE_COLOURS = {
 """Colour of each mode on maps."""
 CENTRE = (22.4, 105.0)
 """Map centre: between Kunming and Hai Phong."""
+UTILISATION_COLOURS = ("#1a9850", "#fee08b", "#d73027")
+"""Plan maps: colour of a loaded link from 0 % to 100 % utilisation."""
+UNLIMITED_COLOUR = "#4575b4"
+"""Plan maps: colour of a loaded link without a capacity in the data."""
+MARKERS = {"transfer": "⇄", "border": "⚑"}
+"""Glyph drawn at transshipments and border crossings."""
 
 
 def write_network(network: Network, path: str | Path) -> Path:
@@ -43,18 +60,83 @@ def write_network(network: Network, path: str | Path) -> Path:
     InvalidRequestError
         For another file extension.
     """
-    path = Path(path)
     places, links = network.to_geodataframes()
-    if path.suffix == ".gpkg":
-        places.reset_index().to_file(path, layer="places", driver="GPKG")
-        links.reset_index().to_file(path, layer="links", driver="GPKG")
-    elif path.suffix == ".geojson":
-        for name, frame in (("places", places), ("links", links)):
-            frame.reset_index().to_file(path.with_suffix(f".{name}.geojson"), driver="GeoJSON")
-    else:
+    return write_layers({"places": places, "links": links}, path)
+
+
+def write_layers(layers: dict[str, gpd.GeoDataFrame], path: str | Path) -> Path:
+    """Write GeoDataFrames as layers of one GeoPackage, or one GeoJSON file per layer.
+
+    ``name.geojson`` becomes ``name.<layer>.geojson`` for each layer. Returns ``path``.
+
+    Raises
+    ------
+    InvalidRequestError
+        For another file extension.
+    """
+    path = Path(path)
+    if path.suffix not in {".gpkg", ".geojson"}:
         msg = f"write a .gpkg or .geojson file, not {path.name!r}"
         raise InvalidRequestError(msg)
+    for name, frame in layers.items():
+        table = frame.reset_index()
+        if path.suffix == ".gpkg":
+            table.to_file(path, layer=name, driver="GPKG")
+        else:
+            table.to_file(path.with_suffix(f".{name}.geojson"), driver="GeoJSON")
     return path
+
+
+def quote_geodataframe(quote: Quote) -> gpd.GeoDataFrame:
+    """The steps of a quote with geometry, EPSG:4326.
+
+    Legs and border crossings are lines between their places; transshipments, loading and
+    unloading are points at their place.
+    """
+    network = _network_of(quote)
+    geometry = []
+    for step in quote.steps:
+        a, b = network.places[step.from_place], network.places[step.to_place]
+        geometry.append(
+            Point(a.lon, a.lat) if a.id == b.id else LineString([(a.lon, a.lat), (b.lon, b.lat)])
+        )
+    frame = quote.to_frame().assign(description=[quote.describe(s) for s in quote.steps])
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
+
+
+def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write one table by extension: ``.csv`` (geometry as WKT), ``.gpkg`` or ``.geojson``.
+
+    A GeoPackage gets one layer named after the file. Returns ``path``.
+
+    Raises
+    ------
+    InvalidRequestError
+        For another extension, or a spatial format for a table without geometry.
+    """
+    path = Path(path)
+    if path.suffix == ".csv":
+        table = frame.to_wkt() if isinstance(frame, gpd.GeoDataFrame) else frame
+        table.to_csv(path, index=False)
+    elif not isinstance(frame, gpd.GeoDataFrame):
+        msg = f"this table has no geometry: write a .csv file, not {path.name!r}"
+        raise InvalidRequestError(msg)
+    elif path.suffix == ".geojson":
+        frame.to_file(path, driver="GeoJSON")
+    else:
+        write_layers({path.stem: frame}, path)
+    return path
+
+
+def base_map(*, legend: bool = True) -> folium.Map:
+    """An empty corridor map with Leaflet inline and (by default) a legend of mode colours."""
+    fmap = folium.Map(location=CENTRE, zoom_start=7)
+    # Only Leaflet itself is needed (no jQuery/Bootstrap/awesome-markers): inline it.
+    fmap.default_js = [("leaflet", _leaflet_js())]
+    fmap.default_css = [("leaflet_css", _leaflet_css())]
+    if legend:
+        _legend(fmap)
+    return fmap
 
 
 def network_map(network: Network) -> folium.Map:
@@ -62,7 +144,7 @@ def network_map(network: Network) -> folium.Map:
     places, links = network.to_geodataframes()
     later = {x.id for x in network.dataset.legs if not x.in_service(network.year)}
     everything = _with_planned(network, links, later)
-    fmap = folium.Map(location=CENTRE, zoom_start=7)
+    fmap = base_map()
     for row in everything.itertuples():
         coords = [(lat, lon) for lon, lat in row.geometry.coords]
         tooltip = f"{row.Index}: {row.mode}, {row.km:,.0f} km" + (
@@ -83,7 +165,6 @@ def network_map(network: Network) -> folium.Map:
             fill=True,
             tooltip=f"{row['name']} ({place_id}), {row.kind}",
         ).add_to(fmap)
-    _legend(fmap)
     return fmap
 
 
@@ -106,17 +187,102 @@ def quote_map(quote: Quote) -> folium.Map:
     Its legs are coloured by mode, transshipments and border crossings marked; tooltips give
     km, hours, USD and kg CO2e of every step.
     """
-    network = quote.network
-    if network is None:
-        msg = "this quote carries no network to map"
+    fmap = base_map()
+    _context(_network_of(quote), fmap)
+    _draw_route(quote, fmap)
+    _ends(quote, fmap)
+    return fmap
+
+
+def pareto_map(quotes: Sequence[Quote]) -> folium.Map:
+    """An HTML map of several routes (a Pareto front or alternatives), one layer each.
+
+    The layer control switches routes on and off; each layer is named by its rank, USD, hours
+    and kg CO2e.
+
+    Raises
+    ------
+    InvalidRequestError
+        For an empty list.
+    """
+    if not quotes:
+        msg = "no routes to map"
         raise InvalidRequestError(msg)
-    fmap = folium.Map(location=CENTRE, zoom_start=7)
+    fmap = base_map()
+    _context(_network_of(quotes[0]), fmap)
+    for rank, q in enumerate(quotes, 1):
+        name = (
+            f"{rank}: {' → '.join(q.modes)}, {q.cost_usd:,.0f} USD, {q.planned_hours:.0f} h, "
+            f"{q.co2e_kg:,.0f} kg CO2e"
+        )
+        layer = folium.FeatureGroup(name=name, show=rank == 1)
+        _draw_route(q, layer)
+        layer.add_to(fmap)
+    _ends(quotes[0], fmap)
+    folium.LayerControl(collapsed=False).add_to(fmap)
+    return fmap
+
+
+def plan_map(plan: Plan) -> folium.Map:
+    """An HTML map of a plan: loaded links with width by flow, colour by utilisation.
+
+    Tooltips give TEU/day, utilisation and the shadow price (USD/day per extra TEU/day) of
+    each loaded leg or crossing; bottlenecks are drawn on top.
+    """
+    loads = plan.to_geodataframe().sort_values("utilisation")
+    fmap = base_map(legend=False)
+    _context(plan.network, fmap)
+    colours = branca.colormap.LinearColormap(UTILISATION_COLOURS, vmin=0.0, vmax=1.0)
+    heaviest = max(float(loads["teu_per_day"].max()), 1.0) if not loads.empty else 1.0
+    for row in loads.itertuples():
+        coords = [(lat, lon) for lon, lat in row.geometry.coords]
+        limited = pd.notna(row.utilisation)
+        tooltip = f"{row.ref} ({row.mode}): {row.teu_per_day:,.0f} TEU/day"
+        if limited:
+            tooltip += f", {row.utilisation:.0%} of capacity"
+        if row.shadow_price_usd and pd.notna(row.shadow_price_usd):
+            tooltip += f", shadow price {row.shadow_price_usd:,.0f} USD/day per TEU/day"
+        folium.PolyLine(
+            coords,
+            color=colours(min(row.utilisation, 1.0)) if limited else UNLIMITED_COLOUR,
+            weight=2 + 12 * row.teu_per_day / heaviest,
+            opacity=0.85,
+            tooltip=tooltip,
+        ).add_to(fmap)
+    _add_html(
+        fmap,
+        "utilisation 0 % "
+        f'<span style="display:inline-block;width:120px;height:10px;background:linear-gradient('
+        f'to right,{",".join(UTILISATION_COLOURS)})"></span> 100 %; '
+        f'<span style="color:{UNLIMITED_COLOUR}">&#9644;</span> no capacity given; '
+        "width ∝ TEU/day",
+        "bottom:20px;right:20px",
+    )
+    return fmap
+
+
+def _context(network: Network, fmap: folium.Map) -> None:
+    """The whole network in faint grey, and its places, under a route or plan."""
+    places, links = network.to_geodataframes()
+    for row in links.itertuples():
+        folium.PolyLine(
+            [(lat, lon) for lon, lat in row.geometry.coords],
+            color="#888",
+            weight=1.5,
+            opacity=0.5,
+            tooltip=f"{row.Index}: {row.mode}, {row.km:,.0f} km",
+        ).add_to(fmap)
+    for place_id, row in places.iterrows():
+        folium.CircleMarker(
+            (row.lat, row.lon), radius=2, color="#666", tooltip=f"{row['name']} ({place_id})"
+        ).add_to(fmap)
+
+
+def _draw_route(quote: Quote, parent: folium.Map | folium.FeatureGroup) -> None:
+    network = _network_of(quote)
     for step in quote.steps:
         a, b = network.places[step.from_place], network.places[step.to_place]
-        label = (
-            f"{quote.describe(step)}: {step.cost_usd:,.0f} USD, {step.hours_p50:.1f} h, "
-            f"{step.co2e_kg:,.0f} kg CO2e"
-        )
+        label = _label(quote, step)
         if step.kind in {"leg", "border"}:
             folium.PolyLine(
                 [(a.lat, a.lon), (b.lat, b.lon)],
@@ -124,32 +290,90 @@ def quote_map(quote: Quote) -> folium.Map:
                 color=MODE_COLOURS.get(step.to_mode or "", "#555"),
                 dash_array="4 8" if step.kind == "border" else None,
                 tooltip=label,
-            ).add_to(fmap)
-        if step.kind in {"transfer", "border"}:
-            icon = "exchange" if step.kind == "transfer" else "flag"
+            ).add_to(parent)
+        if step.kind in MARKERS:
             folium.Marker(
-                (b.lat, b.lon), tooltip=label, icon=folium.Icon(icon=icon, prefix="fa")
-            ).add_to(fmap)
-    for place_id, kind in (
-        (quote.shipment.origin, "origin"),
-        (quote.shipment.destination, "destination"),
+                (b.lat, b.lon), tooltip=label, icon=_glyph(MARKERS[step.kind], "#333")
+            ).add_to(parent)
+
+
+def _ends(quote: Quote, parent: folium.Map) -> None:
+    network = _network_of(quote)
+    for place_id, kind, colour in (
+        (quote.shipment.origin, "origin", "#1a9850"),
+        (quote.shipment.destination, "destination", "#d73027"),
     ):
         place = network.places[place_id]
         folium.Marker(
-            (place.lat, place.lon),
-            tooltip=f"{kind}: {place.name}",
-            icon=folium.Icon(color="green" if kind == "origin" else "red"),
-        ).add_to(fmap)
-    _legend(fmap)
-    return fmap
+            (place.lat, place.lon), tooltip=f"{kind}: {place.name}", icon=_glyph("●", colour)
+        ).add_to(parent)
+
+
+def _network_of(quote: Quote) -> Network:
+    if quote.network is None:
+        msg = "this quote carries no network to map"
+        raise InvalidRequestError(msg)
+    return quote.network
+
+
+def _label(quote: Quote, step: Step) -> str:
+    return (
+        f"{quote.describe(step)}: {step.cost_usd:,.0f} USD, {step.hours_p50:.1f} h, "
+        f"{step.co2e_kg:,.0f} kg CO2e"
+    )
+
+
+def _glyph(text: str, colour: str) -> folium.DivIcon:
+    """A marker drawn as a character (plain Leaflet ``divIcon``, no icon font needed)."""
+    return folium.DivIcon(
+        html=(
+            f'<div style="font:bold 18px sans-serif;color:{colour};'
+            f'text-shadow:0 0 3px white">{text}</div>'
+        ),
+        icon_size=(18, 18),
+        icon_anchor=(9, 9),
+    )
 
 
 def _legend(fmap: folium.Map) -> None:
     rows = "".join(
         f'<div><span style="color:{c}">&#9644;</span> {m}</div>' for m, c in MODE_COLOURS.items()
     )
+    _add_html(fmap, rows, "bottom:20px;left:20px")
+
+
+def _add_html(fmap: folium.Map, content: str, position: str) -> None:
+    """A fixed box on the map (legends)."""
     html = (
-        '<div style="position:fixed;bottom:20px;left:20px;z-index:9999;background:white;'
-        f'padding:6px;border:1px solid #999;font:12px sans-serif">{rows}</div>'
+        f'<div style="position:fixed;{position};z-index:9999;background:white;'
+        f'padding:6px;border:1px solid #999;font:12px sans-serif">{content}</div>'
     )
     fmap.get_root().html.add_child(folium.Element(html))
+
+
+def _asset(name: str) -> bytes:
+    return resources.files("corridor").joinpath("assets", "leaflet", name).read_bytes()
+
+
+def _data_url(content: bytes, mime: str) -> str:
+    return f"data:{mime};base64,{base64.b64encode(content).decode('ascii')}"
+
+
+@functools.cache
+def _leaflet_js() -> str:
+    return _data_url(_asset("leaflet.js"), "text/javascript")
+
+
+@functools.cache
+def _leaflet_css() -> str:
+    """Leaflet's CSS with its layer-control images inlined too."""
+    css = _asset("leaflet.css").decode("utf-8")
+
+    def inline(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if not (resources.files("corridor") / "assets" / "leaflet" / name).is_file():
+            return match.group(0)  # marker images: unused, corridor draws its own markers
+        return f"url({_data_url(_asset(name), 'image/png')})"
+
+    css = re.sub(r"url\((images/[\w.-]+\.png)\)", inline, css)
+    return _data_url(css.encode("utf-8"), "text/css")

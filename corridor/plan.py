@@ -28,6 +28,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -35,6 +36,7 @@ from ortools.math_opt.python import mathopt
 from shapely.geometry import LineString
 
 from corridor.errors import DataError, InfeasibleError, InvalidRequestError, UnknownPlaceError
+from corridor.export import plan_map
 from corridor.model import CargoClass, Mode
 from corridor.network import DEFAULT_YEAR, SINK, SOURCE, Network, Vertex, load_network
 from corridor.quote import _arrays
@@ -191,6 +193,10 @@ class Plan:
             "co2e_kg_per_day": float((routes["teu_per_day"] * routes["co2e_kg_per_teu"]).sum()),
         }
 
+    def map(self) -> folium.Map:
+        """A folium map of the loaded links (see :func:`corridor.export.plan_map`)."""
+        return plan_map(self)
+
     def to_frames(self) -> dict[str, pd.DataFrame]:
         """All tables: arcs, capacities, bottlenecks, routes, unserved, mode split."""
         return {
@@ -203,9 +209,16 @@ class Plan:
         }
 
     def to_geodataframe(self) -> gpd.GeoDataFrame:
-        """Loaded legs and crossings (both directions summed) as lines, EPSG:4326."""
+        """Loaded legs and crossings as lines, EPSG:4326.
+
+        ``teu_per_day`` sums both directions; ``utilisation`` and ``shadow_price_usd`` are the
+        highest of the link's capacities (NaN where it has none).
+        """
         moving = self.arcs[self.arcs["kind"].isin(["leg", "border"])]
         loads = moving.groupby(["ref", "kind", "mode"], as_index=False)["teu_per_day"].sum()
+        limits = self.capacities[self.capacities["element"].isin(["leg", "border"])]
+        highest = limits.groupby("ref")[["utilisation", "shadow_price_usd"]].max()
+        loads = loads.join(highest, on="ref")
         places = self.network.places
         ends = {
             **{leg.id: (leg.origin, leg.destination) for leg in self.network.legs.values()},

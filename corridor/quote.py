@@ -24,13 +24,14 @@ from datetime import datetime, timedelta
 from typing import Any, Literal, TypeVar, get_args, overload
 
 import folium
+import geopandas as gpd
 import networkx as nx
 import numpy as np
 import pandas as pd
 
 from corridor._solver import Exclusion, NoFlowError, Resource, cheapest_path, constrained_path
 from corridor.errors import CorridorError, DeadlineError, InvalidRequestError, NoRouteError
-from corridor.export import quote_map
+from corridor.export import quote_geodataframe, quote_map
 from corridor.model import CargoClass, Mode, Shipment
 from corridor.network import DEFAULT_YEAR, SINK, SOURCE, Network, Vertex, load_network
 from corridor.uncertainty import DEFAULT_SAMPLES, DEFAULT_SEED, TransitTime, simulate
@@ -163,6 +164,10 @@ class Quote:
     def to_frame(self) -> pd.DataFrame:
         """One row per step, in order."""
         return pd.DataFrame([asdict(s) for s in self.steps])
+
+    def to_geodataframe(self) -> gpd.GeoDataFrame:
+        """The steps with geometry (see :func:`corridor.export.quote_geodataframe`)."""
+        return quote_geodataframe(self)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict: shipment, options, totals and steps."""

@@ -27,7 +27,7 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 import pandas as pd
 import yaml
@@ -49,6 +49,9 @@ from corridor.errors import DataError, ScenarioError
 from corridor.network import Network
 from corridor.plan import plan
 from corridor.quote import quote_many
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 Table = Literal["places", "legs", "transfers", "crossings", "tariffs"]
 _SCHEMAS = {
@@ -267,6 +270,20 @@ class Comparison:
 
     kpis: pd.DataFrame
     changes: pd.DataFrame
+    scenarios: tuple[Scenario, ...] = ()
+    """The scenarios compared, in the order of the KPI rows after the baseline."""
+
+    def chart(self) -> Figure:
+        """A bar chart of the KPIs' change from the baseline (see :mod:`corridor.charts`)."""
+        from corridor.charts import comparison_chart  # noqa: PLC0415 - matplotlib on demand
+
+        return comparison_chart(self)
+
+    def to_html(self, title: str = "Scenario comparison") -> str:
+        """A self-contained HTML report (see :func:`corridor.report.comparison_html`)."""
+        from corridor.report import comparison_html  # noqa: PLC0415 - matplotlib on demand
+
+        return comparison_html(self, self.scenarios, title=title)
 
 
 def compare(
@@ -314,7 +331,7 @@ def compare(
                 else ""
             )
         kpis.append(row)
-    return Comparison(pd.DataFrame(kpis), _changes(routes))
+    return Comparison(pd.DataFrame(kpis), _changes(routes), tuple(scenarios))
 
 
 def _grown(demand: pd.DataFrame | str | Path, growth: float) -> pd.DataFrame:

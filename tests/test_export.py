@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import geopandas as gpd
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from corridor import InvalidRequestError, quote
+from corridor import InvalidRequestError, pareto, plan, quote
 from corridor.cli import app
-from corridor.export import write_network
+from corridor.data import default_data_dir
+from corridor.export import pareto_map, write_network, write_table
 
 runner = CliRunner()
+DEMAND = str(default_data_dir() / "demand" / "sample_2026.csv")
 
 
 def test_geopackage_round_trip(network, tmp_path):
@@ -59,3 +65,101 @@ def test_cli_quote_map_and_network_export(tmp_path):
     assert len(gpd.read_file(tmp_path / "n.gpkg", layer="places")) > 30
     bad = runner.invoke(app, ["network", "export", str(tmp_path / "n.txt")])
     assert bad.exit_code == 2 and "gpkg or .geojson" in bad.stderr
+
+
+EXTERNAL = re.compile(r'(?:src|href)="https?://')
+
+
+def test_every_map_is_self_contained(network):
+    q = quote("Kunming", "Hai Phong", network=network)
+    maps = {
+        "network": network.map(),
+        "quote": q.map(),
+        "pareto": pareto_map(pareto("Kunming", "Hai Phong", network=network)),
+        "plan": plan(DEMAND, network=network).map(),
+    }
+    for name, fmap in maps.items():
+        html = fmap.get_root().render()
+        assert not EXTERNAL.search(html), name  # Leaflet inline: opens without network
+        assert "data:text/javascript;base64," in html, name
+
+
+def test_pareto_map_has_one_layer_per_route(network):
+    front = pareto("Kunming", "Hai Phong", network=network)
+    html = pareto_map(front).get_root().render()
+    for rank, q in enumerate(front, 1):
+        name = f"{rank}: {' → '.join(q.modes)}, {q.cost_usd:,.0f} USD"
+        assert json.dumps(name)[1:-1] in html  # the layer control's labels are JSON
+    with pytest.raises(InvalidRequestError, match="no routes"):
+        pareto_map([])
+
+
+def test_plan_map_shows_each_loaded_link_with_its_utilisation(network):
+    result = plan(DEMAND, network=network)
+    links = result.to_geodataframe()
+    html = result.map().get_root().render()
+    for row in links.itertuples():
+        assert f"{row.ref} ({row.mode}): {row.teu_per_day:,.0f} TEU/day" in html
+    # utilisation on the map is the highest of the link's capacities in the plan
+    caps = result.capacities.set_index(["element", "ref"])["utilisation"]
+    for row in links.dropna(subset=["utilisation"]).itertuples():
+        assert row.utilisation == pytest.approx(caps.loc[(row.kind, row.ref)].max())
+
+
+def test_quote_steps_export_to_geopackage_geojson_and_csv(network, tmp_path):
+    q = quote("Kunming", "Hai Phong", network=network)
+    frame = q.to_geodataframe()
+    assert len(frame) == len(q.steps) and frame.crs.to_epsg() == 4326
+    kinds = dict(zip(frame["kind"], frame.geom_type, strict=False))
+    assert kinds["leg"] == "LineString" and kinds["transfer"] == "Point"
+    back = gpd.read_file(write_table(frame, tmp_path / "route.gpkg"), layer="route")
+    assert len(back) == len(q.steps) and back.crs.to_epsg() == 4326
+    assert list(back["ref"]) == [s.ref for s in q.steps]
+    back = gpd.read_file(write_table(frame, tmp_path / "route.geojson"))
+    assert back["cost_usd"].sum() == pytest.approx(q.cost_usd)
+    table = pd.read_csv(write_table(frame, tmp_path / "route.csv"))
+    assert table["geometry"].str.startswith(("LINESTRING", "POINT")).all()
+    with pytest.raises(InvalidRequestError, match="no geometry"):
+        write_table(q.to_frame(), tmp_path / "steps.gpkg")
+
+
+def test_cli_pareto_plan_and_quote_files(tmp_path):
+    result = runner.invoke(
+        app,
+        [
+            "pareto",
+            "Kunming",
+            "Hai Phong",
+            "--map",
+            str(tmp_path / "p.html"),
+            "--png",
+            str(tmp_path / "p.png"),
+        ],
+    )
+    assert result.exit_code == 0
+    assert (tmp_path / "p.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "L.featureGroup" in (tmp_path / "p.html").read_text(encoding="utf-8")
+    result = runner.invoke(
+        app,
+        ["plan", DEMAND, "--map", str(tmp_path / "plan.html"), "--out", str(tmp_path / "l.csv")],
+    )
+    assert result.exit_code == 0
+    assert "TEU/day" in (tmp_path / "plan.html").read_text(encoding="utf-8")
+    assert {"ref", "utilisation", "geometry"} <= set(pd.read_csv(tmp_path / "l.csv").columns)
+    result = runner.invoke(
+        app,
+        [
+            "quote",
+            "Kunming",
+            "Hanoi",
+            "--alternatives",
+            "2",
+            "--out",
+            str(tmp_path / "r.gpkg"),
+            "--map",
+            str(tmp_path / "alt.html"),
+        ],
+    )
+    assert result.exit_code == 0
+    assert len(gpd.read_file(tmp_path / "r.gpkg", layer="r")) > 2
+    assert (tmp_path / "alt.html").read_text(encoding="utf-8").count("L.featureGroup") == 2

@@ -1,0 +1,99 @@
+"""Static charts (matplotlib) and the HTML scenario report."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from corridor import InvalidRequestError, load_network, pareto
+from corridor.charts import comparison_chart, pareto_chart, relative_change
+from corridor.cli import app
+from corridor.data import default_data_dir
+from corridor.scenario import Scenario, compare
+
+runner = CliRunner()
+DATA = default_data_dir()
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def comparison():
+    return compare(
+        load_network(2031),
+        [Scenario.from_yaml(DATA / "scenarios" / "sgr-delayed-2035.yaml")],
+        shipments=[{"origin": "Kunming", "destination": "Lach Huyen"}],
+        demand=DATA / "demand" / "sample_2031.csv",
+    )
+
+
+def test_pareto_chart_plots_each_route_at_its_hours_and_cost(network):
+    front = pareto("Kunming", "Hai Phong", network=network)
+    fig = pareto_chart(front)
+    points = fig.axes[0].collections[0]
+    assert points.get_offsets().tolist() == [[q.planned_hours, q.cost_usd] for q in front]
+    assert list(points.get_array()) == [q.co2e_kg for q in front]  # colour: CO2e
+    with pytest.raises(InvalidRequestError, match="no routes"):
+        pareto_chart([])
+
+
+def test_relative_change_is_percent_of_the_baseline(comparison):
+    kpis = comparison.kpis.set_index("case")
+    change = relative_change(comparison.kpis)
+    (case,) = change.index
+    base, new = (
+        kpis.loc["baseline", "plan_cost_usd_per_day"],
+        kpis.loc[case, "plan_cost_usd_per_day"],
+    )
+    assert change.loc[case, "plan_cost_usd_per_day"] == pytest.approx((new - base) / base * 100)
+    assert change.loc[case, "plan_cost_usd_per_day"] > 0  # a late SGR costs more
+    # nothing unserved in the baseline: no percentage of nothing
+    assert pd.isna(change.loc[case, "plan_unserved_teu_per_day"])
+
+
+def test_comparison_chart_draws_one_bar_per_kpi(comparison):
+    fig = comparison_chart(comparison)
+    widths = [bar.get_width() for bar in fig.axes[0].patches]
+    expected = relative_change(comparison.kpis).iloc[0].fillna(0.0)
+    assert widths == pytest.approx(list(expected))
+    baseline_only = type(comparison)(comparison.kpis.head(1), comparison.changes)
+    with pytest.raises(InvalidRequestError, match="no scenario besides the baseline"):
+        comparison_chart(baseline_only)
+
+
+def test_html_report_lists_scenarios_kpis_chart_and_changed_routes(comparison):
+    html = comparison.to_html(title="SGR delay")
+    (scenario,) = comparison.scenarios
+    assert "<h1>SGR delay</h1>" in html
+    assert scenario.name in html and scenario.source in html
+    cost = comparison.kpis.set_index("case")["plan_cost_usd_per_day"]
+    for value in cost:
+        assert f"{value:,.0f}" in html
+    (change,) = comparison.changes.itertuples()
+    assert change.before in html and change.after in html
+    (png,) = re.findall(r'src="data:image/png;base64,([^"]+)"', html)
+    assert base64.b64decode(png).startswith(PNG)
+    assert not re.search(r'(?:src|href)="https?://', html)  # one self-contained file
+
+
+def test_cli_compare_writes_report_and_chart(tmp_path):
+    result = runner.invoke(
+        app,
+        [
+            "scenario",
+            "compare",
+            str(DATA / "scenarios" / "lao-cai-smart-gate.yaml"),
+            "--demand",
+            str(DATA / "demand" / "sample_2026.csv"),
+            "--out",
+            str(tmp_path / "report.html"),
+            "--png",
+            str(tmp_path / "chart.png"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "Lao Cai smart border gate" in (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert (tmp_path / "chart.png").read_bytes().startswith(PNG)

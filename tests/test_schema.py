@@ -1,0 +1,74 @@
+"""The quote JSON schema: shipped copy up to date, real quotes valid, broken ones not."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+from corridor import quote
+from corridor.cli import app
+from corridor.schema import quote_schema
+
+SHIPPED = Path(__file__).parents[1] / "docs" / "quote.schema.json"
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def validator():
+    schema = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def test_shipped_schema_is_the_generated_one():
+    assert json.loads(SHIPPED.read_text(encoding="utf-8")) == quote_schema(), (
+        "regenerate: corridor schema > docs/quote.schema.json"
+    )
+    result = runner.invoke(app, ["schema"])
+    assert result.exit_code == 0 and json.loads(result.stdout) == quote_schema()
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"cargo": "reefer", "objective": "time", "year": 2031},
+        {"deadline": 120, "confidence": 0.8, "ready": "2026-12-01T08:00"},
+        {"objective": "generalised", "value_usd": 80_000, "month": 8},
+    ],
+)
+def test_real_quotes_validate(validator, options):
+    document = quote("Kunming", "Hai Phong", 2, **options).to_dict()
+    validator.validate(json.loads(json.dumps(document)))
+
+
+def test_cli_json_items_validate(validator):
+    result = runner.invoke(app, ["pareto", "Kunming", "Hanoi", "--json"])
+    assert result.exit_code == 0
+    front = json.loads(result.stdout)
+    assert len(front) > 1
+    for document in front:
+        validator.validate(document)
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        (("steps",), [], "should be non-empty"),
+        (("totals", "cost_usd"), "cheap", "is not of type 'number'"),
+        (("steps", 0, "to_mode"), "teleport", "is not valid under any"),
+        (("shipment", "teu"), 0, "less than or equal to the minimum|exclusive"),
+    ],
+)
+def test_broken_documents_fail(validator, path, value, message):
+    document = json.loads(json.dumps(quote("Kunming", "Hanoi").to_dict()))
+    target = document
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    with pytest.raises(jsonschema.ValidationError, match=message):
+        validator.validate(document)
