@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint docs chromium clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,13 +17,27 @@ demo: $(STAMP)
 	$(BIN)/corridor network info
 	$(BIN)/corridor quote Kunming "Hai Phong" --teu 2
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
+
+docs: $(STAMP)
+	$(BIN)/typer corridor.cli utils docs --name corridor --title "Command line" --output docs/cli.md
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+
+# Headless Chromium for the real-browser map test (Debian package); never fails the build:
+# where it cannot be installed (not root, no apt) the browser test is skipped with that reason.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y --no-install-recommends chromium >/dev/null 2>&1 || \
+	  { apt-get update >/dev/null 2>&1 && \
+	    apt-get install -y --no-install-recommends chromium >/dev/null 2>&1; } || \
+	  echo "note: could not install chromium; the browser test will be skipped"; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis site

@@ -191,6 +191,7 @@ def quote_map(quote: Quote) -> folium.Map:
     _context(_network_of(quote), fmap)
     _draw_route(quote, fmap)
     _ends(quote, fmap)
+    _fit(fmap, [quote])
     return fmap
 
 
@@ -220,6 +221,7 @@ def pareto_map(quotes: Sequence[Quote]) -> folium.Map:
         layer.add_to(fmap)
     _ends(quotes[0], fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
+    _fit(fmap, quotes)
     return fmap
 
 
@@ -307,6 +309,21 @@ def _ends(quote: Quote, parent: folium.Map) -> None:
         folium.Marker(
             (place.lat, place.lon), tooltip=f"{kind}: {place.name}", icon=_glyph("●", colour)
         ).add_to(parent)
+
+
+def _fit(fmap: folium.Map, quotes: Sequence[Quote]) -> None:
+    """Zoom to the places the routes touch."""
+    network = _network_of(quotes[0])
+    places = [
+        network.places[p] for q in quotes for s in q.steps for p in (s.from_place, s.to_place)
+    ]
+    fmap.fit_bounds(
+        [
+            (min(p.lat for p in places), min(p.lon for p in places)),
+            (max(p.lat for p in places), max(p.lon for p in places)),
+        ],
+        padding=(30, 30),
+    )
 
 
 def _network_of(quote: Quote) -> Network:

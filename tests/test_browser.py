@@ -1,0 +1,44 @@
+"""Real-browser check: headless Chromium opens a generated map and the screenshot shows it."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+from matplotlib.image import imread
+
+from corridor import quote
+from corridor.export import MODE_COLOURS
+
+SCRIPT = Path(__file__).parents[1] / "docs" / "screenshots.py"
+_spec = importlib.util.spec_from_file_location("screenshots", SCRIPT)
+assert _spec is not None and _spec.loader is not None
+screenshots = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(screenshots)
+
+pytestmark = pytest.mark.skipif(
+    screenshots.chromium() is None,
+    reason="Chromium is not installed and `make test` could not install it (apt-get needs root)",
+)
+
+
+def _rgb(colour: str) -> np.ndarray:
+    return np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)]) / 255
+
+
+def test_quote_map_renders_in_chromium(network, tmp_path):
+    q = quote("Kunming", "Hai Phong", network=network)
+    page = tmp_path / "quote.html"
+    q.map().save(str(page))
+    png = screenshots.screenshot(page, tmp_path / "quote.png", size=(900, 600))
+    pixels = imread(png)[..., :3]
+    assert pixels.shape[:2] == (600, 900)
+    assert len(np.unique(pixels.reshape(-1, 3), axis=0)) > 20  # not a blank page
+    for mode, colour in MODE_COLOURS.items():
+        drawn = (np.abs(pixels - _rgb(colour)).max(axis=-1) < 0.02).sum()
+        if mode in q.modes:  # every mode of the route is drawn as a line in its colour
+            assert drawn > 100, mode
+        else:  # other modes only appear in the legend
+            assert drawn < 100, mode
