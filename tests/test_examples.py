@@ -63,3 +63,27 @@ def test_planner_example_prices_the_delay():
     assert change[0] == 0 and change[1] > 0 and change[2] < change[1]
     share = [int(line.split("standard gauge ")[1].split("%")[0]) for line in lines]
     assert share[1] < share[0]
+
+
+def test_gate_congestion_shows_the_harvest_queue_and_the_smart_gate():
+    lines = run(EXAMPLES_DIR / "gate_congestion.py").strip().splitlines()
+    by_label = {line.split(": ", 1)[0]: line.split(": ", 1)[1] for line in lines if ": " in line}
+
+    def figure(label: str, name: str) -> float:
+        return float(by_label[label].split(f"{name} ")[1].split()[0].replace(",", ""))
+
+    # The harvest queue (peak months include July) stretches the same route's P90.
+    assert "7" in by_label["Youyiguan – Huu Nghi"].split("months ")[1]
+    assert figure("cheapest in July", "P90") > 1.5 * figure("cheapest in April", "P90")
+    # Keeping a 96 h promise costs more than the cheapest route in April; in July it cannot
+    # be kept, and the message says how close the most reliable route gets.
+    promise = by_label["96 h at 90 % in April"]
+    assert float(promise.split(" USD")[0].replace(",", "")) > float(
+        by_label["cheapest in April"].split(" USD")[0].replace(",", "")
+    )
+    assert int(promise.split("on time ")[1].rstrip("%")) >= 90
+    assert by_label["96 h at 90 % in July"].startswith("no route reaches 96 h")
+    # The smart gate cuts the July P90 and keeps the promise on the cheapest route.
+    assert figure("smart gate, cheapest in July", "P90") < figure("cheapest in July", "P90")
+    kept = by_label["smart gate, 96 h at 90 % in April"]
+    assert kept.split(" USD")[0] == by_label["cheapest in April"].split(" USD")[0]

@@ -1,0 +1,56 @@
+"""Gate congestion: a reefer load of dragon fruit Hanoi → Nanning, in April and in the July harvest.
+
+Northbound fruit queues for days at the Lang Son gates (Huu Nghi, Tan Thanh) in the harvest
+months; the data carries those peaks as a multiplier on clearance time. This script shows what
+the queue does to transit time and to a deadline promise, and what the Huu Nghi smart gate
+would change. Run with ``.venv/bin/python examples/gate_congestion.py``.
+"""
+
+import corridor
+from corridor.scenario import Scenario
+
+baseline = corridor.load_network(2026)
+smart_gate = Scenario.from_yaml("data/scenarios/huu-nghi-smart-gate.yaml")
+with_smart_gate = smart_gate.apply(baseline)
+shipment = {"origin": "Hanoi", "destination": "Nanning", "teu": 1, "cargo": "reefer"}
+
+
+def line(label: str, q: corridor.Quote) -> str:
+    """One quote as a line: USD, P50/P90 hours, modes and gates."""
+    gates = ", ".join(q.names[s.ref] for s in q.border_crossings)
+    return (
+        f"{label}: {q.cost_usd:,.0f} USD, P50 {q.hours_p50:.0f} h, P90 {q.hours_p90:.0f} h, "
+        f"{' → '.join(q.modes)} via {gates}"
+    )
+
+
+# Northbound clearance at the Lang Son road gates, from the data (hours).
+for crossing_id in ("youyiguan_huu_nghi", "puzhai_tan_thanh"):
+    gate = baseline.crossings[crossing_id]
+    months = ", ".join(map(str, sorted(gate.peak_months)))
+    print(
+        f"{gate.name}: VN→CN clearance P50 {gate.hours_p50_vn_cn:g} h / P90 "
+        f"{gate.hours_p90_vn_cn:g} h, × {gate.peak_multiplier:g} in months {months}"
+    )
+print()
+
+# The cheapest route, in a quiet month and in the harvest.
+for month, name in ((4, "April"), (7, "July")):
+    print(line(f"cheapest in {name}", corridor.quote(**shipment, month=month, network=baseline)))
+
+# The customer wants the fruit in Nanning within 4 days, 9 times out of 10.
+promise = {"deadline": 96, "confidence": 0.9}
+q = corridor.quote(**shipment, month=4, network=baseline, **promise)
+print(line("96 h at 90 % in April", q) + f", on time {q.on_time_probability:.0%}")
+try:
+    corridor.quote(**shipment, month=7, network=baseline, **promise)
+except corridor.DeadlineError as error:
+    print(f"96 h at 90 % in July: {error}")
+print()
+
+# The Huu Nghi smart gate (clearance capacity doubled, faster lanes): same questions.
+for month, name in ((4, "April"), (7, "July")):
+    q = corridor.quote(**shipment, month=month, network=with_smart_gate)
+    print(line(f"smart gate, cheapest in {name}", q))
+q = corridor.quote(**shipment, month=4, network=with_smart_gate, **promise)
+print(line("smart gate, 96 h at 90 % in April", q) + f", on time {q.on_time_probability:.0%}")
