@@ -1,4 +1,4 @@
-"""Static charts for reports (matplotlib): a Pareto chart and a scenario comparison chart.
+"""Static charts for reports (matplotlib): Pareto chart, scenario comparison, route and plan maps.
 
 Figures are built with :class:`matplotlib.figure.Figure` directly (no pyplot state, no display
 needed); save them with ``fig.savefig("out.png", dpi=150)``.
@@ -9,15 +9,23 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from matplotlib.cm import ScalarMappable
+from matplotlib.collections import LineCollection
+from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 
 from corridor.errors import InvalidRequestError
+from corridor.export import MODE_COLOURS, UNLIMITED_COLOUR, UTILISATION_COLOURS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     import pandas as pd
+    from matplotlib.axes import Axes
 
+    from corridor.model import Place
+    from corridor.network import Network
+    from corridor.plan import Plan
     from corridor.quote import Quote
     from corridor.scenario import Comparison
 
@@ -115,3 +123,92 @@ def relative_change(kpis: pd.DataFrame) -> pd.DataFrame:
     base = table.loc["baseline"]
     scenarios = table.drop(index="baseline")
     return (scenarios - base) / base.where(base != 0) * 100.0
+
+
+def route_chart(quote: Quote) -> Figure:
+    """A static map of a route: the network in grey, the legs coloured by mode, places named.
+
+    Raises
+    ------
+    InvalidRequestError
+        If the quote carries no network.
+    """
+    network = quote.network
+    if network is None:
+        msg = "this quote carries no network to draw"
+        raise InvalidRequestError(msg)
+    fig, ax = _map_axes(network)
+    moving = [s for s in quote.steps if s.kind in {"leg", "border"}]
+    places = network.places
+    ax.add_collection(
+        LineCollection(
+            [[_xy(places[s.from_place]), _xy(places[s.to_place])] for s in moving],
+            colors=[MODE_COLOURS.get(s.to_mode or "", "#555") for s in moving],
+            linewidths=3,
+        )
+    )
+    for place_id in dict.fromkeys(p for s in moving for p in (s.from_place, s.to_place)):
+        x, y = _xy(places[place_id])
+        ax.plot(x, y, "o", color="black", markersize=3)
+        ax.annotate(
+            places[place_id].name, (x, y), xytext=(4, 2), textcoords="offset points", fontsize=7
+        )
+    for mode in dict.fromkeys(s.to_mode for s in moving if s.to_mode):
+        ax.plot([], [], color=MODE_COLOURS.get(mode, "#555"), linewidth=3, label=mode)
+    ax.legend(fontsize=8, loc="lower left")
+    ax.set_title(
+        f"{quote.names[quote.shipment.origin]} → {quote.names[quote.shipment.destination]}: "
+        f"{quote.cost_usd:,.0f} USD, {quote.hours_p50:.0f} h P50, {quote.co2e_kg:,.0f} kg CO2e",
+        fontsize=10,
+    )
+    return fig
+
+
+def plan_chart(plan: Plan) -> Figure:
+    """A static map of a plan: loaded links, width by TEU/day, colour by utilisation."""
+    fig, ax = _map_axes(plan.network)
+    loads = plan.to_geodataframe().sort_values("utilisation")
+    colours = LinearSegmentedColormap.from_list("utilisation", UTILISATION_COLOURS)
+    heaviest = max(float(loads["teu_per_day"].max()), 1.0) if not loads.empty else 1.0
+    ax.add_collection(
+        LineCollection(
+            [list(line.coords) for line in loads.geometry],
+            colors=[
+                colours(min(u, 1.0)) if np.isfinite(u) else UNLIMITED_COLOUR
+                for u in loads["utilisation"]
+            ],
+            linewidths=1 + 8 * loads["teu_per_day"].to_numpy() / heaviest,
+        )
+    )
+    scale = fig.colorbar(
+        ScalarMappable(cmap=colours), ax=ax, label="utilisation of capacity", shrink=0.6
+    )
+    scale.ax.yaxis.set_major_formatter("{x:.0%}")
+    ax.plot([], [], color=UNLIMITED_COLOUR, linewidth=3, label="no capacity given")
+    ax.legend(fontsize=8, loc="lower left")
+    totals = plan.totals
+    ax.set_title(
+        f"Plan {plan.year}: {totals['teu_per_day']:,.0f} TEU/day, "
+        f"{totals['unserved_teu_per_day']:,.0f} unserved; width ∝ TEU/day",
+        fontsize=10,
+    )
+    return fig
+
+
+def _map_axes(network: Network) -> tuple[Figure, Axes]:
+    """A figure with the whole network in light grey, lon/lat axes at equal scale."""
+    _, links = network.to_geodataframes()
+    fig = Figure(figsize=(7, 6), layout="constrained")
+    ax = fig.add_subplot()
+    ax.add_collection(
+        LineCollection([list(line.coords) for line in links.geometry], colors="#ccc", linewidths=1)
+    )
+    ax.autoscale_view()
+    ax.set_aspect(1 / np.cos(np.radians(22.5)))  # degrees of longitude are shorter here
+    ax.set_xlabel("longitude (°E)")
+    ax.set_ylabel("latitude (°N)")
+    return fig, ax
+
+
+def _xy(place: Place) -> tuple[float, float]:
+    return (place.lon, place.lat)

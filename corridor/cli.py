@@ -18,7 +18,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from corridor.charts import pareto_chart
+from corridor.charts import pareto_chart, plan_chart, route_chart
 from corridor.data import load_dataset
 from corridor.errors import CorridorError, InfeasibleError, InvalidRequestError
 from corridor.export import pareto_map, write_network, write_table
@@ -54,7 +54,7 @@ DataOption = Annotated[
     typer.Option("--data", envvar="CORRIDOR_DATA", help="Data folder (default: shipped data)."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
-PngOption = Annotated[Path | None, typer.Option("--png", help="Write a PNG chart.")]
+PngOption = Annotated[Path | None, typer.Option("--png", help="Write a PNG chart (matplotlib).")]
 
 
 def _one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
@@ -287,6 +287,7 @@ def quote_command(
         Path | None,
         typer.Option("--out", help="Write the steps of the best route: .csv, .gpkg or .geojson."),
     ] = None,
+    png_file: PngOption = None,
     year: YearOption = DEFAULT_YEAR,
     month: MonthOption = None,
     ready: ReadyOption = None,
@@ -318,6 +319,8 @@ def quote_command(
         (pareto_map(routes) if len(routes) > 1 else routes[0].map()).save(str(map_file))
     if out_file is not None:
         write_table(routes[0].to_geodataframe(), out_file)
+    if png_file is not None:
+        route_chart(routes[0]).savefig(png_file, dpi=150)
     if isinstance(result, list):
         if as_json:
             _print_json([q.to_dict() for q in result])
@@ -501,6 +504,7 @@ def plan_command(
     map_file: Annotated[
         Path | None, typer.Option("--map", help="Write an HTML map of flows and utilisation.")
     ] = None,
+    png_file: PngOption = None,
     data: DataOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -516,6 +520,8 @@ def plan_command(
         write_table(result.to_geodataframe(), out_file)
     if map_file is not None:
         result.map().save(str(map_file))
+    if png_file is not None:
+        plan_chart(result).savefig(png_file, dpi=150)
     if as_json:
         frames = result.to_frames()
         _print_json(

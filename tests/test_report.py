@@ -7,12 +7,20 @@ import re
 
 import pandas as pd
 import pytest
+from matplotlib.colors import to_rgba
 from typer.testing import CliRunner
 
-from corridor import InvalidRequestError, load_network, pareto
-from corridor.charts import comparison_chart, pareto_chart, relative_change
+from corridor import InvalidRequestError, load_network, pareto, plan, quote
+from corridor.charts import (
+    comparison_chart,
+    pareto_chart,
+    plan_chart,
+    relative_change,
+    route_chart,
+)
 from corridor.cli import app
 from corridor.data import default_data_dir
+from corridor.export import MODE_COLOURS
 from corridor.scenario import Scenario, compare
 
 runner = CliRunner()
@@ -97,3 +105,33 @@ def test_cli_compare_writes_report_and_chart(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Lao Cai smart border gate" in (tmp_path / "report.html").read_text(encoding="utf-8")
     assert (tmp_path / "chart.png").read_bytes().startswith(PNG)
+
+
+def test_route_chart_draws_each_leg_in_its_mode_colour(network):
+    q = quote("Kunming", "Hai Phong", network=network)
+    fig = route_chart(q)
+    ax = fig.axes[0]
+    route = ax.collections[-1]  # drawn over the grey network
+    moving = [s for s in q.steps if s.kind in {"leg", "border"}]
+    assert len(route.get_segments()) == len(moving)
+    expected = [to_rgba(MODE_COLOURS[s.to_mode]) for s in moving]
+    assert [tuple(c) for c in route.get_colors()] == expected
+    names = {t.get_text() for t in ax.texts}
+    assert {"Kunming", network.places["hai_phong"].name} <= names
+
+
+def test_plan_chart_widths_follow_flow(network):
+    result = plan(DATA / "demand" / "sample_2026.csv", network=network)
+    links = result.to_geodataframe().sort_values("utilisation")
+    drawn = plan_chart(result).axes[0].collections[-1]
+    widths = drawn.get_linewidths()
+    heaviest = links["teu_per_day"].to_numpy().argmax()
+    assert widths[heaviest] == pytest.approx(max(widths)) == pytest.approx(9.0)
+
+
+def test_cli_quote_and_plan_png(tmp_path):
+    result = runner.invoke(app, ["quote", "Kunming", "Hanoi", "--png", str(tmp_path / "q.png")])
+    assert result.exit_code == 0 and (tmp_path / "q.png").read_bytes().startswith(PNG)
+    demand = str(DATA / "demand" / "sample_2026.csv")
+    result = runner.invoke(app, ["plan", demand, "--png", str(tmp_path / "p.png")])
+    assert result.exit_code == 0 and (tmp_path / "p.png").read_bytes().startswith(PNG)
