@@ -48,6 +48,18 @@ def test_delaying_the_sgr_brings_the_gauge_break_back_in_2031():
     assert "hekou_north:rail_1435>rail_1000" in [s.ref for s in without.transshipments]
 
 
+def test_dual_gauge_link_first_moves_the_gauge_break_to_lao_cai():
+    baseline = load_network(2028)
+    early = scenario("dual-gauge-link-first.yaml")
+    assert early.year == 2028
+    rail = {"modes": ["rail_1435", "rail_1000"]}
+    before = quote("Kunming", "Yen Vien", network=baseline, **rail)
+    after = quote("Kunming", "Yen Vien", network=early.apply(baseline), **rail)
+    assert [s.ref for s in before.transshipments] == ["hekou_north:rail_1435>rail_1000"]
+    assert [s.ref for s in after.transshipments] == ["lao_cai_station:rail_1435>rail_1000"]
+    assert [s.ref for s in after.border_crossings] == ["hekou_north_lao_cai_sgr"]
+
+
 def test_smart_gate_lowers_clearance_and_draws_flow_under_capacity_limits():
     baseline = load_network(2026)
     smart = scenario("lao-cai-smart-gate.yaml").apply(baseline)
