@@ -18,10 +18,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from corridor.charts import pareto_chart, plan_chart, route_chart
 from corridor.data import load_dataset
 from corridor.errors import CorridorError, InfeasibleError, InvalidRequestError
-from corridor.export import pareto_map, write_network, write_table
 from corridor.network import DEFAULT_YEAR, Network, load_network
 from corridor.plan import plan
 from corridor.quote import OBJECTIVES, Quote, pareto, quote
@@ -123,6 +121,8 @@ def network_export(
     data: DataOption = None,
 ) -> None:
     """Write places and links to a GeoPackage or GeoJSON (EPSG:4326)."""
+    from corridor.export import write_network
+
     write_network(load_network(year, data), path)
     out.print(f"wrote {path}")
 
@@ -315,12 +315,7 @@ def quote_command(
         origin, destination, teu, objective=objective, alternatives=alternatives, **options
     )
     routes = result if isinstance(result, list) else [result]
-    if map_file is not None:
-        (pareto_map(routes) if len(routes) > 1 else routes[0].map()).save(str(map_file))
-    if out_file is not None:
-        write_table(routes[0].to_geodataframe(), out_file)
-    if png_file is not None:
-        route_chart(routes[0]).savefig(png_file, dpi=150)
+    _write_route_files(routes, map_file, out_file, png_file)
     if isinstance(result, list):
         if as_json:
             _print_json([q.to_dict() for q in result])
@@ -411,8 +406,12 @@ def pareto_command(
     pair = tuple(part.strip() for part in objectives.split(","))
     front = pareto(origin, destination, teu, objectives=pair, **options)  # type: ignore[arg-type]
     if map_file is not None:
+        from corridor.export import pareto_map
+
         pareto_map(front).save(str(map_file))
     if png_file is not None:
+        from corridor.charts import pareto_chart
+
         pareto_chart(front).savefig(png_file, dpi=150)
     if as_json:
         _print_json([q.to_dict() for q in front])
@@ -517,10 +516,14 @@ def plan_command(
         time_limit_s=time_limit,
     )
     if out_file is not None:
+        from corridor.export import write_table
+
         write_table(result.to_geodataframe(), out_file)
     if map_file is not None:
         result.map().save(str(map_file))
     if png_file is not None:
+        from corridor.charts import plan_chart
+
         plan_chart(result).savefig(png_file, dpi=150)
     if as_json:
         frames = result.to_frames()
@@ -685,6 +688,24 @@ def sweep_command(
         )
     for row in failed.head(5).itertuples():
         err.print(f"run failed: {row.message}", markup=False)
+
+
+def _write_route_files(
+    routes: list[Quote], map_file: Path | None, out_file: Path | None, png_file: Path | None
+) -> None:
+    """The files of ``quote --map/--out/--png`` (their libraries load only when asked for)."""
+    if map_file is not None:
+        from corridor.export import pareto_map
+
+        (pareto_map(routes) if len(routes) > 1 else routes[0].map()).save(str(map_file))
+    if out_file is not None:
+        from corridor.export import write_table
+
+        write_table(routes[0].to_geodataframe(), out_file)
+    if png_file is not None:
+        from corridor.charts import route_chart
+
+        route_chart(routes[0]).savefig(png_file, dpi=150)
 
 
 def _cell(value: object) -> str:

@@ -173,7 +173,7 @@ def _with_planned(network: Network, links: gpd.GeoDataFrame, later: set[str]) ->
     frame = links.assign(planned=False)
     if not later:
         return frame
-    from corridor.network import Network as _Network  # noqa: PLC0415 - avoid an import cycle
+    from corridor.network import Network as _Network
 
     future = _Network(network.dataset, 2200)
     _, all_links = future.to_geodataframes()

@@ -21,17 +21,13 @@ import logging
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import folium
-import geopandas as gpd
 import networkx as nx
 import pandas as pd
-from shapely.geometry import LineString, Point
 
 from corridor import costs
 from corridor.data import Dataset, default_data_dir, load_dataset
-from corridor.export import network_map
 from corridor.model import (
     BorderCrossing,
     CargoClass,
@@ -44,6 +40,10 @@ from corridor.model import (
     Transfer,
 )
 from corridor.names import PlaceIndex
+
+if TYPE_CHECKING:
+    import folium
+    import geopandas as gpd
 
 logger = logging.getLogger(__name__)
 
@@ -326,6 +326,9 @@ class Network:
         ``(places, links)``: places indexed by ``id``; links indexed by ``id`` with a
         ``kind`` column (``leg`` or ``border``).
         """
+        import geopandas as gpd
+        from shapely.geometry import LineString, Point
+
         places = pd.DataFrame([_place_record(p) | {"id": p.id} for p in self.places.values()])
         places_gdf = gpd.GeoDataFrame(
             places.set_index("id"),
@@ -379,6 +382,8 @@ class Network:
 
     def map(self) -> folium.Map:
         """A folium map of the network (see :func:`corridor.export.network_map`)."""
+        from corridor.export import network_map
+
         return network_map(self)
 
     def summary(self) -> dict[str, Any]:

@@ -26,20 +26,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import folium
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 from ortools.math_opt.python import mathopt
-from shapely.geometry import LineString
 
 from corridor.errors import DataError, InfeasibleError, InvalidRequestError, UnknownPlaceError
-from corridor.export import plan_map
 from corridor.model import CargoClass, Mode
 from corridor.network import DEFAULT_YEAR, SINK, SOURCE, Network, Vertex, load_network
 from corridor.quote import _arrays
+
+if TYPE_CHECKING:
+    import folium
+    import geopandas as gpd
 
 logger = logging.getLogger(__name__)
 
@@ -195,6 +195,8 @@ class Plan:
 
     def map(self) -> folium.Map:
         """A folium map of the loaded links (see :func:`corridor.export.plan_map`)."""
+        from corridor.export import plan_map
+
         return plan_map(self)
 
     def to_frames(self) -> dict[str, pd.DataFrame]:
@@ -214,6 +216,9 @@ class Plan:
         ``teu_per_day`` sums both directions; ``utilisation`` and ``shadow_price_usd`` are the
         highest of the link's capacities (NaN where it has none).
         """
+        import geopandas as gpd
+        from shapely.geometry import LineString
+
         moving = self.arcs[self.arcs["kind"].isin(["leg", "border"])]
         loads = moving.groupby(["ref", "kind", "mode"], as_index=False)["teu_per_day"].sum()
         limits = self.capacities[self.capacities["element"].isin(["leg", "border"])]

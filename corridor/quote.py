@@ -21,20 +21,21 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Literal, TypeVar, get_args, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args, overload
 
-import folium
-import geopandas as gpd
 import networkx as nx
 import numpy as np
 import pandas as pd
 
 from corridor._solver import Exclusion, NoFlowError, Resource, cheapest_path, constrained_path
 from corridor.errors import CorridorError, DeadlineError, InvalidRequestError, NoRouteError
-from corridor.export import quote_geodataframe, quote_map
 from corridor.model import CargoClass, Mode, Shipment
 from corridor.network import DEFAULT_YEAR, SINK, SOURCE, Network, Vertex, load_network
 from corridor.uncertainty import DEFAULT_SAMPLES, DEFAULT_SEED, TransitTime, simulate
+
+if TYPE_CHECKING:
+    import folium
+    import geopandas as gpd
 
 Objective = Literal["cost", "time", "co2", "generalised"]
 OBJECTIVES: tuple[str, ...] = get_args(Objective)
@@ -159,6 +160,8 @@ class Quote:
 
     def map(self) -> folium.Map:
         """A folium map of the route (see :func:`corridor.export.quote_map`)."""
+        from corridor.export import quote_map
+
         return quote_map(self)
 
     def to_frame(self) -> pd.DataFrame:
@@ -167,6 +170,8 @@ class Quote:
 
     def to_geodataframe(self) -> gpd.GeoDataFrame:
         """The steps with geometry (see :func:`corridor.export.quote_geodataframe`)."""
+        from corridor.export import quote_geodataframe
+
         return quote_geodataframe(self)
 
     def to_dict(self) -> dict[str, Any]:

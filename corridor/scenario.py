@@ -275,13 +275,13 @@ class Comparison:
 
     def chart(self) -> Figure:
         """A bar chart of the KPIs' change from the baseline (see :mod:`corridor.charts`)."""
-        from corridor.charts import comparison_chart  # noqa: PLC0415 - matplotlib on demand
+        from corridor.charts import comparison_chart
 
         return comparison_chart(self)
 
     def to_html(self, title: str = "Scenario comparison") -> str:
         """A self-contained HTML report (see :func:`corridor.report.comparison_html`)."""
-        from corridor.report import comparison_html  # noqa: PLC0415 - matplotlib on demand
+        from corridor.report import comparison_html
 
         return comparison_html(self, self.scenarios, title=title)
 

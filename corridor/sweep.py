@@ -183,7 +183,7 @@ def sweep(
     spec = spec if isinstance(spec, SweepSpec) else SweepSpec.from_yaml(spec)
     runs = spec.runs()
     if dask_address is not None:
-        from distributed import Client  # noqa: PLC0415 - optional dependency
+        from distributed import Client
 
         with Client(dask_address) as client:
             futures = client.map(run_once, [spec] * len(runs), runs, pure=False)
