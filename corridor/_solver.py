@@ -212,6 +212,13 @@ def _shortest(
     return [best[k] for k in wanted]
 
 
+TIE_SCALE = 100
+"""A lexicographic second weight is compared in hundredths of its unit (cents, 0.01 h)."""
+EXACT_FLOAT = 2**50
+"""Integer-valued weights whose path sums stay below this are summed exactly in float64
+(with room for the Lagrangian products)."""
+
+
 def constrained_path(
     n: int,
     tails: np.ndarray,
@@ -223,6 +230,102 @@ def constrained_path(
     sink: int,
     forbidden: Sequence[Exclusion] = (),
     time_limit_s: float = 30.0,
+    tie_break: np.ndarray | None = None,
+    tie_limit: float | None = None,
+) -> ConstrainedResult:
+    """Exact minimum-weight path within resource limits, optionally lexicographic.
+
+    With ``tie_break`` (a second non-negative weight), the path of least ``tie_break``
+    among those of least ``weights`` is returned. On graphs small enough that every
+    gap-closing model is CP-SAT, this is one solve on the integer weight
+    ``round(weights × COST_SCALE) × M + round(tie_break × TIE_SCALE)``, ``M`` above the
+    largest ``tie_break`` of a feasible path (``tie_limit``, if the caller knows a bound, or
+    the sum of the ``n - 1`` largest arcs); when that would not be exact in float64, two
+    solves (the optimum of ``weights`` becomes a limit, then ``tie_break`` is minimised).
+    """
+    if tie_break is None:
+        return _constrained_path(
+            n,
+            tails,
+            heads,
+            weights,
+            resources,
+            source=source,
+            sink=sink,
+            forbidden=forbidden,
+            time_limit_s=time_limit_s,
+        )
+    combined = _lexicographic_weights(weights, tie_break, n, tie_limit)
+    if combined is not None and len(tails) <= CP_SAT_MAX_ARCS:
+        return _constrained_path(
+            n,
+            tails,
+            heads,
+            combined,
+            resources,
+            source=source,
+            sink=sink,
+            forbidden=forbidden,
+            time_limit_s=time_limit_s,
+            integral=True,
+        )
+    first = _constrained_path(
+        n,
+        tails,
+        heads,
+        weights,
+        resources,
+        source=source,
+        sink=sink,
+        forbidden=forbidden,
+        time_limit_s=time_limit_s,
+    )
+    best = float(weights[first.path].sum())
+    optimum = Resource("objective", weights, best + 1e-9 * max(1.0, best))
+    return _constrained_path(
+        n,
+        tails,
+        heads,
+        tie_break,
+        [*resources, optimum],
+        source=source,
+        sink=sink,
+        forbidden=forbidden,
+        time_limit_s=time_limit_s,
+    )
+
+
+def _lexicographic_weights(
+    weights: np.ndarray, tie_break: np.ndarray, n: int, tie_limit: float | None
+) -> np.ndarray | None:
+    """``primary × M + secondary`` as integer-valued floats, or None if not exact in float64."""
+    if not len(weights):
+        return weights
+    primary = np.rint(weights * COST_SCALE)
+    secondary = np.rint(tie_break * TIE_SCALE)
+    longest = min(n - 1, len(weights))
+    top = np.partition(secondary, len(secondary) - longest)[-longest:].sum()
+    bound = top if tie_limit is None else min(top, tie_limit * TIE_SCALE + 0.5 * longest)
+    factor = float(np.floor(bound)) + 1.0
+    combined = primary * factor + secondary
+    if np.partition(combined, len(combined) - longest)[-longest:].sum() >= EXACT_FLOAT:
+        logger.debug("lexicographic weights too large for float64: two solves")
+        return None
+    return combined
+
+
+def _constrained_path(
+    n: int,
+    tails: np.ndarray,
+    heads: np.ndarray,
+    weights: np.ndarray,
+    resources: list[Resource],
+    *,
+    source: int,
+    sink: int,
+    forbidden: Sequence[Exclusion] = (),
+    time_limit_s: float = 30.0,
+    integral: bool = False,
 ) -> ConstrainedResult:
     """Exact minimum-weight path whose resource sums stay within their limits.
 
@@ -239,6 +342,9 @@ def constrained_path(
     ``alternatives`` excludes the routes already found). Every answer is checked against the
     true resource sums; a path that only the solver's rounding let through is cut off and the
     model solved again, so the result is exact.
+
+    ``integral`` says the weights are whole numbers (a lexicographic combination): the 0-1
+    model takes them unscaled, and the Lagrangian bound proves optimality only within 0.5.
 
     Raises
     ------
@@ -278,7 +384,8 @@ def constrained_path(
         feasible=feasible,
     )
     upper = float(weights[best].sum()) if best is not None else np.inf
-    if best is not None and upper <= bound + 1e-7 * max(1.0, abs(upper)):
+    slack = 0.5 if integral else 1e-7 * max(1.0, abs(upper))
+    if best is not None and upper <= bound + slack:
         return ConstrainedResult(best, "lagrangian", int(keep.sum()))
     return _close_gap(
         n,
@@ -295,6 +402,7 @@ def constrained_path(
         bound=bound,
         best=best,
         feasible=feasible,
+        integral=integral,
     )
 
 
@@ -314,6 +422,7 @@ def _close_gap(
     bound: float,
     best: list[int] | None,
     feasible: Callable[[list[int]], bool],
+    integral: bool = False,
 ) -> ConstrainedResult:
     """Prune by Lagrangian reduced cost and solve the rest exactly, against rising targets.
 
@@ -338,6 +447,7 @@ def _close_gap(
         sink=sink,
         time_limit_s=time_limit_s,
         forbidden=forbidden,
+        integral=integral,
     )
     widen = 0.01 if np.sum(through <= upper) > CP_SAT_MAX_ARCS else np.inf  # small: one go
     while True:
@@ -406,7 +516,7 @@ def _larac(
         return path
 
     p_c = solve(c)
-    p_d = solve(d + 1e-9 * c)  # fastest, cheapest among the fastest
+    p_d = solve(d + c * (1e-9 / max(1.0, float(c.max(initial=0.0)))))  # fastest, then cheapest
     best = [int(idx[a]) for a in p_d] if feasible([int(idx[a]) for a in p_d]) else None
     lam = 0.0
     bound = float(c[p_c].sum())
@@ -445,7 +555,10 @@ def _solve_01(
     CP-SAT starts in a millisecond or two; HiGHS (through MathOpt) has the stronger LP bound
     on large graphs.
     """
-    close = _cp_sat if int(keep.sum()) <= CP_SAT_MAX_ARCS else _highs
+    integral = problem.get("integral", False)
+    close = _cp_sat if integral or int(keep.sum()) <= CP_SAT_MAX_ARCS else _highs
+    if close is _highs:
+        problem.pop("integral", None)
     cuts = problem.pop("cuts", [])
     problem["forbidden"] = [*problem["forbidden"], *cuts]
     return close(n, tails, heads, weights, keep=keep, **problem)
@@ -463,10 +576,14 @@ def _cp_sat(
     sink: int,
     time_limit_s: float,
     forbidden: Sequence[Exclusion],
+    integral: bool = False,
 ) -> list[int]:
-    """The model of :func:`_highs` in CP-SAT, with weights and resources scaled to integers."""
+    """The model of :func:`_highs` in CP-SAT, with weights and resources scaled to integers.
+
+    ``integral`` weights are whole numbers already and are not scaled.
+    """
     del n  # the model is built from the arcs alone
-    model = cp_model.CpModel()
+    model = _CpModel()
     x = {int(a): model.new_bool_var(f"x{a}") for a in np.flatnonzero(keep)}
     for v, (leaving, entering) in _incidence(x, tails, heads, source, sink).items():
         model.add(sum(leaving) - sum(entering) == int(v == source) - int(v == sink))
@@ -481,7 +598,7 @@ def _cp_sat(
         for flag, group in zip(used, groups, strict=True):
             model.add_max_equality(flag, group)
         model.add(sum(used) - sum(others) <= len(groups) - 1)
-    costs = np.rint(weights * COST_SCALE).astype(np.int64)
+    costs = np.rint(weights if integral else weights * COST_SCALE).astype(np.int64)
     model.minimize(sum(int(costs[a]) * var for a, var in x.items()))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
@@ -497,6 +614,17 @@ def _cp_sat(
         if solver.value(var):
             outgoing.setdefault(int(tails[a]), []).append(a)
     return _walk(outgoing, heads, source, sink)
+
+
+class _CpModel(cp_model.CpModel):
+    """A CP-SAT model without the camelCase aliases OR-Tools sets on every new model.
+
+    Installing them walks ``dir(model)`` and takes about 1 ms, more than solving a small
+    path model; this module uses the snake_case methods only.
+    """
+
+    def _add_pre_pep8_methods(self) -> None:
+        """Skip the aliases."""
 
 
 def _incidence(

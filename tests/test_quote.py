@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 from datetime import datetime, timedelta
@@ -21,7 +22,8 @@ from corridor import (
     quote,
     quote_many,
 )
-from corridor._solver import NoFlowError, cheapest_path
+from corridor import _solver as solver_module
+from corridor._solver import NoFlowError, Resource, cheapest_path, constrained_path
 from corridor.network import SINK, SOURCE
 
 # --- the solver against brute-force enumeration on small random graphs ---------------------
@@ -122,6 +124,50 @@ def test_tie_break_is_lexicographic(graph, data):
         return
     best = min((sum(primary[k] for *_, k in p), sum(secondary[k] for *_, k in p)) for p in paths)
     assert (sum(primary[a] for a in found), sum(secondary[a] for a in found)) == best
+
+
+@settings(max_examples=200, deadline=None)
+@given(small_multigraphs(), st.data(), st.booleans())
+def test_constrained_tie_break_is_lexicographic(graph, data, one_solve):
+    """With a limit: least primary, then least tie-break, in one solve or in two (large graphs)."""
+    n, arcs = graph
+    tails = np.array([a[0] for a in arcs], dtype=np.int32)
+    heads = np.array([a[1] for a in arcs], dtype=np.int32)
+    primary = np.array([round(a[2]) % 3 for a in arcs], dtype=float)  # many ties
+    draw = functools.partial(st.lists, min_size=len(arcs), max_size=len(arcs))
+    secondary = np.array(data.draw(draw(st.integers(0, 50))), dtype=float)
+    hours = np.array(data.draw(draw(st.integers(1, 9))), dtype=float)
+    limit = data.draw(st.integers(1, 30))
+    multigraph = nx.MultiDiGraph()
+    multigraph.add_nodes_from(range(n))
+    for i, (u, v, _) in enumerate(arcs):
+        multigraph.add_edge(u, v, key=i)
+    paths = [
+        [k for *_, k in p]
+        for p in nx.all_simple_edge_paths(multigraph, 0, n - 1)
+        if sum(hours[k] for *_, k in p) <= limit
+    ]
+    with pytest.MonkeyPatch.context() as patch:
+        if not one_solve:
+            patch.setattr(solver_module, "CP_SAT_MAX_ARCS", 0)
+        try:
+            found = constrained_path(
+                n,
+                tails,
+                heads,
+                primary,
+                [Resource("hours", hours, limit)],
+                source=0,
+                sink=n - 1,
+                tie_break=secondary,
+                tie_limit=data.draw(st.sampled_from([None, 5_000.0])),
+            ).path
+        except NoFlowError:
+            assert not paths
+            return
+    best = min((primary[p].sum(), secondary[p].sum()) for p in paths)
+    assert hours[found].sum() <= limit
+    assert (primary[found].sum(), secondary[found].sum()) == best
 
 
 def test_totals_are_the_sum_of_the_steps_and_scale_with_teu(network):
