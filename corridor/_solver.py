@@ -15,7 +15,7 @@ from ortools.graph.python import min_cost_flow
 from ortools.math_opt.python import mathopt
 from ortools.sat.python import cp_model
 from scipy.sparse import csr_array
-from scipy.sparse.csgraph import dijkstra
+from scipy.sparse.csgraph import breadth_first_order, dijkstra
 
 from corridor.errors import SolverError
 
@@ -124,6 +124,14 @@ def _walk(outgoing: dict[int, list[int]], heads: np.ndarray, source: int, sink: 
             position = {source: 0} | {int(heads[a]): i + 1 for i, a in enumerate(path)}
         position[vertex] = len(path)
     return path
+
+
+def reachable(n: int, tails: np.ndarray, heads: np.ndarray, start: int) -> np.ndarray:
+    """Vertices reachable from ``start`` along the arcs (bool per vertex; breadth first)."""
+    adjacency = csr_array((np.ones(len(tails), dtype=np.int8), (tails, heads)), shape=(n, n))
+    seen = np.zeros(n, dtype=bool)
+    seen[breadth_first_order(adjacency, start, return_predecessors=False)] = True
+    return seen
 
 
 # --- resource-constrained shortest path ------------------------------------------------

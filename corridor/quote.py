@@ -28,7 +28,14 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from corridor._solver import Exclusion, NoFlowError, Resource, cheapest_path, constrained_path
+from corridor._solver import (
+    Exclusion,
+    NoFlowError,
+    Resource,
+    cheapest_path,
+    constrained_path,
+    reachable,
+)
 from corridor.errors import CorridorError, DeadlineError, InvalidRequestError, NoRouteError
 from corridor.export import quote_map
 from corridor.model import CargoClass, Mode, Shipment
@@ -246,6 +253,25 @@ class _Arrays:
     heads: np.ndarray
     arcs: list[tuple[Vertex, Vertex, dict[str, Any]]]
     columns: dict[str, np.ndarray]
+    _reach: dict[tuple[int, bool], np.ndarray] = field(default_factory=dict, repr=False)
+
+    def between(self, start: int, end: int) -> np.ndarray:
+        """Arcs that lie on some ``start`` → ``end`` walk (bool per arc).
+
+        The others (loading at other places, unloading elsewhere, dead ends) cannot be on a
+        route, so leaving them out changes no optimum; the solvers then see a graph about
+        half the size. Reachability is cached per vertex and direction.
+        """
+        after = self._reachable(start, forward=True)
+        before = self._reachable(end, forward=False)
+        return after[self.tails] & before[self.heads]
+
+    def _reachable(self, vertex: int, *, forward: bool) -> np.ndarray:
+        key = (vertex, forward)
+        if key not in self._reach:
+            ends = (self.tails, self.heads) if forward else (self.heads, self.tails)
+            self._reach[key] = reachable(len(self.vertices), *ends, vertex)
+        return self._reach[key]
 
 
 _ARRAYS: weakref.WeakKeyDictionary[nx.MultiDiGraph, _Arrays] = weakref.WeakKeyDictionary()
@@ -912,7 +938,8 @@ class _Problem:
             objective=objective,
             month=month,
             arrays=arrays,
-            keep=_mask(arrays, avoided_places, avoided_refs, allowed),
+            keep=_mask(arrays, avoided_places, avoided_refs, allowed)
+            & arrays.between(arrays.index.get(start, 0), arrays.index.get(end, 0)),
             weights=_weights(net, arrays, shipment, objective, carbon_price_usd_per_t),
             ready=ready,
             samples=samples,

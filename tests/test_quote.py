@@ -25,6 +25,7 @@ from corridor import (
 from corridor import _solver as solver_module
 from corridor._solver import NoFlowError, Resource, cheapest_path, constrained_path
 from corridor.network import SINK, SOURCE
+from corridor.quote import _arrays
 
 # --- the solver against brute-force enumeration on small random graphs ---------------------
 
@@ -85,6 +86,19 @@ def test_quote_matches_dijkstra_for_every_pair_of_cities(network, objective):
             graph, (origin, SOURCE), (destination, SINK), weight=column
         )
         assert getattr(q, total) == pytest.approx(expected, rel=1e-6, abs=1e-3)
+
+
+@pytest.mark.parametrize(("origin", "destination"), [("kunming", "hai_phong"), ("hanoi", "yuxi")])
+def test_solvers_see_only_arcs_on_some_route(network, origin, destination):
+    graph = network.service_graph()
+    arrays = _arrays(graph)
+    start, end = (origin, SOURCE), (destination, SINK)
+    keep = arrays.between(arrays.index[start], arrays.index[end])
+    after = nx.descendants(graph, start) | {start}
+    before = nx.ancestors(graph, end) | {end}
+    expected = [u in after and v in before for u, v, _ in arrays.arcs]
+    assert keep.tolist() == expected
+    assert keep.sum() < len(keep) / 1.5  # loading and unloading elsewhere is gone
 
 
 @pytest.mark.parametrize("objective", ["time", "co2"])
