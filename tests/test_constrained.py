@@ -137,6 +137,14 @@ def monkeypatch_highs():
         yield
 
 
+@pytest.fixture(scope="module")
+def monkeypatch_tiny_models():
+    """First gap-closing models of 3 arcs, doubling: the rising-target loop of large graphs."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(solver_module, "CP_SAT_MAX_ARCS", 3)
+        yield
+
+
 SETTINGS = settings(
     max_examples=120,
     deadline=None,
@@ -377,6 +385,27 @@ def test_large_model_path_highs_equals_brute_force(monkeypatch_highs, net, slack
     deadline = min(r[1] for r in routes) * (1 + slack)
     feasible = [r for r in routes if r[1] <= deadline + 1e-6]
     q = quote("p0", "p1", deadline=deadline, network=net)
+    assert q.cost_usd == pytest.approx(min(r[0] for r in feasible), rel=1e-6, abs=1e-3)
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+@given(
+    random_networks(size=(4, 6), links=(6, 16)), st.floats(0.05, 0.9), st.sampled_from([None, 1])
+)
+def test_rising_targets_equal_brute_force(monkeypatch_tiny_models, net, slack, k):
+    """Pruning at several multipliers and doubling models (large graphs) keep the optimum."""
+    routes = brute_force(net, "p0", "p1")
+    if not routes:
+        return
+    deadline = min(r[1] for r in routes) * (1 + slack)
+    feasible = [r for r in routes if r[1] <= deadline + 1e-6 and (k is None or r[3] <= k)]
+    if not feasible:
+        return
+    q = quote("p0", "p1", deadline=deadline, max_transshipments=k, network=net)
     assert q.cost_usd == pytest.approx(min(r[0] for r in feasible), rel=1e-6, abs=1e-3)
 
 
