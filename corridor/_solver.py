@@ -23,6 +23,8 @@ logger = logging.getLogger(__name__)
 
 COST_SCALE = 10_000
 """Arc weights are multiplied by this and rounded: min-cost flow needs integer costs."""
+TIE_SCALE = 100
+"""A lexicographic second weight is compared in hundredths of its unit (cents, 0.01 h)."""
 
 
 class NoFlowError(Exception):
@@ -56,7 +58,9 @@ def cheapest_path(
         Vertex indices.
     tie_break
         Optional second non-negative weight (e.g. USD): among the paths of minimum
-        ``weights`` the one of least ``tie_break`` is returned (lexicographic, exact).
+        ``weights`` the one of least ``tie_break`` is returned (lexicographic, exact): one
+        solve on ``primary × M + tie_break`` or, where that would overflow 64 bits, a solve
+        of the tie-break on the arcs of the least-weight paths.
 
     Raises
     ------
@@ -68,8 +72,38 @@ def cheapest_path(
     if (weights < 0).any():
         msg = "arc weights must be non-negative"
         raise ValueError(msg)
+    n = len(vertices)
+    primary = np.rint(weights * COST_SCALE)
+    if tie_break is None:
+        return _flow_path(
+            vertices, tails, heads, primary.astype(np.int64), source=source, sink=sink
+        )
+    costs = _integer_costs(primary, tie_break, n)
+    if costs is not None:
+        return _flow_path(vertices, tails, heads, costs, source=source, sink=sink)
+    # two stages: the arcs on some path of least primary weight (whole numbers, summed
+    # exactly by Dijkstra), then the least tie-break on those arcs only
+    logger.debug("tie-break in two stages: one integer cost would overflow")
+    fwd, bwd = _distances(n, tails, heads, primary, source=source, sink=sink)
+    if not np.isfinite(fwd[sink]):
+        raise NoFlowError
+    tight = np.flatnonzero(fwd[tails] + primary + bwd[heads] <= fwd[sink])
+    secondary = np.rint(tie_break[tight] * TIE_SCALE).astype(np.int64)
+    path = _flow_path(vertices, tails[tight], heads[tight], secondary, source=source, sink=sink)
+    return [int(tight[a]) for a in path]
+
+
+def _flow_path(
+    vertices: Sequence[Hashable],
+    tails: np.ndarray,
+    heads: np.ndarray,
+    costs: np.ndarray,
+    *,
+    source: int,
+    sink: int,
+) -> list[int]:
+    """One unit of flow at least integer ``costs`` with ``SimpleMinCostFlow``, as a path."""
     solver = min_cost_flow.SimpleMinCostFlow()
-    costs = _integer_costs(weights, tie_break, len(vertices))
     capacities = np.ones(len(tails), dtype=np.int64)
     solver.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, costs)
     supplies = np.zeros(len(vertices), dtype=np.int64)
@@ -91,23 +125,20 @@ def cheapest_path(
     return _walk(outgoing, heads, source, sink)
 
 
-def _integer_costs(weights: np.ndarray, tie_break: np.ndarray | None, n: int) -> np.ndarray:
-    """Scale to integers, with an optional exact tie-break.
+def _integer_costs(primary: np.ndarray, tie_break: np.ndarray, n: int) -> np.ndarray | None:
+    """``primary × M + tie-break`` in integers, or None if it would overflow.
 
-    With a tie-break the cost is ``primary × M + tie-break``, ``M`` exceeding the tie-break
-    of any simple path. It is skipped (ties then break arbitrarily) when the products would
-    overflow the solver's 64-bit cost arithmetic.
+    ``primary`` holds whole numbers (scaled weights); the tie-break is scaled by
+    :data:`TIE_SCALE` and ``M`` exceeds its sum over any simple path.
     """
-    primary = np.rint(weights * COST_SCALE).astype(np.int64)
-    if tie_break is None or not len(primary):
-        return primary
-    secondary = np.rint(tie_break * 100).astype(np.int64)
+    if not len(primary):
+        return primary.astype(np.int64)
+    secondary = np.rint(tie_break * TIE_SCALE).astype(np.int64)
     factor = min(int(secondary.sum()), int(secondary.max()) * max(n - 1, 1)) + 1
     largest = int(primary.max()) * factor + int(secondary.max())
     if largest * (n + 1) >= 2**62:
-        logger.debug("tie-break skipped: integer costs would overflow")
-        return primary
-    return primary * factor + secondary
+        return None
+    return primary.astype(np.int64) * factor + secondary
 
 
 def _walk(outgoing: dict[int, list[int]], heads: np.ndarray, source: int, sink: int) -> list[int]:
@@ -226,8 +257,6 @@ def _shortest(
     return [best[k] for k in wanted]
 
 
-TIE_SCALE = 100
-"""A lexicographic second weight is compared in hundredths of its unit (cents, 0.01 h)."""
 EXACT_FLOAT = 2**50
 """Integer-valued weights whose path sums stay below this are summed exactly in float64
 (with room for the Lagrangian products)."""

@@ -114,8 +114,9 @@ def test_ties_on_the_objective_go_to_the_cheaper_route(network, objective):
 
 
 @settings(max_examples=200, deadline=None)
-@given(small_multigraphs(), st.data())
-def test_tie_break_is_lexicographic(graph, data):
+@given(small_multigraphs(), st.data(), st.booleans())
+def test_tie_break_is_lexicographic(graph, data, overflow):
+    """In one min-cost flow, or in two stages where the combined costs would overflow."""
     n, arcs = graph
     tails = np.array([a[0] for a in arcs], dtype=np.int32)
     heads = np.array([a[1] for a in arcs], dtype=np.int32)
@@ -130,9 +131,12 @@ def test_tie_break_is_lexicographic(graph, data):
         multigraph.add_edge(u, v, key=i)
     paths = list(nx.all_simple_edge_paths(multigraph, 0, n - 1))
     try:
-        found = cheapest_path(
-            list(range(n)), tails, heads, primary, source=0, sink=n - 1, tie_break=secondary
-        )
+        with pytest.MonkeyPatch.context() as patch:
+            if overflow:
+                patch.setattr(solver_module, "_integer_costs", lambda *_: None)
+            found = cheapest_path(
+                list(range(n)), tails, heads, primary, source=0, sink=n - 1, tie_break=secondary
+            )
     except NoFlowError:
         assert not paths
         return
