@@ -520,7 +520,7 @@ _COLUMNS = {"cost": "cost_usd", "time": "hours_p50", "co2": "co2e_kg"}
 PARETO_RESOLUTION = 0.01
 """Frontier points closer than this in an objective (USD, h or kg) are one point."""
 
-Bound = tuple[float, ...]
+_Bound = tuple[float, ...]
 
 
 def pareto(
@@ -615,8 +615,8 @@ def _frontier_3(problem: _Problem, names: tuple[str, ...]) -> list[list[int]]:
     columns = [problem.arrays.columns[c] for c in names]
     tie = columns[1] + columns[2]
     points: list[tuple[np.ndarray, list[int]]] = []
-    bounds: list[Bound] = [(np.inf, np.inf, np.inf)]
-    solved: dict[Bound, tuple[np.ndarray, list[int]] | None] = {}
+    bounds: list[_Bound] = [(np.inf, np.inf, np.inf)]
+    solved: dict[_Bound, tuple[np.ndarray, list[int]] | None] = {}
     while bounds:
         u = bounds.pop()
         key = u[1:]
@@ -652,7 +652,7 @@ def _frontier_3(problem: _Problem, names: tuple[str, ...]) -> list[list[int]]:
     return [path for _, path in efficient]
 
 
-def _split_bounds(bounds: list[Bound], z: Bound) -> list[Bound]:
+def _split_bounds(bounds: list[_Bound], z: _Bound) -> list[_Bound]:
     """Local upper bounds once point ``z`` is found (update by filtering).
 
     Every bound ``u`` above ``z`` in all objectives is replaced by its projections
