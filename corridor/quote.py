@@ -581,7 +581,8 @@ def _request_limit(problem: _Problem, column: str, limit: float | None) -> float
 def _frontier(problem: _Problem, first: str, second: str) -> Iterator[list[int]]:
     """Pareto routes for two arc columns, best first in ``first`` (ε-constraint, exact).
 
-    Each point is one lexicographic solve: least ``first``, then least ``second``.
+    Each point is one lexicographic solve: least ``first``, then least ``second``. Without
+    USD among the two, a second solve picks the cheapest route with the point's values.
     """
     columns = problem.arrays.columns
     limit: dict[str, float] = {}
@@ -598,6 +599,13 @@ def _frontier(problem: _Problem, first: str, second: str) -> Iterator[list[int]]
             if not limit:
                 raise
             return
+        if "cost_usd" not in {first, second}:
+            point = {c: float(columns[c][path].sum()) for c in (first, second)}
+            path = problem.solve(
+                weights=columns["cost_usd"],
+                limits=limit | {c: v + 1e-9 * max(1.0, v) for c, v in point.items()},
+                explain=False,
+            )
         yield path
         limit = {second: float(columns[second][path].sum()) - PARETO_RESOLUTION}
 

@@ -277,6 +277,17 @@ def test_three_objective_pareto_front_equals_brute_force(net, objectives):
     event(f"front of {min(len(points), 4)}{'+' if len(points) > 4 else ''} routes")
 
 
+@SETTINGS
+@given(random_networks(size=(4, 5), links=(6, 13)))
+def test_time_co2_front_takes_the_cheapest_route_per_point(net):
+    routes = brute_force(net, "p0", "p1")
+    if not routes:
+        return
+    for q in pareto("p0", "p1", objectives=("time", "co2"), network=net):
+        same = [r[0] for r in routes if r[1] <= q.planned_hours + 1e-6 and r[2] <= q.co2e_kg + 1e-6]
+        assert q.cost_usd == pytest.approx(min(same), rel=1e-6, abs=1e-3)
+
+
 @settings(
     max_examples=40,
     deadline=None,
