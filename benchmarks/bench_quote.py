@@ -68,6 +68,13 @@ def corridor_figures():
         ),
         ("pareto cost/time", lambda: corridor.pareto("Kunming", "Hai Phong", network=network), 20),
         (
+            "pareto cost/time/co2",
+            lambda: corridor.pareto(
+                "Kunming", "Hai Phong", objectives=("cost", "time", "co2"), network=network
+            ),
+            10,
+        ),
+        (
             "quote, deadline 72 h at 90 % confidence",
             lambda: corridor.quote(
                 "Kunming", "Hai Phong", deadline=72, confidence=0.9, network=network

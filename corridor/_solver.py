@@ -15,7 +15,7 @@ from ortools.graph.python import min_cost_flow
 from ortools.math_opt.python import mathopt
 from ortools.sat.python import cp_model
 from scipy.sparse import csr_array
-from scipy.sparse.csgraph import dijkstra
+from scipy.sparse.csgraph import breadth_first_order, dijkstra
 
 from corridor.errors import SolverError
 
@@ -23,6 +23,8 @@ logger = logging.getLogger(__name__)
 
 COST_SCALE = 10_000
 """Arc weights are multiplied by this and rounded: min-cost flow needs integer costs."""
+TIE_SCALE = 100
+"""A lexicographic second weight is compared in hundredths of its unit (cents, 0.01 h)."""
 
 
 class NoFlowError(Exception):
@@ -56,7 +58,9 @@ def cheapest_path(
         Vertex indices.
     tie_break
         Optional second non-negative weight (e.g. USD): among the paths of minimum
-        ``weights`` the one of least ``tie_break`` is returned (lexicographic, exact).
+        ``weights`` the one of least ``tie_break`` is returned (lexicographic, exact): one
+        solve on ``primary × M + tie_break`` or, where that would overflow 64 bits, a solve
+        of the tie-break on the arcs of the least-weight paths.
 
     Raises
     ------
@@ -68,8 +72,38 @@ def cheapest_path(
     if (weights < 0).any():
         msg = "arc weights must be non-negative"
         raise ValueError(msg)
+    n = len(vertices)
+    primary = np.rint(weights * COST_SCALE)
+    if tie_break is None:
+        return _flow_path(
+            vertices, tails, heads, primary.astype(np.int64), source=source, sink=sink
+        )
+    costs = _integer_costs(primary, tie_break, n)
+    if costs is not None:
+        return _flow_path(vertices, tails, heads, costs, source=source, sink=sink)
+    # two stages: the arcs on some path of least primary weight (whole numbers, summed
+    # exactly by Dijkstra), then the least tie-break on those arcs only
+    logger.debug("tie-break in two stages: one integer cost would overflow")
+    fwd, bwd = _distances(n, tails, heads, primary, source=source, sink=sink)
+    if not np.isfinite(fwd[sink]):
+        raise NoFlowError
+    tight = np.flatnonzero(fwd[tails] + primary + bwd[heads] <= fwd[sink])
+    secondary = np.rint(tie_break[tight] * TIE_SCALE).astype(np.int64)
+    path = _flow_path(vertices, tails[tight], heads[tight], secondary, source=source, sink=sink)
+    return [int(tight[a]) for a in path]
+
+
+def _flow_path(
+    vertices: Sequence[Hashable],
+    tails: np.ndarray,
+    heads: np.ndarray,
+    costs: np.ndarray,
+    *,
+    source: int,
+    sink: int,
+) -> list[int]:
+    """One unit of flow at least integer ``costs`` with ``SimpleMinCostFlow``, as a path."""
     solver = min_cost_flow.SimpleMinCostFlow()
-    costs = _integer_costs(weights, tie_break, len(vertices))
     capacities = np.ones(len(tails), dtype=np.int64)
     solver.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, costs)
     supplies = np.zeros(len(vertices), dtype=np.int64)
@@ -91,23 +125,20 @@ def cheapest_path(
     return _walk(outgoing, heads, source, sink)
 
 
-def _integer_costs(weights: np.ndarray, tie_break: np.ndarray | None, n: int) -> np.ndarray:
-    """Scale to integers, with an optional exact tie-break.
+def _integer_costs(primary: np.ndarray, tie_break: np.ndarray, n: int) -> np.ndarray | None:
+    """``primary × M + tie-break`` in integers, or None if it would overflow.
 
-    With a tie-break the cost is ``primary × M + tie-break``, ``M`` exceeding the tie-break
-    of any simple path. It is skipped (ties then break arbitrarily) when the products would
-    overflow the solver's 64-bit cost arithmetic.
+    ``primary`` holds whole numbers (scaled weights); the tie-break is scaled by
+    :data:`TIE_SCALE` and ``M`` exceeds its sum over any simple path.
     """
-    primary = np.rint(weights * COST_SCALE).astype(np.int64)
-    if tie_break is None or not len(primary):
-        return primary
-    secondary = np.rint(tie_break * 100).astype(np.int64)
+    if not len(primary):
+        return primary.astype(np.int64)
+    secondary = np.rint(tie_break * TIE_SCALE).astype(np.int64)
     factor = min(int(secondary.sum()), int(secondary.max()) * max(n - 1, 1)) + 1
     largest = int(primary.max()) * factor + int(secondary.max())
     if largest * (n + 1) >= 2**62:
-        logger.debug("tie-break skipped: integer costs would overflow")
-        return primary
-    return primary * factor + secondary
+        return None
+    return primary.astype(np.int64) * factor + secondary
 
 
 def _walk(outgoing: dict[int, list[int]], heads: np.ndarray, source: int, sink: int) -> list[int]:
@@ -126,6 +157,14 @@ def _walk(outgoing: dict[int, list[int]], heads: np.ndarray, source: int, sink: 
     return path
 
 
+def reachable(n: int, tails: np.ndarray, heads: np.ndarray, start: int) -> np.ndarray:
+    """Vertices reachable from ``start`` along the arcs (bool per vertex; breadth first)."""
+    adjacency = csr_array((np.ones(len(tails), dtype=np.int8), (tails, heads)), shape=(n, n))
+    seen = np.zeros(n, dtype=bool)
+    seen[breadth_first_order(adjacency, start, return_predecessors=False)] = True
+    return seen
+
+
 # --- resource-constrained shortest path ------------------------------------------------
 
 TIME_SCALE = 1000
@@ -134,6 +173,10 @@ _EPS = 1e-9
 CP_SAT_MAX_ARCS = 400
 """The exact 0-1 model goes to CP-SAT up to this many arcs (fast to start) and to HiGHS
 above (stronger LP bound on large graphs); both prove optimality."""
+
+
+PRUNING_MULTIPLIERS = (0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.1, 1.25, 1.5, 2.0, 3.0, 5.0)
+"""Multiples of the optimal Lagrange multiplier whose bounds also prune large gap models."""
 
 
 @dataclass(frozen=True)
@@ -179,7 +222,9 @@ def _csr(n: int, tails: np.ndarray, heads: np.ndarray, weights: np.ndarray) -> c
     t, h, w = tails[order], heads[order], weights[order]
     first = np.ones(len(t), dtype=bool)
     first[1:] = (t[1:] != t[:-1]) | (h[1:] != h[:-1])
-    return csr_array((w[first], (t[first], h[first])), shape=(n, n))
+    indptr = np.zeros(n + 1, dtype=np.int64)  # rows straight from the sort: no COO pass
+    np.cumsum(np.bincount(t[first], minlength=n), out=indptr[1:])
+    return csr_array((w[first], h[first], indptr), shape=(n, n))
 
 
 def _distances(
@@ -212,6 +257,11 @@ def _shortest(
     return [best[k] for k in wanted]
 
 
+EXACT_FLOAT = 2**50
+"""Integer-valued weights whose path sums stay below this are summed exactly in float64
+(with room for the Lagrangian products)."""
+
+
 def constrained_path(
     n: int,
     tails: np.ndarray,
@@ -223,6 +273,102 @@ def constrained_path(
     sink: int,
     forbidden: Sequence[Exclusion] = (),
     time_limit_s: float = 30.0,
+    tie_break: np.ndarray | None = None,
+    tie_limit: float | None = None,
+) -> ConstrainedResult:
+    """Exact minimum-weight path within resource limits, optionally lexicographic.
+
+    With ``tie_break`` (a second non-negative weight), the path of least ``tie_break``
+    among those of least ``weights`` is returned. On graphs small enough that every
+    gap-closing model is CP-SAT, this is one solve on the integer weight
+    ``round(weights × COST_SCALE) × M + round(tie_break × TIE_SCALE)``, ``M`` above the
+    largest ``tie_break`` of a feasible path (``tie_limit``, if the caller knows a bound, or
+    the sum of the ``n - 1`` largest arcs); when that would not be exact in float64, two
+    solves (the optimum of ``weights`` becomes a limit, then ``tie_break`` is minimised).
+    """
+    if tie_break is None:
+        return _constrained_path(
+            n,
+            tails,
+            heads,
+            weights,
+            resources,
+            source=source,
+            sink=sink,
+            forbidden=forbidden,
+            time_limit_s=time_limit_s,
+        )
+    combined = _lexicographic_weights(weights, tie_break, n, tie_limit)
+    if combined is not None and len(tails) <= CP_SAT_MAX_ARCS:
+        return _constrained_path(
+            n,
+            tails,
+            heads,
+            combined,
+            resources,
+            source=source,
+            sink=sink,
+            forbidden=forbidden,
+            time_limit_s=time_limit_s,
+            integral=True,
+        )
+    first = _constrained_path(
+        n,
+        tails,
+        heads,
+        weights,
+        resources,
+        source=source,
+        sink=sink,
+        forbidden=forbidden,
+        time_limit_s=time_limit_s,
+    )
+    best = float(weights[first.path].sum())
+    optimum = Resource("objective", weights, best + 1e-9 * max(1.0, best))
+    return _constrained_path(
+        n,
+        tails,
+        heads,
+        tie_break,
+        [*resources, optimum],
+        source=source,
+        sink=sink,
+        forbidden=forbidden,
+        time_limit_s=time_limit_s,
+    )
+
+
+def _lexicographic_weights(
+    weights: np.ndarray, tie_break: np.ndarray, n: int, tie_limit: float | None
+) -> np.ndarray | None:
+    """``primary × M + secondary`` as integer-valued floats, or None if not exact in float64."""
+    if not len(weights):
+        return weights
+    primary = np.rint(weights * COST_SCALE)
+    secondary = np.rint(tie_break * TIE_SCALE)
+    longest = min(n - 1, len(weights))
+    top = np.partition(secondary, len(secondary) - longest)[-longest:].sum()
+    bound = top if tie_limit is None else min(top, tie_limit * TIE_SCALE + 0.5 * longest)
+    factor = float(np.floor(bound)) + 1.0
+    combined = primary * factor + secondary
+    if np.partition(combined, len(combined) - longest)[-longest:].sum() >= EXACT_FLOAT:
+        logger.debug("lexicographic weights too large for float64: two solves")
+        return None
+    return combined
+
+
+def _constrained_path(
+    n: int,
+    tails: np.ndarray,
+    heads: np.ndarray,
+    weights: np.ndarray,
+    resources: list[Resource],
+    *,
+    source: int,
+    sink: int,
+    forbidden: Sequence[Exclusion] = (),
+    time_limit_s: float = 30.0,
+    integral: bool = False,
 ) -> ConstrainedResult:
     """Exact minimum-weight path whose resource sums stay within their limits.
 
@@ -239,6 +385,9 @@ def constrained_path(
     ``alternatives`` excludes the routes already found). Every answer is checked against the
     true resource sums; a path that only the solver's rounding let through is cut off and the
     model solved again, so the result is exact.
+
+    ``integral`` says the weights are whole numbers (a lexicographic combination): the 0-1
+    model takes them unscaled, and the Lagrangian bound proves optimality only within 0.5.
 
     Raises
     ------
@@ -278,7 +427,8 @@ def constrained_path(
         feasible=feasible,
     )
     upper = float(weights[best].sum()) if best is not None else np.inf
-    if best is not None and upper <= bound + 1e-7 * max(1.0, abs(upper)):
+    slack = 0.5 if integral else 1e-7 * max(1.0, abs(upper))
+    if best is not None and upper <= bound + slack:
         return ConstrainedResult(best, "lagrangian", int(keep.sum()))
     return _close_gap(
         n,
@@ -295,6 +445,7 @@ def constrained_path(
         bound=bound,
         best=best,
         feasible=feasible,
+        integral=integral,
     )
 
 
@@ -314,19 +465,37 @@ def _close_gap(
     bound: float,
     best: list[int] | None,
     feasible: Callable[[list[int]], bool],
+    integral: bool = False,
 ) -> ConstrainedResult:
     """Prune by Lagrangian reduced cost and solve the rest exactly, against rising targets.
 
     Arcs whose bound exceeds the target are left out; an optimum at or below the target is
-    then the global optimum (any better path survives the pruning). A cheaper feasible path
-    found on the way lowers the upper bound; small problems are solved in one go.
+    then the global optimum (any better path survives the pruning). Targets are chosen so
+    that the model doubles in arcs each time (400, 800, 1,600, ...), up to the best feasible
+    path's weight, where the model is sure to close the gap. A cheaper feasible path found on
+    the way lowers that upper bound; small problems are solved in one go.
     """
     upper = float(weights[best].sum()) if best is not None else np.inf
     deadline = resources[0]
-    reduced = weights + lam * deadline.values
-    fwd, bwd = _distances(n, tails[keep], heads[keep], reduced[keep], source=source, sink=sink)
-    # any feasible path through arc a costs at least fwd(u) + w'(a) + bwd(v) - lam * limit
-    through = np.where(keep, fwd[tails] + reduced + bwd[heads] - lam * deadline.limit, np.inf)
+
+    def lower_bounds(multiplier: float) -> np.ndarray:
+        """Least weight of a feasible path through each arc, by the Lagrangian at one multiplier.
+
+        Any feasible path through arc ``a = (u, v)`` weighs at least
+        ``fwd(u) + w'(a) + bwd(v) - multiplier × limit``, with ``w' = w + multiplier × t``.
+        """
+        reduced = weights + multiplier * deadline.values
+        fwd, bwd = _distances(n, tails[keep], heads[keep], reduced[keep], source=source, sink=sink)
+        return np.where(
+            keep, fwd[tails] + reduced + bwd[heads] - multiplier * deadline.limit, np.inf
+        )
+
+    through = lower_bounds(lam)
+    if np.sum(through <= upper) > CP_SAT_MAX_ARCS:
+        # every multiplier gives a valid bound: the largest prunes most (about half the arcs
+        # of the synthetic grid's models for a few Dijkstra runs)
+        for factor in PRUNING_MULTIPLIERS:
+            through = np.maximum(through, lower_bounds(lam * factor))
     close = functools.partial(
         _solve_01,
         n,
@@ -338,10 +507,13 @@ def _close_gap(
         sink=sink,
         time_limit_s=time_limit_s,
         forbidden=forbidden,
+        integral=integral,
     )
-    widen = 0.01 if np.sum(through <= upper) > CP_SAT_MAX_ARCS else np.inf  # small: one go
+    ranked = np.sort(through[keep])
+    size = CP_SAT_MAX_ARCS  # the first model is a quick CP-SAT one; small problems: one go
     while True:
-        target = min(upper, bound + max(abs(bound), 1.0) * widen)
+        target = min(upper, float(ranked[min(size, len(ranked)) - 1]))
+        size = max(2 * size, 1)
         tol = 1e-6 * max(1.0, abs(target))
         subset = keep & (through <= target + tol)
         everything = bool(np.all(subset[keep]))
@@ -361,7 +533,6 @@ def _close_gap(
         logger.debug(
             "constrained path: no optimum within %.4f on %d arcs", target, int(subset.sum())
         )
-        widen *= 3
 
 
 def _verified(
@@ -406,7 +577,7 @@ def _larac(
         return path
 
     p_c = solve(c)
-    p_d = solve(d + 1e-9 * c)  # fastest, cheapest among the fastest
+    p_d = solve(d + c * (1e-9 / max(1.0, float(c.max(initial=0.0)))))  # fastest, then cheapest
     best = [int(idx[a]) for a in p_d] if feasible([int(idx[a]) for a in p_d]) else None
     lam = 0.0
     bound = float(c[p_c].sum())
@@ -445,7 +616,10 @@ def _solve_01(
     CP-SAT starts in a millisecond or two; HiGHS (through MathOpt) has the stronger LP bound
     on large graphs.
     """
-    close = _cp_sat if int(keep.sum()) <= CP_SAT_MAX_ARCS else _highs
+    integral = problem.get("integral", False)
+    close = _cp_sat if integral or int(keep.sum()) <= CP_SAT_MAX_ARCS else _highs
+    if close is _highs:
+        problem.pop("integral", None)
     cuts = problem.pop("cuts", [])
     problem["forbidden"] = [*problem["forbidden"], *cuts]
     return close(n, tails, heads, weights, keep=keep, **problem)
@@ -463,10 +637,14 @@ def _cp_sat(
     sink: int,
     time_limit_s: float,
     forbidden: Sequence[Exclusion],
+    integral: bool = False,
 ) -> list[int]:
-    """The model of :func:`_highs` in CP-SAT, with weights and resources scaled to integers."""
+    """The model of :func:`_highs` in CP-SAT, with weights and resources scaled to integers.
+
+    ``integral`` weights are whole numbers already and are not scaled.
+    """
     del n  # the model is built from the arcs alone
-    model = cp_model.CpModel()
+    model = _CpModel()
     x = {int(a): model.new_bool_var(f"x{a}") for a in np.flatnonzero(keep)}
     for v, (leaving, entering) in _incidence(x, tails, heads, source, sink).items():
         model.add(sum(leaving) - sum(entering) == int(v == source) - int(v == sink))
@@ -481,11 +659,18 @@ def _cp_sat(
         for flag, group in zip(used, groups, strict=True):
             model.add_max_equality(flag, group)
         model.add(sum(used) - sum(others) <= len(groups) - 1)
-    costs = np.rint(weights * COST_SCALE).astype(np.int64)
+    costs = np.rint(weights if integral else weights * COST_SCALE).astype(np.int64)
     model.minimize(sum(int(costs[a]) * var for a, var in x.items()))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = time_limit_s
+    # Path models are small and solved often: one presolve round and no symmetry detection
+    # halve the time on the corridor's models; without exclusions the LP relaxation costs
+    # more than it prunes (with them it pays). Optimality is still proven.
+    solver.parameters.max_presolve_iterations = 1
+    solver.parameters.symmetry_level = 0
+    if not forbidden:
+        solver.parameters.linearization_level = 0
     status = solver.solve(model)
     if status == cp_model.INFEASIBLE:
         raise NoFlowError
@@ -497,6 +682,17 @@ def _cp_sat(
         if solver.value(var):
             outgoing.setdefault(int(tails[a]), []).append(a)
     return _walk(outgoing, heads, source, sink)
+
+
+class _CpModel(cp_model.CpModel):
+    """A CP-SAT model without the camelCase aliases OR-Tools sets on every new model.
+
+    Installing them walks ``dir(model)`` and takes about 1 ms, more than solving a small
+    path model; this module uses the snake_case methods only.
+    """
+
+    def _add_pre_pep8_methods(self) -> None:
+        """Skip the aliases."""
 
 
 def _incidence(

@@ -58,7 +58,16 @@ def pareto_chart(quotes: Sequence[Quote], *, title: str | None = None) -> Figure
     points = ax.scatter(
         hours, cost, c=[q.co2e_kg for q in quotes], cmap="viridis", s=60, edgecolors="black"
     )
-    ax.step(hours, cost, where="post", color="grey", linewidth=0.8, zorder=0)
+    order = np.argsort(hours)
+    if np.all(np.diff(np.asarray(cost)[order]) <= 0):  # a cost/time front: draw its staircase
+        ax.step(
+            np.asarray(hours)[order],
+            np.asarray(cost)[order],
+            where="post",
+            color="grey",
+            linewidth=0.8,
+            zorder=0,
+        )
     for rank, q in enumerate(quotes, 1):
         ax.annotate(
             str(rank), (q.planned_hours, q.cost_usd), xytext=(5, 5), textcoords="offset points"

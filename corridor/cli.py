@@ -366,7 +366,7 @@ def pareto_command(
     destination: Annotated[str, typer.Argument(help="Destination: name or id.")],
     teu: TeuOption = 1.0,
     objectives: Annotated[
-        str, typer.Option(help="Two of cost, time, co2, comma-separated.")
+        str, typer.Option(help="Two or three of cost, time, co2, comma-separated.")
     ] = "cost,time",
     tonnes: TonnesOption = None,
     cargo: CargoOption = "general",
@@ -385,7 +385,7 @@ def pareto_command(
     data: DataOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Every non-dominated route for two objectives (exact ε-constraint)."""
+    """Every non-dominated route for two or three objectives (exact ε-constraint)."""
     options = _request(
         tonnes=tonnes,
         cargo=cargo,
@@ -403,8 +403,8 @@ def pareto_command(
         network=load_network(year, data),
     )
     del options["confidence"]  # a frontier has no single deadline to be confident about
-    pair = tuple(part.strip() for part in objectives.split(","))
-    front = pareto(origin, destination, teu, objectives=pair, **options)  # type: ignore[arg-type]
+    chosen = tuple(part.strip() for part in objectives.split(","))
+    front = pareto(origin, destination, teu, objectives=chosen, **options)
     if map_file is not None:
         from corridor.export import pareto_map
 
@@ -416,7 +416,7 @@ def pareto_command(
     if as_json:
         _print_json([q.to_dict() for q in front])
         return
-    out.print(_routes_table(front, f"Pareto frontier ({' vs '.join(pair)}), {len(front)} routes"))
+    out.print(_routes_table(front, f"Pareto frontier ({' vs '.join(chosen)}), {len(front)} routes"))
 
 
 @app.command("schema")

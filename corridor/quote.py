@@ -27,7 +27,14 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from corridor._solver import Exclusion, NoFlowError, Resource, cheapest_path, constrained_path
+from corridor._solver import (
+    Exclusion,
+    NoFlowError,
+    Resource,
+    cheapest_path,
+    constrained_path,
+    reachable,
+)
 from corridor.errors import CorridorError, DeadlineError, InvalidRequestError, NoRouteError
 from corridor.model import CargoClass, Mode, Shipment
 from corridor.network import DEFAULT_YEAR, SINK, SOURCE, Network, Vertex, load_network
@@ -256,6 +263,25 @@ class _Arrays:
     heads: np.ndarray
     arcs: list[tuple[Vertex, Vertex, dict[str, Any]]]
     columns: dict[str, np.ndarray]
+    _reach: dict[tuple[int, bool], np.ndarray] = field(default_factory=dict, repr=False)
+
+    def between(self, start: int, end: int) -> np.ndarray:
+        """Arcs that lie on some ``start`` → ``end`` walk (bool per arc).
+
+        The others (loading at other places, unloading elsewhere, dead ends) cannot be on a
+        route, so leaving them out changes no optimum; the solvers then see a graph about
+        half the size. Reachability is cached per vertex and direction.
+        """
+        after = self._reachable(start, forward=True)
+        before = self._reachable(end, forward=False)
+        return after[self.tails] & before[self.heads]
+
+    def _reachable(self, vertex: int, *, forward: bool) -> np.ndarray:
+        key = (vertex, forward)
+        if key not in self._reach:
+            ends = (self.tails, self.heads) if forward else (self.heads, self.tails)
+            self._reach[key] = reachable(len(self.vertices), *ends, vertex)
+        return self._reach[key]
 
 
 _ARRAYS: weakref.WeakKeyDictionary[nx.MultiDiGraph, _Arrays] = weakref.WeakKeyDictionary()
@@ -502,7 +528,9 @@ _E = TypeVar("_E", CargoClass, Mode)
 
 _COLUMNS = {"cost": "cost_usd", "time": "hours_p50", "co2": "co2e_kg"}
 PARETO_RESOLUTION = 0.01
-"""Frontier points closer than this in the second objective (USD, h or kg) are one point."""
+"""Frontier points closer than this in an objective (USD, h or kg) are one point."""
+
+_Bound = tuple[float, ...]
 
 
 def pareto(
@@ -510,16 +538,23 @@ def pareto(
     destination: str,
     teu: float = 1.0,
     *,
-    objectives: tuple[str, str] = ("cost", "time"),
+    objectives: tuple[str, ...] = ("cost", "time"),
     **options: Any,  # noqa: ANN401 - as quote()
 ) -> list[Quote]:
-    """Every non-dominated route for two objectives, best first in the first one.
+    """Every non-dominated route for two or three objectives, best first in the first one.
 
-    Exact ε-constraint method: minimise the first objective, then (lexicographically) the
-    second under that value; then ask for a second objective strictly below the last one
-    (by :data:`PARETO_RESOLUTION`) and repeat until no route is left. Objectives are two of
-    ``cost``, ``time`` (P50 hours) and ``co2``. Options are those of :func:`quote` (deadline,
-    via, avoid, modes, cargo, year, ...).
+    Objectives are two or three of ``cost`` (USD), ``time`` (P50 hours) and ``co2``
+    (kg CO2e); options are those of :func:`quote` (deadline, via, avoid, modes, cargo,
+    year, ...). Both methods are exact (see ``docs/quote.md``):
+
+    - two objectives, ε-constraint: minimise the first objective, and lexicographically the
+      second; then ask for a second objective below the last one (by
+      :data:`PARETO_RESOLUTION`) and repeat until no route is left;
+    - three objectives, ε-constraint over the search region's local upper bounds (Klamroth,
+      Lacour and Vanderpooten, 2015): each bound ``u`` asks for the least first objective
+      with the second and third below ``u`` (then the least sum of the two); a route inside
+      the bound's box is new and splits the box, an empty box is closed. Every
+      non-dominated route lies in some open box until it is found.
 
     Examples
     --------
@@ -528,32 +563,128 @@ def pareto(
     >>> hours = [q.planned_hours for q in front]
     >>> costs == sorted(costs) and hours == sorted(hours, reverse=True)
     True
+    >>> len(pareto("Kunming", "Hai Phong", objectives=("cost", "time", "co2"))) > len(front)
+    True
     """
-    if len(objectives) != 2 or not set(objectives) <= _COLUMNS.keys() or len(set(objectives)) < 2:
-        msg = f"objectives must be two of {', '.join(_COLUMNS)}, got {objectives!r}"
+    names = tuple(objectives)
+    if (
+        len(names) not in {2, 3}
+        or not set(names) <= _COLUMNS.keys()
+        or len(set(names)) < len(names)
+    ):
+        msg = f"objectives must be two or three of {', '.join(_COLUMNS)}, got {objectives!r}"
         raise InvalidRequestError(msg)
-    first, second = (_COLUMNS[o] for o in objectives)
+    columns = tuple(_COLUMNS[o] for o in names)
     problem = _Problem.build(origin, destination, teu, **_request_defaults(options))
-    return [problem.quote(path) for path in _frontier(problem, first, second)]
+    if len(columns) == 2:
+        return [problem.quote(path) for path in _frontier(problem, *columns)]
+    return [problem.quote(path) for path in _frontier_3(problem, columns)]
+
+
+def _request_limit(problem: _Problem, column: str, limit: float | None) -> float | None:
+    """The least of ``limit`` and the request's own limit on ``column`` (None: unbounded)."""
+    own = problem.deadline if column == "hours_p50" else None
+    given = [v for v in (limit, own) if v is not None and np.isfinite(v)]
+    return min(given) if given else None
 
 
 def _frontier(problem: _Problem, first: str, second: str) -> Iterator[list[int]]:
-    """Pareto routes for two arc columns, best first in ``first`` (ε-constraint, exact)."""
+    """Pareto routes for two arc columns, best first in ``first`` (ε-constraint, exact).
+
+    Each point is one lexicographic solve: least ``first``, then least ``second``. Without
+    USD among the two, a second solve picks the cheapest route with the point's values.
+    """
     columns = problem.arrays.columns
     limit: dict[str, float] = {}
     while True:
         try:
-            path = problem.solve(weights=columns[first], limits=limit)
+            path = problem.solve(
+                weights=columns[first],
+                limits=limit,
+                tie_break=columns[second],
+                tie_limit=_request_limit(problem, second, limit.get(second)),
+                explain=not limit,
+            )
         except NoRouteError:
             if not limit:
                 raise
             return
-        best = float(columns[first][path].sum())
-        path = problem.solve(
-            weights=columns[second], limits=limit | {first: best + PARETO_RESOLUTION / 2}
-        )
+        if "cost_usd" not in {first, second}:
+            point = {c: float(columns[c][path].sum()) for c in (first, second)}
+            path = problem.solve(
+                weights=columns["cost_usd"],
+                limits=limit | {c: v + 1e-9 * max(1.0, v) for c, v in point.items()},
+                explain=False,
+            )
         yield path
         limit = {second: float(columns[second][path].sum()) - PARETO_RESOLUTION}
+
+
+def _frontier_3(problem: _Problem, names: tuple[str, ...]) -> list[list[int]]:
+    """Pareto routes for three arc columns, sorted by the first (exact; see :func:`pareto`).
+
+    Local upper bounds ``u`` cover the part of objective space no route found so far
+    dominates (the search region). For a bound, the least ``names[0]`` with ``names[1]``
+    and ``names[2]`` below ``u`` (by :data:`PARETO_RESOLUTION`) is found, with the least sum
+    of the other two among ties; solves are shared by bounds with the same last two
+    coordinates. Any route found is non-dominated up to the solver's rounding of that
+    tie-break, so the points are filtered for dominance at the end.
+    """
+    columns = [problem.arrays.columns[c] for c in names]
+    tie = columns[1] + columns[2]
+    points: list[tuple[np.ndarray, list[int]]] = []
+    bounds: list[_Bound] = [(np.inf, np.inf, np.inf)]
+    solved: dict[_Bound, tuple[np.ndarray, list[int]] | None] = {}
+    while bounds:
+        u = bounds.pop()
+        key = u[1:]
+        if key not in solved:
+            limits = {names[i]: u[i] - PARETO_RESOLUTION for i in (1, 2) if np.isfinite(u[i])}
+            caps = [_request_limit(problem, names[i], limits.get(names[i])) for i in (1, 2)]
+            try:
+                path = problem.solve(
+                    weights=columns[0],
+                    limits=limits,
+                    tie_break=tie,
+                    tie_limit=None if None in caps else sum(c for c in caps if c is not None),
+                    explain=not limits,
+                )
+            except NoRouteError:
+                if not limits:
+                    raise
+                solved[key] = None
+            else:
+                solved[key] = (np.array([float(c[path].sum()) for c in columns]), path)
+        result = solved[key]
+        if result is None or result[0][0] >= u[0] - PARETO_RESOLUTION:
+            continue  # nothing in this box: close it
+        z, path = result
+        points.append((z, path))
+        bounds = _split_bounds([*bounds, u], tuple(z.tolist()))
+    efficient = [
+        (z, path)
+        for z, path in points
+        if not any(np.all(w <= z + 1e-9) and np.any(w < z - 1e-9) for w, _ in points)
+    ]
+    efficient.sort(key=lambda point: tuple(point[0]))
+    return [path for _, path in efficient]
+
+
+def _split_bounds(bounds: list[_Bound], z: _Bound) -> list[_Bound]:
+    """Local upper bounds once point ``z`` is found (update by filtering).
+
+    Every bound ``u`` above ``z`` in all objectives is replaced by its projections
+    ``(z_j, u_-j)``; bounds below another bound (their box inside its box) are dropped.
+    """
+    above = [u for u in bounds if all(a < b for a, b in zip(z, u, strict=True))]
+    kept = [u for u in bounds if u not in above]
+    projected = {(*u[:j], z[j], *u[j + 1 :]) for u in above for j in range(len(z))}
+    candidates = kept + sorted(projected, key=str)
+    return [
+        u
+        for u in candidates
+        if not any(v != u and all(a <= b for a, b in zip(u, v, strict=True)) for v in candidates)
+    ]
 
 
 def _request_defaults(options: dict[str, Any]) -> dict[str, Any]:
@@ -825,7 +956,8 @@ class _Problem:
             objective=objective,
             month=month,
             arrays=arrays,
-            keep=_mask(arrays, avoided_places, avoided_refs, allowed),
+            keep=_mask(arrays, avoided_places, avoided_refs, allowed)
+            & arrays.between(arrays.index.get(start, 0), arrays.index.get(end, 0)),
             weights=_weights(net, arrays, shipment, objective, carbon_price_usd_per_t),
             ready=ready,
             samples=samples,
@@ -881,6 +1013,9 @@ class _Problem:
         weights: np.ndarray | None = None,
         limits: dict[str, float] | None = None,
         forbidden: Sequence[Signature] = (),
+        tie_break: np.ndarray | None = None,
+        tie_limit: float | None = None,
+        explain: bool = True,
     ) -> list[int]:
         """Service-graph arc indices of the optimal route, in order.
 
@@ -888,6 +1023,12 @@ class _Problem:
         sums of arc columns (``hours_p50``, ``cost_usd``, ``co2e_kg``, ``transshipments``)
         on top of the request's deadline and transshipment limit; ``forbidden`` lists
         signatures (see :meth:`signature`) of routes that may not be returned again.
+        ``tie_break`` (default: USD for the request's own objective) picks, exactly, the
+        route of least ``tie_break`` among the optimal ones; ``tie_limit`` is a bound on its
+        sum over feasible routes, if known (it lets one solve do both, see
+        :func:`corridor._solver.constrained_path`). ``explain=False`` raises a bare
+        :class:`NoRouteError` when no route meets the limits, without the extra solves that
+        say which limit binds (for searches that expect to run out of routes).
         """
         n = len(self.arrays.vertices)
         tails, heads, base = self._layers()
@@ -904,14 +1045,14 @@ class _Problem:
         def column(values: np.ndarray) -> np.ndarray:
             return np.where(base >= 0, values[np.maximum(base, 0)], 0.0)
 
+        if tie_break is None and weights is None and self.objective != "cost":
+            tie_break = self.arrays.columns["cost_usd"]
         source, sink = self.start, self.end + (layers - 1) * n
         try:
             if not bounds and not forbidden:
-                tie = (
-                    None
-                    if self.objective == "cost" and weights is None
-                    else column(self.arrays.columns["cost_usd"])
-                )
+                if tie_break is None and weights is not None:
+                    tie_break = self.arrays.columns["cost_usd"]
+                tie = None if tie_break is None else column(tie_break)
                 path = cheapest_path(
                     range(n * layers),
                     tails,
@@ -946,23 +1087,12 @@ class _Problem:
                     source=source,
                     sink=sink,
                     forbidden=combos,
+                    tie_break=None if tie_break is None else column(tie_break),
+                    tie_limit=tie_limit,
                 ).path
-                if weights is None and self.objective != "cost":
-                    # among routes equally good on the objective, the cheapest (exact,
-                    # lexicographic: a second solve with the optimum as a limit)
-                    best = float(column(objective)[path].sum())
-                    optimum = Resource("objective", column(objective), best + 1e-9 * max(1, best))
-                    path = constrained_path(
-                        n * layers,
-                        tails,
-                        heads,
-                        column(self.arrays.columns["cost_usd"]),
-                        [*resources, optimum],
-                        source=source,
-                        sink=sink,
-                        forbidden=combos,
-                    ).path
         except NoFlowError:
+            if not explain:
+                raise NoRouteError(self.no_route_reason()) from None
             raise self.infeasible(bounds) from None
         return [int(base[a]) for a in path if base[a] >= 0]
 

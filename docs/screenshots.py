@@ -26,7 +26,7 @@ FLAGS = (
     "--disable-component-update",
     "--disable-sync",
     "--hide-scrollbars",
-    "--virtual-time-budget=5000",
+    "--timeout=4000",  # stop loading after 4 s (tiles may never come offline)
 )
 """Headless flags: no sandbox (root in containers), no background connections (offline)."""
 
@@ -53,7 +53,9 @@ def screenshot(html: Path, png: Path, size: tuple[int, int] = (1000, 700)) -> Pa
                 html.resolve().as_uri(),
             ],
             check=True,
-            capture_output=True,
+            # Not pipes: Chromium's helper processes can hold a pipe open after it exits.
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
             timeout=120,
         )
     return png

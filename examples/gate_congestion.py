@@ -13,15 +13,19 @@ baseline = corridor.load_network(2026)
 smart_gate = Scenario.from_yaml("data/scenarios/huu-nghi-smart-gate.yaml")
 with_smart_gate = smart_gate.apply(baseline)
 shipment = {"origin": "Hanoi", "destination": "Nanning", "teu": 1, "cargo": "reefer"}
+promise = {"deadline": 96, "confidence": 0.9}  # within 4 days, 9 times out of 10
 
 
 def line(label: str, q: corridor.Quote) -> str:
     """One quote as a line: USD, P50/P90 hours, modes and gates."""
     gates = ", ".join(q.names[s.ref] for s in q.border_crossings)
-    return (
+    text = (
         f"{label}: {q.cost_usd:,.0f} USD, P50 {q.hours_p50:.0f} h, P90 {q.hours_p90:.0f} h, "
         f"{' → '.join(q.modes)} via {gates}"
     )
+    if q.on_time_probability is not None:
+        text += f", on time {q.on_time_probability:.0%}"
+    return text
 
 
 # Northbound clearance at the Lang Son road gates, from the data (hours).
@@ -34,23 +38,22 @@ for crossing_id in ("youyiguan_huu_nghi", "puzhai_tan_thanh"):
     )
 print()
 
-# The cheapest route, in a quiet month and in the harvest.
-for month, name in ((4, "April"), (7, "July")):
-    print(line(f"cheapest in {name}", corridor.quote(**shipment, month=month, network=baseline)))
+# The cheapest route in a quiet month and in the harvest, and the fastest in the harvest.
+print(line("cheapest in April", corridor.quote(**shipment, month=4, network=baseline)))
+print(line("cheapest in July", corridor.quote(**shipment, month=7, network=baseline)))
+fastest = corridor.quote(**shipment, month=7, network=baseline, objective="time")
+print(line("fastest in July", fastest))
 
 # The customer wants the fruit in Nanning within 4 days, 9 times out of 10.
-promise = {"deadline": 96, "confidence": 0.9}
-q = corridor.quote(**shipment, month=4, network=baseline, **promise)
-print(line("96 h at 90 % in April", q) + f", on time {q.on_time_probability:.0%}")
+print(line("promise in April", corridor.quote(**shipment, month=4, network=baseline, **promise)))
 try:
     corridor.quote(**shipment, month=7, network=baseline, **promise)
 except corridor.DeadlineError as error:
-    print(f"96 h at 90 % in July: {error}")
+    print(f"promise in July: {error}")
 print()
 
-# The Huu Nghi smart gate (clearance capacity doubled, faster lanes): same questions.
-for month, name in ((4, "April"), (7, "July")):
-    q = corridor.quote(**shipment, month=month, network=with_smart_gate)
-    print(line(f"smart gate, cheapest in {name}", q))
+# The Huu Nghi smart gate (clearance capacity doubled, faster lanes): the same questions.
+q = corridor.quote(**shipment, month=7, network=with_smart_gate, objective="time")
+print(line("smart gate, fastest in July", q))
 q = corridor.quote(**shipment, month=4, network=with_smart_gate, **promise)
-print(line("smart gate, 96 h at 90 % in April", q) + f", on time {q.on_time_probability:.0%}")
+print(line("smart gate, promise in April", q))

@@ -162,7 +162,25 @@ def test_pareto_command():
     result = runner.invoke(app, ["pareto", "Kunming", "Hai Phong", "--objectives", "cost,co2"])
     assert result.exit_code == 0 and "cost vs co2" in result.stdout
     bad = runner.invoke(app, ["pareto", "Kunming", "Hai Phong", "--objectives", "cost,joy"])
-    assert bad.exit_code == 2 and "objectives must be two of" in bad.stderr
+    assert bad.exit_code == 2 and "objectives must be two or three of" in bad.stderr
+
+
+def test_pareto_command_with_three_objectives():
+    args = ["pareto", "Kunming", "Hai Phong", "--objectives", "cost,time,co2"]
+    payload = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    points = [
+        (p["totals"]["cost_usd"], p["totals"]["planned_hours"], p["totals"]["co2e_kg"])
+        for p in payload
+    ]
+    two = json.loads(runner.invoke(app, [*args[:3], "--json"]).stdout)
+    assert len(points) > len(two)
+    assert [p[0] for p in points] == sorted(p[0] for p in points)
+    for a in points:  # none dominated by another
+        assert not any(b != a and all(x <= y for x, y in zip(b, a, strict=True)) for b in points)
+    table = runner.invoke(app, args)
+    assert table.exit_code == 0 and "cost vs time vs co2" in table.stdout
+    repeated = runner.invoke(app, [*args[:3], "--objectives", "cost,cost,co2"])
+    assert repeated.exit_code == 2 and "two or three of" in repeated.stderr
 
 
 def test_quote_ready_prints_the_arrival():

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import networkx as nx
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from corridor import DeadlineError, InvalidRequestError, NoRouteError, load_network, pareto, quote
@@ -24,9 +24,12 @@ COLUMN = {"cost": "cost_usd", "time": "planned_hours", "co2": "co2e_kg"}
 
 
 @st.composite
-def random_networks(draw) -> Network:
-    """4–6 places, random legs by three modes, random road transfers: a small multimodal net."""
-    n = draw(st.integers(4, 6))
+def random_networks(draw, size: tuple[int, int] = (4, 6), links: tuple[int, int] = (3, 10)):
+    """4–6 places, random legs by three modes, random road transfers: a small multimodal net.
+
+    ``size`` and ``links`` are the (min, max) numbers of places and legs.
+    """
+    n = draw(st.integers(*size))
     places = []
     for i in range(n):
         modes = {Mode.ROAD} | set(draw(st.sets(st.sampled_from(MODES[1:]))))
@@ -54,8 +57,8 @@ def random_networks(draw) -> Network:
                 st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(
                     lambda p: p[0] != p[1]
                 ),
-                min_size=3,
-                max_size=10,
+                min_size=links[0],
+                max_size=links[1],
             )
         )
     ):
@@ -131,6 +134,14 @@ def monkeypatch_highs():
     """Send every gap-closing model to HiGHS, as on large graphs."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(solver_module, "CP_SAT_MAX_ARCS", 0)
+        yield
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_tiny_models():
+    """First gap-closing models of 3 arcs, doubling: the rising-target loop of large graphs."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(solver_module, "CP_SAT_MAX_ARCS", 3)
         yield
 
 
@@ -235,6 +246,71 @@ def test_pareto_front_is_complete_and_non_dominated(net):
         ), (c, h, found)
 
 
+def _dominates(a, b, tol=1e-6):
+    return all(x <= y + tol for x, y in zip(a, b, strict=True)) and any(
+        x < y - tol for x, y in zip(a, b, strict=True)
+    )
+
+
+@SETTINGS
+@given(random_networks(size=(4, 5), links=(6, 13)), st.permutations(["cost", "time", "co2"]))
+def test_three_objective_pareto_front_equals_brute_force(net, objectives):
+    """Every point is non-dominated, and every non-dominated vector of the brute force is found."""
+    routes = brute_force(net, "p0", "p1")
+    if not routes:
+        with pytest.raises(NoRouteError):
+            pareto("p0", "p1", objectives=tuple(objectives), network=net)
+        return
+    front = pareto("p0", "p1", objectives=tuple(objectives), network=net)
+    points = [(q.cost_usd, q.planned_hours, q.co2e_kg) for q in front]
+    vectors = [r[:3] for r in routes]
+    for point in points:
+        assert not any(_dominates(v, point) for v in vectors), point
+    first = {"cost": 0, "time": 1, "co2": 2}[objectives[0]]
+    assert [p[first] for p in points] == sorted(p[first] for p in points)
+    efficient = {v for v in vectors if not any(_dominates(w, v) for w in vectors)}
+    for v in efficient:
+        assert any(
+            all(math.isclose(a, b, abs_tol=1e-3) for a, b in zip(v, p, strict=True)) for p in points
+        ), (v, points)
+    assert len(points) == len({tuple(round(x, 3) for x in v) for v in efficient})
+    event(f"front of {min(len(points), 4)}{'+' if len(points) > 4 else ''} routes")
+
+
+@SETTINGS
+@given(random_networks(size=(4, 5), links=(6, 13)))
+def test_time_co2_front_takes_the_cheapest_route_per_point(net):
+    routes = brute_force(net, "p0", "p1")
+    if not routes:
+        return
+    for q in pareto("p0", "p1", objectives=("time", "co2"), network=net):
+        same = [r[0] for r in routes if r[1] <= q.planned_hours + 1e-6 and r[2] <= q.co2e_kg + 1e-6]
+        assert q.cost_usd == pytest.approx(min(same), rel=1e-6, abs=1e-3)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+@given(random_networks(size=(4, 5), links=(6, 13)))
+def test_three_objective_pareto_with_two_stage_solves(monkeypatch_highs, net):
+    """Large graphs take two solves per point (HiGHS): the same front as brute force."""
+    routes = brute_force(net, "p0", "p1")
+    if not routes:
+        return
+    front = pareto("p0", "p1", objectives=("co2", "cost", "time"), network=net)
+    points = [(q.cost_usd, q.planned_hours, q.co2e_kg) for q in front]
+    vectors = [r[:3] for r in routes]
+    efficient = [v for v in vectors if not any(_dominates(w, v) for w in vectors)]
+
+    def same(a, b):
+        return all(math.isclose(x, y, abs_tol=1e-3) for x, y in zip(a, b, strict=True))
+
+    assert all(any(same(p, v) for v in efficient) for p in points)
+    assert all(any(same(v, p) for p in points) for v in efficient)
+
+
 @SETTINGS
 @given(random_networks())
 def test_alternatives_are_distinct_and_in_order(net):
@@ -320,6 +396,27 @@ def test_large_model_path_highs_equals_brute_force(monkeypatch_highs, net, slack
     deadline = min(r[1] for r in routes) * (1 + slack)
     feasible = [r for r in routes if r[1] <= deadline + 1e-6]
     q = quote("p0", "p1", deadline=deadline, network=net)
+    assert q.cost_usd == pytest.approx(min(r[0] for r in feasible), rel=1e-6, abs=1e-3)
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+@given(
+    random_networks(size=(4, 6), links=(6, 16)), st.floats(0.05, 0.9), st.sampled_from([None, 1])
+)
+def test_rising_targets_equal_brute_force(monkeypatch_tiny_models, net, slack, k):
+    """Pruning at several multipliers and doubling models (large graphs) keep the optimum."""
+    routes = brute_force(net, "p0", "p1")
+    if not routes:
+        return
+    deadline = min(r[1] for r in routes) * (1 + slack)
+    feasible = [r for r in routes if r[1] <= deadline + 1e-6 and (k is None or r[3] <= k)]
+    if not feasible:
+        return
+    q = quote("p0", "p1", deadline=deadline, max_transshipments=k, network=net)
     assert q.cost_usd == pytest.approx(min(r[0] for r in feasible), rel=1e-6, abs=1e-3)
 
 

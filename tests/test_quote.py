@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 from datetime import datetime, timedelta
@@ -21,8 +22,10 @@ from corridor import (
     quote,
     quote_many,
 )
-from corridor._solver import NoFlowError, cheapest_path
+from corridor import _solver as solver_module
+from corridor._solver import NoFlowError, Resource, cheapest_path, constrained_path
 from corridor.network import SINK, SOURCE
+from corridor.quote import _arrays
 
 # --- the solver against brute-force enumeration on small random graphs ---------------------
 
@@ -85,6 +88,19 @@ def test_quote_matches_dijkstra_for_every_pair_of_cities(network, objective):
         assert getattr(q, total) == pytest.approx(expected, rel=1e-6, abs=1e-3)
 
 
+@pytest.mark.parametrize(("origin", "destination"), [("kunming", "hai_phong"), ("hanoi", "yuxi")])
+def test_solvers_see_only_arcs_on_some_route(network, origin, destination):
+    graph = network.service_graph()
+    arrays = _arrays(graph)
+    start, end = (origin, SOURCE), (destination, SINK)
+    keep = arrays.between(arrays.index[start], arrays.index[end])
+    after = nx.descendants(graph, start) | {start}
+    before = nx.ancestors(graph, end) | {end}
+    expected = [u in after and v in before for u, v, _ in arrays.arcs]
+    assert keep.tolist() == expected
+    assert keep.sum() < len(keep) / 1.5  # loading and unloading elsewhere is gone
+
+
 @pytest.mark.parametrize("objective", ["time", "co2"])
 def test_ties_on_the_objective_go_to_the_cheaper_route(network, objective):
     q = quote("Kunming", "Hai Phong", objective=objective, network=network)
@@ -98,8 +114,9 @@ def test_ties_on_the_objective_go_to_the_cheaper_route(network, objective):
 
 
 @settings(max_examples=200, deadline=None)
-@given(small_multigraphs(), st.data())
-def test_tie_break_is_lexicographic(graph, data):
+@given(small_multigraphs(), st.data(), st.booleans())
+def test_tie_break_is_lexicographic(graph, data, overflow):
+    """In one min-cost flow, or in two stages where the combined costs would overflow."""
     n, arcs = graph
     tails = np.array([a[0] for a in arcs], dtype=np.int32)
     heads = np.array([a[1] for a in arcs], dtype=np.int32)
@@ -114,14 +131,61 @@ def test_tie_break_is_lexicographic(graph, data):
         multigraph.add_edge(u, v, key=i)
     paths = list(nx.all_simple_edge_paths(multigraph, 0, n - 1))
     try:
-        found = cheapest_path(
-            list(range(n)), tails, heads, primary, source=0, sink=n - 1, tie_break=secondary
-        )
+        with pytest.MonkeyPatch.context() as patch:
+            if overflow:
+                patch.setattr(solver_module, "_integer_costs", lambda *_: None)
+            found = cheapest_path(
+                list(range(n)), tails, heads, primary, source=0, sink=n - 1, tie_break=secondary
+            )
     except NoFlowError:
         assert not paths
         return
     best = min((sum(primary[k] for *_, k in p), sum(secondary[k] for *_, k in p)) for p in paths)
     assert (sum(primary[a] for a in found), sum(secondary[a] for a in found)) == best
+
+
+@settings(max_examples=200, deadline=None)
+@given(small_multigraphs(), st.data(), st.booleans())
+def test_constrained_tie_break_is_lexicographic(graph, data, one_solve):
+    """With a limit: least primary, then least tie-break, in one solve or in two (large graphs)."""
+    n, arcs = graph
+    tails = np.array([a[0] for a in arcs], dtype=np.int32)
+    heads = np.array([a[1] for a in arcs], dtype=np.int32)
+    primary = np.array([round(a[2]) % 3 for a in arcs], dtype=float)  # many ties
+    draw = functools.partial(st.lists, min_size=len(arcs), max_size=len(arcs))
+    secondary = np.array(data.draw(draw(st.integers(0, 50))), dtype=float)
+    hours = np.array(data.draw(draw(st.integers(1, 9))), dtype=float)
+    limit = data.draw(st.integers(1, 30))
+    multigraph = nx.MultiDiGraph()
+    multigraph.add_nodes_from(range(n))
+    for i, (u, v, _) in enumerate(arcs):
+        multigraph.add_edge(u, v, key=i)
+    paths = [
+        [k for *_, k in p]
+        for p in nx.all_simple_edge_paths(multigraph, 0, n - 1)
+        if sum(hours[k] for *_, k in p) <= limit
+    ]
+    with pytest.MonkeyPatch.context() as patch:
+        if not one_solve:
+            patch.setattr(solver_module, "CP_SAT_MAX_ARCS", 0)
+        try:
+            found = constrained_path(
+                n,
+                tails,
+                heads,
+                primary,
+                [Resource("hours", hours, limit)],
+                source=0,
+                sink=n - 1,
+                tie_break=secondary,
+                tie_limit=data.draw(st.sampled_from([None, 5_000.0])),
+            ).path
+        except NoFlowError:
+            assert not paths
+            return
+    best = min((primary[p].sum(), secondary[p].sum()) for p in paths)
+    assert hours[found].sum() <= limit
+    assert (primary[found].sum(), secondary[found].sum()) == best
 
 
 def test_totals_are_the_sum_of_the_steps_and_scale_with_teu(network):

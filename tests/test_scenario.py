@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from corridor import ScenarioError, compare, load_network, plan, quote
+from corridor import NoRouteError, ScenarioError, compare, load_network, plan, quote
 from corridor.scenario import Close, Scenario, apply_all, shipped_scenarios
 
 SCENARIOS = Path(__file__).parent.parent / "data" / "scenarios"
@@ -48,16 +48,18 @@ def test_delaying_the_sgr_brings_the_gauge_break_back_in_2031():
     assert "hekou_north:rail_1435>rail_1000" in [s.ref for s in without.transshipments]
 
 
-def test_dual_gauge_link_first_moves_the_gauge_break_to_lao_cai():
+def test_dual_gauge_link_first_opens_a_second_rail_crossing_in_2028():
     baseline = load_network(2028)
     early = scenario("dual-gauge-link-first.yaml")
     assert early.year == 2028
-    rail = {"modes": ["rail_1435", "rail_1000"]}
-    before = quote("Kunming", "Yen Vien", network=baseline, **rail)
-    after = quote("Kunming", "Yen Vien", network=early.apply(baseline), **rail)
-    assert [s.ref for s in before.transshipments] == ["hekou_north:rail_1435>rail_1000"]
-    assert [s.ref for s in after.transshipments] == ["lao_cai_station:rail_1435>rail_1000"]
-    assert [s.ref for s in after.border_crossings] == ["hekou_north_lao_cai_sgr"]
+    # Without the metre-gauge bridge, the baseline of 2028 has no rail route across the border;
+    # the early link carries standard-gauge trains to Lao Cai station, which is the gauge break.
+    rail = {"modes": ["rail_1435", "rail_1000"], "avoid": ["hekou_north_lao_cai_rail"]}
+    with pytest.raises(NoRouteError):
+        quote("Kunming", "Yen Vien", network=baseline, **rail)
+    q = quote("Kunming", "Yen Vien", network=early.apply(baseline), **rail)
+    assert [s.ref for s in q.transshipments] == ["lao_cai_station:rail_1435>rail_1000"]
+    assert [s.ref for s in q.border_crossings] == ["hekou_north_lao_cai_sgr"]
 
 
 def test_smart_gate_lowers_clearance_and_draws_flow_under_capacity_limits():
