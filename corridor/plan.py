@@ -51,7 +51,7 @@ REQUIRED_COLUMNS = ("origin", "destination", "teu_per_day")
 OPTIONAL_COLUMNS = ("cargo", "value_usd_per_teu", "deadline_hours", "source")
 OBJECTIVES = ("cost", "generalised")
 METHODS = ("auto", "arcs", "paths")
-PATHS_ABOVE_VARIABLES = 200_000
+PATHS_ABOVE_VARIABLES = 50_000
 """``method="auto"`` uses column generation when the arc model would have more flow variables
 than this (arcs of the cargo's service graph × commodities by origin, summed)."""
 HOURS_PER_DAY = 24.0
