@@ -19,9 +19,9 @@ from synthetic import synthetic_network  # beside this script
 import corridor
 from corridor.network import SOURCE
 
-MAX_ARC_VARIABLES = 800_000
+MAX_ARC_VARIABLES = 500_000
 """The arc-based LP has about arcs × origins variables; it is skipped above this."""
-PATH_TIME_LIMIT_S = 900.0
+PATH_TIME_LIMIT_S = 600.0
 """Column generation stops here (the gap to the Lagrangian bound is then reported)."""
 SIDES = {7: "1k", 20: "10k", 61: "100k"}
 """Grid sides for about 1k, 10k and 100k service-graph arcs."""
