@@ -1,13 +1,17 @@
-"""Planning speed: random demand tables on the corridor and on synthetic grids.
+"""Planning speed: the arc-based LP against column generation over paths, and path scaling.
 
-Run: ``.venv/bin/python benchmarks/bench_plan.py`` (``--quick`` skips the largest grid).
-Times include reading the demand, building the LP and solving it (MathOpt + GLOP).
+Run: ``.venv/bin/python benchmarks/bench_plan.py`` (``--quick`` skips the 100k-arc grid).
+Times include reading the demand, building the model and solving it (MathOpt + GLOP; the
+path method prices with scipy Dijkstra). Grids come from ``synthetic.py`` (seed 1), free
+(no capacities, as in earlier figures) or capacitated (``capacities=True``: rail, river and
+transfer capacities; roads unlimited). Demand: random OD pairs, 1-40 TEU/day each, seed 3.
 """
 
 import math
 import random
 import sys
 import time
+import warnings
 
 import pandas as pd
 from synthetic import synthetic_network  # beside this script
@@ -15,8 +19,12 @@ from synthetic import synthetic_network  # beside this script
 import corridor
 from corridor.network import SOURCE
 
-MAX_VARIABLES = 5_000_000
-"""The arc-based LP has about arcs × origins variables; larger cases are skipped."""
+MAX_ARC_VARIABLES = 500_000
+"""The arc-based LP has about arcs × origins variables; it is skipped above this."""
+PATH_TIME_LIMIT_S = 600.0
+"""Column generation stops here (the gap to the Lagrangian bound is then reported)."""
+SIDES = {7: "1k", 20: "10k", 61: "100k"}
+"""Grid sides for about 1k, 10k and 100k service-graph arcs."""
 
 
 def random_demand(network, commodities, seed=3):
@@ -35,40 +43,39 @@ def random_demand(network, commodities, seed=3):
     )
 
 
-def timed(network, commodities):
-    table = random_demand(network, commodities)
+def timed(network, table, method, time_limit_s=None):
     start = time.perf_counter()
-    result = corridor.plan(table, network=network)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = corridor.plan(table, network=network, method=method, time_limit_s=time_limit_s)
     seconds = time.perf_counter() - start
-    return seconds, result
+    note = "" if not caught else f" ({str(caught[0].message).split(':')[0]})"
+    return seconds, result, note
 
 
-def main(quick):
-    network = corridor.load_network(2026)
-    seconds, result = timed(network, 1000)
+def arc_variables(network, table):
+    return network.service_graph().number_of_edges() * table["origin"].nunique()
+
+
+def compare(label, network, table):
+    """Both methods on one instance: same optimum, times, ratio."""
+    if arc_variables(network, table) > MAX_ARC_VARIABLES:
+        print(f"{label}: arc LP skipped (> {MAX_ARC_VARIABLES:,} variables)", flush=True)
+        return
+    t_arcs, arcs, _ = timed(network, table, "arcs")
+    t_paths, paths, _ = timed(network, table, "paths")
+    gap = abs(paths.objective_usd_per_day - arcs.objective_usd_per_day)
     print(
-        f"corridor 2026, 1,000 OD commodities: {seconds:.2f} s "
-        f"({len(result.bottlenecks)} saturated, "
-        f"{result.totals['unserved_teu_per_day']:.0f} TEU/day unserved)"
+        f"{label}: arcs {t_arcs:7.2f} s, paths {t_paths:6.2f} s, × {t_arcs / t_paths:5.1f}; "
+        f"optimum {arcs.objective_usd_per_day:,.2f} USD/day, "
+        f"relative difference {gap / arcs.objective_usd_per_day:.1e}; "
+        f"{len(arcs.bottlenecks)} saturated",
+        flush=True,
     )
-    rows = []
-    for side in (5, 13) if quick else (5, 13, 41):
-        grid = synthetic_network(side)
-        arcs = grid.service_graph().number_of_edges()
-        for commodities in (10, 100, 1000):
-            if arcs * min(commodities, side * side) > MAX_VARIABLES:
-                print(
-                    f"grid {side}×{side} ({arcs:,} arcs), {commodities:>5} commodities: "
-                    "skipped (arc-based LP above 5 M variables)"
-                )
-                continue
-            seconds, _ = timed(grid, commodities)
-            rows.append((arcs, commodities, seconds))
-            print(
-                f"grid {side}×{side} ({arcs:,} arcs), {commodities:>5} commodities: "
-                f"{seconds:7.2f} s"
-            )
-    # growth rate: least squares of log(time) on log(arcs) and log(commodities)
+
+
+def fit(rows):
+    """Least squares of log(time) on log(arcs) and log(commodities)."""
     xs = [(math.log(a), math.log(c), math.log(s)) for a, c, s in rows if s > 0]
     n = len(xs)
     mean = [sum(v[i] for v in xs) / n for i in range(3)]
@@ -78,7 +85,38 @@ def main(quick):
     det = cov[0][0] * cov[1][1] - cov[0][1] ** 2
     b_arcs = (cov[0][2] * cov[1][1] - cov[1][2] * cov[0][1]) / det
     b_comm = (cov[1][2] * cov[0][0] - cov[0][2] * cov[0][1]) / det
-    print(f"fitted growth: time ∝ arcs^{b_arcs:.2f} × commodities^{b_comm:.2f}")
+    return b_arcs, b_comm
+
+
+def main(quick):
+    network = corridor.load_network(2026)
+    compare("corridor 2026 (336 arcs), 1,000 OD commodities", network, random_demand(network, 1000))
+    print("\narc LP against column generation, capacitated grids", flush=True)
+    for side in (7, 13):
+        grid = synthetic_network(side, capacities=True)
+        arcs = grid.service_graph().number_of_edges()
+        for commodities in (10, 100, 1000):
+            label = f"grid {side}×{side} ({arcs:,} arcs), {commodities:>5} commodities"
+            compare(label, grid, random_demand(grid, commodities))
+    for capacities in (False, True):
+        kind = "capacitated" if capacities else "free"
+        print(f"\ncolumn generation, {kind} grids", flush=True)
+        rows = []
+        for side in (7, 20) if quick else tuple(SIDES):
+            grid = synthetic_network(side, capacities=capacities)
+            arcs = grid.service_graph().number_of_edges()
+            for commodities in (10, 100, 1000):
+                table = random_demand(grid, commodities)
+                seconds, result, note = timed(grid, table, "paths", PATH_TIME_LIMIT_S)
+                rows.append((arcs, len(table), seconds))
+                print(
+                    f"grid {side}×{side} ({arcs:,} arcs), {len(table):>5} commodities: "
+                    f"{seconds:7.2f} s, {len(result.routes):,} routes, "
+                    f"{len(result.bottlenecks):,} saturated{note}",
+                    flush=True,
+                )
+        b_arcs, b_comm = fit(rows)
+        print(f"fitted growth ({kind}): time ∝ arcs^{b_arcs:.2f} × commodities^{b_comm:.2f}")
 
 
 if __name__ == "__main__":

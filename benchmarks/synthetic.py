@@ -3,8 +3,13 @@
 ``synthetic_network(side, seed)`` builds ``side × side`` places; each pair of grid
 neighbours gets a leg per mode with probability 0.8 (road always); every place serves every
 mode and has road transfers to the other three, so the service graph has about
-``6 × side²`` vertices (``side=41``: 10,086 vertices). Figures are drawn to look like the
-corridor's (km 20–150, speeds by mode, handling USD 10–80).
+``6 × side²`` vertices and ``27 × side²`` arcs (``side=41``: 10,086 vertices, 45,618 arcs;
+``side=61``: 22,326 vertices, 101,478 arcs). Figures are drawn to look like the corridor's
+(km 20–150, speeds by mode, handling USD 10–80).
+
+With ``capacities=True`` rail and river legs (each direction) and the transfers get
+capacities drawn from :data:`CAPACITY_TEU_DAY` (roads stay unlimited, so every OD pair can
+be served); they come from a second seeded generator, so the network is otherwise the same.
 """
 
 from __future__ import annotations
@@ -19,11 +24,27 @@ from corridor.network import Network
 MODES = (Mode.ROAD, Mode.RAIL_1000, Mode.RAIL_1435, Mode.RIVER)
 SPEED_KMH = {Mode.ROAD: 50, Mode.RAIL_1000: 23, Mode.RAIL_1435: 60, Mode.RIVER: 9}
 DEPARTURES = {Mode.ROAD: None, Mode.RAIL_1000: 4, Mode.RAIL_1435: 6, Mode.RIVER: 1}
+CAPACITY_TEU_DAY = {
+    Mode.RAIL_1000: (20, 120),
+    Mode.RAIL_1435: (40, 240),
+    Mode.RIVER: (10, 60),
+    "transfer": (50, 300),
+}
+"""Ranges (TEU/day, uniform) of the capacities drawn with ``capacities=True``."""
 
 
-def synthetic_network(side: int, seed: int = 1, year: int = 2026) -> Network:
+def synthetic_network(
+    side: int, seed: int = 1, year: int = 2026, *, capacities: bool = False
+) -> Network:
     """A ``side × side`` grid network with the corridor's tariffs and emission factors."""
     rnd = random.Random(seed)
+    tight = random.Random(seed + 1_000_003)
+
+    def capacity(kind: Mode | str) -> float | None:
+        if not capacities or kind not in CAPACITY_TEU_DAY:
+            return None
+        return round(tight.uniform(*CAPACITY_TEU_DAY[kind]))
+
     places = [
         Place(
             f"g{i}_{j}",
@@ -63,6 +84,7 @@ def synthetic_network(side: int, seed: int = 1, year: int = 2026) -> Network:
                             hours=km / SPEED_KMH[mode] * rnd.uniform(0.8, 1.3),
                             source="estimate: synthetic",
                             departures_per_day=DEPARTURES[mode],
+                            capacity_teu_day=capacity(mode),
                         )
                     )
     transfers = [
@@ -74,6 +96,7 @@ def synthetic_network(side: int, seed: int = 1, year: int = 2026) -> Network:
             24.0,
             rnd.uniform(10, 80),
             "estimate: synthetic",
+            capacity_teu_day=capacity("transfer"),
         )
         for p in places
         for mode in MODES[1:]

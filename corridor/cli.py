@@ -495,6 +495,10 @@ def plan_command(
     year: YearOption = DEFAULT_YEAR,
     objective: Annotated[str, typer.Option(help="cost or generalised.")] = "cost",
     integer: Annotated[bool, typer.Option(help="Whole TEU per arc (MIP, no prices).")] = False,
+    method: Annotated[
+        str,
+        typer.Option(help="auto, arcs (arc-based LP) or paths (column generation)."),
+    ] = "auto",
     time_limit: Annotated[float | None, typer.Option(help="Solver time limit, s.")] = None,
     out_file: Annotated[
         Path | None,
@@ -513,6 +517,7 @@ def plan_command(
         network=load_network(year, data),
         objective=objective,
         integer=integer,
+        method=method,
         time_limit_s=time_limit,
     )
     if out_file is not None:
@@ -532,6 +537,7 @@ def plan_command(
                 "year": result.year,
                 "objective": result.objective,
                 "integer": result.integer,
+                "method": result.method,
                 "totals": result.totals,
                 "mode_split_teu_km": result.mode_split.to_dict(),
                 **{
@@ -543,7 +549,7 @@ def plan_command(
         return
     totals = result.totals
     out.print(
-        f"[bold]Plan {result.year}[/bold] ({result.objective}): "
+        f"[bold]Plan {result.year}[/bold] ({result.objective}, {result.method}): "
         f"{totals['teu_per_day']:,.0f} TEU/day carried, "
         f"{totals['unserved_teu_per_day']:,.0f} unserved, "
         f"{totals['cost_usd_per_day']:,.0f} USD/day, {totals['co2e_kg_per_day'] / 1000:,.0f} t "

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 from ortools.math_opt.python import mathopt
 
+from corridor import _paths
 from corridor.errors import DataError, InfeasibleError, InvalidRequestError, UnknownPlaceError
 from corridor.model import CargoClass, Mode
 from corridor.network import DEFAULT_YEAR, SINK, SOURCE, Network, Vertex, load_network
@@ -49,20 +50,28 @@ USD 11,000 per TEU), so demand goes unserved only when capacity truly binds."""
 BINDING = 0.999
 """Utilisation from which a capacity counts as saturated."""
 REQUIRED_COLUMNS = ("origin", "destination", "teu_per_day")
-OPTIONAL_COLUMNS = ("cargo", "value_usd_per_teu", "source")
+OPTIONAL_COLUMNS = ("cargo", "value_usd_per_teu", "deadline_hours", "source")
 OBJECTIVES = ("cost", "generalised")
+METHODS = ("auto", "arcs", "paths")
+PATHS_ABOVE_VARIABLES = 50_000
+"""``method="auto"`` uses column generation when the arc model would have more flow variables
+than this (arcs of the cargo's service graph × commodities by origin, summed)."""
 HOURS_PER_DAY = 24.0
 
 
 @dataclass(frozen=True, slots=True)
 class Demand:
-    """A daily flow to plan: place ids, cargo class, TEU/day and goods value per TEU (USD)."""
+    """A daily flow to plan: places, cargo, TEU/day, goods value (USD/TEU), deadline (hours).
+
+    ``deadline_hours`` is the longest planned transit (P50) a route may take; ``None``: any.
+    """
 
     origin: str
     destination: str
     cargo: CargoClass
     teu_per_day: float
     value_usd_per_teu: float = 0.0
+    deadline_hours: float | None = None
 
 
 def read_demand(demand: pd.DataFrame | str | Path, network: Network) -> list[Demand]:
@@ -85,8 +94,8 @@ def read_demand(demand: pd.DataFrame | str | Path, network: Network) -> list[Dem
         raise DataError(f"missing column(s) {', '.join(missing)}", file=name, row=1)
     if demand.empty:
         raise DataError("no rows", file=name)
-    rows: dict[tuple[str, str, CargoClass, float], float] = defaultdict(float)
-    first_line: dict[tuple[str, str, CargoClass, float], int] = {}
+    rows: dict[tuple[str, str, CargoClass, float, float | None], float] = defaultdict(float)
+    first_line: dict[tuple[str, str, CargoClass, float, float | None], int] = {}
     for i, record in enumerate(demand.to_dict("records")):
         line = i + 2  # the header is line 1
         origin = _place(network, record["origin"], name, line, "origin")
@@ -95,6 +104,8 @@ def read_demand(demand: pd.DataFrame | str | Path, network: Network) -> list[Dem
         value = _number(
             _given(record.get("value_usd_per_teu")) or 0, name, line, "value_usd_per_teu"
         )
+        cell = _given(record.get("deadline_hours"))
+        deadline = None if cell is None else _number(cell, name, line, "deadline_hours")
         try:
             cargo = CargoClass(str(_given(record.get("cargo")) or "general"))
         except ValueError:
@@ -112,7 +123,7 @@ def read_demand(demand: pd.DataFrame | str | Path, network: Network) -> list[Dem
                 row=line,
                 column="destination",
             )
-        key = (origin, destination, cargo, value)
+        key = (origin, destination, cargo, value, deadline)
         if key in first_line:
             warnings.warn(
                 f"{name}, line {line}: duplicate of line {first_line[key]}; volumes summed",
@@ -120,7 +131,7 @@ def read_demand(demand: pd.DataFrame | str | Path, network: Network) -> list[Dem
             )
         first_line.setdefault(key, line)
         rows[key] += teu
-    return [Demand(o, d, c, teu, v) for (o, d, c, v), teu in rows.items() if teu > 0]
+    return [Demand(o, d, c, teu, v, h) for (o, d, c, v, h), teu in rows.items() if teu > 0]
 
 
 def _given(value: object) -> object:
@@ -168,6 +179,8 @@ class Plan:
     unserved: pd.DataFrame
     """Demand left unserved (TEU/day) per OD pair; empty when all is carried."""
     network: Network = field(repr=False, compare=False)
+    method: str = "arcs"
+    """How it was solved: ``arcs`` (arc-based LP or MIP) or ``paths`` (column generation)."""
 
     @property
     def bottlenecks(self) -> pd.DataFrame:
@@ -243,6 +256,7 @@ def plan(
     network: Network | None = None,
     objective: str = "cost",
     integer: bool = False,
+    method: str = "auto",
     time_limit_s: float | None = None,
 ) -> Plan:
     """Assign a demand table to the network under capacities (exact LP, or whole TEU).
@@ -251,7 +265,7 @@ def plan(
     ----------
     demand
         DataFrame or CSV with ``origin``, ``destination``, ``teu_per_day`` and optionally
-        ``cargo`` and ``value_usd_per_teu``.
+        ``cargo``, ``value_usd_per_teu`` and ``deadline_hours`` (planned hours, P50).
     year
         Network year (default: the network's, or 2026).
     network
@@ -259,14 +273,23 @@ def plan(
     objective
         ``cost`` (USD) or ``generalised`` (USD + value of time × hours).
     integer
-        Whole TEU per arc and day (a MIP with HiGHS) instead of the LP; no shadow prices.
+        Whole TEU per arc and day (a MIP with HiGHS on the arc model) instead of the LP; no
+        shadow prices.
+    method
+        ``arcs``: the arc-based LP (one flow variable per arc and origin); ``paths``: the same
+        LP over paths, by column generation; ``auto``: ``paths`` when the arc model would
+        exceed :data:`PATHS_ABOVE_VARIABLES` variables or a row has a deadline, else
+        ``arcs``; always ``arcs`` with ``integer=True``. Both give the LP optimum.
     time_limit_s
-        Time limit of the solver.
+        Time limit of the solver (column generation: of all its rounds), s.
 
     Raises
     ------
     DataError
         For a malformed demand table (row, column, suggestions).
+    InvalidRequestError
+        For an unknown objective or method, ``method="paths"`` with ``integer=True``, or
+        deadlines with the arc model (which cannot enforce them).
     InfeasibleError
         If the solver stops without a feasible plan (integer model within the time limit).
 
@@ -276,6 +299,10 @@ def plan(
     ...                        "teu_per_day": [10]}))
     >>> round(p.totals["teu_per_day"])
     10
+    >>> q = plan(pd.DataFrame({"origin": ["Kunming"], "destination": ["Hai Phong"],
+    ...                        "teu_per_day": [10]}), method="paths")
+    >>> (q.method, round(q.objective_usd_per_day - p.objective_usd_per_day, 6))
+    ('paths', 0.0)
     """
     if network is None:
         network = load_network(year if year is not None else DEFAULT_YEAR)
@@ -285,9 +312,30 @@ def plan(
     if objective not in OBJECTIVES:
         msg = f"objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}"
         raise InvalidRequestError(msg)
+    if method not in METHODS:
+        msg = f"method must be one of {', '.join(METHODS)}, got {method!r}"
+        raise InvalidRequestError(msg)
+    if method == "paths" and integer:
+        msg = "integer plans use the arc model (method='arcs' or 'auto'); paths solve the LP"
+        raise InvalidRequestError(msg)
     rows = read_demand(demand, network)
+    deadlines = any(row.deadline_hours is not None for row in rows)
+    if deadlines and (integer or method == "arcs"):
+        msg = (
+            "deadline_hours is enforced by the path model only (the LP, method='paths' or "
+            "'auto'); drop the column to plan without deadlines"
+        )
+        raise InvalidRequestError(msg)
+    commodities = _commodities(rows)
+    if method == "auto":
+        size = sum(network.service_graph(cargo).number_of_edges() for _, cargo, _ in commodities)
+        large = size > PATHS_ABOVE_VARIABLES
+        method = "paths" if (large or deadlines) and not integer else "arcs"
+        logger.debug("method %s (arc model: about %d variables)", method, size)
+    if method == "paths":
+        return _PathPlanner(network, objective, commodities).solve(time_limit_s)
     builder = _Builder(network, objective, integer)
-    for commodity, members in _commodities(rows).items():
+    for commodity, members in commodities.items():
         builder.add_commodity(commodity, members)
     builder.add_capacities()
     return builder.solve(time_limit_s)
@@ -411,33 +459,9 @@ class _Builder:
                 if teu <= 1e-9:
                     continue
                 key = (tail, head, data["ref"])
-                row = load.setdefault(
-                    key,
-                    {
-                        "kind": data["kind"],
-                        "ref": data["ref"],
-                        "mode": data.get("mode"),
-                        "from_place": data["from_place"],
-                        "to_place": data["to_place"],
-                        "from_mode": tail[1],
-                        "to_mode": head[1],
-                        "km": data["km"],
-                        "teu_per_day": 0.0,
-                    },
-                )
+                row = load.setdefault(key, _arc_record(tail, head, data))
                 row["teu_per_day"] += teu
-        columns = [
-            "kind",
-            "ref",
-            "mode",
-            "from_place",
-            "to_place",
-            "from_mode",
-            "to_mode",
-            "km",
-            "teu_per_day",
-        ]
-        return pd.DataFrame(list(load.values()), columns=columns)
+        return pd.DataFrame(list(load.values()), columns=ARC_COLUMNS)
 
     def _capacity_table(
         self, values: dict[mathopt.Variable, float], duals: dict[mathopt.LinearConstraint, float]
@@ -462,43 +486,12 @@ class _Builder:
     def _route_table(self, values: dict[mathopt.Variable, float]) -> pd.DataFrame:
         rows = []
         for commodity in self.commodities:
-            origin, cargo, value = commodity.key
+            origin = commodity.key[0]
             flows = {i: values[var] for i, var in enumerate(commodity.flow) if values[var] > 1e-9}
             for destination, teu, arcs in _decompose(commodity.arcs, flows, (origin, SOURCE)):
                 data = [commodity.arcs[i][2] for i in arcs]
-                moving = [d for d in data if d["kind"] in {"leg", "border"}]
-                modes = [d["mode"] for d in moving]
-                rows.append(
-                    {
-                        "origin": origin,
-                        "destination": destination,
-                        "cargo": cargo.value,
-                        "value_usd_per_teu": value,
-                        "teu_per_day": teu,
-                        "modes": " → ".join(
-                            m for i, m in enumerate(modes) if i == 0 or modes[i - 1] != m
-                        ),
-                        "gates": "; ".join(d["ref"] for d in moving if d["kind"] == "border"),
-                        "cost_usd_per_teu": sum(d["cost_usd"] for d in data),
-                        "planned_hours": sum(d["hours_p50"] for d in data),
-                        "co2e_kg_per_teu": sum(d["co2e_kg"] for d in data),
-                    }
-                )
-        return pd.DataFrame(
-            rows,
-            columns=[
-                "origin",
-                "destination",
-                "cargo",
-                "value_usd_per_teu",
-                "teu_per_day",
-                "modes",
-                "gates",
-                "cost_usd_per_teu",
-                "planned_hours",
-                "co2e_kg_per_teu",
-            ],
-        )
+                rows.append(_route_record(commodity.key, destination, teu, data))
+        return pd.DataFrame(rows, columns=ROUTE_COLUMNS)
 
     def _unserved_table(self, values: dict[mathopt.Variable, float]) -> pd.DataFrame:
         rows = [
@@ -512,7 +505,259 @@ class _Builder:
             for d, var in c.unserved.items()
             if values[var] > 1e-9
         ]
-        return pd.DataFrame(rows, columns=["origin", "destination", "cargo", "teu_per_day"])
+        return pd.DataFrame(rows, columns=UNSERVED_COLUMNS)
+
+
+class _PathPlanner:
+    """The same LP over paths: builds the column-generation input, reads its answer as a Plan.
+
+    One :class:`corridor._paths.Commodity` per demand row (OD pair, cargo, value, deadline)
+    on its cargo's service graph. The arcs a row may use are those of the arc model: a
+    path from the origin's source vertex to the destination's sink vertex cannot pass through
+    another place's source (no arc enters one) or sink (no arc leaves one).
+    """
+
+    def __init__(
+        self,
+        network: Network,
+        objective: str,
+        commodities: dict[tuple[str, CargoClass, float], list[Demand]],
+    ) -> None:
+        self.network = network
+        self.objective = objective
+        self.group_index: dict[tuple[str, ...], int] = {}
+        self.capacity: list[float] = []
+        self.arrays: list[Any] = []
+        self.graphs: list[_paths.Graph] = []
+        self.rows: list[tuple[tuple[str, CargoClass, float], Demand]] = []
+        self.commodities: list[_paths.Commodity] = []
+        self.unroutable: list[tuple[tuple[str, CargoClass, float], Demand]] = []
+        graph_of: dict[CargoClass, int] = {}
+        for key, members in commodities.items():
+            origin, cargo, value = key
+            if cargo not in graph_of:
+                graph_of[cargo] = self._add_graph(cargo, commodities)
+            g = graph_of[cargo]
+            index = self.arrays[g].index
+            rate = network.cargo_profiles[cargo].value_of_time_pct_per_day / 100
+            per_hour = value * rate / HOURS_PER_DAY if objective == "generalised" else 0.0
+            for member in members:
+                source = index.get((origin, SOURCE))
+                sink = index.get((member.destination, SINK))
+                if source is None or sink is None:  # the cargo cannot start or end there
+                    self.unroutable.append((key, member))
+                    continue
+                self.rows.append((key, member))
+                self.commodities.append(
+                    _paths.Commodity(
+                        graph=g,
+                        source=source,
+                        sink=sink,
+                        teu_per_day=member.teu_per_day,
+                        usd_per_hour=per_hour,
+                        deadline_hours=member.deadline_hours,
+                    )
+                )
+
+    def _add_graph(
+        self, cargo: CargoClass, commodities: dict[tuple[str, CargoClass, float], list[Demand]]
+    ) -> int:
+        """Arrays of ``cargo``'s service graph; capacity groups of the arcs the model uses."""
+        origins = {o for o, c, _ in commodities if c == cargo}
+        destinations = {
+            m.destination
+            for (_, c, _), members in commodities.items()
+            if c == cargo
+            for m in members
+        }
+        arrays = _arrays(self.network.service_graph(cargo))
+        group = np.full(len(arrays.arcs), -1, dtype=np.int64)
+        for i, (tail, head, data) in enumerate(arrays.arcs):
+            if (tail[1] == SOURCE and tail[0] not in origins) or (
+                head[1] == SINK and head[0] not in destinations
+            ):
+                continue
+            found = _capacity_group(self.network, tail, head, data)
+            if found is None:
+                continue
+            key, capacity = found
+            if key not in self.group_index:
+                self.group_index[key] = len(self.capacity)
+                self.capacity.append(capacity)
+            group[i] = self.group_index[key]
+        self.arrays.append(arrays)
+        self.graphs.append(
+            _paths.Graph(
+                n=len(arrays.vertices),
+                tails=arrays.tails,
+                heads=arrays.heads,
+                cost_usd=arrays.columns["cost_usd"],
+                hours=arrays.columns["hours_p50"],
+                group=group,
+            )
+        )
+        return len(self.graphs) - 1
+
+    def solve(self, time_limit_s: float | None) -> Plan:
+        """Column generation, then the tables of :class:`Plan`."""
+        solution = _paths.solve(
+            self.graphs,
+            self.commodities,
+            np.asarray(self.capacity, dtype=float),
+            penalty=UNSERVED_PENALTY_USD_PER_TEU,
+            time_limit_s=time_limit_s,
+        )
+        lost = UNSERVED_PENALTY_USD_PER_TEU * sum(m.teu_per_day for _, m in self.unroutable)
+        objective = solution.objective + lost
+        if not solution.optimal:
+            warnings.warn(
+                f"plan not proven optimal (time_limit): best {objective:,.2f} USD/day, "
+                f"bound {solution.bound + lost:,.2f}",
+                stacklevel=3,
+            )
+        flows = [np.zeros(len(graph.tails)) for graph in self.graphs]
+        for column in solution.columns:
+            g = self.commodities[column.commodity].graph
+            np.add.at(flows[g], column.arcs, column.flow)
+        return Plan(
+            year=self.network.year,
+            objective=self.objective,
+            integer=False,
+            objective_usd_per_day=objective,
+            arcs=self._arc_table(flows),
+            capacities=self._capacity_table(flows, solution.duals),
+            routes=self._route_table(solution.columns),
+            unserved=self._unserved_table(solution.unserved),
+            network=self.network,
+            method="paths",
+        )
+
+    def _arc_table(self, flows: list[np.ndarray]) -> pd.DataFrame:
+        load: dict[tuple[Vertex, Vertex, str], dict[str, Any]] = {}
+        for arrays, flow in zip(self.arrays, flows, strict=True):
+            for i in np.flatnonzero(flow > 1e-9).tolist():
+                tail, head, data = arrays.arcs[i]
+                row = load.setdefault((tail, head, data["ref"]), _arc_record(tail, head, data))
+                row["teu_per_day"] += float(flow[i])
+        return pd.DataFrame(list(load.values()), columns=ARC_COLUMNS)
+
+    def _capacity_table(self, flows: list[np.ndarray], duals: np.ndarray) -> pd.DataFrame:
+        load = np.zeros(len(self.capacity))
+        for graph, flow in zip(self.graphs, flows, strict=True):
+            used = graph.group >= 0
+            load += np.bincount(graph.group[used], weights=flow[used], minlength=len(load))
+        rows = [
+            {
+                "element": key[0],
+                "ref": key[1],
+                "direction": key[2],
+                "capacity_teu_day": self.capacity[g],
+                "flow_teu_day": float(load[g]),
+                "utilisation": load[g] / self.capacity[g] if self.capacity[g] else np.inf,
+                "shadow_price_usd": 0.0 - float(duals[g]),
+            }
+            for key, g in self.group_index.items()
+        ]
+        return pd.DataFrame(
+            rows,
+            columns=[
+                "element",
+                "ref",
+                "direction",
+                "capacity_teu_day",
+                "flow_teu_day",
+                "utilisation",
+                "shadow_price_usd",
+            ],
+        )
+
+    def _route_table(self, columns: list[_paths.Column]) -> pd.DataFrame:
+        rows = []
+        for column in sorted(columns, key=lambda c: (c.commodity, -c.flow)):
+            key, member = self.rows[column.commodity]
+            arcs = self.arrays[self.commodities[column.commodity].graph].arcs
+            data = [arcs[i][2] for i in column.arcs.tolist()]
+            rows.append(_route_record(key, member.destination, column.flow, data))
+        return pd.DataFrame(rows, columns=ROUTE_COLUMNS)
+
+    def _unserved_table(self, unserved: np.ndarray) -> pd.DataFrame:
+        lost = [(row, float(teu)) for row, teu in zip(self.rows, unserved, strict=True)]
+        lost += [(row, row[1].teu_per_day) for row in self.unroutable]
+        return pd.DataFrame(
+            [
+                {
+                    "origin": key[0],
+                    "destination": member.destination,
+                    "cargo": key[1].value,
+                    "teu_per_day": teu,
+                }
+                for (key, member), teu in lost
+                if teu > 1e-9
+            ],
+            columns=UNSERVED_COLUMNS,
+        )
+
+
+ARC_COLUMNS = [
+    "kind",
+    "ref",
+    "mode",
+    "from_place",
+    "to_place",
+    "from_mode",
+    "to_mode",
+    "km",
+    "teu_per_day",
+]
+ROUTE_COLUMNS = [
+    "origin",
+    "destination",
+    "cargo",
+    "value_usd_per_teu",
+    "teu_per_day",
+    "modes",
+    "gates",
+    "cost_usd_per_teu",
+    "planned_hours",
+    "co2e_kg_per_teu",
+]
+UNSERVED_COLUMNS = ["origin", "destination", "cargo", "teu_per_day"]
+
+
+def _arc_record(tail: Vertex, head: Vertex, data: dict[str, Any]) -> dict[str, Any]:
+    """A row of :attr:`Plan.arcs` with no flow yet."""
+    return {
+        "kind": data["kind"],
+        "ref": data["ref"],
+        "mode": data.get("mode"),
+        "from_place": data["from_place"],
+        "to_place": data["to_place"],
+        "from_mode": tail[1],
+        "to_mode": head[1],
+        "km": data["km"],
+        "teu_per_day": 0.0,
+    }
+
+
+def _route_record(
+    key: tuple[str, CargoClass, float], destination: str, teu: float, data: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """A row of :attr:`Plan.routes`: one path's TEU/day and its USD, hours, CO2e per TEU."""
+    origin, cargo, value = key
+    moving = [d for d in data if d["kind"] in {"leg", "border"}]
+    modes = [d["mode"] for d in moving]
+    return {
+        "origin": origin,
+        "destination": destination,
+        "cargo": cargo.value,
+        "value_usd_per_teu": value,
+        "teu_per_day": teu,
+        "modes": " → ".join(m for i, m in enumerate(modes) if i == 0 or modes[i - 1] != m),
+        "gates": "; ".join(d["ref"] for d in moving if d["kind"] == "border"),
+        "cost_usd_per_teu": sum(d["cost_usd"] for d in data),
+        "planned_hours": sum(d["hours_p50"] for d in data),
+        "co2e_kg_per_teu": sum(d["co2e_kg"] for d in data),
+    }
 
 
 def _capacity_group(

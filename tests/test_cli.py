@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from corridor.cli import app
@@ -224,6 +225,21 @@ def test_plan_command(tmp_path):
     payload = json.loads(runner.invoke(app, [*args[:4], "--json"]).stdout)
     assert payload["totals"]["teu_per_day"] > 0 and payload["bottlenecks"]
     assert all(b["shadow_price_usd"] >= 0 for b in payload["bottlenecks"])
+
+
+def test_plan_command_methods_agree():
+    sample = Path(__file__).parent.parent / "data" / "demand" / "sample_2031.csv"
+    args = ["plan", str(sample), "--year", "2031", "--json"]
+    arcs = json.loads(runner.invoke(app, [*args, "--method", "arcs"]).stdout)
+    paths = json.loads(runner.invoke(app, [*args, "--method", "paths"]).stdout)
+    assert (arcs["method"], paths["method"]) == ("arcs", "paths")
+    assert paths["totals"]["cost_usd_per_day"] == pytest.approx(
+        arcs["totals"]["cost_usd_per_day"], rel=1e-6
+    )
+    bad = runner.invoke(app, [*args, "--method", "columns"])
+    assert bad.exit_code == 2 and "method must be one of auto, arcs, paths" in bad.stderr
+    both = runner.invoke(app, [*args, "--method", "paths", "--integer"])
+    assert both.exit_code == 2 and "integer plans use the arc model" in both.stderr
 
 
 def test_plan_bad_demand_is_one_line(tmp_path):

@@ -1,0 +1,491 @@
+"""Private: path-based multi-commodity flow by column generation (OR-Tools MathOpt + GLOP).
+
+The restricted master LP has one variable per generated path (TEU/day on that path) and one
+unserved slack per commodity; its rows are each commodity's demand (``paths + unserved =
+demand``) and each capacity group that a generated path uses (``Σ uses × flow ≤ capacity``).
+A capacity that no generated path uses is not a row: its flow is 0 and its dual 0, which is
+what the full LP would give it too.
+
+Pricing: an arc's reduced cost is its cost per TEU minus the dual of its capacity row (≤ 0 in
+a minimisation, so the weight stays ≥ 0 and Dijkstra applies: ``scipy.sparse.csgraph``, one
+tree per origin, lightest of parallel arcs). A path whose reduced cost is below its demand
+row's dual by more than :data:`TOLERANCE` (relative) enters the master, which GLOP re-solves
+from its last basis (MathOpt incremental solve). When no commodity has such a path, the
+restricted optimum is the LP optimum. Commodities with a deadline price over paths within
+their planned hours only, exactly (:func:`corridor._solver.constrained_path`).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+from ortools.glop import parameters_pb2 as glop_parameters
+from ortools.math_opt.python import mathopt
+from scipy.sparse import csr_array
+from scipy.sparse.csgraph import dijkstra
+
+from corridor._solver import NoFlowError, Resource, constrained_path
+from corridor.errors import SolverError
+
+logger = logging.getLogger(__name__)
+
+TOLERANCE = 1e-7
+"""A path enters the master when its reduced cost is below ``-TOLERANCE × max(1, |dual|)``
+(USD per TEU; ``dual`` is its commodity's demand dual). At the end the LP optimum is proven
+within ``Σ demand × TOLERANCE × max(1, |dual|)`` USD/day (the Lagrangian bound, logged)."""
+CHUNK = 256
+"""Origins per Dijkstra call (memory: ``CHUNK × vertices`` distances and predecessors)."""
+GREEDY_PASSES = 4
+"""Passes of the greedy assignment whose paths seed the master."""
+"""Origins per Dijkstra call (memory: ``CHUNK × vertices`` distances and predecessors)."""
+
+
+@dataclass(frozen=True)
+class Graph:
+    """A service graph as arrays: arc ends, cost and hours per TEU, capacity group per arc."""
+
+    n: int
+    """Number of vertices."""
+    tails: np.ndarray
+    heads: np.ndarray
+    cost_usd: np.ndarray
+    hours: np.ndarray
+    group: np.ndarray
+    """Capacity group index of each arc (``-1``: unlimited)."""
+
+
+@dataclass(frozen=True)
+class Commodity:
+    """One OD flow: graph index, source and sink vertex, TEU/day, USD per TEU-hour, deadline."""
+
+    graph: int
+    source: int
+    sink: int
+    teu_per_day: float
+    usd_per_hour: float = 0.0
+    deadline_hours: float | None = None
+
+
+@dataclass(frozen=True)
+class Column:
+    """A generated path: commodity index, arc indices in order, TEU/day in the solution."""
+
+    commodity: int
+    arcs: np.ndarray
+    flow: float
+
+
+@dataclass
+class Solution:
+    """The LP optimum over paths (or the best found within the time limit)."""
+
+    objective: float
+    columns: list[Column]
+    unserved: np.ndarray
+    """TEU/day per commodity."""
+    duals: np.ndarray
+    """Dual value per capacity group (≤ 0; 0 for groups no path used)."""
+    optimal: bool
+    bound: float
+    """A lower bound on the LP optimum, USD/day (equal to ``objective`` within tolerance when
+    ``optimal``)."""
+    rounds: int
+    stats: dict[str, float] = field(default_factory=dict)
+
+
+def solve(
+    graphs: list[Graph],
+    commodities: list[Commodity],
+    capacity: np.ndarray,
+    *,
+    penalty: float,
+    time_limit_s: float | None = None,
+) -> Solution:
+    """Minimum-cost multi-commodity flow over paths, by column generation.
+
+    Parameters
+    ----------
+    graphs
+        Service graphs (arc costs ≥ 0, USD per TEU; hours per TEU).
+    commodities
+        OD flows; a commodity's arcs are those of its graph.
+    capacity
+        TEU/day per capacity group (indexed by :attr:`Graph.group`).
+    penalty
+        USD per unserved TEU.
+    time_limit_s
+        Wall-clock limit, s; the best plan so far is returned with ``optimal=False``.
+
+    Raises
+    ------
+    SolverError
+        If GLOP fails on the restricted master (it is always feasible and bounded).
+    """
+    start = time.perf_counter()
+    for graph in graphs:
+        if len(graph.cost_usd) and (graph.cost_usd.min() < 0 or graph.hours.min() < 0):
+            msg = "path model needs arc costs and hours ≥ 0"
+            raise SolverError(msg)
+    master = _Master(commodities, capacity, penalty)
+    pricing = _Pricing(graphs, commodities)
+    demand = np.array([c.teu_per_day for c in commodities])
+    duals = np.zeros(len(capacity))
+    sigma = np.full(len(commodities), penalty)
+    objective = penalty * float(demand.sum())
+    bound = -np.inf
+    optimal = False
+    rounds = 0
+    stats = {"pricing_s": 0.0, "master_s": 0.0}
+    tick = time.perf_counter()
+    for k, arcs in pricing.initial_paths(capacity):
+        master.add_column(k, arcs, pricing)
+    stats["initial_s"] = time.perf_counter() - tick
+    if master.columns:
+        tick = time.perf_counter()
+        objective, duals, sigma = master.solve()
+        stats["master_s"] += time.perf_counter() - tick
+    logger.debug(
+        "initial paths: %d, objective %.2f, %.1f s",
+        len(master.columns),
+        objective,
+        stats["initial_s"],
+    )
+    while True:
+        rounds += 1
+        tick = time.perf_counter()
+        found, reduced = pricing.price(duals, sigma)
+        stats["pricing_s"] += time.perf_counter() - tick
+        bound = max(bound, objective + float(demand @ np.minimum(reduced, 0.0)))
+        new = [(k, arcs) for k, arcs in found if master.add_column(k, arcs, pricing)]
+        logger.debug(
+            "round %d: objective %.2f, bound %.2f, %d columns (%d new)",
+            rounds,
+            objective,
+            bound,
+            len(found),
+            len(new),
+        )
+        if not new:
+            optimal = True
+            break
+        left = None if time_limit_s is None else time_limit_s - (time.perf_counter() - start)
+        if left is not None and left <= 0:
+            break
+        tick = time.perf_counter()
+        objective, duals, sigma = master.solve()
+        stats["master_s"] += time.perf_counter() - tick
+    if not optimal:
+        objective = master.solve()[0]  # the columns added last are in the plan too
+    stats["columns"] = float(len(master.columns))
+    stats["total_s"] = time.perf_counter() - start
+    logger.info(
+        "column generation: %d rounds, %d columns, %.2f USD/day (bound %.2f), %.1f s "
+        "(pricing %.1f s, master %.1f s)",
+        rounds,
+        len(master.columns),
+        objective,
+        bound,
+        stats["total_s"],
+        stats["pricing_s"],
+        stats["master_s"],
+    )
+    flows, unserved = master.values()
+    return Solution(
+        objective=objective,
+        columns=[
+            Column(k, arcs, flow)
+            for (k, arcs), flow in zip(master.columns, flows, strict=True)
+            if flow > 1e-9
+        ],
+        unserved=unserved,
+        duals=master.capacity_duals(len(capacity)),
+        optimal=optimal,
+        bound=bound if optimal else min(bound, objective),
+        rounds=rounds,
+        stats=stats,
+    )
+
+
+class _Pricing:
+    """Shortest paths on reduced costs, one Dijkstra tree per origin (and cost rate)."""
+
+    def __init__(self, graphs: list[Graph], commodities: list[Commodity]) -> None:
+        self.graphs = graphs
+        self.commodities = commodities
+        buckets: dict[tuple[int, float], list[int]] = {}
+        for k, c in enumerate(commodities):
+            buckets.setdefault((c.graph, c.usd_per_hour), []).append(k)
+        self.buckets = buckets
+        self.seen: list[set[bytes]] = [set() for _ in commodities]
+
+    def weights(self, graph: Graph, usd_per_hour: float, duals: np.ndarray) -> np.ndarray:
+        """Reduced cost per arc, USD per TEU (capacity duals clipped to ≤ 0)."""
+        extended = np.append(np.minimum(duals, 0.0), 0.0)  # index -1: no capacity
+        return graph.cost_usd + usd_per_hour * graph.hours - extended[graph.group]
+
+    def _trees(
+        self, graph: Graph, weights: np.ndarray, members: list[int], limit: np.ndarray | None
+    ) -> Iterator[tuple[int, float, Callable[[], np.ndarray]]]:
+        """Per commodity: shortest distance to its sink and a way to read the path's arcs.
+
+        One Dijkstra tree per source (batched by :data:`CHUNK`); with ``limit`` (per
+        commodity), a search stops beyond the largest limit of its batch (farther: ``inf``).
+        """
+        matrix, entry_arc = _csr(graph.n, graph.tails, graph.heads, weights)
+        by_source: dict[int, list[int]] = {}
+        for k in members:
+            by_source.setdefault(self.commodities[k].source, []).append(k)
+        reach = {
+            s: np.inf if limit is None else float(limit[ks].max()) for s, ks in by_source.items()
+        }
+        sources = sorted(by_source, key=reach.__getitem__)
+        for i in range(0, len(sources), CHUNK):
+            chunk = sources[i : i + CHUNK]
+            stop = reach[chunk[-1]] * (1 + 1e-9) + 1e-9
+            dist, pred = dijkstra(matrix, indices=chunk, return_predecessors=True, limit=stop)
+            for row, source in enumerate(chunk):
+                for k in by_source[source]:
+                    sink = self.commodities[k].sink
+                    path = functools.partial(_walk, matrix, entry_arc, pred[row], source, sink)
+                    yield k, float(dist[row, sink]), path
+
+    def price(
+        self, duals: np.ndarray, sigma: np.ndarray
+    ) -> tuple[list[tuple[int, np.ndarray]], np.ndarray]:
+        """Improving paths (commodity, arcs) and every commodity's least reduced cost."""
+        found: list[tuple[int, np.ndarray]] = []
+        reduced = np.zeros(len(self.commodities))
+        for (g, usd_per_hour), members in self.buckets.items():
+            graph = self.graphs[g]
+            weights = self.weights(graph, usd_per_hour, duals)
+            for k, length, path in self._trees(graph, weights, members, sigma):
+                commodity = self.commodities[k]
+                tol = TOLERANCE * max(1.0, abs(sigma[k]))
+                reduced[k] = min(0.0, length - sigma[k]) if np.isfinite(length) else 0.0
+                if not length < sigma[k] - tol:
+                    continue
+                arcs: np.ndarray | None = path()
+                if commodity.deadline_hours is not None:
+                    if graph.hours[arcs].sum() > commodity.deadline_hours + 1e-9:
+                        arcs = self._within_deadline(graph, weights, commodity)
+                    if arcs is None:
+                        reduced[k] = 0.0  # no path meets the deadline
+                        continue
+                    reduced[k] = min(0.0, float(weights[arcs].sum()) - sigma[k])
+                    if not reduced[k] < -tol:
+                        continue
+                found.append((k, arcs))
+        return found, reduced
+
+    def initial_paths(self, capacity: np.ndarray) -> list[tuple[int, np.ndarray]]:
+        """Paths of a greedy assignment on residual capacities: a warm start for the master.
+
+        In up to :data:`GREEDY_PASSES` passes, each commodity still short of capacity takes
+        its cheapest path over the capacities not yet full and as much of its demand as that
+        path has room for; a commodity still short then gets its cheapest path over unlimited
+        arcs, if there is one. These paths only seed the master (which then prices exactly);
+        they spare it the first rounds in which most demand sits in the unserved slacks.
+        """
+        residual = np.asarray(capacity, dtype=float).copy()
+        remaining = np.array([c.teu_per_day for c in self.commodities], dtype=float)
+        paths: list[tuple[int, np.ndarray]] = []
+        stalled = False
+        for step in [*range(GREEDY_PASSES), None]:  # None: over unlimited arcs only
+            if step is None:
+                residual[:] = 0.0
+            elif stalled:
+                continue
+            stalled = True
+            for (g, usd_per_hour), members in self.buckets.items():
+                graph = self.graphs[g]
+                full = np.append(residual <= 1e-9, False)[graph.group]
+                weights = np.where(full, np.inf, graph.cost_usd + usd_per_hour * graph.hours)
+                pending = [k for k in members if remaining[k] > 1e-9]
+                for k, length, path in self._trees(graph, weights, pending, None):
+                    deadline = self.commodities[k].deadline_hours
+                    arcs = path() if np.isfinite(length) else None
+                    if arcs is None or (
+                        deadline is not None and graph.hours[arcs].sum() > deadline + 1e-9
+                    ):
+                        continue  # left to the exact pricing
+                    groups, uses = np.unique(graph.group[arcs], return_counts=True)
+                    uses, groups = uses[groups >= 0], groups[groups >= 0]
+                    amount = min(remaining[k], np.min(residual[groups] / uses, initial=np.inf))
+                    if step is None or amount > 1e-9:
+                        residual[groups] -= amount * uses
+                        remaining[k] -= amount
+                        paths.append((k, arcs))
+                        stalled = False
+        return paths
+
+    def _within_deadline(
+        self, graph: Graph, weights: np.ndarray, commodity: Commodity
+    ) -> np.ndarray | None:
+        """Least reduced-cost path within the deadline (exact), or None if none meets it."""
+        assert commodity.deadline_hours is not None
+        try:
+            result = constrained_path(
+                graph.n,
+                graph.tails,
+                graph.heads,
+                weights,
+                [Resource("hours", graph.hours, commodity.deadline_hours)],
+                source=commodity.source,
+                sink=commodity.sink,
+            )
+        except NoFlowError:
+            return None
+        return np.asarray(result.path, dtype=np.int64)
+
+    def is_new(self, k: int, arcs: np.ndarray) -> bool:
+        """Record a path of commodity ``k``; False if it was generated before."""
+        key = arcs.tobytes()
+        if key in self.seen[k]:
+            return False
+        self.seen[k].add(key)
+        return True
+
+
+def _csr(
+    n: int, tails: np.ndarray, heads: np.ndarray, weights: np.ndarray
+) -> tuple[csr_array, np.ndarray]:
+    """Adjacency with the lightest of parallel arcs, and the arc behind each stored entry.
+
+    Built from ``(data, indices, indptr)`` so that zero weights stay explicit entries (arcs).
+    """
+    order = np.lexsort((weights, heads, tails))
+    order = order[np.isfinite(weights[order])]  # an infinite weight: no arc
+    t, h = tails[order], heads[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (t[1:] != t[:-1]) | (h[1:] != h[:-1])
+    kept = order[first]
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(tails[kept], minlength=n), out=indptr[1:])
+    matrix = csr_array((weights[kept], heads[kept].astype(np.int32), indptr), shape=(n, n))
+    return matrix, kept
+
+
+def _walk(
+    matrix: csr_array, entry_arc: np.ndarray, pred: np.ndarray, source: int, sink: int
+) -> np.ndarray:
+    """Arc indices of the tree path source → sink given Dijkstra predecessors."""
+    arcs = []
+    vertex = sink
+    while vertex != source:
+        tail = int(pred[vertex])
+        lo, hi = matrix.indptr[tail], matrix.indptr[tail + 1]
+        entry = lo + int(np.searchsorted(matrix.indices[lo:hi], vertex))
+        arcs.append(int(entry_arc[entry]))
+        vertex = tail
+    arcs.reverse()
+    return np.asarray(arcs, dtype=np.int64)
+
+
+class _Master:
+    """The restricted master LP, kept in one MathOpt model and re-solved incrementally."""
+
+    def __init__(self, commodities: list[Commodity], capacity: np.ndarray, penalty: float) -> None:
+        self.model = mathopt.Model(name="corridor_plan_paths")
+        self.capacity = capacity
+        self.slacks = [
+            self.model.add_variable(lb=0.0, ub=c.teu_per_day, name=f"unserved_{k}")
+            for k, c in enumerate(commodities)
+        ]
+        self.demand_rows = [
+            self.model.add_linear_constraint(s == c.teu_per_day)
+            for s, c in zip(self.slacks, commodities, strict=True)
+        ]
+        self.model.minimize(mathopt.fast_sum(penalty * s for s in self.slacks))
+        self.rows: dict[int, mathopt.LinearConstraint] = {}
+        self.columns: list[tuple[int, np.ndarray]] = []
+        self.variables: list[mathopt.Variable] = []
+        self.solver = mathopt.IncrementalSolver(self.model, mathopt.SolverType.GLOP)
+        # primal simplex from the last basis: new columns keep it primal feasible. GLOP's
+        # default check rejects such bases on a crude condition-number bound (1e50); it
+        # still factorises them, and would fall back to a slack basis if that failed.
+        self.params = mathopt.SolveParameters(
+            lp_algorithm=mathopt.LPAlgorithm.PRIMAL_SIMPLEX,
+            presolve=mathopt.Emphasis.OFF,
+            glop=glop_parameters.GlopParameters(initial_condition_number_threshold=1e300),
+        )
+        self.result: mathopt.SolveResult | None = None
+        self.basis: mathopt.Basis | None = None
+        self.demand = np.array([c.teu_per_day for c in commodities], dtype=float)
+        self.objective = penalty * float(self.demand.sum())
+
+    def add_column(self, k: int, arcs: np.ndarray, pricing: _Pricing) -> bool:
+        """Add a path of commodity ``k`` (False if it is there already)."""
+        if not pricing.is_new(k, arcs):
+            return False
+        commodity = pricing.commodities[k]
+        graph = pricing.graphs[commodity.graph]
+        cost = float(graph.cost_usd[arcs].sum() + commodity.usd_per_hour * graph.hours[arcs].sum())
+        var = self.model.add_variable(lb=0.0)
+        self.model.objective.set_linear_coefficient(var, cost)
+        self.demand_rows[k].set_coefficient(var, 1.0)
+        groups, uses = np.unique(graph.group[arcs], return_counts=True)
+        for g, count in zip(groups.tolist(), uses.tolist(), strict=True):
+            if g < 0:
+                continue
+            row = self.rows.get(g)
+            if row is None:
+                row = self.rows[g] = self.model.add_linear_constraint(
+                    ub=float(self.capacity[g]), name=f"capacity_{g}"
+                )
+            row.set_coefficient(var, float(count))
+        self.columns.append((k, arcs))
+        self.variables.append(var)
+        return True
+
+    def solve(self) -> tuple[float, np.ndarray, np.ndarray]:
+        """Re-solve; the objective, capacity duals (per group) and demand duals."""
+        model_params = mathopt.ModelSolveParameters()
+        if self.basis is not None:  # warm start: new paths at 0, new capacity rows slack
+            variables = dict(self.basis.variable_status)
+            for var in self.variables[len(variables) - len(self.slacks) :]:
+                variables[var] = mathopt.BasisStatus.AT_LOWER_BOUND
+            rows = dict(self.basis.constraint_status)
+            for row in self.rows.values():
+                rows.setdefault(row, mathopt.BasisStatus.BASIC)
+            model_params.initial_basis = mathopt.Basis(
+                variable_status=variables, constraint_status=rows
+            )
+        result = self.solver.solve(params=self.params, model_params=model_params)
+        logger.debug(
+            "master: %d columns, %d capacity rows, %d simplex iterations, %.2f s",
+            len(self.columns),
+            len(self.rows),
+            result.solve_stats.simplex_iterations,
+            result.solve_stats.solve_time.total_seconds(),
+        )
+        if result.termination.reason is not mathopt.TerminationReason.OPTIMAL:
+            msg = f"GLOP stopped on the path master: {result.termination.reason.name.lower()}"
+            raise SolverError(msg)
+        self.result = result
+        self.basis = result.solutions[0].basis if result.solutions else None
+        self.objective = result.objective_value()
+        return (
+            self.objective,
+            self.capacity_duals(len(self.capacity)),
+            np.asarray(result.dual_values(self.demand_rows), dtype=float),
+        )
+
+    def capacity_duals(self, groups: int) -> np.ndarray:
+        """Dual value per capacity group (0 where no row)."""
+        duals = np.zeros(groups)
+        if self.result is not None and self.rows:
+            ids = list(self.rows)
+            duals[ids] = self.result.dual_values([self.rows[g] for g in ids])
+        return duals
+
+    def values(self) -> tuple[list[float], np.ndarray]:
+        """Flow per column and unserved TEU/day per commodity."""
+        if self.result is None:  # nothing was routed: all unserved
+            return [0.0] * len(self.columns), self.demand.copy()
+        flows = self.result.variable_values(self.variables) if self.variables else []
+        return list(flows), np.asarray(self.result.variable_values(self.slacks), dtype=float)

@@ -1,0 +1,266 @@
+"""Path-based planning (column generation) against the arc-based LP, deadlines, methods."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections import defaultdict
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from corridor import InvalidRequestError, NoRouteError, load_network, plan, quote
+from corridor.model import Mode
+from corridor.network import Network
+
+ROOT = Path(__file__).parent.parent
+DEMAND_DIR = ROOT / "data" / "demand"
+sys.path.insert(0, str(ROOT / "benchmarks"))  # the seeded synthetic grids of the benchmarks
+from synthetic import synthetic_network  # noqa: E402
+
+KEY = ["element", "ref", "direction"]
+plan_module = importlib.import_module("corridor.plan")  # `corridor.plan` is the function
+
+
+def both(demand, **options):
+    arcs = plan(demand, method="arcs", **options)
+    paths = plan(demand, method="paths", **options)
+    assert (arcs.method, paths.method) == ("arcs", "paths")
+    return arcs, paths
+
+
+def assert_same_plan(arcs, paths):
+    """Same optimum and the same tables (shape); flows may differ between equal optima."""
+    assert paths.objective_usd_per_day == pytest.approx(arcs.objective_usd_per_day, rel=1e-6)
+    for name in ("arcs", "capacities", "routes", "unserved"):
+        assert list(getattr(paths, name).columns) == list(getattr(arcs, name).columns), name
+    assert set(map(tuple, paths.capacities[KEY].to_numpy())) == set(
+        map(tuple, arcs.capacities[KEY].to_numpy())
+    )
+    for total in ("teu_per_day", "unserved_teu_per_day", "cost_usd_per_day"):
+        assert paths.totals[total] == pytest.approx(arcs.totals[total], rel=1e-6, abs=1e-6)
+    assert (paths.capacities["flow_teu_day"] <= paths.capacities["capacity_teu_day"] + 1e-6).all()
+    assert (paths.capacities["shadow_price_usd"] >= -1e-6).all()
+    assert_conserved(paths)
+
+
+def assert_conserved(result):
+    balance = defaultdict(float)
+    for row in result.arcs.itertuples():
+        balance[(row.from_place, row.from_mode)] -= row.teu_per_day
+        balance[(row.to_place, row.to_mode)] += row.teu_per_day
+    inner = [b for v, b in balance.items() if v[1] not in ("in", "out")]
+    assert max(map(abs, inner), default=0) < 1e-6
+    delivered = sum(b for v, b in balance.items() if v[1] == "out")
+    assert delivered == pytest.approx(result.totals["teu_per_day"], abs=1e-6)
+    assert result.routes["teu_per_day"].sum() == pytest.approx(delivered, abs=1e-6)
+
+
+@pytest.mark.parametrize(("sample", "year"), [("sample_2026.csv", 2026), ("sample_2031.csv", 2031)])
+@pytest.mark.parametrize("objective", ["cost", "generalised"])
+def test_paths_reach_the_arc_optimum_on_the_samples(sample, year, objective):
+    arcs, paths = both(DEMAND_DIR / sample, year=year, objective=objective)
+    assert_same_plan(arcs, paths)
+    # routes of the path plan carry each OD pair's demand
+    wanted = pd.read_csv(DEMAND_DIR / sample).groupby(["origin", "destination"])["teu_per_day"]
+    carried = paths.routes.groupby(["origin", "destination"])["teu_per_day"].sum()
+    pd.testing.assert_series_equal(
+        carried.sort_index(), wanted.sum().sort_index().astype(float), check_names=False
+    )
+
+
+def with_capacity(network: Network, row: pd.Series, capacity: float) -> Network:
+    """The network with one capacity group (a row of ``Plan.capacities``) set to ``capacity``."""
+    ds = network.dataset
+    if row["element"] == "leg":
+        legs = tuple(
+            replace(x, capacity_teu_day=capacity) if x.id == row["ref"] else x for x in ds.legs
+        )
+        ds = replace(ds, legs=legs)
+    elif row["element"] == "border":
+        crossings = tuple(
+            replace(x, capacity_teu_day=capacity) if x.id == row["ref"] else x for x in ds.crossings
+        )
+        ds = replace(ds, crossings=crossings)
+    else:
+        modes = {Mode(m) for m in row["direction"].split("↔")}
+        transfers = tuple(
+            replace(x, capacity_teu_day=capacity)
+            if x.place == row["ref"] and {x.from_mode, x.to_mode} == modes
+            else x
+            for x in ds.transfers
+        )
+        ds = replace(ds, transfers=transfers)
+    return Network(ds, network.year)
+
+
+def test_shadow_prices_are_subgradients_and_agree_where_unique():
+    """The LP value v(capacity) is convex; a shadow price p must satisfy
+    v(c) - v(c + 1) <= p <= v(c - 1) - v(c). Both models' prices do; where those bounds
+    meet (a unique dual) the two prices are equal."""
+    network = load_network(2026)
+    demand = DEMAND_DIR / "sample_2026.csv"
+    arcs, paths = both(demand, network=network)
+    merged = arcs.capacities.merge(paths.capacities, on=KEY, suffixes=("_arcs", "_paths"))
+    priced = merged[
+        (merged["shadow_price_usd_arcs"] > 1e-6) | (merged["shadow_price_usd_paths"] > 1e-6)
+    ]
+    assert len(priced) >= 3
+    base = arcs.objective_usd_per_day
+    unique = 0
+    for _, row in priced.iterrows():
+        capacity = row["capacity_teu_day_arcs"]
+        more = plan(demand, network=with_capacity(network, row, capacity + 1), method="arcs")
+        less = plan(demand, network=with_capacity(network, row, capacity - 1), method="arcs")
+        low = base - more.objective_usd_per_day
+        high = less.objective_usd_per_day - base
+        for price in (row["shadow_price_usd_arcs"], row["shadow_price_usd_paths"]):
+            assert low - 1e-6 * base <= price <= high + 1e-6 * base
+        if high - low < 1e-6 * base:
+            unique += 1
+            assert row["shadow_price_usd_paths"] == pytest.approx(
+                row["shadow_price_usd_arcs"], rel=1e-6, abs=1e-6
+            )
+    assert unique >= 1
+
+
+CORRIDOR_PLACES = [
+    "kunming",
+    "hai_phong",
+    "hanoi",
+    "nanning",
+    "lao_cai",
+    "kaiyuan",
+    "yuxi",
+    "lach_huyen",
+]
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(CORRIDOR_PLACES),
+            st.sampled_from(CORRIDOR_PLACES),
+            st.integers(1, 1500),
+            st.sampled_from(["general", "reefer", "bulk"]),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    squeeze=st.floats(0.05, 1.0),
+)
+def test_paths_equal_arcs_on_the_corridor_with_squeezed_capacities(network, rows, squeeze):
+    rows = [r for r in rows if r[0] != r[1]]
+    if not rows:
+        return
+    legs = tuple(
+        replace(leg, capacity_teu_day=leg.capacity_teu_day * squeeze)
+        if leg.capacity_teu_day
+        else leg
+        for leg in network.dataset.legs
+    )
+    tight = Network(replace(network.dataset, legs=legs), 2026)
+    demand = pd.DataFrame(rows, columns=["origin", "destination", "teu_per_day", "cargo"])
+    demand = demand.drop_duplicates(["origin", "destination", "cargo"])
+    arcs, paths = both(demand, network=tight)
+    assert_same_plan(arcs, paths)
+    if (
+        paths.totals["unserved_teu_per_day"] > 1e-6
+        and not (paths.bottlenecks["shadow_price_usd"] > 0).any()
+    ):  # unserved without a binding capacity: the cargo has no route at all
+        for row in paths.unserved.itertuples():
+            with pytest.raises(NoRouteError):
+                quote(row.origin, row.destination, cargo=row.cargo, network=tight)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 10_000),
+    side=st.integers(3, 5),
+    pairs=st.integers(1, 15),
+    objective=st.sampled_from(["cost", "generalised"]),
+)
+def test_paths_equal_arcs_on_seeded_synthetic_grids(seed, side, pairs, objective):
+    grid = synthetic_network(side, seed=seed, capacities=True)
+    rnd = np.random.default_rng(seed)
+    places = sorted(grid.places)
+    ods = {tuple(rnd.choice(places, 2, replace=False)) for _ in range(pairs)}
+    demand = pd.DataFrame(
+        [
+            {
+                "origin": o,
+                "destination": d,
+                "teu_per_day": int(rnd.integers(50, 400)),
+                "value_usd_per_teu": int(rnd.integers(0, 60_000)),
+            }
+            for o, d in sorted(ods)
+        ]
+    )
+    arcs, paths = both(demand, network=grid, objective=objective)
+    assert_same_plan(arcs, paths)
+
+
+def test_a_deadline_keeps_slow_routes_out():
+    network = load_network(2026)
+    free = quote("Kunming", "Hai Phong", network=network)
+    deadline = 0.8 * free.hours_p50
+    fast = quote("Kunming", "Hai Phong", network=network, deadline=deadline)
+    demand = pd.DataFrame(
+        {
+            "origin": ["Kunming"],
+            "destination": ["Hai Phong"],
+            "teu_per_day": [2],
+            "deadline_hours": [deadline],
+        }
+    )
+    result = plan(demand, network=network)
+    assert result.method == "paths"
+    assert result.objective_usd_per_day == pytest.approx(2 * fast.cost_usd)
+    assert (result.routes["planned_hours"] <= deadline + 1e-9).all()
+    never = plan(demand.assign(deadline_hours=1.0), network=network)
+    assert never.totals["unserved_teu_per_day"] == pytest.approx(2)
+    with pytest.raises(InvalidRequestError, match="path model only"):
+        plan(demand, network=network, method="arcs")
+    with pytest.raises(InvalidRequestError, match="path model only"):
+        plan(demand, network=network, integer=True)
+
+
+def test_a_blank_deadline_is_no_deadline(network):
+    demand = pd.DataFrame(
+        {
+            "origin": ["Kunming", "Nanning"],
+            "destination": ["Hai Phong", "Hanoi"],
+            "teu_per_day": [2, 3],
+            "deadline_hours": [np.nan, np.nan],
+        }
+    )
+    assert plan(demand, network=network).method == "arcs"
+
+
+def test_method_choice_and_bad_methods(network, monkeypatch):
+    demand = DEMAND_DIR / "sample_2026.csv"
+    assert plan(demand, network=network).method == "arcs"
+    monkeypatch.setattr(plan_module, "PATHS_ABOVE_VARIABLES", 100)
+    assert plan(demand, network=network).method == "paths"
+    assert plan(demand, network=network, integer=True).method == "arcs"
+    with pytest.raises(InvalidRequestError, match="method must be one of auto, arcs, paths"):
+        plan(demand, network=network, method="columns")
+    with pytest.raises(InvalidRequestError, match="integer plans use the arc model"):
+        plan(demand, network=network, method="paths", integer=True)
+
+
+def test_a_time_limit_returns_the_best_plan_with_a_warning(network):
+    demand = DEMAND_DIR / "sample_2031.csv"
+    with pytest.warns(UserWarning, match="plan not proven optimal"):
+        result = plan(demand, network=network, method="paths", time_limit_s=0)
+    best = plan(demand, network=network, method="arcs").objective_usd_per_day
+    assert result.objective_usd_per_day >= best - 1e-6
+    assert result.totals["teu_per_day"] + result.totals["unserved_teu_per_day"] == pytest.approx(
+        pd.read_csv(demand)["teu_per_day"].sum()
+    )
