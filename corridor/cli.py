@@ -56,7 +56,7 @@ PngOption = Annotated[Path | None, typer.Option("--png", help="Write a PNG chart
 
 
 def _one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
-    """Turn a CorridorError into one line on stderr and an exit code, never a traceback."""
+    """Turn a CorridorError or an unwritable file into one line on stderr and an exit code."""
 
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -66,6 +66,9 @@ def _one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
             err.print(f"error: {error}", markup=False)
             code = EXIT_INFEASIBLE if isinstance(error, InfeasibleError) else EXIT_BAD_INPUT
             raise typer.Exit(code=code) from None
+        except OSError as error:  # an output folder that does not exist, a read-only disk
+            err.print(f"error: {error.strerror or error}: {error.filename}", markup=False)
+            raise typer.Exit(code=EXIT_BAD_INPUT) from None
 
     return wrapper
 

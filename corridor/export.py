@@ -115,6 +115,9 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
         For another extension, or a spatial format for a table without geometry.
     """
     path = Path(path)
+    if path.suffix not in {".csv", ".gpkg", ".geojson"}:
+        msg = f"write a .csv, .gpkg or .geojson file, not {path.name!r}"
+        raise InvalidRequestError(msg)
     if path.suffix == ".csv":
         table = frame.to_wkt() if isinstance(frame, gpd.GeoDataFrame) else frame
         table.to_csv(path, index=False)

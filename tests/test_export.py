@@ -163,3 +163,20 @@ def test_cli_pareto_plan_and_quote_files(tmp_path):
     assert result.exit_code == 0
     assert len(gpd.read_file(tmp_path / "r.gpkg", layer="r")) > 2
     assert (tmp_path / "alt.html").read_text(encoding="utf-8").count("L.featureGroup") == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["quote", "Kunming", "Hanoi", "--out", "route.txt"], "write a .csv, .gpkg or .geojson"),
+        (["quote", "Kunming", "Hanoi", "--png", "{missing}/q.png"], "No such file or directory"),
+        (["pareto", "Kunming", "Hanoi", "--map", "{missing}/p.html"], "No such file or directory"),
+        (["network", "map", "{missing}/n.html"], "No such file or directory"),
+    ],
+)
+def test_cli_output_file_errors_are_one_line(tmp_path, args, message):
+    args = [a.replace("{missing}", str(tmp_path / "missing")) for a in args]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
