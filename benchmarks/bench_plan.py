@@ -1,12 +1,15 @@
 """Planning speed: the arc-based LP against column generation over paths, and path scaling.
 
-Run: ``.venv/bin/python benchmarks/bench_plan.py`` (``--quick`` skips the 100k-arc grid).
+Run: ``.venv/bin/python benchmarks/bench_plan.py`` (``--quick`` skips the 100k-arc grid;
+``--case SIDE COMMODITIES`` runs column generation on one capacitated grid only, with its
+summary logged).
 Times include reading the demand, building the model and solving it (MathOpt + GLOP; the
 path method prices with scipy Dijkstra). Grids come from ``synthetic.py`` (seed 1), free
 (no capacities, as in earlier figures) or capacitated (``capacities=True``: rail, river and
 transfer capacities; roads unlimited). Demand: random OD pairs, 1-40 TEU/day each, seed 3.
 """
 
+import logging
 import math
 import random
 import sys
@@ -119,5 +122,24 @@ def main(quick):
         print(f"fitted growth ({kind}): time ∝ arcs^{b_arcs:.2f} × commodities^{b_comm:.2f}")
 
 
+def case(side, commodities):
+    """Column generation on one capacitated grid, with its summary logged."""
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    grid = synthetic_network(side, capacities=True)
+    arcs = grid.service_graph().number_of_edges()
+    table = random_demand(grid, commodities)
+    seconds, result, note = timed(grid, table, "paths", PATH_TIME_LIMIT_S)
+    print(
+        f"capacitated grid {side}×{side} ({arcs:,} arcs), {len(table):,} commodities: "
+        f"{seconds:.2f} s, {result.objective_usd_per_day:,.2f} USD/day, "
+        f"{len(result.bottlenecks):,} saturated{note}",
+        flush=True,
+    )
+
+
 if __name__ == "__main__":
-    main(quick="--quick" in sys.argv)
+    if "--case" in sys.argv:
+        at = sys.argv.index("--case")
+        case(int(sys.argv[at + 1]), int(sys.argv[at + 2]))
+    else:
+        main(quick="--quick" in sys.argv)

@@ -2,17 +2,26 @@
 
 The restricted master LP has one variable per generated path (TEU/day on that path) and one
 unserved slack per commodity; its rows are each commodity's demand (``paths + unserved =
-demand``) and each capacity group that a generated path uses (``Σ uses × flow ≤ capacity``).
-A capacity that no generated path uses is not a row: its flow is 0 and its dual 0, which is
-what the full LP would give it too.
+demand``) and the capacity groups (``Σ uses × flow ≤ capacity``) that have been found
+violated (row generation): the master starts with no capacity row; after each solve, the load
+of every capacity group is computed from the path flows and the groups loaded beyond capacity
+(by more than :data:`ROW_TOLERANCE`) become rows, and the master is re-solved (dual simplex
+from the last basis, the new rows' slacks basic) until no capacity is exceeded. A capacity
+that is not a row has dual 0 in the master, which is what the full LP allows as well since
+its flow is within capacity; most capacities of a congested network never become rows.
 
 Pricing: an arc's reduced cost is its cost per TEU minus the dual of its capacity row (≤ 0 in
 a minimisation, so the weight stays ≥ 0 and Dijkstra applies: ``scipy.sparse.csgraph``, one
 tree per origin, lightest of parallel arcs). A path whose reduced cost is below its demand
 row's dual by more than :data:`TOLERANCE` (relative) enters the master, which GLOP re-solves
-from its last basis (MathOpt incremental solve). When no commodity has such a path, the
-restricted optimum is the LP optimum. Commodities with a deadline price over paths within
-their planned hours only, exactly (:func:`corridor._solver.constrained_path`).
+from its last basis (MathOpt incremental solve, primal simplex); a path idle (no flow, positive
+reduced cost) for :data:`DROP_AFTER` rounds leaves it and can re-enter. The loop ends when no
+capacity is exceeded and no commodity has such a path: the restricted master's optimum is
+then feasible for the full path LP (all capacities), and its duals (0 for the absent rows)
+are feasible for the full dual (every path prices ≥ its demand dual, every capacity dual
+≤ 0), so it is the exact LP optimum of the full path formulation. Commodities with a
+deadline price over paths within their planned hours only, exactly
+(:func:`corridor._solver.constrained_path`).
 """
 
 from __future__ import annotations
@@ -42,7 +51,12 @@ CHUNK = 256
 """Origins per Dijkstra call (memory: ``CHUNK × vertices`` distances and predecessors)."""
 GREEDY_PASSES = 4
 """Passes of the greedy assignment whose paths seed the master."""
-"""Origins per Dijkstra call (memory: ``CHUNK × vertices`` distances and predecessors)."""
+DROP_AFTER = 2
+"""A path leaves the master after this many pricing rounds in a row with no flow and a
+positive reduced cost (it can come back: pricing sees every path)."""
+ROW_TOLERANCE = 1e-9
+"""A capacity group becomes a master row when its load exceeds its capacity by more than
+``ROW_TOLERANCE × max(1, capacity)`` TEU/day."""
 
 
 @dataclass(frozen=True)
@@ -140,15 +154,14 @@ def solve(
     bound = -np.inf
     optimal = False
     rounds = 0
-    stats = {"pricing_s": 0.0, "master_s": 0.0}
+    stats = {"pricing_s": 0.0, "master_s": 0.0, "master_solves": 0.0, "row_rounds": 0.0}
+    stats["dropped"] = 0.0
     tick = time.perf_counter()
     for k, arcs in pricing.initial_paths(capacity):
         master.add_column(k, arcs, pricing)
     stats["initial_s"] = time.perf_counter() - tick
     if master.columns:
-        tick = time.perf_counter()
-        objective, duals, sigma = master.solve()
-        stats["master_s"] += time.perf_counter() - tick
+        objective, duals, sigma = master.solve_within_capacities(stats)
     logger.debug(
         "initial paths: %d, objective %.2f, %.1f s",
         len(master.columns),
@@ -156,44 +169,41 @@ def solve(
         stats["initial_s"],
     )
     while True:
+        # here the master's flows are within every capacity (rows or not)
         rounds += 1
         tick = time.perf_counter()
         found, reduced = pricing.price(duals, sigma)
         stats["pricing_s"] += time.perf_counter() - tick
         bound = max(bound, objective + float(demand @ np.minimum(reduced, 0.0)))
+        if found:
+            stats["dropped"] += master.drop_idle(pricing)
         new = [(k, arcs) for k, arcs in found if master.add_column(k, arcs, pricing)]
         logger.debug(
-            "round %d: objective %.2f, bound %.2f, %d columns (%d new)",
+            "round %d: objective %.2f, bound %.2f, %d columns (%d new), %d capacity rows",
             rounds,
             objective,
             bound,
             len(found),
             len(new),
+            len(master.rows),
         )
         if not new:
+            # No capacity exceeded and no path with a negative reduced cost (absent rows
+            # priced at dual 0, which is their dual in the full LP too): the restricted
+            # optimum is the exact LP optimum of the full path formulation.
             optimal = True
             break
         left = None if time_limit_s is None else time_limit_s - (time.perf_counter() - start)
         if left is not None and left <= 0:
             break
-        tick = time.perf_counter()
-        objective, duals, sigma = master.solve()
-        stats["master_s"] += time.perf_counter() - tick
+        objective, duals, sigma = master.solve_within_capacities(stats)
     if not optimal:
-        objective = master.solve()[0]  # the columns added last are in the plan too
+        # the columns added last are in the plan too
+        objective = master.solve_within_capacities(stats)[0]
     stats["columns"] = float(len(master.columns))
+    stats["capacity_rows"] = float(len(master.rows))
     stats["total_s"] = time.perf_counter() - start
-    logger.info(
-        "column generation: %d rounds, %d columns, %.2f USD/day (bound %.2f), %.1f s "
-        "(pricing %.1f s, master %.1f s)",
-        rounds,
-        len(master.columns),
-        objective,
-        bound,
-        stats["total_s"],
-        stats["pricing_s"],
-        stats["master_s"],
-    )
+    _log_summary(rounds, objective, bound, len(capacity), stats)
     flows, unserved = master.values()
     return Solution(
         objective=objective,
@@ -208,6 +218,25 @@ def solve(
         bound=bound if optimal else min(bound, objective),
         rounds=rounds,
         stats=stats,
+    )
+
+
+def _log_summary(
+    rounds: int, objective: float, bound: float, groups: int, stats: dict[str, float]
+) -> None:
+    logger.info(
+        "column generation: %d rounds, %d columns, %d of %d capacity rows, %.2f USD/day "
+        "(bound %.2f), %.1f s (pricing %.1f s, master %.1f s in %d solves)",
+        rounds,
+        stats["columns"],
+        stats["capacity_rows"],
+        groups,
+        objective,
+        bound,
+        stats["total_s"],
+        stats["pricing_s"],
+        stats["master_s"],
+        stats["master_solves"],
     )
 
 
@@ -387,11 +416,16 @@ def _walk(
 
 
 class _Master:
-    """The restricted master LP, kept in one MathOpt model and re-solved incrementally."""
+    """The restricted master LP, kept in one MathOpt model and re-solved incrementally.
+
+    Capacity rows are added lazily (:meth:`separate`); each column remembers the capacity
+    groups it uses, so that a row added later gets the coefficients of the columns already
+    there.
+    """
 
     def __init__(self, commodities: list[Commodity], capacity: np.ndarray, penalty: float) -> None:
         self.model = mathopt.Model(name="corridor_plan_paths")
-        self.capacity = capacity
+        self.capacity = np.asarray(capacity, dtype=float)
         self.slacks = [
             self.model.add_variable(lb=0.0, ub=c.teu_per_day, name=f"unserved_{k}")
             for k, c in enumerate(commodities)
@@ -404,17 +438,21 @@ class _Master:
         self.rows: dict[int, mathopt.LinearConstraint] = {}
         self.columns: list[tuple[int, np.ndarray]] = []
         self.variables: list[mathopt.Variable] = []
+        self.idle: list[int] = []
+        """Per path: pricing rounds in a row with no flow and a positive reduced cost."""
+        # capacity use of the columns, one entry per (column, group): column, group, uses
+        self._use_parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self._use: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self.solver = mathopt.IncrementalSolver(self.model, mathopt.SolverType.GLOP)
-        # primal simplex from the last basis: new columns keep it primal feasible. GLOP's
-        # default check rejects such bases on a crude condition-number bound (1e50); it
-        # still factorises them, and would fall back to a slack basis if that failed.
-        self.params = mathopt.SolveParameters(
-            lp_algorithm=mathopt.LPAlgorithm.PRIMAL_SIMPLEX,
-            presolve=mathopt.Emphasis.OFF,
-            glop=glop_parameters.GlopParameters(initial_condition_number_threshold=1e300),
-        )
+        # primal simplex from the last basis after new columns (it stays primal feasible),
+        # dual simplex after new rows only (it stays dual feasible: their slacks are basic,
+        # their duals 0). GLOP's default check rejects such bases on a crude condition-number
+        # bound (1e50); it still factorises them, and would fall back to a slack basis if
+        # that failed.
+        self.glop = glop_parameters.GlopParameters(initial_condition_number_threshold=1e300)
         self.result: mathopt.SolveResult | None = None
         self.basis: mathopt.Basis | None = None
+        self.new_columns = False
         self.demand = np.array([c.teu_per_day for c in commodities], dtype=float)
         self.objective = penalty * float(self.demand.sum())
 
@@ -429,35 +467,135 @@ class _Master:
         self.model.objective.set_linear_coefficient(var, cost)
         self.demand_rows[k].set_coefficient(var, 1.0)
         groups, uses = np.unique(graph.group[arcs], return_counts=True)
+        uses, groups = uses[groups >= 0], groups[groups >= 0]
         for g, count in zip(groups.tolist(), uses.tolist(), strict=True):
-            if g < 0:
-                continue
             row = self.rows.get(g)
-            if row is None:
-                row = self.rows[g] = self.model.add_linear_constraint(
-                    ub=float(self.capacity[g]), name=f"capacity_{g}"
-                )
-            row.set_coefficient(var, float(count))
+            if row is not None:
+                row.set_coefficient(var, float(count))
+        index = np.full(len(groups), len(self.columns), dtype=np.int64)
+        self._use_parts.append((index, groups.astype(np.int64), uses.astype(float)))
+        self._use = None
         self.columns.append((k, arcs))
         self.variables.append(var)
+        self.new_columns = True
+        self.idle.append(0)
         return True
+
+    def drop_idle(self, pricing: _Pricing) -> int:
+        """Delete the paths idle for :data:`DROP_AFTER` rounds (0: none); how many.
+
+        Idle: nonbasic at 0 with a positive reduced cost in the last solution. The basis
+        stays primal feasible without them; pricing forgets them so that they can return.
+        """
+        if DROP_AFTER <= 0 or self.result is None or self.basis is None or not self.variables:
+            return 0
+        status = self.basis.variable_status
+        reduced = self.result.reduced_costs(self.variables)
+        drop = []
+        for j, var in enumerate(self.variables):
+            if status.get(var) is mathopt.BasisStatus.AT_LOWER_BOUND and reduced[j] > TOLERANCE:
+                self.idle[j] += 1
+                if self.idle[j] >= DROP_AFTER:
+                    drop.append(j)
+            else:
+                self.idle[j] = 0
+        if not drop:
+            return 0
+        gone = np.zeros(len(self.variables), dtype=bool)
+        gone[drop] = True
+        for j in drop:
+            k, arcs = self.columns[j]
+            pricing.seen[k].discard(arcs.tobytes())
+            self.model.delete_variable(self.variables[j])
+        column, group, uses = self._uses()
+        keep = ~gone[column]
+        renumber = np.cumsum(~gone) - 1
+        self._use = (renumber[column[keep]], group[keep], uses[keep])
+        self._use_parts = [self._use]
+        kept = np.flatnonzero(~gone).tolist()
+        self.columns = [self.columns[j] for j in kept]
+        self.variables = [self.variables[j] for j in kept]
+        self.idle = [self.idle[j] for j in kept]
+        alive = {v.id for v in self.slacks} | {v.id for v in self.variables}
+        self.basis = mathopt.Basis(
+            variable_status={v: b for v, b in status.items() if v.id in alive},
+            constraint_status=self.basis.constraint_status,
+        )
+        return len(drop)
+
+    def _uses(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if self._use is None:
+            if self._use_parts:
+                parts = [np.concatenate(p) for p in zip(*self._use_parts, strict=True)]
+                self._use = (parts[0], parts[1], parts[2])
+            else:
+                empty = np.zeros(0, dtype=np.int64)
+                self._use = (empty, empty, np.zeros(0))
+            self._use_parts = [self._use]
+        return self._use
+
+    def separate(self) -> int:
+        """Add the capacity rows that the current flows exceed; how many were added."""
+        if self.result is None or not self.variables:
+            return 0
+        flows = np.asarray(self.result.variable_values(self.variables), dtype=float)
+        column, group, uses = self._uses()
+        load = np.bincount(group, weights=flows[column] * uses, minlength=len(self.capacity))
+        over = load > self.capacity + ROW_TOLERANCE * np.maximum(1.0, self.capacity)
+        violated = [g for g in np.flatnonzero(over).tolist() if g not in self.rows]
+        if not violated:
+            return 0
+        mask = np.isin(group, violated)
+        for g in violated:
+            self.rows[g] = self.model.add_linear_constraint(
+                ub=float(self.capacity[g]), name=f"capacity_{g}"
+            )
+        for j, g, count in zip(
+            column[mask].tolist(), group[mask].tolist(), uses[mask].tolist(), strict=True
+        ):
+            self.rows[g].set_coefficient(self.variables[j], count)
+        logger.debug("%d capacity rows added (%d in all)", len(violated), len(self.rows))
+        return len(violated)
+
+    def solve_within_capacities(
+        self, stats: dict[str, float]
+    ) -> tuple[float, np.ndarray, np.ndarray]:
+        """Solve, adding the exceeded capacity rows until there are none (as :meth:`solve`)."""
+        tick = time.perf_counter()
+        while True:
+            result = self.solve()
+            stats["master_solves"] += 1
+            if not self.separate():
+                break
+            stats["row_rounds"] += 1
+        stats["master_s"] += time.perf_counter() - tick
+        return result
 
     def solve(self) -> tuple[float, np.ndarray, np.ndarray]:
         """Re-solve; the objective, capacity duals (per group) and demand duals."""
         model_params = mathopt.ModelSolveParameters()
         if self.basis is not None:  # warm start: new paths at 0, new capacity rows slack
             variables = dict(self.basis.variable_status)
-            for var in self.variables[len(variables) - len(self.slacks) :]:
-                variables[var] = mathopt.BasisStatus.AT_LOWER_BOUND
+            for var in self.variables:
+                variables.setdefault(var, mathopt.BasisStatus.AT_LOWER_BOUND)
             rows = dict(self.basis.constraint_status)
             for row in self.rows.values():
                 rows.setdefault(row, mathopt.BasisStatus.BASIC)
             model_params.initial_basis = mathopt.Basis(
                 variable_status=variables, constraint_status=rows
             )
-        result = self.solver.solve(params=self.params, model_params=model_params)
+        algorithm = (
+            mathopt.LPAlgorithm.PRIMAL_SIMPLEX
+            if self.new_columns or self.basis is None
+            else mathopt.LPAlgorithm.DUAL_SIMPLEX
+        )
+        params = mathopt.SolveParameters(
+            lp_algorithm=algorithm, presolve=mathopt.Emphasis.OFF, glop=self.glop
+        )
+        result = self.solver.solve(params=params, model_params=model_params)
         logger.debug(
-            "master: %d columns, %d capacity rows, %d simplex iterations, %.2f s",
+            "master (%s): %d columns, %d capacity rows, %d simplex iterations, %.2f s",
+            algorithm.name.lower(),
             len(self.columns),
             len(self.rows),
             result.solve_stats.simplex_iterations,
@@ -468,6 +606,7 @@ class _Master:
             raise SolverError(msg)
         self.result = result
         self.basis = result.solutions[0].basis if result.solutions else None
+        self.new_columns = False
         self.objective = result.objective_value()
         return (
             self.objective,

@@ -264,3 +264,44 @@ def test_a_time_limit_returns_the_best_plan_with_a_warning(network):
     assert result.totals["teu_per_day"] + result.totals["unserved_teu_per_day"] == pytest.approx(
         pd.read_csv(demand)["teu_per_day"].sum()
     )
+
+
+def test_capacity_rows_enter_the_master_only_once_exceeded():
+    """Row generation: five parallel routes 0 → u → v → 1, each arc its own capacity group,
+    the middle one tight (10 TEU/day), the others loose (100). 35 TEU/day fill the three
+    cheapest routes and half the fourth; only the three binding capacities become rows, not
+    the 12 groups that the routes in the plan use, and the plan is the exact optimum."""
+    from corridor import _paths
+
+    tails, heads, cost, group, capacity = [], [], [], [], []
+    for i in range(5):
+        u, v = 2 + 2 * i, 3 + 2 * i
+        for tail, head, cap in ((0, u, 100.0), (u, v, 10.0), (v, 1, 100.0)):
+            tails.append(tail)
+            heads.append(head)
+            cost.append(i + 1.0)
+            group.append(len(capacity))
+            capacity.append(cap)
+    graph = _paths.Graph(
+        n=12,
+        tails=np.array(tails),
+        heads=np.array(heads),
+        cost_usd=np.array(cost),
+        hours=np.zeros(len(tails)),
+        group=np.array(group),
+    )
+    solution = _paths.solve(
+        [graph], [_paths.Commodity(0, 0, 1, 35.0)], np.array(capacity), penalty=1000.0
+    )
+    assert solution.optimal
+    assert solution.objective == pytest.approx(10 * 3 + 10 * 6 + 10 * 9 + 5 * 12)
+    used = {int(g) for c in solution.columns for g in graph.group[c.arcs]}
+    assert len(used) == 12
+    assert solution.stats["capacity_rows"] == 3
+    load = np.zeros(len(capacity))
+    for c in solution.columns:
+        np.add.at(load, graph.group[c.arcs], c.flow)
+    assert (load <= np.array(capacity) + 1e-9).all()
+    tight = solution.duals[[1, 4, 7]]  # the routes' middle arcs: 12 - 3, 12 - 6, 12 - 9
+    np.testing.assert_allclose(tight, [-9.0, -6.0, -3.0])
+    assert not np.delete(solution.duals, [1, 4, 7]).any()
