@@ -230,23 +230,15 @@ class Plan:
         highest of the link's capacities (NaN where it has none).
         """
         import geopandas as gpd
-        from shapely.geometry import LineString
 
         moving = self.arcs[self.arcs["kind"].isin(["leg", "border"])]
         loads = moving.groupby(["ref", "kind", "mode"], as_index=False)["teu_per_day"].sum()
         limits = self.capacities[self.capacities["element"].isin(["leg", "border"])]
         highest = limits.groupby("ref")[["utilisation", "shadow_price_usd"]].max()
         loads = loads.join(highest, on="ref")
-        places = self.network.places
-        ends = {
-            **{leg.id: (leg.origin, leg.destination) for leg in self.network.legs.values()},
-            **{c.id: (c.cn_place, c.vn_place) for c in self.network.crossings.values()},
-        }
-        geometry = [
-            LineString([(places[a].lon, places[a].lat), (places[b].lon, places[b].lat)])
-            for a, b in (ends[ref] for ref in loads["ref"])
-        ]
-        return gpd.GeoDataFrame(loads, geometry=geometry, crs="EPSG:4326")
+        _, links = self.network.to_geodataframes()  # the same lines as the network's links
+        geometry = links.geometry.loc[loads["ref"]].to_numpy()
+        return gpd.GeoDataFrame(loads, geometry=geometry, crs=links.crs)
 
 
 def plan(
