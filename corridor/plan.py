@@ -473,7 +473,7 @@ class _Builder:
                     "shadow_price_usd": -duals[constraint] if constraint in duals else np.nan,
                 }
             )
-        return pd.DataFrame(rows)
+        return pd.DataFrame(rows, columns=CAPACITY_COLUMNS)
 
     def _route_table(self, values: dict[mathopt.Variable, float]) -> pd.DataFrame:
         rows = []
@@ -650,18 +650,7 @@ class _PathPlanner:
             }
             for key, g in self.group_index.items()
         ]
-        return pd.DataFrame(
-            rows,
-            columns=[
-                "element",
-                "ref",
-                "direction",
-                "capacity_teu_day",
-                "flow_teu_day",
-                "utilisation",
-                "shadow_price_usd",
-            ],
-        )
+        return pd.DataFrame(rows, columns=CAPACITY_COLUMNS)
 
     def _route_table(self, columns: list[_paths.Column]) -> pd.DataFrame:
         rows = []
@@ -714,6 +703,15 @@ ROUTE_COLUMNS = [
     "co2e_kg_per_teu",
 ]
 UNSERVED_COLUMNS = ["origin", "destination", "cargo", "teu_per_day"]
+CAPACITY_COLUMNS = [
+    "element",
+    "ref",
+    "direction",
+    "capacity_teu_day",
+    "flow_teu_day",
+    "utilisation",
+    "shadow_price_usd",
+]
 
 
 def _arc_record(tail: Vertex, head: Vertex, data: dict[str, Any]) -> dict[str, Any]:

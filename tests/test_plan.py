@@ -164,3 +164,13 @@ def test_year_mismatch(network):
     with pytest.raises(InvalidRequestError, match="network given is for 2026"):
         plan(demand(("Kunming", "Hanoi", 1, "general")), network=network, year=2031)
     assert load_network(2031).year == 2031
+
+
+def test_a_plan_that_loads_nothing_still_has_its_tables(network):
+    empty = plan(
+        pd.DataFrame({"origin": ["Kunming"], "destination": ["Hai Phong"], "teu_per_day": [0.0]}),
+        network=network,
+    )
+    assert empty.totals["teu_per_day"] == 0
+    assert empty.bottlenecks.empty and empty.to_geodataframe().empty
+    assert "shadow_price_usd" in empty.capacities.columns
