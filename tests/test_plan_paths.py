@@ -305,3 +305,87 @@ def test_capacity_rows_enter_the_master_only_once_exceeded():
     tight = solution.duals[[1, 4, 7]]  # the routes' middle arcs: 12 - 3, 12 - 6, 12 - 9
     np.testing.assert_allclose(tight, [-9.0, -6.0, -3.0])
     assert not np.delete(solution.duals, [1, 4, 7]).any()
+
+
+def _random_instance(seed):
+    """A small random graph (vertices 0..n-1), capacity groups, and OD commodities."""
+    from corridor import _paths
+
+    rnd = np.random.default_rng(seed)
+    n = int(rnd.integers(4, 8))
+    pairs = [(t, h) for t in range(n) for h in range(n) if t != h and rnd.random() < 0.45]
+    tails = np.array([t for t, _ in pairs], dtype=np.int64)
+    heads = np.array([h for _, h in pairs], dtype=np.int64)
+    groups = int(rnd.integers(1, 5))
+    graph = _paths.Graph(
+        n=n,
+        tails=tails,
+        heads=heads,
+        cost_usd=rnd.integers(1, 20, len(pairs)).astype(float),
+        hours=np.zeros(len(pairs)),
+        group=rnd.integers(-1, groups, len(pairs)),
+    )
+    commodities = [
+        _paths.Commodity(0, int(s), int(t), float(rnd.integers(1, 30)))
+        for s, t in {tuple(rnd.choice(n, 2, replace=False)) for _ in range(4)}
+    ]
+    return graph, commodities, rnd.integers(5, 40, groups).astype(float)
+
+
+def _path_lp_by_enumeration(graph, commodities, capacity, penalty):
+    """The path LP over every simple path (networkx), solved by scipy's HiGHS."""
+    import networkx as nx
+    from scipy.optimize import linprog
+
+    g = nx.MultiDiGraph()
+    g.add_nodes_from(range(graph.n))
+    for i, (t, h) in enumerate(zip(graph.tails, graph.heads, strict=True)):
+        g.add_edge(int(t), int(h), key=i)
+    columns = []  # (commodity, cost, uses per group)
+    for k, c in enumerate(commodities):
+        for path in nx.all_simple_edge_paths(g, c.source, c.sink):
+            arcs = [key for _, _, key in path]
+            uses = np.bincount(graph.group[arcs][graph.group[arcs] >= 0], minlength=len(capacity))
+            columns.append((k, graph.cost_usd[arcs].sum(), uses))
+        columns.append((k, penalty, np.zeros(len(capacity))))  # unserved
+    cost = [c for _, c, _ in columns]
+    equal = np.array([[1.0 * (k == j) for k, _, _ in columns] for j in range(len(commodities))])
+    upper = np.array([u for _, _, u in columns]).T
+    result = linprog(
+        cost,
+        A_ub=upper,
+        b_ub=capacity,
+        A_eq=equal,
+        b_eq=[c.teu_per_day for c in commodities],
+        method="highs",
+    )
+    assert result.status == 0
+    return result.fun
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 100_000), smoothing=st.sampled_from([0.0, 0.5, 0.8]))
+def test_column_generation_meets_the_enumerated_path_lp_and_bounds_it(seed, smoothing):
+    """Against every simple path: the same optimum with or without dual smoothing, and the
+    Lagrangian value at any capacity duals ≤ 0 is a lower bound on it."""
+    from corridor import _paths
+
+    graph, commodities, capacity = _random_instance(seed)
+    penalty = 500.0
+    best = _path_lp_by_enumeration(graph, commodities, capacity, penalty)
+    original = _paths.SMOOTHING
+    try:
+        _paths.SMOOTHING = smoothing
+        solution = _paths.solve([graph], commodities, capacity, penalty=penalty)
+    finally:
+        _paths.SMOOTHING = original
+    assert solution.optimal
+    assert solution.objective == pytest.approx(best, rel=1e-7, abs=1e-6)
+    assert solution.bound <= best + 1e-6
+    pricing = _paths._Pricing([graph], commodities)
+    sigma = np.full(len(commodities), penalty)
+    rnd = np.random.default_rng(seed)
+    for _ in range(5):
+        duals = -rnd.exponential(20.0, len(capacity))
+        _, bound = pricing.price(duals, sigma, penalty, capacity, at=duals)
+        assert bound <= best + 1e-6
