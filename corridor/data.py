@@ -459,6 +459,7 @@ def _check_references(tables: dict[str, list[tuple[int, Any]]]) -> None:
     _check_legs(tables["legs"], places)
     _check_transfers(tables["transfers"], places)
     _check_crossings(tables["crossings"], places, legs)
+    _check_cross_border_legs(tables["legs"], tables["crossings"], places)
     _check_complete(tables)
 
 
@@ -595,6 +596,26 @@ def _check_crossing_leg(crossing: BorderCrossing, legs: dict[str, Leg], line: in
             f"leg {leg.id!r} joins {leg.origin!r} and {leg.destination!r}, not the "
             f"crossing's {crossing.cn_place!r} and {crossing.vn_place!r}",
         )
+
+
+def _check_cross_border_legs(
+    legs: list[tuple[int, Leg]],
+    crossings: list[tuple[int, BorderCrossing]],
+    places: dict[str, Place],
+) -> None:
+    """A leg between a Chinese and a Vietnamese place needs a crossing cleared on it."""
+    cleared = {crossing.leg for _, crossing in crossings}
+    for line, leg in legs:
+        if places[leg.origin].country is places[leg.destination].country:
+            continue
+        if leg.id not in cleared:
+            raise _fail(
+                "legs",
+                line,
+                "destination",
+                f"leg crosses the border: add a row to border_crossings.csv with leg {leg.id!r} "
+                "(its clearance hours and fee)",
+            )
 
 
 def _check_complete(tables: dict[str, list[tuple[int, Any]]]) -> None:
