@@ -443,6 +443,7 @@ def gates(
             "id": c.id,
             "name": c.name,
             "mode": c.mode.value,
+            "leg": c.leg,
             "open": f"{c.open_hour:02d}:00-{c.close_hour:02d}:00",
             "capacity_teu_day": c.capacity_teu_day,
             "cn_vn_p50_p90": c.clearance_hours(northbound=False, month=month),

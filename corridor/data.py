@@ -216,7 +216,7 @@ class TransferRow(_Row):
 
 
 class BorderCrossingRow(_Row):
-    """Schema of ``border_crossings.csv``."""
+    """Schema of ``border_crossings.csv``; ``leg`` (optional) names the leg it is cleared on."""
 
     file = "border_crossings.csv"
     value_type = BorderCrossing
@@ -225,6 +225,7 @@ class BorderCrossingRow(_Row):
     cn_place: Slug
     vn_place: Slug
     mode: Mode
+    leg: Annotated[Slug | None, BeforeValidator(_blank_to_none)] = None
     km: NonNegativeFloat
     hours_p50_cn_vn: NonNegativeFloat
     hours_p90_cn_vn: NonNegativeFloat
@@ -453,10 +454,12 @@ def _check_references(tables: dict[str, list[tuple[int, Any]]]) -> None:
     """Cross-table checks: unique keys, known places, served modes, complete tariffs."""
     _check_unique(tables)
     places: dict[str, Place] = {p.id: p for _, p in tables["places"]}
+    legs: dict[str, Leg] = {leg.id: leg for _, leg in tables["legs"]}
     _check_places(tables["places"])
     _check_legs(tables["legs"], places)
     _check_transfers(tables["transfers"], places)
-    _check_crossings(tables["crossings"], places)
+    _check_crossings(tables["crossings"], places, legs)
+    _check_cross_border_legs(tables["legs"], tables["crossings"], places)
     _check_complete(tables)
 
 
@@ -535,7 +538,9 @@ def _check_transfers(rows: list[tuple[int, Transfer]], places: dict[str, Place])
             raise _fail("transfers", line, "hours_p90", "P90 hours below P50 hours")
 
 
-def _check_crossings(rows: list[tuple[int, BorderCrossing]], places: dict[str, Place]) -> None:
+def _check_crossings(
+    rows: list[tuple[int, BorderCrossing]], places: dict[str, Place], legs: dict[str, Leg]
+) -> None:
     for line, crossing in rows:
         cn = _served(
             places,
@@ -567,6 +572,50 @@ def _check_crossings(rows: list[tuple[int, BorderCrossing]], places: dict[str, P
             raise _fail("crossings", line, "close_hour", "close_hour must be after open_hour")
         if crossing.mode is Mode.ROAD and crossing.trucks is None:
             raise _fail("crossings", line, "trucks", "road gates say 'cross' or 'transload'")
+        if crossing.leg is not None:
+            _check_crossing_leg(crossing, legs, line)
+
+
+def _check_crossing_leg(crossing: BorderCrossing, legs: dict[str, Leg], line: int) -> None:
+    """A crossing cleared on a leg: the leg exists, has the crossing's mode and places."""
+    leg = legs.get(crossing.leg or "")
+    if leg is None:
+        raise _fail("crossings", line, "leg", f"unknown leg {crossing.leg!r}")
+    if leg.mode is not crossing.mode:
+        raise _fail(
+            "crossings",
+            line,
+            "leg",
+            f"leg {leg.id!r} is by {leg.mode.value}, the crossing by {crossing.mode.value}",
+        )
+    if {leg.origin, leg.destination} != {crossing.cn_place, crossing.vn_place}:
+        raise _fail(
+            "crossings",
+            line,
+            "leg",
+            f"leg {leg.id!r} joins {leg.origin!r} and {leg.destination!r}, not the "
+            f"crossing's {crossing.cn_place!r} and {crossing.vn_place!r}",
+        )
+
+
+def _check_cross_border_legs(
+    legs: list[tuple[int, Leg]],
+    crossings: list[tuple[int, BorderCrossing]],
+    places: dict[str, Place],
+) -> None:
+    """A leg between a Chinese and a Vietnamese place needs a crossing cleared on it."""
+    cleared = {crossing.leg for _, crossing in crossings}
+    for line, leg in legs:
+        if places[leg.origin].country is places[leg.destination].country:
+            continue
+        if leg.id not in cleared:
+            raise _fail(
+                "legs",
+                line,
+                "destination",
+                f"leg crosses the border: add a row to border_crossings.csv with leg {leg.id!r} "
+                "(its clearance hours and fee)",
+            )
 
 
 def _check_complete(tables: dict[str, list[tuple[int, Any]]]) -> None:

@@ -191,6 +191,10 @@ class BorderCrossing:
     Clearance hours are given per direction (``cn_vn`` is China → Vietnam). For road gates,
     ``trucks`` says whether trucks drive across or cargo is transloaded at the gate, which
     adds ``transload_usd_per_teu`` and ``transload_hours``.
+
+    A gate is itself the link between its two places. A crossing with a ``leg`` is cleared on
+    that leg instead (an international flight: export clearance at one airport, import
+    clearance at the other): the leg is then usable only through the crossing.
     """
 
     id: str
@@ -216,6 +220,8 @@ class BorderCrossing:
     peak_multiplier: float = 1.0
     opens: int | None = None
     status: Status = Status.OPEN
+    leg: str | None = None
+    """Id of the leg this crossing is cleared on (None: a gate, the link itself)."""
 
     def in_service(self, year: int) -> bool:
         """Whether the crossing is open in ``year``."""

@@ -7,7 +7,11 @@ and a sink vertex ``(place, "out")`` per place. Its arcs are
 
 - ``leg``: a leg in one direction;
 - ``transfer``: handling between two modes at a place (a gauge break is one);
-- ``border``: a border crossing in one direction (clearance, fees, transload);
+- ``border``: a border crossing in one direction (clearance, fees, transload). A gate
+  crossing joins its two places; a crossing cleared on a leg (an international flight)
+  follows that leg at the arrival place: the leg's arc ends at an *uncleared* vertex
+  ``("<place>|<crossing>", mode)`` and the border arc leads from there to ``(place, mode)``,
+  so the leg cannot be used without the clearance;
 - ``access`` / ``egress``: loading at the origin or unloading at the destination. Road is
   free; any other mode is reachable only where the place has a road transfer for it.
 
@@ -55,7 +59,11 @@ SINK = "out"
 CRS = "EPSG:4326"
 
 Vertex = tuple[str, str]
-"""A service-graph vertex: (place id, mode value, ``"in"`` or ``"out"``)."""
+"""A service-graph vertex: (place id, mode value, ``"in"`` or ``"out"``).
+
+Arcs name their places in ``from_place`` / ``to_place``: the first element of an uncleared
+vertex ``"<place>|<crossing>"`` (see the module docstring) is not a place id.
+"""
 
 
 class Network:
@@ -91,8 +99,17 @@ class Network:
         self.crossings: dict[str, BorderCrossing] = {
             c.id: c
             for c in dataset.crossings
-            if c.in_service(year) and {c.cn_place, c.vn_place} <= self.places.keys()
+            if c.in_service(year)
+            and {c.cn_place, c.vn_place} <= self.places.keys()
+            and (c.leg is None or c.leg in self.legs)
         }
+        # legs with a crossing cleared on them (in any year) -> those open in this year
+        self._cleared_on: dict[str, list[BorderCrossing]] = {
+            c.leg: [] for c in dataset.crossings if c.leg is not None
+        }
+        for crossing in self.crossings.values():
+            if crossing.leg is not None:
+                self._cleared_on[crossing.leg].append(crossing)
         self.tariffs: dict[tuple[Mode, str], Tariff] = {
             (t.mode, t.country): t for t in dataset.tariffs
         }
@@ -126,6 +143,10 @@ class Network:
     def transfer_between(self, place: str, a: Mode, b: Mode) -> Transfer | None:
         """The transfer between modes ``a`` and ``b`` at ``place``, if there is one."""
         return self._transfers_by_modes.get((place, frozenset((a, b))))
+
+    def crossings_on(self, leg: Leg | str) -> list[BorderCrossing]:
+        """The crossings cleared on ``leg`` (an international flight), open this year."""
+        return list(self._cleared_on.get(leg if isinstance(leg, str) else leg.id, ()))
 
     def leg_country(self, leg: Leg) -> str:
         """``"cn"`` or ``"vn"`` when both ends are in one country, else ``"any"``."""
@@ -196,21 +217,41 @@ class Network:
             tariff = costs.find_tariff(self.tariffs, leg.mode, self.leg_country(leg))
             figures = costs.leg_figures(leg, tariff, self.emissions[leg.mode], profile)
             for a, b in ((leg.origin, leg.destination), (leg.destination, leg.origin)):
-                yield (
-                    (a, leg.mode.value),
-                    (b, leg.mode.value),
-                    leg.id,
-                    _arc(
-                        "leg",
+                for head in self._arrivals(leg, b, cargo):
+                    yield (
+                        (a, leg.mode.value),
+                        head,
                         leg.id,
-                        figures,
-                        leg.capacity_teu_day,
-                        mode=leg.mode.value,
-                        km=leg.km,
-                        from_place=a,
-                        to_place=b,
-                    ),
-                )
+                        _arc(
+                            "leg",
+                            leg.id,
+                            figures,
+                            leg.capacity_teu_day,
+                            mode=leg.mode.value,
+                            km=leg.km,
+                            from_place=a,
+                            to_place=b,
+                        ),
+                    )
+
+    def _arrivals(self, leg: Leg, place: str, cargo: CargoClass) -> list[Vertex]:
+        """Where ``leg`` arriving at ``place`` ends: the place, or before each clearance on it.
+
+        A leg with crossings cleared on it, none of them open or passable for ``cargo``,
+        ends nowhere (it cannot be used).
+        """
+        if leg.id not in self._cleared_on:
+            return [(place, leg.mode.value)]
+        return [
+            _uncleared(place, crossing)
+            for crossing in self._cleared_on[leg.id]
+            if self._passable(crossing, cargo)
+        ]
+
+    def _passable(self, crossing: BorderCrossing, cargo: CargoClass) -> bool:
+        """Whether cargo of this class may cross: both places handle it."""
+        ends = (self.places[crossing.cn_place], self.places[crossing.vn_place])
+        return all(place.handles(cargo) for place in ends)
 
     def _handling_arcs(
         self, cargo: CargoClass, profile: CargoProfile
@@ -285,8 +326,7 @@ class Network:
         self, cargo: CargoClass, month: int | None, profile: CargoProfile
     ) -> Iterator[tuple[Vertex, Vertex, str, dict[str, Any]]]:
         for crossing in self.crossings.values():
-            ends = (self.places[crossing.cn_place], self.places[crossing.vn_place])
-            if not all(place.handles(cargo) for place in ends):
+            if not self._passable(crossing, cargo):
                 continue
             mode = crossing.mode.value
             for a, b, northbound in (
@@ -300,8 +340,12 @@ class Network:
                     emission=self.emissions[crossing.mode],
                     profile=profile,
                 )
+                # a gate joins its places; a clearance on a leg happens on arrival, at b
+                tail, start = (
+                    ((a, mode), a) if crossing.leg is None else (_uncleared(b, crossing), b)
+                )
                 yield (
-                    (a, mode),
+                    tail,
                     (b, mode),
                     crossing.id,
                     _arc(
@@ -311,7 +355,7 @@ class Network:
                         crossing.capacity_teu_day,
                         mode=mode,
                         km=crossing.km,
-                        from_place=a,
+                        from_place=start,
                         to_place=b,
                     ),
                 )
@@ -412,6 +456,11 @@ class Network:
             "not_yet_open": len(later),
             "opening_years": sorted({x.opens for x in later if x.opens is not None}),
         }
+
+
+def _uncleared(place: str, crossing: BorderCrossing) -> Vertex:
+    """The vertex of cargo landed at ``place`` by the leg of ``crossing``, not yet cleared."""
+    return (f"{place}|{crossing.id}", crossing.mode.value)
 
 
 def _runs(leg: Leg, month: int | None) -> bool:

@@ -759,8 +759,14 @@ def _capacity_group(
         capacity = network.legs[data["ref"]].capacity_teu_day
         key: tuple[str, ...] = ("leg", data["ref"], f"from {tail[0]}")
     elif kind == "border":
-        capacity = network.crossings[data["ref"]].capacity_teu_day
-        key = ("border", data["ref"], f"from {tail[0]}")
+        crossing = network.crossings[data["ref"]]
+        capacity = crossing.capacity_teu_day
+        northbound = data["to_place"] == crossing.cn_place
+        key = (
+            "border",
+            data["ref"],
+            f"from {crossing.vn_place if northbound else crossing.cn_place}",
+        )
     else:
         modes = {m for m in (tail[1], head[1]) if m not in (SOURCE, SINK)}
         if kind != "transfer":

@@ -1288,8 +1288,8 @@ def _step(net: Network, shipment: Shipment, tail: Vertex, head: Vertex, data: di
     return Step(
         kind=data["kind"],
         ref=data["ref"],
-        from_place=tail[0],
-        to_place=head[0],
+        from_place=data["from_place"],
+        to_place=data["to_place"],
         from_mode=from_mode,
         to_mode=to_mode,
         km=data["km"],

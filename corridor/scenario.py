@@ -252,6 +252,8 @@ def _apply(op: Add | Update | Close, tables: dict[str, list[Any]], keys: frozens
             tables["crossings"] = [
                 x for x in tables["crossings"] if op.id not in (x.cn_place, x.vn_place)
             ]
+        elif op.close == "legs":  # and so do the crossings cleared on a removed leg
+            tables["crossings"] = [x for x in tables["crossings"] if x.leg != op.id]
 
 
 def apply_all(network: Network, scenarios: Iterable[Scenario]) -> Network:

@@ -129,7 +129,7 @@ def _step_hours(
         return wait_for_departure(clock, leg.departures_per_day) + leg.hours
     if step.kind == "border":
         crossing = network.crossings[step.ref]
-        northbound = step.from_place == crossing.vn_place
+        northbound = step.to_place == crossing.cn_place  # a clearance on a leg is at arrival
         p50, p90 = crossing.clearance_hours(northbound=northbound, month=month)
         wait = wait_for_opening(clock, crossing.open_hour, crossing.close_hour)
         transload = crossing.transload_hours if crossing.trucks is TruckRegime.TRANSLOAD else 0.0

@@ -96,6 +96,25 @@ def test_quote_options_reach_the_library():
     assert fast["totals"]["planned_hours"] < cheap["totals"]["planned_hours"]
 
 
+def test_air_quote_shows_the_airport_customs(network):
+    (customs,) = network.crossings_on("air_changshui_noi_bai")
+    args = ["quote", "KMG", "HAN", "--mode", "air"]
+    table = runner.invoke(app, args)
+    assert table.exit_code == 0, table.output
+    assert "border " + customs.name.split(" ")[0] in table.stdout
+    payload = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    assert payload["totals"]["border_crossings"] == 1
+    (border,) = [s for s in payload["steps"] if s["kind"] == "border"]
+    assert border["ref"] == customs.id
+    assert (border["cost_usd"], border["hours_p50"], border["hours_p90"]) == (
+        customs.fee_usd_per_teu,
+        customs.hours_p50_cn_vn,
+        customs.hours_p90_cn_vn,
+    )
+    gates = json.loads(runner.invoke(app, ["gates", "--json"]).stdout)
+    assert next(g for g in gates if g["id"] == customs.id)["leg"] == "air_changshui_noi_bai"
+
+
 def test_quote_failures_exit_codes():
     cases = [
         (["quote", "Kunming", "Tien Son", "--cargo", "dangerous"], 1, "no handling"),

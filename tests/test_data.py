@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -101,6 +102,14 @@ def test_check_source_accepts_keys_details_and_estimates():
 
 # where a bad value in one column is reported against another (the cross-table check)
 EXPECTED_COLUMN = {("legs.csv", 10): "destination", ("places.csv", 4): "opens"}
+AIR_CUSTOMS = 10
+"""Row index in border_crossings.csv of the customs cleared on the Changshui – Noi Bai flight."""
+
+
+def test_air_customs_row_index(data_copy: Path):
+    with (data_copy / "border_crossings.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows[AIR_CUSTOMS]["leg"] == "air_changshui_noi_bai"
 
 
 @pytest.mark.parametrize(
@@ -121,6 +130,25 @@ EXPECTED_COLUMN = {("legs.csv", 10): "destination", ("places.csv", 4): "opens"}
         ("transfers.csv", 0, "hours_p90", "1", "P90 hours below P50"),
         ("border_crossings.csv", 0, "vn_place", "hekou_north", "is not in Vietnam"),
         ("border_crossings.csv", 0, "close_hour", "5", "after open_hour"),
+        ("border_crossings.csv", AIR_CUSTOMS, "leg", "atlantis_air", "unknown leg 'atlantis_air'"),
+        ("border_crossings.csv", AIR_CUSTOMS, "leg", "Air leg", "should match pattern"),
+        (
+            "border_crossings.csv",
+            AIR_CUSTOMS,
+            "leg",
+            "road_kunming_changshui",
+            "is by road, the crossing by air",
+        ),
+        (
+            "border_crossings.csv",
+            AIR_CUSTOMS,
+            "leg",
+            "air_sa_pa_noi_bai",
+            "joins 'sa_pa_airport' and 'noi_bai_airport', not the crossing's",
+        ),
+        ("border_crossings.csv", AIR_CUSTOMS, "hours_p90_vn_cn", "2", "P90 hours below P50"),
+        ("border_crossings.csv", AIR_CUSTOMS, "fee_usd_per_teu", "-100", "greater than or equal"),
+        ("border_crossings.csv", AIR_CUSTOMS, "open_hour", "25", "less than or equal to 24"),
         ("tariffs.csv", 0, "usd_per_teu_km", "abc", "valid number"),
     ],
 )
@@ -158,3 +186,22 @@ def test_missing_column_is_named(data_copy: Path):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(DataError, match="missing column.*g_co2e_per_tkm"):
         load_dataset(data_copy)
+
+
+def test_a_flight_across_the_border_needs_its_customs(data_copy: Path, edit_cell):
+    """Without the crossing cleared on it, the Changshui – Noi Bai flight is an error."""
+    edit_cell("border_crossings.csv", AIR_CUSTOMS, "leg", "")
+    with (data_copy / "legs.csv").open(encoding="utf-8", newline="") as handle:
+        line = 2 + [r["id"] for r in csv.DictReader(handle)].index("air_changshui_noi_bai")
+    with pytest.raises(DataError, match="leg crosses the border") as caught:
+        load_dataset(data_copy)
+    error = caught.value
+    assert (error.file, error.row, error.column) == ("legs.csv", line, "destination")
+    assert f"legs.csv, line {line}" in str(error)
+
+
+def test_shipped_crossings_on_legs():
+    dataset = load_dataset()
+    on_legs = {c.leg: c for c in dataset.crossings if c.leg is not None}
+    assert set(on_legs) == {"air_changshui_noi_bai"}  # the only leg across the border
+    assert on_legs["air_changshui_noi_bai"].mode is Mode.AIR

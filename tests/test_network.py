@@ -45,11 +45,39 @@ def test_physical_graph_has_both_directions(network):
 
 def test_service_graph_vertices_are_place_mode_pairs(network):
     graph = network.service_graph()
-    for place_id, label in graph.nodes:
+    for name, label in graph.nodes:
+        # cargo landed by a cross-border leg and not yet cleared: "<place>|<crossing>"
+        place_id, _, crossing = name.partition("|")
         assert place_id in network.places
         assert label in {SOURCE, SINK} or Mode(label) in network.places[place_id].modes
+        if crossing:
+            assert network.crossings[crossing].leg is not None
+            assert {arc["kind"] for *_, arc in graph.out_edges((name, label), data=True)} == {
+                "border"
+            }
     assert graph.in_degree(("kunming", SOURCE)) == 0
     assert graph.out_degree(("hai_phong", SINK)) == 0
+
+
+def test_the_cross_border_flight_lands_before_customs(network):
+    """The flight's arcs end at an uncleared vertex; only the customs arc leads on."""
+    graph = network.service_graph()
+    (customs,) = network.crossings_on("air_changshui_noi_bai")
+    for origin, arrival in (
+        ("kunming_changshui_airport", "noi_bai_airport"),
+        ("noi_bai_airport", "kunming_changshui_airport"),
+    ):
+        assert not graph.has_edge((origin, "air"), (arrival, "air"))
+        uncleared = (f"{arrival}|{customs.id}", "air")
+        (flight,) = graph.get_edge_data((origin, "air"), uncleared).values()
+        (border,) = graph.get_edge_data(uncleared, (arrival, "air")).values()
+        assert (flight["kind"], flight["ref"]) == ("leg", "air_changshui_noi_bai")
+        assert (border["kind"], border["ref"]) == ("border", customs.id)
+        assert border["from_place"] == border["to_place"] == arrival
+        assert border["cost_usd"] == customs.fee_usd_per_teu
+    # the domestic flight lands straight at Noi Bai (2031: Sa Pa airport is open)
+    later = load_network(2031).service_graph()
+    assert later.has_edge(("sa_pa_airport", "air"), ("noi_bai_airport", "air"))
 
 
 def test_gauge_break_is_a_transfer_arc(network):

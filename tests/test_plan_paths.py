@@ -102,11 +102,21 @@ def with_capacity(network: Network, row: pd.Series, capacity: float) -> Network:
 def test_shadow_prices_are_subgradients_and_agree_where_unique():
     """The LP value v(capacity) is convex; a shadow price p must satisfy
     v(c) - v(c + 1) <= p <= v(c - 1) - v(c). Both models' prices do; where those bounds
-    meet (a unique dual) the two prices are equal."""
+    meet (a unique dual) the two prices are equal.
+
+    A leg's or crossing's capacity holds in each direction, so changing it moves both
+    directions' rows: p is then the sum of their prices."""
     network = load_network(2026)
     demand = DEMAND_DIR / "sample_2026.csv"
     arcs, paths = both(demand, network=network)
     merged = arcs.capacities.merge(paths.capacities, on=KEY, suffixes=("_arcs", "_paths"))
+    merged["element_capacity"] = np.where(merged["element"] == "transfer", merged["direction"], "")
+    merged = merged.groupby(["element", "ref", "element_capacity"], as_index=False).agg(
+        direction=("direction", "first"),
+        capacity_teu_day_arcs=("capacity_teu_day_arcs", "first"),
+        shadow_price_usd_arcs=("shadow_price_usd_arcs", "sum"),
+        shadow_price_usd_paths=("shadow_price_usd_paths", "sum"),
+    )
     priced = merged[
         (merged["shadow_price_usd_arcs"] > 1e-6) | (merged["shadow_price_usd_paths"] > 1e-6)
     ]

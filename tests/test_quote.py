@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import functools
 import itertools
 import json
@@ -24,7 +25,8 @@ from corridor import (
 )
 from corridor import _solver as solver_module
 from corridor._solver import NoFlowError, Resource, cheapest_path, constrained_path
-from corridor.network import SINK, SOURCE
+from corridor.data import default_data_dir, load_dataset
+from corridor.network import SINK, SOURCE, Network
 from corridor.quote import _arrays
 
 # --- the solver against brute-force enumeration on small random graphs ---------------------
@@ -364,3 +366,82 @@ def test_a_single_name_is_one_place_not_letters(network):
         "Kunming", "Hanoi", via=["Yen Vien"], avoid=["Kim Thanh"], modes=["road"], network=network
     )
     assert one.steps == listed.steps
+
+
+# --- air: customs on the cross-border flight ------------------------------------------------
+
+AIR_LEG = "air_changshui_noi_bai"
+
+
+def air_customs_row(data_dir) -> dict[str, str]:
+    """The border_crossings.csv row cleared on the Kunming Changshui – Noi Bai flight."""
+    with (data_dir / "border_crossings.csv").open(encoding="utf-8", newline="") as handle:
+        (row,) = [r for r in csv.DictReader(handle) if r["leg"] == AIR_LEG]
+    return row
+
+
+def air_quote(origin, destination, **options):
+    """A quote forced onto the flight: road to and from the airports, no land gate."""
+    network = options.pop("network", None) or load_network(2026)
+    gates = [c.id for c in network.crossings.values() if c.leg is None]
+    return quote(
+        origin, destination, modes=["road", "air"], avoid=gates, network=network, **options
+    )
+
+
+@pytest.mark.parametrize(
+    ("origin", "destination", "direction"),
+    [("Kunming", "Hanoi", "cn_vn"), ("Hanoi", "Kunming", "vn_cn")],
+)
+def test_air_quote_clears_customs_once_with_the_data_figures(origin, destination, direction):
+    row = air_customs_row(default_data_dir())
+    q = air_quote(origin, destination, teu=2)
+    assert AIR_LEG in [s.ref for s in q.legs]
+    (border,) = q.border_crossings
+    assert border.ref == row["id"]
+    assert border.to_mode == "air" and border.km == 0
+    assert border.cost_usd == pytest.approx(float(row["fee_usd_per_teu"]) * 2)
+    assert border.hours_p50 == pytest.approx(float(row[f"hours_p50_{direction}"]))
+    assert border.hours_p90 == pytest.approx(float(row[f"hours_p90_{direction}"]))
+    # cleared after landing, where the cargo is: the flight, then customs at the arrival airport
+    leg_index = next(i for i, s in enumerate(q.steps) if s.ref == AIR_LEG)
+    assert q.steps[leg_index + 1] == border
+    assert border.from_place == border.to_place == q.steps[leg_index].to_place
+    # shown everywhere a quote goes
+    frame = q.to_frame()
+    assert frame.loc[frame["kind"] == "border", "ref"].tolist() == [row["id"]]
+    payload = json.loads(json.dumps(q.to_dict()))
+    assert payload["totals"]["border_crossings"] == 1
+    assert [s["ref"] for s in payload["steps"] if s["kind"] == "border"] == [row["id"]]
+    assert row["name"] in q.explain()
+
+
+def test_air_quote_totals_include_the_clearance(data_copy, edit_cell):
+    """The same flight with the customs row zeroed costs the fee less and plans P50 less."""
+    row = air_customs_row(data_copy)
+    with_customs = air_quote("Kunming", "Hanoi", teu=2)
+    with (data_copy / "border_crossings.csv").open(encoding="utf-8", newline="") as handle:
+        index = [r["id"] for r in csv.DictReader(handle)].index(row["id"])
+    for column in ("fee_usd_per_teu", "hours_p50_cn_vn", "hours_p90_cn_vn"):
+        edit_cell("border_crossings.csv", index, column, "0")
+    free = air_quote("Kunming", "Hanoi", teu=2, network=Network(load_dataset(data_copy), 2026))
+    assert [s.ref for s in free.steps] == [s.ref for s in with_customs.steps]
+    assert with_customs.cost_usd - free.cost_usd == pytest.approx(2 * float(row["fee_usd_per_teu"]))
+    assert with_customs.planned_hours - free.planned_hours == pytest.approx(
+        float(row["hours_p50_cn_vn"])
+    )
+    assert with_customs.hours_p50 > free.hours_p50  # the simulation clears customs too
+    assert with_customs.hours_p90 > free.hours_p90
+
+
+def test_domestic_air_has_no_border_crossing():
+    network = load_network(2031)  # Sa Pa airport opens in 2030
+    q = quote("Sa Pa airport", "Noi Bai", modes=["air"], network=network)
+    assert [s.ref for s in q.legs] == ["air_sa_pa_noi_bai"]
+    assert q.border_crossings == []
+    assert q.to_dict()["totals"]["border_crossings"] == 0
+    assert network.crossings_on("air_sa_pa_noi_bai") == []
+    # flying on to Kunming crosses the border once, on the international flight
+    onward = quote("Sa Pa airport", "KMG", modes=["air"], network=network)
+    assert [s.ref for s in onward.legs] == ["air_sa_pa_noi_bai", AIR_LEG]
+    assert [s.ref for s in onward.border_crossings] == [air_customs_row(default_data_dir())["id"]]

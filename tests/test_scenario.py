@@ -217,3 +217,31 @@ def test_compare_copes_with_repeated_and_failing_shipments(network):
     )
     assert len(result.changes) == 2
     assert result.kpis.set_index("case").loc["baseline", "failed"] == 1
+
+
+def test_sa_pa_airport_scenario_flies_without_customs_and_on_with_them():
+    network = Scenario.from_yaml(SCENARIOS / "sa-pa-airport-cargo.yaml").apply(load_network(2031))
+    assert network.legs["air_sa_pa_noi_bai"].departures_per_day == 2
+    domestic = quote("Sa Pa airport", "Noi Bai", modes=["air"], network=network)
+    assert domestic.border_crossings == []
+    abroad = quote("Sa Pa airport", "KMG", modes=["air"], network=network)
+    assert [s.ref for s in abroad.border_crossings] == ["changshui_noi_bai_air"]
+
+
+def test_removing_a_flight_removes_the_customs_cleared_on_it(network):
+    scenario = Scenario(
+        name="no flight",
+        source="estimate: test",
+        operations=[Close(close="legs", id="air_changshui_noi_bai")],
+    )
+    changed = scenario.apply(network)
+    assert "changshui_noi_bai_air" not in changed.crossings
+    assert "changshui_noi_bai_air" in network.crossings
+    closed = Scenario(
+        name="flight ends",
+        source="estimate: test",
+        operations=[Close(close="legs", id="air_changshui_noi_bai", year=2026)],
+    ).apply(network)
+    assert "changshui_noi_bai_air" not in closed.crossings  # its leg is not in service
+    with pytest.raises(NoRouteError):
+        quote("KMG", "HAN", modes=["air"], network=closed)

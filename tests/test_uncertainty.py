@@ -18,7 +18,7 @@ from corridor.uncertainty import (
 )
 
 
-@pytest.mark.parametrize("gate", ["hekou_kim_thanh", "youyiguan_huu_nghi"])
+@pytest.mark.parametrize("gate", ["hekou_kim_thanh", "youyiguan_huu_nghi", "changshui_noi_bai_air"])
 def test_simulated_gate_clearance_matches_the_data(network, gate):
     crossing = network.crossings[gate]
     draws = sample_hours(
@@ -149,3 +149,19 @@ def test_ready_time_drives_the_simulated_waits(network):
     q = quote("Kunming", "Hai Phong", ready=datetime(2026, 10, 5, 8), network=network)
     assert q.month == 10
     assert q.arrival_p50 is not None and q.arrival_p50 > datetime(2026, 10, 5, 8)
+
+
+def test_air_customs_are_simulated_in_the_direction_flown(network):
+    """Clearance on the flight happens at the arrival airport, with that direction's hours."""
+    dataset = network.dataset
+    slow_north = tuple(
+        replace(c, hours_p50_vn_cn=48.0, hours_p90_vn_cn=96.0) if c.leg is not None else c
+        for c in dataset.crossings
+    )
+    net = Network(replace(dataset, crossings=slow_north), 2026)
+    south = quote("KMG", "HAN", modes=["air"], network=net)
+    north = quote("HAN", "KMG", modes=["air"], network=net)
+    assert [s.kind for s in south.steps] == [s.kind for s in north.steps]
+    assert len(south.border_crossings) == len(north.border_crossings) == 1
+    assert north.planned_hours - south.planned_hours == pytest.approx(48.0 - 6.0)
+    assert north.hours_p50 - south.hours_p50 > 30  # simulated: lognormal 48/96 against 6/24
