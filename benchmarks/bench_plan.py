@@ -1,8 +1,8 @@
 """Planning speed: the arc-based LP against column generation over paths, and path scaling.
 
 Run: ``.venv/bin/python benchmarks/bench_plan.py`` (``--quick`` skips the 100k-arc grid;
-``--case SIDE COMMODITIES`` runs column generation on one capacitated grid only, with its
-summary logged).
+``--case SIDE COMMODITIES [LIMIT_S]`` runs column generation on one capacitated grid only,
+with its summary logged, stopping after ``LIMIT_S`` seconds, default 600).
 Times include reading the demand, building the model and solving it (MathOpt + GLOP; the
 path method prices with scipy Dijkstra). Grids come from ``synthetic.py`` (seed 1), free
 (no capacities, as in earlier figures) or capacitated (``capacities=True``: rail, river and
@@ -122,13 +122,13 @@ def main(quick):
         print(f"fitted growth ({kind}): time ∝ arcs^{b_arcs:.2f} × commodities^{b_comm:.2f}")
 
 
-def case(side, commodities):
+def case(side, commodities, limit_s=PATH_TIME_LIMIT_S):
     """Column generation on one capacitated grid, with its summary logged."""
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     grid = synthetic_network(side, capacities=True)
     arcs = grid.service_graph().number_of_edges()
     table = random_demand(grid, commodities)
-    seconds, result, note = timed(grid, table, "paths", PATH_TIME_LIMIT_S)
+    seconds, result, note = timed(grid, table, "paths", limit_s)
     print(
         f"capacitated grid {side}×{side} ({arcs:,} arcs), {len(table):,} commodities: "
         f"{seconds:.2f} s, {result.objective_usd_per_day:,.2f} USD/day, "
@@ -140,6 +140,7 @@ def case(side, commodities):
 if __name__ == "__main__":
     if "--case" in sys.argv:
         at = sys.argv.index("--case")
-        case(int(sys.argv[at + 1]), int(sys.argv[at + 2]))
+        limit = [float(sys.argv[at + 3])] if len(sys.argv) > at + 3 else []
+        case(int(sys.argv[at + 1]), int(sys.argv[at + 2]), *limit)
     else:
         main(quick="--quick" in sys.argv)
