@@ -15,11 +15,11 @@ a minimisation, so the weight stays ≥ 0 and Dijkstra applies: ``scipy.sparse.c
 tree per origin, lightest of parallel arcs). A path whose reduced cost is below its demand
 row's dual by more than :data:`TOLERANCE` (relative) enters the master, which GLOP re-solves
 from its last basis (MathOpt incremental solve, primal simplex); a path idle (no flow, positive
-reduced cost) for :data:`DROP_AFTER` rounds leaves it and can re-enter. Pricing is stabilised by
-dual smoothing (Wentges 1997): the paths are shortest at ``α × centre + (1 − α) × duals``
-(α = :data:`SMOOTHING`; the centre is the capacity duals with the best Lagrangian bound so
-far) and enter when their reduced cost at the master's own duals is negative; only when
-none does is pricing repeated at the master's duals. The loop ends when no
+reduced cost) for :data:`DROP_AFTER` rounds leaves it and can re-enter. Pricing is
+stabilised by dual smoothing (Wentges 1997, α adapting as in Pessoa et al. 2018): the paths
+are shortest at ``α × centre + (1 − α) × duals``, the centre being the capacity duals with the
+best Lagrangian bound so far, and enter when their reduced cost at the master's own duals is
+negative; only when none does is pricing repeated at the master's duals. The loop ends when no
 capacity is exceeded and no commodity has such a path: the restricted master's optimum is
 then feasible for the full path LP (all capacities), and its duals (0 for the absent rows)
 are feasible for the full dual (every path prices ≥ its demand dual, every capacity dual
@@ -59,9 +59,8 @@ DROP_AFTER = 2
 """A path leaves the master after this many pricing rounds in a row with no flow and a
 positive reduced cost (it can come back: pricing sees every path)."""
 SMOOTHING = 0.8
-"""Weight α of the stability centre in the smoothed duals that pricing uses (0: none).
-Measured on the capacitated 20 × 20 grid × 1,000 OD pairs: 0 → 70 s, 0.5 → 48 s, 0.7 → 45 s,
-0.8 → 41 s, 0.9 → 55 s (docs/performance.md)."""
+"""Initial weight α of the stability centre in the smoothed duals that pricing uses (0: no
+smoothing); it then adapts each round (:class:`_SmoothedPricing`, docs/performance.md)."""
 ROW_TOLERANCE = 1e-9
 """A capacity group becomes a master row when its load exceeds its capacity by more than
 ``ROW_TOLERANCE × max(1, capacity)`` TEU/day."""
@@ -253,15 +252,20 @@ class _SmoothedPricing:
     """Pricing at smoothed duals (Wentges 1997), falling back to the master's on a mis-price.
 
     The centre is the point (capacity duals ≤ 0) with the best Lagrangian bound so far;
-    pricing first looks for paths at ``α × centre + (1 − α) × duals`` (α =
-    :data:`SMOOTHING`) and keeps those improving at the master's duals. If there are none,
-    it prices at the master's duals, so an empty answer still proves optimality.
+    pricing first looks for paths at ``α × centre + (1 − α) × duals`` and keeps those
+    improving at the master's duals. If there are none, it prices at the master's duals, so
+    an empty answer still proves optimality. α starts at :data:`SMOOTHING` and adapts
+    (Pessoa, Sadykov, Uchoa and Vanderbeck 2018): when the Lagrangian function rises from
+    the smoothed point towards the master's duals (its subgradient there, capacity − load
+    of the shortest paths, points that way) α falls by 0.1, otherwise it moves 10 % of the
+    way to 1.
     """
 
     def __init__(self, pricing: _Pricing, penalty: float, capacity: np.ndarray) -> None:
         self.pricing = pricing
         self.penalty = penalty
         self.capacity = capacity
+        self.alpha = SMOOTHING
         self.centre: np.ndarray | None = None
         self.centre_bound = -np.inf
 
@@ -271,16 +275,21 @@ class _SmoothedPricing:
         """Improving paths (commodity, arcs) and the best lower bound met, USD/day."""
         found: list[tuple[int, np.ndarray]] = []
         bound = -np.inf
-        if self.centre is not None and SMOOTHING > 0:
-            smoothed = SMOOTHING * self.centre + (1 - SMOOTHING) * duals
-            found, bound = self.pricing.price(
+        duals = np.minimum(duals, 0.0)
+        if self.centre is not None and self.alpha > 0:
+            smoothed = self.alpha * self.centre + (1 - self.alpha) * duals
+            found, bound, load = self.pricing.price(
                 duals, sigma, self.penalty, self.capacity, at=smoothed
             )
             self._move(smoothed, bound)
+            rising = float((self.capacity - load) @ (duals - smoothed)) > 0
+            self.alpha = (
+                max(0.0, self.alpha - 0.1) if rising else self.alpha + 0.1 * (1 - self.alpha)
+            )
             found = [(k, arcs) for k, arcs in found if arcs.tobytes() not in self.pricing.seen[k]]
         if not found:
-            found, value = self.pricing.price(duals, sigma, self.penalty, self.capacity)
-            self._move(np.minimum(duals, 0.0), value)
+            found, value, _ = self.pricing.price(duals, sigma, self.penalty, self.capacity)
+            self._move(duals, value)
             bound = max(bound, value)
         return found, bound
 
@@ -342,8 +351,10 @@ class _Pricing:
         capacity: np.ndarray,
         *,
         at: np.ndarray | None = None,
-    ) -> tuple[list[tuple[int, np.ndarray]], float]:
-        """Improving paths (commodity, arcs) and a lower bound on the LP optimum, USD/day.
+    ) -> tuple[list[tuple[int, np.ndarray]], float, np.ndarray]:
+        """Improving paths, a lower bound (USD/day) and the shortest paths' load at ``at``.
+
+        The paths are (commodity, arcs) pairs; the load is TEU/day per capacity group.
 
         Paths are shortest on the reduced costs at capacity duals ``at`` (default: the
         master's ``duals``) and are returned when their reduced cost at ``duals`` is below
@@ -356,6 +367,7 @@ class _Pricing:
         point = duals if at is None else at
         found: list[tuple[int, np.ndarray]] = []
         bound = float(np.minimum(point, 0.0) @ capacity)
+        load = np.zeros(len(capacity))
         for (g, usd_per_hour), members in self.buckets.items():
             graph = self.graphs[g]
             weights = self.weights(graph, usd_per_hour, point)
@@ -382,9 +394,12 @@ class _Pricing:
                         continue
                     length = float(weights[arcs].sum())  # noqa: PLW2901 (within the deadline)
                 bound += commodity.teu_per_day * min(penalty, length)
+                if length < penalty:
+                    groups = graph.group[arcs]
+                    np.add.at(load, groups[groups >= 0], commodity.teu_per_day)
                 if float(master[arcs].sum()) < sigma[k] - tol:
                     found.append((k, arcs))
-        return found, bound
+        return found, bound, load
 
     def initial_paths(self, capacity: np.ndarray) -> list[tuple[int, np.ndarray]]:
         """Paths of a greedy assignment on residual capacities: a warm start for the master.

@@ -397,5 +397,5 @@ def test_column_generation_meets_the_enumerated_path_lp_and_bounds_it(seed, smoo
     rnd = np.random.default_rng(seed)
     for _ in range(5):
         duals = -rnd.exponential(20.0, len(capacity))
-        _, bound = pricing.price(duals, sigma, penalty, capacity, at=duals)
+        _, bound, _ = pricing.price(duals, sigma, penalty, capacity, at=duals)
         assert bound <= best + 1e-6
