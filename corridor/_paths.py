@@ -254,11 +254,13 @@ class _SmoothedPricing:
     The centre is the point (capacity duals ≤ 0) with the best Lagrangian bound so far;
     pricing first looks for paths at ``α × centre + (1 − α) × duals`` and keeps those
     improving at the master's duals. If there are none, it prices at the master's duals, so
-    an empty answer still proves optimality. α starts at :data:`SMOOTHING` and adapts
-    (Pessoa, Sadykov, Uchoa and Vanderbeck 2018): when the Lagrangian function rises from
-    the smoothed point towards the master's duals (its subgradient there, capacity − load
-    of the shortest paths, points that way) α falls by 0.1, otherwise it moves 10 % of the
-    way to 1.
+    an empty answer still proves optimality (Pessoa et al. step α down on a mis-price
+    instead; going straight to the master's duals is as valid and simpler). α starts at
+    :data:`SMOOTHING` and adapts (Pessoa, Sadykov, Uchoa and Vanderbeck 2018): when the
+    Lagrangian function does not fall from the smoothed point towards the master's duals
+    (its subgradient there, capacity − load of the shortest paths, makes an angle ≤ 90° with
+    that direction) α falls by 0.1, otherwise it moves 10 % of the way to 1. Once α reaches
+    0, smoothing stops for the run (the master's duals are then priced directly).
     """
 
     def __init__(self, pricing: _Pricing, penalty: float, capacity: np.ndarray) -> None:
@@ -282,10 +284,10 @@ class _SmoothedPricing:
                 duals, sigma, self.penalty, self.capacity, at=smoothed
             )
             self._move(smoothed, bound)
-            rising = float((self.capacity - load) @ (duals - smoothed)) > 0
-            self.alpha = (
-                max(0.0, self.alpha - 0.1) if rising else self.alpha + 0.1 * (1 - self.alpha)
-            )
+            if float((self.capacity - load) @ (duals - smoothed)) >= 0:  # rises that way
+                self.alpha = max(0.0, round(self.alpha - 0.1, 9))  # 0: no more smoothing
+            else:
+                self.alpha += 0.1 * (1 - self.alpha)
             found = [(k, arcs) for k, arcs in found if arcs.tobytes() not in self.pricing.seen[k]]
         if not found:
             found, value, _ = self.pricing.price(duals, sigma, self.penalty, self.capacity)
@@ -354,14 +356,19 @@ class _Pricing:
     ) -> tuple[list[tuple[int, np.ndarray]], float, np.ndarray]:
         """Improving paths, a lower bound (USD/day) and the shortest paths' load at ``at``.
 
-        The paths are (commodity, arcs) pairs; the load is TEU/day per capacity group.
+        The paths are (commodity, arcs) pairs; the load is TEU/day per capacity group (at
+        ``at``; partial at the master's duals, where non-improving paths are not read).
 
         Paths are shortest on the reduced costs at capacity duals ``at`` (default: the
         master's ``duals``) and are returned when their reduced cost at ``duals`` is below
         the demand dual ``sigma`` by more than :data:`TOLERANCE`. The bound is the Lagrangian
         value at ``at``, ``Σ demand × min(penalty, shortest) + Σ at × capacity``, which bounds
-        the optimum from below for any duals ≤ 0 (weak duality). At the master's duals a
-        search stops at ``sigma`` (no farther path can improve) and counts as ``sigma``.
+        the optimum from below for any duals ≤ 0 (weak duality), or a value below it: at the
+        master's duals a search stops at ``sigma`` (no farther path can improve) and counts
+        as ``sigma``; a commodity whose shortest path misses its deadline counts that path's
+        length, without the deadline, where the path is not needed (at the master's duals
+        when it cannot improve; at smoothed duals always, leaving the exact constrained
+        search to the master's duals).
         """
         at_master = at is None
         point = duals if at is None else at
@@ -388,6 +395,9 @@ class _Pricing:
                     commodity.deadline_hours is not None
                     and graph.hours[arcs].sum() > commodity.deadline_hours + 1e-9
                 ):
+                    if not at_master:  # a lower bound; no path
+                        bound += commodity.teu_per_day * min(penalty, length)
+                        continue
                     arcs = self._within_deadline(graph, weights, commodity)
                     if arcs is None:  # no path meets the deadline
                         bound += commodity.teu_per_day * penalty
