@@ -569,7 +569,8 @@ def plan_command(
         title="Bottlenecks (saturated, by shadow price)",
     )
     for row in result.bottlenecks.head(10).itertuples():
-        price = "" if np.isnan(row.shadow_price_usd) else f"{row.shadow_price_usd:,.1f}"
+        shadow = round(row.shadow_price_usd, 1) + 0.0  # + 0.0: no "-0.0" from solver noise
+        price = "" if np.isnan(shadow) else f"{shadow:,.1f}"
         top.add_row(
             f"{row.element} {row.ref} ({row.direction})", f"{row.capacity_teu_day:,.0f}", price
         )

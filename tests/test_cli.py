@@ -246,6 +246,14 @@ def test_plan_command(tmp_path):
     assert all(b["shadow_price_usd"] >= 0 for b in payload["bottlenecks"])
 
 
+def test_plan_summary_prints_no_negative_zero_prices():
+    """Saturated elements with a zero shadow price (2026 sample) print as 0.0, not -0.0."""
+    sample = Path(__file__).parent.parent / "data" / "demand" / "sample_2026.csv"
+    result = runner.invoke(app, ["plan", str(sample), "--year", "2026"])
+    assert result.exit_code == 0, result.output
+    assert " 0.0 " in result.stdout and "-0.0" not in result.stdout
+
+
 def test_plan_command_methods_agree():
     sample = Path(__file__).parent.parent / "data" / "demand" / "sample_2031.csv"
     args = ["plan", str(sample), "--year", "2031", "--json"]
