@@ -26,6 +26,11 @@ are feasible for the full dual (every path prices ≥ its demand dual, every cap
 ≤ 0), so it is the exact LP optimum of the full path formulation. Commodities with a
 deadline price over paths within their planned hours only, exactly
 (:func:`corridor._solver.constrained_path`).
+
+Large masters (:data:`FIRST_ORDER_GROUPS`) are solved by PDLP instead
+(:class:`_FirstOrderMaster`): its flows, scaled down to be feasible, bound the optimum from
+above, pricing's Lagrangian value bounds it from below, and the loop stops when the two are
+within :data:`GAP`.
 """
 
 from __future__ import annotations
@@ -39,7 +44,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.glop import parameters_pb2 as glop_parameters
 from ortools.math_opt.python import mathopt
-from scipy.sparse import csr_array
+from ortools.pdlp import solve_log_pb2, solvers_pb2
+from ortools.pdlp.python import pdlp
+from scipy.sparse import csc_matrix, csr_array
 from scipy.sparse.csgraph import dijkstra
 
 from corridor._solver import NoFlowError, Resource, constrained_path
@@ -61,6 +68,16 @@ positive reduced cost (it can come back: pricing sees every path)."""
 SMOOTHING = 0.8
 """Initial weight α of the stability centre in the smoothed duals that pricing uses (0: no
 smoothing); it then adapts each round (:class:`_SmoothedPricing`, docs/performance.md)."""
+FIRST_ORDER_GROUPS = 10_000
+"""Above this many capacity groups on the greedy start's paths, the master is solved by PDLP
+(:class:`_FirstOrderMaster`) instead of GLOP's simplex (docs/performance.md: at 20 × 20 grid
+size, about 4,500 groups, both take 40 s; at 61 × 61, 27,000, PDLP is 15 times faster)."""
+GAP = 1e-6
+"""With PDLP, column generation stops when the plan is within this fraction of the
+Lagrangian bound (USD/day, relative; a simplex master stops on exact optimality)."""
+PDLP_EPS = (1e-9, 1e-4)
+"""Range of PDLP's relative and absolute optimality tolerance; within it the tolerance is
+1 % of the current gap, so that early masters are solved loosely and the last ones tightly."""
 ROW_TOLERANCE = 1e-9
 """A capacity group becomes a master row when its load exceeds its capacity by more than
 ``ROW_TOLERANCE × max(1, capacity)`` TEU/day."""
@@ -116,6 +133,9 @@ class Solution:
     """A lower bound on the LP optimum, USD/day (equal to ``objective`` within tolerance when
     ``optimal``)."""
     rounds: int
+    stopped: str = "optimal"
+    """Why the loop ended: "optimal", "time_limit", or "stalled" (PDLP at its tightest
+    tolerance found no better path while the gap was still above :data:`GAP`)."""
     stats: dict[str, float] = field(default_factory=dict)
 
 
@@ -152,20 +172,17 @@ def solve(
         if len(graph.cost_usd) and (graph.cost_usd.min() < 0 or graph.hours.min() < 0):
             msg = "path model needs arc costs and hours ≥ 0"
             raise SolverError(msg)
-    master = _Master(commodities, capacity, penalty)
     pricing = _Pricing(graphs, commodities)
-    demand = np.array([c.teu_per_day for c in commodities])
     duals = np.zeros(len(capacity))
     sigma = np.full(len(commodities), penalty)
-    objective = penalty * float(demand.sum())
+    objective = penalty * sum(c.teu_per_day for c in commodities)
     bound = -np.inf
-    optimal = False
+    optimal, stopped = False, "time_limit"
     rounds = 0
-    stats = {"pricing_s": 0.0, "master_s": 0.0, "master_solves": 0.0, "row_rounds": 0.0}
-    stats["dropped"] = 0.0
+    stats = dict.fromkeys(("pricing_s", "master_s", "master_solves", "row_rounds", "dropped"), 0.0)
     tick = time.perf_counter()
-    for k, arcs in pricing.initial_paths(capacity):
-        master.add_column(k, arcs, pricing)
+    master = _start_master(pricing, capacity, penalty, start, time_limit_s)
+    stats["first_order"] = float(isinstance(master, _FirstOrderMaster))
     stats["initial_s"] = time.perf_counter() - tick
     if master.columns:
         objective, duals, sigma = master.solve_within_capacities(stats)
@@ -183,6 +200,10 @@ def solve(
         found, value = stabilised.price(duals, sigma)
         bound = max(bound, value)
         stats["pricing_s"] += time.perf_counter() - tick
+        gap = (objective - bound) / max(1.0, abs(objective))
+        if master.proven(gap):
+            optimal, stopped = True, "optimal"
+            break
         if found:
             stats["dropped"] += master.drop_idle(pricing)
         new = [(k, arcs) for k, arcs in found if master.add_column(k, arcs, pricing)]
@@ -195,14 +216,12 @@ def solve(
             len(new),
             len(master.rows),
         )
-        if not new:
-            # No capacity exceeded and no path with a negative reduced cost (absent rows
-            # priced at dual 0, which is their dual in the full LP too): the restricted
-            # optimum is the exact LP optimum of the full path formulation.
-            optimal = True
+        stopped = master.next_round(len(new), gap)
+        if stopped != "continue":
+            optimal = stopped == "optimal"
             break
-        left = None if time_limit_s is None else time_limit_s - (time.perf_counter() - start)
-        if left is not None and left <= 0:
+        if time_limit_s is not None and time.perf_counter() - start >= time_limit_s:
+            stopped = "time_limit"
             break
         objective, duals, sigma = master.solve_within_capacities(stats)
     if not optimal:
@@ -225,8 +244,33 @@ def solve(
         optimal=optimal,
         bound=bound if optimal else min(bound, objective),
         rounds=rounds,
+        stopped=stopped,
         stats=stats,
     )
+
+
+def _start_master(
+    pricing: _Pricing,
+    capacity: np.ndarray,
+    penalty: float,
+    start: float,
+    time_limit_s: float | None,
+) -> _Master | _FirstOrderMaster:
+    """The restricted master holding the greedy start's paths.
+
+    Simplex (GLOP), or PDLP above :data:`FIRST_ORDER_GROUPS` capacity groups on those paths.
+    """
+    initial = pricing.initial_paths(capacity)
+    used = [pricing.graphs[pricing.commodities[k].graph].group[arcs] for k, arcs in initial]
+    groups = np.unique(np.concatenate(used)) if used else np.zeros(0, dtype=np.int64)
+    master: _Master | _FirstOrderMaster
+    if int((groups >= 0).sum()) > FIRST_ORDER_GROUPS:
+        master = _FirstOrderMaster(pricing.commodities, capacity, penalty, start, time_limit_s)
+    else:
+        master = _Master(pricing.commodities, capacity, penalty)
+    for k, arcs in initial:
+        master.add_column(k, arcs, pricing)
+    return master
 
 
 def _log_summary(
@@ -558,6 +602,17 @@ class _Master:
         self.demand = np.array([c.teu_per_day for c in commodities], dtype=float)
         self.objective = penalty * float(self.demand.sum())
 
+    def proven(self, gap: float) -> bool:
+        """False: the simplex master proves optimality by pricing alone (:meth:`next_round`)."""
+        return False
+
+    def next_round(self, new: int, gap: float) -> str:
+        """The verdict: "optimal" when pricing found no new path, else "continue"."""
+        # No capacity exceeded and no path with a negative reduced cost (absent rows priced
+        # at dual 0, which is their dual in the full LP too): the restricted optimum is the
+        # exact LP optimum of the full path formulation.
+        return "continue" if new else "optimal"
+
     def add_column(self, k: int, arcs: np.ndarray, pricing: _Pricing) -> bool:
         """Add a path of commodity ``k`` (False if it is there already)."""
         if not pricing.is_new(k, arcs):
@@ -730,3 +785,244 @@ class _Master:
             return [0.0] * len(self.columns), self.demand.copy()
         flows = self.result.variable_values(self.variables) if self.variables else []
         return list(flows), np.asarray(self.result.variable_values(self.slacks), dtype=float)
+
+
+class _FirstOrderMaster:
+    """The restricted master LP solved by PDLP (OR-Tools' first-order method), warm-started.
+
+    For large masters (:data:`FIRST_ORDER_GROUPS`). Every capacity group on a generated path
+    is a row from the start, since PDLP's work grows with the matrix's nonzeros rather than
+    with its rows. PDLP starts from the last primal-dual point (new paths at 0, new rows at
+    dual 0) and stops at the tolerance :attr:`eps`, which the loop tightens as the gap
+    closes. Its point is near, not at, an optimum: the flows are made feasible by scaling
+    down every path on an exceeded capacity or demand (the rest unserved), which keeps the
+    objective an upper bound of the LP optimum; the duals (capacity duals clipped to ≤ 0)
+    give pricing its Lagrangian lower bound, so the gap between the two is proven.
+    """
+
+    def __init__(
+        self,
+        commodities: list[Commodity],
+        capacity: np.ndarray,
+        penalty: float,
+        start: float,
+        time_limit_s: float | None,
+    ) -> None:
+        self.capacity = np.asarray(capacity, dtype=float)
+        self.penalty = penalty
+        self.demand = np.array([c.teu_per_day for c in commodities], dtype=float)
+        self.deadline = None if time_limit_s is None else start + time_limit_s
+        self.eps = PDLP_EPS[1]
+        """PDLP's relative and absolute optimality tolerance for the next solve."""
+        self.columns: list[tuple[int, np.ndarray]] = []
+        self.cost: list[float] = []
+        self.groups: list[np.ndarray] = []
+        self.uses: list[np.ndarray] = []
+        self.idle: list[int] = []
+        self.rows: dict[int, int] = {}
+        """Row index (after the demand rows) per capacity group on a generated path."""
+        self.primal: np.ndarray | None = None
+        """PDLP's last point: path flows then unserved slacks."""
+        self.dual = np.zeros(0)
+        """PDLP's last duals: demand rows then capacity rows (in :attr:`rows` order)."""
+        self.reduced = np.zeros(0)
+        self.flows = np.zeros(0)
+        self.unserved = self.demand.copy()
+
+    def proven(self, gap: float) -> bool:
+        """Whether the plan is within :data:`GAP` (relative) of the lower bound."""
+        return gap <= GAP
+
+    def next_round(self, new: int, gap: float) -> str:
+        """Set the next tolerance; "stalled" if PDLP at its tightest finds nothing new."""
+        if new:
+            self.eps = min(self.eps, float(np.clip(0.01 * gap, *PDLP_EPS)))
+            return "continue"
+        if self.eps <= PDLP_EPS[0]:
+            return "stalled"  # best and bound reported
+        self.eps = PDLP_EPS[0]  # duals too loose to price: solve the master tightly
+        return "continue"
+
+    def add_column(self, k: int, arcs: np.ndarray, pricing: _Pricing) -> bool:
+        """Add a path of commodity ``k`` (False if it is there already)."""
+        if not pricing.is_new(k, arcs):
+            return False
+        commodity = pricing.commodities[k]
+        graph = pricing.graphs[commodity.graph]
+        hours = graph.hours[arcs].sum()
+        self.cost.append(float(graph.cost_usd[arcs].sum() + commodity.usd_per_hour * hours))
+        groups, uses = np.unique(graph.group[arcs], return_counts=True)
+        keep = groups >= 0
+        for g in groups[keep].tolist():
+            self.rows.setdefault(g, len(self.rows))
+        self.groups.append(groups[keep])
+        self.uses.append(uses[keep].astype(float))
+        self.columns.append((k, arcs))
+        self.idle.append(0)
+        return True
+
+    def drop_idle(self, pricing: _Pricing) -> int:
+        """Delete the paths idle for :data:`DROP_AFTER` rounds (0: none); how many.
+
+        Idle: no flow and a positive reduced cost in PDLP's last point.
+        """
+        n = len(self.columns)
+        if DROP_AFTER <= 0 or self.primal is None or not n:
+            return 0
+        scale = np.maximum(1.0, np.abs(self.cost))
+        idle = (self.primal[:n] <= 1e-9) & (self.reduced[:n] > TOLERANCE * scale)
+        counts = np.where(idle, np.asarray(self.idle) + 1, 0)
+        gone = counts >= DROP_AFTER
+        self.idle = counts.tolist()
+        if not gone.any():
+            return 0
+        for j in np.flatnonzero(gone).tolist():
+            k, arcs = self.columns[j]
+            pricing.seen[k].discard(arcs.tobytes())
+        kept = np.flatnonzero(~gone).tolist()
+        self.columns = [self.columns[j] for j in kept]
+        self.cost = [self.cost[j] for j in kept]
+        self.groups = [self.groups[j] for j in kept]
+        self.uses = [self.uses[j] for j in kept]
+        self.idle = [self.idle[j] for j in kept]
+        self.primal = np.concatenate([self.primal[:n][kept], self.primal[n:]])
+        return int(gone.sum())
+
+    def solve_within_capacities(
+        self, stats: dict[str, float]
+    ) -> tuple[float, np.ndarray, np.ndarray]:
+        """Solve; the objective (of the feasible flows), capacity and demand duals."""
+        tick = time.perf_counter()
+        result = self.solve()
+        stats["master_solves"] += 1
+        stats["master_s"] += time.perf_counter() - tick
+        return result
+
+    def solve(self) -> tuple[float, np.ndarray, np.ndarray]:
+        """Run PDLP from the last point; see :meth:`solve_within_capacities`."""
+        qp, paths, use, capacity = self._program()
+        n, commodities = len(self.columns), len(self.demand)
+        start = None
+        if self.primal is not None:  # warm start: new paths at 0, new rows at dual 0
+            start = pdlp.PrimalAndDualSolution()
+            before = len(self.primal) - commodities
+            primal = np.zeros(n + commodities)
+            primal[:before] = self.primal[:before]
+            primal[n:] = self.primal[before:]
+            dual = np.zeros(commodities + len(self.rows))
+            dual[: len(self.dual)] = self.dual
+            start.primal_solution, start.dual_solution = primal, dual
+        result = self._run(qp, start)
+        while result.solve_log.iteration_count == 0 and start and self.eps > PDLP_EPS[0]:
+            # the last point already meets the tolerance, new paths or not: tighten it
+            self.eps = max(self.eps / 10, PDLP_EPS[0])
+            result = self._run(qp, start)
+        self.primal = np.asarray(result.primal_solution, dtype=float)
+        self.dual = np.asarray(result.dual_solution, dtype=float)
+        self.reduced = np.asarray(result.reduced_costs, dtype=float)
+        if not (np.isfinite(self.primal).all() and np.isfinite(self.dual).all()):
+            reason = solve_log_pb2.TerminationReason.Name(result.solve_log.termination_reason)
+            msg = f"PDLP stopped on the path master: {reason.lower()}"
+            raise SolverError(msg)
+        self.flows = _within_limits(self.primal[:n], paths, self.demand, use, capacity)
+        served = np.bincount(paths, weights=self.flows, minlength=commodities)
+        self.unserved = np.maximum(self.demand - served, 0.0)
+        objective = float(np.dot(self.cost, self.flows)) + self.penalty * self.unserved.sum()
+        return objective, self.capacity_duals(len(self.capacity)), self.dual[:commodities]
+
+    def _program(
+        self,
+    ) -> tuple[pdlp.QuadraticProgram, np.ndarray, tuple[np.ndarray, ...], np.ndarray]:
+        """The master as PDLP's program, and the arrays to read its point.
+
+        Returns the program, each path's commodity, (path, row, uses) per capacity entry
+        and the capacity per row.
+        """
+        n, commodities, rows = len(self.columns), len(self.demand), len(self.rows)
+        paths = np.array([k for k, _ in self.columns], dtype=np.int64)
+        lengths = np.array([len(g) for g in self.groups], dtype=np.int64)
+        column = np.repeat(np.arange(n), lengths)
+        groups = np.concatenate(self.groups) if n else np.zeros(0, dtype=np.int64)
+        uses = np.concatenate(self.uses) if n else np.zeros(0)
+        position = np.zeros(len(self.capacity), dtype=np.int64)
+        order = np.fromiter(self.rows, dtype=np.int64, count=rows)
+        position[order] = np.arange(rows)
+        row = position[groups]  # capacity row of each (column, group) entry
+        capacity = self.capacity[order]
+        qp = pdlp.QuadraticProgram()
+        qp.objective_vector = np.concatenate([self.cost, np.full(commodities, self.penalty)])
+        qp.constraint_matrix = csc_matrix(
+            (
+                np.concatenate([np.ones(n), uses, np.ones(commodities)]),
+                (
+                    np.concatenate([paths, commodities + row, np.arange(commodities)]),
+                    np.concatenate([np.arange(n), column, n + np.arange(commodities)]),
+                ),
+            ),
+            shape=(commodities + rows, n + commodities),
+        )
+        qp.constraint_lower_bounds = np.concatenate([self.demand, np.full(rows, -np.inf)])
+        qp.constraint_upper_bounds = np.concatenate([self.demand, capacity])
+        qp.variable_lower_bounds = np.zeros(n + commodities)
+        qp.variable_upper_bounds = np.concatenate([np.full(n, np.inf), self.demand])
+        return qp, paths, (column, row, uses), capacity
+
+    def _run(
+        self, qp: pdlp.QuadraticProgram, start: pdlp.PrimalAndDualSolution | None
+    ) -> pdlp.SolverResult:
+        """One PDLP solve at tolerance :attr:`eps`, single-threaded, within the time limit."""
+        params = solvers_pb2.PrimalDualHybridGradientParams(num_threads=1)
+        criteria = params.termination_criteria.simple_optimality_criteria
+        criteria.eps_optimal_relative = criteria.eps_optimal_absolute = self.eps
+        if self.deadline is not None:
+            left = max(self.deadline - time.perf_counter(), 1.0)
+            params.termination_criteria.time_sec_limit = left
+        result = pdlp.primal_dual_hybrid_gradient(qp, params, initial_solution=start)
+        log = result.solve_log
+        logger.debug(
+            "master (pdlp, tolerance %.0e): %d columns, %d capacity rows, %s after %d "
+            "iterations, %.2f s",
+            self.eps,
+            len(self.columns),
+            len(self.rows),
+            solve_log_pb2.TerminationReason.Name(log.termination_reason),
+            log.iteration_count,
+            log.solve_time_sec,
+        )
+        return result
+
+    def capacity_duals(self, groups: int) -> np.ndarray:
+        """Dual value per capacity group (≤ 0; 0 where no row)."""
+        duals = np.zeros(groups)
+        if len(self.dual) > len(self.demand):
+            order = np.fromiter(self.rows, dtype=np.int64, count=len(self.rows))
+            duals[order] = np.minimum(self.dual[len(self.demand) :], 0.0)
+        return duals
+
+    def values(self) -> tuple[list[float], np.ndarray]:
+        """Flow per column and unserved TEU/day per commodity."""
+        return self.flows.tolist(), self.unserved.copy()
+
+
+def _within_limits(
+    flows: np.ndarray,
+    paths: np.ndarray,
+    demand: np.ndarray,
+    use: tuple[np.ndarray, np.ndarray, np.ndarray],
+    capacity: np.ndarray,
+) -> np.ndarray:
+    """Path flows (TEU/day) made feasible by scaling down.
+
+    Flows become at least 0, each commodity's within its demand, then each path is scaled
+    by the lowest ratio capacity / load over the rows it uses. ``paths`` gives each
+    path's commodity; ``use`` is (path, row, uses) per entry.
+    """
+    column, row, uses = use
+    flows = np.maximum(flows, 0.0)
+    served = np.bincount(paths, weights=flows, minlength=len(demand))
+    flows *= np.minimum(1.0, demand / np.maximum(served, 1e-300))[paths]
+    load = np.bincount(row, weights=flows[column] * uses, minlength=len(capacity))
+    ratio = np.minimum(1.0, capacity / np.maximum(load, 1e-300))
+    factor = np.ones(len(flows))
+    np.minimum.at(factor, column, ratio[row])
+    return flows * factor

@@ -603,7 +603,7 @@ class _PathPlanner:
         objective = solution.objective + lost
         if not solution.optimal:
             warnings.warn(
-                f"plan not proven optimal (time_limit): best {objective:,.2f} USD/day, "
+                f"plan not proven optimal ({solution.stopped}): best {objective:,.2f} USD/day, "
                 f"bound {solution.bound + lost:,.2f}",
                 stacklevel=3,
             )
