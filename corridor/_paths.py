@@ -70,8 +70,9 @@ SMOOTHING = 0.8
 smoothing); it then adapts each round (:class:`_SmoothedPricing`, docs/performance.md)."""
 FIRST_ORDER_GROUPS = 10_000
 """Above this many capacity groups on the greedy start's paths, the master is solved by PDLP
-(:class:`_FirstOrderMaster`) instead of GLOP's simplex (docs/performance.md: at 20 × 20 grid
-size, about 4,500 groups, both take 40 s; at 61 × 61, 27,000, PDLP is 15 times faster)."""
+(:class:`_FirstOrderMaster`) instead of GLOP's simplex. docs/performance.md: on the congested
+20 × 20 grid with 1,000 OD pairs (3,147 groups at the start) GLOP takes 41 s and PDLP 135 s;
+on the 61 × 61 grid (12,355) GLOP reached a 0.84 % gap in 3,000 s, PDLP 0.02 % in 600 s."""
 GAP = 1e-6
 """With PDLP, column generation stops when the plan is within this fraction of the
 Lagrangian bound (USD/day, relative; a simplex master stops on exact optimality)."""
