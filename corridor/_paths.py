@@ -59,7 +59,11 @@ TOLERANCE = 1e-7
 (USD per TEU; ``dual`` is its commodity's demand dual). At the end the LP optimum is proven
 within ``Σ demand × TOLERANCE × max(1, |dual|)`` USD/day (the Lagrangian bound, logged)."""
 CHUNK = 256
-"""Origins per Dijkstra call (memory: ``CHUNK × vertices`` distances and predecessors)."""
+"""Origins per Dijkstra call when the searches are unbounded (memory: ``CHUNK × vertices``
+distances and predecessors)."""
+LIMITED_CHUNK = 16
+"""Origins per Dijkstra call when the searches are bounded: a batch searches as far as its
+farthest limit, so batches of sources with similar limits are kept small."""
 GREEDY_PASSES = 4
 """Passes of the greedy assignment whose paths seed the master."""
 DROP_AFTER = 2
@@ -198,7 +202,7 @@ def solve(
         # here the master's flows are within every capacity (rows or not)
         rounds += 1
         tick = time.perf_counter()
-        found, value = stabilised.price(duals, sigma)
+        found, value = stabilised.price(duals, sigma, master.columns)
         bound = max(bound, value)
         stats["pricing_s"] += time.perf_counter() - tick
         gap = (objective - bound) / max(1.0, abs(objective))
@@ -317,16 +321,19 @@ class _SmoothedPricing:
         self.centre_bound = -np.inf
 
     def price(
-        self, duals: np.ndarray, sigma: np.ndarray
+        self, duals: np.ndarray, sigma: np.ndarray, known: list[tuple[int, np.ndarray]]
     ) -> tuple[list[tuple[int, np.ndarray]], float]:
-        """Improving paths (commodity, arcs) and the best lower bound met, USD/day."""
+        """Improving paths (commodity, arcs) and the best lower bound met, USD/day.
+
+        ``known`` are the master's paths; they bound the searches (:meth:`_Pricing.price`).
+        """
         found: list[tuple[int, np.ndarray]] = []
         bound = -np.inf
         duals = np.minimum(duals, 0.0)
         if self.centre is not None and self.alpha > 0:
             smoothed = self.alpha * self.centre + (1 - self.alpha) * duals
             found, bound, load = self.pricing.price(
-                duals, sigma, self.penalty, self.capacity, at=smoothed
+                duals, sigma, self.penalty, self.capacity, at=smoothed, known=known
             )
             self._move(smoothed, bound)
             if float((self.capacity - load) @ (duals - smoothed)) >= 0:  # rises that way
@@ -335,7 +342,9 @@ class _SmoothedPricing:
                 self.alpha += 0.1 * (1 - self.alpha)
             found = [(k, arcs) for k, arcs in found if arcs.tobytes() not in self.pricing.seen[k]]
         if not found:
-            found, value, _ = self.pricing.price(duals, sigma, self.penalty, self.capacity)
+            found, value, _ = self.pricing.price(
+                duals, sigma, self.penalty, self.capacity, known=known
+            )
             self._move(duals, value)
             bound = max(bound, value)
         return found, bound
@@ -363,12 +372,13 @@ class _Pricing:
         return graph.cost_usd + usd_per_hour * graph.hours - extended[graph.group]
 
     def _trees(
-        self, graph: Graph, weights: np.ndarray, members: list[int], limit: np.ndarray | None
+        self, graph: Graph, weights: np.ndarray, members: list[int], limit: np.ndarray
     ) -> Iterator[tuple[int, float, Callable[[], np.ndarray]]]:
         """Per commodity: shortest distance to its sink and a way to read the path's arcs.
 
-        One Dijkstra tree per source (batched by :data:`CHUNK`); with ``limit`` (per
-        commodity), a search stops beyond the largest limit of its batch (farther: ``inf``).
+        One Dijkstra tree per source, in batches of sources with similar limits. A search
+        stops beyond the largest ``limit`` (per commodity, USD per TEU, ``inf`` for none) of
+        its batch; a sink farther away than that is at ``inf``.
         """
         matrix, entry_arc = _csr(graph.n, graph.tails, graph.heads, weights)
         keys = np.repeat(np.arange(graph.n, dtype=np.int64), np.diff(matrix.indptr))
@@ -376,12 +386,13 @@ class _Pricing:
         by_source: dict[int, list[int]] = {}
         for k in members:
             by_source.setdefault(self.commodities[k].source, []).append(k)
-        reach = {
-            s: np.inf if limit is None else float(limit[ks].max()) for s, ks in by_source.items()
-        }
+        reach = {s: float(limit[ks].max()) for s, ks in by_source.items()}
         sources = sorted(by_source, key=reach.__getitem__)
-        for i in range(0, len(sources), CHUNK):
-            chunk = sources[i : i + CHUNK]
+        i = 0
+        while i < len(sources):
+            size = LIMITED_CHUNK if np.isfinite(reach[sources[i]]) else CHUNK
+            chunk = sources[i : i + size]
+            i += size
             stop = reach[chunk[-1]] * (1 + 1e-9) + 1e-9
             dist, pred = dijkstra(matrix, indices=chunk, return_predecessors=True, limit=stop)
             for row, source in enumerate(chunk):
@@ -398,6 +409,7 @@ class _Pricing:
         capacity: np.ndarray,
         *,
         at: np.ndarray | None = None,
+        known: list[tuple[int, np.ndarray]] | tuple[()] = (),
     ) -> tuple[list[tuple[int, np.ndarray]], float, np.ndarray]:
         """Improving paths, a lower bound (USD/day) and the shortest paths' load at ``at``.
 
@@ -414,6 +426,10 @@ class _Pricing:
         length, without the deadline, where the path is not needed (at the master's duals
         when it cannot improve; at smoothed duals always, leaving the exact constrained
         search to the master's duals).
+
+        A commodity with a path among ``known`` (the master's) is searched only as far as
+        the shortest of them at ``at``: its shortest path is no longer, so the answer, and
+        the bound, are those of an unbounded search.
         """
         at_master = at is None
         point = duals if at is None else at
@@ -424,7 +440,9 @@ class _Pricing:
             graph = self.graphs[g]
             weights = self.weights(graph, usd_per_hour, point)
             master = weights if at_master else self.weights(graph, usd_per_hour, duals)
-            limit = sigma if at_master else None
+            limit = self.upper(weights, members, known)
+            if at_master:
+                limit = np.where(np.isfinite(limit), limit, sigma)
             for k, length, path in self._trees(graph, weights, members, limit):
                 commodity = self.commodities[k]
                 stop = sigma[k] if at_master else penalty
@@ -456,46 +474,85 @@ class _Pricing:
                     found.append((k, arcs))
         return found, bound, load
 
+    def upper(
+        self,
+        weights: np.ndarray,
+        members: list[int],
+        known: list[tuple[int, np.ndarray]] | tuple[()],
+    ) -> np.ndarray:
+        """Per commodity, the least length at ``weights`` of its ``known`` paths (USD per TEU).
+
+        A bound on its shortest path; ``inf`` without a known path, or outside ``members``.
+        """
+        upper = np.full(len(self.commodities), np.inf)
+        member = np.zeros(len(self.commodities), dtype=bool)
+        member[members] = True
+        chosen = [(k, arcs) for k, arcs in known if member[k] and len(arcs)]
+        if chosen:
+            owners = np.fromiter((k for k, _ in chosen), dtype=np.int64, count=len(chosen))
+            sizes = np.fromiter((len(arcs) for _, arcs in chosen), np.int64, len(chosen))
+            starts = np.cumsum(sizes) - sizes
+            lengths = np.add.reduceat(weights[np.concatenate([a for _, a in chosen])], starts)
+            np.minimum.at(upper, owners, lengths)
+        return upper
+
     def initial_paths(self, capacity: np.ndarray) -> list[tuple[int, np.ndarray]]:
         """Paths of a greedy assignment on residual capacities: a warm start for the master.
 
-        In up to :data:`GREEDY_PASSES` passes, each commodity still short of capacity takes
-        its cheapest path over the capacities not yet full and as much of its demand as that
-        path has room for; a commodity still short then gets its cheapest path over unlimited
-        arcs, if there is one. These paths only seed the master (which then prices exactly);
-        they spare it the first rounds in which most demand sits in the unserved slacks.
+        Every commodity first gets its cheapest path over unlimited arcs, if there is one
+        (within its deadline): the master can always fall back on it (:class:`_FirstOrderMaster`
+        keeps it), and its length bounds the searches that follow. Then, in up to
+        :data:`GREEDY_PASSES` passes, each commodity still short of capacity takes its
+        cheapest path over the capacities not yet full and as much of its demand as that path
+        has room for. These paths only seed the master (which then prices exactly); they spare
+        it the first rounds in which most demand sits in the unserved slacks.
         """
+        everyone = np.full(len(self.commodities), np.inf)
+        upper = everyone.copy()
+        paths: list[tuple[int, np.ndarray]] = []
+        for (g, usd_per_hour), members in self.buckets.items():
+            graph = self.graphs[g]
+            base = graph.cost_usd + usd_per_hour * graph.hours
+            weights = np.where(graph.group >= 0, np.inf, base)
+            for k, arcs, length in self._feasible(graph, weights, members, everyone):
+                paths.append((k, arcs))
+                upper[k] = length
         residual = np.asarray(capacity, dtype=float).copy()
         remaining = np.array([c.teu_per_day for c in self.commodities], dtype=float)
-        paths: list[tuple[int, np.ndarray]] = []
-        stalled = False
-        for step in [*range(GREEDY_PASSES), None]:  # None: over unlimited arcs only
-            if step is None:
-                residual[:] = 0.0
-            elif stalled:
-                continue
-            stalled = True
+        for _ in range(GREEDY_PASSES):
+            progress = False
             for (g, usd_per_hour), members in self.buckets.items():
                 graph = self.graphs[g]
                 full = np.append(residual <= 1e-9, False)[graph.group]
                 weights = np.where(full, np.inf, graph.cost_usd + usd_per_hour * graph.hours)
                 pending = [k for k in members if remaining[k] > 1e-9]
-                for k, length, path in self._trees(graph, weights, pending, None):
-                    deadline = self.commodities[k].deadline_hours
-                    arcs = path() if np.isfinite(length) else None
-                    if arcs is None or (
-                        deadline is not None and graph.hours[arcs].sum() > deadline + 1e-9
-                    ):
-                        continue  # left to the exact pricing
+                for k, arcs, _ in self._feasible(graph, weights, pending, upper):
                     groups, uses = np.unique(graph.group[arcs], return_counts=True)
                     uses, groups = uses[groups >= 0], groups[groups >= 0]
                     amount = min(remaining[k], np.min(residual[groups] / uses, initial=np.inf))
-                    if step is None or amount > 1e-9:
+                    if amount > 1e-9:
                         residual[groups] -= amount * uses
                         remaining[k] -= amount
                         paths.append((k, arcs))
-                        stalled = False
+                        progress = True
+            if not progress:
+                break
         return paths
+
+    def _feasible(
+        self, graph: Graph, weights: np.ndarray, members: list[int], limit: np.ndarray
+    ) -> Iterator[tuple[int, np.ndarray, float]]:
+        """Shortest paths (commodity, arcs, length) that exist and meet their deadline.
+
+        The others are left to the exact pricing.
+        """
+        for k, length, path in self._trees(graph, weights, members, limit):
+            if not np.isfinite(length):
+                continue
+            arcs = path()
+            deadline = self.commodities[k].deadline_hours
+            if deadline is None or graph.hours[arcs].sum() <= deadline + 1e-9:
+                yield k, arcs, length
 
     def _within_deadline(
         self, graph: Graph, weights: np.ndarray, commodity: Commodity
@@ -796,8 +853,9 @@ class _FirstOrderMaster:
     with its rows. PDLP starts from the last primal-dual point (new paths at 0, new rows at
     dual 0) and stops at the tolerance :attr:`eps`, which the loop tightens as the gap
     closes. Its point is near, not at, an optimum: the flows are made feasible by scaling
-    down every path on an exceeded capacity or demand (the rest unserved), which keeps the
-    objective an upper bound of the LP optimum; the duals (capacity duals clipped to ≤ 0)
+    down every path on an exceeded capacity or demand, then the shortfall goes to the
+    commodity's cheapest paths with room (the rest unserved), which keeps the objective an
+    upper bound of the LP optimum; the duals (capacity duals clipped to ≤ 0)
     give pricing its Lagrangian lower bound, so the gap between the two is proven.
     """
 
@@ -865,13 +923,15 @@ class _FirstOrderMaster:
     def drop_idle(self, pricing: _Pricing) -> int:
         """Delete the paths idle for :data:`DROP_AFTER` rounds (0: none); how many.
 
-        Idle: no flow and a positive reduced cost in PDLP's last point.
+        Idle: no flow and a positive reduced cost in PDLP's last point. A path without
+        capacity rows stays: it takes what the other paths cannot (:func:`_fill`).
         """
         n = len(self.columns)
         if DROP_AFTER <= 0 or self.primal is None or not n:
             return 0
         scale = np.maximum(1.0, np.abs(self.cost))
         idle = (self.primal[:n] <= 1e-9) & (self.reduced[:n] > TOLERANCE * scale)
+        idle &= np.fromiter((len(g) > 0 for g in self.groups), dtype=bool, count=n)
         counts = np.where(idle, np.asarray(self.idle) + 1, 0)
         gone = counts >= DROP_AFTER
         self.idle = counts.tolist()
@@ -925,10 +985,14 @@ class _FirstOrderMaster:
             reason = solve_log_pb2.TerminationReason.Name(result.solve_log.termination_reason)
             msg = f"PDLP stopped on the path master: {reason.lower()}"
             raise SolverError(msg)
+        cost = np.asarray(self.cost)
         self.flows = _within_limits(self.primal[:n], paths, self.demand, use, capacity)
+        self.flows = _fill(
+            self.flows, paths, self.demand, use, capacity, cost=cost, penalty=self.penalty
+        )
         served = np.bincount(paths, weights=self.flows, minlength=commodities)
         self.unserved = np.maximum(self.demand - served, 0.0)
-        objective = float(np.dot(self.cost, self.flows)) + self.penalty * self.unserved.sum()
+        objective = float(cost @ self.flows) + self.penalty * self.unserved.sum()
         return objective, self.capacity_duals(len(self.capacity)), self.dual[:commodities]
 
     def _program(
@@ -1027,3 +1091,40 @@ def _within_limits(
     factor = np.ones(len(flows))
     np.minimum.at(factor, column, ratio[row])
     return flows * factor
+
+
+def _fill(
+    flows: np.ndarray,
+    paths: np.ndarray,
+    demand: np.ndarray,
+    use: tuple[np.ndarray, np.ndarray, np.ndarray],
+    capacity: np.ndarray,
+    *,
+    cost: np.ndarray,
+    penalty: float,
+) -> np.ndarray:
+    """Feasible path flows with each commodity's shortfall put on its cheapest paths with room.
+
+    Cheapest path first, each path cheaper than the unserved ``penalty`` (USD per TEU) takes
+    as much of the shortfall as its rows' residual capacity allows (all of it if it has no
+    capacity row), so the cost can only fall. ``flows`` (TEU/day per path) must be within
+    every capacity and demand already, and stay so; ``cost`` is USD per TEU per path, ``use``
+    is (path, row, uses) per entry, ordered by path.
+    """
+    column, row, uses = use
+    flows = flows.copy()
+    load = np.bincount(row, weights=flows[column] * uses, minlength=len(capacity))
+    residual = np.maximum(capacity - load, 0.0)
+    short = demand - np.bincount(paths, weights=flows, minlength=len(demand))
+    entries = np.searchsorted(column, np.arange(len(flows) + 1))  # each path's entries
+    order = np.lexsort((cost, paths))  # by commodity, cheapest first
+    order = order[(cost[order] < penalty) & (short[paths[order]] > 1e-9)]
+    for j in order.tolist():
+        k = paths[j]
+        rows, times = row[entries[j] : entries[j + 1]], uses[entries[j] : entries[j + 1]]
+        amount = min(short[k], float(np.min(residual[rows] / times, initial=np.inf)))
+        if amount > 0:
+            flows[j] += amount
+            residual[rows] -= amount * times
+            short[k] -= amount
+    return flows

@@ -62,6 +62,20 @@ def assert_conserved(result):
 
 
 @pytest.mark.parametrize(("sample", "year"), [("sample_2026.csv", 2026), ("sample_2031.csv", 2031)])
+def test_the_first_order_master_reaches_the_arc_optimum(sample, year, monkeypatch, caplog):
+    """PDLP as the master (forced; by default only above 10,000 capacity groups): the same
+    plan tables, the optimum within the proven gap, feasible and conserved flows."""
+    from corridor import _paths
+
+    monkeypatch.setattr(_paths, "FIRST_ORDER_GROUPS", -1)
+    with caplog.at_level("DEBUG", logger="corridor._paths"):
+        arcs, paths = both(DEMAND_DIR / sample, year=year)
+    assert "master (pdlp" in caplog.text
+    assert_same_plan(arcs, paths)
+    assert paths.objective_usd_per_day >= arcs.objective_usd_per_day * (1 - 1e-12)
+
+
+@pytest.mark.parametrize(("sample", "year"), [("sample_2026.csv", 2026), ("sample_2031.csv", 2031)])
 @pytest.mark.parametrize("objective", ["cost", "generalised"])
 def test_paths_reach_the_arc_optimum_on_the_samples(sample, year, objective):
     arcs, paths = both(DEMAND_DIR / sample, year=year, objective=objective)
@@ -428,10 +442,41 @@ def test_column_generation_meets_the_enumerated_path_lp_and_bounds_it(seed, smoo
         slack = sum(demand) * _paths.TOLERANCE * max(1.0, penalty)
         assert best - slack - 1e-6 <= solution.bound <= best + 1e-6
     pricing = _paths._Pricing([graph], commodities)
+    known = [(c.commodity, c.arcs) for c in solution.columns]
     rnd = np.random.default_rng(seed)
     for _ in range(5):
         duals = -rnd.exponential(20.0, len(capacity))
         sigma = rnd.uniform(0, 2 * penalty, len(commodities))
         for at in (None, duals):
-            _, bound, _ = pricing.price(duals, sigma, penalty, capacity, at=at)
+            found, bound, _ = pricing.price(duals, sigma, penalty, capacity, at=at)
             assert bound <= best + 1e-6
+            # searches bounded by known paths find the same commodities' paths; at smoothed
+            # duals both searches are exact (at the master's, a search that stops early counts
+            # the demand dual, and where it stops depends on its batch)
+            bounded, other, _ = pricing.price(duals, sigma, penalty, capacity, at=at, known=known)
+            assert other <= best + 1e-6
+            assert sorted(k for k, _ in bounded) == sorted(k for k, _ in found)
+            if at is not None:
+                assert other == pytest.approx(bound)
+
+
+def test_the_first_order_masters_repair_fills_the_cheapest_paths_with_room():
+    """PDLP's flows, once scaled within capacity, leave demand short: the shortfall goes to the
+    commodity's paths cheapest first, as far as their capacity rows allow, never to a path
+    dearer than leaving the TEU unserved."""
+    from corridor import _paths
+
+    # commodity 0: paths 0 (10 USD, row 0), 1 (12, row 1), 2 (40, no row); commodity 1:
+    # path 3 (50 USD, no row), dearer than the penalty of 45
+    paths = np.array([0, 0, 0, 1])
+    use = (np.array([0, 1]), np.array([0, 1]), np.array([1.0, 1.0]))
+    flows = _paths._fill(
+        np.array([6.0, 0.0, 0.0, 1.0]),
+        paths,
+        np.array([20.0, 5.0]),
+        use,
+        np.array([8.0, 5.0]),
+        cost=np.array([10.0, 12.0, 40.0, 50.0]),
+        penalty=45.0,
+    )
+    np.testing.assert_allclose(flows, [8.0, 5.0, 7.0, 1.0])
