@@ -35,11 +35,18 @@ within :data:`GAP`.
 
 from __future__ import annotations
 
-import functools
+import contextlib
 import logging
+import multiprocessing
+import os
+import sys
 import time
-from collections.abc import Callable, Iterator
+import warnings
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 from ortools.glop import parameters_pb2 as glop_parameters
@@ -83,6 +90,13 @@ Lagrangian bound (USD/day, relative; a simplex master stops on exact optimality)
 PDLP_EPS = (1e-9, 1e-4)
 """Range of PDLP's relative and absolute optimality tolerance; within it the tolerance is
 1 % of the current gap, so that early masters are solved loosely and the last ones tightly."""
+SEARCH_WORKERS: int | None = None
+"""Worker processes that share each pricing pass's Dijkstra searches with this one (None: one
+per other core; 0: none). Only on Linux (fork), for passes of more than :data:`SHARED_WORK`,
+and never inside a worker process (a sweep's, say: it already keeps the cores busy)."""
+SHARED_WORK = 2_000_000
+"""Origins × vertices of a pricing pass above which its searches are shared with workers
+(below, sending the graph costs more than it saves; the corridor is about 10,000)."""
 ROW_TOLERANCE = 1e-9
 """A capacity group becomes a master row when its load exceeds its capacity by more than
 ``ROW_TOLERANCE × max(1, capacity)`` TEU/day."""
@@ -177,7 +191,20 @@ def solve(
         if len(graph.cost_usd) and (graph.cost_usd.min() < 0 or graph.hours.min() < 0):
             msg = "path model needs arc costs and hours ≥ 0"
             raise SolverError(msg)
-    pricing = _Pricing(graphs, commodities)
+    with _search_workers(graphs, commodities) as workers:
+        pricing = _Pricing(graphs, commodities, workers)
+        return _generate(pricing, capacity, penalty, start, time_limit_s)
+
+
+def _generate(
+    pricing: _Pricing,
+    capacity: np.ndarray,
+    penalty: float,
+    start: float,
+    time_limit_s: float | None,
+) -> Solution:
+    """The column generation loop of :func:`solve`."""
+    commodities = pricing.commodities
     duals = np.zeros(len(capacity))
     sigma = np.full(len(commodities), penalty)
     objective = penalty * sum(c.teu_per_day for c in commodities)
@@ -357,9 +384,16 @@ class _SmoothedPricing:
 class _Pricing:
     """Shortest paths on reduced costs, one Dijkstra tree per origin (and cost rate)."""
 
-    def __init__(self, graphs: list[Graph], commodities: list[Commodity]) -> None:
+    def __init__(
+        self,
+        graphs: list[Graph],
+        commodities: list[Commodity],
+        workers: _Workers | None = None,
+    ) -> None:
         self.graphs = graphs
         self.commodities = commodities
+        self.workers = workers
+        """Processes that take a share of the searches (:func:`_search_workers`), or None."""
         buckets: dict[tuple[int, float], list[int]] = {}
         for k, c in enumerate(commodities):
             buckets.setdefault((c.graph, c.usd_per_hour), []).append(k)
@@ -373,33 +407,48 @@ class _Pricing:
 
     def _trees(
         self, graph: Graph, weights: np.ndarray, members: list[int], limit: np.ndarray
-    ) -> Iterator[tuple[int, float, Callable[[], np.ndarray]]]:
-        """Per commodity: shortest distance to its sink and a way to read the path's arcs.
+    ) -> list[tuple[int, float, np.ndarray | None]]:
+        """Per commodity: shortest distance to its sink and the path's arcs (None if unreached).
 
         One Dijkstra tree per source, in batches of sources with similar limits. A search
         stops beyond the largest ``limit`` (per commodity, USD per TEU, ``inf`` for none) of
-        its batch; a sink farther away than that is at ``inf``.
+        its batch; a sink farther away than that is at ``inf``. With :attr:`workers`, the
+        batches are dealt out round-robin between them and this process.
         """
         matrix, entry_arc = _csr(graph.n, graph.tails, graph.heads, weights)
-        keys = np.repeat(np.arange(graph.n, dtype=np.int64), np.diff(matrix.indptr))
-        keys = keys * graph.n + matrix.indices
         by_source: dict[int, list[int]] = {}
         for k in members:
             by_source.setdefault(self.commodities[k].source, []).append(k)
         reach = {s: float(limit[ks].max()) for s, ks in by_source.items()}
         sources = sorted(by_source, key=reach.__getitem__)
+        batches: list[_Batch] = []
         i = 0
         while i < len(sources):
             size = LIMITED_CHUNK if np.isfinite(reach[sources[i]]) else CHUNK
             chunk = sources[i : i + size]
             i += size
-            stop = reach[chunk[-1]] * (1 + 1e-9) + 1e-9
-            dist, pred = dijkstra(matrix, indices=chunk, return_predecessors=True, limit=stop)
-            for row, source in enumerate(chunk):
-                for k in by_source[source]:
-                    sink = self.commodities[k].sink
-                    path = functools.partial(_walk, keys, entry_arc, pred[row], source, sink)
-                    yield k, float(dist[row, sink]), path
+            wanted = [
+                (row, k, self.commodities[k].sink)
+                for row, source in enumerate(chunk)
+                for k in by_source[source]
+            ]
+            batches.append((chunk, reach[chunk[-1]] * (1 + 1e-9) + 1e-9, wanted))
+        if self.workers is None or len(sources) * graph.n <= SHARED_WORK:
+            return _search(matrix, entry_arc, batches)
+        pool, share = self.workers.pool, self.workers.count + 1
+        futures: list[Future[list[tuple[int, float, np.ndarray | None]]]] = []
+        try:
+            futures = [
+                pool.submit(_search, matrix, entry_arc, batches[w::share]) for w in range(1, share)
+            ]
+            found = _search(matrix, entry_arc, batches[0::share])
+            for future in futures:
+                found += future.result()
+        except BrokenProcessPool:  # a worker died (memory?): search here from now on
+            logger.warning("pricing workers stopped; searching in this process", exc_info=True)
+            self.workers = None
+            return _search(matrix, entry_arc, batches)
+        return found
 
     def price(
         self,
@@ -443,7 +492,8 @@ class _Pricing:
             limit = self.upper(weights, members, known)
             if at_master:
                 limit = np.where(np.isfinite(limit), limit, sigma)
-            for k, length, path in self._trees(graph, weights, members, limit):
+            for k, length, shortest in self._trees(graph, weights, members, limit):
+                arcs = shortest
                 commodity = self.commodities[k]
                 stop = sigma[k] if at_master else penalty
                 if not np.isfinite(length):
@@ -453,7 +503,6 @@ class _Pricing:
                 if at_master and not length < sigma[k] - tol:
                     bound += commodity.teu_per_day * min(penalty, length)
                     continue
-                arcs: np.ndarray | None = path()
                 if (
                     commodity.deadline_hours is not None
                     and graph.hours[arcs].sum() > commodity.deadline_hours + 1e-9
@@ -546,10 +595,9 @@ class _Pricing:
 
         The others are left to the exact pricing.
         """
-        for k, length, path in self._trees(graph, weights, members, limit):
-            if not np.isfinite(length):
+        for k, length, arcs in self._trees(graph, weights, members, limit):
+            if arcs is None:
                 continue
-            arcs = path()
             deadline = self.commodities[k].deadline_hours
             if deadline is None or graph.hours[arcs].sum() <= deadline + 1e-9:
                 yield k, arcs, length
@@ -580,6 +628,68 @@ class _Pricing:
             return False
         self.seen[k].add(key)
         return True
+
+
+class _Workers(NamedTuple):
+    """Processes forked to share the searches (:func:`_search_workers`)."""
+
+    pool: ProcessPoolExecutor
+    count: int
+
+
+_Batch = tuple[list[int], float, list[tuple[int, int, int]]]
+"""Sources searched together, how far (USD per TEU), and (row, commodity, sink) to read."""
+
+
+def _search(
+    matrix: csr_array, entry_arc: np.ndarray, batches: list[_Batch]
+) -> list[tuple[int, float, np.ndarray | None]]:
+    """Dijkstra searches: per commodity, its sink's distance and path arcs (None: unreached).
+
+    Runs in worker processes too (:func:`_search_workers`), so it takes only arrays.
+    """
+    n = matrix.shape[0]
+    keys = np.repeat(np.arange(n, dtype=np.int64), np.diff(matrix.indptr)) * n + matrix.indices
+    found: list[tuple[int, float, np.ndarray | None]] = []
+    for sources, stop, wanted in batches:
+        dist, pred = dijkstra(matrix, indices=sources, return_predecessors=True, limit=stop)
+        for row, k, sink in wanted:
+            length = float(dist[row, sink])
+            reached = np.isfinite(length)
+            path = _walk(keys, entry_arc, pred[row], sources[row], sink) if reached else None
+            found.append((k, length, path))
+    return found
+
+
+@contextlib.contextmanager
+def _search_workers(graphs: list[Graph], commodities: list[Commodity]) -> Iterator[_Workers | None]:
+    """Worker processes for the searches of a large problem (:data:`SEARCH_WORKERS`), or None.
+
+    They are forked once, here, and stopped when the solve ends. Python 3.12 and later warn
+    on a fork while other threads run; here those are OpenBLAS's (numpy, scipy), which are
+    fork-safe, and the workers only run :func:`_search`, so the warning is not shown.
+    """
+    origins = {(c.graph, c.source) for c in commodities}
+    work = sum(graphs[g].n for g, _ in origins)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    count = cores - 1 if SEARCH_WORKERS is None and cores else SEARCH_WORKERS or 0
+    if (
+        count < 1
+        or work <= SHARED_WORK
+        or not sys.platform.startswith("linux")
+        or multiprocessing.parent_process() is not None
+    ):
+        yield None
+        return
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)
+        pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"))
+        pool.submit(int).result()  # the fork happens here, not at the first search
+    logger.debug("%d search workers", count)
+    try:
+        yield _Workers(pool, count)
+    finally:
+        pool.shutdown(cancel_futures=True)
 
 
 def _csr(

@@ -480,3 +480,72 @@ def test_the_first_order_masters_repair_fills_the_cheapest_paths_with_room():
         penalty=45.0,
     )
     np.testing.assert_allclose(flows, [8.0, 5.0, 7.0, 1.0])
+
+
+def test_searches_shared_with_worker_processes_give_the_same_plan(monkeypatch, caplog):
+    """Pricing's Dijkstra searches dealt out to a forked worker (forced here on a small grid):
+    the same optimum and routes as searching in this process alone."""
+    from corridor import _paths
+
+    grid = synthetic_network(7, capacities=True)
+    table = pd.DataFrame(
+        [("g0_0", "g6_6", 40), ("g0_6", "g6_0", 35), ("g3_0", "g3_6", 30), ("g6_3", "g0_3", 25)],
+        columns=["origin", "destination", "teu_per_day"],
+    )
+    alone = plan(table, network=grid, method="paths")
+    monkeypatch.setattr(_paths, "SHARED_WORK", 0)
+    monkeypatch.setattr(_paths, "SEARCH_WORKERS", 1)
+    with caplog.at_level("DEBUG", logger="corridor._paths"):
+        shared = plan(table, network=grid, method="paths")
+    assert "1 search workers" in caplog.text
+    assert shared.objective_usd_per_day == pytest.approx(alone.objective_usd_per_day, rel=1e-9)
+    assert_conserved(shared)
+
+
+def test_no_search_workers_when_off_small_or_inside_a_worker(monkeypatch):
+    from corridor import _paths
+
+    graph = _paths.Graph(2, np.array([0]), np.array([1]), np.ones(1), np.ones(1), np.array([-1]))
+    commodities = [_paths.Commodity(0, 0, 1, 1.0)]
+    monkeypatch.setattr(_paths, "SHARED_WORK", 0)
+    monkeypatch.setattr(_paths, "SEARCH_WORKERS", 1)
+    with _paths._search_workers([graph], commodities) as workers:
+        assert workers is not None and workers.count == 1
+    monkeypatch.setattr(_paths, "SEARCH_WORKERS", 0)
+    with _paths._search_workers([graph], commodities) as workers:
+        assert workers is None
+    monkeypatch.setattr(_paths, "SEARCH_WORKERS", 1)
+    monkeypatch.setattr(_paths, "SHARED_WORK", 10)  # 2 vertices, 1 origin: too small
+    with _paths._search_workers([graph], commodities) as workers:
+        assert workers is None
+    monkeypatch.setattr(_paths, "SHARED_WORK", 0)
+    monkeypatch.setattr(_paths.multiprocessing, "parent_process", object)
+    with _paths._search_workers([graph], commodities) as workers:
+        assert workers is None
+
+
+def test_a_dead_search_worker_leaves_the_searches_to_this_process(monkeypatch, caplog):
+    import os
+    import signal
+
+    from corridor import _paths
+
+    graph, commodities, capacity, penalty = _random_instance(7)
+    monkeypatch.setattr(_paths, "SHARED_WORK", 0)
+    monkeypatch.setattr(_paths, "SEARCH_WORKERS", 1)
+    with _paths._search_workers([graph], commodities) as workers:
+        assert workers is not None
+        for pid in [p.pid for p in workers.pool._processes.values()]:
+            os.kill(pid, signal.SIGKILL)
+        pricing = _paths._Pricing([graph], commodities, workers)
+        duals = np.zeros(len(capacity))
+        sigma = np.full(len(commodities), penalty)
+        with caplog.at_level("WARNING", logger="corridor._paths"):
+            found, bound, _ = pricing.price(duals, sigma, penalty, capacity, at=duals)
+    assert "searching in this process" in caplog.text
+    assert pricing.workers is None
+    expected = _paths._Pricing([graph], commodities).price(
+        duals, sigma, penalty, capacity, at=duals
+    )
+    assert bound == pytest.approx(expected[1])
+    assert sorted(k for k, _ in found) == sorted(k for k, _ in expected[0])
