@@ -12,7 +12,9 @@ its flow is within capacity; most capacities of a congested network never become
 
 Pricing: an arc's reduced cost is its cost per TEU minus the dual of its capacity row (≤ 0 in
 a minimisation, so the weight stays ≥ 0 and Dijkstra applies: ``scipy.sparse.csgraph``, one
-tree per origin, lightest of parallel arcs). A path whose reduced cost is below its demand
+tree per origin, lightest of parallel arcs, searched no farther than the shortest of the
+commodity's paths in the master, and shared with forked worker processes on large
+problems). A path whose reduced cost is below its demand
 row's dual by more than :data:`TOLERANCE` (relative) enters the master, which GLOP re-solves
 from its last basis (MathOpt incremental solve, primal simplex); a path idle (no flow, positive
 reduced cost) for :data:`DROP_AFTER` rounds leaves it and can re-enter. Pricing is
@@ -470,15 +472,15 @@ class _Pricing:
         the demand dual ``sigma`` by more than :data:`TOLERANCE`. The bound is the Lagrangian
         value at ``at``, ``Σ demand × min(penalty, shortest) + Σ at × capacity``, which bounds
         the optimum from below for any duals ≤ 0 (weak duality), or a value below it: at the
-        master's duals a search stops at ``sigma`` (no farther path can improve) and counts
-        as ``sigma``; a commodity whose shortest path misses its deadline counts that path's
-        length, without the deadline, where the path is not needed (at the master's duals
-        when it cannot improve; at smoothed duals always, leaving the exact constrained
-        search to the master's duals).
+        master's duals a search for a commodity without a known path stops at ``sigma`` (no
+        farther path can improve) and counts as ``sigma``; a commodity whose shortest path
+        misses its deadline counts that path's length, without the deadline, where the path
+        is not needed (at the master's duals when it cannot improve; at smoothed duals
+        always, leaving the exact constrained search to the master's duals).
 
         A commodity with a path among ``known`` (the master's) is searched only as far as
-        the shortest of them at ``at``: its shortest path is no longer, so the answer, and
-        the bound, are those of an unbounded search.
+        the shortest of them at ``at`` (or as far as the others of its batch): its shortest
+        path is no longer, so the answer, and the bound, are those of an unbounded search.
         """
         at_master = at is None
         point = duals if at is None else at
@@ -493,7 +495,7 @@ class _Pricing:
             if at_master:
                 limit = np.where(np.isfinite(limit), limit, sigma)
             for k, length, shortest in self._trees(graph, weights, members, limit):
-                arcs = shortest
+                arcs = shortest  # or, below, the cheapest path within the deadline
                 commodity = self.commodities[k]
                 stop = sigma[k] if at_master else penalty
                 if not np.isfinite(length):
