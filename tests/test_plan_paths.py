@@ -549,3 +549,20 @@ def test_a_dead_search_worker_leaves_the_searches_to_this_process(monkeypatch, c
     )
     assert bound == pytest.approx(expected[1])
     assert sorted(k for k, _ in found) == sorted(k for k, _ in expected[0])
+
+
+def test_with_search_workers_pdlp_takes_their_cores(monkeypatch, caplog):
+    """A large problem's PDLP master runs on one thread per core (the workers' cores are idle
+    while it solves), here forced on a small instance, and still meets the path LP."""
+    from corridor import _paths
+
+    graph, commodities, capacity, penalty = _random_instance(2)  # 3 rows, 3 master solves
+    best = _path_lp_by_enumeration(graph, commodities, capacity, penalty)
+    monkeypatch.setattr(_paths, "SHARED_WORK", 0)
+    monkeypatch.setattr(_paths, "SEARCH_WORKERS", 1)
+    monkeypatch.setattr(_paths, "FIRST_ORDER_GROUPS", -1)
+    with caplog.at_level("DEBUG", logger="corridor._paths"):
+        solution = _paths.solve([graph], commodities, capacity, penalty=penalty)
+    assert "master (pdlp, tolerance" in caplog.text and ", 2 threads)" in caplog.text
+    assert solution.optimal
+    assert best - 1e-6 <= solution.objective <= best + _paths.GAP * max(1.0, best) + 1e-6
