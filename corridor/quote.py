@@ -1204,6 +1204,14 @@ class _Problem:
                 return f"{place.name} has no handling for {cargo} cargo"
             if (place_id, vertex) not in self.graph:
                 return f"{place.name} has no terminal for any mode open in {net.year}"
+            served = {mode.value for mode in place.modes}
+            if self.allowed and not served & self.allowed:
+                hint = " (airports are reached by road)" if "air" in self.allowed else ""
+                return (
+                    f"{place.name} is served by {' and '.join(sorted(served))}, none of the "
+                    f"modes allowed ({', '.join(sorted(self.allowed))}): allow one of its "
+                    f"modes too{hint}"
+                )
         when = f" in month {self.month}" if self.month else ""
         how = f" by {', '.join(sorted(self.allowed))}" if self.allowed else ""
         via = f" via {', '.join(self.via)}" if self.via else ""

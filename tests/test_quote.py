@@ -26,6 +26,7 @@ from corridor import (
 from corridor import _solver as solver_module
 from corridor._solver import NoFlowError, Resource, cheapest_path, constrained_path
 from corridor.data import default_data_dir, load_dataset
+from corridor.model import Mode
 from corridor.network import SINK, SOURCE, Network
 from corridor.quote import _arrays
 
@@ -445,3 +446,17 @@ def test_domestic_air_has_no_border_crossing():
     onward = quote("Sa Pa airport", "KMG", modes=["air"], network=network)
     assert [s.ref for s in onward.legs] == ["air_sa_pa_noi_bai", AIR_LEG]
     assert [s.ref for s in onward.border_crossings] == [air_customs_row(default_data_dir())["id"]]
+
+
+def test_air_alone_says_that_the_ends_are_reached_by_other_modes(network):
+    """Cities are not airports: ``modes=["air"]`` names the end that no allowed mode serves."""
+    with pytest.raises(NoRouteError) as caught:
+        quote("Kunming", "Hanoi", modes=["air"], network=network)
+    kunming = network.places["kunming"]
+    assert Mode.AIR not in kunming.modes
+    served = " and ".join(sorted(m.value for m in kunming.modes))
+    assert str(caught.value) == (
+        f"Kunming is served by {served}, none of the modes allowed (air): allow one of its "
+        "modes too (airports are reached by road)"
+    )
+    assert AIR_LEG in [s.ref for s in air_quote("Kunming", "Hanoi", network=network).legs]
