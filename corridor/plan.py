@@ -418,7 +418,13 @@ class _Builder:
         result = mathopt.solve(self.model, solver, params=params)
         reason = result.termination.reason
         if not result.has_primal_feasible_solution():
-            msg = f"no feasible plan found ({reason.name.lower()})"
+            # unserved demand is a variable, so a plan always exists: the solver stopped early
+            bound = result.termination.objective_bounds.dual_bound
+            known = f", best bound {bound:,.2f} USD/day" if np.isfinite(bound) else ""
+            within = "" if time_limit_s is None else f" within {time_limit_s:g} s"
+            msg = f"no plan found{within} ({reason.name.lower()}{known})"
+            if self.integer:
+                msg += "; allow more time or plan the LP (integer=False)"
             raise InfeasibleError(msg)
         if reason is not mathopt.TerminationReason.OPTIMAL:
             bound = result.termination.objective_bounds.dual_bound

@@ -254,6 +254,14 @@ def test_plan_summary_prints_no_negative_zero_prices():
     assert " 0.0 " in result.stdout and "-0.0" not in result.stdout
 
 
+def test_an_integer_plan_out_of_time_is_one_line_and_exit_1():
+    sample = Path(__file__).parent.parent / "data" / "demand" / "sample_2026.csv"
+    args = ["plan", str(sample), "--year", "2026", "--integer", "--time-limit", "0"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and "no plan found within 0 s" in result.stderr
+
+
 def test_plan_command_methods_agree():
     sample = Path(__file__).parent.parent / "data" / "demand" / "sample_2031.csv"
     args = ["plan", str(sample), "--year", "2031", "--json"]

@@ -10,7 +10,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from corridor import DataError, InvalidRequestError, load_network, plan, quote
+from corridor import DataError, InfeasibleError, InvalidRequestError, load_network, plan, quote
 from corridor.data import check_source, source_keys
 from corridor.network import Network
 
@@ -91,6 +91,14 @@ def test_integer_plan_carries_whole_units(network):
     result = plan(demand(*rows), network=network, integer=True)
     assert (result.arcs["teu_per_day"] == result.arcs["teu_per_day"].round()).all()
     assert result.capacities["shadow_price_usd"].isna().all()
+
+
+def test_an_integer_plan_out_of_time_says_so(network):
+    """Whole-TEU plans are a MIP: with no time to find one the error says why and what to do."""
+    with pytest.raises(InfeasibleError, match=r"no plan found within 0 s \(no_solution_found"):
+        plan(DEMAND_DIR / "sample_2026.csv", network=network, integer=True, time_limit_s=0)
+    with pytest.raises(InfeasibleError, match=r"plan the LP \(integer=False\)$"):
+        plan(DEMAND_DIR / "sample_2026.csv", network=network, integer=True, time_limit_s=0)
 
 
 def test_routes_add_up_to_the_demand(network):
