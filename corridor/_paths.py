@@ -334,15 +334,23 @@ class _SmoothedPricing:
     """Pricing at smoothed duals (Wentges 1997), falling back to the master's on a mis-price.
 
     The centre is the point (capacity duals ≤ 0) with the best Lagrangian bound so far;
-    pricing first looks for paths at ``α × centre + (1 − α) × duals`` and keeps those
-    improving at the master's duals. If there are none, it prices at the master's duals, so
-    an empty answer still proves optimality (Pessoa et al. step α down on a mis-price
-    instead; going straight to the master's duals is as valid and simpler). α starts at
-    :data:`SMOOTHING` and adapts (Pessoa, Sadykov, Uchoa and Vanderbeck 2018): when the
-    Lagrangian function does not fall from the smoothed point towards the master's duals
-    (its subgradient there, capacity − load of the shortest paths, makes an angle ≤ 90° with
-    that direction) α falls by 0.1, otherwise it moves 10 % of the way to 1. Once α reaches
-    0, smoothing stops for the run (the master's duals are then priced directly).
+    pricing first looks for paths at a point between the centre and the master's duals and
+    keeps those improving at the master's duals. If there are none, it prices at the
+    master's duals, so an empty answer still proves optimality (Pessoa et al. step α down on
+    a mis-price instead; going straight to the master's duals is as valid and simpler).
+
+    The point is ``α × centre + (1 − α) × duals``, turned towards the subgradient at the
+    centre (directional smoothing, Pessoa, Sadykov, Uchoa and Vanderbeck 2018): with ``out``
+    the step from the centre to the master's duals and ``g`` the subgradient there
+    (capacity − load of the shortest paths, 0 where the dual is 0 and would rise), the
+    direction is ``β × g × |out| / |g| + (1 − β) × out``, β the cosine of the angle between
+    ``g`` and ``out`` (0 if obtuse), and the step ``(1 − α) × |out|`` long, clipped to ≤ 0.
+    α starts at :data:`SMOOTHING` and adapts (Pessoa et al.): when the Lagrangian function
+    does not fall from the point towards the master's duals (its subgradient there makes an
+    angle ≤ 90° with that direction) α falls by 0.1, otherwise it moves 10 % of the way to 1.
+    Once α reaches 0, smoothing stops for the run (the master's duals are then priced
+    directly). Any point with duals ≤ 0 gives a valid bound, so none of this affects the
+    result, only how fast the loop gets there.
     """
 
     def __init__(self, pricing: _Pricing, penalty: float, capacity: np.ndarray) -> None:
@@ -352,6 +360,8 @@ class _SmoothedPricing:
         self.alpha = SMOOTHING
         self.centre: np.ndarray | None = None
         self.centre_bound = -np.inf
+        self.slope: np.ndarray | None = None
+        """The subgradient at the centre, TEU/day per capacity group (None: not known)."""
 
     def price(
         self, duals: np.ndarray, sigma: np.ndarray, known: list[tuple[int, np.ndarray]]
@@ -364,11 +374,11 @@ class _SmoothedPricing:
         bound = -np.inf
         duals = np.minimum(duals, 0.0)
         if self.centre is not None and self.alpha > 0:
-            smoothed = self.alpha * self.centre + (1 - self.alpha) * duals
+            smoothed = self._point(self.centre, duals)
             found, bound, load = self.pricing.price(
                 duals, sigma, self.penalty, self.capacity, at=smoothed, known=known
             )
-            self._move(smoothed, bound)
+            self._move(smoothed, bound, load)
             if float((self.capacity - load) @ (duals - smoothed)) >= 0:  # rises that way
                 self.alpha = max(0.0, round(self.alpha - 0.1, 9))  # 0: no more smoothing
             else:
@@ -378,13 +388,32 @@ class _SmoothedPricing:
             found, value, _ = self.pricing.price(
                 duals, sigma, self.penalty, self.capacity, known=known
             )
-            self._move(duals, value)
+            self._move(duals, value, None)
             bound = max(bound, value)
         return found, bound
 
-    def _move(self, point: np.ndarray, bound: float) -> None:
+    def _point(self, centre: np.ndarray, duals: np.ndarray) -> np.ndarray:
+        """The capacity duals to price at: smoothed, turned towards the subgradient."""
+        out = duals - centre
+        length = float(np.linalg.norm(out))
+        g = self.slope
+        if g is None or not length or not np.any(g):
+            return self.alpha * centre + (1 - self.alpha) * duals
+        beta = max(0.0, float(g @ out) / (float(np.linalg.norm(g)) * length))
+        direction = beta * length / float(np.linalg.norm(g)) * g + (1 - beta) * out
+        direction = np.minimum(centre + direction, 0.0) - centre
+        size = float(np.linalg.norm(direction))
+        if not size:
+            return centre.copy()
+        return np.minimum(centre + (1 - self.alpha) * length / size * direction, 0.0)
+
+    def _move(self, point: np.ndarray, bound: float, load: np.ndarray | None) -> None:
+        """Make ``point`` the centre if its bound is the best; ``load`` there gives the slope."""
         if bound > self.centre_bound:
             self.centre, self.centre_bound = point, bound
+            self.slope = None if load is None else self.capacity - load
+            if self.slope is not None:
+                self.slope[(point >= 0) & (self.slope > 0)] = 0.0  # duals stay ≤ 0
 
 
 class _Pricing:
