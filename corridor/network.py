@@ -157,16 +157,25 @@ class Network:
 
     @property
     def graph(self) -> nx.MultiDiGraph:
-        """Physical graph: nodes are place ids, edges legs and border crossings, both ways."""
+        """Physical graph: nodes are place ids, edges legs and border crossings, both ways.
+
+        A crossing cleared on a leg (airport customs on a flight) is no edge of its own: the
+        leg's edges name it in their ``crossing`` attribute.
+        """
         if self._graph is None:
             graph = nx.MultiDiGraph(year=self.year)
             for place in self.places.values():
                 graph.add_node(place.id, **_place_record(place))
+            cleared = {c.leg: c.id for c in self.crossings.values() if c.leg is not None}
             for leg in self.legs.values():
                 attrs = {"kind": "leg", "mode": leg.mode.value, "km": leg.km, "hours": leg.hours}
+                if leg.id in cleared:
+                    attrs["crossing"] = cleared[leg.id]
                 graph.add_edge(leg.origin, leg.destination, key=leg.id, **attrs)
                 graph.add_edge(leg.destination, leg.origin, key=leg.id, **attrs)
             for crossing in self.crossings.values():
+                if crossing.leg is not None:
+                    continue
                 attrs = {"kind": "border", "mode": crossing.mode.value, "km": crossing.km}
                 graph.add_edge(crossing.cn_place, crossing.vn_place, key=crossing.id, **attrs)
                 graph.add_edge(crossing.vn_place, crossing.cn_place, key=crossing.id, **attrs)

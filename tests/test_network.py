@@ -38,9 +38,20 @@ def test_every_element_of_a_year_is_open_that_year(year):
 def test_physical_graph_has_both_directions(network):
     graph = network.graph
     assert graph.number_of_nodes() == len(network.places)
-    assert graph.number_of_edges() == 2 * (len(network.legs) + len(network.crossings))
+    gates = [c for c in network.crossings.values() if c.leg is None]
+    assert graph.number_of_edges() == 2 * (len(network.legs) + len(gates))
     assert graph.has_edge("hekou_north", "lao_cai_station", key="hekou_north_lao_cai_rail")
     assert graph.has_edge("lao_cai_station", "hekou_north", key="hekou_north_lao_cai_rail")
+
+
+def test_a_flight_cleared_in_the_air_is_one_edge_naming_its_crossing(network):
+    """Airport customs ride on the flight: no parallel border edge between the airports."""
+    (air,) = [c for c in network.crossings.values() if c.leg is not None]
+    leg = network.legs[air.leg]
+    for tail, head in ((leg.origin, leg.destination), (leg.destination, leg.origin)):
+        edges = network.graph.get_edge_data(tail, head)
+        assert list(edges) == [leg.id]
+        assert edges[leg.id]["crossing"] == air.id
 
 
 def test_service_graph_vertices_are_place_mode_pairs(network):
