@@ -6,6 +6,7 @@ import csv
 import functools
 import itertools
 import json
+import sys
 from datetime import datetime, timedelta
 
 import networkx as nx
@@ -312,6 +313,32 @@ def test_quote_many_reports_status_per_row(network):
         quote("Kunming", "Hai Phong", network=network).cost_usd
     )
     assert "did you mean" in table.loc[2, "message"]
+
+
+def test_quote_many_quotes_identical_requests_once(network, monkeypatch):
+    """Repeated lanes are solved once; every row still gets the figures of its own quote."""
+    quote_module = sys.modules["corridor.quote"]
+    calls = []
+    real = quote_module.quote
+    monkeypatch.setattr(quote_module, "quote", lambda *a, **k: calls.append(k) or real(*a, **k))
+    requests = [
+        {"origin": "Kunming", "destination": "Hanoi", "modes": ["road"]},
+        {"origin": "Kunming", "destination": "Hanoi", "modes": ["road"]},
+        {"origin": "Kunming", "destination": "Hanoi", "modes": ["road"], "teu": 2},
+        {"origin": "Kunmign", "destination": "Hanoi"},
+        {"origin": "Kunmign", "destination": "Hanoi"},
+        {"origin": "Kunming", "destination": "Hanoi", "modes": ["road"]},
+    ]
+    table = quote_many(requests, network=network)
+    assert len(calls) == 3  # three distinct requests
+    assert list(table["status"]) == ["ok"] * 3 + ["UnknownPlaceError"] * 2 + ["ok"]
+    for i, request in enumerate(requests):
+        if table.loc[i, "status"] != "ok":
+            continue
+        alone = real(network=network, **request)
+        assert table.loc[i, "cost_usd"] == alone.cost_usd
+        assert table.loc[i, "hours_p90"] == alone.hours_p90
+    assert table.loc[3, "message"] == table.loc[4, "message"]
 
 
 def test_ready_sets_the_month_and_the_arrival(network):
