@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import itertools
 import sys
 from collections import defaultdict
 from dataclasses import replace
@@ -573,3 +574,59 @@ def test_with_search_workers_pdlp_takes_their_cores(monkeypatch, caplog):
     assert "master (pdlp, tolerance" in caplog.text and ", 2 threads)" in caplog.text
     assert solution.optimal
     assert best - 1e-6 <= solution.objective <= best + _paths.GAP * max(1.0, best) + 1e-6
+
+
+@settings(max_examples=150, deadline=None)
+@given(seed=st.integers(0, 10**6), limited=st.booleans())
+def test_searches_read_dead_end_sinks_off_their_last_arcs(seed, limited):
+    """Pricing's searches leave arcs into dead ends out and read those sinks off their last
+    arcs: distances equal a plain Dijkstra's on the whole graph (sinks beyond the limit
+    unreached), and every path is a walk from source to sink of exactly that length."""
+    from scipy.sparse.csgraph import dijkstra
+
+    from corridor import _paths
+
+    rnd = np.random.default_rng(seed)
+    n = int(rnd.integers(3, 9))
+    dead = set(rnd.choice(n, int(rnd.integers(1, n)), replace=False).tolist())
+    pairs = [
+        (t, h)
+        for t in range(n)
+        for h in range(n)
+        if t != h and t not in dead and rnd.random() < 0.5
+    ]
+    pairs += [pairs[i] for i in rnd.integers(0, len(pairs), 3)] if pairs else []
+    tails = np.array([t for t, _ in pairs], dtype=np.int64)
+    heads = np.array([h for _, h in pairs], dtype=np.int64)
+    weights = rnd.integers(0, 10, len(pairs)).astype(float)
+    graph = _paths.Graph(n, tails, heads, weights, weights, np.full(len(pairs), -1))
+    commodities = [
+        _paths.Commodity(0, int(s), int(t), 1.0)
+        for s in range(n)
+        for t in range(n)
+        if s != t and s not in dead
+    ]
+    limit = rnd.integers(0, 25, len(commodities)).astype(float) if limited else None
+    pricing = _paths._Pricing([graph], commodities)
+    found = pricing._trees(
+        graph,
+        weights,
+        list(range(len(commodities))),
+        limit if limit is not None else np.full(len(commodities), np.inf),
+    )
+    full, _ = _paths._csr(n, tails, heads, weights)
+    # at most 8 sources: one batch, searched as far as its largest limit
+    assert n <= _paths.LIMITED_CHUNK
+    stop = limit.max() if limited else np.inf
+    for k, length, path in found:
+        c = commodities[k]
+        expected = dijkstra(full, indices=c.source)[c.sink] if len(pairs) else np.inf
+        if expected > stop * (1 + 1e-9) + 1e-9:
+            expected = np.inf
+        assert length == expected
+        if np.isfinite(length):
+            assert tails[path[0]] == c.source and heads[path[-1]] == c.sink
+            assert all(heads[a] == tails[b] for a, b in itertools.pairwise(path))
+            assert weights[path].sum() == length
+        else:
+            assert path is None
