@@ -1327,12 +1327,15 @@ def _fill(
     entries = np.searchsorted(column, np.arange(len(flows) + 1))  # each path's entries
     order = np.lexsort((cost, paths))  # by commodity, cheapest first
     order = order[(cost[order] < penalty) & (short[paths[order]] > 1e-9)]
-    for j in order.tolist():
-        k = paths[j]
+    left = short.tolist()  # plain floats: this loop runs over thousands of paths
+    for j, k in zip(order.tolist(), paths[order].tolist(), strict=True):
+        if left[k] <= 0:
+            continue
         rows, times = row[entries[j] : entries[j + 1]], uses[entries[j] : entries[j + 1]]
-        amount = min(short[k], float(np.min(residual[rows] / times, initial=np.inf)))
+        room = float((residual[rows] / times).min()) if len(rows) else np.inf
+        amount = min(left[k], room)
         if amount > 0:
             flows[j] += amount
             residual[rows] -= amount * times
-            short[k] -= amount
+            left[k] -= amount
     return flows
