@@ -53,6 +53,9 @@ DataOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 PngOption = Annotated[Path | None, typer.Option("--png", help="Write a PNG chart (matplotlib).")]
+HTML = (".html", ".htm")
+PNG = (".png",)
+TABLES = (".csv", ".gpkg", ".geojson")
 
 
 def _one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
@@ -66,8 +69,12 @@ def _one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
             err.print(f"error: {error}", markup=False)
             code = EXIT_INFEASIBLE if isinstance(error, InfeasibleError) else EXIT_BAD_INPUT
             raise typer.Exit(code=code) from None
-        except OSError as error:  # an output folder that does not exist, a read-only disk
-            err.print(f"error: {error.strerror or error}: {error.filename}", markup=False)
+        except OSError as error:  # a read-only disk, a folder removed while running
+            if error.strerror and error.filename:
+                message = f"{error.strerror}: {error.filename}"
+            else:
+                message = str(error)
+            err.print(f"error: {message}", markup=False)
             raise typer.Exit(code=EXIT_BAD_INPUT) from None
 
     return wrapper
@@ -126,6 +133,8 @@ def network_export(
     """Write places and links to a GeoPackage or GeoJSON (EPSG:4326)."""
     from corridor.export import write_network
 
+    _output(path, "network export", (".gpkg", ".geojson"))
+
     write_network(load_network(year, data), path)
     out.print(f"wrote {path}")
 
@@ -138,6 +147,7 @@ def network_map_command(
     data: DataOption = None,
 ) -> None:
     """Write an HTML map of the network (links by mode, planned ones dashed)."""
+    _output(path, "network map", HTML)
     load_network(year, data).map().save(str(path))
     out.print(f"wrote {path}")
 
@@ -214,18 +224,42 @@ ModeOption = Annotated[
 ]
 
 
-def parse_hours(text: str) -> float:
-    """``"72h"``, ``"3d"``, ``"90m"`` or ``"72"`` → hours.
+def parse_hours(text: str, what: str = "duration") -> float:
+    """``"72h"``, ``"3d"``, ``"90m"`` or ``"72"`` → hours (positive).
+
+    ``what`` names the value in the error message.
 
     >>> parse_hours("3d"), parse_hours("72h"), parse_hours("36")
     (72.0, 72.0, 36.0)
     """
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([hdm]?)\s*", text.lower())
+    match = re.fullmatch(r"\s*([-+]?)\s*(\d+(?:\.\d+)?)\s*([hdm]?)\s*", text.lower())
     if not match:
-        msg = f"cannot read {text!r} as a duration; use e.g. 72h, 3d or 36"
+        msg = f"cannot read {text!r} as a {what}; use e.g. 72h, 3d or 36"
         raise InvalidRequestError(msg)
-    value, unit = float(match[1]), match[2] or "h"
+    value, unit = float(match[2]), match[3] or "h"
+    if match[1] == "-" or value == 0:
+        msg = f"{what} must be a positive duration, got {text!r}; use e.g. 72h, 3d or 36"
+        raise InvalidRequestError(msg)
     return value * {"h": 1.0, "d": 24.0, "m": 1 / 60}[unit]
+
+
+def _output(path: Path | None, option: str, suffixes: tuple[str, ...] = ()) -> None:
+    """Check an output file before any work: its folder exists, its extension fits.
+
+    Raises
+    ------
+    InvalidRequestError
+        Naming the option, so the user knows which file to fix.
+    """
+    if path is None:
+        return
+    if suffixes and path.suffix.lower() not in suffixes:
+        choices = " or ".join(filter(None, (", ".join(suffixes[:-1]), suffixes[-1])))
+        msg = f"{option}: write a {choices} file, not {path.name!r}"
+        raise InvalidRequestError(msg)
+    if not path.parent.is_dir():
+        msg = f"{option}: cannot write {path}, the folder {path.parent} does not exist"
+        raise InvalidRequestError(msg)
 
 
 def _request(
@@ -253,7 +287,7 @@ def _request(
         "carbon_price_usd_per_t": carbon_price,
         "month": month,
         "ready": ready,
-        "deadline": parse_hours(deadline) if deadline else None,
+        "deadline": parse_hours(deadline, "deadline") if deadline is not None else None,
         "confidence": confidence,
         "seed": seed,
         "max_transshipments": max_transshipments,
@@ -298,6 +332,9 @@ def quote_command(
     as_json: JsonOption = False,
 ) -> None:
     """Quote the optimal route for one shipment (exact, OR-Tools)."""
+    _output(map_file, "--map", HTML)
+    _output(out_file, "--out", TABLES)
+    _output(png_file, "--png", PNG)
     options = _request(
         tonnes=tonnes,
         cargo=cargo,
@@ -389,6 +426,8 @@ def pareto_command(
     as_json: JsonOption = False,
 ) -> None:
     """Every non-dominated route for two or three objectives (exact ε-constraint)."""
+    _output(map_file, "--map", HTML)
+    _output(png_file, "--png", PNG)
     options = _request(
         tonnes=tonnes,
         cargo=cargo,
@@ -516,6 +555,9 @@ def plan_command(
     as_json: JsonOption = False,
 ) -> None:
     """Assign a demand table under capacities: bottlenecks, shadow prices, mode split."""
+    _output(out_file, "--out", TABLES)
+    _output(map_file, "--map", HTML)
+    _output(png_file, "--png", PNG)
     result = plan(
         demand,
         network=load_network(year, data),
@@ -632,6 +674,8 @@ def scenario_compare(
     as_json: JsonOption = False,
 ) -> None:
     """Run the baseline and each scenario on the same demand and shipments."""
+    _output(report, "--out", HTML)
+    _output(png_file, "--png", PNG)
     shipments = None
     if shipment:
         pairs = [s.split(":", 1) for s in shipment]
@@ -683,6 +727,7 @@ def sweep_command(
     as_json: JsonOption = False,
 ) -> None:
     """Plan every run of a scenario sweep on a local pool or a Dask cluster."""
+    _output(out_file, "--out", (".csv",))
     results = sweep(spec, workers=workers, dask_address=dask, progress=not as_json)
     if out_file is not None:
         results.to_csv(out_file, index=False)

@@ -429,8 +429,11 @@ def quote(
     if alternatives < 1:
         msg = f"alternatives must be 1 or more, got {alternatives}"
         raise InvalidRequestError(msg)
-    if confidence is not None and (deadline is None or not 0 < confidence < 1):
-        msg = f"confidence must be between 0 and 1 and needs a deadline, got {confidence}"
+    if confidence is not None and deadline is None:
+        msg = f"confidence {confidence:g} needs a deadline: it is the chance of arriving within it"
+        raise InvalidRequestError(msg)
+    if confidence is not None and not 0 < confidence < 1:
+        msg = f"confidence must be between 0 and 1 (exclusive), got {confidence:g}"
         raise InvalidRequestError(msg)
     problem = _Problem.build(
         origin,

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from corridor.cli import app
@@ -161,10 +162,41 @@ def test_quote_via_and_alternatives():
     assert "2 distinct routes" in table.stdout
 
 
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--confidence", "0.9"], "confidence 0.9 needs a deadline"),
+        (["--confidence", "1.5", "--deadline", "3d"], "confidence must be between 0 and 1"),
+        (["--deadline", "-3"], "deadline must be a positive duration, got '-3'"),
+        (["--deadline", "0h"], "deadline must be a positive duration, got '0h'"),
+        (["--data", "/nonexistent/corridor-data"], "data directory /nonexistent/corridor-data"),
+    ],
+)
+def test_quote_bad_options_say_what_is_wrong(extra, message):
+    result = runner.invoke(app, ["quote", "Kunming", "Hanoi", *extra])
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"error: {message}")
+    assert "needs a deadline" not in line or "between" not in line
+
+
+def test_an_os_error_without_a_file_name_is_one_clean_line():
+    from corridor.cli import _one_line_errors
+
+    def write() -> None:
+        raise OSError("Cannot save file into a non-existent directory: 'nodir'")
+
+    runner_app = typer.Typer()
+    runner_app.command()(_one_line_errors(write))
+    result = runner.invoke(runner_app, [])
+    assert result.exit_code == 2
+    assert result.stderr == "error: Cannot save file into a non-existent directory: 'nodir'\n"
+
+
 def test_quote_contradictions_exit_2():
     cases = [
         (["--via", "Huu Nghi", "--avoid", "Huu Nghi"], "both a via place and avoided"),
-        (["--deadline", "soon"], "cannot read 'soon' as a duration"),
+        (["--deadline", "soon"], "cannot read 'soon' as a deadline"),
         (["--alternatives", "0"], "alternatives must be 1 or more"),
         (["--max-transshipments", "-1"], "max_transshipments must be 0 or more"),
     ]
