@@ -19,7 +19,13 @@ from rich.console import Console
 from rich.table import Table
 
 from corridor.data import load_dataset
-from corridor.errors import CorridorError, InfeasibleError, InvalidRequestError
+from corridor.errors import (
+    CorridorError,
+    InfeasibleError,
+    InvalidRequestError,
+    PlaceNotOpenError,
+    UnknownPlaceError,
+)
 from corridor.network import DEFAULT_YEAR, Network, load_network
 from corridor.plan import plan
 from corridor.quote import OBJECTIVES, Quote, pareto, quote
@@ -163,8 +169,13 @@ def places(
     """Find places by name; an unknown name gives did-you-mean suggestions."""
     network = load_network(year, data)
     found = network.index.search(query)
-    if not found:
-        network.place(query)  # raises UnknownPlaceError with suggestions
+    try:
+        network.place(query)
+    except PlaceNotOpenError:
+        raise  # it names a place that opens later, whatever else comes close
+    except UnknownPlaceError:
+        if not found:
+            raise  # with suggestions
     if as_json:
         _print_json(
             [

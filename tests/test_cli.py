@@ -69,6 +69,16 @@ def test_places_unknown_exits_2_with_one_line():
     assert result.stderr.strip() == "error: no place 'Zzyzx'"
 
 
+def test_a_place_that_opens_later_says_when_in_quote_and_places():
+    message = "error: Sa Pa airport (sa_pa_airport) opens in 2030; use year 2030 or later\n"
+    for args in (["quote", "Kunming", "Sa Pa"], ["places", "Sa Pa"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, result.output
+        assert result.stderr == message
+    later = runner.invoke(app, ["places", "Sa Pa", "--year", "2030", "--json"])
+    assert json.loads(later.stdout)[0]["id"] == "sa_pa_airport"
+
+
 def test_places_bad_option_is_a_usage_error():
     result = runner.invoke(app, ["places", "Hanoi", "--year", "soon"])
     assert result.exit_code == 2

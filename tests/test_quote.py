@@ -282,6 +282,13 @@ def test_unknown_place_and_unreachable_cargo(network):
         quote("Kunming", "Tien Son ICD", cargo="dangerous", network=network)
 
 
+def test_quoting_to_a_place_that_opens_later(network):
+    with pytest.raises(UnknownPlaceError, match="Sa Pa airport .* opens in 2030"):
+        quote("Kunming", "Sa Pa", network=network)
+    table = quote_many([{"origin": "Hanoi", "destination": "Sa Pa"}], network=network)
+    assert table.loc[0, "status"] == "PlaceNotOpenError"
+
+
 def test_same_origin_and_destination(network):
     with pytest.raises(InvalidRequestError, match="same place"):
         quote("Hanoi", "Hà Nội", network=network)
