@@ -28,7 +28,7 @@ from corridor.errors import (
 )
 from corridor.network import DEFAULT_YEAR, Network, load_network
 from corridor.plan import plan
-from corridor.quote import OBJECTIVES, Quote, pareto, quote
+from corridor.quote import OBJECTIVES, Quote, pareto, quote, request_year
 from corridor.scenario import Scenario, compare, shipped_scenarios
 from corridor.schema import quote_schema
 from corridor.sweep import sweep
@@ -53,6 +53,14 @@ EXIT_BAD_INPUT = 2
 EXIT_INFEASIBLE = 1
 
 YearOption = Annotated[int, typer.Option("--year", help="Network as it stands in this year.")]
+RequestYearOption = Annotated[
+    int | None,
+    typer.Option(
+        "--year",
+        help="Network as it stands in this year (default: the year of --ready, else 2026).",
+        show_default=False,
+    ),
+]
 DataOption = Annotated[
     Path | None,
     typer.Option("--data", envvar="CORRIDOR_DATA", help="Data folder (default: shipped data)."),
@@ -336,7 +344,7 @@ def quote_command(
         typer.Option("--out", help="Write the steps of the best route: .csv, .gpkg or .geojson."),
     ] = None,
     png_file: PngOption = None,
-    year: YearOption = DEFAULT_YEAR,
+    year: RequestYearOption = None,
     month: MonthOption = None,
     ready: ReadyOption = None,
     data: DataOption = None,
@@ -360,7 +368,7 @@ def quote_command(
         via=via,
         avoid=avoid,
         mode=mode,
-        network=load_network(year, data),
+        network=load_network(request_year(year, ready), data),
     )
     result = quote(
         origin, destination, teu, objective=objective, alternatives=alternatives, **options
@@ -426,7 +434,7 @@ def pareto_command(
     via: ViaOption = None,
     avoid: AvoidOption = None,
     mode: ModeOption = None,
-    year: YearOption = DEFAULT_YEAR,
+    year: RequestYearOption = None,
     month: MonthOption = None,
     ready: ReadyOption = None,
     map_file: Annotated[
@@ -453,7 +461,7 @@ def pareto_command(
         via=via,
         avoid=avoid,
         mode=mode,
-        network=load_network(year, data),
+        network=load_network(request_year(year, ready), data),
     )
     del options["confidence"]  # a frontier has no single deadline to be confident about
     chosen = tuple(part.strip() for part in objectives.split(","))

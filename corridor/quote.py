@@ -383,13 +383,14 @@ def quote(
     via
         Places the route must pass through, in this order.
     year
-        Network year (default: the network's, or 2026).
+        Network year (default: the network's, else the year of ``ready``, else 2026).
     month
         Month of travel 1–12; without it (and without ``ready``) only legs that run all
         year are used.
     ready
         When the cargo is ready (``datetime`` or ISO text such as ``"2026-12-01T08:00"``);
-        sets the month of travel and the quote's P50 arrival time.
+        sets the month of travel, the network year (a ``year`` or ``network`` of another
+        year is an error) and the quote's P50 arrival time.
     avoid
         Place names/ids or border-crossing ids the route must not use.
     modes
@@ -408,7 +409,8 @@ def quote(
     UnknownPlaceError
         If a place name is not known (with suggestions).
     InvalidRequestError
-        For impossible options: TEU ≤ 0, an avoided origin, a via place also avoided.
+        For impossible options: TEU ≤ 0, an avoided origin, a via place also avoided, a
+        ``year`` or ``month`` that contradicts ``ready``.
     DeadlineError
         If the deadline cannot be met; carries the fastest route that meets the rest.
     NoRouteError
@@ -725,10 +727,11 @@ def quote_many(
 
     Each request (a DataFrame row or a dict) has ``origin`` and ``destination`` and any
     :func:`quote` option (``teu``, ``cargo``, ``deadline``, ...); ``options`` apply to all.
-    ``status`` is ``ok`` or the error class name, with its ``message``. The network is
-    loaded once and its service graphs are reused; identical requests (same origin,
-    destination and options as written) are quoted once, which gives the same figures as
-    quoting each (the Monte Carlo is seeded).
+    ``status`` is ``ok`` or the error class name, with its ``message``. The network (the
+    one given, else that of ``year``, else that of each row's ``ready`` year or 2026) is
+    loaded once per year and its service graphs are reused; identical requests (same
+    origin, destination and options as written) are quoted once, which gives the same
+    figures as quoting each (the Monte Carlo is seeded).
 
     Examples
     --------
@@ -738,9 +741,19 @@ def quote_many(
     ['ok', 'UnknownPlaceError']
     """
     rows = requests.to_dict("records") if isinstance(requests, pd.DataFrame) else requests
-    network = options.pop("network", None) or load_network(
-        options.pop("year", None) or DEFAULT_YEAR
-    )
+    given: Network | None = options.pop("network", None)
+    year: int | None = options.pop("year", None)
+    networks: dict[int, Network] = {}
+
+    def network_for(ready: datetime | str | None) -> Network:
+        """The network given, or the one of the request's year (loaded once per year)."""
+        if given is not None:
+            return given
+        wanted = request_year(year, ready)
+        if wanted not in networks:
+            networks[wanted] = load_network(wanted)
+        return networks[wanted]
+
     out = []
     done: dict[tuple[tuple[str, Any], ...], dict[str, Any]] = {}
     for row in rows:
@@ -770,7 +783,7 @@ def quote_many(
             if "origin" not in request or "destination" not in request:
                 msg = "each request needs an origin and a destination"
                 raise InvalidRequestError(msg)
-            q = quote(network=network, **merged)
+            q = quote(network=network_for(merged.get("ready")), year=year, **merged)
         except CorridorError as error:
             record |= {"status": type(error).__name__, "message": str(error)}
         else:
@@ -944,12 +957,14 @@ class _Problem:
             carbon_price_usd_per_t=carbon_price_usd_per_t,
             samples=samples,
         )
+        ready = _ready(ready)
+        if ready is not None:
+            year = request_year(year, ready, network)
         net = _network(network, year)
         source, sink = net.place(origin), net.place(destination)
         cargo = _choice(CargoClass, cargo, "cargo")
         via, avoid = _listed(via), _listed(avoid)
         modes = None if modes is None else _listed(modes)
-        ready = _ready(ready)
         if ready is not None:
             if month is not None and month != ready.month:
                 msg = f"month={month} contradicts ready={ready.isoformat()}"
@@ -1247,6 +1262,44 @@ class _Problem:
 def _gates(q: Quote) -> str:
     gates = [q.names.get(s.ref, s.ref) for s in q.border_crossings]
     return f", via {'; '.join(gates)}" if gates else ""
+
+
+def request_year(
+    year: int | None = None,
+    ready: datetime | str | None = None,
+    network: Network | None = None,
+) -> int:
+    """The network year of a request: ``year``, else ``ready``'s year, else the network's or 2026.
+
+    Raises
+    ------
+    InvalidRequestError
+        If ``ready`` is not a date and time, or falls in another year than ``year`` or the
+        ``network`` given (a 2031 shipment is not quoted on the 2026 network).
+
+    Examples
+    --------
+    >>> request_year(ready="2031-07-01T08:00"), request_year(), request_year(2030)
+    (2031, 2026, 2030)
+    """
+    when = _ready(ready)
+    if when is not None:
+        if year is not None and year != when.year:
+            msg = (
+                f"year={year} contradicts ready={when.isoformat()}: leave the year out or "
+                f"give {when.year}"
+            )
+            raise InvalidRequestError(msg)
+        if network is not None and network.year != when.year:
+            msg = (
+                f"ready={when.isoformat()} is in {when.year} but the network given is for "
+                f"{network.year}"
+            )
+            raise InvalidRequestError(msg)
+        return when.year
+    if year is not None:
+        return year
+    return network.year if network is not None else DEFAULT_YEAR
 
 
 def _network(network: Network | None, year: int | None) -> Network:

@@ -254,6 +254,18 @@ def test_quote_ready_prints_the_arrival():
     assert payload["month"] == 7 and payload["arrival_p50"].startswith("2026-07-0")
 
 
+def test_quote_ready_sets_the_year_unless_contradicted():
+    args = ["quote", "Kunming", "Lach Huyen", "--ready", "2031-07-01T08:00"]
+    payload = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    assert payload["year"] == 2031
+    both = json.loads(runner.invoke(app, [*args, "--year", "2031", "--json"]).stdout)
+    assert both["totals"] == payload["totals"]
+    for command in ("quote", "pareto"):
+        bad = runner.invoke(app, [command, *args[1:], "--year", "2026"])
+        assert bad.exit_code == 2
+        assert bad.stderr.startswith("error: year=2026 contradicts ready=2031-07-01T08:00")
+
+
 def test_gates_table_and_json():
     payload = json.loads(runner.invoke(app, ["gates", "--month", "7", "--json"]).stdout)
     huu_nghi = next(g for g in payload if g["id"] == "youyiguan_huu_nghi")

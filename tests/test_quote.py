@@ -21,6 +21,7 @@ from corridor import (
     NoRouteError,
     UnknownPlaceError,
     load_network,
+    pareto,
     quote,
     quote_many,
 )
@@ -359,6 +360,42 @@ def test_ready_sets_the_month_and_the_arrival(network):
         quote("Yen Bai", "Hai Phong", month=3, ready="2026-07-01", network=network)
     with pytest.raises(InvalidRequestError, match="ready must be a date"):
         quote("Yen Bai", "Hai Phong", ready="soon", network=network)
+
+
+def test_ready_sets_the_network_year():
+    later = quote("Kunming", "Lach Huyen", ready="2031-07-01T08:00")
+    assert later.year == 2031 and later.network.year == 2031
+    assert "rail1435_sgr_lao_cai_yen_vien" in later.network.legs  # opens 2030
+    assert quote("Kunming", "Lach Huyen", ready="2031-07-01T08:00", year=2031).year == 2031
+    front = pareto("Kunming", "Lach Huyen", ready="2031-07-01T08:00")
+    assert {q.year for q in front} == {2031}
+
+
+def test_a_year_or_network_contradicting_ready_is_rejected(network):
+    with pytest.raises(InvalidRequestError, match=r"year=2026 contradicts ready=2031-07-01"):
+        quote("Kunming", "Lach Huyen", ready="2031-07-01T08:00", year=2026)
+    with pytest.raises(InvalidRequestError, match="network given is for 2026"):
+        quote("Kunming", "Lach Huyen", ready=datetime(2031, 7, 1), network=network)
+    with pytest.raises(InvalidRequestError, match="year=2026 contradicts"):
+        pareto("Kunming", "Lach Huyen", ready="2031-07-01T08:00", year=2026)
+
+
+def test_quote_many_takes_the_year_of_each_ready_time(network):
+    rows = [
+        {"origin": "Kunming", "destination": "Lach Huyen", "ready": "2031-07-01T08:00"},
+        {"origin": "Kunming", "destination": "Lach Huyen", "ready": "2026-07-01T08:00"},
+        {"origin": "Kunming", "destination": "Lach Huyen"},
+    ]
+    table = quote_many(rows)
+    assert list(table["status"]) == ["ok"] * 3
+    for i, year in enumerate((2031, 2026, 2026)):
+        alone = quote(**rows[i], year=year)
+        assert table.loc[i, "cost_usd"] == pytest.approx(alone.cost_usd)
+    fixed = quote_many(rows, year=2026)
+    assert list(fixed["status"]) == ["InvalidRequestError", "ok", "ok"]
+    assert "contradicts ready=2031" in fixed.loc[0, "message"]
+    given = quote_many(rows, network=network)
+    assert "network given is for 2026" in given.loc[0, "message"]
 
 
 def test_quote_many_never_raises_on_bad_rows(network):
