@@ -16,6 +16,7 @@ Hours are the sum of the arcs' P50 and P90; the P90 sum is a conservative bound.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -36,7 +37,7 @@ from corridor._solver import (
     reachable,
 )
 from corridor.errors import CorridorError, DeadlineError, InvalidRequestError, NoRouteError
-from corridor.model import CargoClass, Mode, Shipment
+from corridor.model import BorderCrossing, CargoClass, Mode, Shipment
 from corridor.network import DEFAULT_YEAR, SINK, SOURCE, Network, Vertex, load_network
 from corridor.uncertainty import DEFAULT_SAMPLES, DEFAULT_SEED, TransitTime, simulate
 
@@ -922,6 +923,8 @@ class _Problem:
     max_transshipments: int | None
     allowed: set[str] | None
     graph: nx.MultiDiGraph = field(repr=False)
+    avoided_places: set[str] = field(default_factory=set)
+    avoided_refs: set[str] = field(default_factory=set)
     _layered: tuple[np.ndarray, ...] | None = field(default=None, repr=False)
 
     @classmethod
@@ -1006,6 +1009,8 @@ class _Problem:
             max_transshipments=max_transshipments,
             allowed=allowed,
             graph=graph,
+            avoided_places=avoided_places,
+            avoided_refs=avoided_refs,
         )
         if problem.start < 0 or problem.end < 0:
             raise NoRouteError(problem.no_route_reason())
@@ -1065,7 +1070,7 @@ class _Problem:
         sum over feasible routes, if known (it lets one solve do both, see
         :func:`corridor._solver.constrained_path`). ``explain=False`` raises a bare
         :class:`NoRouteError` when no route meets the limits, without the extra solves that
-        say which limit binds (for searches that expect to run out of routes).
+        say which limit or place binds (for searches that expect to run out of routes).
         """
         n = len(self.arrays.vertices)
         tails, heads, base = self._layers()
@@ -1129,7 +1134,7 @@ class _Problem:
                 ).path
         except NoFlowError:
             if not explain:
-                raise NoRouteError(self.no_route_reason()) from None
+                raise NoRouteError("no route meets the limits") from None
             raise self.infeasible(bounds) from None
         return [int(base[a]) for a in path if base[a] >= 0]
 
@@ -1232,7 +1237,7 @@ class _Problem:
             self.deadline, self.max_transshipments = saved
 
     def no_route_reason(self) -> str:
-        """Which end or option cuts the origin off from the destination."""
+        """Which end, option or place without handling cuts the origin off from the destination."""
         net, shipment = self.net, self.shipment
         cargo = shipment.cargo.value
         for place_id, vertex in ((shipment.origin, SOURCE), (shipment.destination, SINK)):
@@ -1251,12 +1256,111 @@ class _Problem:
                 )
         when = f" in month {self.month}" if self.month else ""
         how = f" by {', '.join(sorted(self.allowed))}" if self.allowed else ""
-        via = f" via {', '.join(self.via)}" if self.via else ""
-        return (
+        via = f" via {', '.join(net.places[v].name for v in self.via)}" if self.via else ""
+        route = (
             f"no route from {net.places[shipment.origin].name} to "
             f"{net.places[shipment.destination].name} for {cargo} cargo{how}{via} in "
-            f"{net.year}{when} with the places and gates allowed"
+            f"{net.year}{when}"
         )
+        handling = self.handling_gap()
+        if handling:
+            return f"{route}: {handling}"
+        return f"{route} with the places and gates allowed"
+
+    def handling_gap(self) -> str | None:
+        """Why a reefer or dangerous-goods shipment has no route when general cargo has one.
+
+        General cargo goes wherever the data has a link; reefer and dangerous goods only
+        transship, cross a border or run on a leg where the data flags the handling. If the
+        same request for general cargo has a route, its cheapest one is found (one more
+        solve) and the places, crossings and legs on it without the handling are named:
+        each of them blocks that route. If no border crossing of the year handles the class
+        at all and the route must cross, that is said first. ``None`` when the cargo class
+        is not the reason (general cargo has no route either).
+        """
+        if self.shipment.cargo not in {CargoClass.REEFER, CargoClass.DANGEROUS}:
+            return None
+        general = self._general_cargo()
+        if general is None:
+            return None
+        try:
+            path = general.solve(explain=False)
+        except NoRouteError:
+            return None
+        return _handling_gaps(self.net, self.shipment.cargo, [general.arrays.arcs[a] for a in path])
+
+    def _general_cargo(self) -> _Problem | None:
+        """The same request for general cargo, without deadline or transshipment cap."""
+        graph = self.net.service_graph(CargoClass.GENERAL, self.month)
+        arrays = _arrays(graph)
+        start = arrays.index.get((self.shipment.origin, SOURCE))
+        end = arrays.index.get((self.shipment.destination, SINK))
+        if start is None or end is None:
+            return None
+        return dataclasses.replace(
+            self,
+            shipment=dataclasses.replace(self.shipment, cargo=CargoClass.GENERAL),
+            objective="cost",
+            arrays=arrays,
+            keep=_mask(arrays, self.avoided_places, self.avoided_refs, self.allowed)
+            & arrays.between(start, end),
+            weights=arrays.columns["cost_usd"],
+            start=start,
+            end=end,
+            deadline=None,
+            max_transshipments=None,
+            graph=graph,
+            _layered=None,
+        )
+
+
+def _handling_gaps(
+    net: Network, cargo: CargoClass, arcs: list[tuple[Vertex, Vertex, dict[str, Any]]]
+) -> str | None:
+    """What on a general-cargo route (its arcs) lacks the handling ``cargo`` needs."""
+    places: dict[str, None] = {}  # ordered sets of names
+    gates: dict[str, None] = {}
+    modes: dict[str, None] = {}
+    for _, _, data in arcs:
+        if data["kind"] == "transfer" and not net.places[data["from_place"]].handles(cargo):
+            places[net.places[data["from_place"]].name] = None
+        elif data["kind"] == "border":
+            crossing = net.crossings[data["ref"]]
+            gates[crossing.name] = None
+            for place_id in (crossing.cn_place, crossing.vn_place):
+                if not net.places[place_id].handles(cargo):
+                    places[net.places[place_id].name] = None
+        elif data["kind"] == "leg" and not net.legs[data["ref"]].carries(cargo):
+            modes[data["mode"]] = None
+    if not places and not modes:  # cannot happen: that route would be open to the cargo
+        return None
+    parts = []
+    if gates and not any(_handles_crossing(net, c, cargo) for c in net.crossings.values()):
+        parts.append(
+            f"no border crossing open in {net.year} handles {cargo.value} cargo (each of "
+            f"the {len(net.crossings)} has a side without the handling)"
+        )
+    across = f", across {_and(list(gates))}," if gates else ""
+    lacks = []
+    if places:
+        lacks.append(f"has no handling for {cargo.value} cargo at {_and(list(places))}")
+    if modes:
+        lacks.append(
+            f"{'and ' if places else ''}its {_and(list(modes))} legs do not carry "
+            f"{cargo.value} cargo"
+        )
+    parts.append(f"the cheapest general-cargo route{across} {', '.join(lacks)}")
+    return "; ".join(parts)
+
+
+def _and(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _handles_crossing(net: Network, crossing: BorderCrossing, cargo: CargoClass) -> bool:
+    """Whether both places of ``crossing`` handle ``cargo`` (so the class may cross there)."""
+    return all(net.places[p].handles(cargo) for p in (crossing.cn_place, crossing.vn_place))
 
 
 def _gates(q: Quote) -> str:

@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corridor import (
+    CargoClass,
     InvalidRequestError,
     NoRouteError,
     UnknownPlaceError,
@@ -288,6 +289,63 @@ def test_quoting_to_a_place_that_opens_later(network):
         quote("Kunming", "Sa Pa", network=network)
     table = quote_many([{"origin": "Hanoi", "destination": "Sa Pa"}], network=network)
     assert table.loc[0, "status"] == "PlaceNotOpenError"
+
+
+def test_no_dangerous_goods_route_says_which_places_block_it(network):
+    """Both ends handle dangerous goods; no border crossing does (the shipped data)."""
+    dg = CargoClass.DANGEROUS
+    assert network.place("Kunming").dangerous and network.place("Hanoi").dangerous
+    assert not any(
+        network.places[c.cn_place].dangerous and network.places[c.vn_place].dangerous
+        for c in network.crossings.values()
+    )
+    general = quote("Kunming", "Hanoi", network=network)
+    with pytest.raises(NoRouteError) as caught:
+        quote("Kunming", "Hanoi", cargo="dangerous", network=network)
+    message = str(caught.value)
+    assert message.startswith("no route from Kunming to Hanoi for dangerous cargo in 2026: ")
+    assert "no border crossing open in 2026 handles dangerous cargo (each of the " in message
+    assert f"the {len(network.crossings)} has a side" in message
+    # it names the general-cargo route's gate and every place on it without the handling
+    for step in general.border_crossings:
+        assert network.crossings[step.ref].name in message
+    blocking = {
+        network.places[p].name
+        for s in general.steps
+        if s.kind in {"transfer", "border"}
+        for p in (s.from_place, s.to_place)
+        if not network.places[p].handles(dg)
+    }
+    assert blocking and all(name in message for name in blocking)
+    assert "places and gates allowed" not in message
+
+
+def test_no_reefer_route_names_the_gate_of_the_general_route(network):
+    options = {"modes": ["road"], "avoid": ["kim_thanh"], "via": ["Huu Nghi"]}
+    general = quote("Kunming", "Hanoi", network=network, **options)
+    (gate,) = general.border_crossings
+    crossing = network.crossings[gate.ref]
+    with pytest.raises(NoRouteError) as caught:
+        quote("Kunming", "Hanoi", cargo="reefer", network=network, **options)
+    message = str(caught.value)
+    assert "via Huu Nghi gate" in message
+    assert f"across {crossing.name}, has no handling for reefer cargo at" in message
+    # a reefer crossing exists (Hekou - Kim Thanh), so that is not what blocks
+    assert "no border crossing" not in message
+    for place_id in (crossing.cn_place, crossing.vn_place):
+        assert (network.places[place_id].name in message) != network.places[place_id].reefer
+
+
+def test_no_route_for_general_cargo_either_is_not_blamed_on_handling(network):
+    with pytest.raises(NoRouteError, match="with the places and gates allowed$"):
+        quote(
+            "Kunming",
+            "Hanoi",
+            cargo="reefer",
+            modes=["road"],
+            avoid=[c.id for c in network.crossings.values()],
+            network=network,
+        )
 
 
 def test_same_origin_and_destination(network):
