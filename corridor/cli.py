@@ -16,6 +16,7 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 import numpy as np
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from corridor.data import load_dataset
@@ -380,6 +381,7 @@ def quote_command(
             _print_json([q.to_dict() for q in result])
         else:
             out.print(_routes_table(result, f"{len(result)} distinct routes, best first"))
+            _print_notes(result)
         return
     if as_json:
         _print_json(result.to_dict())
@@ -416,6 +418,7 @@ def quote_command(
         out.print(
             f"ready {result.ready:%Y-%m-%d %H:%M}, arrival P50 {result.arrival_p50:%Y-%m-%d %H:%M}"
         )
+    _print_notes([result])
 
 
 @app.command("pareto")
@@ -478,6 +481,7 @@ def pareto_command(
         _print_json([q.to_dict() for q in front])
         return
     out.print(_routes_table(front, f"Pareto frontier ({' vs '.join(chosen)}), {len(front)} routes"))
+    _print_notes(front)
 
 
 @app.command("schema")
@@ -781,6 +785,14 @@ def _write_route_files(
         from corridor.charts import route_chart
 
         route_chart(routes[0]).savefig(png_file, dpi=150)
+
+
+def _print_notes(quotes: list[Quote]) -> None:
+    """Each route's notes (capacity exceeded, a via gate not crossed) under its table."""
+    for rank, q in enumerate(quotes, 1):
+        label = f"note (#{rank})" if len(quotes) > 1 else "note"
+        for note in q.notes:
+            out.print(f"[yellow]{label}:[/yellow] {escape(note)}")
 
 
 def _cell(value: object) -> str:

@@ -37,7 +37,7 @@ from corridor._solver import (
     reachable,
 )
 from corridor.errors import CorridorError, DeadlineError, InvalidRequestError, NoRouteError
-from corridor.model import BorderCrossing, CargoClass, Mode, Shipment
+from corridor.model import BorderCrossing, CargoClass, Mode, PlaceKind, Shipment
 from corridor.network import DEFAULT_YEAR, SINK, SOURCE, Network, Vertex, load_network
 from corridor.uncertainty import DEFAULT_SAMPLES, DEFAULT_SEED, TransitTime, simulate
 
@@ -91,9 +91,13 @@ class Quote:
     simulator: Callable[[Sequence[Step]], TransitTime] | None = field(
         default=None, repr=False, compare=False
     )
+    """Runs the Monte Carlo of this route (see :mod:`corridor.uncertainty`) when first needed."""
     network: Network | None = field(default=None, repr=False, compare=False)
     """The network the route was found on (for maps)."""
-    """Runs the Monte Carlo of this route (see :mod:`corridor.uncertainty`) when first needed."""
+    notes: tuple[str, ...] = ()
+    """What the figures do not show: a step the shipment is larger than in a day (a quote
+    ignores capacities; :func:`corridor.plan` respects them), a via border gate the route
+    passes without crossing there."""
 
     @functools.cached_property
     def transit(self) -> TransitTime | None:
@@ -206,6 +210,7 @@ class Quote:
             },
             "modes": self.modes,
             "steps": [asdict(s) for s in self.steps],
+            "notes": list(self.notes),
         }
 
     def describe(self, step: Step) -> str:
@@ -240,7 +245,65 @@ class Quote:
             lines.append(
                 f"on time within {self.shipment.deadline_hours:g} h: {self.on_time_probability:.0%}"
             )
+        lines += [f"note: {note}" for note in self.notes]
         return "\n".join(lines)
+
+
+def _noted(q: Quote, capacities: Sequence[float | None], via: Sequence[str]) -> Quote:
+    """``q`` with its :attr:`Quote.notes`, given each step's capacity (TEU/day) and the vias."""
+    notes = [*_capacity_notes(q, capacities), *_via_notes(q, via)]
+    return dataclasses.replace(q, notes=tuple(notes)) if notes else q
+
+
+def _capacity_notes(q: Quote, capacities: Sequence[float | None]) -> list[str]:
+    """A note if the shipment is larger than a step's daily capacity (the quote ignores it)."""
+    teu = q.shipment.teu
+    over = [
+        (capacity, step)
+        for step, capacity in zip(q.steps, capacities, strict=True)
+        if capacity is not None and teu > capacity
+    ]
+    if not over:
+        return []
+    capacity, step = min(over, key=lambda item: item[0])  # the first of the tightest
+    a = q.names.get(step.from_place, step.from_place)
+    b = q.names.get(step.to_place, step.to_place)
+    element = {
+        "leg": f"the {step.to_mode} leg {a} → {b}",
+        "border": q.names.get(step.ref, step.ref),
+        "transfer": f"the transshipment at {a} ({step.from_mode} → {step.to_mode})",
+        "access": f"loading at {a} onto {step.to_mode}",
+        "egress": f"unloading at {a} from {step.from_mode}",
+    }[step.kind]
+    what = (
+        f"{element} takes {capacity:g} TEU/day"
+        if len(over) == 1
+        else f"{len(over)} of its steps take fewer, the tightest {element} ({capacity:g} TEU/day)"
+    )
+    return [
+        f"{teu:g} TEU is more than the route carries in a day: {what}. A quote ignores "
+        "capacities; corridor plan (corridor.plan) routes a demand under them"
+    ]
+
+
+def _via_notes(q: Quote, via: Sequence[str]) -> list[str]:
+    """A note for each via border gate the route passes without crossing the border there."""
+    if q.network is None:
+        return []
+    crossings = q.border_crossings
+    crossed = _and([q.names.get(s.ref, s.ref) for s in crossings]) if crossings else ""
+    notes = []
+    for place_id in via:
+        place = q.network.places[place_id]
+        if place.kind is not PlaceKind.BORDER_GATE:
+            continue
+        if any(place_id in {s.from_place, s.to_place} for s in crossings):
+            continue
+        where = f"it crosses at {crossed}" if crossed else "it does not cross the border"
+        notes.append(
+            f"via {place.name}: the route passes this border gate without crossing there ({where})"
+        )
+    return notes
 
 
 @dataclass(frozen=True)
@@ -801,6 +864,7 @@ def quote_many(
                 "modes": " → ".join(q.modes),
                 "transshipments": len(q.transshipments),
                 "gates": "; ".join(s.ref for s in q.border_crossings),
+                "notes": " | ".join(q.notes),
             }
         if key is not None:
             done[key] = {k: v for k, v in record.items() if k not in {"origin", "destination"}}
@@ -844,6 +908,7 @@ _MANY_COLUMNS = [
     "modes",
     "transshipments",
     "gates",
+    "notes",
 ]
 
 
@@ -1184,7 +1249,7 @@ class _Problem:
             samples=self.samples,
             seed=self.seed,
         )
-        return Quote(
+        route = Quote(
             self.shipment,
             self.net.year,
             self.month,
@@ -1195,6 +1260,7 @@ class _Problem:
             simulator,
             self.net,
         )
+        return _noted(route, [self.arrays.arcs[a][2]["capacity_teu_day"] for a in path], self.via)
 
     # --- explaining failures ----------------------------------------------------------
 

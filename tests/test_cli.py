@@ -143,6 +143,18 @@ def test_quote_failures_exit_codes():
         assert "Traceback" not in result.output
 
 
+def test_quote_over_a_capacity_prints_a_note():
+    args = ["quote", "Kunming", "Hanoi", "--teu", "500", "--objective", "time"]
+    payload = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    (note,) = payload["notes"]
+    result = runner.invoke(app, [*args])
+    assert result.exit_code == 0
+    printed = " ".join(result.stdout.split())  # rich wraps long lines
+    assert f"note: {note}" in printed and "corridor plan" in printed
+    plain = runner.invoke(app, ["quote", "Kunming", "Hanoi", "--teu", "2"])
+    assert "note" not in plain.stdout
+
+
 def test_quote_deadline_and_transshipments():
     args = ["quote", "Kunming", "Hai Phong", "--deadline", "2d", "--max-transshipments", "1"]
     payload = json.loads(runner.invoke(app, [*args, "--json"]).stdout)

@@ -348,6 +348,61 @@ def test_no_route_for_general_cargo_either_is_not_blamed_on_handling(network):
         )
 
 
+def _capacity(network, step):
+    """The data's capacity (TEU/day) of a leg or border step, None if unlimited or other."""
+    if step.kind == "leg":
+        return network.legs[step.ref].capacity_teu_day
+    if step.kind == "border":
+        return network.crossings[step.ref].capacity_teu_day
+    return None
+
+
+@pytest.mark.parametrize(
+    ("teu", "options"),
+    [
+        (500, {"objective": "time"}),  # the CBTA direct-trucking lane, 50 TEU/day
+        (20, {"objective": "time", "avoid": ["kim_thanh"]}),  # the flight, 5 TEU/day
+    ],
+)
+def test_a_shipment_larger_than_a_step_takes_in_a_day_gets_a_note(network, teu, options):
+    q = quote("Kunming", "Hanoi", teu=teu, network=network, **options)
+    over = [(c, s) for s in q.steps if (c := _capacity(network, s)) is not None and c < teu]
+    assert over, "the fastest route should use a step smaller than the shipment"
+    capacity, step = min(over, key=lambda item: item[0])
+    (note,) = q.notes
+    assert note.startswith(f"{teu:g} TEU is more than the route carries in a day: ")
+    assert f"{capacity:g} TEU/day" in note and "corridor plan" in note
+    if step.kind == "border":
+        assert network.crossings[step.ref].name in note
+    assert q.to_dict()["notes"] == [note]
+    assert q.explain().endswith(f"note: {note}")
+    table = quote_many([{"origin": "Kunming", "destination": "Hanoi", "teu": teu, **options}])
+    assert table.loc[0, "notes"] == note
+
+
+def test_a_shipment_within_every_capacity_has_no_note(network):
+    q = quote("Kunming", "Hanoi", teu=2, network=network)
+    assert all((_capacity(network, s) or np.inf) >= 2 for s in q.steps)
+    assert q.notes == () and q.to_dict()["notes"] == []
+
+
+def test_a_via_border_gate_that_is_not_crossed_gets_a_note(network):
+    detour = quote(
+        "Kunming", "Hanoi", modes=["road"], avoid=["kim_thanh"], via=["Huu Nghi"], network=network
+    )
+    assert "huu_nghi" not in {
+        p for s in detour.border_crossings for p in (s.from_place, s.to_place)
+    }
+    gates = " and ".join(network.crossings[s.ref].name for s in detour.border_crossings)
+    assert detour.notes == (
+        f"via Huu Nghi gate: the route passes this border gate without crossing there "
+        f"(it crosses at {gates})",
+    )
+    crossed = quote("Nanning", "Hanoi", modes=["road"], via=["Huu Nghi"], network=network)
+    assert "huu_nghi" in {s.to_place for s in crossed.border_crossings}
+    assert crossed.notes == ()
+
+
 def test_same_origin_and_destination(network):
     with pytest.raises(InvalidRequestError, match="same place"):
         quote("Hanoi", "Hà Nội", network=network)
