@@ -387,33 +387,17 @@ def quote_command(
         _print_json(result.to_dict())
         return
     s = result.shipment
-    table = Table(
-        "step",
-        "USD",
-        "h P50",
-        "h P90",
-        "kg CO2e",
-        title=f"{result.names[s.origin]} → {result.names[s.destination]}, "
-        f"{s.teu:g} TEU {s.cargo.value}, {result.year}, optimised for {objective}",
-    )
-    for step in result.steps:
-        table.add_row(
-            result.describe(step),
-            f"{step.cost_usd:,.0f}",
-            f"{step.hours_p50:.1f}",
-            f"{step.hours_p90:.1f}",
-            f"{step.co2e_kg:,.0f}",
+    out.print(_quote_table(result))
+    if s.deadline_hours is not None:
+        out.print(
+            f"deadline {s.deadline_hours:g} h: {result.planned_hours:.1f} h planned (the "
+            "deadline bounds the planned hours)"
         )
-    table.add_row(
-        "[bold]total[/bold]",
-        f"[bold]{result.cost_usd:,.0f}[/bold]",
-        f"{result.hours_p50:.1f}",
-        f"{result.hours_p90:.1f}",
-        f"{result.co2e_kg:,.0f}",
-    )
-    out.print(table)
     if result.on_time_probability is not None:
-        out.print(f"on time within {s.deadline_hours:g} h: {result.on_time_probability:.0%}")
+        out.print(
+            f"on time within {s.deadline_hours:g} h: {result.on_time_probability:.0%} of "
+            "simulated runs"
+        )
     if result.arrival_p50 is not None:
         out.print(
             f"ready {result.ready:%Y-%m-%d %H:%M}, arrival P50 {result.arrival_p50:%Y-%m-%d %H:%M}"
@@ -801,15 +785,66 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+HOURS_CAPTION = (
+    "planned h: sum of the steps' P50 hours, what the optimiser minimises and a deadline "
+    "bounds; sim. P50/P90: simulated door-to-door hours (waits for departures, gate hours)"
+)
+
+
+def _quote_table(q: Quote) -> Table:
+    """The steps of one route; the total row gives the planned hours, the next the simulated."""
+    s = q.shipment
+    table = Table(
+        "step",
+        "USD",
+        "h P50",
+        "h P90",
+        "kg CO2e",
+        title=f"{q.names[s.origin]} → {q.names[s.destination]}, "
+        f"{s.teu:g} TEU {s.cargo.value}, {q.year}, optimised for {q.objective}",
+        caption="total h: planned, the sum of the steps' P50 (what the optimiser minimises and "
+        "a deadline bounds); door to door: simulated hours (waits for departures, gate hours)",
+    )
+    for step in q.steps:
+        table.add_row(
+            escape(q.describe(step)),
+            f"{step.cost_usd:,.0f}",
+            f"{step.hours_p50:.1f}",
+            f"{step.hours_p90:.1f}",
+            f"{step.co2e_kg:,.0f}",
+        )
+    table.add_row(
+        "[bold]total[/bold] (planned h)",
+        f"[bold]{q.cost_usd:,.0f}[/bold]",
+        f"[bold]{q.planned_hours:.1f}[/bold]",
+        "",
+        f"{q.co2e_kg:,.0f}",
+    )
+    table.add_row("door to door, simulated", "", f"{q.hours_p50:.1f}", f"{q.hours_p90:.1f}", "")
+    return table
+
+
 def _routes_table(quotes: list[Quote], title: str) -> Table:
-    table = Table("#", "modes", "gates", "USD", "h P50", "h P90", "kg CO2e", title=title)
+    table = Table(
+        "#",
+        "modes",
+        "gates",
+        "USD",
+        "planned h",
+        "sim. P50",
+        "sim. P90",
+        "kg CO2e",
+        title=title,
+        caption=HOURS_CAPTION,
+    )
     for rank, q in enumerate(quotes, 1):
         gates = "; ".join(q.names.get(s.ref, s.ref) for s in q.border_crossings)
         table.add_row(
             str(rank),
             " → ".join(q.modes),
-            gates,
+            escape(gates),
             f"{q.cost_usd:,.0f}",
+            f"{q.planned_hours:.1f}",
             f"{q.hours_p50:.1f}",
             f"{q.hours_p90:.1f}",
             f"{q.co2e_kg:,.0f}",

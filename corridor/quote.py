@@ -237,9 +237,9 @@ class Quote:
         ]
         lines += [f"  {self.describe(step)}" for step in self.steps]
         lines.append(
-            f"total {self.cost_usd:,.0f} USD, {self.hours_p50:.1f} h P50 / "
-            f"{self.hours_p90:.1f} h P90 (planned {self.planned_hours:.1f} h), "
-            f"{self.co2e_kg:,.0f} kg CO2e, {self.km:,.0f} km"
+            f"total {self.cost_usd:,.0f} USD, {self.planned_hours:.1f} h planned (sum of the "
+            f"steps' P50), {self.co2e_kg:,.0f} kg CO2e, {self.km:,.0f} km; door to door "
+            f"{self.hours_p50:.1f} h P50 / {self.hours_p90:.1f} h P90 (simulated)"
         )
         if self.on_time_probability is not None:
             lines.append(

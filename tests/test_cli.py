@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import typer
+from rich.console import Console
 from typer.testing import CliRunner
 
-from corridor.cli import app
+from corridor import pareto, quote
+from corridor.cli import _quote_table, _routes_table, app
 
 runner = CliRunner()
 
@@ -226,6 +229,42 @@ def test_quote_contradictions_exit_2():
         result = runner.invoke(app, ["quote", "Kunming", "Hanoi", *extra])
         assert result.exit_code == 2, (extra, result.output)
         assert message in result.stderr
+
+
+def _rendered(table) -> tuple[list[str], list[list[str]]]:
+    """Header and body cells of a rich table printed wide enough not to wrap."""
+    console = Console(width=400, record=True, file=io.StringIO())
+    console.print(table)
+    lines = console.export_text().splitlines()
+    header = next(line for line in lines if line.startswith("┃"))
+    rows = [line for line in lines if line.startswith("│")]
+    return [c.strip() for c in header.split("┃")[1:-1]], [
+        [c.strip() for c in row.split("│")[1:-1]] for row in rows
+    ]
+
+
+def test_route_tables_show_the_planned_hours_that_were_optimised():
+    front = pareto("Kunming", "Hanoi")
+    header, rows = _rendered(_routes_table(front, "front"))
+    planned = header.index("planned h")
+    assert header[planned + 1 : planned + 3] == ["sim. P50", "sim. P90"]
+    assert [row[planned] for row in rows] == [f"{q.planned_hours:.1f}" for q in front]
+    assert [row[planned + 1] for row in rows] == [f"{q.hours_p50:.1f}" for q in front]
+    hours = [float(row[planned]) for row in rows]
+    assert hours == sorted(hours, reverse=True)  # the table shows a front in what it optimised
+
+
+def test_quote_table_and_deadline_line_show_the_planned_hours():
+    q = quote("Kunming", "Hanoi", deadline=72)
+    _, rows = _rendered(_quote_table(q))
+    (total,) = [row for row in rows if row[0].startswith("total")]
+    assert "planned" in total[0] and total[2] == f"{q.planned_hours:.1f}"
+    (simulated,) = [row for row in rows if "simulated" in row[0]]
+    assert simulated[2:4] == [f"{q.hours_p50:.1f}", f"{q.hours_p90:.1f}"]
+    result = runner.invoke(app, ["quote", "Kunming", "Hanoi", "--deadline", "3d"])
+    printed = " ".join(result.stdout.split())
+    assert f"deadline 72 h: {q.planned_hours:.1f} h planned" in printed
+    assert f"{q.planned_hours:.1f} h planned (sum of the steps' P50)" in q.explain()
 
 
 def test_pareto_command():
