@@ -9,6 +9,7 @@ from corridor.errors import (
     InfeasibleError,
     InvalidRequestError,
     NoRouteError,
+    PlaceNotOpenError,
     ScenarioError,
     UnknownPlaceError,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "Network",
     "NoRouteError",
     "PlaceKind",
+    "PlaceNotOpenError",
     "Plan",
     "Quote",
     "Scenario",

@@ -167,7 +167,8 @@ def route_chart(quote: Quote) -> Figure:
     ax.legend(fontsize=8, loc="lower left")
     ax.set_title(
         f"{quote.names[quote.shipment.origin]} → {quote.names[quote.shipment.destination]}: "
-        f"{quote.cost_usd:,.0f} USD, {quote.hours_p50:.0f} h P50, {quote.co2e_kg:,.0f} kg CO2e",
+        f"{quote.cost_usd:,.0f} USD, {quote.planned_hours:.0f} h planned "
+        f"({quote.hours_p50:.0f} h P50 simulated), {quote.co2e_kg:,.0f} kg CO2e",
         fontsize=10,
     )
     return fig

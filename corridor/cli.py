@@ -16,13 +16,20 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 import numpy as np
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from corridor.data import load_dataset
-from corridor.errors import CorridorError, InfeasibleError, InvalidRequestError
+from corridor.errors import (
+    CorridorError,
+    InfeasibleError,
+    InvalidRequestError,
+    PlaceNotOpenError,
+    UnknownPlaceError,
+)
 from corridor.network import DEFAULT_YEAR, Network, load_network
 from corridor.plan import plan
-from corridor.quote import OBJECTIVES, Quote, pareto, quote
+from corridor.quote import OBJECTIVES, Quote, pareto, quote, request_year
 from corridor.scenario import Scenario, compare, shipped_scenarios
 from corridor.schema import quote_schema
 from corridor.sweep import sweep
@@ -47,12 +54,23 @@ EXIT_BAD_INPUT = 2
 EXIT_INFEASIBLE = 1
 
 YearOption = Annotated[int, typer.Option("--year", help="Network as it stands in this year.")]
+RequestYearOption = Annotated[
+    int | None,
+    typer.Option(
+        "--year",
+        help="Network as it stands in this year (default: the year of --ready, else 2026).",
+        show_default=False,
+    ),
+]
 DataOption = Annotated[
     Path | None,
     typer.Option("--data", envvar="CORRIDOR_DATA", help="Data folder (default: shipped data)."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 PngOption = Annotated[Path | None, typer.Option("--png", help="Write a PNG chart (matplotlib).")]
+HTML = (".html", ".htm")
+PNG = (".png",)
+TABLES = (".csv", ".gpkg", ".geojson")
 
 
 def _one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
@@ -66,8 +84,12 @@ def _one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
             err.print(f"error: {error}", markup=False)
             code = EXIT_INFEASIBLE if isinstance(error, InfeasibleError) else EXIT_BAD_INPUT
             raise typer.Exit(code=code) from None
-        except OSError as error:  # an output folder that does not exist, a read-only disk
-            err.print(f"error: {error.strerror or error}: {error.filename}", markup=False)
+        except OSError as error:  # a read-only disk, a folder removed while running
+            if error.strerror and error.filename:
+                message = f"{error.strerror}: {error.filename}"
+            else:
+                message = str(error)
+            err.print(f"error: {message}", markup=False)
             raise typer.Exit(code=EXIT_BAD_INPUT) from None
 
     return wrapper
@@ -126,6 +148,8 @@ def network_export(
     """Write places and links to a GeoPackage or GeoJSON (EPSG:4326)."""
     from corridor.export import write_network
 
+    _output(path, "network export", (".gpkg", ".geojson"))
+
     write_network(load_network(year, data), path)
     out.print(f"wrote {path}")
 
@@ -138,6 +162,7 @@ def network_map_command(
     data: DataOption = None,
 ) -> None:
     """Write an HTML map of the network (links by mode, planned ones dashed)."""
+    _output(path, "network map", HTML)
     load_network(year, data).map().save(str(path))
     out.print(f"wrote {path}")
 
@@ -153,8 +178,13 @@ def places(
     """Find places by name; an unknown name gives did-you-mean suggestions."""
     network = load_network(year, data)
     found = network.index.search(query)
-    if not found:
-        network.place(query)  # raises UnknownPlaceError with suggestions
+    try:
+        network.place(query)
+    except PlaceNotOpenError:
+        raise  # it names a place that opens later, whatever else comes close
+    except UnknownPlaceError:
+        if not found:
+            raise  # with suggestions
     if as_json:
         _print_json(
             [
@@ -214,18 +244,42 @@ ModeOption = Annotated[
 ]
 
 
-def parse_hours(text: str) -> float:
-    """``"72h"``, ``"3d"``, ``"90m"`` or ``"72"`` → hours.
+def parse_hours(text: str, what: str = "duration") -> float:
+    """``"72h"``, ``"3d"``, ``"90m"`` or ``"72"`` → hours (positive).
+
+    ``what`` names the value in the error message.
 
     >>> parse_hours("3d"), parse_hours("72h"), parse_hours("36")
     (72.0, 72.0, 36.0)
     """
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([hdm]?)\s*", text.lower())
+    match = re.fullmatch(r"\s*([-+]?)\s*(\d+(?:\.\d+)?)\s*([hdm]?)\s*", text.lower())
     if not match:
-        msg = f"cannot read {text!r} as a duration; use e.g. 72h, 3d or 36"
+        msg = f"cannot read {text!r} as a {what}; use e.g. 72h, 3d or 36"
         raise InvalidRequestError(msg)
-    value, unit = float(match[1]), match[2] or "h"
+    value, unit = float(match[2]), match[3] or "h"
+    if match[1] == "-" or value == 0:
+        msg = f"{what} must be a positive duration, got {text!r}; use e.g. 72h, 3d or 36"
+        raise InvalidRequestError(msg)
     return value * {"h": 1.0, "d": 24.0, "m": 1 / 60}[unit]
+
+
+def _output(path: Path | None, option: str, suffixes: tuple[str, ...] = ()) -> None:
+    """Check an output file before any work: its folder exists, its extension fits.
+
+    Raises
+    ------
+    InvalidRequestError
+        Naming the option, so the user knows which file to fix.
+    """
+    if path is None:
+        return
+    if suffixes and path.suffix.lower() not in suffixes:
+        choices = " or ".join(filter(None, (", ".join(suffixes[:-1]), suffixes[-1])))
+        msg = f"{option}: write a {choices} file, not {path.name!r}"
+        raise InvalidRequestError(msg)
+    if not path.parent.is_dir():
+        msg = f"{option}: cannot write {path}, the folder {path.parent} does not exist"
+        raise InvalidRequestError(msg)
 
 
 def _request(
@@ -253,7 +307,7 @@ def _request(
         "carbon_price_usd_per_t": carbon_price,
         "month": month,
         "ready": ready,
-        "deadline": parse_hours(deadline) if deadline else None,
+        "deadline": parse_hours(deadline, "deadline") if deadline is not None else None,
         "confidence": confidence,
         "seed": seed,
         "max_transshipments": max_transshipments,
@@ -291,13 +345,16 @@ def quote_command(
         typer.Option("--out", help="Write the steps of the best route: .csv, .gpkg or .geojson."),
     ] = None,
     png_file: PngOption = None,
-    year: YearOption = DEFAULT_YEAR,
+    year: RequestYearOption = None,
     month: MonthOption = None,
     ready: ReadyOption = None,
     data: DataOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Quote the optimal route for one shipment (exact, OR-Tools)."""
+    _output(map_file, "--map", HTML)
+    _output(out_file, "--out", TABLES)
+    _output(png_file, "--png", PNG)
     options = _request(
         tonnes=tonnes,
         cargo=cargo,
@@ -312,7 +369,7 @@ def quote_command(
         via=via,
         avoid=avoid,
         mode=mode,
-        network=load_network(year, data),
+        network=load_network(request_year(year, ready), data),
     )
     result = quote(
         origin, destination, teu, objective=objective, alternatives=alternatives, **options
@@ -324,42 +381,28 @@ def quote_command(
             _print_json([q.to_dict() for q in result])
         else:
             out.print(_routes_table(result, f"{len(result)} distinct routes, best first"))
+            _print_notes(result)
         return
     if as_json:
         _print_json(result.to_dict())
         return
     s = result.shipment
-    table = Table(
-        "step",
-        "USD",
-        "h P50",
-        "h P90",
-        "kg CO2e",
-        title=f"{result.names[s.origin]} → {result.names[s.destination]}, "
-        f"{s.teu:g} TEU {s.cargo.value}, {result.year}, optimised for {objective}",
-    )
-    for step in result.steps:
-        table.add_row(
-            result.describe(step),
-            f"{step.cost_usd:,.0f}",
-            f"{step.hours_p50:.1f}",
-            f"{step.hours_p90:.1f}",
-            f"{step.co2e_kg:,.0f}",
+    out.print(_quote_table(result))
+    if s.deadline_hours is not None:
+        out.print(
+            f"deadline {s.deadline_hours:g} h: {result.planned_hours:.1f} h planned (the "
+            "deadline bounds the planned hours)"
         )
-    table.add_row(
-        "[bold]total[/bold]",
-        f"[bold]{result.cost_usd:,.0f}[/bold]",
-        f"{result.hours_p50:.1f}",
-        f"{result.hours_p90:.1f}",
-        f"{result.co2e_kg:,.0f}",
-    )
-    out.print(table)
     if result.on_time_probability is not None:
-        out.print(f"on time within {s.deadline_hours:g} h: {result.on_time_probability:.0%}")
+        out.print(
+            f"on time within {s.deadline_hours:g} h: {result.on_time_probability:.0%} of "
+            "simulated runs"
+        )
     if result.arrival_p50 is not None:
         out.print(
             f"ready {result.ready:%Y-%m-%d %H:%M}, arrival P50 {result.arrival_p50:%Y-%m-%d %H:%M}"
         )
+    _print_notes([result])
 
 
 @app.command("pareto")
@@ -378,7 +421,7 @@ def pareto_command(
     via: ViaOption = None,
     avoid: AvoidOption = None,
     mode: ModeOption = None,
-    year: YearOption = DEFAULT_YEAR,
+    year: RequestYearOption = None,
     month: MonthOption = None,
     ready: ReadyOption = None,
     map_file: Annotated[
@@ -389,6 +432,8 @@ def pareto_command(
     as_json: JsonOption = False,
 ) -> None:
     """Every non-dominated route for two or three objectives (exact ε-constraint)."""
+    _output(map_file, "--map", HTML)
+    _output(png_file, "--png", PNG)
     options = _request(
         tonnes=tonnes,
         cargo=cargo,
@@ -403,7 +448,7 @@ def pareto_command(
         via=via,
         avoid=avoid,
         mode=mode,
-        network=load_network(year, data),
+        network=load_network(request_year(year, ready), data),
     )
     del options["confidence"]  # a frontier has no single deadline to be confident about
     chosen = tuple(part.strip() for part in objectives.split(","))
@@ -420,6 +465,7 @@ def pareto_command(
         _print_json([q.to_dict() for q in front])
         return
     out.print(_routes_table(front, f"Pareto frontier ({' vs '.join(chosen)}), {len(front)} routes"))
+    _print_notes(front)
 
 
 @app.command("schema")
@@ -516,6 +562,9 @@ def plan_command(
     as_json: JsonOption = False,
 ) -> None:
     """Assign a demand table under capacities: bottlenecks, shadow prices, mode split."""
+    _output(out_file, "--out", TABLES)
+    _output(map_file, "--map", HTML)
+    _output(png_file, "--png", PNG)
     result = plan(
         demand,
         network=load_network(year, data),
@@ -632,6 +681,8 @@ def scenario_compare(
     as_json: JsonOption = False,
 ) -> None:
     """Run the baseline and each scenario on the same demand and shipments."""
+    _output(report, "--out", HTML)
+    _output(png_file, "--png", PNG)
     shipments = None
     if shipment:
         pairs = [s.split(":", 1) for s in shipment]
@@ -683,6 +734,7 @@ def sweep_command(
     as_json: JsonOption = False,
 ) -> None:
     """Plan every run of a scenario sweep on a local pool or a Dask cluster."""
+    _output(out_file, "--out", (".csv",))
     results = sweep(spec, workers=workers, dask_address=dask, progress=not as_json)
     if out_file is not None:
         results.to_csv(out_file, index=False)
@@ -719,21 +771,80 @@ def _write_route_files(
         route_chart(routes[0]).savefig(png_file, dpi=150)
 
 
+def _print_notes(quotes: list[Quote]) -> None:
+    """Each route's notes (capacity exceeded, a via gate not crossed) under its table."""
+    for rank, q in enumerate(quotes, 1):
+        label = f"note (#{rank})" if len(quotes) > 1 else "note"
+        for note in q.notes:
+            out.print(f"[yellow]{label}:[/yellow] {escape(note)}")
+
+
 def _cell(value: object) -> str:
     if isinstance(value, float):
         return f"{value:,.3f}" if abs(value) < 1 else f"{value:,.0f}"
     return str(value)
 
 
+HOURS_CAPTION = (
+    "planned h: sum of the steps' P50 hours, what the optimiser minimises and a deadline "
+    "bounds; sim. P50/P90: simulated door-to-door hours (waits for departures, gate hours)"
+)
+
+
+def _quote_table(q: Quote) -> Table:
+    """The steps of one route; the total row gives the planned hours, the next the simulated."""
+    s = q.shipment
+    table = Table(
+        "step",
+        "USD",
+        "h P50",
+        "h P90",
+        "kg CO2e",
+        title=f"{q.names[s.origin]} → {q.names[s.destination]}, "
+        f"{s.teu:g} TEU {s.cargo.value}, {q.year}, optimised for {q.objective}",
+        caption="total h: planned, the sum of the steps' P50 (what the optimiser minimises and "
+        "a deadline bounds); door to door: simulated hours (waits for departures, gate hours)",
+    )
+    for step in q.steps:
+        table.add_row(
+            escape(q.describe(step)),
+            f"{step.cost_usd:,.0f}",
+            f"{step.hours_p50:.1f}",
+            f"{step.hours_p90:.1f}",
+            f"{step.co2e_kg:,.0f}",
+        )
+    table.add_row(
+        "[bold]total[/bold] (planned h)",
+        f"[bold]{q.cost_usd:,.0f}[/bold]",
+        f"[bold]{q.planned_hours:.1f}[/bold]",
+        "",
+        f"{q.co2e_kg:,.0f}",
+    )
+    table.add_row("door to door, simulated", "", f"{q.hours_p50:.1f}", f"{q.hours_p90:.1f}", "")
+    return table
+
+
 def _routes_table(quotes: list[Quote], title: str) -> Table:
-    table = Table("#", "modes", "gates", "USD", "h P50", "h P90", "kg CO2e", title=title)
+    table = Table(
+        "#",
+        "modes",
+        "gates",
+        "USD",
+        "planned h",
+        "sim. P50",
+        "sim. P90",
+        "kg CO2e",
+        title=title,
+        caption=HOURS_CAPTION,
+    )
     for rank, q in enumerate(quotes, 1):
         gates = "; ".join(q.names.get(s.ref, s.ref) for s in q.border_crossings)
         table.add_row(
             str(rank),
             " → ".join(q.modes),
-            gates,
+            escape(gates),
             f"{q.cost_usd:,.0f}",
+            f"{q.planned_hours:.1f}",
             f"{q.hours_p50:.1f}",
             f"{q.hours_p90:.1f}",
             f"{q.co2e_kg:,.0f}",

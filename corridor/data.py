@@ -413,9 +413,14 @@ def load_dataset(data_dir: str | Path | None = None) -> Dataset:
     Raises
     ------
     DataError
-        On the first problem found, naming file, line and column.
+        If ``data_dir`` is not a directory; on the first problem found, naming file, line
+        and column.
     """
     folder = Path(data_dir) if data_dir is not None else default_data_dir()
+    if not folder.is_dir():
+        kind = "is not a directory" if folder.exists() else "does not exist"
+        msg = f"data directory {folder} {kind}"
+        raise DataError(msg)
     keys = source_keys(folder)
     tables: dict[str, list[tuple[int, Any]]] = {}
     for attribute, schema in _TABLES.items():

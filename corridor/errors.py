@@ -68,6 +68,27 @@ class UnknownPlaceError(DataError, KeyError):
         return self.detail
 
 
+class PlaceNotOpenError(UnknownPlaceError):
+    """A place in the data that is not in service in the network's year (it opens later).
+
+    An :class:`UnknownPlaceError`, so ``except UnknownPlaceError`` still catches it; carries
+    ``.place_id``, ``.opens`` (its opening year, if known) and ``.year`` (the network's).
+    """
+
+    def __init__(
+        self, query: str, place_id: str, name: str, *, opens: int | None, year: int
+    ) -> None:
+        super().__init__(query, [(place_id, name)])
+        self.place_id = place_id
+        self.opens = opens
+        self.year = year
+        if opens is not None and opens > year:
+            self.detail = f"{name} ({place_id}) opens in {opens}; use year {opens} or later"
+        else:
+            self.detail = f"{name} ({place_id}) is not in service in {year}"
+        self.args = (self.detail,)
+
+
 class InvalidRequestError(CorridorError, ValueError):
     """A request that cannot be right whatever the network: zero TEU, contradictory options."""
 

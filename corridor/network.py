@@ -32,6 +32,7 @@ import pandas as pd
 
 from corridor import costs
 from corridor.data import Dataset, default_data_dir, load_dataset
+from corridor.errors import PlaceNotOpenError, UnknownPlaceError
 from corridor.model import (
     BorderCrossing,
     CargoClass,
@@ -121,6 +122,7 @@ class Network:
             (t.place, frozenset((t.from_mode, t.to_mode))): t for t in self.transfers
         }
         self.index = PlaceIndex(self.places.values())
+        self._closed_index: PlaceIndex | None = None  # places of the data not open this year
         self._service_graphs: dict[tuple[CargoClass, int | None], nx.MultiDiGraph] = {}
         self._graph: nx.MultiDiGraph | None = None
 
@@ -135,10 +137,42 @@ class Network:
 
         Raises
         ------
+        PlaceNotOpenError
+            If ``query`` names a place of the data that is not in service in this year
+            (Sa Pa airport before 2030); an :class:`UnknownPlaceError`.
         UnknownPlaceError
-            With did-you-mean suggestions.
+            With did-you-mean suggestions, if no place has that name.
+
+        Examples
+        --------
+        >>> try:
+        ...     load_network(2026).place("Sa Pa")
+        ... except PlaceNotOpenError as error:
+        ...     print(error)
+        Sa Pa airport (sa_pa_airport) opens in 2030; use year 2030 or later
+        >>> load_network(2030).place("Sa Pa").id
+        'sa_pa_airport'
         """
-        return self.index.resolve(query)
+        try:
+            return self.index.resolve(query)
+        except UnknownPlaceError as error:
+            later = self._not_in_service(query)
+            if later is None:
+                raise
+            raise PlaceNotOpenError(
+                error.query, later.id, later.name, opens=later.opens, year=self.year
+            ) from None
+
+    def _not_in_service(self, query: str | Place) -> Place | None:
+        """The place of the data, not in service this year, that ``query`` names (if one)."""
+        if self._closed_index is None:
+            self._closed_index = PlaceIndex(
+                p for p in self.dataset.places if p.id not in self.places
+            )
+        try:
+            return self._closed_index.resolve(query)
+        except (UnknownPlaceError, KeyError):
+            return None
 
     def transfer_between(self, place: str, a: Mode, b: Mode) -> Transfer | None:
         """The transfer between modes ``a`` and ``b`` at ``place``, if there is one."""

@@ -16,6 +16,7 @@ Hours are the sum of the arcs' P50 and P90; the P90 sum is a conservative bound.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -36,7 +37,7 @@ from corridor._solver import (
     reachable,
 )
 from corridor.errors import CorridorError, DeadlineError, InvalidRequestError, NoRouteError
-from corridor.model import CargoClass, Mode, Shipment
+from corridor.model import BorderCrossing, CargoClass, Mode, PlaceKind, Shipment
 from corridor.network import DEFAULT_YEAR, SINK, SOURCE, Network, Vertex, load_network
 from corridor.uncertainty import DEFAULT_SAMPLES, DEFAULT_SEED, TransitTime, simulate
 
@@ -90,9 +91,13 @@ class Quote:
     simulator: Callable[[Sequence[Step]], TransitTime] | None = field(
         default=None, repr=False, compare=False
     )
+    """Runs the Monte Carlo of this route (see :mod:`corridor.uncertainty`) when first needed."""
     network: Network | None = field(default=None, repr=False, compare=False)
     """The network the route was found on (for maps)."""
-    """Runs the Monte Carlo of this route (see :mod:`corridor.uncertainty`) when first needed."""
+    notes: tuple[str, ...] = ()
+    """What the figures do not show: a step the shipment is larger than in a day (a quote
+    ignores capacities; :func:`corridor.plan` respects them), a via border gate the route
+    passes without crossing there."""
 
     @functools.cached_property
     def transit(self) -> TransitTime | None:
@@ -205,6 +210,7 @@ class Quote:
             },
             "modes": self.modes,
             "steps": [asdict(s) for s in self.steps],
+            "notes": list(self.notes),
         }
 
     def describe(self, step: Step) -> str:
@@ -231,15 +237,73 @@ class Quote:
         ]
         lines += [f"  {self.describe(step)}" for step in self.steps]
         lines.append(
-            f"total {self.cost_usd:,.0f} USD, {self.hours_p50:.1f} h P50 / "
-            f"{self.hours_p90:.1f} h P90 (planned {self.planned_hours:.1f} h), "
-            f"{self.co2e_kg:,.0f} kg CO2e, {self.km:,.0f} km"
+            f"total {self.cost_usd:,.0f} USD, {self.planned_hours:.1f} h planned (sum of the "
+            f"steps' P50), {self.co2e_kg:,.0f} kg CO2e, {self.km:,.0f} km; door to door "
+            f"{self.hours_p50:.1f} h P50 / {self.hours_p90:.1f} h P90 (simulated)"
         )
         if self.on_time_probability is not None:
             lines.append(
                 f"on time within {self.shipment.deadline_hours:g} h: {self.on_time_probability:.0%}"
             )
+        lines += [f"note: {note}" for note in self.notes]
         return "\n".join(lines)
+
+
+def _noted(q: Quote, capacities: Sequence[float | None], via: Sequence[str]) -> Quote:
+    """``q`` with its :attr:`Quote.notes`, given each step's capacity (TEU/day) and the vias."""
+    notes = [*_capacity_notes(q, capacities), *_via_notes(q, via)]
+    return dataclasses.replace(q, notes=tuple(notes)) if notes else q
+
+
+def _capacity_notes(q: Quote, capacities: Sequence[float | None]) -> list[str]:
+    """A note if the shipment is larger than a step's daily capacity (the quote ignores it)."""
+    teu = q.shipment.teu
+    over = [
+        (capacity, step)
+        for step, capacity in zip(q.steps, capacities, strict=True)
+        if capacity is not None and teu > capacity
+    ]
+    if not over:
+        return []
+    capacity, step = min(over, key=lambda item: item[0])  # the first of the tightest
+    a = q.names.get(step.from_place, step.from_place)
+    b = q.names.get(step.to_place, step.to_place)
+    element = {
+        "leg": f"the {step.to_mode} leg {a} → {b}",
+        "border": q.names.get(step.ref, step.ref),
+        "transfer": f"the transshipment at {a} ({step.from_mode} → {step.to_mode})",
+        "access": f"loading at {a} onto {step.to_mode}",
+        "egress": f"unloading at {a} from {step.from_mode}",
+    }[step.kind]
+    what = (
+        f"{element} takes {capacity:g} TEU/day"
+        if len(over) == 1
+        else f"{len(over)} of its steps take fewer, the tightest {element} ({capacity:g} TEU/day)"
+    )
+    return [
+        f"{teu:g} TEU is more than the route carries in a day: {what}. A quote ignores "
+        "capacities; corridor plan (corridor.plan) routes a demand under them"
+    ]
+
+
+def _via_notes(q: Quote, via: Sequence[str]) -> list[str]:
+    """A note for each via border gate the route passes without crossing the border there."""
+    if q.network is None:
+        return []
+    crossings = q.border_crossings
+    crossed = _and([q.names.get(s.ref, s.ref) for s in crossings]) if crossings else ""
+    notes = []
+    for place_id in via:
+        place = q.network.places[place_id]
+        if place.kind is not PlaceKind.BORDER_GATE:
+            continue
+        if any(place_id in {s.from_place, s.to_place} for s in crossings):
+            continue
+        where = f"it crosses at {crossed}" if crossed else "it does not cross the border"
+        notes.append(
+            f"via {place.name}: the route passes this border gate without crossing there ({where})"
+        )
+    return notes
 
 
 @dataclass(frozen=True)
@@ -383,13 +447,14 @@ def quote(
     via
         Places the route must pass through, in this order.
     year
-        Network year (default: the network's, or 2026).
+        Network year (default: the network's, else the year of ``ready``, else 2026).
     month
         Month of travel 1–12; without it (and without ``ready``) only legs that run all
         year are used.
     ready
         When the cargo is ready (``datetime`` or ISO text such as ``"2026-12-01T08:00"``);
-        sets the month of travel and the quote's P50 arrival time.
+        sets the month of travel, the network year (a ``year`` or ``network`` of another
+        year is an error) and the quote's P50 arrival time.
     avoid
         Place names/ids or border-crossing ids the route must not use.
     modes
@@ -408,7 +473,8 @@ def quote(
     UnknownPlaceError
         If a place name is not known (with suggestions).
     InvalidRequestError
-        For impossible options: TEU ≤ 0, an avoided origin, a via place also avoided.
+        For impossible options: TEU ≤ 0, an avoided origin, a via place also avoided, a
+        ``year`` or ``month`` that contradicts ``ready``.
     DeadlineError
         If the deadline cannot be met; carries the fastest route that meets the rest.
     NoRouteError
@@ -429,8 +495,11 @@ def quote(
     if alternatives < 1:
         msg = f"alternatives must be 1 or more, got {alternatives}"
         raise InvalidRequestError(msg)
-    if confidence is not None and (deadline is None or not 0 < confidence < 1):
-        msg = f"confidence must be between 0 and 1 and needs a deadline, got {confidence}"
+    if confidence is not None and deadline is None:
+        msg = f"confidence {confidence:g} needs a deadline: it is the chance of arriving within it"
+        raise InvalidRequestError(msg)
+    if confidence is not None and not 0 < confidence < 1:
+        msg = f"confidence must be between 0 and 1 (exclusive), got {confidence:g}"
         raise InvalidRequestError(msg)
     problem = _Problem.build(
         origin,
@@ -722,10 +791,11 @@ def quote_many(
 
     Each request (a DataFrame row or a dict) has ``origin`` and ``destination`` and any
     :func:`quote` option (``teu``, ``cargo``, ``deadline``, ...); ``options`` apply to all.
-    ``status`` is ``ok`` or the error class name, with its ``message``. The network is
-    loaded once and its service graphs are reused; identical requests (same origin,
-    destination and options as written) are quoted once, which gives the same figures as
-    quoting each (the Monte Carlo is seeded).
+    ``status`` is ``ok`` or the error class name, with its ``message``. The network (the
+    one given, else that of ``year``, else that of each row's ``ready`` year or 2026) is
+    loaded once per year and its service graphs are reused; identical requests (same
+    origin, destination and options as written) are quoted once, which gives the same
+    figures as quoting each (the Monte Carlo is seeded).
 
     Examples
     --------
@@ -735,9 +805,19 @@ def quote_many(
     ['ok', 'UnknownPlaceError']
     """
     rows = requests.to_dict("records") if isinstance(requests, pd.DataFrame) else requests
-    network = options.pop("network", None) or load_network(
-        options.pop("year", None) or DEFAULT_YEAR
-    )
+    given: Network | None = options.pop("network", None)
+    year: int | None = options.pop("year", None)
+    networks: dict[int, Network] = {}
+
+    def network_for(ready: datetime | str | None) -> Network:
+        """The network given, or the one of the request's year (loaded once per year)."""
+        if given is not None:
+            return given
+        wanted = request_year(year, ready)
+        if wanted not in networks:
+            networks[wanted] = load_network(wanted)
+        return networks[wanted]
+
     out = []
     done: dict[tuple[tuple[str, Any], ...], dict[str, Any]] = {}
     for row in rows:
@@ -767,7 +847,7 @@ def quote_many(
             if "origin" not in request or "destination" not in request:
                 msg = "each request needs an origin and a destination"
                 raise InvalidRequestError(msg)
-            q = quote(network=network, **merged)
+            q = quote(network=network_for(merged.get("ready")), year=year, **merged)
         except CorridorError as error:
             record |= {"status": type(error).__name__, "message": str(error)}
         else:
@@ -784,6 +864,7 @@ def quote_many(
                 "modes": " → ".join(q.modes),
                 "transshipments": len(q.transshipments),
                 "gates": "; ".join(s.ref for s in q.border_crossings),
+                "notes": " | ".join(q.notes),
             }
         if key is not None:
             done[key] = {k: v for k, v in record.items() if k not in {"origin", "destination"}}
@@ -827,6 +908,7 @@ _MANY_COLUMNS = [
     "modes",
     "transshipments",
     "gates",
+    "notes",
 ]
 
 
@@ -906,6 +988,8 @@ class _Problem:
     max_transshipments: int | None
     allowed: set[str] | None
     graph: nx.MultiDiGraph = field(repr=False)
+    avoided_places: set[str] = field(default_factory=set)
+    avoided_refs: set[str] = field(default_factory=set)
     _layered: tuple[np.ndarray, ...] | None = field(default=None, repr=False)
 
     @classmethod
@@ -941,12 +1025,14 @@ class _Problem:
             carbon_price_usd_per_t=carbon_price_usd_per_t,
             samples=samples,
         )
+        ready = _ready(ready)
+        if ready is not None:
+            year = request_year(year, ready, network)
         net = _network(network, year)
         source, sink = net.place(origin), net.place(destination)
         cargo = _choice(CargoClass, cargo, "cargo")
         via, avoid = _listed(via), _listed(avoid)
         modes = None if modes is None else _listed(modes)
-        ready = _ready(ready)
         if ready is not None:
             if month is not None and month != ready.month:
                 msg = f"month={month} contradicts ready={ready.isoformat()}"
@@ -988,6 +1074,8 @@ class _Problem:
             max_transshipments=max_transshipments,
             allowed=allowed,
             graph=graph,
+            avoided_places=avoided_places,
+            avoided_refs=avoided_refs,
         )
         if problem.start < 0 or problem.end < 0:
             raise NoRouteError(problem.no_route_reason())
@@ -1047,7 +1135,7 @@ class _Problem:
         sum over feasible routes, if known (it lets one solve do both, see
         :func:`corridor._solver.constrained_path`). ``explain=False`` raises a bare
         :class:`NoRouteError` when no route meets the limits, without the extra solves that
-        say which limit binds (for searches that expect to run out of routes).
+        say which limit or place binds (for searches that expect to run out of routes).
         """
         n = len(self.arrays.vertices)
         tails, heads, base = self._layers()
@@ -1111,7 +1199,7 @@ class _Problem:
                 ).path
         except NoFlowError:
             if not explain:
-                raise NoRouteError(self.no_route_reason()) from None
+                raise NoRouteError("no route meets the limits") from None
             raise self.infeasible(bounds) from None
         return [int(base[a]) for a in path if base[a] >= 0]
 
@@ -1161,7 +1249,7 @@ class _Problem:
             samples=self.samples,
             seed=self.seed,
         )
-        return Quote(
+        route = Quote(
             self.shipment,
             self.net.year,
             self.month,
@@ -1172,6 +1260,7 @@ class _Problem:
             simulator,
             self.net,
         )
+        return _noted(route, [self.arrays.arcs[a][2]["capacity_teu_day"] for a in path], self.via)
 
     # --- explaining failures ----------------------------------------------------------
 
@@ -1214,7 +1303,7 @@ class _Problem:
             self.deadline, self.max_transshipments = saved
 
     def no_route_reason(self) -> str:
-        """Which end or option cuts the origin off from the destination."""
+        """Which end, option or place without handling cuts the origin off from the destination."""
         net, shipment = self.net, self.shipment
         cargo = shipment.cargo.value
         for place_id, vertex in ((shipment.origin, SOURCE), (shipment.destination, SINK)):
@@ -1233,17 +1322,154 @@ class _Problem:
                 )
         when = f" in month {self.month}" if self.month else ""
         how = f" by {', '.join(sorted(self.allowed))}" if self.allowed else ""
-        via = f" via {', '.join(self.via)}" if self.via else ""
-        return (
+        via = f" via {', '.join(net.places[v].name for v in self.via)}" if self.via else ""
+        route = (
             f"no route from {net.places[shipment.origin].name} to "
             f"{net.places[shipment.destination].name} for {cargo} cargo{how}{via} in "
-            f"{net.year}{when} with the places and gates allowed"
+            f"{net.year}{when}"
         )
+        handling = self.handling_gap()
+        if handling:
+            return f"{route}: {handling}"
+        return f"{route} with the places and gates allowed"
+
+    def handling_gap(self) -> str | None:
+        """Why a reefer or dangerous-goods shipment has no route when general cargo has one.
+
+        General cargo goes wherever the data has a link; reefer and dangerous goods only
+        transship, cross a border or run on a leg where the data flags the handling. If the
+        same request for general cargo has a route, its cheapest one is found (one more
+        solve) and the places, crossings and legs on it without the handling are named:
+        each of them blocks that route. If no border crossing of the year handles the class
+        at all and the route must cross, that is said first. ``None`` when the cargo class
+        is not the reason (general cargo has no route either).
+        """
+        if self.shipment.cargo not in {CargoClass.REEFER, CargoClass.DANGEROUS}:
+            return None
+        general = self._general_cargo()
+        if general is None:
+            return None
+        try:
+            path = general.solve(explain=False)
+        except NoRouteError:
+            return None
+        return _handling_gaps(self.net, self.shipment.cargo, [general.arrays.arcs[a] for a in path])
+
+    def _general_cargo(self) -> _Problem | None:
+        """The same request for general cargo, without deadline or transshipment cap."""
+        graph = self.net.service_graph(CargoClass.GENERAL, self.month)
+        arrays = _arrays(graph)
+        start = arrays.index.get((self.shipment.origin, SOURCE))
+        end = arrays.index.get((self.shipment.destination, SINK))
+        if start is None or end is None:
+            return None
+        return dataclasses.replace(
+            self,
+            shipment=dataclasses.replace(self.shipment, cargo=CargoClass.GENERAL),
+            objective="cost",
+            arrays=arrays,
+            keep=_mask(arrays, self.avoided_places, self.avoided_refs, self.allowed)
+            & arrays.between(start, end),
+            weights=arrays.columns["cost_usd"],
+            start=start,
+            end=end,
+            deadline=None,
+            max_transshipments=None,
+            graph=graph,
+            _layered=None,
+        )
+
+
+def _handling_gaps(
+    net: Network, cargo: CargoClass, arcs: list[tuple[Vertex, Vertex, dict[str, Any]]]
+) -> str | None:
+    """What on a general-cargo route (its arcs) lacks the handling ``cargo`` needs."""
+    places: dict[str, None] = {}  # ordered sets of names
+    gates: dict[str, None] = {}
+    modes: dict[str, None] = {}
+    for _, _, data in arcs:
+        if data["kind"] == "transfer" and not net.places[data["from_place"]].handles(cargo):
+            places[net.places[data["from_place"]].name] = None
+        elif data["kind"] == "border":
+            crossing = net.crossings[data["ref"]]
+            gates[crossing.name] = None
+            for place_id in (crossing.cn_place, crossing.vn_place):
+                if not net.places[place_id].handles(cargo):
+                    places[net.places[place_id].name] = None
+        elif data["kind"] == "leg" and not net.legs[data["ref"]].carries(cargo):
+            modes[data["mode"]] = None
+    if not places and not modes:  # cannot happen: that route would be open to the cargo
+        return None
+    parts = []
+    if gates and not any(_handles_crossing(net, c, cargo) for c in net.crossings.values()):
+        parts.append(
+            f"no border crossing open in {net.year} handles {cargo.value} cargo (each of "
+            f"the {len(net.crossings)} has a side without the handling)"
+        )
+    across = f", across {_and(list(gates))}," if gates else ""
+    lacks = []
+    if places:
+        lacks.append(f"has no handling for {cargo.value} cargo at {_and(list(places))}")
+    if modes:
+        lacks.append(
+            f"{'and ' if places else ''}its {_and(list(modes))} legs do not carry "
+            f"{cargo.value} cargo"
+        )
+    parts.append(f"the cheapest general-cargo route{across} {', '.join(lacks)}")
+    return "; ".join(parts)
+
+
+def _and(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _handles_crossing(net: Network, crossing: BorderCrossing, cargo: CargoClass) -> bool:
+    """Whether both places of ``crossing`` handle ``cargo`` (so the class may cross there)."""
+    return all(net.places[p].handles(cargo) for p in (crossing.cn_place, crossing.vn_place))
 
 
 def _gates(q: Quote) -> str:
     gates = [q.names.get(s.ref, s.ref) for s in q.border_crossings]
     return f", via {'; '.join(gates)}" if gates else ""
+
+
+def request_year(
+    year: int | None = None,
+    ready: datetime | str | None = None,
+    network: Network | None = None,
+) -> int:
+    """The network year of a request: ``year``, else ``ready``'s year, else the network's or 2026.
+
+    Raises
+    ------
+    InvalidRequestError
+        If ``ready`` is not a date and time, or falls in another year than ``year`` or the
+        ``network`` given (a 2031 shipment is not quoted on the 2026 network).
+
+    Examples
+    --------
+    >>> request_year(ready="2031-07-01T08:00"), request_year(), request_year(2030)
+    (2031, 2026, 2030)
+    """
+    when = _ready(ready)
+    if when is not None:
+        if year is not None and year != when.year:
+            msg = (
+                f"year={year} contradicts ready={when.isoformat()}: leave the year out or "
+                f"give {when.year}"
+            )
+            raise InvalidRequestError(msg)
+        if network is not None and network.year != when.year:
+            msg = (
+                f"ready={when.isoformat()} is in {when.year} but the network given is for "
+                f"{network.year}"
+            )
+            raise InvalidRequestError(msg)
+        return when.year
+    if year is not None:
+        return year
+    return network.year if network is not None else DEFAULT_YEAR
 
 
 def _network(network: Network | None, year: int | None) -> Network:

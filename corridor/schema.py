@@ -80,6 +80,13 @@ class QuoteDocument(_Strict):
     totals: TotalsDocument
     modes: list[Mode] = Field(description="Modes in order, repeats collapsed.")
     steps: list[StepDocument] = Field(min_length=1)
+    notes: list[str] = Field(
+        description=(
+            "What the figures do not show, one note each: a step the shipment is larger "
+            "than in a day (a quote ignores capacities; corridor plan respects them), a via "
+            "border gate the route passes without crossing there."
+        )
+    )
 
 
 def quote_schema() -> dict[str, Any]:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
+import typer
+from rich.console import Console
 from typer.testing import CliRunner
 
-from corridor.cli import app
+from corridor import pareto, quote
+from corridor.cli import _quote_table, _routes_table, app
 
 runner = CliRunner()
 
@@ -66,6 +70,16 @@ def test_places_unknown_exits_2_with_one_line():
     result = runner.invoke(app, ["places", "Zzyzx"])
     assert result.exit_code == 2
     assert result.stderr.strip() == "error: no place 'Zzyzx'"
+
+
+def test_a_place_that_opens_later_says_when_in_quote_and_places():
+    message = "error: Sa Pa airport (sa_pa_airport) opens in 2030; use year 2030 or later\n"
+    for args in (["quote", "Kunming", "Sa Pa"], ["places", "Sa Pa"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, result.output
+        assert result.stderr == message
+    later = runner.invoke(app, ["places", "Sa Pa", "--year", "2030", "--json"])
+    assert json.loads(later.stdout)[0]["id"] == "sa_pa_airport"
 
 
 def test_places_bad_option_is_a_usage_error():
@@ -132,6 +146,18 @@ def test_quote_failures_exit_codes():
         assert "Traceback" not in result.output
 
 
+def test_quote_over_a_capacity_prints_a_note():
+    args = ["quote", "Kunming", "Hanoi", "--teu", "500", "--objective", "time"]
+    payload = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    (note,) = payload["notes"]
+    result = runner.invoke(app, [*args])
+    assert result.exit_code == 0
+    printed = " ".join(result.stdout.split())  # rich wraps long lines
+    assert f"note: {note}" in printed and "corridor plan" in printed
+    plain = runner.invoke(app, ["quote", "Kunming", "Hanoi", "--teu", "2"])
+    assert "note" not in plain.stdout
+
+
 def test_quote_deadline_and_transshipments():
     args = ["quote", "Kunming", "Hai Phong", "--deadline", "2d", "--max-transshipments", "1"]
     payload = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
@@ -161,10 +187,41 @@ def test_quote_via_and_alternatives():
     assert "2 distinct routes" in table.stdout
 
 
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--confidence", "0.9"], "confidence 0.9 needs a deadline"),
+        (["--confidence", "1.5", "--deadline", "3d"], "confidence must be between 0 and 1"),
+        (["--deadline", "-3"], "deadline must be a positive duration, got '-3'"),
+        (["--deadline", "0h"], "deadline must be a positive duration, got '0h'"),
+        (["--data", "/nonexistent/corridor-data"], "data directory /nonexistent/corridor-data"),
+    ],
+)
+def test_quote_bad_options_say_what_is_wrong(extra, message):
+    result = runner.invoke(app, ["quote", "Kunming", "Hanoi", *extra])
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"error: {message}")
+    assert "needs a deadline" not in line or "between" not in line
+
+
+def test_an_os_error_without_a_file_name_is_one_clean_line():
+    from corridor.cli import _one_line_errors
+
+    def write() -> None:
+        raise OSError("Cannot save file into a non-existent directory: 'nodir'")
+
+    runner_app = typer.Typer()
+    runner_app.command()(_one_line_errors(write))
+    result = runner.invoke(runner_app, [])
+    assert result.exit_code == 2
+    assert result.stderr == "error: Cannot save file into a non-existent directory: 'nodir'\n"
+
+
 def test_quote_contradictions_exit_2():
     cases = [
         (["--via", "Huu Nghi", "--avoid", "Huu Nghi"], "both a via place and avoided"),
-        (["--deadline", "soon"], "cannot read 'soon' as a duration"),
+        (["--deadline", "soon"], "cannot read 'soon' as a deadline"),
         (["--alternatives", "0"], "alternatives must be 1 or more"),
         (["--max-transshipments", "-1"], "max_transshipments must be 0 or more"),
     ]
@@ -172,6 +229,42 @@ def test_quote_contradictions_exit_2():
         result = runner.invoke(app, ["quote", "Kunming", "Hanoi", *extra])
         assert result.exit_code == 2, (extra, result.output)
         assert message in result.stderr
+
+
+def _rendered(table) -> tuple[list[str], list[list[str]]]:
+    """Header and body cells of a rich table printed wide enough not to wrap."""
+    console = Console(width=400, record=True, file=io.StringIO())
+    console.print(table)
+    lines = console.export_text().splitlines()
+    header = next(line for line in lines if line.startswith("┃"))
+    rows = [line for line in lines if line.startswith("│")]
+    return [c.strip() for c in header.split("┃")[1:-1]], [
+        [c.strip() for c in row.split("│")[1:-1]] for row in rows
+    ]
+
+
+def test_route_tables_show_the_planned_hours_that_were_optimised():
+    front = pareto("Kunming", "Hanoi")
+    header, rows = _rendered(_routes_table(front, "front"))
+    planned = header.index("planned h")
+    assert header[planned + 1 : planned + 3] == ["sim. P50", "sim. P90"]
+    assert [row[planned] for row in rows] == [f"{q.planned_hours:.1f}" for q in front]
+    assert [row[planned + 1] for row in rows] == [f"{q.hours_p50:.1f}" for q in front]
+    hours = [float(row[planned]) for row in rows]
+    assert hours == sorted(hours, reverse=True)  # the table shows a front in what it optimised
+
+
+def test_quote_table_and_deadline_line_show_the_planned_hours():
+    q = quote("Kunming", "Hanoi", deadline=72)
+    _, rows = _rendered(_quote_table(q))
+    (total,) = [row for row in rows if row[0].startswith("total")]
+    assert "planned" in total[0] and total[2] == f"{q.planned_hours:.1f}"
+    (simulated,) = [row for row in rows if "simulated" in row[0]]
+    assert simulated[2:4] == [f"{q.hours_p50:.1f}", f"{q.hours_p90:.1f}"]
+    result = runner.invoke(app, ["quote", "Kunming", "Hanoi", "--deadline", "3d"])
+    printed = " ".join(result.stdout.split())
+    assert f"deadline 72 h: {q.planned_hours:.1f} h planned" in printed
+    assert f"{q.planned_hours:.1f} h planned (sum of the steps' P50)" in q.explain()
 
 
 def test_pareto_command():
@@ -210,6 +303,18 @@ def test_quote_ready_prints_the_arrival():
     assert "ready 2026-07-01 08:00, arrival P50 2026-07-0" in result.stdout
     payload = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
     assert payload["month"] == 7 and payload["arrival_p50"].startswith("2026-07-0")
+
+
+def test_quote_ready_sets_the_year_unless_contradicted():
+    args = ["quote", "Kunming", "Lach Huyen", "--ready", "2031-07-01T08:00"]
+    payload = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    assert payload["year"] == 2031
+    both = json.loads(runner.invoke(app, [*args, "--year", "2031", "--json"]).stdout)
+    assert both["totals"] == payload["totals"]
+    for command in ("quote", "pareto"):
+        bad = runner.invoke(app, [command, *args[1:], "--year", "2026"])
+        assert bad.exit_code == 2
+        assert bad.stderr.startswith("error: year=2026 contradicts ready=2031-07-01T08:00")
 
 
 def test_gates_table_and_json():

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
+
+from corridor.cli import app
 
 ROOT = Path(__file__).parent.parent
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -38,6 +42,25 @@ def test_code_blocks_run(path: Path, capsys, tmp_path, monkeypatch):
     for block in BLOCK.findall(path.read_text(encoding="utf-8")):
         exec(compile(block, str(path), "exec"), namespace)
     capsys.readouterr()
+
+
+def _readme_quotes() -> list[list[str]]:
+    """The `corridor quote` lines of the README, without comments and [optional] parts."""
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    return [
+        shlex.split(re.sub(r"\[[^\]]*\]", "", line), comments=True)[1:]
+        for line in lines
+        if line.startswith("corridor quote ")
+    ]
+
+
+@pytest.mark.parametrize("args", _readme_quotes(), ids=" ".join)
+def test_readme_quote_examples_work(args, tmp_path, monkeypatch):
+    """Every README quote runs, and none is a via gate the route does not cross."""
+    monkeypatch.chdir(tmp_path)  # --map/--out files land here
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "without crossing there" not in " ".join(result.stdout.split())
 
 
 def _run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:

@@ -169,14 +169,21 @@ def test_cli_pareto_plan_and_quote_files(tmp_path):
     ("args", "message"),
     [
         (["quote", "Kunming", "Hanoi", "--out", "route.txt"], "write a .csv, .gpkg or .geojson"),
-        (["quote", "Kunming", "Hanoi", "--png", "{missing}/q.png"], "No such file or directory"),
-        (["pareto", "Kunming", "Hanoi", "--map", "{missing}/p.html"], "No such file or directory"),
-        (["network", "map", "{missing}/n.html"], "No such file or directory"),
+        (["quote", "Kunming", "Hanoi", "--png", "{missing}/q.png"], "{missing} does not exist"),
+        (["quote", "Kunming", "Hanoi", "--out", "{missing}/r.csv"], "{missing} does not exist"),
+        (["pareto", "Kunming", "Hanoi", "--map", "{missing}/p.html"], "{missing} does not exist"),
+        (["network", "map", "{missing}/n.html"], "{missing} does not exist"),
+        (["quote", "Kunming", "Hanoi", "--map", "{tmp}/q.png"], "--map: write a .html or .htm"),
+        (["pareto", "Kunming", "Hanoi", "--png", "{tmp}/p.html"], "--png: write a .png file"),
+        (["network", "map", "{tmp}/n.png"], "network map: write a .html or .htm file"),
     ],
 )
 def test_cli_output_file_errors_are_one_line(tmp_path, args, message):
-    args = [a.replace("{missing}", str(tmp_path / "missing")) for a in args]
+    missing = str(tmp_path / "missing")
+    args = [a.replace("{missing}", missing).replace("{tmp}", str(tmp_path)) for a in args]
     result = runner.invoke(app, args)
     assert result.exit_code == 2
-    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
-    assert "Traceback" not in result.output
+    assert result.stderr.startswith("error: ") and len(result.stderr.strip().splitlines()) == 1
+    assert message.replace("{missing}", missing) in result.stderr
+    assert ": None" not in result.stderr and "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []  # nothing written, not even into a wrong format

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from corridor.errors import CorridorError, DataError, UnknownPlaceError
+from corridor import load_network
+from corridor.errors import CorridorError, DataError, PlaceNotOpenError, UnknownPlaceError
 from corridor.model import Country, Mode, Place, PlaceKind
 from corridor.names import PlaceIndex, fold
 
@@ -62,6 +63,27 @@ def test_nothing_close_gives_no_suggestions(network):
         network.place("Zzyzx")
     assert caught.value.suggestions == []
     assert str(caught.value) == "no place 'Zzyzx'"
+
+
+@pytest.mark.parametrize("query", ["Sa Pa", "sa_pa_airport", "Cảng hàng không Sa Pa", "沙坝机场"])
+def test_a_place_that_opens_later_says_when(network, query):
+    place = next(p for p in network.dataset.places if p.id == "sa_pa_airport")
+    assert place.opens is not None and place.opens > network.year  # the shipped data
+    with pytest.raises(PlaceNotOpenError) as caught:
+        network.place(query)
+    error = caught.value
+    assert str(error) == (
+        f"Sa Pa airport (sa_pa_airport) opens in {place.opens}; use year {place.opens} or later"
+    )
+    assert isinstance(error, UnknownPlaceError) and isinstance(error, KeyError)
+    assert (error.place_id, error.opens, error.year) == ("sa_pa_airport", place.opens, 2026)
+    assert load_network(place.opens).place(query).id == "sa_pa_airport"
+
+
+def test_a_later_place_does_not_hide_close_names(network):
+    with pytest.raises(UnknownPlaceError) as caught:
+        network.place("Sa Pha")  # close to Sa Pa, but not its name: suggestions as usual
+    assert not isinstance(caught.value, PlaceNotOpenError)
 
 
 def test_search_finds_every_lao_cai_facility(network):

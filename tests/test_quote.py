@@ -17,10 +17,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corridor import (
+    CargoClass,
     InvalidRequestError,
     NoRouteError,
     UnknownPlaceError,
     load_network,
+    pareto,
     quote,
     quote_many,
 )
@@ -282,6 +284,125 @@ def test_unknown_place_and_unreachable_cargo(network):
         quote("Kunming", "Tien Son ICD", cargo="dangerous", network=network)
 
 
+def test_quoting_to_a_place_that_opens_later(network):
+    with pytest.raises(UnknownPlaceError, match="Sa Pa airport .* opens in 2030"):
+        quote("Kunming", "Sa Pa", network=network)
+    table = quote_many([{"origin": "Hanoi", "destination": "Sa Pa"}], network=network)
+    assert table.loc[0, "status"] == "PlaceNotOpenError"
+
+
+def test_no_dangerous_goods_route_says_which_places_block_it(network):
+    """Both ends handle dangerous goods; no border crossing does (the shipped data)."""
+    dg = CargoClass.DANGEROUS
+    assert network.place("Kunming").dangerous and network.place("Hanoi").dangerous
+    assert not any(
+        network.places[c.cn_place].dangerous and network.places[c.vn_place].dangerous
+        for c in network.crossings.values()
+    )
+    general = quote("Kunming", "Hanoi", network=network)
+    with pytest.raises(NoRouteError) as caught:
+        quote("Kunming", "Hanoi", cargo="dangerous", network=network)
+    message = str(caught.value)
+    assert message.startswith("no route from Kunming to Hanoi for dangerous cargo in 2026: ")
+    assert "no border crossing open in 2026 handles dangerous cargo (each of the " in message
+    assert f"the {len(network.crossings)} has a side" in message
+    # it names the general-cargo route's gate and every place on it without the handling
+    for step in general.border_crossings:
+        assert network.crossings[step.ref].name in message
+    blocking = {
+        network.places[p].name
+        for s in general.steps
+        if s.kind in {"transfer", "border"}
+        for p in (s.from_place, s.to_place)
+        if not network.places[p].handles(dg)
+    }
+    assert blocking and all(name in message for name in blocking)
+    assert "places and gates allowed" not in message
+
+
+def test_no_reefer_route_names_the_gate_of_the_general_route(network):
+    options = {"modes": ["road"], "avoid": ["kim_thanh"], "via": ["Huu Nghi"]}
+    general = quote("Kunming", "Hanoi", network=network, **options)
+    (gate,) = general.border_crossings
+    crossing = network.crossings[gate.ref]
+    with pytest.raises(NoRouteError) as caught:
+        quote("Kunming", "Hanoi", cargo="reefer", network=network, **options)
+    message = str(caught.value)
+    assert "via Huu Nghi gate" in message
+    assert f"across {crossing.name}, has no handling for reefer cargo at" in message
+    # a reefer crossing exists (Hekou - Kim Thanh), so that is not what blocks
+    assert "no border crossing" not in message
+    for place_id in (crossing.cn_place, crossing.vn_place):
+        assert (network.places[place_id].name in message) != network.places[place_id].reefer
+
+
+def test_no_route_for_general_cargo_either_is_not_blamed_on_handling(network):
+    with pytest.raises(NoRouteError, match="with the places and gates allowed$"):
+        quote(
+            "Kunming",
+            "Hanoi",
+            cargo="reefer",
+            modes=["road"],
+            avoid=[c.id for c in network.crossings.values()],
+            network=network,
+        )
+
+
+def _capacity(network, step):
+    """The data's capacity (TEU/day) of a leg or border step, None if unlimited or other."""
+    if step.kind == "leg":
+        return network.legs[step.ref].capacity_teu_day
+    if step.kind == "border":
+        return network.crossings[step.ref].capacity_teu_day
+    return None
+
+
+@pytest.mark.parametrize(
+    ("teu", "options"),
+    [
+        (500, {"objective": "time"}),  # the CBTA direct-trucking lane, 50 TEU/day
+        (20, {"objective": "time", "avoid": ["kim_thanh"]}),  # the flight, 5 TEU/day
+    ],
+)
+def test_a_shipment_larger_than_a_step_takes_in_a_day_gets_a_note(network, teu, options):
+    q = quote("Kunming", "Hanoi", teu=teu, network=network, **options)
+    over = [(c, s) for s in q.steps if (c := _capacity(network, s)) is not None and c < teu]
+    assert over, "the fastest route should use a step smaller than the shipment"
+    capacity, step = min(over, key=lambda item: item[0])
+    (note,) = q.notes
+    assert note.startswith(f"{teu:g} TEU is more than the route carries in a day: ")
+    assert f"{capacity:g} TEU/day" in note and "corridor plan" in note
+    if step.kind == "border":
+        assert network.crossings[step.ref].name in note
+    assert q.to_dict()["notes"] == [note]
+    assert q.explain().endswith(f"note: {note}")
+    table = quote_many([{"origin": "Kunming", "destination": "Hanoi", "teu": teu, **options}])
+    assert table.loc[0, "notes"] == note
+
+
+def test_a_shipment_within_every_capacity_has_no_note(network):
+    q = quote("Kunming", "Hanoi", teu=2, network=network)
+    assert all((_capacity(network, s) or np.inf) >= 2 for s in q.steps)
+    assert q.notes == () and q.to_dict()["notes"] == []
+
+
+def test_a_via_border_gate_that_is_not_crossed_gets_a_note(network):
+    detour = quote(
+        "Kunming", "Hanoi", modes=["road"], avoid=["kim_thanh"], via=["Huu Nghi"], network=network
+    )
+    assert "huu_nghi" not in {
+        p for s in detour.border_crossings for p in (s.from_place, s.to_place)
+    }
+    gates = " and ".join(network.crossings[s.ref].name for s in detour.border_crossings)
+    assert detour.notes == (
+        f"via Huu Nghi gate: the route passes this border gate without crossing there "
+        f"(it crosses at {gates})",
+    )
+    crossed = quote("Nanning", "Hanoi", modes=["road"], via=["Huu Nghi"], network=network)
+    assert "huu_nghi" in {s.to_place for s in crossed.border_crossings}
+    assert crossed.notes == ()
+
+
 def test_same_origin_and_destination(network):
     with pytest.raises(InvalidRequestError, match="same place"):
         quote("Hanoi", "Hà Nội", network=network)
@@ -352,6 +473,42 @@ def test_ready_sets_the_month_and_the_arrival(network):
         quote("Yen Bai", "Hai Phong", month=3, ready="2026-07-01", network=network)
     with pytest.raises(InvalidRequestError, match="ready must be a date"):
         quote("Yen Bai", "Hai Phong", ready="soon", network=network)
+
+
+def test_ready_sets_the_network_year():
+    later = quote("Kunming", "Lach Huyen", ready="2031-07-01T08:00")
+    assert later.year == 2031 and later.network.year == 2031
+    assert "rail1435_sgr_lao_cai_yen_vien" in later.network.legs  # opens 2030
+    assert quote("Kunming", "Lach Huyen", ready="2031-07-01T08:00", year=2031).year == 2031
+    front = pareto("Kunming", "Lach Huyen", ready="2031-07-01T08:00")
+    assert {q.year for q in front} == {2031}
+
+
+def test_a_year_or_network_contradicting_ready_is_rejected(network):
+    with pytest.raises(InvalidRequestError, match=r"year=2026 contradicts ready=2031-07-01"):
+        quote("Kunming", "Lach Huyen", ready="2031-07-01T08:00", year=2026)
+    with pytest.raises(InvalidRequestError, match="network given is for 2026"):
+        quote("Kunming", "Lach Huyen", ready=datetime(2031, 7, 1), network=network)
+    with pytest.raises(InvalidRequestError, match="year=2026 contradicts"):
+        pareto("Kunming", "Lach Huyen", ready="2031-07-01T08:00", year=2026)
+
+
+def test_quote_many_takes_the_year_of_each_ready_time(network):
+    rows = [
+        {"origin": "Kunming", "destination": "Lach Huyen", "ready": "2031-07-01T08:00"},
+        {"origin": "Kunming", "destination": "Lach Huyen", "ready": "2026-07-01T08:00"},
+        {"origin": "Kunming", "destination": "Lach Huyen"},
+    ]
+    table = quote_many(rows)
+    assert list(table["status"]) == ["ok"] * 3
+    for i, year in enumerate((2031, 2026, 2026)):
+        alone = quote(**rows[i], year=year)
+        assert table.loc[i, "cost_usd"] == pytest.approx(alone.cost_usd)
+    fixed = quote_many(rows, year=2026)
+    assert list(fixed["status"]) == ["InvalidRequestError", "ok", "ok"]
+    assert "contradicts ready=2031" in fixed.loc[0, "message"]
+    given = quote_many(rows, network=network)
+    assert "network given is for 2026" in given.loc[0, "message"]
 
 
 def test_quote_many_never_raises_on_bad_rows(network):

@@ -39,10 +39,12 @@ def test_shipped_schema_is_the_generated_one():
         {"cargo": "reefer", "objective": "time", "year": 2031},
         {"deadline": 120, "confidence": 0.8, "ready": "2026-12-01T08:00"},
         {"objective": "generalised", "value_usd": 80_000, "month": 8},
+        {"teu": 500, "objective": "time"},  # with a capacity note
     ],
 )
 def test_real_quotes_validate(validator, options):
-    document = quote("Kunming", "Hai Phong", 2, **options).to_dict()
+    options = {"teu": 2, **options}
+    document = quote("Kunming", "Hai Phong", **options).to_dict()
     validator.validate(json.loads(json.dumps(document)))
 
 
@@ -62,6 +64,7 @@ def test_cli_json_items_validate(validator):
         (("totals", "cost_usd"), "cheap", "is not of type 'number'"),
         (("steps", 0, "to_mode"), "teleport", "is not valid under any"),
         (("shipment", "teu"), 0, "less than or equal to the minimum|exclusive"),
+        (("notes",), "one", "is not of type 'array'"),
     ],
 )
 def test_broken_documents_fail(validator, path, value, message):
