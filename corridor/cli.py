@@ -9,6 +9,8 @@ from __future__ import annotations
 import functools
 import json
 import re
+import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
@@ -55,13 +57,32 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of 
 PngOption = Annotated[Path | None, typer.Option("--png", help="Write a PNG chart (matplotlib).")]
 
 
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: object = None,
+    line: str | None = None,
+) -> None:
+    """Print a warning as one line on stderr (no file, line number or source code)."""
+    err.print(f"warning: {message}", markup=False)
+
+
 def _one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
-    """Turn a CorridorError or an unwritable file into one line on stderr and an exit code."""
+    """Turn a CorridorError or an unwritable file into one line on stderr and an exit code.
+
+    Warnings are printed as one line each on stderr, ``warning: ...``.
+    """
 
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
-            return command(*args, **kwargs)
+            with warnings.catch_warnings():
+                if not sys.warnoptions:  # python -W ... decides for itself
+                    warnings.simplefilter("default")
+                warnings.showwarning = _show_warning
+                return command(*args, **kwargs)
         except CorridorError as error:
             err.print(f"error: {error}", markup=False)
             code = EXIT_INFEASIBLE if isinstance(error, InfeasibleError) else EXIT_BAD_INPUT

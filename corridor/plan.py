@@ -19,6 +19,7 @@ TEU/day of capacity.
 
 from __future__ import annotations
 
+import csv
 import logging
 import warnings
 from collections import defaultdict
@@ -74,24 +75,39 @@ class Demand:
     deadline_hours: float | None = None
 
 
-def read_demand(demand: pd.DataFrame | str | Path, network: Network) -> list[Demand]:
+def read_demand(
+    demand: pd.DataFrame | str | Path, network: Network, *, needs_value: bool = False
+) -> list[Demand]:
     """Validate a demand table (DataFrame or CSV path); duplicate rows are summed with a warning.
+
+    Parameters
+    ----------
+    demand
+        DataFrame or CSV file (UTF-8, header on line 1).
+    network
+        The network whose places the rows name.
+    needs_value
+        Every row must give ``value_usd_per_teu`` (the ``generalised`` objective prices
+        time by the goods value); otherwise a missing value counts as 0.
 
     Raises
     ------
     DataError
         Naming the row (line in a CSV) and column: unknown place (with suggestions),
-        negative or non-numeric volume, unknown cargo class, empty table, missing column.
+        negative or non-numeric volume, unknown cargo class, a missing goods value when
+        ``needs_value``, a CSV line with more fields than the header, empty table, missing
+        column.
     """
     name = str(demand) if isinstance(demand, (str, Path)) else "demand"
     if isinstance(demand, (str, Path)):
-        path = Path(demand)
-        if not path.is_file():
-            raise DataError("file not found", file=name)
-        demand = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in REQUIRED_COLUMNS if c not in demand.columns]
+        demand = _read_csv(Path(demand), name)
+    required = [*REQUIRED_COLUMNS, *(["value_usd_per_teu"] if needs_value else [])]
+    missing = [c for c in required if c not in demand.columns]
     if missing:
-        raise DataError(f"missing column(s) {', '.join(missing)}", file=name, row=1)
+        message = f"missing column(s) {', '.join(missing)}"
+        if needs_value and "value_usd_per_teu" in missing:
+            message += f" ({_VALUE_NEEDED})"
+        raise DataError(message, file=name, row=1)
     if demand.empty:
         raise DataError("no rows", file=name)
     rows: dict[tuple[str, str, CargoClass, float, float | None], float] = defaultdict(float)
@@ -101,9 +117,10 @@ def read_demand(demand: pd.DataFrame | str | Path, network: Network) -> list[Dem
         origin = _place(network, record["origin"], name, line, "origin")
         destination = _place(network, record["destination"], name, line, "destination")
         teu = _number(record["teu_per_day"], name, line, "teu_per_day")
-        value = _number(
-            _given(record.get("value_usd_per_teu")) or 0, name, line, "value_usd_per_teu"
-        )
+        given = _given(record.get("value_usd_per_teu"))
+        if given is None and needs_value:
+            raise DataError(_VALUE_NEEDED, file=name, row=line, column="value_usd_per_teu")
+        value = _number(given or 0, name, line, "value_usd_per_teu")
         cell = _given(record.get("deadline_hours"))
         deadline = None if cell is None else _number(cell, name, line, "deadline_hours")
         try:
@@ -132,6 +149,40 @@ def read_demand(demand: pd.DataFrame | str | Path, network: Network) -> list[Dem
         first_line.setdefault(key, line)
         rows[key] += teu
     return [Demand(o, d, c, teu, v, h) for (o, d, c, v, h), teu in rows.items() if teu > 0]
+
+
+_VALUE_NEEDED = (
+    "the generalised objective needs value_usd_per_teu (goods value, USD per TEU) for the "
+    "value of time"
+)
+
+
+def _read_csv(path: Path, name: str) -> pd.DataFrame:
+    """A demand CSV as text cells; a line with more fields than the header is an error.
+
+    pandas would take the extra field as an index and shift the row's columns.
+    """
+    if not path.is_file():
+        raise DataError("file not found", file=name)
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, [])
+            if not header:
+                raise DataError("empty file", file=name)
+            for record in reader:
+                if len(record) > len(header):
+                    raise DataError(
+                        f"{len(record)} fields but the header has {len(header)} (a stray "
+                        "comma, or a value with a comma that needs quotes?)",
+                        file=name,
+                        row=reader.line_num,
+                    )
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise DataError("not UTF-8 text", file=name) from None
+    except (csv.Error, pd.errors.ParserError) as error:
+        raise DataError(f"not a readable CSV table ({error})", file=name) from None
 
 
 def _given(value: object) -> object:
@@ -263,7 +314,8 @@ def plan(
     network
         A loaded network; default ``load_network(year)``.
     objective
-        ``cost`` (USD) or ``generalised`` (USD + value of time × hours).
+        ``cost`` (USD) or ``generalised`` (USD + value of time × hours; every row then needs
+        its ``value_usd_per_teu``, as :func:`corridor.quote` needs ``value_usd``).
     integer
         Whole TEU per arc and day (a MIP with HiGHS on the arc model) instead of the LP; no
         shadow prices.
@@ -310,7 +362,7 @@ def plan(
     if method == "paths" and integer:
         msg = "integer plans use the arc model (method='arcs' or 'auto'); paths solve the LP"
         raise InvalidRequestError(msg)
-    rows = read_demand(demand, network)
+    rows = read_demand(demand, network, needs_value=objective == "generalised")
     deadlines = any(row.deadline_hours is not None for row in rows)
     if deadlines and (integer or method == "arcs"):
         msg = (

@@ -346,3 +346,49 @@ def test_sweep_command(tmp_path):
         runner.invoke(app, ["sweep", str(spec), "--workers", "1", "--json"]).stdout
     )
     assert [run["demand_growth"] for run in payload] == [1, 2]
+
+
+@pytest.mark.parametrize("month", ["13", "0"])
+def test_gates_rejects_a_month_out_of_range_as_quote_does(month):
+    result = runner.invoke(app, ["gates", "--month", month])
+    assert result.exit_code == 2, result.output
+    assert result.stderr == f"error: month must be 1-12, got {month}\n"
+    quoted = runner.invoke(app, ["quote", "Kunming", "Hanoi", "--month", month])
+    assert quoted.exit_code == 2 and quoted.stderr == result.stderr
+
+
+def test_plan_warnings_are_one_line_each(tmp_path):
+    twice = tmp_path / "twice.csv"
+    twice.write_text(
+        "origin,destination,teu_per_day\nKunming,Hanoi,2\nKunming,Hanoi,3\n", encoding="utf-8"
+    )
+    result = runner.invoke(app, ["plan", str(twice), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["totals"]["teu_per_day"] == pytest.approx(5)
+    assert result.stderr == f"warning: {twice}, line 3: duplicate of line 2; volumes summed\n"
+
+
+def test_plan_row_with_too_many_fields_is_named(tmp_path):
+    extra = tmp_path / "extra.csv"
+    extra.write_text(
+        "origin,destination,teu_per_day\nKunming,Hanoi,10\nKunming,Hanoi,10,extra\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["plan", str(extra)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"error: {extra}, line 3: 4 fields but the header has 3")
+    assert result.stderr.count("\n") == 1
+    extra.write_text("origin,destination,teu_per_day\nKunming,Hanoi,10,extra\n", encoding="utf-8")
+    result = runner.invoke(app, ["plan", str(extra)])
+    assert result.exit_code == 2 and "line 2: 4 fields" in result.stderr
+
+
+def test_generalised_plan_needs_goods_values_as_quote_does(tmp_path):
+    bare = tmp_path / "bare.csv"
+    bare.write_text("origin,destination,teu_per_day\nKunming,Hanoi,10\n", encoding="utf-8")
+    result = runner.invoke(app, ["plan", str(bare), "--objective", "generalised"])
+    assert result.exit_code == 2, result.output
+    assert "the generalised objective needs value_usd_per_teu" in result.stderr
+    assert result.stderr.count("\n") == 1
+    quoted = runner.invoke(app, ["quote", "Kunming", "Hanoi", "--objective", "generalised"])
+    assert quoted.exit_code == 2 and "the generalised objective needs value_usd" in quoted.stderr

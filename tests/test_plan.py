@@ -182,3 +182,22 @@ def test_a_plan_that_loads_nothing_still_has_its_tables(network):
     assert empty.totals["teu_per_day"] == 0
     assert empty.bottlenecks.empty and empty.to_geodataframe().empty
     assert "shadow_price_usd" in empty.capacities.columns
+
+
+def test_generalised_plan_needs_every_rows_goods_value(network):
+    rows = pd.DataFrame(
+        {
+            "origin": ["Kunming", "Nanning"],
+            "destination": ["Hanoi", "Hanoi"],
+            "teu_per_day": [2, 3],
+            "value_usd_per_teu": ["30000", ""],
+        }
+    )
+    with pytest.raises(DataError, match=r"line 3, column 'value_usd_per_teu': the generalised"):
+        plan(rows, network=network, objective="generalised")
+    with pytest.raises(DataError, match=r"missing column\(s\) value_usd_per_teu"):
+        plan(rows.drop(columns="value_usd_per_teu"), network=network, objective="generalised")
+    given = plan(rows.iloc[:1], network=network, objective="generalised")
+    cheap = plan(rows.iloc[:1], network=network)
+    assert given.objective_usd_per_day > cheap.objective_usd_per_day  # time has a value
+    assert plan(rows, network=network).totals["teu_per_day"] == pytest.approx(5)  # cost: optional
