@@ -544,6 +544,7 @@ def plan_command(
         integer=integer,
         method=method,
         time_limit_s=time_limit,
+        marginal=not integer,
     )
     if out_file is not None:
         from corridor.export import write_table
@@ -586,14 +587,20 @@ def plan_command(
     top = Table(
         "element",
         "capacity TEU/day",
-        "USD/day per extra TEU/day",
-        title="Bottlenecks (saturated, by shadow price)",
+        "+1 TEU/day saves",
+        "-1 TEU/day costs",
+        "shadow price",
+        title="Bottlenecks: saturated capacities, USD/day per TEU/day",
+        caption="±1 TEU/day: the plan re-solved; the shadow price is the LP's dual, one of a "
+        "range where the two differ",
     )
     for row in result.bottlenecks.head(10).itertuples():
-        shadow = round(row.shadow_price_usd, 1) + 0.0  # + 0.0: no "-0.0" from solver noise
-        price = "" if np.isnan(shadow) else f"{shadow:,.1f}"
         top.add_row(
-            f"{row.element} {row.ref} ({row.direction})", f"{row.capacity_teu_day:,.0f}", price
+            f"{row.element} {row.ref} ({row.direction})",
+            f"{row.capacity_teu_day:,.0f}",
+            _usd(row.marginal_saving_usd),
+            _usd(row.marginal_cost_usd),
+            _usd(row.shadow_price_usd),
         )
     out.print(split, top)
     if not result.unserved.empty:
@@ -738,6 +745,11 @@ def _write_route_files(
         from corridor.charts import route_chart
 
         route_chart(routes[0]).savefig(png_file, dpi=150)
+
+
+def _usd(value: float) -> str:
+    """A price to one decimal; blank when unknown; never ``-0.0``."""
+    return "" if np.isnan(value) else f"{round(value, 1) + 0.0:,.1f}"
 
 
 def _cell(value: object) -> str:

@@ -13,8 +13,11 @@ solved as a linear program with OR-Tools MathOpt (GLOP; HiGHS for whole units):
 - demand that cannot be carried is left unserved at :data:`UNSERVED_PENALTY_USD_PER_TEU`
   and reported, never dropped silently.
 
-The dual value of a binding capacity is its shadow price: USD per day saved by one more
-TEU/day of capacity.
+The dual value of a binding capacity is its shadow price: a rate of USD per day saved per
+TEU/day of capacity. Where the LP is degenerate (two saturated capacities in series, say) the
+dual is not unique and the solver returns one of many valid prices; ``marginal=True`` re-solves
+the LP with one TEU/day more and one less of each saturated capacity, which gives values that
+depend on the data only (:attr:`Plan.bottlenecks` is ranked by them).
 """
 
 from __future__ import annotations
@@ -50,6 +53,8 @@ UNSERVED_PENALTY_USD_PER_TEU = 20_000.0
 USD 11,000 per TEU), so demand goes unserved only when capacity truly binds."""
 BINDING = 0.999
 """Utilisation from which a capacity counts as saturated."""
+MARGINAL_STEP_TEU_DAY = 1.0
+"""Change of capacity, TEU/day, by which ``marginal=True`` re-solves each saturated capacity."""
 REQUIRED_COLUMNS = ("origin", "destination", "teu_per_day")
 OPTIONAL_COLUMNS = ("cargo", "value_usd_per_teu", "deadline_hours", "source")
 OBJECTIVES = ("cost", "generalised")
@@ -224,7 +229,11 @@ class Plan:
     arcs: pd.DataFrame
     """One row per service-graph arc with flow: kind, ref, mode, places, ``teu_per_day``."""
     capacities: pd.DataFrame
-    """One row per capacity: element, capacity, flow, utilisation, ``shadow_price_usd``."""
+    """One row per capacity: element, capacity, flow, utilisation, ``shadow_price_usd`` (the
+    LP dual, USD/day per TEU/day; one of several valid values where the dual is not unique),
+    ``marginal_saving_usd`` (USD/day saved by one TEU/day more, re-solved) and
+    ``marginal_cost_usd`` (USD/day added by one TEU/day less, re-solved); the last two only for
+    saturated capacities of a plan made with ``marginal=True``, NaN otherwise."""
     routes: pd.DataFrame
     """The flow of each OD pair split into routes, with cost, hours and CO2e per TEU."""
     unserved: pd.DataFrame
@@ -235,9 +244,20 @@ class Plan:
 
     @property
     def bottlenecks(self) -> pd.DataFrame:
-        """Saturated capacities, largest shadow price first."""
+        """Saturated capacities, most valuable first.
+
+        Ranked by ``marginal_saving_usd``, then ``marginal_cost_usd`` (a plan made with
+        ``marginal=True``), else by shadow price. Shadow prices alone are no stable ranking: in
+        a degenerate LP another optimal basis, with the same flows and cost, may split a price
+        differently between capacities.
+        """
         saturated = self.capacities[self.capacities["utilisation"] >= BINDING]
-        return saturated.sort_values("shadow_price_usd", ascending=False)
+        if saturated["marginal_saving_usd"].isna().all():
+            return saturated.sort_values("shadow_price_usd", ascending=False, kind="stable")
+        return saturated.sort_values(
+            ["marginal_saving_usd", "marginal_cost_usd", "element", "ref", "direction"],
+            ascending=[False, False, True, True, True],
+        )
 
     @property
     def mode_split(self) -> pd.Series:
@@ -301,6 +321,7 @@ def plan(
     integer: bool = False,
     method: str = "auto",
     time_limit_s: float | None = None,
+    marginal: bool = False,
 ) -> Plan:
     """Assign a demand table to the network under capacities (exact LP, or whole TEU).
 
@@ -326,6 +347,12 @@ def plan(
         ``arcs``; always ``arcs`` with ``integer=True``. Both give the LP optimum.
     time_limit_s
         Time limit of the solver (column generation: of all its rounds), s.
+    marginal
+        Re-solve the LP with :data:`MARGINAL_STEP_TEU_DAY` more and less of each saturated
+        capacity (warm-started, one after the other) for ``marginal_saving_usd`` and
+        ``marginal_cost_usd`` in :attr:`Plan.capacities`: unique values, unlike shadow prices
+        in a degenerate LP. Arc model only (``method="paths"`` and ``integer=True`` leave
+        them NaN); a few hundredths of a second per saturated capacity on the corridor.
 
     Raises
     ------
@@ -382,7 +409,7 @@ def plan(
     for commodity, members in commodities.items():
         builder.add_commodity(commodity, members)
     builder.add_capacities()
-    return builder.solve(time_limit_s)
+    return builder.solve(time_limit_s, marginal=marginal)
 
 
 def _commodities(rows: Iterable[Demand]) -> dict[tuple[str, CargoClass, float], list[Demand]]:
@@ -461,13 +488,63 @@ class _Builder:
                 mathopt.fast_sum(variables) <= self.capacity[group]
             )
 
-    def solve(self, time_limit_s: float | None) -> Plan:
+    def solve(self, time_limit_s: float | None, *, marginal: bool = False) -> Plan:
         self.model.minimize(mathopt.fast_sum(self.terms))
         params = mathopt.SolveParameters()
         if time_limit_s is not None:
             params.time_limit = timedelta(seconds=time_limit_s)
-        solver = mathopt.SolverType.HIGHS if self.integer else mathopt.SolverType.GLOP
-        result = mathopt.solve(self.model, solver, params=params)
+        if self.integer:
+            result = mathopt.solve(self.model, mathopt.SolverType.HIGHS, params=params)
+            return self._plan(result, time_limit_s, {})
+        solver = mathopt.IncrementalSolver(self.model, mathopt.SolverType.GLOP)
+        try:
+            result = solver.solve(params=params)
+            values = {}
+            if marginal and result.termination.reason is mathopt.TerminationReason.OPTIMAL:
+                values = self._marginal_values(solver, result, params)
+        finally:
+            solver.close()
+        return self._plan(result, time_limit_s, values)
+
+    def _marginal_values(
+        self,
+        solver: mathopt.IncrementalSolver,
+        result: mathopt.SolveResult,
+        params: mathopt.SolveParameters,
+    ) -> dict[tuple[str, ...], tuple[float, float]]:
+        """(USD/day saved by one TEU/day more, USD/day added by one less) per saturated group.
+
+        Each is the LP re-solved from the last basis with that capacity changed, then set back.
+        """
+        base = result.objective_value()
+        values = result.variable_values()
+        out = {}
+        for group, constraint in self.constraints.items():
+            capacity = self.capacity[group]
+            if sum(values[v] for v in self.groups[group]) < BINDING * capacity:
+                continue
+            changed = []
+            for bound in (
+                capacity + MARGINAL_STEP_TEU_DAY,
+                max(capacity - MARGINAL_STEP_TEU_DAY, 0),
+            ):
+                step = bound - capacity  # > 0 more, < 0 less: the value moves the other way
+                constraint.upper_bound = bound
+                again = solver.solve(params=params)
+                optimal = again.termination.reason is mathopt.TerminationReason.OPTIMAL
+                changed.append(
+                    (base - again.objective_value()) / step if optimal and step else np.nan
+                )
+            constraint.upper_bound = capacity
+            out[group] = (_clean(changed[0]), _clean(changed[1]))
+        return out
+
+    def _plan(
+        self,
+        result: mathopt.SolveResult,
+        time_limit_s: float | None,
+        marginal: dict[tuple[str, ...], tuple[float, float]],
+    ) -> Plan:
         reason = result.termination.reason
         if not result.has_primal_feasible_solution():
             # unserved demand is a variable, so a plan always exists: the solver stopped early
@@ -493,7 +570,7 @@ class _Builder:
             integer=self.integer,
             objective_usd_per_day=result.objective_value(),
             arcs=self._arc_table(values),
-            capacities=self._capacity_table(values, duals),
+            capacities=self._capacity_table(values, duals, marginal),
             routes=self._route_table(values),
             unserved=self._unserved_table(values),
             network=self.network,
@@ -514,12 +591,16 @@ class _Builder:
         return pd.DataFrame(list(load.values()), columns=ARC_COLUMNS)
 
     def _capacity_table(
-        self, values: dict[mathopt.Variable, float], duals: dict[mathopt.LinearConstraint, float]
+        self,
+        values: dict[mathopt.Variable, float],
+        duals: dict[mathopt.LinearConstraint, float],
+        marginal: dict[tuple[str, ...], tuple[float, float]],
     ) -> pd.DataFrame:
         rows = []
         for group, constraint in self.constraints.items():
             flow = sum(values[v] for v in self.groups[group])
             capacity = self.capacity[group]
+            saving, cost = marginal.get(group, (np.nan, np.nan))
             rows.append(
                 {
                     "element": group[0],
@@ -528,7 +609,11 @@ class _Builder:
                     "capacity_teu_day": capacity,
                     "flow_teu_day": flow,
                     "utilisation": flow / capacity if capacity else np.inf,
-                    "shadow_price_usd": -duals[constraint] if constraint in duals else np.nan,
+                    "shadow_price_usd": _clean(-duals[constraint])
+                    if constraint in duals
+                    else np.nan,
+                    "marginal_saving_usd": saving,
+                    "marginal_cost_usd": cost,
                 }
             )
         return pd.DataFrame(rows, columns=CAPACITY_COLUMNS)
@@ -704,7 +789,9 @@ class _PathPlanner:
                 "capacity_teu_day": self.capacity[g],
                 "flow_teu_day": float(load[g]),
                 "utilisation": load[g] / self.capacity[g] if self.capacity[g] else np.inf,
-                "shadow_price_usd": 0.0 - float(duals[g]),
+                "shadow_price_usd": _clean(-float(duals[g])),
+                "marginal_saving_usd": np.nan,
+                "marginal_cost_usd": np.nan,
             }
             for key, g in self.group_index.items()
         ]
@@ -769,7 +856,17 @@ CAPACITY_COLUMNS = [
     "flow_teu_day",
     "utilisation",
     "shadow_price_usd",
+    "marginal_saving_usd",
+    "marginal_cost_usd",
 ]
+PRICE_TOLERANCE_USD = 1e-6
+"""Shadow prices and marginal values closer to 0 than this (USD/day per TEU/day) are 0: solver
+noise, and never a negative zero."""
+
+
+def _clean(usd: float) -> float:
+    """A price with solver noise and the sign of zero removed (``-0.0`` prints as ``-0.0``)."""
+    return 0.0 if abs(usd) < PRICE_TOLERANCE_USD else usd
 
 
 def _arc_record(tail: Vertex, head: Vertex, data: dict[str, Any]) -> dict[str, Any]:

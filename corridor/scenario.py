@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
+import numpy as np
 import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
@@ -47,7 +48,7 @@ from corridor.data import (
 )
 from corridor.errors import DataError, ScenarioError
 from corridor.network import Network
-from corridor.plan import plan
+from corridor.plan import Plan, plan
 from corridor.quote import quote_many
 
 if TYPE_CHECKING:
@@ -321,19 +322,33 @@ def compare(
             }
         if demand is not None:
             growth = scenario.demand_growth if scenario else 1.0
-            result = plan(_grown(demand, growth), network=network, objective=objective)
+            result = plan(
+                _grown(demand, growth), network=network, objective=objective, marginal=True
+            )
             totals = result.totals
             split = result.mode_split / result.mode_split.sum()
-            top = result.bottlenecks.head(1)
             row |= {f"plan_{k}": v for k, v in totals.items()}
             row |= {f"share_{mode}": share for mode, share in split.items()}
-            row["top_bottleneck"] = (
-                f"{top.iloc[0]['ref']} ({top.iloc[0]['shadow_price_usd']:.0f} USD/day)"
-                if not top.empty
-                else ""
-            )
+            row["top_bottleneck"] = _top_bottleneck(result)
         kpis.append(row)
     return Comparison(pd.DataFrame(kpis), _changes(routes), tuple(scenarios))
+
+
+def _top_bottleneck(result: Plan) -> str:
+    """The saturated capacity whose next TEU/day saves most; empty when none saves anything.
+
+    Re-solved values, so a degenerate LP's choice among equal duals shows as no change.
+    """
+    top = result.bottlenecks.head(1)
+    if top.empty:
+        return ""
+    row = top.iloc[0]
+    saving = row["marginal_saving_usd"]
+    if np.isnan(saving):  # not re-solved (column generation): the LP's shadow price
+        return f"{row['ref']} {row['direction']} (shadow price {row['shadow_price_usd']:,.0f})"
+    if saving <= 0:
+        return ""
+    return f"{row['ref']} {row['direction']} (+1 TEU/day saves {saving:,.0f} USD/day)"
 
 
 def _grown(demand: pd.DataFrame | str | Path, growth: float) -> pd.DataFrame:

@@ -392,3 +392,20 @@ def test_generalised_plan_needs_goods_values_as_quote_does(tmp_path):
     assert result.stderr.count("\n") == 1
     quoted = runner.invoke(app, ["quote", "Kunming", "Hanoi", "--objective", "generalised"])
     assert quoted.exit_code == 2 and "the generalised objective needs value_usd" in quoted.stderr
+
+
+def test_plan_bottlenecks_are_ranked_by_the_re_solved_value_of_capacity():
+    sample = Path(__file__).parent.parent / "data" / "demand" / "sample_2026.csv"
+    args = ["plan", str(sample), "--year", "2026"]
+    payload = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    bottlenecks = pd.DataFrame(payload["bottlenecks"])
+    savings = bottlenecks["marginal_saving_usd"]
+    assert list(savings) == sorted(savings, reverse=True)
+    assert (bottlenecks["shadow_price_usd"] >= savings - 1e-6).all()
+    assert (bottlenecks["shadow_price_usd"] <= bottlenecks["marginal_cost_usd"] + 1e-6).all()
+    assert (savings < bottlenecks["marginal_cost_usd"]).any()  # a degenerate price on the sample
+    table = runner.invoke(app, args, env={"COLUMNS": "200"}).stdout
+    first = bottlenecks.iloc[0]
+    line = next(x for x in table.splitlines() if f"{first['ref']} ({first['direction']})" in x)
+    assert f"{first['marginal_saving_usd']:,.1f}" in line
+    assert f"{first['marginal_cost_usd']:,.1f}" in line

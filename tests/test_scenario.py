@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -245,3 +246,21 @@ def test_removing_a_flight_removes_the_customs_cleared_on_it(network):
     assert "changshui_noi_bai_air" not in closed.crossings  # its leg is not in service
     with pytest.raises(NoRouteError):
         quote("KMG", "HAN", modes=["air"], network=closed)
+
+
+def test_top_bottleneck_changes_only_when_the_plan_does():
+    """Ban Vuoc, Ma Lu Thang and Huu Nghi leave the 2031 plan's cost as it is: the KPI must not
+    move with the simplex's choice among equally optimal duals; the SGR's delay moves it."""
+    names = ["ban-vuoc-bridge.yaml", "ma-lu-thang-bridge.yaml", "sgr-delayed-2035.yaml"]
+    result = compare(
+        load_network(2031), [scenario(n) for n in names], demand=DEMAND / "sample_2031.csv"
+    )
+    kpis = result.kpis.set_index("case")
+    base = kpis.loc["baseline"]
+    assert base["top_bottleneck"].startswith("rail1435_mengzi_hekou_north from mengzi")
+    unchanged = np.isclose(kpis["plan_cost_usd_per_day"], base["plan_cost_usd_per_day"], rtol=1e-9)
+    assert unchanged.sum() == 3  # the baseline and the two bridges
+    assert (kpis.loc[unchanged, "top_bottleneck"] == base["top_bottleneck"]).all()
+    delayed = kpis.loc["Standard-gauge railway delayed to 2035"]
+    assert delayed["plan_cost_usd_per_day"] > base["plan_cost_usd_per_day"]
+    assert delayed["top_bottleneck"] != base["top_bottleneck"]
