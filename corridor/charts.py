@@ -124,14 +124,20 @@ def comparison_chart(
 
 
 def relative_change(kpis: pd.DataFrame) -> pd.DataFrame:
-    """Percent change of each scenario's KPIs from the baseline row (rows: scenarios).
+    """Percent change of each scenario's KPIs from its baseline row (rows: scenarios).
 
-    A KPI that is zero in the baseline gets NaN (no percentage of nothing).
+    A scenario's baseline is the row its ``compared_with`` names (the baseline of its year);
+    without that column, the row ``baseline``. A KPI that is zero in the baseline gets NaN
+    (no percentage of nothing).
     """
-    table = kpis.set_index("case")[[c for c in COMPARED if c in kpis]].astype(float)
-    base = table.loc["baseline"]
-    scenarios = table.drop(index="baseline")
-    return (scenarios - base) / base.where(base != 0) * 100.0
+    indexed = kpis.set_index("case")
+    table = indexed[[c for c in COMPARED if c in kpis]].astype(float)
+    if "compared_with" in indexed:
+        against = indexed["compared_with"].dropna()
+    else:
+        against = pd.Series("baseline", index=indexed.index.drop("baseline"))
+    base = table.loc[against.to_numpy()].set_axis(against.index)
+    return (table.loc[against.index] - base) / base.where(base != 0) * 100.0
 
 
 def route_chart(quote: Quote) -> Figure:

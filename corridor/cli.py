@@ -673,6 +673,8 @@ def scenario_compare(
         shipments=shipments,
         demand=demand,
     )
+    for note in result.notes:
+        err.print(f"note: {note}", markup=False)
     if report is not None:
         report.write_text(result.to_html(), encoding="utf-8")
     if png_file is not None:
@@ -682,6 +684,7 @@ def scenario_compare(
             {
                 "kpis": json.loads(result.kpis.to_json(orient="records")),
                 "changes": json.loads(result.changes.to_json(orient="records")),
+                "notes": list(result.notes),
             }
         )
         return

@@ -51,6 +51,7 @@ def comparison_html(
         year=", ".join(str(y) for y in comparison.kpis["year"].unique()),
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         scenarios=scenarios,
+        notes=comparison.notes,
         kpis=Markup(kpis.to_html(float_format=_number, na_rep="")),
         chart=chart,
         changes=(

@@ -121,7 +121,8 @@ class Scenario(BaseModel):
     description: str = ""
     source: str = Field(min_length=1)
     year: int | None = Field(default=None, ge=1800, le=2200)
-    """Year to evaluate the scenario in (default: the baseline's)."""
+    """Year to evaluate the scenario in (default: the baseline's); :func:`compare` sets it
+    against the baseline evaluated in the same year."""
     demand_growth: float = Field(default=1.0, gt=0)
     """Factor on every demand row when the scenario is compared on a demand table."""
     operations: list[Operation] = Field(default_factory=list)
@@ -269,12 +270,19 @@ def apply_all(network: Network, scenarios: Iterable[Scenario]) -> Network:
 
 @dataclass(frozen=True)
 class Comparison:
-    """KPIs side by side (one row per case) and the OD pairs whose best route changed."""
+    """KPIs side by side (one row per case) and the OD pairs whose best route changed.
+
+    ``kpis`` has a row per baseline year (``baseline`` for the network given, ``baseline
+    2028`` for another year a scenario is evaluated in) and a row per scenario, whose
+    ``compared_with`` names the baseline row of its year.
+    """
 
     kpis: pd.DataFrame
     changes: pd.DataFrame
     scenarios: tuple[Scenario, ...] = ()
-    """The scenarios compared, in the order of the KPI rows after the baseline."""
+    """The scenarios compared, in the order of their KPI rows (after the baseline rows)."""
+    notes: tuple[str, ...] = ()
+    """What a reader must know to read the figures (a scenario evaluated in its own year)."""
 
     def chart(self) -> Figure:
         """A bar chart of the KPIs' change from the baseline (see :mod:`corridor.charts`)."""
@@ -289,6 +297,10 @@ class Comparison:
         return comparison_html(self, self.scenarios, title=title)
 
 
+BASELINE = "baseline"
+"""Case name of the baseline network given to :func:`compare`."""
+
+
 def compare(
     baseline: Network,
     scenarios: Sequence[Scenario],
@@ -301,14 +313,43 @@ def compare(
 
     ``shipments`` are quoted one by one (any :func:`corridor.quote` options per row);
     ``demand`` is planned under capacities (scaled by each scenario's ``demand_growth``).
+
+    A scenario is compared with the baseline of the year it is evaluated in. One that sets
+    its own ``year`` (the dual-gauge link in 2028, say) is not set against the baseline
+    network's year, which would add the network's changes between the two years to the
+    project's: the baseline's data are evaluated in that year too (case ``baseline 2028``),
+    on the same shipments and demand, and :attr:`Comparison.notes` says so.
+
+    Raises
+    ------
+    ScenarioError
+        With neither shipments nor demand, or if a scenario cannot be applied.
     """
     if shipments is None and demand is None:
         msg = "compare needs shipments, a demand table or both"
         raise ScenarioError(msg)
-    cases = [("baseline", baseline, None)] + [(s.name, s.apply(baseline), s) for s in scenarios]
+    cases: list[tuple[str, Network, Scenario | None, str | None]] = [
+        (BASELINE, baseline, None, None)
+    ]
+    by_year = {baseline.year: BASELINE}
+    notes = []
+    patched = [(s, s.apply(baseline)) for s in scenarios]
+    for s, network in patched:
+        if network.year not in by_year:
+            by_year[network.year] = f"{BASELINE} {network.year}"
+            cases.append(
+                (by_year[network.year], Network(baseline.dataset, network.year), None, None)
+            )
+        if network.year != baseline.year:
+            notes.append(
+                f"{s.name!r} sets year {network.year}: compared with the baseline of "
+                f"{network.year} ({by_year[network.year]!r}), not of {baseline.year}, on the "
+                "same shipments and demand"
+            )
+    cases += [(s.name, network, s, by_year[network.year]) for s, network in patched]
     kpis, routes = [], {}
-    for name, network, scenario in cases:
-        row: dict[str, Any] = {"case": name, "year": network.year}
+    for name, network, scenario, against in cases:
+        row: dict[str, Any] = {"case": name, "year": network.year, "compared_with": against}
         if shipments is not None:
             table = quote_many(shipments, network=network, objective=objective)
             ok = table[table["status"] == "ok"]
@@ -331,7 +372,8 @@ def compare(
             row |= {f"share_{mode}": share for mode, share in split.items()}
             row["top_bottleneck"] = _top_bottleneck(result)
         kpis.append(row)
-    return Comparison(pd.DataFrame(kpis), _changes(routes), tuple(scenarios))
+    pairs = [(name, against) for name, _, _, against in cases if against is not None]
+    return Comparison(pd.DataFrame(kpis), _changes(routes, pairs), tuple(scenarios), tuple(notes))
 
 
 def _top_bottleneck(result: Plan) -> str:
@@ -357,16 +399,17 @@ def _grown(demand: pd.DataFrame | str | Path, growth: float) -> pd.DataFrame:
     return table
 
 
-def _changes(routes: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Shipments (by row) whose best route differs from the baseline's."""
+def _changes(routes: dict[str, pd.DataFrame], pairs: list[tuple[str, str]]) -> pd.DataFrame:
+    """Shipments (by row) whose best route differs from the baseline's of the same year.
+
+    ``pairs``: (scenario case, the baseline case it is compared with).
+    """
     columns = ["case", "origin", "destination", "before", "after"]
-    if "baseline" not in routes:
+    if not routes:
         return pd.DataFrame(columns=columns)
-    base = routes["baseline"]
     rows = []
-    for case, table in routes.items():
-        if case == "baseline":
-            continue
+    for case, against in pairs:
+        base, table = routes[against], routes[case]
         for (_, old), (_, new) in zip(base.iterrows(), table.iterrows(), strict=True):
             before, after = _describe(old), _describe(new)
             if before != after:

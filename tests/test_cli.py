@@ -409,3 +409,27 @@ def test_plan_bottlenecks_are_ranked_by_the_re_solved_value_of_capacity():
     line = next(x for x in table.splitlines() if f"{first['ref']} ({first['direction']})" in x)
     assert f"{first['marginal_saving_usd']:,.1f}" in line
     assert f"{first['marginal_cost_usd']:,.1f}" in line
+
+
+def test_scenario_compare_says_when_a_scenario_sets_its_own_year():
+    root = Path(__file__).parent.parent / "data"
+    args = [
+        "scenario",
+        "compare",
+        str(root / "scenarios" / "dual-gauge-link-first.yaml"),
+        "--demand",
+        str(root / "demand" / "sample_2031.csv"),
+        "--year",
+        "2031",
+    ]
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert [(k["case"], k["year"]) for k in payload["kpis"]] == [
+        ("baseline", 2031),
+        ("baseline 2028", 2028),
+        ("Lao Cai - Hekou North dual-gauge link first", 2028),
+    ]
+    assert payload["notes"] and "2028" in payload["notes"][0]
+    assert result.stderr.startswith("note: ") and "baseline 2028" in result.stderr
+    assert result.stderr.count("\n") == 1

@@ -264,3 +264,38 @@ def test_top_bottleneck_changes_only_when_the_plan_does():
     delayed = kpis.loc["Standard-gauge railway delayed to 2035"]
     assert delayed["plan_cost_usd_per_day"] > base["plan_cost_usd_per_day"]
     assert delayed["top_bottleneck"] != base["top_bottleneck"]
+
+
+def test_a_scenario_of_another_year_is_compared_with_the_baseline_of_its_year():
+    """The dual-gauge link opens in 2028 in its file: compared with the 2031 network it would
+    mix the project with three years of the network's growth (the SGR opens in 2030)."""
+    from corridor.charts import relative_change
+
+    early = scenario("dual-gauge-link-first.yaml")
+    result = compare(
+        load_network(2031),
+        [early, scenario("ban-vuoc-bridge.yaml")],
+        shipments=[{"origin": "Kunming", "destination": "Lach Huyen"}],
+        demand=DEMAND / "sample_2031.csv",
+    )
+    kpis = result.kpis.set_index("case")
+    assert list(kpis.index) == [
+        "baseline",
+        "baseline 2028",
+        early.name,
+        "Ban Vuoc - Ba Sa road bridge",
+    ]
+    assert list(kpis["year"]) == [2031, 2028, 2028, 2031]
+    assert list(kpis["compared_with"].fillna("")) == ["", "", "baseline 2028", "baseline"]
+    # a link more in the same year cannot cost more; against 2031 it looked dearer
+    cost = kpis["plan_cost_usd_per_day"]
+    assert cost[early.name] < cost["baseline 2028"]
+    assert cost[early.name] > cost["baseline"]
+    change = relative_change(result.kpis)
+    assert list(change.index) == [early.name, "Ban Vuoc - Ba Sa road bridge"]
+    assert change.loc[early.name, "plan_cost_usd_per_day"] < 0
+    # routes are compared with the baseline of the same year: no SGR crossing before 2030
+    (before,) = result.changes[result.changes["case"] == early.name]["before"]
+    assert "hekou_north_lao_cai_sgr" not in before
+    (note,) = result.notes
+    assert early.name in note and "2028" in note and "baseline 2028" in note
