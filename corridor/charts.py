@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from matplotlib import colormaps
 from matplotlib.cm import ScalarMappable
 from matplotlib.collections import LineCollection
-from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.colors import LinearSegmentedColormap, to_rgba
 from matplotlib.figure import Figure
 
 from corridor.errors import InvalidRequestError
@@ -111,16 +112,31 @@ def comparison_chart(
     ax = fig.add_subplot()
     rows = np.arange(change.shape[1])
     height = 0.8 / len(change)
+    colours = distinct_colours(len(change))
     for i, (case, values) in enumerate(change.iterrows()):
-        ax.barh(rows + i * height, values.fillna(0.0), height=height, label=str(case))
+        ax.barh(
+            rows + i * height, values.fillna(0.0), height=height, label=str(case), color=colours[i]
+        )
     ax.set_yticks(rows + height * (len(change) - 1) / 2, [COMPARED[c] for c in change.columns])
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_xlabel("% change from baseline")
+    ax.set_xlabel("% change from the baseline (of the scenario's year)")
     ax.invert_yaxis()
     ax.set_title(title)
     ax.legend(fontsize=8, loc="best")
     ax.grid(axis="x", alpha=0.3)
     return fig
+
+
+def distinct_colours(n: int) -> list[tuple[float, float, float, float]]:
+    """``n`` different colours for the cases of a chart.
+
+    matplotlib's ``tab10``, then the lighter shades of ``tab20``; evenly spaced ``turbo``
+    colours for more than 20.
+    """
+    if n > len(colormaps["tab20"].colors):
+        return [colormaps["turbo"](x) for x in np.linspace(0.05, 0.95, n)]
+    tab20 = colormaps["tab20"].colors
+    return [to_rgba(c) for c in [*tab20[::2], *tab20[1::2]][:n]]
 
 
 def relative_change(kpis: pd.DataFrame) -> pd.DataFrame:

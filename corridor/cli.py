@@ -25,7 +25,7 @@ from corridor.errors import CorridorError, InfeasibleError, InvalidRequestError
 from corridor.network import DEFAULT_YEAR, Network, load_network
 from corridor.plan import plan
 from corridor.quote import OBJECTIVES, Quote, pareto, quote
-from corridor.scenario import Scenario, compare, shipped_scenarios
+from corridor.scenario import Scenario, compare, format_kpis, shipped_scenarios
 from corridor.schema import quote_schema
 from corridor.sweep import sweep
 
@@ -652,6 +652,15 @@ def scenario_compare(
         typer.Option(help="ORIGIN:DESTINATION to quote in each case (repeat)."),
     ] = None,
     year: YearOption = DEFAULT_YEAR,
+    objective: Annotated[
+        str,
+        typer.Option(
+            help="cost or generalised (plans and quotes); time or co2 (quotes only).",
+        ),
+    ] = "cost",
+    value_usd: Annotated[
+        float | None, typer.Option(help="Goods value of each shipment, USD (generalised).")
+    ] = None,
     report: Annotated[
         Path | None, typer.Option("--out", help="Write a self-contained HTML report.")
     ] = None,
@@ -659,19 +668,24 @@ def scenario_compare(
     data: DataOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Run the baseline and each scenario on the same demand and shipments."""
+    """Run the baseline and each scenario on the same demand and shipments.
+
+    A scenario file that sets its own year is compared with the baseline of that year.
+    """
     shipments = None
     if shipment:
         pairs = [s.split(":", 1) for s in shipment]
         if any(len(p) != 2 for p in pairs):
             msg = "--shipment takes ORIGIN:DESTINATION"
             raise InvalidRequestError(msg)
-        shipments = [{"origin": o, "destination": d} for o, d in pairs]
+        value = {} if value_usd is None else {"value_usd": value_usd}
+        shipments = [{"origin": o, "destination": d} | value for o, d in pairs]
     result = compare(
         load_network(year, data),
         [Scenario.from_yaml(f) for f in files],
         shipments=shipments,
         demand=demand,
+        objective=objective,
     )
     for note in result.notes:
         err.print(f"note: {note}", markup=False)
@@ -688,10 +702,10 @@ def scenario_compare(
             }
         )
         return
-    kpis = result.kpis.set_index("case").T
-    table = Table("KPI", *map(str, kpis.columns), title="Scenario comparison")
+    kpis = format_kpis(result.kpis)
+    table = Table("KPI", *map(str, kpis.columns), title=f"Scenario comparison ({objective})")
     for name, values in kpis.iterrows():
-        table.add_row(str(name), *(_cell(v) for v in values))
+        table.add_row(str(name), *values)
     out.print(table)
     if not result.changes.empty:
         changes = Table(
@@ -753,12 +767,6 @@ def _write_route_files(
 def _usd(value: float) -> str:
     """A price to one decimal; blank when unknown; never ``-0.0``."""
     return "" if np.isnan(value) else f"{round(value, 1) + 0.0:,.1f}"
-
-
-def _cell(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:,.3f}" if abs(value) < 1 else f"{value:,.0f}"
-    return str(value)
 
 
 def _routes_table(quotes: list[Quote], title: str) -> Table:

@@ -23,6 +23,7 @@ depend on the data only (:attr:`Plan.bottlenecks` is ranked by them).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import logging
 import warnings
 from collections import defaultdict
@@ -518,6 +519,14 @@ class _Builder:
         """
         base = result.objective_value()
         values = result.variable_values()
+        # only the objective is read: no values, duals or reduced costs to copy back
+        nothing = mathopt.SparseVectorFilter(filtered_items=frozenset())
+        objective_only = mathopt.ModelSolveParameters(
+            variable_values_filter=nothing,
+            dual_values_filter=nothing,
+            reduced_costs_filter=nothing,
+        )
+        again_params = dataclasses.replace(params, presolve=mathopt.Emphasis.OFF)  # warm start
         out = {}
         for group, constraint in self.constraints.items():
             capacity = self.capacity[group]
@@ -530,7 +539,7 @@ class _Builder:
             ):
                 step = bound - capacity  # > 0 more, < 0 less: the value moves the other way
                 constraint.upper_bound = bound
-                again = solver.solve(params=params)
+                again = solver.solve(params=again_params, model_params=objective_only)
                 optimal = again.termination.reason is mathopt.TerminationReason.OPTIMAL
                 changed.append(
                     (base - again.objective_value()) / step if optimal and step else np.nan

@@ -46,9 +46,11 @@ from corridor.data import (
     default_data_dir,
     source_keys,
 )
-from corridor.errors import DataError, ScenarioError
+from corridor.errors import DataError, InvalidRequestError, ScenarioError
 from corridor.network import Network
+from corridor.plan import OBJECTIVES as PLAN_OBJECTIVES
 from corridor.plan import Plan, plan
+from corridor.quote import OBJECTIVES as QUOTE_OBJECTIVES
 from corridor.quote import quote_many
 
 if TYPE_CHECKING:
@@ -312,7 +314,11 @@ def compare(
     """Run the baseline and each scenario on the same shipments and/or demand table.
 
     ``shipments`` are quoted one by one (any :func:`corridor.quote` options per row);
-    ``demand`` is planned under capacities (scaled by each scenario's ``demand_growth``).
+    ``demand`` is planned under capacities (scaled by each scenario's ``demand_growth``);
+    both by ``objective`` (``cost`` or ``generalised``; quotes alone also ``time`` or ``co2``).
+    The ``mean_*`` KPIs are over the shipments quoted in every case
+    (``shipments_compared``), so a shipment that fails in one case does not shift the others'
+    means; :attr:`Comparison.notes` names the failures.
 
     A scenario is compared with the baseline of the year it is evaluated in. One that sets
     its own ``year`` (the dual-gauge link in 2028, say) is not set against the baseline
@@ -324,10 +330,17 @@ def compare(
     ------
     ScenarioError
         With neither shipments nor demand, or if a scenario cannot be applied.
+    InvalidRequestError
+        For an objective the quotes or plans do not know.
     """
     if shipments is None and demand is None:
         msg = "compare needs shipments, a demand table or both"
         raise ScenarioError(msg)
+    allowed = PLAN_OBJECTIVES if demand is not None else QUOTE_OBJECTIVES
+    if objective not in allowed:
+        what = "a demand table" if demand is not None else "shipments"
+        msg = f"objective must be one of {', '.join(allowed)} with {what}, got {objective!r}"
+        raise InvalidRequestError(msg)
     cases: list[tuple[str, Network, Scenario | None, str | None]] = [
         (BASELINE, baseline, None, None)
     ]
@@ -347,16 +360,25 @@ def compare(
                 "same shipments and demand"
             )
     cases += [(s.name, network, s, by_year[network.year]) for s, network in patched]
+    quotes = {}
+    if shipments is not None:
+        quotes = {
+            name: quote_many(shipments, network=network, objective=objective)
+            for name, network, _, _ in cases
+        }
+        notes += _shipment_notes(quotes)
+    common = _quoted_everywhere(quotes)
     kpis, routes = [], {}
     for name, network, scenario, against in cases:
         row: dict[str, Any] = {"case": name, "year": network.year, "compared_with": against}
         if shipments is not None:
-            table = quote_many(shipments, network=network, objective=objective)
-            ok = table[table["status"] == "ok"]
+            table = quotes[name]
+            ok = table[common]
             routes[name] = table[["origin", "destination", "modes", "gates"]]
             row |= {
-                "quoted": len(ok),
-                "failed": len(table) - len(ok),
+                "quoted": int((table["status"] == "ok").sum()),
+                "failed": int((table["status"] != "ok").sum()),
+                "shipments_compared": int(common.sum()),
                 "mean_cost_usd": ok["cost_usd"].mean(),
                 "mean_planned_hours": ok["planned_hours"].mean(),
                 "mean_co2e_kg": ok["co2e_kg"].mean(),
@@ -374,6 +396,66 @@ def compare(
         kpis.append(row)
     pairs = [(name, against) for name, _, _, against in cases if against is not None]
     return Comparison(pd.DataFrame(kpis), _changes(routes, pairs), tuple(scenarios), tuple(notes))
+
+
+def _quoted_everywhere(quotes: dict[str, pd.DataFrame]) -> pd.Series:
+    """Which shipments (rows) were quoted in every case: the set the means are taken over."""
+    if not quotes:
+        return pd.Series(dtype=bool)
+    return pd.concat([t["status"] == "ok" for t in quotes.values()], axis=1).all(axis=1)
+
+
+def _shipment_notes(quotes: dict[str, pd.DataFrame]) -> list[str]:
+    """A note per case with failed quotes: which, why, and what the means are over."""
+    common = int(_quoted_everywhere(quotes).sum())
+    notes = []
+    for case, table in quotes.items():
+        failed = table[table["status"] != "ok"]
+        if failed.empty:
+            continue
+        first = failed.iloc[0]
+        where = (
+            f"the means are over the {common} shipment{'s' * (common != 1)} quoted in every case"
+            if common
+            else "no shipment was quoted in every case: no means"
+        )
+        notes.append(
+            f"{case!r}: {len(failed)} of {len(table)} shipments failed (first: "
+            f"{first['origin']} → {first['destination']}: {first['message']}); {where}"
+        )
+    return notes
+
+
+KPI_INTEGERS = ("year", "quoted", "failed", "shipments_compared")
+"""KPIs that count (printed without decimals)."""
+
+
+def format_kpis(kpis: pd.DataFrame) -> pd.DataFrame:
+    """The KPI table as text, one row per KPI and one column per case, for people to read.
+
+    Counts and years as integers; shares as percent; other numbers to 3 decimals below 1,
+    else to the unit with thousands separators; no ``-0``; missing values blank.
+    """
+    table = kpis.set_index("case")
+    text = {}
+    for name, column in table.items():
+        text[name] = [_format_kpi(str(name), value) for value in column]
+    return pd.DataFrame(text, index=table.index).T
+
+
+def _format_kpi(name: str, value: object) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, str):
+        return value
+    number = float(value)  # type: ignore[arg-type]
+    if name in KPI_INTEGERS:
+        return str(round(number))
+    if name.startswith("share_"):
+        return f"{round(number * 100, 1) + 0.0:.1f} %"
+    if abs(number) < 1:
+        return f"{round(number, 3) + 0.0:,.3f}"
+    return f"{round(number) + 0:,.0f}"
 
 
 def _top_bottleneck(result: Plan) -> str:
@@ -446,5 +528,6 @@ __all__ = [
     "Update",
     "apply_all",
     "compare",
+    "format_kpis",
     "shipped_scenarios",
 ]

@@ -433,3 +433,49 @@ def test_scenario_compare_says_when_a_scenario_sets_its_own_year():
     assert payload["notes"] and "2028" in payload["notes"][0]
     assert result.stderr.startswith("note: ") and "baseline 2028" in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def kpi_rows(output: str) -> dict[str, list[str]]:
+    """The cells of each row of a printed KPI table, by KPI name."""
+    rows = {}
+    for line in output.splitlines():
+        cells = [c.strip() for c in line.strip("│ ").split("│")]
+        if len(cells) > 1 and cells[0]:
+            rows[cells[0]] = cells[1:]
+    return rows
+
+
+def test_scenario_compare_prints_counts_as_integers():
+    root = Path(__file__).parent.parent / "data"
+    args = ["scenario", "compare", str(root / "scenarios" / "lao-cai-smart-gate.yaml")]
+    result = runner.invoke(app, [*args, "--shipment", "Kunming:Hanoi"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    rows = kpi_rows(result.stdout)
+    assert rows["year"] == ["2026", "2026"]
+    assert rows["quoted"] == ["1", "1"] and rows["failed"] == ["0", "0"]
+    assert rows["compared_with"] == ["", "baseline"]
+    assert "-0" not in result.stdout and "nan" not in result.stdout
+
+
+def test_scenario_compare_objective_reaches_quotes_and_plans():
+    root = Path(__file__).parent.parent / "data"
+    gate = str(root / "scenarios" / "huu-nghi-smart-gate.yaml")
+    demand = ["--demand", str(root / "demand" / "sample_2026.csv")]
+
+    def kpis(*extra):
+        result = runner.invoke(app, ["scenario", "compare", gate, *extra, "--json"])
+        assert result.exit_code == 0, result.output
+        return pd.DataFrame(json.loads(result.stdout)["kpis"]).set_index("case")
+
+    trip = ["--shipment", "Kunming:Hai Phong"]
+    fast, cheap = kpis(*trip, "--objective", "time"), kpis(*trip)
+    assert (fast["mean_planned_hours"] < cheap["mean_planned_hours"]).all()
+    assert (fast["mean_cost_usd"] > cheap["mean_cost_usd"]).all()
+    # the smart gate halves clearance time: worth nothing at cost, something in generalised cost
+    cost = kpis(*demand)["plan_cost_usd_per_day"]
+    assert cost.iloc[1] == pytest.approx(cost.iloc[0], rel=1e-12)
+    valued = kpis(*demand, "--objective", "generalised", *trip, "--value-usd", "30000")
+    assert valued["plan_cost_usd_per_day"].iloc[1] < valued["plan_cost_usd_per_day"].iloc[0]
+    assert (valued["failed"] == 0).all()
+    bad = runner.invoke(app, ["scenario", "compare", gate, *demand, "--objective", "time"])
+    assert bad.exit_code == 2 and "objective must be one of cost, generalised" in bad.stderr

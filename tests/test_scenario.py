@@ -299,3 +299,28 @@ def test_a_scenario_of_another_year_is_compared_with_the_baseline_of_its_year():
     assert "hekou_north_lao_cai_sgr" not in before
     (note,) = result.notes
     assert early.name in note and "2028" in note and "baseline 2028" in note
+
+
+def test_compare_means_are_over_the_shipments_quoted_in_every_case(network, tmp_path):
+    """Closing Lao Cai station makes one of two quotes fail: the means must not jump to the
+    other shipment's cost."""
+    closed = Scenario(
+        name="no Lao Cai station",
+        source="estimate: test",
+        operations=[Close(close="places", id="lao_cai_station")],
+    )
+    shipments = [
+        {"origin": "Kunming", "destination": "Hanoi"},
+        {"origin": "lao_cai_station", "destination": "Hanoi"},
+    ]
+    result = compare(network, [closed], shipments=shipments)
+    kpis = result.kpis.set_index("case")
+    assert list(kpis["failed"]) == [0, 1] and list(kpis["quoted"]) == [2, 1]
+    assert list(kpis["shipments_compared"]) == [1, 1]
+    for case, net in (("baseline", network), ("no Lao Cai station", closed.apply(network))):
+        q = quote("Kunming", "Hanoi", network=net)
+        assert kpis.loc[case, "mean_cost_usd"] == pytest.approx(q.cost_usd)
+        assert kpis.loc[case, "mean_planned_hours"] == pytest.approx(q.planned_hours)
+    (note,) = result.notes
+    assert "'no Lao Cai station': 1 of 2 shipments failed" in note
+    assert "over the 1 shipment quoted in every case" in note
