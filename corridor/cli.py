@@ -18,6 +18,7 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 import numpy as np
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from corridor.data import load_dataset
@@ -25,7 +26,14 @@ from corridor.errors import CorridorError, InfeasibleError, InvalidRequestError
 from corridor.network import DEFAULT_YEAR, Network, load_network
 from corridor.plan import plan
 from corridor.quote import OBJECTIVES, Quote, pareto, quote
-from corridor.scenario import Scenario, compare, format_kpis, shipped_scenarios
+from corridor.scenario import (
+    Scenario,
+    check_file,
+    compare,
+    find_scenario,
+    format_kpis,
+    shipped_scenarios,
+)
 from corridor.schema import quote_schema
 from corridor.sweep import sweep
 
@@ -610,18 +618,27 @@ def plan_command(
         out.print(unserved)
 
 
+def _scenario_folder(data: Path | None) -> Path | None:
+    """The folder of shipped scenarios: ``scenarios`` in the data folder given, or the default."""
+    return None if data is None else data / "scenarios"
+
+
+ScenarioFilesArgument = Annotated[
+    list[Path],
+    typer.Argument(help="Scenario YAML files, or names of shipped ones (scenario list)."),
+]
+
+
 @scenario_app.command("list")
 @_one_line_errors
-def scenario_list(as_json: JsonOption = False) -> None:
+def scenario_list(data: DataOption = None, as_json: JsonOption = False) -> None:
     """The scenario files shipped in data/scenarios."""
-    rows = [
-        {
-            "file": str(path),
-            "name": Scenario.from_yaml(path).name,
-            "operations": len(Scenario.from_yaml(path).operations),
-        }
-        for path in shipped_scenarios()
-    ]
+    rows = []
+    for path in shipped_scenarios(_scenario_folder(data)):
+        scenario = Scenario.from_yaml(path)
+        rows.append(
+            {"file": str(path), "name": scenario.name, "operations": len(scenario.operations)}
+        )
     if as_json:
         _print_json(rows)
         return
@@ -633,19 +650,57 @@ def scenario_list(as_json: JsonOption = False) -> None:
 
 @scenario_app.command("show")
 @_one_line_errors
-def scenario_show(file: Annotated[Path, typer.Argument(help="Scenario YAML file.")]) -> None:
-    """Validate a scenario file and print its operations."""
-    scenario = Scenario.from_yaml(file)
-    out.print(f"[bold]{scenario.name}[/bold]: {scenario.description.strip()}")
+def scenario_show(
+    file: Annotated[Path, typer.Argument(help="Scenario YAML file, or the name of a shipped one.")],
+    year: YearOption = DEFAULT_YEAR,
+    data: DataOption = None,
+) -> None:
+    """Validate a scenario file (read it and apply it to the network) and print it."""
+    path = find_scenario(file, _scenario_folder(data))
+    scenario = check_file(path, load_network(year, data))
+    out.print(f"[bold]{escape(scenario.name)}[/bold]: {escape(scenario.description.strip())}")
     out.print(f"source: {scenario.source}", markup=False)
+    if scenario.year is not None:
+        out.print(f"evaluated in {scenario.year}", markup=False)
     for op in scenario.operations:
         out.print(f"  - {op.model_dump(exclude_defaults=True)}", markup=False)
+    out.print(f"valid: {path} applies to the data", markup=False)
+
+
+@scenario_app.command("validate")
+@_one_line_errors
+def scenario_validate(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Scenario YAML files or shipped names (default: every shipped one)."),
+    ] = None,
+    year: YearOption = DEFAULT_YEAR,
+    data: DataOption = None,
+) -> None:
+    """Read each scenario file and apply it to the network; exit 2 if any fails."""
+    folder = _scenario_folder(data)
+    network = load_network(year, data)
+    failed = 0
+    for file in files or shipped_scenarios(folder):
+        try:
+            path = find_scenario(file, folder)
+            scenario = check_file(path, network)
+        except CorridorError as error:
+            err.print(f"error: {error}", markup=False)
+            failed += 1
+            continue
+        count = len(scenario.operations)
+        out.print(
+            f"ok {path}: {scenario.name} ({count} operation{'s' * (count != 1)})", markup=False
+        )
+    if failed:
+        raise typer.Exit(code=EXIT_BAD_INPUT)
 
 
 @scenario_app.command("compare")
 @_one_line_errors
 def scenario_compare(
-    files: Annotated[list[Path], typer.Argument(help="Scenario YAML files.")],
+    files: ScenarioFilesArgument,
     demand: Annotated[Path | None, typer.Option(help="Demand CSV to plan in each case.")] = None,
     shipment: Annotated[
         list[str] | None,
@@ -680,9 +735,11 @@ def scenario_compare(
             raise InvalidRequestError(msg)
         value = {} if value_usd is None else {"value_usd": value_usd}
         shipments = [{"origin": o, "destination": d} | value for o, d in pairs]
+    baseline = load_network(year, data)
+    folder = _scenario_folder(data)
     result = compare(
-        load_network(year, data),
-        [Scenario.from_yaml(f) for f in files],
+        baseline,
+        [check_file(find_scenario(f, folder), baseline) for f in files],
         shipments=shipments,
         demand=demand,
         objective=objective,

@@ -24,6 +24,7 @@ and never changes the one given; scenarios compose by applying them in turn.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -215,8 +216,12 @@ def _find(rows: list[Any], table: str, element_id: str) -> int:
     for i, row in enumerate(rows):
         if _key(table, row) == element_id:
             return i
-    known = ", ".join(sorted(_key(table, r) for r in rows)[:5])
-    msg = f"no {table[:-1]} {element_id!r} (e.g. {known}, ...)"
+    keys = sorted(_key(table, r) for r in rows)
+    close = difflib.get_close_matches(element_id, keys, n=3)
+    if close:
+        msg = f"no {table[:-1]} {element_id!r}; did you mean {', '.join(map(repr, close))}?"
+    else:
+        msg = f"no {table[:-1]} {element_id!r} (e.g. {', '.join(keys[:5])}, ...)"
     raise KeyError(msg)
 
 
@@ -228,9 +233,17 @@ def _apply(op: Add | Update | Close, tables: dict[str, list[Any]], keys: frozens
         rows = tables[op.update]
         i = _find(rows, op.update, op.id)
         current = dataclasses.asdict(rows[i])
-        unknown = (op.set.keys() | op.scale.keys()) - current.keys() - {"speed_kmh"}
+        fields = current.keys() | {"speed_kmh"}
+        unknown = (op.set.keys() | op.scale.keys()) - fields
         if unknown:
             msg = f"unknown field(s) {', '.join(sorted(unknown))} for {op.update}"
+            close = [
+                match
+                for name in sorted(unknown)
+                for match in difflib.get_close_matches(name, sorted(fields), n=1)
+            ]
+            if close:
+                msg += f"; did you mean {', '.join(close)}?"
             raise ValueError(msg)
         values = current | op.set
         for name, factor in op.scale.items():
@@ -515,9 +528,59 @@ def _describe(route: pd.Series) -> str:
 
 
 def shipped_scenarios(folder: str | Path | None = None) -> list[Path]:
-    """The scenario files shipped in ``data/scenarios``."""
+    """The scenario files shipped in ``data/scenarios`` (or in ``folder``)."""
     root = Path(folder) if folder else default_data_dir() / "scenarios"
     return sorted(root.glob("*.yaml"))
+
+
+def find_scenario(name: str | Path, folder: str | Path | None = None) -> Path:
+    """A scenario file by path, or by the name of a shipped one (as ``scenario list`` prints).
+
+    ``name`` is taken as a path if that file exists; otherwise a bare name (no folder) is
+    looked up in ``folder`` (default ``data/scenarios``), with or without ``.yaml``.
+
+    Raises
+    ------
+    ScenarioError
+        If neither exists, with the closest shipped names.
+
+    Examples
+    --------
+    >>> find_scenario("lao-cai-smart-gate").name
+    'lao-cai-smart-gate.yaml'
+    """
+    path = Path(name)
+    if path.is_file():
+        return path
+    shipped = {p.name: p for p in shipped_scenarios(folder)}
+    if path.parent == Path():
+        for candidate in (path.name, f"{path.name}.yaml"):
+            if candidate in shipped:
+                return shipped[candidate]
+    msg = f"{path}: file not found"
+    close = difflib.get_close_matches(path.name, list(shipped), n=3)
+    if path.parent == Path() and close:
+        msg += f", nor a shipped scenario; did you mean {', '.join(close)}?"
+    raise ScenarioError(msg)
+
+
+def check_file(path: str | Path, network: Network) -> Scenario:
+    """Read a scenario file and apply it to ``network``, as :func:`compare` will.
+
+    Reading checks the format; applying checks that every element and field it names exists
+    and that the data stay valid (the baseline is left unchanged).
+
+    Raises
+    ------
+    ScenarioError
+        Naming the file and the first problem.
+    """
+    scenario = Scenario.from_yaml(path)
+    try:
+        scenario.apply(network)
+    except ScenarioError as error:
+        raise ScenarioError(f"{path}: {error}") from None
+    return scenario
 
 
 __all__ = [
@@ -527,7 +590,9 @@ __all__ = [
     "Scenario",
     "Update",
     "apply_all",
+    "check_file",
     "compare",
+    "find_scenario",
     "format_kpis",
     "shipped_scenarios",
 ]

@@ -479,3 +479,64 @@ def test_scenario_compare_objective_reaches_quotes_and_plans():
     assert (valued["failed"] == 0).all()
     bad = runner.invoke(app, ["scenario", "compare", gate, *demand, "--objective", "time"])
     assert bad.exit_code == 2 and "objective must be one of cost, generalised" in bad.stderr
+
+
+BAD_SCENARIOS = [
+    (
+        "{update: crossings, id: hekou_kimthanh, scale: {capacity_teu_day: 2}}",
+        "no crossing 'hekou_kimthanh'; did you mean 'hekou_kim_thanh'",
+    ),
+    (
+        "{update: crossings, id: hekou_kim_thanh, scale: {capacity_teu_dya: 2}}",
+        "unknown field(s) capacity_teu_dya for crossings; did you mean capacity_teu_day?",
+    ),
+    (
+        "{update: legs, id: road_ct05_lao_cai_yen_bai, set: {speed_kmh: -5}}",
+        "speed_kmh: Input should be greater than 0",
+    ),
+]
+
+
+@pytest.mark.parametrize(("operation", "message"), BAD_SCENARIOS)
+@pytest.mark.parametrize("command", ["show", "validate"])
+def test_scenario_show_and_validate_apply_the_file(tmp_path, command, operation, message):
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        f"name: bad\nsource: 'estimate: test'\noperations:\n  - {operation}\n", encoding="utf-8"
+    )
+    result = runner.invoke(app, ["scenario", command, str(path)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"error: {path}: scenario 'bad', operations.0: ")
+    assert message in result.stderr and result.stderr.count("\n") == 1
+    assert result.stdout == ""
+
+
+def test_scenario_names_as_listed_are_found_in_the_shipped_folder():
+    listed = runner.invoke(app, ["scenario", "list", "--json"])
+    name = Path(json.loads(listed.stdout)[0]["file"]).name
+    shown = runner.invoke(app, ["scenario", "show", name])
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(listed.stdout)[0]["name"] in shown.stdout
+    assert runner.invoke(app, ["scenario", "show", name.removesuffix(".yaml")]).exit_code == 0
+    compared = runner.invoke(
+        app, ["scenario", "compare", "lao-cai-smart-gate.yaml", "--shipment", "Kunming:Hanoi"]
+    )
+    assert compared.exit_code == 0, compared.output
+    missing = runner.invoke(app, ["scenario", "show", "lao-cai-smart-gat.yaml"])
+    assert missing.exit_code == 2
+    assert missing.stderr.startswith("error: lao-cai-smart-gat.yaml: file not found")
+    assert "did you mean lao-cai-smart-gate.yaml" in missing.stderr
+
+
+def test_scenario_validate_checks_every_shipped_file_by_default(tmp_path):
+    result = runner.invoke(app, ["scenario", "validate"])
+    assert result.exit_code == 0, result.output
+    listed = json.loads(runner.invoke(app, ["scenario", "list", "--json"]).stdout)
+    assert result.stdout.count("ok ") == len(listed)
+    good = Path(listed[0]["file"])
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: bad\nsource: 'estimate: t'\noperations: [{close: legs, id: x}]\n")
+    both = runner.invoke(app, ["scenario", "validate", str(good), str(bad)])
+    assert both.exit_code == 2
+    assert both.stdout.count("ok ") == 1 and both.stderr.count("\n") == 1
+    assert "no leg 'x'" in both.stderr
