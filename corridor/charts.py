@@ -16,7 +16,7 @@ from matplotlib.colors import LinearSegmentedColormap, to_rgba
 from matplotlib.figure import Figure
 
 from corridor.errors import InvalidRequestError
-from corridor.export import MODE_COLOURS, UNLIMITED_COLOUR, UTILISATION_COLOURS
+from corridor.export import MODE_COLOURS, UNLIMITED_COLOUR, UTILISATION_COLOURS, link_loads
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -196,9 +196,12 @@ def route_chart(quote: Quote) -> Figure:
 
 
 def plan_chart(plan: Plan) -> Figure:
-    """A static map of a plan: loaded links, width by TEU/day, colour by utilisation."""
+    """A static map of a plan: loaded links, width by TEU/day, colour by utilisation.
+
+    Both directions of a link make one line: width by their sum, colour by the more utilised.
+    """
     fig, ax = _map_axes(plan.network)
-    loads = plan.to_geodataframe().sort_values("utilisation")
+    loads = link_loads(plan).sort_values("utilisation")
     colours = LinearSegmentedColormap.from_list("utilisation", UTILISATION_COLOURS)
     heaviest = max(float(loads["teu_per_day"].max()), 1.0) if not loads.empty else 1.0
     ax.add_collection(

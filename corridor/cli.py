@@ -535,7 +535,11 @@ def plan_command(
     time_limit: Annotated[float | None, typer.Option(help="Solver time limit, s.")] = None,
     out_file: Annotated[
         Path | None,
-        typer.Option("--out", help="Write the loaded links: .gpkg, .geojson or .csv."),
+        typer.Option(
+            "--out",
+            help="Write the loaded links, a row per direction: .gpkg (layer loaded_links), "
+            ".geojson or .csv.",
+        ),
     ] = None,
     map_file: Annotated[
         Path | None, typer.Option("--map", help="Write an HTML map of flows and utilisation.")
@@ -557,7 +561,7 @@ def plan_command(
     if out_file is not None:
         from corridor.export import write_table
 
-        write_table(result.to_geodataframe(), out_file)
+        write_table(result.to_geodataframe(), out_file, layer="loaded_links")
     if map_file is not None:
         result.map().save(str(map_file))
     if png_file is not None:

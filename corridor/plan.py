@@ -296,21 +296,62 @@ class Plan:
         }
 
     def to_geodataframe(self) -> gpd.GeoDataFrame:
-        """Loaded legs and crossings as lines, EPSG:4326.
+        """Loaded legs and border crossings, one row per link and direction, EPSG:4326.
 
-        ``teu_per_day`` sums both directions; ``utilisation`` and ``shadow_price_usd`` are the
-        highest of the link's capacities (NaN where it has none).
+        Columns: ``ref``, ``kind``, ``mode``, ``direction`` (``from <place>``, as in
+        :attr:`capacities`), ``from_place``, ``to_place``, ``km``, ``teu_per_day`` (this
+        direction), and this direction's ``capacity_teu_day``, ``utilisation``,
+        ``shadow_price_usd``, ``marginal_saving_usd`` and ``marginal_cost_usd`` (NaN where
+        the data give no capacity). Each line runs in the direction of travel.
         """
         import geopandas as gpd
+        from shapely.geometry import LineString
 
         moving = self.arcs[self.arcs["kind"].isin(["leg", "border"])]
-        loads = moving.groupby(["ref", "kind", "mode"], as_index=False)["teu_per_day"].sum()
+        ends = [self._ends(row) for row in moving.itertuples()]
+        moving = moving.assign(
+            **{
+                name: pd.Series(values, index=moving.index, dtype=object)
+                for name, values in (
+                    ("direction", [f"from {a}" for a, _ in ends]),
+                    ("from_place", [a for a, _ in ends]),
+                    ("to_place", [b for _, b in ends]),
+                )
+            }
+        )
+        keys = ["ref", "direction"]
+        loads = moving.groupby(keys, as_index=False, sort=False).agg(
+            kind=("kind", "first"),
+            mode=("mode", "first"),
+            from_place=("from_place", "first"),
+            to_place=("to_place", "first"),
+            km=("km", "first"),
+            teu_per_day=("teu_per_day", "sum"),
+        )
         limits = self.capacities[self.capacities["element"].isin(["leg", "border"])]
-        highest = limits.groupby("ref")[["utilisation", "shadow_price_usd"]].max()
-        loads = loads.join(highest, on="ref")
-        _, links = self.network.to_geodataframes()  # the same lines as the network's links
-        geometry = links.geometry.loc[loads["ref"]].to_numpy()
-        return gpd.GeoDataFrame(loads, geometry=geometry, crs=links.crs)
+        limits = limits.drop(columns=["element", "flow_teu_day"]).set_index(keys)
+        loads = loads.join(limits, on=keys)
+        columns = ["ref", "kind", "mode", "direction", "from_place", "to_place", "km"]
+        loads = loads[columns + [c for c in loads.columns if c not in columns]]
+        places = self.network.places
+        geometry = [
+            LineString([(places[a].lon, places[a].lat), (places[b].lon, places[b].lat)])
+            for a, b in zip(loads["from_place"], loads["to_place"], strict=True)
+        ]
+        return gpd.GeoDataFrame(loads, geometry=geometry, crs="EPSG:4326")
+
+    def _ends(self, arc: Any) -> tuple[str, str]:  # noqa: ANN401 - a row of Plan.arcs
+        """The places a loaded leg or crossing arc runs between, in its direction of travel.
+
+        A crossing's direction is its gate pair's (a flight's customs arc names the arrival
+        airport at both ends), as in the ``direction`` of :attr:`capacities`.
+        """
+        if arc.kind == "leg":
+            return arc.from_place, arc.to_place
+        crossing = self.network.crossings[arc.ref]
+        if arc.to_place == crossing.cn_place:  # northbound
+            return crossing.vn_place, crossing.cn_place
+        return crossing.cn_place, crossing.vn_place
 
 
 def plan(

@@ -20,7 +20,7 @@ from corridor.charts import (
 )
 from corridor.cli import app
 from corridor.data import default_data_dir
-from corridor.export import MODE_COLOURS
+from corridor.export import MODE_COLOURS, link_loads
 from corridor.scenario import Comparison, Scenario, compare
 
 runner = CliRunner()
@@ -122,7 +122,7 @@ def test_route_chart_draws_each_leg_in_its_mode_colour(network):
 
 def test_plan_chart_widths_follow_flow(network):
     result = plan(DATA / "demand" / "sample_2026.csv", network=network)
-    links = result.to_geodataframe().sort_values("utilisation")
+    links = link_loads(result).sort_values("utilisation")
     drawn = plan_chart(result).axes[0].collections[-1]
     widths = drawn.get_linewidths()
     heaviest = links["teu_per_day"].to_numpy().argmax()
