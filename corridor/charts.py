@@ -9,13 +9,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from matplotlib import colormaps
 from matplotlib.cm import ScalarMappable
 from matplotlib.collections import LineCollection
-from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.colors import LinearSegmentedColormap, to_rgba
 from matplotlib.figure import Figure
 
 from corridor.errors import InvalidRequestError
-from corridor.export import MODE_COLOURS, UNLIMITED_COLOUR, UTILISATION_COLOURS
+from corridor.export import MODE_COLOURS, UNLIMITED_COLOUR, UTILISATION_COLOURS, link_loads
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -111,11 +112,14 @@ def comparison_chart(
     ax = fig.add_subplot()
     rows = np.arange(change.shape[1])
     height = 0.8 / len(change)
+    colours = distinct_colours(len(change))
     for i, (case, values) in enumerate(change.iterrows()):
-        ax.barh(rows + i * height, values.fillna(0.0), height=height, label=str(case))
+        ax.barh(
+            rows + i * height, values.fillna(0.0), height=height, label=str(case), color=colours[i]
+        )
     ax.set_yticks(rows + height * (len(change) - 1) / 2, [COMPARED[c] for c in change.columns])
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_xlabel("% change from baseline")
+    ax.set_xlabel("% change from the baseline (of the scenario's year)")
     ax.invert_yaxis()
     ax.set_title(title)
     ax.legend(fontsize=8, loc="best")
@@ -123,15 +127,33 @@ def comparison_chart(
     return fig
 
 
-def relative_change(kpis: pd.DataFrame) -> pd.DataFrame:
-    """Percent change of each scenario's KPIs from the baseline row (rows: scenarios).
+def distinct_colours(n: int) -> list[tuple[float, float, float, float]]:
+    """``n`` different colours for the cases of a chart.
 
-    A KPI that is zero in the baseline gets NaN (no percentage of nothing).
+    matplotlib's ``tab10``, then the lighter shades of ``tab20``; evenly spaced ``turbo``
+    colours for more than 20.
     """
-    table = kpis.set_index("case")[[c for c in COMPARED if c in kpis]].astype(float)
-    base = table.loc["baseline"]
-    scenarios = table.drop(index="baseline")
-    return (scenarios - base) / base.where(base != 0) * 100.0
+    if n > len(colormaps["tab20"].colors):
+        return [colormaps["turbo"](x) for x in np.linspace(0.05, 0.95, n)]
+    tab20 = colormaps["tab20"].colors
+    return [to_rgba(c) for c in [*tab20[::2], *tab20[1::2]][:n]]
+
+
+def relative_change(kpis: pd.DataFrame) -> pd.DataFrame:
+    """Percent change of each scenario's KPIs from its baseline row (rows: scenarios).
+
+    A scenario's baseline is the row its ``compared_with`` names (the baseline of its year);
+    without that column, the row ``baseline``. A KPI that is zero in the baseline gets NaN
+    (no percentage of nothing).
+    """
+    indexed = kpis.set_index("case")
+    table = indexed[[c for c in COMPARED if c in kpis]].astype(float)
+    if "compared_with" in indexed:
+        against = indexed["compared_with"].dropna()
+    else:
+        against = pd.Series("baseline", index=indexed.index.drop("baseline"))
+    base = table.loc[against.to_numpy()].set_axis(against.index)
+    return (table.loc[against.index] - base) / base.where(base != 0) * 100.0
 
 
 def route_chart(quote: Quote) -> Figure:
@@ -175,9 +197,12 @@ def route_chart(quote: Quote) -> Figure:
 
 
 def plan_chart(plan: Plan) -> Figure:
-    """A static map of a plan: loaded links, width by TEU/day, colour by utilisation."""
+    """A static map of a plan: loaded links, width by TEU/day, colour by utilisation.
+
+    Both directions of a link make one line: width by their sum, colour by the more utilised.
+    """
     fig, ax = _map_axes(plan.network)
-    loads = plan.to_geodataframe().sort_values("utilisation")
+    loads = link_loads(plan).sort_values("utilisation")
     colours = LinearSegmentedColormap.from_list("utilisation", UTILISATION_COLOURS)
     heaviest = max(float(loads["teu_per_day"].max()), 1.0) if not loads.empty else 1.0
     ax.add_collection(

@@ -9,6 +9,8 @@ from __future__ import annotations
 import functools
 import json
 import re
+import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
@@ -30,7 +32,14 @@ from corridor.errors import (
 from corridor.network import DEFAULT_YEAR, Network, load_network
 from corridor.plan import plan
 from corridor.quote import OBJECTIVES, Quote, pareto, quote, request_year
-from corridor.scenario import Scenario, compare, shipped_scenarios
+from corridor.scenario import (
+    Scenario,
+    check_file,
+    compare,
+    find_scenario,
+    format_kpis,
+    shipped_scenarios,
+)
 from corridor.schema import quote_schema
 from corridor.sweep import sweep
 
@@ -73,13 +82,32 @@ PNG = (".png",)
 TABLES = (".csv", ".gpkg", ".geojson")
 
 
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: object = None,
+    line: str | None = None,
+) -> None:
+    """Print a warning as one line on stderr (no file, line number or source code)."""
+    err.print(f"warning: {message}", markup=False)
+
+
 def _one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
-    """Turn a CorridorError or an unwritable file into one line on stderr and an exit code."""
+    """Turn a CorridorError or an unwritable file into one line on stderr and an exit code.
+
+    Warnings are printed as one line each on stderr, ``warning: ...``.
+    """
 
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
-            return command(*args, **kwargs)
+            with warnings.catch_warnings():
+                if not sys.warnoptions:  # python -W ... decides for itself
+                    warnings.simplefilter("default")
+                warnings.showwarning = _show_warning
+                return command(*args, **kwargs)
         except CorridorError as error:
             err.print(f"error: {error}", markup=False)
             code = EXIT_INFEASIBLE if isinstance(error, InfeasibleError) else EXIT_BAD_INPUT
@@ -552,7 +580,11 @@ def plan_command(
     time_limit: Annotated[float | None, typer.Option(help="Solver time limit, s.")] = None,
     out_file: Annotated[
         Path | None,
-        typer.Option("--out", help="Write the loaded links: .gpkg, .geojson or .csv."),
+        typer.Option(
+            "--out",
+            help="Write the loaded links, a row per direction: .gpkg (layer loaded_links), "
+            ".geojson or .csv.",
+        ),
     ] = None,
     map_file: Annotated[
         Path | None, typer.Option("--map", help="Write an HTML map of flows and utilisation.")
@@ -572,11 +604,12 @@ def plan_command(
         integer=integer,
         method=method,
         time_limit_s=time_limit,
+        marginal=not integer,
     )
     if out_file is not None:
         from corridor.export import write_table
 
-        write_table(result.to_geodataframe(), out_file)
+        write_table(result.to_geodataframe(), out_file, layer="loaded_links")
     if map_file is not None:
         result.map().save(str(map_file))
     if png_file is not None:
@@ -614,14 +647,20 @@ def plan_command(
     top = Table(
         "element",
         "capacity TEU/day",
-        "USD/day per extra TEU/day",
-        title="Bottlenecks (saturated, by shadow price)",
+        "+1 TEU/day saves",
+        "-1 TEU/day costs",
+        "shadow price",
+        title="Bottlenecks: saturated capacities, USD/day per TEU/day",
+        caption="±1 TEU/day: the plan re-solved; the shadow price is the LP's dual, one of a "
+        "range where the two differ",
     )
     for row in result.bottlenecks.head(10).itertuples():
-        shadow = round(row.shadow_price_usd, 1) + 0.0  # + 0.0: no "-0.0" from solver noise
-        price = "" if np.isnan(shadow) else f"{shadow:,.1f}"
         top.add_row(
-            f"{row.element} {row.ref} ({row.direction})", f"{row.capacity_teu_day:,.0f}", price
+            f"{row.element} {row.ref} ({row.direction})",
+            f"{row.capacity_teu_day:,.0f}",
+            _usd(row.marginal_saving_usd),
+            _usd(row.marginal_cost_usd),
+            _usd(row.shadow_price_usd),
         )
     out.print(split, top)
     if not result.unserved.empty:
@@ -631,18 +670,27 @@ def plan_command(
         out.print(unserved)
 
 
+def _scenario_folder(data: Path | None) -> Path | None:
+    """The folder of shipped scenarios: ``scenarios`` in the data folder given, or the default."""
+    return None if data is None else data / "scenarios"
+
+
+ScenarioFilesArgument = Annotated[
+    list[Path],
+    typer.Argument(help="Scenario YAML files, or names of shipped ones (scenario list)."),
+]
+
+
 @scenario_app.command("list")
 @_one_line_errors
-def scenario_list(as_json: JsonOption = False) -> None:
+def scenario_list(data: DataOption = None, as_json: JsonOption = False) -> None:
     """The scenario files shipped in data/scenarios."""
-    rows = [
-        {
-            "file": str(path),
-            "name": Scenario.from_yaml(path).name,
-            "operations": len(Scenario.from_yaml(path).operations),
-        }
-        for path in shipped_scenarios()
-    ]
+    rows = []
+    for path in shipped_scenarios(_scenario_folder(data)):
+        scenario = Scenario.from_yaml(path)
+        rows.append(
+            {"file": str(path), "name": scenario.name, "operations": len(scenario.operations)}
+        )
     if as_json:
         _print_json(rows)
         return
@@ -654,25 +702,72 @@ def scenario_list(as_json: JsonOption = False) -> None:
 
 @scenario_app.command("show")
 @_one_line_errors
-def scenario_show(file: Annotated[Path, typer.Argument(help="Scenario YAML file.")]) -> None:
-    """Validate a scenario file and print its operations."""
-    scenario = Scenario.from_yaml(file)
-    out.print(f"[bold]{scenario.name}[/bold]: {scenario.description.strip()}")
+def scenario_show(
+    file: Annotated[Path, typer.Argument(help="Scenario YAML file, or the name of a shipped one.")],
+    year: YearOption = DEFAULT_YEAR,
+    data: DataOption = None,
+) -> None:
+    """Validate a scenario file (read it and apply it to the network) and print it."""
+    path = find_scenario(file, _scenario_folder(data))
+    scenario = check_file(path, load_network(year, data))
+    out.print(f"[bold]{escape(scenario.name)}[/bold]: {escape(scenario.description.strip())}")
     out.print(f"source: {scenario.source}", markup=False)
+    if scenario.year is not None:
+        out.print(f"evaluated in {scenario.year}", markup=False)
     for op in scenario.operations:
         out.print(f"  - {op.model_dump(exclude_defaults=True)}", markup=False)
+    out.print(f"valid: {path} applies to the data", markup=False)
+
+
+@scenario_app.command("validate")
+@_one_line_errors
+def scenario_validate(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Scenario YAML files or shipped names (default: every shipped one)."),
+    ] = None,
+    year: YearOption = DEFAULT_YEAR,
+    data: DataOption = None,
+) -> None:
+    """Read each scenario file and apply it to the network; exit 2 if any fails."""
+    folder = _scenario_folder(data)
+    network = load_network(year, data)
+    failed = 0
+    for file in files or shipped_scenarios(folder):
+        try:
+            path = find_scenario(file, folder)
+            scenario = check_file(path, network)
+        except CorridorError as error:
+            err.print(f"error: {error}", markup=False)
+            failed += 1
+            continue
+        count = len(scenario.operations)
+        out.print(
+            f"ok {path}: {scenario.name} ({count} operation{'s' * (count != 1)})", markup=False
+        )
+    if failed:
+        raise typer.Exit(code=EXIT_BAD_INPUT)
 
 
 @scenario_app.command("compare")
 @_one_line_errors
 def scenario_compare(
-    files: Annotated[list[Path], typer.Argument(help="Scenario YAML files.")],
+    files: ScenarioFilesArgument,
     demand: Annotated[Path | None, typer.Option(help="Demand CSV to plan in each case.")] = None,
     shipment: Annotated[
         list[str] | None,
         typer.Option(help="ORIGIN:DESTINATION to quote in each case (repeat)."),
     ] = None,
     year: YearOption = DEFAULT_YEAR,
+    objective: Annotated[
+        str,
+        typer.Option(
+            help="cost or generalised (plans and quotes); time or co2 (quotes only).",
+        ),
+    ] = "cost",
+    value_usd: Annotated[
+        float | None, typer.Option(help="Goods value of each shipment, USD (generalised).")
+    ] = None,
     report: Annotated[
         Path | None, typer.Option("--out", help="Write a self-contained HTML report.")
     ] = None,
@@ -680,7 +775,10 @@ def scenario_compare(
     data: DataOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Run the baseline and each scenario on the same demand and shipments."""
+    """Run the baseline and each scenario on the same demand and shipments.
+
+    A scenario file that sets its own year is compared with the baseline of that year.
+    """
     _output(report, "--out", HTML)
     _output(png_file, "--png", PNG)
     shipments = None
@@ -689,13 +787,19 @@ def scenario_compare(
         if any(len(p) != 2 for p in pairs):
             msg = "--shipment takes ORIGIN:DESTINATION"
             raise InvalidRequestError(msg)
-        shipments = [{"origin": o, "destination": d} for o, d in pairs]
+        value = {} if value_usd is None else {"value_usd": value_usd}
+        shipments = [{"origin": o, "destination": d} | value for o, d in pairs]
+    baseline = load_network(year, data)
+    folder = _scenario_folder(data)
     result = compare(
-        load_network(year, data),
-        [Scenario.from_yaml(f) for f in files],
+        baseline,
+        [check_file(find_scenario(f, folder), baseline) for f in files],
         shipments=shipments,
         demand=demand,
+        objective=objective,
     )
+    for note in result.notes:
+        err.print(f"note: {note}", markup=False)
     if report is not None:
         report.write_text(result.to_html(), encoding="utf-8")
     if png_file is not None:
@@ -705,13 +809,14 @@ def scenario_compare(
             {
                 "kpis": json.loads(result.kpis.to_json(orient="records")),
                 "changes": json.loads(result.changes.to_json(orient="records")),
+                "notes": list(result.notes),
             }
         )
         return
-    kpis = result.kpis.set_index("case").T
-    table = Table("KPI", *map(str, kpis.columns), title="Scenario comparison")
+    kpis = format_kpis(result.kpis)
+    table = Table("KPI", *map(str, kpis.columns), title=f"Scenario comparison ({objective})")
     for name, values in kpis.iterrows():
-        table.add_row(str(name), *(_cell(v) for v in values))
+        table.add_row(str(name), *values)
     out.print(table)
     if not result.changes.empty:
         changes = Table(
@@ -779,10 +884,9 @@ def _print_notes(quotes: list[Quote]) -> None:
             out.print(f"[yellow]{label}:[/yellow] {escape(note)}")
 
 
-def _cell(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:,.3f}" if abs(value) < 1 else f"{value:,.0f}"
-    return str(value)
+def _usd(value: float) -> str:
+    """A price to one decimal; blank when unknown; never ``-0.0``."""
+    return "" if np.isnan(value) else f"{round(value, 1) + 0.0:,.1f}"
 
 
 HOURS_CAPTION = (

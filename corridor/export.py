@@ -13,7 +13,7 @@ import functools
 import re
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import branca.colormap
 import folium
@@ -79,7 +79,8 @@ def write_layers(layers: dict[str, gpd.GeoDataFrame], path: str | Path) -> Path:
         msg = f"write a .gpkg or .geojson file, not {path.name!r}"
         raise InvalidRequestError(msg)
     for name, frame in layers.items():
-        table = frame.reset_index()
+        named = isinstance(frame.index, pd.MultiIndex) or frame.index.name is not None
+        table = frame.reset_index() if named else frame  # ids become a column; 0, 1, ... do not
         if path.suffix == ".gpkg":
             table.to_file(path, layer=name, driver="GPKG")
         else:
@@ -104,10 +105,10 @@ def quote_geodataframe(quote: Quote) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
 
 
-def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
+def write_table(frame: pd.DataFrame, path: str | Path, *, layer: str | None = None) -> Path:
     """Write one table by extension: ``.csv`` (geometry as WKT), ``.gpkg`` or ``.geojson``.
 
-    A GeoPackage gets one layer named after the file. Returns ``path``.
+    A GeoPackage gets one layer, ``layer`` or else named after the file. Returns ``path``.
 
     Raises
     ------
@@ -127,7 +128,7 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
     elif path.suffix == ".geojson":
         frame.to_file(path, driver="GeoJSON")
     else:
-        write_layers({path.stem: frame}, path)
+        write_layers({layer or path.stem: frame}, path)
     return path
 
 
@@ -228,13 +229,52 @@ def pareto_map(quotes: Sequence[Quote]) -> folium.Map:
     return fmap
 
 
+def link_loads(plan: Plan) -> gpd.GeoDataFrame:
+    """A plan's loaded links for drawing: one row per link, both directions together.
+
+    ``teu_per_day`` is the sum of the directions, ``utilisation`` the higher of them (NaN
+    without a capacity), ``tooltip`` a line per direction; the geometry is the first
+    direction's. See :meth:`corridor.plan.Plan.to_geodataframe` for one row per direction.
+    """
+    loads = plan.to_geodataframe()
+    tips = [_direction_tip(row) for row in loads.itertuples()]
+    loads = loads.assign(tooltip=tips)
+    links = loads.groupby("ref", sort=False).agg(
+        mode=("mode", "first"),
+        teu_per_day=("teu_per_day", "sum"),
+        utilisation=("utilisation", "max"),
+        tooltip=("tooltip", "; ".join),
+        geometry=("geometry", "first"),
+    )
+    links["tooltip"] = [
+        f"{ref} ({mode}): {tip}"
+        for ref, mode, tip in zip(links.index, links["mode"], links["tooltip"], strict=True)
+    ]
+    return gpd.GeoDataFrame(links.reset_index(), geometry="geometry", crs=loads.crs)
+
+
+def _direction_tip(row: Any) -> str:  # noqa: ANN401 - a row of Plan.to_geodataframe()
+    """One direction of a loaded link: places, TEU/day, utilisation, value of capacity."""
+    tip = f"{row.from_place} → {row.to_place} {row.teu_per_day:,.0f} TEU/day"
+    if pd.notna(row.utilisation):
+        tip += f", {row.utilisation:.0%} of {row.capacity_teu_day:,.0f}"
+    saving, price = row.marginal_saving_usd, row.shadow_price_usd
+    if pd.notna(saving) and saving > 0:
+        tip += f", one more TEU/day saves {saving:,.0f} USD/day"
+    elif pd.isna(saving) and pd.notna(price) and price > 0:
+        tip += f", shadow price {price:,.0f} USD/day per TEU/day"
+    return tip
+
+
 def plan_map(plan: Plan) -> folium.Map:
     """An HTML map of a plan: loaded links with width by flow, colour by utilisation.
 
-    Tooltips give TEU/day, utilisation and the shadow price (USD/day per extra TEU/day) of
-    each loaded leg or crossing; bottlenecks are drawn on top.
+    Both directions of a link are drawn as one line (width by their sum, colour by the more
+    utilised); its tooltip gives each direction's TEU/day, utilisation and what one more
+    TEU/day of capacity saves (the shadow price when that was not re-solved). The most
+    utilised links are drawn on top.
     """
-    loads = plan.to_geodataframe().sort_values("utilisation")
+    loads = link_loads(plan).sort_values("utilisation")
     fmap = base_map(legend=False)
     _context(plan.network, fmap)
     colours = branca.colormap.LinearColormap(UTILISATION_COLOURS, vmin=0.0, vmax=1.0)
@@ -242,11 +282,7 @@ def plan_map(plan: Plan) -> folium.Map:
     for row in loads.itertuples():
         coords = [(lat, lon) for lon, lat in row.geometry.coords]
         limited = pd.notna(row.utilisation)
-        tooltip = f"{row.ref} ({row.mode}): {row.teu_per_day:,.0f} TEU/day"
-        if limited:
-            tooltip += f", {row.utilisation:.0%} of capacity"
-        if row.shadow_price_usd and pd.notna(row.shadow_price_usd):
-            tooltip += f", shadow price {row.shadow_price_usd:,.0f} USD/day per TEU/day"
+        tooltip = row.tooltip
         folium.PolyLine(
             coords,
             color=colours(min(row.utilisation, 1.0)) if limited else UNLIMITED_COLOUR,

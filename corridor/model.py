@@ -13,6 +13,13 @@ from enum import StrEnum
 from corridor.errors import InvalidRequestError
 
 
+def check_month(month: int | None) -> None:
+    """Raise :class:`InvalidRequestError` unless ``month`` is ``None`` or 1–12."""
+    if month is not None and not 1 <= month <= 12:
+        msg = f"month must be 1-12, got {month}"
+        raise InvalidRequestError(msg)
+
+
 class _CaseInsensitiveEnum(StrEnum):
     @classmethod
     def _missing_(cls, value: object) -> _CaseInsensitiveEnum | None:
@@ -232,7 +239,13 @@ class BorderCrossing:
 
         In the peak months (harvest, Tet) the Vietnam → China queue multiplies both by
         ``peak_multiplier``; without a month the base figures apply.
+
+        Raises
+        ------
+        InvalidRequestError
+            For a month outside 1–12.
         """
+        check_month(month)
         direction = "vn_cn" if northbound else "cn_vn"
         p50 = getattr(self, f"hours_p50_{direction}")
         p90 = getattr(self, f"hours_p90_{direction}")

@@ -43,6 +43,7 @@ from corridor.model import (
     Place,
     Tariff,
     Transfer,
+    check_month,
 )
 from corridor.names import PlaceIndex
 
@@ -227,7 +228,13 @@ class Network:
         still pass through a place on the same vehicle). With ``month`` (1–12), legs closed
         in that month (river low water) are left out; without it, only legs that run all
         year are kept. The graph is cached; do not modify it.
+
+        Raises
+        ------
+        InvalidRequestError
+            For a month outside 1–12.
         """
+        check_month(month)
         cargo = CargoClass(cargo)
         key = (cargo, month)
         if key not in self._service_graphs:

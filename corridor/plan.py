@@ -13,12 +13,17 @@ solved as a linear program with OR-Tools MathOpt (GLOP; HiGHS for whole units):
 - demand that cannot be carried is left unserved at :data:`UNSERVED_PENALTY_USD_PER_TEU`
   and reported, never dropped silently.
 
-The dual value of a binding capacity is its shadow price: USD per day saved by one more
-TEU/day of capacity.
+The dual value of a binding capacity is its shadow price: a rate of USD per day saved per
+TEU/day of capacity. Where the LP is degenerate (two saturated capacities in series, say) the
+dual is not unique and the solver returns one of many valid prices; ``marginal=True`` re-solves
+the LP with one TEU/day more and one less of each saturated capacity, which gives values that
+depend on the data only (:attr:`Plan.bottlenecks` is ranked by them).
 """
 
 from __future__ import annotations
 
+import csv
+import dataclasses
 import logging
 import warnings
 from collections import defaultdict
@@ -49,6 +54,8 @@ UNSERVED_PENALTY_USD_PER_TEU = 20_000.0
 USD 11,000 per TEU), so demand goes unserved only when capacity truly binds."""
 BINDING = 0.999
 """Utilisation from which a capacity counts as saturated."""
+MARGINAL_STEP_TEU_DAY = 1.0
+"""Change of capacity, TEU/day, by which ``marginal=True`` re-solves each saturated capacity."""
 REQUIRED_COLUMNS = ("origin", "destination", "teu_per_day")
 OPTIONAL_COLUMNS = ("cargo", "value_usd_per_teu", "deadline_hours", "source")
 OBJECTIVES = ("cost", "generalised")
@@ -74,24 +81,39 @@ class Demand:
     deadline_hours: float | None = None
 
 
-def read_demand(demand: pd.DataFrame | str | Path, network: Network) -> list[Demand]:
+def read_demand(
+    demand: pd.DataFrame | str | Path, network: Network, *, needs_value: bool = False
+) -> list[Demand]:
     """Validate a demand table (DataFrame or CSV path); duplicate rows are summed with a warning.
+
+    Parameters
+    ----------
+    demand
+        DataFrame or CSV file (UTF-8, header on line 1).
+    network
+        The network whose places the rows name.
+    needs_value
+        Every row must give ``value_usd_per_teu`` (the ``generalised`` objective prices
+        time by the goods value); otherwise a missing value counts as 0.
 
     Raises
     ------
     DataError
         Naming the row (line in a CSV) and column: unknown place (with suggestions),
-        negative or non-numeric volume, unknown cargo class, empty table, missing column.
+        negative or non-numeric volume, unknown cargo class, a missing goods value when
+        ``needs_value``, a CSV line with more fields than the header, empty table, missing
+        column.
     """
     name = str(demand) if isinstance(demand, (str, Path)) else "demand"
     if isinstance(demand, (str, Path)):
-        path = Path(demand)
-        if not path.is_file():
-            raise DataError("file not found", file=name)
-        demand = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in REQUIRED_COLUMNS if c not in demand.columns]
+        demand = _read_csv(Path(demand), name)
+    required = [*REQUIRED_COLUMNS, *(["value_usd_per_teu"] if needs_value else [])]
+    missing = [c for c in required if c not in demand.columns]
     if missing:
-        raise DataError(f"missing column(s) {', '.join(missing)}", file=name, row=1)
+        message = f"missing column(s) {', '.join(missing)}"
+        if needs_value and "value_usd_per_teu" in missing:
+            message += f" ({_VALUE_NEEDED})"
+        raise DataError(message, file=name, row=1)
     if demand.empty:
         raise DataError("no rows", file=name)
     rows: dict[tuple[str, str, CargoClass, float, float | None], float] = defaultdict(float)
@@ -101,9 +123,10 @@ def read_demand(demand: pd.DataFrame | str | Path, network: Network) -> list[Dem
         origin = _place(network, record["origin"], name, line, "origin")
         destination = _place(network, record["destination"], name, line, "destination")
         teu = _number(record["teu_per_day"], name, line, "teu_per_day")
-        value = _number(
-            _given(record.get("value_usd_per_teu")) or 0, name, line, "value_usd_per_teu"
-        )
+        given = _given(record.get("value_usd_per_teu"))
+        if given is None and needs_value:
+            raise DataError(_VALUE_NEEDED, file=name, row=line, column="value_usd_per_teu")
+        value = _number(given or 0, name, line, "value_usd_per_teu")
         cell = _given(record.get("deadline_hours"))
         deadline = None if cell is None else _number(cell, name, line, "deadline_hours")
         try:
@@ -132,6 +155,40 @@ def read_demand(demand: pd.DataFrame | str | Path, network: Network) -> list[Dem
         first_line.setdefault(key, line)
         rows[key] += teu
     return [Demand(o, d, c, teu, v, h) for (o, d, c, v, h), teu in rows.items() if teu > 0]
+
+
+_VALUE_NEEDED = (
+    "the generalised objective needs value_usd_per_teu (goods value, USD per TEU) for the "
+    "value of time"
+)
+
+
+def _read_csv(path: Path, name: str) -> pd.DataFrame:
+    """A demand CSV as text cells; a line with more fields than the header is an error.
+
+    pandas would take the extra field as an index and shift the row's columns.
+    """
+    if not path.is_file():
+        raise DataError("file not found", file=name)
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, [])
+            if not header:
+                raise DataError("empty file", file=name)
+            for record in reader:
+                if len(record) > len(header):
+                    raise DataError(
+                        f"{len(record)} fields but the header has {len(header)} (a stray "
+                        "comma, or a value with a comma that needs quotes?)",
+                        file=name,
+                        row=reader.line_num,
+                    )
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise DataError("not UTF-8 text", file=name) from None
+    except (csv.Error, pd.errors.ParserError) as error:
+        raise DataError(f"not a readable CSV table ({error})", file=name) from None
 
 
 def _given(value: object) -> object:
@@ -173,7 +230,11 @@ class Plan:
     arcs: pd.DataFrame
     """One row per service-graph arc with flow: kind, ref, mode, places, ``teu_per_day``."""
     capacities: pd.DataFrame
-    """One row per capacity: element, capacity, flow, utilisation, ``shadow_price_usd``."""
+    """One row per capacity: element, capacity, flow, utilisation, ``shadow_price_usd`` (the
+    LP dual, USD/day per TEU/day; one of several valid values where the dual is not unique),
+    ``marginal_saving_usd`` (USD/day saved by one TEU/day more, re-solved) and
+    ``marginal_cost_usd`` (USD/day added by one TEU/day less, re-solved); the last two only for
+    saturated capacities of a plan made with ``marginal=True``, NaN otherwise."""
     routes: pd.DataFrame
     """The flow of each OD pair split into routes, with cost, hours and CO2e per TEU."""
     unserved: pd.DataFrame
@@ -184,9 +245,20 @@ class Plan:
 
     @property
     def bottlenecks(self) -> pd.DataFrame:
-        """Saturated capacities, largest shadow price first."""
+        """Saturated capacities, most valuable first.
+
+        Ranked by ``marginal_saving_usd``, then ``marginal_cost_usd`` (a plan made with
+        ``marginal=True``), else by shadow price. Shadow prices alone are no stable ranking: in
+        a degenerate LP another optimal basis, with the same flows and cost, may split a price
+        differently between capacities.
+        """
         saturated = self.capacities[self.capacities["utilisation"] >= BINDING]
-        return saturated.sort_values("shadow_price_usd", ascending=False)
+        if saturated["marginal_saving_usd"].isna().all():
+            return saturated.sort_values("shadow_price_usd", ascending=False, kind="stable")
+        return saturated.sort_values(
+            ["marginal_saving_usd", "marginal_cost_usd", "element", "ref", "direction"],
+            ascending=[False, False, True, True, True],
+        )
 
     @property
     def mode_split(self) -> pd.Series:
@@ -224,21 +296,62 @@ class Plan:
         }
 
     def to_geodataframe(self) -> gpd.GeoDataFrame:
-        """Loaded legs and crossings as lines, EPSG:4326.
+        """Loaded legs and border crossings, one row per link and direction, EPSG:4326.
 
-        ``teu_per_day`` sums both directions; ``utilisation`` and ``shadow_price_usd`` are the
-        highest of the link's capacities (NaN where it has none).
+        Columns: ``ref``, ``kind``, ``mode``, ``direction`` (``from <place>``, as in
+        :attr:`capacities`), ``from_place``, ``to_place``, ``km``, ``teu_per_day`` (this
+        direction), and this direction's ``capacity_teu_day``, ``utilisation``,
+        ``shadow_price_usd``, ``marginal_saving_usd`` and ``marginal_cost_usd`` (NaN where
+        the data give no capacity). Each line runs in the direction of travel.
         """
         import geopandas as gpd
+        from shapely.geometry import LineString
 
         moving = self.arcs[self.arcs["kind"].isin(["leg", "border"])]
-        loads = moving.groupby(["ref", "kind", "mode"], as_index=False)["teu_per_day"].sum()
+        ends = [self._ends(row) for row in moving.itertuples()]
+        moving = moving.assign(
+            **{
+                name: pd.Series(values, index=moving.index, dtype=object)
+                for name, values in (
+                    ("direction", [f"from {a}" for a, _ in ends]),
+                    ("from_place", [a for a, _ in ends]),
+                    ("to_place", [b for _, b in ends]),
+                )
+            }
+        )
+        keys = ["ref", "direction"]
+        loads = moving.groupby(keys, as_index=False, sort=False).agg(
+            kind=("kind", "first"),
+            mode=("mode", "first"),
+            from_place=("from_place", "first"),
+            to_place=("to_place", "first"),
+            km=("km", "first"),
+            teu_per_day=("teu_per_day", "sum"),
+        )
         limits = self.capacities[self.capacities["element"].isin(["leg", "border"])]
-        highest = limits.groupby("ref")[["utilisation", "shadow_price_usd"]].max()
-        loads = loads.join(highest, on="ref")
-        _, links = self.network.to_geodataframes()  # the same lines as the network's links
-        geometry = links.geometry.loc[loads["ref"]].to_numpy()
-        return gpd.GeoDataFrame(loads, geometry=geometry, crs=links.crs)
+        limits = limits.drop(columns=["element", "flow_teu_day"]).set_index(keys)
+        loads = loads.join(limits, on=keys)
+        columns = ["ref", "kind", "mode", "direction", "from_place", "to_place", "km"]
+        loads = loads[columns + [c for c in loads.columns if c not in columns]]
+        places = self.network.places
+        geometry = [
+            LineString([(places[a].lon, places[a].lat), (places[b].lon, places[b].lat)])
+            for a, b in zip(loads["from_place"], loads["to_place"], strict=True)
+        ]
+        return gpd.GeoDataFrame(loads, geometry=geometry, crs="EPSG:4326")
+
+    def _ends(self, arc: Any) -> tuple[str, str]:  # noqa: ANN401 - a row of Plan.arcs
+        """The places a loaded leg or crossing arc runs between, in its direction of travel.
+
+        A crossing's direction is its gate pair's (a flight's customs arc names the arrival
+        airport at both ends), as in the ``direction`` of :attr:`capacities`.
+        """
+        if arc.kind == "leg":
+            return arc.from_place, arc.to_place
+        crossing = self.network.crossings[arc.ref]
+        if arc.to_place == crossing.cn_place:  # northbound
+            return crossing.vn_place, crossing.cn_place
+        return crossing.cn_place, crossing.vn_place
 
 
 def plan(
@@ -250,6 +363,7 @@ def plan(
     integer: bool = False,
     method: str = "auto",
     time_limit_s: float | None = None,
+    marginal: bool = False,
 ) -> Plan:
     """Assign a demand table to the network under capacities (exact LP, or whole TEU).
 
@@ -263,7 +377,8 @@ def plan(
     network
         A loaded network; default ``load_network(year)``.
     objective
-        ``cost`` (USD) or ``generalised`` (USD + value of time × hours).
+        ``cost`` (USD) or ``generalised`` (USD + value of time × hours; every row then needs
+        its ``value_usd_per_teu``, as :func:`corridor.quote` needs ``value_usd``).
     integer
         Whole TEU per arc and day (a MIP with HiGHS on the arc model) instead of the LP; no
         shadow prices.
@@ -274,6 +389,12 @@ def plan(
         ``arcs``; always ``arcs`` with ``integer=True``. Both give the LP optimum.
     time_limit_s
         Time limit of the solver (column generation: of all its rounds), s.
+    marginal
+        Re-solve the LP with :data:`MARGINAL_STEP_TEU_DAY` more and less of each saturated
+        capacity (warm-started, one after the other) for ``marginal_saving_usd`` and
+        ``marginal_cost_usd`` in :attr:`Plan.capacities`: unique values, unlike shadow prices
+        in a degenerate LP. Arc model only (``method="paths"`` and ``integer=True`` leave
+        them NaN); a few hundredths of a second per saturated capacity on the corridor.
 
     Raises
     ------
@@ -310,7 +431,7 @@ def plan(
     if method == "paths" and integer:
         msg = "integer plans use the arc model (method='arcs' or 'auto'); paths solve the LP"
         raise InvalidRequestError(msg)
-    rows = read_demand(demand, network)
+    rows = read_demand(demand, network, needs_value=objective == "generalised")
     deadlines = any(row.deadline_hours is not None for row in rows)
     if deadlines and (integer or method == "arcs"):
         msg = (
@@ -330,7 +451,7 @@ def plan(
     for commodity, members in commodities.items():
         builder.add_commodity(commodity, members)
     builder.add_capacities()
-    return builder.solve(time_limit_s)
+    return builder.solve(time_limit_s, marginal=marginal)
 
 
 def _commodities(rows: Iterable[Demand]) -> dict[tuple[str, CargoClass, float], list[Demand]]:
@@ -409,13 +530,71 @@ class _Builder:
                 mathopt.fast_sum(variables) <= self.capacity[group]
             )
 
-    def solve(self, time_limit_s: float | None) -> Plan:
+    def solve(self, time_limit_s: float | None, *, marginal: bool = False) -> Plan:
         self.model.minimize(mathopt.fast_sum(self.terms))
         params = mathopt.SolveParameters()
         if time_limit_s is not None:
             params.time_limit = timedelta(seconds=time_limit_s)
-        solver = mathopt.SolverType.HIGHS if self.integer else mathopt.SolverType.GLOP
-        result = mathopt.solve(self.model, solver, params=params)
+        if self.integer:
+            result = mathopt.solve(self.model, mathopt.SolverType.HIGHS, params=params)
+            return self._plan(result, time_limit_s, {})
+        solver = mathopt.IncrementalSolver(self.model, mathopt.SolverType.GLOP)
+        try:
+            result = solver.solve(params=params)
+            values = {}
+            if marginal and result.termination.reason is mathopt.TerminationReason.OPTIMAL:
+                values = self._marginal_values(solver, result, params)
+        finally:
+            solver.close()
+        return self._plan(result, time_limit_s, values)
+
+    def _marginal_values(
+        self,
+        solver: mathopt.IncrementalSolver,
+        result: mathopt.SolveResult,
+        params: mathopt.SolveParameters,
+    ) -> dict[tuple[str, ...], tuple[float, float]]:
+        """(USD/day saved by one TEU/day more, USD/day added by one less) per saturated group.
+
+        Each is the LP re-solved from the last basis with that capacity changed, then set back.
+        """
+        base = result.objective_value()
+        values = result.variable_values()
+        # only the objective is read: no values, duals or reduced costs to copy back
+        nothing = mathopt.SparseVectorFilter(filtered_items=frozenset())
+        objective_only = mathopt.ModelSolveParameters(
+            variable_values_filter=nothing,
+            dual_values_filter=nothing,
+            reduced_costs_filter=nothing,
+        )
+        again_params = dataclasses.replace(params, presolve=mathopt.Emphasis.OFF)  # warm start
+        out = {}
+        for group, constraint in self.constraints.items():
+            capacity = self.capacity[group]
+            if sum(values[v] for v in self.groups[group]) < BINDING * capacity:
+                continue
+            changed = []
+            for bound in (
+                capacity + MARGINAL_STEP_TEU_DAY,
+                max(capacity - MARGINAL_STEP_TEU_DAY, 0),
+            ):
+                step = bound - capacity  # > 0 more, < 0 less: the value moves the other way
+                constraint.upper_bound = bound
+                again = solver.solve(params=again_params, model_params=objective_only)
+                optimal = again.termination.reason is mathopt.TerminationReason.OPTIMAL
+                changed.append(
+                    (base - again.objective_value()) / step if optimal and step else np.nan
+                )
+            constraint.upper_bound = capacity
+            out[group] = (_clean(changed[0]), _clean(changed[1]))
+        return out
+
+    def _plan(
+        self,
+        result: mathopt.SolveResult,
+        time_limit_s: float | None,
+        marginal: dict[tuple[str, ...], tuple[float, float]],
+    ) -> Plan:
         reason = result.termination.reason
         if not result.has_primal_feasible_solution():
             # unserved demand is a variable, so a plan always exists: the solver stopped early
@@ -441,7 +620,7 @@ class _Builder:
             integer=self.integer,
             objective_usd_per_day=result.objective_value(),
             arcs=self._arc_table(values),
-            capacities=self._capacity_table(values, duals),
+            capacities=self._capacity_table(values, duals, marginal),
             routes=self._route_table(values),
             unserved=self._unserved_table(values),
             network=self.network,
@@ -462,12 +641,16 @@ class _Builder:
         return pd.DataFrame(list(load.values()), columns=ARC_COLUMNS)
 
     def _capacity_table(
-        self, values: dict[mathopt.Variable, float], duals: dict[mathopt.LinearConstraint, float]
+        self,
+        values: dict[mathopt.Variable, float],
+        duals: dict[mathopt.LinearConstraint, float],
+        marginal: dict[tuple[str, ...], tuple[float, float]],
     ) -> pd.DataFrame:
         rows = []
         for group, constraint in self.constraints.items():
             flow = sum(values[v] for v in self.groups[group])
             capacity = self.capacity[group]
+            saving, cost = marginal.get(group, (np.nan, np.nan))
             rows.append(
                 {
                     "element": group[0],
@@ -476,7 +659,11 @@ class _Builder:
                     "capacity_teu_day": capacity,
                     "flow_teu_day": flow,
                     "utilisation": flow / capacity if capacity else np.inf,
-                    "shadow_price_usd": -duals[constraint] if constraint in duals else np.nan,
+                    "shadow_price_usd": _clean(-duals[constraint])
+                    if constraint in duals
+                    else np.nan,
+                    "marginal_saving_usd": saving,
+                    "marginal_cost_usd": cost,
                 }
             )
         return pd.DataFrame(rows, columns=CAPACITY_COLUMNS)
@@ -652,7 +839,9 @@ class _PathPlanner:
                 "capacity_teu_day": self.capacity[g],
                 "flow_teu_day": float(load[g]),
                 "utilisation": load[g] / self.capacity[g] if self.capacity[g] else np.inf,
-                "shadow_price_usd": 0.0 - float(duals[g]),
+                "shadow_price_usd": _clean(-float(duals[g])),
+                "marginal_saving_usd": np.nan,
+                "marginal_cost_usd": np.nan,
             }
             for key, g in self.group_index.items()
         ]
@@ -717,7 +906,17 @@ CAPACITY_COLUMNS = [
     "flow_teu_day",
     "utilisation",
     "shadow_price_usd",
+    "marginal_saving_usd",
+    "marginal_cost_usd",
 ]
+PRICE_TOLERANCE_USD = 1e-6
+"""Shadow prices and marginal values closer to 0 than this (USD/day per TEU/day) are 0: solver
+noise, and never a negative zero."""
+
+
+def _clean(usd: float) -> float:
+    """A price with solver noise and the sign of zero removed (``-0.0`` prints as ``-0.0``)."""
+    return 0.0 if abs(usd) < PRICE_TOLERANCE_USD else usd
 
 
 def _arc_record(tail: Vertex, head: Vertex, data: dict[str, Any]) -> dict[str, Any]:

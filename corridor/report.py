@@ -9,10 +9,10 @@ from importlib.metadata import version
 from typing import TYPE_CHECKING
 
 import jinja2
-import pandas as pd
 from markupsafe import Markup
 
 from corridor.charts import comparison_chart
+from corridor.scenario import format_kpis
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -39,7 +39,7 @@ def comparison_html(
     against the baseline and the shipments whose best route changed. The chart is embedded as
     a PNG data URL, so the page is a single file.
     """
-    kpis = comparison.kpis.set_index("case").T
+    kpis = format_kpis(comparison.kpis)
     chart = None
     if len(comparison.kpis) > 1:
         buffer = io.BytesIO()
@@ -51,15 +51,10 @@ def comparison_html(
         year=", ".join(str(y) for y in comparison.kpis["year"].unique()),
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         scenarios=scenarios,
-        kpis=Markup(kpis.to_html(float_format=_number, na_rep="")),
+        notes=comparison.notes,
+        kpis=Markup(kpis.to_html()),
         chart=chart,
         changes=(
             None if comparison.changes.empty else Markup(comparison.changes.to_html(index=False))
         ),
     )
-
-
-def _number(value: float) -> str:
-    if pd.isna(value):
-        return ""
-    return f"{value:,.3f}" if abs(value) < 1 else f"{value:,.0f}"

@@ -24,11 +24,13 @@ and never changes the one given; scenarios compose by applying them in turn.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
+import numpy as np
 import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
@@ -45,9 +47,11 @@ from corridor.data import (
     default_data_dir,
     source_keys,
 )
-from corridor.errors import DataError, ScenarioError
+from corridor.errors import DataError, InvalidRequestError, ScenarioError
 from corridor.network import Network
-from corridor.plan import plan
+from corridor.plan import OBJECTIVES as PLAN_OBJECTIVES
+from corridor.plan import Plan, plan
+from corridor.quote import OBJECTIVES as QUOTE_OBJECTIVES
 from corridor.quote import quote_many
 
 if TYPE_CHECKING:
@@ -120,7 +124,8 @@ class Scenario(BaseModel):
     description: str = ""
     source: str = Field(min_length=1)
     year: int | None = Field(default=None, ge=1800, le=2200)
-    """Year to evaluate the scenario in (default: the baseline's)."""
+    """Year to evaluate the scenario in (default: the baseline's); :func:`compare` sets it
+    against the baseline evaluated in the same year."""
     demand_growth: float = Field(default=1.0, gt=0)
     """Factor on every demand row when the scenario is compared on a demand table."""
     operations: list[Operation] = Field(default_factory=list)
@@ -211,8 +216,12 @@ def _find(rows: list[Any], table: str, element_id: str) -> int:
     for i, row in enumerate(rows):
         if _key(table, row) == element_id:
             return i
-    known = ", ".join(sorted(_key(table, r) for r in rows)[:5])
-    msg = f"no {table[:-1]} {element_id!r} (e.g. {known}, ...)"
+    keys = sorted(_key(table, r) for r in rows)
+    close = difflib.get_close_matches(element_id, keys, n=3)
+    if close:
+        msg = f"no {table[:-1]} {element_id!r}; did you mean {', '.join(map(repr, close))}?"
+    else:
+        msg = f"no {table[:-1]} {element_id!r} (e.g. {', '.join(keys[:5])}, ...)"
     raise KeyError(msg)
 
 
@@ -224,9 +233,17 @@ def _apply(op: Add | Update | Close, tables: dict[str, list[Any]], keys: frozens
         rows = tables[op.update]
         i = _find(rows, op.update, op.id)
         current = dataclasses.asdict(rows[i])
-        unknown = (op.set.keys() | op.scale.keys()) - current.keys() - {"speed_kmh"}
+        fields = current.keys() | {"speed_kmh"}
+        unknown = (op.set.keys() | op.scale.keys()) - fields
         if unknown:
             msg = f"unknown field(s) {', '.join(sorted(unknown))} for {op.update}"
+            close = [
+                match
+                for name in sorted(unknown)
+                for match in difflib.get_close_matches(name, sorted(fields), n=1)
+            ]
+            if close:
+                msg += f"; did you mean {', '.join(close)}?"
             raise ValueError(msg)
         values = current | op.set
         for name, factor in op.scale.items():
@@ -268,12 +285,19 @@ def apply_all(network: Network, scenarios: Iterable[Scenario]) -> Network:
 
 @dataclass(frozen=True)
 class Comparison:
-    """KPIs side by side (one row per case) and the OD pairs whose best route changed."""
+    """KPIs side by side (one row per case) and the OD pairs whose best route changed.
+
+    ``kpis`` has a row per baseline year (``baseline`` for the network given, ``baseline
+    2028`` for another year a scenario is evaluated in) and a row per scenario, whose
+    ``compared_with`` names the baseline row of its year.
+    """
 
     kpis: pd.DataFrame
     changes: pd.DataFrame
     scenarios: tuple[Scenario, ...] = ()
-    """The scenarios compared, in the order of the KPI rows after the baseline."""
+    """The scenarios compared, in the order of their KPI rows (after the baseline rows)."""
+    notes: tuple[str, ...] = ()
+    """What a reader must know to read the figures (a scenario evaluated in its own year)."""
 
     def chart(self) -> Figure:
         """A bar chart of the KPIs' change from the baseline (see :mod:`corridor.charts`)."""
@@ -288,6 +312,10 @@ class Comparison:
         return comparison_html(self, self.scenarios, title=title)
 
 
+BASELINE = "baseline"
+"""Case name of the baseline network given to :func:`compare`."""
+
+
 def compare(
     baseline: Network,
     scenarios: Sequence[Scenario],
@@ -299,41 +327,165 @@ def compare(
     """Run the baseline and each scenario on the same shipments and/or demand table.
 
     ``shipments`` are quoted one by one (any :func:`corridor.quote` options per row);
-    ``demand`` is planned under capacities (scaled by each scenario's ``demand_growth``).
+    ``demand`` is planned under capacities (scaled by each scenario's ``demand_growth``);
+    both by ``objective`` (``cost`` or ``generalised``; quotes alone also ``time`` or ``co2``).
+    The ``mean_*`` KPIs are over the shipments quoted in every case
+    (``shipments_compared``), so a shipment that fails in one case does not shift the others'
+    means; :attr:`Comparison.notes` names the failures.
+
+    A scenario is compared with the baseline of the year it is evaluated in. One that sets
+    its own ``year`` (the dual-gauge link in 2028, say) is not set against the baseline
+    network's year, which would add the network's changes between the two years to the
+    project's: the baseline's data are evaluated in that year too (case ``baseline 2028``),
+    on the same shipments and demand, and :attr:`Comparison.notes` says so.
+
+    Raises
+    ------
+    ScenarioError
+        With neither shipments nor demand, or if a scenario cannot be applied.
+    InvalidRequestError
+        For an objective the quotes or plans do not know.
     """
     if shipments is None and demand is None:
         msg = "compare needs shipments, a demand table or both"
         raise ScenarioError(msg)
-    cases = [("baseline", baseline, None)] + [(s.name, s.apply(baseline), s) for s in scenarios]
+    allowed = PLAN_OBJECTIVES if demand is not None else QUOTE_OBJECTIVES
+    if objective not in allowed:
+        what = "a demand table" if demand is not None else "shipments"
+        msg = f"objective must be one of {', '.join(allowed)} with {what}, got {objective!r}"
+        raise InvalidRequestError(msg)
+    cases: list[tuple[str, Network, Scenario | None, str | None]] = [
+        (BASELINE, baseline, None, None)
+    ]
+    by_year = {baseline.year: BASELINE}
+    notes = []
+    patched = [(s, s.apply(baseline)) for s in scenarios]
+    for s, network in patched:
+        if network.year not in by_year:
+            by_year[network.year] = f"{BASELINE} {network.year}"
+            cases.append(
+                (by_year[network.year], Network(baseline.dataset, network.year), None, None)
+            )
+        if network.year != baseline.year:
+            notes.append(
+                f"{s.name!r} sets year {network.year}: compared with the baseline of "
+                f"{network.year} ({by_year[network.year]!r}), not of {baseline.year}, on the "
+                "same shipments and demand"
+            )
+    cases += [(s.name, network, s, by_year[network.year]) for s, network in patched]
+    quotes = {}
+    if shipments is not None:
+        quotes = {
+            name: quote_many(shipments, network=network, objective=objective)
+            for name, network, _, _ in cases
+        }
+        notes += _shipment_notes(quotes)
+    common = _quoted_everywhere(quotes)
     kpis, routes = [], {}
-    for name, network, scenario in cases:
-        row: dict[str, Any] = {"case": name, "year": network.year}
+    for name, network, scenario, against in cases:
+        row: dict[str, Any] = {"case": name, "year": network.year, "compared_with": against}
         if shipments is not None:
-            table = quote_many(shipments, network=network, objective=objective)
-            ok = table[table["status"] == "ok"]
+            table = quotes[name]
+            ok = table[common]
             routes[name] = table[["origin", "destination", "modes", "gates"]]
             row |= {
-                "quoted": len(ok),
-                "failed": len(table) - len(ok),
+                "quoted": int((table["status"] == "ok").sum()),
+                "failed": int((table["status"] != "ok").sum()),
+                "shipments_compared": int(common.sum()),
                 "mean_cost_usd": ok["cost_usd"].mean(),
                 "mean_planned_hours": ok["planned_hours"].mean(),
                 "mean_co2e_kg": ok["co2e_kg"].mean(),
             }
         if demand is not None:
             growth = scenario.demand_growth if scenario else 1.0
-            result = plan(_grown(demand, growth), network=network, objective=objective)
+            result = plan(
+                _grown(demand, growth), network=network, objective=objective, marginal=True
+            )
             totals = result.totals
             split = result.mode_split / result.mode_split.sum()
-            top = result.bottlenecks.head(1)
             row |= {f"plan_{k}": v for k, v in totals.items()}
             row |= {f"share_{mode}": share for mode, share in split.items()}
-            row["top_bottleneck"] = (
-                f"{top.iloc[0]['ref']} ({top.iloc[0]['shadow_price_usd']:.0f} USD/day)"
-                if not top.empty
-                else ""
-            )
+            row["top_bottleneck"] = _top_bottleneck(result)
         kpis.append(row)
-    return Comparison(pd.DataFrame(kpis), _changes(routes), tuple(scenarios))
+    pairs = [(name, against) for name, _, _, against in cases if against is not None]
+    return Comparison(pd.DataFrame(kpis), _changes(routes, pairs), tuple(scenarios), tuple(notes))
+
+
+def _quoted_everywhere(quotes: dict[str, pd.DataFrame]) -> pd.Series:
+    """Which shipments (rows) were quoted in every case: the set the means are taken over."""
+    if not quotes:
+        return pd.Series(dtype=bool)
+    return pd.concat([t["status"] == "ok" for t in quotes.values()], axis=1).all(axis=1)
+
+
+def _shipment_notes(quotes: dict[str, pd.DataFrame]) -> list[str]:
+    """A note per case with failed quotes: which, why, and what the means are over."""
+    common = int(_quoted_everywhere(quotes).sum())
+    notes = []
+    for case, table in quotes.items():
+        failed = table[table["status"] != "ok"]
+        if failed.empty:
+            continue
+        first = failed.iloc[0]
+        where = (
+            f"the means are over the {common} shipment{'s' * (common != 1)} quoted in every case"
+            if common
+            else "no shipment was quoted in every case: no means"
+        )
+        notes.append(
+            f"{case!r}: {len(failed)} of {len(table)} shipments failed (first: "
+            f"{first['origin']} → {first['destination']}: {first['message']}); {where}"
+        )
+    return notes
+
+
+KPI_INTEGERS = ("year", "quoted", "failed", "shipments_compared")
+"""KPIs that count (printed without decimals)."""
+
+
+def format_kpis(kpis: pd.DataFrame) -> pd.DataFrame:
+    """The KPI table as text, one row per KPI and one column per case, for people to read.
+
+    Counts and years as integers; shares as percent; other numbers to 3 decimals below 1,
+    else to the unit with thousands separators; no ``-0``; missing values blank.
+    """
+    table = kpis.set_index("case")
+    text = {}
+    for name, column in table.items():
+        text[name] = [_format_kpi(str(name), value) for value in column]
+    return pd.DataFrame(text, index=table.index).T
+
+
+def _format_kpi(name: str, value: object) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, str):
+        return value
+    number = float(value)  # type: ignore[arg-type]
+    if name in KPI_INTEGERS:
+        return str(round(number))
+    if name.startswith("share_"):
+        return f"{round(number * 100, 1) + 0.0:.1f} %"
+    if abs(number) < 1:
+        return f"{round(number, 3) + 0.0:,.3f}"
+    return f"{round(number) + 0:,.0f}"
+
+
+def _top_bottleneck(result: Plan) -> str:
+    """The saturated capacity whose next TEU/day saves most; empty when none saves anything.
+
+    Re-solved values, so a degenerate LP's choice among equal duals shows as no change.
+    """
+    top = result.bottlenecks.head(1)
+    if top.empty:
+        return ""
+    row = top.iloc[0]
+    saving = row["marginal_saving_usd"]
+    if np.isnan(saving):  # not re-solved (column generation): the LP's shadow price
+        return f"{row['ref']} {row['direction']} (shadow price {row['shadow_price_usd']:,.0f})"
+    if saving <= 0:
+        return ""
+    return f"{row['ref']} {row['direction']} (+1 TEU/day saves {saving:,.0f} USD/day)"
 
 
 def _grown(demand: pd.DataFrame | str | Path, growth: float) -> pd.DataFrame:
@@ -342,16 +494,17 @@ def _grown(demand: pd.DataFrame | str | Path, growth: float) -> pd.DataFrame:
     return table
 
 
-def _changes(routes: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Shipments (by row) whose best route differs from the baseline's."""
+def _changes(routes: dict[str, pd.DataFrame], pairs: list[tuple[str, str]]) -> pd.DataFrame:
+    """Shipments (by row) whose best route differs from the baseline's of the same year.
+
+    ``pairs``: (scenario case, the baseline case it is compared with).
+    """
     columns = ["case", "origin", "destination", "before", "after"]
-    if "baseline" not in routes:
+    if not routes:
         return pd.DataFrame(columns=columns)
-    base = routes["baseline"]
     rows = []
-    for case, table in routes.items():
-        if case == "baseline":
-            continue
+    for case, against in pairs:
+        base, table = routes[against], routes[case]
         for (_, old), (_, new) in zip(base.iterrows(), table.iterrows(), strict=True):
             before, after = _describe(old), _describe(new)
             if before != after:
@@ -375,9 +528,59 @@ def _describe(route: pd.Series) -> str:
 
 
 def shipped_scenarios(folder: str | Path | None = None) -> list[Path]:
-    """The scenario files shipped in ``data/scenarios``."""
+    """The scenario files shipped in ``data/scenarios`` (or in ``folder``)."""
     root = Path(folder) if folder else default_data_dir() / "scenarios"
     return sorted(root.glob("*.yaml"))
+
+
+def find_scenario(name: str | Path, folder: str | Path | None = None) -> Path:
+    """A scenario file by path, or by the name of a shipped one (as ``scenario list`` prints).
+
+    ``name`` is taken as a path if that file exists; otherwise a bare name (no folder) is
+    looked up in ``folder`` (default ``data/scenarios``), with or without ``.yaml``.
+
+    Raises
+    ------
+    ScenarioError
+        If neither exists, with the closest shipped names.
+
+    Examples
+    --------
+    >>> find_scenario("lao-cai-smart-gate").name
+    'lao-cai-smart-gate.yaml'
+    """
+    path = Path(name)
+    if path.is_file():
+        return path
+    shipped = {p.name: p for p in shipped_scenarios(folder)}
+    if path.parent == Path():
+        for candidate in (path.name, f"{path.name}.yaml"):
+            if candidate in shipped:
+                return shipped[candidate]
+    msg = f"{path}: file not found"
+    close = difflib.get_close_matches(path.name, list(shipped), n=3)
+    if path.parent == Path() and close:
+        msg += f", nor a shipped scenario; did you mean {', '.join(close)}?"
+    raise ScenarioError(msg)
+
+
+def check_file(path: str | Path, network: Network) -> Scenario:
+    """Read a scenario file and apply it to ``network``, as :func:`compare` will.
+
+    Reading checks the format; applying checks that every element and field it names exists
+    and that the data stay valid (the baseline is left unchanged).
+
+    Raises
+    ------
+    ScenarioError
+        Naming the file and the first problem.
+    """
+    scenario = Scenario.from_yaml(path)
+    try:
+        scenario.apply(network)
+    except ScenarioError as error:
+        raise ScenarioError(f"{path}: {error}") from None
+    return scenario
 
 
 __all__ = [
@@ -387,6 +590,9 @@ __all__ = [
     "Scenario",
     "Update",
     "apply_all",
+    "check_file",
     "compare",
+    "find_scenario",
+    "format_kpis",
     "shipped_scenarios",
 ]

@@ -21,7 +21,11 @@ cases = {
     "SGR delayed to 2035": delay.apply(baseline),
     "delayed + smart gate": apply_all(baseline, [delay, smart_gate]),
 }
-plans = {name: corridor.plan(demand, network=network) for name, network in cases.items()}
+# marginal=True re-solves each saturated capacity at +1 TEU/day: the bottleneck ranking then
+# does not depend on which of several equally optimal shadow prices the solver returns
+plans = {
+    name: corridor.plan(demand, network=network, marginal=True) for name, network in cases.items()
+}
 
 base_cost = plans["SGR open (baseline)"].totals["cost_usd_per_day"]
 for name, result in plans.items():
@@ -32,5 +36,6 @@ for name, result in plans.items():
         f"{name}: {totals['cost_usd_per_day']:,.0f} USD/day "
         f"({totals['cost_usd_per_day'] / base_cost - 1:+.1%}), "
         f"{totals['co2e_kg_per_day'] / 1000:,.0f} t CO2e/day, standard gauge {rail:.0%} of "
-        f"TEU-km, top bottleneck {top['ref']} at {top['shadow_price_usd']:,.0f} USD/day"
+        f"TEU-km, top bottleneck {top['ref']} {top['direction']} (one more TEU/day saves "
+        f"{top['marginal_saving_usd']:,.0f} USD/day)"
     )

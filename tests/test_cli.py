@@ -451,3 +451,197 @@ def test_sweep_command(tmp_path):
         runner.invoke(app, ["sweep", str(spec), "--workers", "1", "--json"]).stdout
     )
     assert [run["demand_growth"] for run in payload] == [1, 2]
+
+
+@pytest.mark.parametrize("month", ["13", "0"])
+def test_gates_rejects_a_month_out_of_range_as_quote_does(month):
+    result = runner.invoke(app, ["gates", "--month", month])
+    assert result.exit_code == 2, result.output
+    assert result.stderr == f"error: month must be 1-12, got {month}\n"
+    quoted = runner.invoke(app, ["quote", "Kunming", "Hanoi", "--month", month])
+    assert quoted.exit_code == 2 and quoted.stderr == result.stderr
+
+
+def test_plan_warnings_are_one_line_each(tmp_path):
+    twice = tmp_path / "twice.csv"
+    twice.write_text(
+        "origin,destination,teu_per_day\nKunming,Hanoi,2\nKunming,Hanoi,3\n", encoding="utf-8"
+    )
+    result = runner.invoke(app, ["plan", str(twice), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["totals"]["teu_per_day"] == pytest.approx(5)
+    assert result.stderr == f"warning: {twice}, line 3: duplicate of line 2; volumes summed\n"
+
+
+def test_plan_row_with_too_many_fields_is_named(tmp_path):
+    extra = tmp_path / "extra.csv"
+    extra.write_text(
+        "origin,destination,teu_per_day\nKunming,Hanoi,10\nKunming,Hanoi,10,extra\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["plan", str(extra)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"error: {extra}, line 3: 4 fields but the header has 3")
+    assert result.stderr.count("\n") == 1
+    extra.write_text("origin,destination,teu_per_day\nKunming,Hanoi,10,extra\n", encoding="utf-8")
+    result = runner.invoke(app, ["plan", str(extra)])
+    assert result.exit_code == 2 and "line 2: 4 fields" in result.stderr
+
+
+def test_generalised_plan_needs_goods_values_as_quote_does(tmp_path):
+    bare = tmp_path / "bare.csv"
+    bare.write_text("origin,destination,teu_per_day\nKunming,Hanoi,10\n", encoding="utf-8")
+    result = runner.invoke(app, ["plan", str(bare), "--objective", "generalised"])
+    assert result.exit_code == 2, result.output
+    assert "the generalised objective needs value_usd_per_teu" in result.stderr
+    assert result.stderr.count("\n") == 1
+    quoted = runner.invoke(app, ["quote", "Kunming", "Hanoi", "--objective", "generalised"])
+    assert quoted.exit_code == 2 and "the generalised objective needs value_usd" in quoted.stderr
+
+
+def test_plan_bottlenecks_are_ranked_by_the_re_solved_value_of_capacity():
+    sample = Path(__file__).parent.parent / "data" / "demand" / "sample_2026.csv"
+    args = ["plan", str(sample), "--year", "2026"]
+    payload = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    bottlenecks = pd.DataFrame(payload["bottlenecks"])
+    savings = bottlenecks["marginal_saving_usd"]
+    assert list(savings) == sorted(savings, reverse=True)
+    assert (bottlenecks["shadow_price_usd"] >= savings - 1e-6).all()
+    assert (bottlenecks["shadow_price_usd"] <= bottlenecks["marginal_cost_usd"] + 1e-6).all()
+    assert (savings < bottlenecks["marginal_cost_usd"]).any()  # a degenerate price on the sample
+    table = runner.invoke(app, args, env={"COLUMNS": "200"}).stdout
+    first = bottlenecks.iloc[0]
+    line = next(x for x in table.splitlines() if f"{first['ref']} ({first['direction']})" in x)
+    assert f"{first['marginal_saving_usd']:,.1f}" in line
+    assert f"{first['marginal_cost_usd']:,.1f}" in line
+
+
+def test_scenario_compare_says_when_a_scenario_sets_its_own_year():
+    root = Path(__file__).parent.parent / "data"
+    args = [
+        "scenario",
+        "compare",
+        str(root / "scenarios" / "dual-gauge-link-first.yaml"),
+        "--demand",
+        str(root / "demand" / "sample_2031.csv"),
+        "--year",
+        "2031",
+    ]
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert [(k["case"], k["year"]) for k in payload["kpis"]] == [
+        ("baseline", 2031),
+        ("baseline 2028", 2028),
+        ("Lao Cai - Hekou North dual-gauge link first", 2028),
+    ]
+    assert payload["notes"] and "2028" in payload["notes"][0]
+    assert result.stderr.startswith("note: ") and "baseline 2028" in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def kpi_rows(output: str) -> dict[str, list[str]]:
+    """The cells of each row of a printed KPI table, by KPI name."""
+    rows = {}
+    for line in output.splitlines():
+        cells = [c.strip() for c in line.strip("│ ").split("│")]
+        if len(cells) > 1 and cells[0]:
+            rows[cells[0]] = cells[1:]
+    return rows
+
+
+def test_scenario_compare_prints_counts_as_integers():
+    root = Path(__file__).parent.parent / "data"
+    args = ["scenario", "compare", str(root / "scenarios" / "lao-cai-smart-gate.yaml")]
+    result = runner.invoke(app, [*args, "--shipment", "Kunming:Hanoi"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    rows = kpi_rows(result.stdout)
+    assert rows["year"] == ["2026", "2026"]
+    assert rows["quoted"] == ["1", "1"] and rows["failed"] == ["0", "0"]
+    assert rows["compared_with"] == ["", "baseline"]
+    assert "-0" not in result.stdout and "nan" not in result.stdout
+
+
+def test_scenario_compare_objective_reaches_quotes_and_plans():
+    root = Path(__file__).parent.parent / "data"
+    gate = str(root / "scenarios" / "huu-nghi-smart-gate.yaml")
+    demand = ["--demand", str(root / "demand" / "sample_2026.csv")]
+
+    def kpis(*extra):
+        result = runner.invoke(app, ["scenario", "compare", gate, *extra, "--json"])
+        assert result.exit_code == 0, result.output
+        return pd.DataFrame(json.loads(result.stdout)["kpis"]).set_index("case")
+
+    trip = ["--shipment", "Kunming:Hai Phong"]
+    fast, cheap = kpis(*trip, "--objective", "time"), kpis(*trip)
+    assert (fast["mean_planned_hours"] < cheap["mean_planned_hours"]).all()
+    assert (fast["mean_cost_usd"] > cheap["mean_cost_usd"]).all()
+    # the smart gate halves clearance time: worth nothing at cost, something in generalised cost
+    cost = kpis(*demand)["plan_cost_usd_per_day"]
+    assert cost.iloc[1] == pytest.approx(cost.iloc[0], rel=1e-12)
+    valued = kpis(*demand, "--objective", "generalised", *trip, "--value-usd", "30000")
+    assert valued["plan_cost_usd_per_day"].iloc[1] < valued["plan_cost_usd_per_day"].iloc[0]
+    assert (valued["failed"] == 0).all()
+    bad = runner.invoke(app, ["scenario", "compare", gate, *demand, "--objective", "time"])
+    assert bad.exit_code == 2 and "objective must be one of cost, generalised" in bad.stderr
+
+
+BAD_SCENARIOS = [
+    (
+        "{update: crossings, id: hekou_kimthanh, scale: {capacity_teu_day: 2}}",
+        "no crossing 'hekou_kimthanh'; did you mean 'hekou_kim_thanh'",
+    ),
+    (
+        "{update: crossings, id: hekou_kim_thanh, scale: {capacity_teu_dya: 2}}",
+        "unknown field(s) capacity_teu_dya for crossings; did you mean capacity_teu_day?",
+    ),
+    (
+        "{update: legs, id: road_ct05_lao_cai_yen_bai, set: {speed_kmh: -5}}",
+        "speed_kmh: Input should be greater than 0",
+    ),
+]
+
+
+@pytest.mark.parametrize(("operation", "message"), BAD_SCENARIOS)
+@pytest.mark.parametrize("command", ["show", "validate"])
+def test_scenario_show_and_validate_apply_the_file(tmp_path, command, operation, message):
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        f"name: bad\nsource: 'estimate: test'\noperations:\n  - {operation}\n", encoding="utf-8"
+    )
+    result = runner.invoke(app, ["scenario", command, str(path)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"error: {path}: scenario 'bad', operations.0: ")
+    assert message in result.stderr and result.stderr.count("\n") == 1
+    assert result.stdout == ""
+
+
+def test_scenario_names_as_listed_are_found_in_the_shipped_folder():
+    listed = runner.invoke(app, ["scenario", "list", "--json"])
+    name = Path(json.loads(listed.stdout)[0]["file"]).name
+    shown = runner.invoke(app, ["scenario", "show", name])
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(listed.stdout)[0]["name"] in shown.stdout
+    assert runner.invoke(app, ["scenario", "show", name.removesuffix(".yaml")]).exit_code == 0
+    compared = runner.invoke(
+        app, ["scenario", "compare", "lao-cai-smart-gate.yaml", "--shipment", "Kunming:Hanoi"]
+    )
+    assert compared.exit_code == 0, compared.output
+    missing = runner.invoke(app, ["scenario", "show", "lao-cai-smart-gat.yaml"])
+    assert missing.exit_code == 2
+    assert missing.stderr.startswith("error: lao-cai-smart-gat.yaml: file not found")
+    assert "did you mean lao-cai-smart-gate.yaml" in missing.stderr
+
+
+def test_scenario_validate_checks_every_shipped_file_by_default(tmp_path):
+    result = runner.invoke(app, ["scenario", "validate"])
+    assert result.exit_code == 0, result.output
+    listed = json.loads(runner.invoke(app, ["scenario", "list", "--json"]).stdout)
+    assert result.stdout.count("ok ") == len(listed)
+    good = Path(listed[0]["file"])
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: bad\nsource: 'estimate: t'\noperations: [{close: legs, id: x}]\n")
+    both = runner.invoke(app, ["scenario", "validate", str(good), str(bad)])
+    assert both.exit_code == 2
+    assert both.stdout.count("ok ") == 1 and both.stderr.count("\n") == 1
+    assert "no leg 'x'" in both.stderr

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from corridor import InvalidRequestError, pareto, plan, quote
+from corridor import InvalidRequestError, load_network, pareto, plan, quote
 from corridor.cli import app
 from corridor.data import default_data_dir
-from corridor.export import pareto_map, write_network, write_table
+from corridor.export import link_loads, pareto_map, write_network, write_table
 
 runner = CliRunner()
 DEMAND = str(default_data_dir() / "demand" / "sample_2026.csv")
@@ -96,14 +96,20 @@ def test_pareto_map_has_one_layer_per_route(network):
 
 def test_plan_map_shows_each_loaded_link_with_its_utilisation(network):
     result = plan(DEMAND, network=network)
-    links = result.to_geodataframe()
+    directions = result.to_geodataframe()
     html = result.map().get_root().render()
-    for row in links.itertuples():
-        assert f"{row.ref} ({row.mode}): {row.teu_per_day:,.0f} TEU/day" in html
-    # utilisation on the map is the highest of the link's capacities in the plan
-    caps = result.capacities.set_index(["element", "ref"])["utilisation"]
-    for row in links.dropna(subset=["utilisation"]).itertuples():
-        assert row.utilisation == pytest.approx(caps.loc[(row.kind, row.ref)].max())
+    for row in directions.itertuples():
+        tip = f"{row.from_place} → {row.to_place} {row.teu_per_day:,.0f} TEU/day"
+        if pd.notna(row.utilisation):
+            tip += f", {row.utilisation:.0%} of {row.capacity_teu_day:,.0f}"
+        assert tip in html
+    # a link's colour is the higher utilisation of its two directions, its width their sum
+    links = link_loads(result).set_index("ref")
+    both = directions.groupby("ref")
+    assert links["teu_per_day"].to_dict() == pytest.approx(both["teu_per_day"].sum().to_dict())
+    pd.testing.assert_series_equal(
+        links["utilisation"].sort_index(), both["utilisation"].max().sort_index()
+    )
 
 
 def test_quote_steps_export_to_geopackage_geojson_and_csv(network, tmp_path):
@@ -187,3 +193,32 @@ def test_cli_output_file_errors_are_one_line(tmp_path, args, message):
     assert message.replace("{missing}", missing) in result.stderr
     assert ": None" not in result.stderr and "Traceback" not in result.output
     assert list(tmp_path.iterdir()) == []  # nothing written, not even into a wrong format
+
+
+def test_plan_geopackage_has_each_link_and_direction_with_its_capacity(tmp_path):
+    sample = str(default_data_dir() / "demand" / "sample_2031.csv")
+    path = tmp_path / "plan.gpkg"
+    result = runner.invoke(app, ["plan", sample, "--year", "2031", "--out", str(path)])
+    assert result.exit_code == 0, result.output
+    assert list(gpd.list_layers(path)["name"]) == ["loaded_links"]
+    links = gpd.read_file(path, layer="loaded_links")
+    assert "index" not in links.columns
+    assert {"direction", "from_place", "to_place", "capacity_teu_day", "utilisation"} <= set(
+        links.columns
+    )
+    assert not links.duplicated(["ref", "direction"]).any()
+    limited = links.dropna(subset=["capacity_teu_day"])
+    assert (limited["teu_per_day"] <= limited["capacity_teu_day"] * (1 + 1e-9)).all()
+    assert limited["utilisation"].to_numpy() == pytest.approx(
+        (limited["teu_per_day"] / limited["capacity_teu_day"]).to_numpy()
+    )
+    feeder = links[links["ref"] == "rail1435_mengzi_hekou_north"].set_index("direction")
+    assert set(feeder.index) == {"from mengzi", "from hekou_north"}
+    again = plan(sample, year=2031, marginal=True).capacities.set_index(["ref", "direction"])
+    for direction, row in feeder.iterrows():
+        expected = again.loc[("rail1435_mengzi_hekou_north", direction)]
+        assert row["teu_per_day"] == pytest.approx(expected["flow_teu_day"])
+        assert row["marginal_saving_usd"] == pytest.approx(expected["marginal_saving_usd"])
+        start, end = row.geometry.coords[0], row.geometry.coords[-1]
+        places = {p: (x.lon, x.lat) for p, x in load_network(2031).places.items()}
+        assert (start, end) == (places[row["from_place"]], places[row["to_place"]])

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corridor import load_network
+from corridor import InvalidRequestError, load_network
 from corridor.model import CargoClass, Mode
 from corridor.network import SINK, SOURCE
 
@@ -165,3 +165,11 @@ def test_geodataframes(network):
     lao_cai = places.loc["lao_cai_station"].geometry
     assert (lao_cai.x, lao_cai.y) == (103.9783, 22.4925)
     assert links.geometry.is_valid.all()
+
+
+@pytest.mark.parametrize("month", [0, 13])
+def test_a_month_must_be_a_month(network, month):
+    with pytest.raises(InvalidRequestError, match=f"month must be 1-12, got {month}"):
+        network.service_graph("general", month=month)
+    with pytest.raises(InvalidRequestError, match=f"month must be 1-12, got {month}"):
+        network.crossings["hekou_kim_thanh"].clearance_hours(northbound=True, month=month)

@@ -7,12 +7,14 @@ from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 
 from corridor import DataError, InfeasibleError, InvalidRequestError, load_network, plan, quote
 from corridor.data import check_source, source_keys
 from corridor.network import Network
+from corridor.plan import BINDING
 
 DEMAND_DIR = Path(__file__).parent.parent / "data" / "demand"
 
@@ -182,3 +184,91 @@ def test_a_plan_that_loads_nothing_still_has_its_tables(network):
     assert empty.totals["teu_per_day"] == 0
     assert empty.bottlenecks.empty and empty.to_geodataframe().empty
     assert "shadow_price_usd" in empty.capacities.columns
+
+
+def test_generalised_plan_needs_every_rows_goods_value(network):
+    rows = pd.DataFrame(
+        {
+            "origin": ["Kunming", "Nanning"],
+            "destination": ["Hanoi", "Hanoi"],
+            "teu_per_day": [2, 3],
+            "value_usd_per_teu": ["30000", ""],
+        }
+    )
+    with pytest.raises(DataError, match=r"line 3, column 'value_usd_per_teu': the generalised"):
+        plan(rows, network=network, objective="generalised")
+    with pytest.raises(DataError, match=r"missing column\(s\) value_usd_per_teu"):
+        plan(rows.drop(columns="value_usd_per_teu"), network=network, objective="generalised")
+    given = plan(rows.iloc[:1], network=network, objective="generalised")
+    cheap = plan(rows.iloc[:1], network=network)
+    assert given.objective_usd_per_day > cheap.objective_usd_per_day  # time has a value
+    assert plan(rows, network=network).totals["teu_per_day"] == pytest.approx(5)  # cost: optional
+
+
+def with_transfer_capacity(network: Network, place: str, capacity: float) -> Network:
+    transfers = tuple(
+        replace(t, capacity_teu_day=capacity) if t.place == place and t.capacity_teu_day else t
+        for t in network.dataset.transfers
+    )
+    return Network(replace(network.dataset, transfers=transfers), network.year)
+
+
+def test_marginal_values_are_finite_differences_bracketing_the_shadow_price(network):
+    """+1 and -1 TEU/day of a saturated capacity, re-solved: unique where the dual is not.
+
+    In 2026 the metre gauge Lao Cai - Yen Bai and Yen Bai - Viet Tri are both full in series:
+    one more TEU/day on the first alone saves nothing, one less costs; the LP's shadow price
+    is any value in between."""
+    sample = DEMAND_DIR / "sample_2026.csv"
+    result = plan(sample, network=network, marginal=True)
+    caps = result.capacities.set_index(["element", "ref", "direction"])
+    saturated = result.bottlenecks
+    assert saturated["marginal_saving_usd"].notna().all()
+    assert saturated["marginal_cost_usd"].notna().all()
+    slack = 1e-6
+    assert (saturated["shadow_price_usd"] >= saturated["marginal_saving_usd"] - slack).all()
+    assert (saturated["shadow_price_usd"] <= saturated["marginal_cost_usd"] + slack).all()
+    slack_rows = result.capacities[result.capacities["utilisation"] < BINDING]
+    assert slack_rows["marginal_saving_usd"].isna().all()  # only saturated ones are re-solved
+    base = result.objective_usd_per_day
+
+    def value(net):
+        return plan(sample, network=net).objective_usd_per_day
+
+    leg = ("leg", "rail1000_lao_cai_yen_bai", "from lao_cai_station")
+    capacity = network.legs[leg[1]].capacity_teu_day
+    assert caps.loc[leg, "utilisation"] == pytest.approx(1)
+    more, less = (value(with_capacity(network, leg[1], capacity + d)) for d in (1, -1))
+    assert caps.loc[leg, "marginal_saving_usd"] == pytest.approx(base - more, abs=1e-6)
+    assert caps.loc[leg, "marginal_cost_usd"] == pytest.approx(less - base, abs=1e-6)
+    assert base - more < 1 < less - base  # this one is degenerate: a range of prices
+    transfer = ("transfer", "pingxiang", "rail_1435↔road")
+    capacity = caps.loc[transfer, "capacity_teu_day"]
+    more = value(with_transfer_capacity(network, "pingxiang", capacity + 1))
+    assert caps.loc[transfer, "marginal_saving_usd"] == pytest.approx(base - more, abs=1e-6)
+    assert base - more > 1
+
+
+def test_the_same_lp_gives_the_same_marginal_values_and_bottlenecks():
+    """The Ban Vuoc bridge leaves the 2031 plan's flows and cost as they are; the simplex may
+    still return other duals, but the re-solved marginal values do not change."""
+    from corridor.scenario import Scenario
+
+    baseline = load_network(2031)
+    bridge = Scenario.from_yaml(DEMAND_DIR.parent / "scenarios" / "ban-vuoc-bridge.yaml")
+    sample = DEMAND_DIR / "sample_2031.csv"
+    before = plan(sample, network=baseline, marginal=True)
+    after = plan(sample, network=bridge.apply(baseline), marginal=True)
+    assert after.objective_usd_per_day == pytest.approx(before.objective_usd_per_day, rel=1e-12)
+    columns = ["element", "ref", "direction", "marginal_saving_usd", "marginal_cost_usd"]
+    pd.testing.assert_frame_equal(
+        before.bottlenecks[columns].reset_index(drop=True),
+        after.bottlenecks[columns].reset_index(drop=True),
+        atol=1e-6,
+    )
+
+
+def test_shadow_prices_are_never_negative_nor_negative_zero(network):
+    prices = plan(DEMAND_DIR / "sample_2026.csv", network=network).capacities["shadow_price_usd"]
+    assert (prices >= 0).all()
+    assert not np.signbit(prices).any()

@@ -20,8 +20,8 @@ from corridor.charts import (
 )
 from corridor.cli import app
 from corridor.data import default_data_dir
-from corridor.export import MODE_COLOURS
-from corridor.scenario import Scenario, compare
+from corridor.export import MODE_COLOURS, link_loads
+from corridor.scenario import Comparison, Scenario, compare
 
 runner = CliRunner()
 DATA = default_data_dir()
@@ -122,7 +122,7 @@ def test_route_chart_draws_each_leg_in_its_mode_colour(network):
 
 def test_plan_chart_widths_follow_flow(network):
     result = plan(DATA / "demand" / "sample_2026.csv", network=network)
-    links = result.to_geodataframe().sort_values("utilisation")
+    links = link_loads(result).sort_values("utilisation")
     drawn = plan_chart(result).axes[0].collections[-1]
     widths = drawn.get_linewidths()
     heaviest = links["teu_per_day"].to_numpy().argmax()
@@ -135,3 +135,18 @@ def test_cli_quote_and_plan_png(tmp_path):
     demand = str(DATA / "demand" / "sample_2026.csv")
     result = runner.invoke(app, ["plan", demand, "--png", str(tmp_path / "p.png")])
     assert result.exit_code == 0 and (tmp_path / "p.png").read_bytes().startswith(PNG)
+
+
+def test_comparison_chart_gives_every_scenario_its_own_colour():
+    cases = [f"scenario {i}" for i in range(11)]
+    kpis = pd.DataFrame(
+        {
+            "case": ["baseline", *cases],
+            "compared_with": [None] + ["baseline"] * len(cases),
+            "plan_cost_usd_per_day": [100.0 + i for i in range(len(cases) + 1)],
+        }
+    )
+    fig = comparison_chart(Comparison(kpis, pd.DataFrame()))
+    ax = fig.axes[0]
+    colours = [tuple(container.patches[0].get_facecolor()) for container in ax.containers]
+    assert len(colours) == len(cases) and len(set(colours)) == len(cases)

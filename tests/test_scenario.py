@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -245,3 +246,81 @@ def test_removing_a_flight_removes_the_customs_cleared_on_it(network):
     assert "changshui_noi_bai_air" not in closed.crossings  # its leg is not in service
     with pytest.raises(NoRouteError):
         quote("KMG", "HAN", modes=["air"], network=closed)
+
+
+def test_top_bottleneck_changes_only_when_the_plan_does():
+    """Ban Vuoc, Ma Lu Thang and Huu Nghi leave the 2031 plan's cost as it is: the KPI must not
+    move with the simplex's choice among equally optimal duals; the SGR's delay moves it."""
+    names = ["ban-vuoc-bridge.yaml", "ma-lu-thang-bridge.yaml", "sgr-delayed-2035.yaml"]
+    result = compare(
+        load_network(2031), [scenario(n) for n in names], demand=DEMAND / "sample_2031.csv"
+    )
+    kpis = result.kpis.set_index("case")
+    base = kpis.loc["baseline"]
+    assert base["top_bottleneck"].startswith("rail1435_mengzi_hekou_north from mengzi")
+    unchanged = np.isclose(kpis["plan_cost_usd_per_day"], base["plan_cost_usd_per_day"], rtol=1e-9)
+    assert unchanged.sum() == 3  # the baseline and the two bridges
+    assert (kpis.loc[unchanged, "top_bottleneck"] == base["top_bottleneck"]).all()
+    delayed = kpis.loc["Standard-gauge railway delayed to 2035"]
+    assert delayed["plan_cost_usd_per_day"] > base["plan_cost_usd_per_day"]
+    assert delayed["top_bottleneck"] != base["top_bottleneck"]
+
+
+def test_a_scenario_of_another_year_is_compared_with_the_baseline_of_its_year():
+    """The dual-gauge link opens in 2028 in its file: compared with the 2031 network it would
+    mix the project with three years of the network's growth (the SGR opens in 2030)."""
+    from corridor.charts import relative_change
+
+    early = scenario("dual-gauge-link-first.yaml")
+    result = compare(
+        load_network(2031),
+        [early, scenario("ban-vuoc-bridge.yaml")],
+        shipments=[{"origin": "Kunming", "destination": "Lach Huyen"}],
+        demand=DEMAND / "sample_2031.csv",
+    )
+    kpis = result.kpis.set_index("case")
+    assert list(kpis.index) == [
+        "baseline",
+        "baseline 2028",
+        early.name,
+        "Ban Vuoc - Ba Sa road bridge",
+    ]
+    assert list(kpis["year"]) == [2031, 2028, 2028, 2031]
+    assert list(kpis["compared_with"].fillna("")) == ["", "", "baseline 2028", "baseline"]
+    # a link more in the same year cannot cost more; against 2031 it looked dearer
+    cost = kpis["plan_cost_usd_per_day"]
+    assert cost[early.name] < cost["baseline 2028"]
+    assert cost[early.name] > cost["baseline"]
+    change = relative_change(result.kpis)
+    assert list(change.index) == [early.name, "Ban Vuoc - Ba Sa road bridge"]
+    assert change.loc[early.name, "plan_cost_usd_per_day"] < 0
+    # routes are compared with the baseline of the same year: no SGR crossing before 2030
+    (before,) = result.changes[result.changes["case"] == early.name]["before"]
+    assert "hekou_north_lao_cai_sgr" not in before
+    (note,) = result.notes
+    assert early.name in note and "2028" in note and "baseline 2028" in note
+
+
+def test_compare_means_are_over_the_shipments_quoted_in_every_case(network, tmp_path):
+    """Closing Lao Cai station makes one of two quotes fail: the means must not jump to the
+    other shipment's cost."""
+    closed = Scenario(
+        name="no Lao Cai station",
+        source="estimate: test",
+        operations=[Close(close="places", id="lao_cai_station")],
+    )
+    shipments = [
+        {"origin": "Kunming", "destination": "Hanoi"},
+        {"origin": "lao_cai_station", "destination": "Hanoi"},
+    ]
+    result = compare(network, [closed], shipments=shipments)
+    kpis = result.kpis.set_index("case")
+    assert list(kpis["failed"]) == [0, 1] and list(kpis["quoted"]) == [2, 1]
+    assert list(kpis["shipments_compared"]) == [1, 1]
+    for case, net in (("baseline", network), ("no Lao Cai station", closed.apply(network))):
+        q = quote("Kunming", "Hanoi", network=net)
+        assert kpis.loc[case, "mean_cost_usd"] == pytest.approx(q.cost_usd)
+        assert kpis.loc[case, "mean_planned_hours"] == pytest.approx(q.planned_hours)
+    (note,) = result.notes
+    assert "'no Lao Cai station': 1 of 2 shipments failed" in note
+    assert "over the 1 shipment quoted in every case" in note
