@@ -36,7 +36,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from rich.progress import Progress
 
-from corridor.errors import CorridorError
+from corridor.errors import CorridorError, ScenarioError
 from corridor.network import load_network
 from corridor.plan import plan
 from corridor.scenario import Scenario, Update, apply_all, load_yaml
@@ -181,6 +181,7 @@ def sweep(
         Show a rich progress bar.
     """
     spec = spec if isinstance(spec, SweepSpec) else SweepSpec.from_yaml(spec)
+    _check_years(spec)
     runs = spec.runs()
     if dask_address is not None:
         from distributed import Client
@@ -198,6 +199,22 @@ def sweep(
     else:
         rows = _pool(spec, runs, workers, progress)
     return pd.DataFrame(rows)
+
+
+def _check_years(spec: SweepSpec) -> None:
+    """A scenario file that sets another year than the sweep's is an error, not an override.
+
+    Every run would silently be planned in the scenario's year while the sweep names its own
+    (compare sets such a scenario against a baseline of its year; a sweep has one year).
+    """
+    for path in spec.scenarios:
+        scenario = Scenario.from_yaml(path)
+        if scenario.year is not None and scenario.year != spec.year:
+            msg = (
+                f"{Path(path).name} sets year {scenario.year} but the sweep is for "
+                f"{spec.year}: make the sweep's year {scenario.year} or leave that scenario out"
+            )
+            raise ScenarioError(msg)
 
 
 def _pool(

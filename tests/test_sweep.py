@@ -40,6 +40,21 @@ def test_grid_runs_every_combination(spec):
     ).all()
 
 
+def test_a_scenario_of_another_year_is_an_error_not_an_override(tmp_path):
+    """dual-gauge-link-first sets year 2028: in a 2031 sweep every run would be a 2028 plan."""
+    path = tmp_path / "spec.yaml"
+    path.write_text(
+        f"name: years\nyear: 2031\ndemand: {DATA / 'demand' / 'sample_2031.csv'}\n"
+        f"scenarios: [{DATA / 'scenarios' / 'dual-gauge-link-first.yaml'}]\n"
+        "grid:\n  demand_growth: [1.0]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioError, match="sets year 2028 but the sweep is for 2031"):
+        sweep(path, workers=1)
+    path.write_text(path.read_text(encoding="utf-8").replace("year: 2031", "year: 2028"))
+    assert (sweep(path, workers=1)["status"] == "ok").all()
+
+
 def test_local_pool_gives_the_same_results(spec):
     pd.testing.assert_frame_equal(sweep(spec, workers=1), sweep(spec, workers=2))
 
