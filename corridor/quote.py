@@ -94,6 +94,10 @@ class Quote:
     """Runs the Monte Carlo of this route (see :mod:`corridor.uncertainty`) when first needed."""
     network: Network | None = field(default=None, repr=False, compare=False)
     """The network the route was found on (for maps)."""
+    options: dict[str, Any] = field(default_factory=dict, compare=False)
+    """The request's route options, as resolved: ``via`` and ``avoid`` (place and crossing
+    ids), ``modes`` (None: all), ``max_transshipments``, ``confidence``,
+    ``carbon_price_usd_per_t``, ``samples`` and ``seed``."""
     notes: tuple[str, ...] = ()
     """What the figures do not show: a step the shipment is larger than in a day (a quote
     ignores capacities; :func:`corridor.plan` respects them), a via border gate the route
@@ -208,6 +212,7 @@ class Quote:
                 "transshipments": len(self.transshipments),
                 "border_crossings": len(self.border_crossings),
             },
+            "options": dict(self.options),
             "modes": self.modes,
             "steps": [asdict(s) for s in self.steps],
             "notes": list(self.notes),
@@ -523,6 +528,7 @@ def quote(
         network=network,
     )
     if confidence is not None:
+        problem.options["confidence"] = confidence
         return _confident(problem, confidence, alternatives)
     first = problem.solve()
     if alternatives == 1:
@@ -990,6 +996,8 @@ class _Problem:
     graph: nx.MultiDiGraph = field(repr=False)
     avoided_places: set[str] = field(default_factory=set)
     avoided_refs: set[str] = field(default_factory=set)
+    options: dict[str, Any] = field(default_factory=dict)
+    """The route options as resolved, for :attr:`Quote.options`."""
     _layered: tuple[np.ndarray, ...] | None = field(default=None, repr=False)
 
     @classmethod
@@ -1076,6 +1084,16 @@ class _Problem:
             graph=graph,
             avoided_places=avoided_places,
             avoided_refs=avoided_refs,
+            options={
+                "via": list(via_ids),
+                "avoid": sorted(avoided_places | avoided_refs),
+                "modes": None if allowed is None else sorted(allowed),
+                "max_transshipments": max_transshipments,
+                "confidence": None,
+                "carbon_price_usd_per_t": carbon_price_usd_per_t,
+                "samples": samples,
+                "seed": seed,
+            },
         )
         if problem.start < 0 or problem.end < 0:
             raise NoRouteError(problem.no_route_reason())
@@ -1259,6 +1277,7 @@ class _Problem:
             self.ready,
             simulator,
             self.net,
+            dict(self.options),
         )
         return _noted(route, [self.arrays.arcs[a][2]["capacity_teu_day"] for a in path], self.via)
 

@@ -67,6 +67,21 @@ class StepDocument(_Strict):
     co2e_kg: float = Field(ge=0, description="Emissions, kg CO2e.")
 
 
+class OptionsDocument(_Strict):
+    """The route options of the request, as resolved."""
+
+    via: list[str] = Field(description="Place ids the route passes through, in order.")
+    avoid: list[str] = Field(description="Place and border-crossing ids the route avoids.")
+    modes: list[Mode] | None = Field(description="Modes allowed (null: all).")
+    max_transshipments: int | None = Field(description="Most mode changes allowed (null: any).")
+    confidence: float | None = Field(
+        description="Probability of arriving within the deadline asked for (null: none)."
+    )
+    carbon_price_usd_per_t: float = Field(ge=0, description="Carbon price, USD per t CO2e.")
+    samples: int = Field(gt=0, description="Monte Carlo draws behind the P50/P90 hours.")
+    seed: int = Field(description="Seed of the Monte Carlo (same seed, same figures).")
+
+
 class QuoteDocument(_Strict):
     """An itemised route for one shipment, as ``corridor quote --json`` prints it."""
 
@@ -78,6 +93,7 @@ class QuoteDocument(_Strict):
     ready: str | None = Field(description="Ready time, ISO 8601, if given.")
     arrival_p50: str | None = Field(description="Median arrival, ISO 8601, if ready was given.")
     totals: TotalsDocument
+    options: OptionsDocument
     modes: list[Mode] = Field(description="Modes in order, repeats collapsed.")
     steps: list[StepDocument] = Field(min_length=1)
     notes: list[str] = Field(

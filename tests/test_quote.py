@@ -644,3 +644,33 @@ def test_air_alone_says_that_the_ends_are_reached_by_other_modes(network):
         "modes too (airports are reached by road)"
     )
     assert AIR_LEG in [s.ref for s in air_quote("Kunming", "Hanoi", network=network).legs]
+
+
+def test_the_quote_records_its_route_options_as_resolved(network):
+    """A saved quote says how it was asked: names resolved to ids, modes and limits."""
+    q = quote(
+        "Côn Minh",
+        "Hà Nội",
+        deadline=90,
+        confidence=0.5,
+        via=["Yên Bái"],
+        avoid=["Kim Thanh", "hekou_north_lao_cai_rail"],
+        modes=["road", "rail_1000", "rail_1435"],
+        max_transshipments=3,
+        carbon_price_usd_per_t=50,
+        network=network,
+    )
+    assert q.to_dict()["options"] == {
+        "via": ["yen_bai"],
+        "avoid": ["hekou_north_lao_cai_rail", "kim_thanh"],
+        "modes": ["rail_1000", "rail_1435", "road"],
+        "max_transshipments": 3,
+        "confidence": 0.5,
+        "carbon_price_usd_per_t": 50,
+        "samples": q.options["samples"],
+        "seed": q.options["seed"],
+    }
+    assert "yen_bai" in {s.from_place for s in q.steps}
+    assert "kim_thanh" not in {s.from_place for s in q.steps} | {s.to_place for s in q.steps}
+    plain = quote("Kunming", "Hanoi", network=network).to_dict()["options"]
+    assert plain["via"] == [] and plain["avoid"] == [] and plain["modes"] is None
