@@ -524,6 +524,8 @@ def gates(
             "vn_cn_p50_p90": c.clearance_hours(northbound=True, month=month),
             "fee_usd_per_teu": c.fee_usd_per_teu,
             "trucks": c.trucks.value if c.trucks else None,
+            "transload_usd_per_teu": c.transload_usd_per_teu if c.trucks else None,
+            "transload_hours": c.transload_hours if c.trucks else None,
             "smart_gate": c.smart_gate,
             "peak_months": sorted(c.peak_months),
             "peak_multiplier": c.peak_multiplier,
@@ -535,7 +537,7 @@ def gates(
         return
     when = f", month {month}" if month else ""
     table = Table(
-        "id",
+        "crossing",
         "mode",
         "open",
         "TEU/day",
@@ -545,6 +547,8 @@ def gates(
         "trucks",
         "peak",
         title=f"Border crossings {year}{when}",
+        caption="trucks: cross (the truck drives through) or transload (USD/TEU and hours on "
+        "top of the clearance); peak: months ×P90 multiplier",
     )
     for r in rows:
         peak = (
@@ -552,15 +556,19 @@ def gates(
             if r["peak_months"]
             else ""
         )
+        trucks = r["trucks"] or ""
+        if r["trucks"] == "transload":
+            trucks += f" +{r['transload_usd_per_teu']:g} USD, +{r['transload_hours']:g} h"
+        capacity = r["capacity_teu_day"]
         table.add_row(
-            r["id"],
+            f"{escape(r['name'])}\n[dim]{r['id']}[/dim]",
             r["mode"],
             r["open"],
-            f"{r['capacity_teu_day'] or '-'}",
+            "-" if capacity is None else f"{capacity:,.0f}",
             "{:g} / {:g}".format(*r["cn_vn_p50_p90"]),
             "{:g} / {:g}".format(*r["vn_cn_p50_p90"]),
             f"{r['fee_usd_per_teu']:g}",
-            r["trucks"] or "",
+            trucks,
             peak,
         )
     out.print(table)
@@ -933,6 +941,7 @@ def _routes_table(quotes: list[Quote], title: str) -> Table:
         "#",
         "modes",
         "gates",
+        "transshipments at",
         "USD",
         "planned h",
         "sim. P50",
@@ -943,10 +952,12 @@ def _routes_table(quotes: list[Quote], title: str) -> Table:
     )
     for rank, q in enumerate(quotes, 1):
         gates = "; ".join(q.names.get(s.ref, s.ref) for s in q.border_crossings)
+        where = ", ".join(q.names.get(s.from_place, s.from_place) for s in q.transshipments)
         table.add_row(
             str(rank),
             " → ".join(q.modes),
             escape(gates),
+            escape(where),
             f"{q.cost_usd:,.0f}",
             f"{q.planned_hours:.1f}",
             f"{q.hours_p50:.1f}",

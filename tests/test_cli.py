@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from typer.testing import CliRunner
 
-from corridor import pareto, quote
+from corridor import load_network, pareto, quote
 from corridor.cli import _quote_table, _routes_table, app
 
 runner = CliRunner()
@@ -185,6 +185,30 @@ def test_quote_via_and_alternatives():
     assert costs == sorted(costs)
     table = runner.invoke(app, ["quote", "Kunming", "Hai Phong", "--alternatives", "2"])
     assert "2 distinct routes" in table.stdout
+
+
+def test_alternatives_table_names_where_each_route_transships():
+    """Routes with the same modes and gate differ in where they change mode: the table says."""
+    args = ["quote", "Kunming", "Hanoi", "--alternatives", "3"]
+    routes = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    names = {p.id: p.name for p in load_network(2026).places.values()}
+    wide = runner.invoke(app, args, env={"COLUMNS": "250"}).stdout
+    rows = [line for line in wide.splitlines() if line.startswith("│")]
+    assert len(rows) == 3
+    for row, route in zip(rows, routes, strict=True):
+        places = [s["from_place"] for s in route["steps"] if s["kind"] == "transfer"]
+        assert ", ".join(names[p] for p in places) in row
+
+
+def test_gates_table_shows_the_transload_cost_and_hours():
+    wide = runner.invoke(app, ["gates"], env={"COLUMNS": "250"}).stdout
+    for crossing in load_network(2026).crossings.values():
+        assert crossing.name in wide
+        if crossing.trucks is not None and crossing.trucks.value == "transload":
+            line = next(row for row in wide.splitlines() if crossing.name in row)
+            assert (
+                f"+{crossing.transload_usd_per_teu:g} USD, +{crossing.transload_hours:g} h" in line
+            )
 
 
 @pytest.mark.parametrize(
