@@ -632,6 +632,10 @@ def plan_command(
                 "objective": result.objective,
                 "integer": result.integer,
                 "method": result.method,
+                "optimal": result.optimal,
+                "objective_usd_per_day": result.objective_usd_per_day,
+                "bound_usd_per_day": _finite(result.bound_usd_per_day),
+                "gap": _finite(result.gap),
                 "totals": result.totals,
                 "mode_split_teu_km": result.mode_split.to_dict(),
                 **{
@@ -649,6 +653,12 @@ def plan_command(
         f"{totals['cost_usd_per_day']:,.0f} USD/day, {totals['co2e_kg_per_day'] / 1000:,.0f} t "
         "CO2e/day"
     )
+    if not result.optimal:
+        out.print(
+            f"not proven optimal: the optimum is at least {result.bound_usd_per_day:,.0f} USD/day "
+            f"(this plan is within {result.gap:.2%} of it)",
+            markup=False,
+        )
     split = Table("mode", "TEU-km/day", "share", title="Mode split")
     for mode, teu_km in result.mode_split.sort_values(ascending=False).items():
         split.add_row(str(mode), f"{teu_km:,.0f}", f"{teu_km / result.mode_split.sum():.0%}")
@@ -890,6 +900,11 @@ def _print_notes(quotes: list[Quote]) -> None:
         label = f"note (#{rank})" if len(quotes) > 1 else "note"
         for note in q.notes:
             out.print(f"[yellow]{label}:[/yellow] {escape(note)}")
+
+
+def _finite(value: float) -> float | None:
+    """A number for JSON: ``None`` for infinity or NaN (JSON has neither)."""
+    return value if np.isfinite(value) else None
 
 
 def _usd(value: float) -> str:

@@ -227,6 +227,14 @@ class Plan:
     objective: str
     integer: bool
     objective_usd_per_day: float
+    """The plan's cost: the objective summed over OD pairs, with unserved demand at its
+    penalty (USD/day)."""
+    optimal: bool
+    """Whether the solver proved the plan optimal (within its tolerance: see :attr:`gap`)."""
+    bound_usd_per_day: float
+    """A proven lower bound on the optimum (USD/day): the objective itself when the plan is
+    proven optimal, the solver's best bound when a time limit stopped it (``-inf`` when it
+    has none)."""
     arcs: pd.DataFrame
     """One row per service-graph arc with flow: kind, ref, mode, places, ``teu_per_day``."""
     capacities: pd.DataFrame
@@ -259,6 +267,20 @@ class Plan:
             ["marginal_saving_usd", "marginal_cost_usd", "element", "ref", "direction"],
             ascending=[False, False, True, True, True],
         )
+
+    @property
+    def gap(self) -> float:
+        """How far the plan may be above the optimum: (objective − bound) ÷ objective.
+
+        0 for an LP plan solved to optimality by the simplex; at most the column generation's
+        tolerance (1e-6) for an optimal path plan and HiGHS's relative MIP gap tolerance for
+        an optimal integer plan; larger when a time limit stopped the solve; ``inf`` when the
+        solver stopped without a bound.
+        """
+        if not np.isfinite(self.bound_usd_per_day):
+            return float("inf")
+        slack = max(self.objective_usd_per_day - self.bound_usd_per_day, 0.0)
+        return slack / max(1.0, abs(self.objective_usd_per_day))
 
     @property
     def mode_split(self) -> pd.Series:
@@ -619,6 +641,12 @@ class _Builder:
             objective=self.objective,
             integer=self.integer,
             objective_usd_per_day=result.objective_value(),
+            optimal=reason is mathopt.TerminationReason.OPTIMAL,
+            bound_usd_per_day=(
+                result.objective_value()
+                if reason is mathopt.TerminationReason.OPTIMAL and not self.integer
+                else result.termination.objective_bounds.dual_bound
+            ),
             arcs=self._arc_table(values),
             capacities=self._capacity_table(values, duals, marginal),
             routes=self._route_table(values),
@@ -809,6 +837,8 @@ class _PathPlanner:
             objective=self.objective,
             integer=False,
             objective_usd_per_day=objective,
+            optimal=solution.optimal,
+            bound_usd_per_day=solution.bound + lost,
             arcs=self._arc_table(flows),
             capacities=self._capacity_table(flows, solution.duals),
             routes=self._route_table(solution.columns),

@@ -397,6 +397,9 @@ def test_plan_command_methods_agree():
     arcs = json.loads(runner.invoke(app, [*args, "--method", "arcs"]).stdout)
     paths = json.loads(runner.invoke(app, [*args, "--method", "paths"]).stdout)
     assert (arcs["method"], paths["method"]) == ("arcs", "paths")
+    assert arcs["optimal"] and paths["optimal"] and arcs["gap"] == 0
+    assert paths["bound_usd_per_day"] <= arcs["objective_usd_per_day"] * (1 + 1e-9)
+    assert paths["gap"] <= 1e-6
     assert paths["totals"]["cost_usd_per_day"] == pytest.approx(
         arcs["totals"]["cost_usd_per_day"], rel=1e-6
     )
@@ -404,6 +407,19 @@ def test_plan_command_methods_agree():
     assert bad.exit_code == 2 and "method must be one of auto, arcs, paths" in bad.stderr
     both = runner.invoke(app, [*args, "--method", "paths", "--integer"])
     assert both.exit_code == 2 and "integer plans use the arc model" in both.stderr
+
+
+def test_a_plan_stopped_by_its_time_limit_prints_how_far_it_may_be_off():
+    sample = Path(__file__).parent.parent / "data" / "demand" / "sample_2031.csv"
+    args = ["plan", str(sample), "--year", "2031", "--method", "paths", "--time-limit", "0"]
+    shown = runner.invoke(app, args)
+    assert shown.exit_code == 0
+    assert "not proven optimal: the optimum is at least" in shown.stdout
+    assert "optimum is at least" not in runner.invoke(app, args[:-4]).stdout
+    stopped = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    assert not stopped["optimal"] and 0 < stopped["gap"] < 1
+    cost = stopped["objective_usd_per_day"]
+    assert stopped["bound_usd_per_day"] == pytest.approx(cost * (1 - stopped["gap"]))
 
 
 def test_plan_bad_demand_is_one_line(tmp_path):

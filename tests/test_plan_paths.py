@@ -291,8 +291,16 @@ def test_a_time_limit_returns_the_best_plan_with_a_warning(network):
     demand = DEMAND_DIR / "sample_2031.csv"
     with pytest.warns(UserWarning, match="plan not proven optimal"):
         result = plan(demand, network=network, method="paths", time_limit_s=0)
-    best = plan(demand, network=network, method="arcs").objective_usd_per_day
+    exact = plan(demand, network=network, method="arcs")
+    best = exact.objective_usd_per_day
     assert result.objective_usd_per_day >= best - 1e-6
+    # the bound is proven: at most the optimum, and the gap says how far the plan may be off
+    assert not result.optimal and exact.optimal and exact.gap == 0
+    assert result.bound_usd_per_day <= best * (1 + 1e-9)
+    assert result.gap == pytest.approx(
+        (result.objective_usd_per_day - result.bound_usd_per_day) / result.objective_usd_per_day
+    )
+    assert result.gap >= (result.objective_usd_per_day - best) / result.objective_usd_per_day
     assert result.totals["teu_per_day"] + result.totals["unserved_teu_per_day"] == pytest.approx(
         pd.read_csv(demand)["teu_per_day"].sum()
     )
