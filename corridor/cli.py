@@ -585,7 +585,10 @@ def plan_command(
         str,
         typer.Option(help="auto, arcs (arc-based LP) or paths (column generation)."),
     ] = "auto",
-    time_limit: Annotated[float | None, typer.Option(help="Solver time limit, s.")] = None,
+    time_limit: Annotated[
+        float | None,
+        typer.Option(help="Solver time limit, s, bottleneck re-solves included."),
+    ] = None,
     out_file: Annotated[
         Path | None,
         typer.Option(

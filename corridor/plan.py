@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import logging
+import time
 import warnings
 from collections import defaultdict
 from collections.abc import Iterable
@@ -561,11 +562,12 @@ class _Builder:
             result = mathopt.solve(self.model, mathopt.SolverType.HIGHS, params=params)
             return self._plan(result, time_limit_s, {})
         solver = mathopt.IncrementalSolver(self.model, mathopt.SolverType.GLOP)
+        deadline = None if time_limit_s is None else time.monotonic() + time_limit_s
         try:
             result = solver.solve(params=params)
             values = {}
             if marginal and result.termination.reason is mathopt.TerminationReason.OPTIMAL:
-                values = self._marginal_values(solver, result, params)
+                values = self._marginal_values(solver, result, params, deadline)
         finally:
             solver.close()
         return self._plan(result, time_limit_s, values)
@@ -575,10 +577,14 @@ class _Builder:
         solver: mathopt.IncrementalSolver,
         result: mathopt.SolveResult,
         params: mathopt.SolveParameters,
+        deadline: float | None,
     ) -> dict[tuple[str, ...], tuple[float, float]]:
         """(USD/day saved by one TEU/day more, USD/day added by one less) per saturated group.
 
         Each is the LP re-solved from the last basis with that capacity changed, then set back.
+        The re-solves share what is left of the time limit (``deadline``, a
+        :func:`time.monotonic` time) after the plan's own solve; capacities not reached in
+        time keep NaN, with a warning.
         """
         base = result.objective_value()
         values = result.variable_values()
@@ -591,11 +597,17 @@ class _Builder:
         )
         again_params = dataclasses.replace(params, presolve=mathopt.Emphasis.OFF)  # warm start
         out = {}
+        late = 0
         for group, constraint in self.constraints.items():
             capacity = self.capacity[group]
             if sum(values[v] for v in self.groups[group]) < BINDING * capacity:
                 continue
-            changed = []
+            left_s = None if deadline is None else deadline - time.monotonic()
+            if left_s is not None and left_s <= 0:
+                late += 1
+                continue
+            again_params.time_limit = None if left_s is None else timedelta(seconds=left_s)
+            changed, stopped = [], False
             for bound in (
                 capacity + MARGINAL_STEP_TEU_DAY,
                 max(capacity - MARGINAL_STEP_TEU_DAY, 0),
@@ -604,11 +616,20 @@ class _Builder:
                 constraint.upper_bound = bound
                 again = solver.solve(params=again_params, model_params=objective_only)
                 optimal = again.termination.reason is mathopt.TerminationReason.OPTIMAL
+                stopped |= again.termination.limit is mathopt.Limit.TIME
                 changed.append(
                     (base - again.objective_value()) / step if optimal and step else np.nan
                 )
             constraint.upper_bound = capacity
             out[group] = (_clean(changed[0]), _clean(changed[1]))
+            late += stopped
+        if late:
+            warnings.warn(
+                f"time limit reached: no ±1 TEU/day value for {late} saturated "
+                f"capacit{'ies' if late > 1 else 'y'} (NaN in marginal_saving_usd and "
+                "marginal_cost_usd)",
+                stacklevel=4,
+            )
         return out
 
     def _plan(

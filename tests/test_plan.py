@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
@@ -247,6 +248,25 @@ def test_marginal_values_are_finite_differences_bracketing_the_shadow_price(netw
     more = value(with_transfer_capacity(network, "pingxiang", capacity + 1))
     assert caps.loc[transfer, "marginal_saving_usd"] == pytest.approx(base - more, abs=1e-6)
     assert base - more > 1
+
+
+def test_marginal_re_solves_stop_at_the_time_limit(network, monkeypatch):
+    """The ±1 TEU/day re-solves share the plan's time limit: with a clock that runs 1 s per
+    look, a 6 s limit leaves time for a few saturated capacities and the rest stay NaN."""
+    from types import SimpleNamespace
+
+    plan_module = importlib.import_module("corridor.plan")  # `corridor.plan` is the function
+    ticks = iter(range(10**6))
+    clock = SimpleNamespace(monotonic=lambda: float(next(ticks)))
+    monkeypatch.setattr(plan_module, "time", clock)
+    sample = DEMAND_DIR / "sample_2026.csv"
+    with pytest.warns(UserWarning, match=r"time limit reached: no ±1 TEU/day value for \d+"):
+        result = plan(sample, network=network, marginal=True, time_limit_s=6)
+    saturated = result.bottlenecks
+    valued = saturated["marginal_cost_usd"].notna()
+    assert 0 < valued.sum() < len(saturated)  # the first ones in time, the others left out
+    assert saturated.loc[~valued, "marginal_saving_usd"].isna().all()
+    assert result.optimal  # the plan itself is not cut short
 
 
 def test_the_same_lp_gives_the_same_marginal_values_and_bottlenecks():
