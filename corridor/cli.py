@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 import numpy as np
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -834,11 +835,8 @@ def scenario_compare(
             }
         )
         return
-    kpis = format_kpis(result.kpis)
-    table = Table("KPI", *map(str, kpis.columns), title=f"Scenario comparison ({objective})")
-    for name, values in kpis.iterrows():
-        table.add_row(str(name), *values)
-    out.print(table)
+    title = f"Scenario comparison ({objective})"
+    out.print(*_kpi_tables(format_kpis(result.kpis), title, out.width))
     if not result.changes.empty:
         changes = Table(
             "case", "origin → destination", "before", "after", title="Routes that changed"
@@ -846,6 +844,42 @@ def scenario_compare(
         for row in result.changes.itertuples():
             changes.add_row(row.case, f"{row.origin} → {row.destination}", row.before, row.after)
         out.print(changes)
+
+
+CASE_WIDTH = 18
+"""Characters per case column when the KPI table is split to fit the terminal."""
+
+
+def _kpi_tables(kpis: pd.DataFrame, title: str, width: int) -> list[Table]:
+    """The KPI table (one column per case, the baseline first), fitted to ``width``.
+
+    One table when the cases fit at their natural width; else several, each with the KPI
+    names, the baseline again and as many of the other cases, in order, as fit.
+    """
+    label = max(len("KPI"), *(len(str(name)) for name in kpis.index)) + 3
+    natural = [
+        max(len(str(case)), *(len(cell) for cell in kpis[case])) + 3 for case in kpis.columns
+    ]
+    if label + sum(natural) + 1 <= width:
+        parts, cap = [kpis], None
+    else:
+        per = max(1, (width - label - 1) // (CASE_WIDTH + 3) - 1)
+        baseline, others = kpis.iloc[:, :1], kpis.iloc[:, 1:]
+        parts = [
+            pd.concat([baseline, others.iloc[:, start : start + per]], axis=1)
+            for start in range(0, len(others.columns), per)
+        ] or [baseline]
+        cap = CASE_WIDTH
+    tables = []
+    for number, part in enumerate(parts, start=1):
+        name = title if len(parts) == 1 else f"{title}, {number} of {len(parts)}"
+        table = Table("KPI", title=name)
+        for case in part.columns:
+            table.add_column(str(case), max_width=cap, overflow="fold")
+        for kpi, values in part.iterrows():
+            table.add_row(str(kpi), *values)
+        tables.append(table)
+    return tables
 
 
 @app.command("sweep")

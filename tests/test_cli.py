@@ -602,6 +602,25 @@ def test_scenario_compare_prints_counts_as_integers():
     assert "-0" not in result.stdout and "nan" not in result.stdout
 
 
+def test_scenario_compare_splits_a_wide_table_to_fit_the_terminal():
+    """Narrow: one table per case, each with the KPI names and the baseline; nothing cut."""
+    names = ["ban-vuoc-bridge", "cbta-permits-expanded", "ct05-widening", "lao-cai-smart-gate"]
+    args = ["scenario", "compare", *names, "--shipment", "Kunming:Hanoi"]
+    narrow = runner.invoke(app, args, env={"COLUMNS": "80"})
+    assert narrow.exit_code == 0, narrow.output
+    lines = narrow.stdout.splitlines()
+    assert max(map(len, lines)) <= 80 and "…" not in narrow.stdout
+    titles = [line.strip() for line in lines if "Scenario comparison" in line]
+    assert titles == [f"Scenario comparison (cost), {n} of 4" for n in range(1, 5)]
+    years = [line for line in lines if line.startswith("│ year")]
+    assert len(years) == 4 and all(line.count("2026") == 2 for line in years)
+    wide = runner.invoke(app, args, env={"COLUMNS": "400"})
+    assert [line.strip() for line in wide.stdout.splitlines() if "Scenario comp" in line] == [
+        "Scenario comparison (cost)"
+    ]
+    assert kpi_rows(wide.stdout)["year"] == ["2026"] * 5
+
+
 def test_scenario_compare_objective_reaches_quotes_and_plans():
     root = Path(__file__).parent.parent / "data"
     gate = str(root / "scenarios" / "huu-nghi-smart-gate.yaml")
