@@ -34,6 +34,7 @@ COMPARED = {
     "mean_cost_usd": "quote cost (USD)",
     "mean_planned_hours": "quote hours",
     "mean_co2e_kg": "quote CO2e (kg)",
+    "plan_objective_usd_per_day": "plan objective (USD/day)",
     "plan_cost_usd_per_day": "plan cost (USD/day)",
     "plan_co2e_kg_per_day": "plan CO2e (kg/day)",
     "plan_unserved_teu_per_day": "unserved (TEU/day)",

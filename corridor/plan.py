@@ -8,8 +8,9 @@ solved as a linear program with OR-Tools MathOpt (GLOP; HiGHS for whole units):
   origin: same optimum, far fewer variables than one commodity per OD pair);
 - arc cost per TEU = USD (``objective="cost"``) or USD + value of time × hours
   (``"generalised"``, with the row's ``value_usd_per_teu`` and the cargo class daily rate);
-- capacities, TEU/day: each leg and border crossing per direction, and each transfer
-  (shared by both directions and by the loading/unloading arcs that use that terminal);
+- capacities, TEU/day: each leg and rail crossing per direction; each road gate in total,
+  shared by its two directions; each transfer in total, shared by both directions and by the
+  loading/unloading arcs that use that terminal;
 - demand that cannot be carried is left unserved at :data:`UNSERVED_PENALTY_USD_PER_TEU`
   and reported, never dropped silently.
 
@@ -40,7 +41,7 @@ from ortools.math_opt.python import mathopt
 
 from corridor import _paths
 from corridor.errors import DataError, InfeasibleError, InvalidRequestError, UnknownPlaceError
-from corridor.model import CargoClass, Mode
+from corridor.model import BorderCrossing, CargoClass, Mode
 from corridor.network import DEFAULT_YEAR, SINK, SOURCE, Network, Vertex, load_network
 from corridor.quote import _arrays
 
@@ -55,6 +56,8 @@ UNSERVED_PENALTY_USD_PER_TEU = 20_000.0
 USD 11,000 per TEU), so demand goes unserved only when capacity truly binds."""
 BINDING = 0.999
 """Utilisation from which a capacity counts as saturated."""
+BOTH_DIRECTIONS = "both directions"
+"""The ``direction`` of a road gate's capacity, which both directions share."""
 MARGINAL_STEP_TEU_DAY = 1.0
 """Change of capacity, TEU/day, by which ``marginal=True`` re-solves each saturated capacity."""
 REQUIRED_COLUMNS = ("origin", "destination", "teu_per_day")
@@ -323,9 +326,10 @@ class Plan:
 
         Columns: ``ref``, ``kind``, ``mode``, ``direction`` (``from <place>``, as in
         :attr:`capacities`), ``from_place``, ``to_place``, ``km``, ``teu_per_day`` (this
-        direction), and this direction's ``capacity_teu_day``, ``utilisation``,
-        ``shadow_price_usd``, ``marginal_saving_usd`` and ``marginal_cost_usd`` (NaN where
-        the data give no capacity). Each line runs in the direction of travel.
+        direction), and the ``capacity_teu_day``, ``utilisation``, ``shadow_price_usd``,
+        ``marginal_saving_usd`` and ``marginal_cost_usd`` of this direction of a leg or rail
+        crossing, or of a road gate's capacity shared by both directions (NaN where the data
+        give no capacity). Each line runs in the direction of travel.
         """
         import geopandas as gpd
         from shapely.geometry import LineString
@@ -352,8 +356,21 @@ class Plan:
             teu_per_day=("teu_per_day", "sum"),
         )
         limits = self.capacities[self.capacities["element"].isin(["leg", "border"])]
-        limits = limits.drop(columns=["element", "flow_teu_day"]).set_index(keys)
-        loads = loads.join(limits, on=keys)
+        limits = limits.drop(columns=["element", "flow_teu_day"]).rename(
+            columns={"direction": "limit"}
+        )
+        shared = np.array(
+            [
+                kind == "border" and self.network.crossings[ref].mode is Mode.ROAD
+                for kind, ref in zip(loads["kind"], loads["ref"], strict=True)
+            ],
+            dtype=bool,
+        )
+        limit = loads["direction"].mask(shared, BOTH_DIRECTIONS)
+        loads = loads.assign(limit=limit).join(
+            limits.set_index(["ref", "limit"]), on=["ref", "limit"]
+        )
+        loads = loads.drop(columns="limit")
         columns = ["ref", "kind", "mode", "direction", "from_place", "to_place", "km"]
         loads = loads[columns + [c for c in loads.columns if c not in columns]]
         places = self.network.places
@@ -1006,6 +1023,19 @@ def _route_record(
     }
 
 
+def _crossing_direction(crossing: BorderCrossing, to_place: str) -> str:
+    """The ``direction`` of a crossing's capacity (``to_place``: where the arc goes).
+
+    A road gate's lanes and inspection are shared by both directions (the sources count its
+    trucks a day in total); a rail or air crossing's capacity, like a leg's, is per
+    direction (trains a day each way).
+    """
+    if crossing.mode is Mode.ROAD:
+        return BOTH_DIRECTIONS
+    northbound = to_place == crossing.cn_place
+    return f"from {crossing.vn_place if northbound else crossing.cn_place}"
+
+
 def _capacity_group(
     network: Network, tail: Vertex, head: Vertex, data: dict[str, Any]
 ) -> tuple[tuple[str, ...], float] | None:
@@ -1017,12 +1047,7 @@ def _capacity_group(
     elif kind == "border":
         crossing = network.crossings[data["ref"]]
         capacity = crossing.capacity_teu_day
-        northbound = data["to_place"] == crossing.cn_place
-        key = (
-            "border",
-            data["ref"],
-            f"from {crossing.vn_place if northbound else crossing.cn_place}",
-        )
+        key = ("border", data["ref"], _crossing_direction(crossing, data["to_place"]))
     else:
         modes = {m for m in (tail[1], head[1]) if m not in (SOURCE, SINK)}
         if kind != "transfer":

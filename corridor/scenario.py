@@ -403,6 +403,7 @@ def compare(
             )
             totals = result.totals
             split = result.mode_split / result.mode_split.sum()
+            row["plan_objective_usd_per_day"] = result.objective_usd_per_day
             row |= {f"plan_{k}": v for k, v in totals.items()}
             row |= {f"share_{mode}": share for mode, share in split.items()}
             row["top_bottleneck"] = _top_bottleneck(result)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.colors import to_rgba
@@ -59,7 +60,9 @@ def test_relative_change_is_percent_of_the_baseline(comparison):
     assert change.loc[case, "plan_cost_usd_per_day"] == pytest.approx((new - base) / base * 100)
     assert change.loc[case, "plan_cost_usd_per_day"] > 0  # a late SGR costs more
     # nothing unserved in the baseline: no percentage of nothing
-    assert pd.isna(change.loc[case, "plan_unserved_teu_per_day"])
+    baseline = comparison.kpis["case"] == "baseline"
+    nothing = comparison.kpis.assign(plan_unserved_teu_per_day=np.where(baseline, 0.0, 5.0))
+    assert pd.isna(relative_change(nothing).loc[case, "plan_unserved_teu_per_day"])
 
 
 def test_comparison_chart_draws_one_bar_per_kpi(comparison):
