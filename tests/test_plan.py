@@ -115,11 +115,14 @@ def test_routes_add_up_to_the_demand(network):
     )
 
 
-def test_2031_sample_moves_more_by_standard_gauge():
-    before = plan(DEMAND_DIR / "sample_2026.csv", year=2026)
-    after = plan(DEMAND_DIR / "sample_2031.csv", year=2031)
+def test_the_2030_standard_gauge_line_moves_the_2031_sample_onto_standard_gauge():
+    """The same demand on the network before and after the Lao Cai–Hai Phong line opens."""
+    sample = DEMAND_DIR / "sample_2031.csv"
+    before, after = plan(sample, year=2029), plan(sample, year=2031)
     share = lambda p: p.mode_split.get("rail_1435", 0) / p.mode_split.sum()  # noqa: E731
     assert share(after) > share(before)
+    sgr = after.arcs[after.arcs["ref"].str.startswith("rail1435_sgr_")]
+    assert sgr["teu_per_day"].sum() > 0
 
 
 def test_shipped_demand_tables_cite_their_sources():
