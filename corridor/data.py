@@ -45,6 +45,7 @@ from corridor.model import (
     Transfer,
     TruckRegime,
 )
+from corridor.names import check_unique_names
 
 logger = logging.getLogger(__name__)
 
@@ -503,6 +504,7 @@ def _served(
 
 
 def _check_places(rows: list[tuple[int, Place]]) -> None:
+    check_unique_names(rows)  # over every year: a later place's alias clashes when it opens
     at: dict[tuple[float, float], str] = {}
     for line, place in rows:
         other = at.setdefault((place.lat, place.lon), place.id)

@@ -35,6 +35,17 @@ def test_network_validate_reports_a_bad_file_in_one_line(data_copy: Path, edit_c
     assert "Traceback" not in result.output
 
 
+def test_network_validate_catches_a_name_two_places_share(data_copy: Path, edit_cell):
+    line = edit_cell("places.csv", 2, "name", "Mengzi")  # yuxi's row, above mengzi's
+    result = runner.invoke(app, ["network", "validate", "--data", str(data_copy)])
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"error: places.csv, line {line}, column 'name': places 'yuxi' and 'mengzi' (line 6) "
+        "share the name 'mengzi'\n"
+    )
+
+
 def test_network_info_json_counts_match_the_network(network):
     result = runner.invoke(app, ["network", "info", "--json"])
     assert result.exit_code == 0

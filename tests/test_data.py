@@ -205,3 +205,33 @@ def test_shipped_crossings_on_legs():
     on_legs = {c.leg: c for c in dataset.crossings if c.leg is not None}
     assert set(on_legs) == {"air_changshui_noi_bai"}  # the only leg across the border
     assert on_legs["air_changshui_noi_bai"].mode is Mode.AIR
+
+
+def _row_index(data_copy: Path, place_id: str) -> int:
+    """Index of ``place_id``'s row in places.csv (0 is the row under the header)."""
+    with (data_copy / "places.csv").open(encoding="utf-8", newline="") as handle:
+        return [row["id"] for row in csv.DictReader(handle)].index(place_id)
+
+
+@pytest.mark.parametrize(
+    ("place", "column", "value", "other", "key"),
+    [
+        ("yuxi", "name", "Mengzi", "mengzi", "mengzi"),  # yuxi is above mengzi in the file
+        ("hai_phong", "name_vi", "Hà Nội", "hanoi", "ha noi"),
+        # Sa Pa airport opens in 2030: its alias clashes in every year, in no per-year index
+        ("sa_pa_airport", "aliases", "Sapa airport|Lào Cai", "lao_cai", "lao cai"),
+    ],
+)
+def test_a_name_shared_by_two_places_is_reported_in_its_cell(
+    data_copy: Path, edit_cell, place, column, value, other, key
+):
+    line = edit_cell("places.csv", _row_index(data_copy, place), column, value)
+    other_line = 2 + _row_index(data_copy, other)
+    with pytest.raises(DataError) as caught:
+        load_dataset(data_copy)
+    error = caught.value
+    assert (error.file, error.row, error.column) == ("places.csv", line, column)
+    assert str(error) == (
+        f"places.csv, line {line}, column '{column}': places {place!r} and {other!r} "
+        f"(line {other_line}) share the name {key!r}"
+    )
