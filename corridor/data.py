@@ -9,7 +9,9 @@ the file, the line (1 is the header) and the column.
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 import logging
 import os
 import re
@@ -296,6 +298,43 @@ class RateRow(_Row):
 RowT = TypeVar("RowT", bound=_Row)
 
 
+def read_text(path: Path, name: str | None = None, *, csv_header: bool = False) -> str:
+    """The text of a UTF-8 file, without the byte-order mark Excel's "CSV UTF-8" writes.
+
+    Parameters
+    ----------
+    path
+        The file.
+    name
+        The file as errors name it (default: ``path``).
+    csv_header
+        The file is a CSV table: a decoding error also names the column, from the header.
+
+    Raises
+    ------
+    DataError
+        If the file is not UTF-8, naming the line (and column) of the first bad byte.
+    """
+    raw = path.read_bytes().removeprefix(codecs.BOM_UTF8)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start].decode("utf-8")
+        line = before.count("\n") + 1
+        column = None
+        if csv_header and line > 1:
+            records = list(csv.reader(io.StringIO(before + "x", newline="")))
+            header, fields = records[0], len(records[-1])
+            column = header[fields - 1] if fields <= len(header) else None
+        byte = raw[error.start : error.start + 1].hex()
+        raise DataError(
+            f"not UTF-8 text (byte 0x{byte}); save the file as UTF-8",
+            file=name if name is not None else str(path),
+            row=line,
+            column=column,
+        ) from None
+
+
 def read_table(path: Path, schema: type[RowT]) -> list[tuple[int, RowT]]:
     """Read one CSV file and validate every row.
 
@@ -312,7 +351,7 @@ def read_table(path: Path, schema: type[RowT]) -> list[tuple[int, RowT]]:
     if not path.is_file():
         raise DataError("file not found", file=str(path))
     rows: list[tuple[int, RowT]] = []
-    with path.open(encoding="utf-8", newline="") as handle:
+    with io.StringIO(read_text(path, name, csv_header=True), newline="") as handle:
         reader = csv.DictReader(handle)
         expected = set(schema.model_fields) - {"file"}
         header = reader.fieldnames or []
@@ -355,7 +394,7 @@ def source_keys(data_dir: Path) -> frozenset[str]:
     path = data_dir / SOURCES_FILE
     if not path.is_file():
         raise DataError("file not found", file=str(path))
-    return frozenset(_SOURCE_KEY.findall(path.read_text(encoding="utf-8")))
+    return frozenset(_SOURCE_KEY.findall(read_text(path, SOURCES_FILE)))
 
 
 def check_source(cell: str, keys: frozenset[str]) -> None:

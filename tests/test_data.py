@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -235,3 +237,30 @@ def test_a_name_shared_by_two_places_is_reported_in_its_cell(
         f"places.csv, line {line}, column '{column}': places {place!r} and {other!r} "
         f"(line {other_line}) share the name {key!r}"
     )
+
+
+def test_a_byte_order_mark_is_accepted(data_copy: Path):
+    """Excel's "CSV UTF-8" starts the file with a byte-order mark."""
+    for path in [*data_copy.glob("*.csv"), data_copy / "SOURCES.md"]:
+        path.write_bytes(codecs.BOM_UTF8 + path.read_bytes())
+    shipped = load_dataset()
+    assert dataclasses.replace(load_dataset(data_copy), data_dir=shipped.data_dir) == shipped
+
+
+@pytest.mark.parametrize(
+    ("file", "text", "line", "column"),
+    [
+        ("places.csv", "Côn Minh", 2, "name_vi"),  # Kunming's row
+        ("SOURCES.md", "Lào Cai station", 15, None),
+    ],
+)
+def test_a_file_that_is_not_utf8_names_the_line(data_copy: Path, file, text, line, column):
+    path = data_copy / file
+    raw = path.read_bytes()
+    assert raw.count(b"\n", 0, raw.index(text.encode())) == line - 1  # the shipped data
+    path.write_bytes(raw.replace(text.encode(), text.encode("latin-1"), 1))
+    with pytest.raises(DataError, match="save the file as UTF-8") as caught:
+        load_dataset(data_copy)
+    error = caught.value
+    assert (error.file, error.row, error.column) == (file, line, column)
+    assert str(error).startswith(f"{file}, line {line}")
