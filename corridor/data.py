@@ -567,6 +567,8 @@ def _check_legs(rows: list[tuple[int, Leg]], places: dict[str, Place]) -> None:
 
 def _check_transfers(rows: list[tuple[int, Transfer]], places: dict[str, Place]) -> None:
     for line, transfer in rows:
+        if transfer.place not in places:
+            raise _fail("transfers", line, "place", f"unknown place {transfer.place!r}")
         _served(
             places,
             transfer.place,

@@ -130,6 +130,7 @@ def test_air_customs_row_index(data_copy: Path):
         ("places.csv", 3, "source", "made-up-2020", "not in SOURCES.md"),
         ("places.csv", 4, "status", "planned", "needs its opening year"),
         ("transfers.csv", 0, "hours_p90", "1", "P90 hours below P50"),
+        ("transfers.csv", 1, "place", "yuxii", "unknown place 'yuxii'"),
         ("border_crossings.csv", 0, "vn_place", "hekou_north", "is not in Vietnam"),
         ("border_crossings.csv", 0, "close_hour", "5", "after open_hour"),
         ("border_crossings.csv", AIR_CUSTOMS, "leg", "atlantis_air", "unknown leg 'atlantis_air'"),
