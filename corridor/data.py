@@ -485,13 +485,18 @@ def _fail(table: str, line: int, column: str, message: str) -> DataError:
 
 
 def _unique(
-    table: str, rows: Iterable[tuple[int, Any]], key: Callable[[Any], object], column: str
+    table: str,
+    rows: Iterable[tuple[int, Any]],
+    key: Callable[[Any], str | tuple[str, ...]],
+    column: str,
 ) -> None:
+    """Check a key is unique; a key of several cells is printed as plain values."""
     seen: dict[object, int] = {}
     for line, value in rows:
         k = key(value)
         if k in seen:
-            raise _fail(table, line, column, f"duplicate {k!r} (first on line {seen[k]})")
+            text = repr(k) if isinstance(k, str) else " ".join(k)
+            raise _fail(table, line, column, f"duplicate {text} (first on line {seen[k]})")
         seen[k] = line
 
 
@@ -515,12 +520,12 @@ def _check_unique(tables: dict[str, list[tuple[int, Any]]]) -> None:
     _unique(
         "transfers",
         tables["transfers"],
-        lambda t: (t.place, *sorted((t.from_mode, t.to_mode))),
+        lambda t: (t.place, "/".join(sorted((t.from_mode.value, t.to_mode.value)))),
         "to_mode",
     )
-    _unique("tariffs", tables["tariffs"], lambda t: (t.mode, t.country), "country")
-    _unique("emissions", tables["emissions"], lambda e: e.mode, "mode")
-    _unique("cargo_profiles", tables["cargo_profiles"], lambda c: c.cargo, "cargo")
+    _unique("tariffs", tables["tariffs"], lambda t: (t.mode.value, t.country), "country")
+    _unique("emissions", tables["emissions"], lambda e: e.mode.value, "mode")
+    _unique("cargo_profiles", tables["cargo_profiles"], lambda c: c.cargo.value, "cargo")
     _unique("rates", tables["rates"], lambda r: r.currency, "currency")
 
 

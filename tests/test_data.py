@@ -265,3 +265,25 @@ def test_a_file_that_is_not_utf8_names_the_line(data_copy: Path, file, text, lin
     error = caught.value
     assert (error.file, error.row, error.column) == (file, line, column)
     assert str(error).startswith(f"{file}, line {line}")
+
+
+@pytest.mark.parametrize(
+    ("file", "row", "message"),
+    [
+        # the same modes either way round: a transfer applies in both directions
+        ("transfers.csv", "kunming,rail_1435,road,1,2,3,,,estimate: t", "kunming rail_1435/road"),
+        ("tariffs.csv", "road,ANY,1,1,estimate: t", "road any"),
+        ("emissions.csv", "road,50,estimate: t", "'road'"),
+        ("cargo_classes.csv", "general,1,10,0.1,estimate: t", "'general'"),
+    ],
+)
+def test_a_duplicate_key_is_printed_as_plain_values(data_copy: Path, file, row, message):
+    path = data_copy / file
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[1].startswith(row.split(",", 1)[0] + ",")  # the first row has the same key
+    path.write_text("\n".join([*lines, row]) + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_dataset(data_copy)
+    error = caught.value
+    assert (error.file, error.row) == (file, len(lines) + 1)
+    assert error.detail == f"duplicate {message} (first on line 2)"
