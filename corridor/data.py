@@ -9,7 +9,9 @@ the file, the line (1 is the header) and the column.
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 import logging
 import os
 import re
@@ -45,6 +47,7 @@ from corridor.model import (
     Transfer,
     TruckRegime,
 )
+from corridor.names import check_unique_names
 
 logger = logging.getLogger(__name__)
 
@@ -295,6 +298,43 @@ class RateRow(_Row):
 RowT = TypeVar("RowT", bound=_Row)
 
 
+def read_text(path: Path, name: str | None = None, *, csv_header: bool = False) -> str:
+    """The text of a UTF-8 file, without the byte-order mark Excel's "CSV UTF-8" writes.
+
+    Parameters
+    ----------
+    path
+        The file.
+    name
+        The file as errors name it (default: ``path``).
+    csv_header
+        The file is a CSV table: a decoding error also names the column, from the header.
+
+    Raises
+    ------
+    DataError
+        If the file is not UTF-8, naming the line (and column) of the first bad byte.
+    """
+    raw = path.read_bytes().removeprefix(codecs.BOM_UTF8)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start].decode("utf-8")
+        line = before.count("\n") + 1
+        column = None
+        if csv_header and line > 1:
+            records = list(csv.reader(io.StringIO(before + "x", newline="")))
+            header, fields = records[0], len(records[-1])
+            column = header[fields - 1] if fields <= len(header) else None
+        byte = raw[error.start : error.start + 1].hex()
+        raise DataError(
+            f"not UTF-8 text (byte 0x{byte}); save the file as UTF-8",
+            file=name if name is not None else str(path),
+            row=line,
+            column=column,
+        ) from None
+
+
 def read_table(path: Path, schema: type[RowT]) -> list[tuple[int, RowT]]:
     """Read one CSV file and validate every row.
 
@@ -311,7 +351,7 @@ def read_table(path: Path, schema: type[RowT]) -> list[tuple[int, RowT]]:
     if not path.is_file():
         raise DataError("file not found", file=str(path))
     rows: list[tuple[int, RowT]] = []
-    with path.open(encoding="utf-8", newline="") as handle:
+    with io.StringIO(read_text(path, name, csv_header=True), newline="") as handle:
         reader = csv.DictReader(handle)
         expected = set(schema.model_fields) - {"file"}
         header = reader.fieldnames or []
@@ -354,7 +394,7 @@ def source_keys(data_dir: Path) -> frozenset[str]:
     path = data_dir / SOURCES_FILE
     if not path.is_file():
         raise DataError("file not found", file=str(path))
-    return frozenset(_SOURCE_KEY.findall(path.read_text(encoding="utf-8")))
+    return frozenset(_SOURCE_KEY.findall(read_text(path, SOURCES_FILE)))
 
 
 def check_source(cell: str, keys: frozenset[str]) -> None:
@@ -445,13 +485,18 @@ def _fail(table: str, line: int, column: str, message: str) -> DataError:
 
 
 def _unique(
-    table: str, rows: Iterable[tuple[int, Any]], key: Callable[[Any], object], column: str
+    table: str,
+    rows: Iterable[tuple[int, Any]],
+    key: Callable[[Any], str | tuple[str, ...]],
+    column: str,
 ) -> None:
+    """Check a key is unique; a key of several cells is printed as plain values."""
     seen: dict[object, int] = {}
     for line, value in rows:
         k = key(value)
         if k in seen:
-            raise _fail(table, line, column, f"duplicate {k!r} (first on line {seen[k]})")
+            text = repr(k) if isinstance(k, str) else " ".join(k)
+            raise _fail(table, line, column, f"duplicate {text} (first on line {seen[k]})")
         seen[k] = line
 
 
@@ -475,12 +520,12 @@ def _check_unique(tables: dict[str, list[tuple[int, Any]]]) -> None:
     _unique(
         "transfers",
         tables["transfers"],
-        lambda t: (t.place, *sorted((t.from_mode, t.to_mode))),
+        lambda t: (t.place, "/".join(sorted((t.from_mode.value, t.to_mode.value)))),
         "to_mode",
     )
-    _unique("tariffs", tables["tariffs"], lambda t: (t.mode, t.country), "country")
-    _unique("emissions", tables["emissions"], lambda e: e.mode, "mode")
-    _unique("cargo_profiles", tables["cargo_profiles"], lambda c: c.cargo, "cargo")
+    _unique("tariffs", tables["tariffs"], lambda t: (t.mode.value, t.country), "country")
+    _unique("emissions", tables["emissions"], lambda e: e.mode.value, "mode")
+    _unique("cargo_profiles", tables["cargo_profiles"], lambda c: c.cargo.value, "cargo")
     _unique("rates", tables["rates"], lambda r: r.currency, "currency")
 
 
@@ -503,6 +548,7 @@ def _served(
 
 
 def _check_places(rows: list[tuple[int, Place]]) -> None:
+    check_unique_names(rows)  # over every year: a later place's alias clashes when it opens
     at: dict[tuple[float, float], str] = {}
     for line, place in rows:
         other = at.setdefault((place.lat, place.lon), place.id)
@@ -526,6 +572,8 @@ def _check_legs(rows: list[tuple[int, Leg]], places: dict[str, Place]) -> None:
 
 def _check_transfers(rows: list[tuple[int, Transfer]], places: dict[str, Place]) -> None:
     for line, transfer in rows:
+        if transfer.place not in places:
+            raise _fail("transfers", line, "place", f"unknown place {transfer.place!r}")
         _served(
             places,
             transfer.place,

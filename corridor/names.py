@@ -28,9 +28,48 @@ def fold(text: str) -> str:
     return _NON_WORD.sub(" ", stripped.casefold()).strip()
 
 
-def _keys(place: Place) -> set[str]:
-    names = {place.id, place.name, place.name_vi, place.name_zh, *place.aliases}
-    return {fold(name) for name in names if name and fold(name)}
+NAME_COLUMNS = ("id", "name", "name_vi", "name_zh", "aliases")
+"""The ``places.csv`` columns a place is looked up by, most specific first."""
+
+
+def name_keys(place: Place) -> dict[str, str]:
+    """The folded names of ``place``, each with the first column (of NAME_COLUMNS) giving it."""
+    keys: dict[str, str] = {}
+    for column in NAME_COLUMNS:
+        cell = getattr(place, column)
+        for name in cell if isinstance(cell, tuple) else (cell,):
+            key = fold(name) if name else ""
+            if key:
+                keys.setdefault(key, column)
+    return keys
+
+
+def check_unique_names(rows: Iterable[tuple[int | None, Place]]) -> None:
+    """Check that no two places share a name or alias after folding, whatever their years.
+
+    ``rows`` are places with their line in ``places.csv`` (``None`` if unknown). Of two
+    places sharing a name, the one whose cell is the less specific (an alias rather than an
+    id or name; the later line if alike) is reported.
+
+    Raises
+    ------
+    DataError
+        Naming the line and column of the clashing cell and the other place.
+    """
+    rows = list(rows)
+    rank = {column: i for i, column in enumerate(NAME_COLUMNS)}
+    owner: dict[str, tuple[int, int, str, int | None]] = {}  # key -> rank, order, id, line
+    for order, (line, place) in enumerate(rows):
+        for key, column in name_keys(place).items():
+            claim = (rank[column], order, place.id, line)
+            owner[key] = min(owner.get(key, claim), claim)
+    for line, place in rows:
+        for key, column in name_keys(place).items():
+            _, _, other, other_line = owner[key]
+            if other != place.id:
+                at = f" (line {other_line})" if other_line is not None else ""
+                msg = f"places {place.id!r} and {other!r}{at} share the name {key!r}"
+                raise DataError(msg, file="places.csv", row=line, column=column)
 
 
 class PlaceIndex:
@@ -48,15 +87,11 @@ class PlaceIndex:
     """
 
     def __init__(self, places: Iterable[Place]) -> None:
-        self._places: dict[str, Place] = {}
-        self._by_key: dict[str, str] = {}
-        for place in places:
-            self._places[place.id] = place
-            for key in _keys(place):
-                other = self._by_key.setdefault(key, place.id)
-                if other != place.id:
-                    msg = f"places {other!r} and {place.id!r} share the name {key!r}"
-                    raise DataError(msg, file="places.csv", column="aliases")
+        self._places: dict[str, Place] = {place.id: place for place in places}
+        check_unique_names((None, place) for place in self._places.values())
+        self._by_key: dict[str, str] = {
+            key: place.id for place in self._places.values() for key in name_keys(place)
+        }
 
     def __contains__(self, place_id: object) -> bool:
         return place_id in self._places

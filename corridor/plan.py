@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import io
 import logging
 import time
 import warnings
@@ -40,6 +41,7 @@ import pandas as pd
 from ortools.math_opt.python import mathopt
 
 from corridor import _paths
+from corridor.data import read_text
 from corridor.errors import DataError, InfeasibleError, InvalidRequestError, UnknownPlaceError
 from corridor.model import BorderCrossing, CargoClass, Mode
 from corridor.network import DEFAULT_YEAR, SINK, SOURCE, Network, Vertex, load_network
@@ -105,12 +107,12 @@ def read_demand(
     DataError
         Naming the row (line in a CSV) and column: unknown place (with suggestions),
         negative or non-numeric volume, unknown cargo class, a missing goods value when
-        ``needs_value``, a CSV line with more fields than the header, empty table, missing
-        column.
+        ``needs_value``, a CSV that is not UTF-8 or has a line with more fields than the
+        header, empty table, missing column.
     """
     name = str(demand) if isinstance(demand, (str, Path)) else "demand"
     if isinstance(demand, (str, Path)):
-        demand = _read_csv(Path(demand), name)
+        demand = read_demand_csv(demand)
     required = [*REQUIRED_COLUMNS, *(["value_usd_per_teu"] if needs_value else [])]
     missing = [c for c in required if c not in demand.columns]
     if missing:
@@ -167,30 +169,34 @@ _VALUE_NEEDED = (
 )
 
 
-def _read_csv(path: Path, name: str) -> pd.DataFrame:
-    """A demand CSV as text cells; a line with more fields than the header is an error.
+def read_demand_csv(path: str | Path) -> pd.DataFrame:
+    """A demand CSV (UTF-8) as text cells; a line with more fields than the header is an error.
 
     pandas would take the extra field as an index and shift the row's columns.
+
+    Raises
+    ------
+    DataError
+        Naming the file (and line): missing, not UTF-8, empty, a line with too many fields.
     """
+    path, name = Path(path), str(path)
     if not path.is_file():
         raise DataError("file not found", file=name)
+    text = read_text(path, name, csv_header=True)
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, [])
-            if not header:
-                raise DataError("empty file", file=name)
-            for record in reader:
-                if len(record) > len(header):
-                    raise DataError(
-                        f"{len(record)} fields but the header has {len(header)} (a stray "
-                        "comma, or a value with a comma that needs quotes?)",
-                        file=name,
-                        row=reader.line_num,
-                    )
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise DataError("not UTF-8 text", file=name) from None
+        reader = csv.reader(io.StringIO(text, newline=""))
+        header = next(reader, [])
+        if not header:
+            raise DataError("empty file", file=name)
+        for record in reader:
+            if len(record) > len(header):
+                raise DataError(
+                    f"{len(record)} fields but the header has {len(header)} (a stray "
+                    "comma, or a value with a comma that needs quotes?)",
+                    file=name,
+                    row=reader.line_num,
+                )
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (csv.Error, pd.errors.ParserError) as error:
         raise DataError(f"not a readable CSV table ({error})", file=name) from None
 

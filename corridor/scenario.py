@@ -45,12 +45,13 @@ from corridor.data import (
     _check_references,
     check_source,
     default_data_dir,
+    read_text,
     source_keys,
 )
 from corridor.errors import DataError, InvalidRequestError, ScenarioError
 from corridor.network import Network
 from corridor.plan import OBJECTIVES as PLAN_OBJECTIVES
-from corridor.plan import Plan, plan
+from corridor.plan import Plan, plan, read_demand_csv
 from corridor.quote import OBJECTIVES as QUOTE_OBJECTIVES
 from corridor.quote import quote_many
 
@@ -185,9 +186,11 @@ def load_yaml(model: type[ModelT], path: str | Path) -> ModelT:
     """
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.safe_load(read_text(path))
     except FileNotFoundError:
         raise ScenarioError(f"{path}: file not found") from None
+    except DataError as error:  # not UTF-8
+        raise ScenarioError(str(error)) from None
     except yaml.YAMLError as error:
         raise ScenarioError(f"{path}: not valid YAML ({error})") from None
     try:
@@ -490,8 +493,13 @@ def _top_bottleneck(result: Plan) -> str:
 
 
 def _grown(demand: pd.DataFrame | str | Path, growth: float) -> pd.DataFrame:
-    table = pd.read_csv(demand) if isinstance(demand, (str, Path)) else demand.copy()
-    table["teu_per_day"] = pd.to_numeric(table["teu_per_day"], errors="coerce") * growth
+    """The demand table with ``teu_per_day`` × ``growth``; cells that are no number are kept."""
+    table = read_demand_csv(demand) if isinstance(demand, (str, Path)) else demand.copy()
+    if growth != 1 and "teu_per_day" in table.columns:
+        teu = pd.to_numeric(table["teu_per_day"], errors="coerce")
+        table["teu_per_day"] = (
+            (teu * growth).astype(object).where(teu.notna(), table["teu_per_day"])
+        )
     return table
 
 

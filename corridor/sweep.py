@@ -39,7 +39,7 @@ from rich.progress import Progress
 from corridor.errors import CorridorError, ScenarioError
 from corridor.network import load_network
 from corridor.plan import plan
-from corridor.scenario import Scenario, Update, apply_all, load_yaml
+from corridor.scenario import Scenario, Update, _grown, apply_all, load_yaml
 
 DEMAND_GROWTH = "demand_growth"
 
@@ -144,8 +144,7 @@ def run_once(spec: SweepSpec, params: dict[str, float]) -> dict[str, Any]:
         patch = Scenario(name="sweep parameters", source="estimate: sweep", operations=operations)
         scenarios = [Scenario.from_yaml(path) for path in spec.scenarios]
         network = apply_all(load_network(spec.year), [*scenarios, patch])
-        demand = pd.read_csv(spec.demand)
-        demand["teu_per_day"] = demand["teu_per_day"] * params.get(DEMAND_GROWTH, 1.0)
+        demand = _grown(spec.demand, params.get(DEMAND_GROWTH, 1.0))
         result = plan(demand, network=network, objective=spec.objective)
     except CorridorError as error:
         return row | {"status": type(error).__name__, "message": str(error)}

@@ -35,6 +35,41 @@ def test_network_validate_reports_a_bad_file_in_one_line(data_copy: Path, edit_c
     assert "Traceback" not in result.output
 
 
+def test_network_validate_catches_a_name_two_places_share(data_copy: Path, edit_cell):
+    line = edit_cell("places.csv", 2, "name", "Mengzi")  # yuxi's row, above mengzi's
+    result = runner.invoke(app, ["network", "validate", "--data", str(data_copy)])
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"error: places.csv, line {line}, column 'name': places 'yuxi' and 'mengzi' (line 6) "
+        "share the name 'mengzi'\n"
+    )
+
+
+def test_a_file_that_is_not_utf8_is_one_line(tmp_path, data_copy: Path):
+    places = data_copy / "places.csv"
+    latin1 = "Côn Minh".encode("latin-1")
+    places.write_bytes(places.read_bytes().replace("Côn Minh".encode(), latin1, 1))
+    demand = tmp_path / "demand.csv"
+    demand.write_bytes(b"origin,destination,teu_per_day\n" + latin1 + b",Hanoi,2\n")
+    scenario = tmp_path / "scenario.yaml"
+    scenario.write_bytes(b"name: " + latin1 + b"\nsource: 'estimate: t'\n")
+    for args, where in [
+        (["network", "validate", "--data", str(data_copy)], "places.csv, line 2, column 'name_vi'"),
+        (["plan", str(demand)], f"{demand}, line 2, column 'origin'"),
+        (["scenario", "validate", str(scenario)], f"{scenario}, line 1"),
+        (
+            ["scenario", "compare", "lao-cai-smart-gate", "--demand", str(demand)],
+            f"{demand}, line 2, column 'origin'",
+        ),
+    ]:
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, result.output
+        assert (
+            result.stderr == f"error: {where}: not UTF-8 text (byte 0xf4); save the file as UTF-8\n"
+        )
+
+
 def test_network_info_json_counts_match_the_network(network):
     result = runner.invoke(app, ["network", "info", "--json"])
     assert result.exit_code == 0

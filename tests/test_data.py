@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -128,6 +130,7 @@ def test_air_customs_row_index(data_copy: Path):
         ("places.csv", 3, "source", "made-up-2020", "not in SOURCES.md"),
         ("places.csv", 4, "status", "planned", "needs its opening year"),
         ("transfers.csv", 0, "hours_p90", "1", "P90 hours below P50"),
+        ("transfers.csv", 1, "place", "yuxii", "unknown place 'yuxii'"),
         ("border_crossings.csv", 0, "vn_place", "hekou_north", "is not in Vietnam"),
         ("border_crossings.csv", 0, "close_hour", "5", "after open_hour"),
         ("border_crossings.csv", AIR_CUSTOMS, "leg", "atlantis_air", "unknown leg 'atlantis_air'"),
@@ -205,3 +208,82 @@ def test_shipped_crossings_on_legs():
     on_legs = {c.leg: c for c in dataset.crossings if c.leg is not None}
     assert set(on_legs) == {"air_changshui_noi_bai"}  # the only leg across the border
     assert on_legs["air_changshui_noi_bai"].mode is Mode.AIR
+
+
+def _row_index(data_copy: Path, place_id: str) -> int:
+    """Index of ``place_id``'s row in places.csv (0 is the row under the header)."""
+    with (data_copy / "places.csv").open(encoding="utf-8", newline="") as handle:
+        return [row["id"] for row in csv.DictReader(handle)].index(place_id)
+
+
+@pytest.mark.parametrize(
+    ("place", "column", "value", "other", "key"),
+    [
+        ("yuxi", "name", "Mengzi", "mengzi", "mengzi"),  # yuxi is above mengzi in the file
+        ("hai_phong", "name_vi", "Hà Nội", "hanoi", "ha noi"),
+        # Sa Pa airport opens in 2030: its alias clashes in every year, in no per-year index
+        ("sa_pa_airport", "aliases", "Sapa airport|Lào Cai", "lao_cai", "lao cai"),
+    ],
+)
+def test_a_name_shared_by_two_places_is_reported_in_its_cell(
+    data_copy: Path, edit_cell, place, column, value, other, key
+):
+    line = edit_cell("places.csv", _row_index(data_copy, place), column, value)
+    other_line = 2 + _row_index(data_copy, other)
+    with pytest.raises(DataError) as caught:
+        load_dataset(data_copy)
+    error = caught.value
+    assert (error.file, error.row, error.column) == ("places.csv", line, column)
+    assert str(error) == (
+        f"places.csv, line {line}, column '{column}': places {place!r} and {other!r} "
+        f"(line {other_line}) share the name {key!r}"
+    )
+
+
+def test_a_byte_order_mark_is_accepted(data_copy: Path):
+    """Excel's "CSV UTF-8" starts the file with a byte-order mark."""
+    for path in [*data_copy.glob("*.csv"), data_copy / "SOURCES.md"]:
+        path.write_bytes(codecs.BOM_UTF8 + path.read_bytes())
+    shipped = load_dataset()
+    assert dataclasses.replace(load_dataset(data_copy), data_dir=shipped.data_dir) == shipped
+
+
+@pytest.mark.parametrize(
+    ("file", "text", "line", "column"),
+    [
+        ("places.csv", "Côn Minh", 2, "name_vi"),  # Kunming's row
+        ("SOURCES.md", "Lào Cai station", 15, None),
+    ],
+)
+def test_a_file_that_is_not_utf8_names_the_line(data_copy: Path, file, text, line, column):
+    path = data_copy / file
+    raw = path.read_bytes()
+    assert raw.count(b"\n", 0, raw.index(text.encode())) == line - 1  # the shipped data
+    path.write_bytes(raw.replace(text.encode(), text.encode("latin-1"), 1))
+    with pytest.raises(DataError, match="save the file as UTF-8") as caught:
+        load_dataset(data_copy)
+    error = caught.value
+    assert (error.file, error.row, error.column) == (file, line, column)
+    assert str(error).startswith(f"{file}, line {line}")
+
+
+@pytest.mark.parametrize(
+    ("file", "row", "message"),
+    [
+        # the same modes either way round: a transfer applies in both directions
+        ("transfers.csv", "kunming,rail_1435,road,1,2,3,,,estimate: t", "kunming rail_1435/road"),
+        ("tariffs.csv", "road,ANY,1,1,estimate: t", "road any"),
+        ("emissions.csv", "road,50,estimate: t", "'road'"),
+        ("cargo_classes.csv", "general,1,10,0.1,estimate: t", "'general'"),
+    ],
+)
+def test_a_duplicate_key_is_printed_as_plain_values(data_copy: Path, file, row, message):
+    path = data_copy / file
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[1].startswith(row.split(",", 1)[0] + ",")  # the first row has the same key
+    path.write_text("\n".join([*lines, row]) + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_dataset(data_copy)
+    error = caught.value
+    assert (error.file, error.row) == (file, len(lines) + 1)
+    assert error.detail == f"duplicate {message} (first on line 2)"

@@ -116,6 +116,11 @@ def _place(place_id: str, name: str) -> Place:
     )
 
 
-def test_shared_name_is_a_data_error():
-    with pytest.raises(DataError, match="share the name 'ha noi'"):
+def test_shared_name_is_a_data_error_in_the_clashing_column():
+    with pytest.raises(DataError) as caught:
         PlaceIndex([_place("hanoi", "Ha Noi"), _place("hanoi_2", "Hà Nội")])
+    error = caught.value
+    assert (error.file, error.row, error.column) == ("places.csv", None, "name")
+    assert error.detail == "places 'hanoi_2' and 'hanoi' share the name 'ha noi'"
+    with pytest.raises(DataError, match="places 'hanoi_2' and 'hanoi' share the name 'hanoi'"):
+        PlaceIndex([_place("hanoi", "Ha Noi"), _place("hanoi_2", "Hanoi")])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import importlib
 from collections import defaultdict
 from dataclasses import replace
@@ -15,7 +16,7 @@ import pytest
 from corridor import DataError, InfeasibleError, InvalidRequestError, load_network, plan, quote
 from corridor.data import check_source, source_keys
 from corridor.network import Network
-from corridor.plan import BINDING
+from corridor.plan import BINDING, read_demand
 
 DEMAND_DIR = Path(__file__).parent.parent / "data" / "demand"
 
@@ -295,3 +296,22 @@ def test_shadow_prices_are_never_negative_nor_negative_zero(network):
     prices = plan(DEMAND_DIR / "sample_2026.csv", network=network).capacities["shadow_price_usd"]
     assert (prices >= 0).all()
     assert not np.signbit(prices).any()
+
+
+def test_a_demand_file_with_a_byte_order_mark_reads_as_without(network, tmp_path):
+    plain = DEMAND_DIR / "sample_2026.csv"
+    marked = tmp_path / "marked.csv"
+    marked.write_bytes(codecs.BOM_UTF8 + plain.read_bytes())
+    assert read_demand(marked, network) == read_demand(plain, network)
+
+
+def test_a_demand_file_that_is_not_utf8_names_line_and_column(network, tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(
+        "origin,destination,teu_per_day\nKunming,Hanoi,1\nCôn Minh,Hanoi,2\n".encode("latin-1")
+    )
+    with pytest.raises(DataError) as caught:
+        plan(path, network=network)
+    assert str(caught.value) == (
+        f"{path}, line 3, column 'origin': not UTF-8 text (byte 0xf4); save the file as UTF-8"
+    )

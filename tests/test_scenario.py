@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import codecs
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from corridor import NoRouteError, ScenarioError, compare, load_network, plan, quote
+from corridor import DataError, NoRouteError, ScenarioError, compare, load_network, plan, quote
 from corridor.scenario import Close, Scenario, apply_all, shipped_scenarios
 
 SCENARIOS = Path(__file__).parent.parent / "data" / "scenarios"
@@ -328,3 +330,28 @@ def test_compare_means_are_over_the_shipments_quoted_in_every_case(network, tmp_
     (note,) = result.notes
     assert "'no Lao Cai station': 1 of 2 shipments failed" in note
     assert "over the 1 shipment quoted in every case" in note
+
+
+def test_a_scenario_file_must_be_utf8_a_byte_order_mark_is_fine(tmp_path):
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("name: x\nsource: 'estimate: t'\ndescription: Lào Cai\n".encode("latin-1"))
+    with pytest.raises(ScenarioError) as caught:
+        Scenario.from_yaml(path)
+    assert str(caught.value) == (
+        f"{path}, line 3: not UTF-8 text (byte 0xe0); save the file as UTF-8"
+    )
+    path.write_bytes(codecs.BOM_UTF8 + b"name: x\nsource: 'estimate: t'\n")
+    assert Scenario.from_yaml(path).name == "x"
+
+
+def test_compare_reads_a_demand_file_as_plan_does(network, tmp_path):
+    path = tmp_path / "demand.csv"
+    path.write_bytes("origin,destination,teu_per_day\nCôn Minh,Hanoi,2\n".encode("latin-1"))
+    with pytest.raises(DataError, match=re.escape(f"{path}, line 2, column 'origin': not UTF-8")):
+        compare(network, [], demand=path)
+    path.write_text("origin,destination,teu_per_day\nKunming,Hanoi,2,3\n", encoding="utf-8")
+    with pytest.raises(DataError, match="line 2: 4 fields but the header has 3"):
+        compare(network, [], demand=path)
+    lots = pd.DataFrame([{"origin": "Kunming", "destination": "Hanoi", "teu_per_day": "lots"}])
+    with pytest.raises(DataError, match="column 'teu_per_day': not a number: 'lots'"):
+        compare(network, [], demand=lots)

@@ -100,3 +100,15 @@ def test_malformed_spec_names_the_field(tmp_path):
     path.write_text("name: bad\ndemand: x.csv\ngrid: {colour.red.x: [1]}\n", encoding="utf-8")
     with pytest.raises(ScenarioError, match=r"grid: Value error, parameter 'colour.red.x'"):
         SweepSpec.from_yaml(path)
+
+
+def test_a_demand_file_that_is_not_utf8_fails_each_run_in_one_line(tmp_path):
+    demand = tmp_path / "latin1.csv"
+    demand.write_bytes("origin,destination,teu_per_day\nCôn Minh,Hanoi,2\n".encode("latin-1"))
+    path = tmp_path / "spec.yaml"
+    path.write_text(f"name: latin1\ndemand: {demand}\ngrid: {{demand_growth: [1, 2]}}\n")
+    results = sweep(path, workers=1)
+    assert list(results["status"]) == ["DataError", "DataError"]
+    assert results.loc[1, "message"] == (
+        f"{demand}, line 2, column 'origin': not UTF-8 text (byte 0xf4); save the file as UTF-8"
+    )
