@@ -219,6 +219,7 @@ def test_gates_table_shows_the_transload_cost_and_hours():
         (["--deadline", "-3"], "deadline must be a positive duration, got '-3'"),
         (["--deadline", "0h"], "deadline must be a positive duration, got '0h'"),
         (["--data", "/nonexistent/corridor-data"], "data directory /nonexistent/corridor-data"),
+        (["--seed", "-1"], "seed must be 0 or more, got -1"),
     ],
 )
 def test_quote_bad_options_say_what_is_wrong(extra, message):
