@@ -392,6 +392,15 @@ def test_an_integer_plan_out_of_time_is_one_line_and_exit_1():
     assert result.stderr.count("\n") == 1 and "no plan found within 0 s" in result.stderr
 
 
+def test_a_negative_plan_time_limit_is_one_line_and_exit_2():
+    sample = Path(__file__).parent.parent / "data" / "demand" / "sample_2026.csv"
+    result = runner.invoke(app, ["plan", str(sample), "--time-limit", "-1"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        "error: time_limit_s must be a finite number of seconds, 0 or more, got -1\n"
+    )
+
+
 def test_plan_command_methods_agree():
     sample = Path(__file__).parent.parent / "data" / "demand" / "sample_2031.csv"
     args = ["plan", str(sample), "--year", "2031", "--json"]
