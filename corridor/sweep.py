@@ -36,7 +36,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from rich.progress import Progress
 
-from corridor.errors import CorridorError, ScenarioError
+from corridor.errors import CorridorError, InvalidRequestError, ScenarioError
 from corridor.network import load_network
 from corridor.plan import plan
 from corridor.scenario import Scenario, Update, apply_all, load_yaml
@@ -174,12 +174,22 @@ def sweep(
     spec
         A :class:`SweepSpec` or the path of its YAML file.
     workers
-        Local processes (default: one per core); 1 runs in this process.
+        Local processes, 1 or more (default: one per core); 1 runs in this process.
     dask_address
         A Dask distributed scheduler (``tcp://host:8786``): run there instead.
     progress
         Show a rich progress bar.
+
+    Raises
+    ------
+    InvalidRequestError
+        For fewer than 1 worker.
+    ScenarioError
+        For a malformed spec, or a scenario file of another year than the sweep's.
     """
+    if workers is not None and workers < 1:
+        msg = f"workers must be 1 or more, got {workers}"
+        raise InvalidRequestError(msg)
     spec = spec if isinstance(spec, SweepSpec) else SweepSpec.from_yaml(spec)
     _check_years(spec)
     runs = spec.runs()

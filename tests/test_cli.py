@@ -501,6 +501,9 @@ def test_sweep_command(tmp_path):
         runner.invoke(app, ["sweep", str(spec), "--workers", "1", "--json"]).stdout
     )
     assert [run["demand_growth"] for run in payload] == [1, 2]
+    none = runner.invoke(app, ["sweep", str(spec), "--workers", "0"])
+    assert none.exit_code == 2, none.output
+    assert none.stderr == "error: workers must be 1 or more, got 0\n"
 
 
 @pytest.mark.parametrize("month", ["13", "0"])

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from distributed import LocalCluster
 
-from corridor import ScenarioError
+from corridor import InvalidRequestError, ScenarioError
 from corridor.sweep import SweepSpec, sweep
 
 DATA = Path(__file__).parent.parent / "data"
@@ -100,3 +100,9 @@ def test_malformed_spec_names_the_field(tmp_path):
     path.write_text("name: bad\ndemand: x.csv\ngrid: {colour.red.x: [1]}\n", encoding="utf-8")
     with pytest.raises(ScenarioError, match=r"grid: Value error, parameter 'colour.red.x'"):
         SweepSpec.from_yaml(path)
+
+
+@pytest.mark.parametrize("workers", [0, -2])
+def test_fewer_than_one_worker_is_a_bad_request(spec, workers):
+    with pytest.raises(InvalidRequestError, match=f"workers must be 1 or more, got {workers}"):
+        sweep(spec, workers=workers)
