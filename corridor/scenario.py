@@ -225,6 +225,37 @@ def _find(rows: list[Any], table: str, element_id: str) -> int:
     raise KeyError(msg)
 
 
+def _check_fields(table: str, current: dict[str, Any], names: Iterable[str]) -> None:
+    """Raise ValueError for names that are no field of a row of ``table`` (did you mean)."""
+    fields = current.keys() | {"speed_kmh"}
+    unknown = set(names) - fields
+    if unknown:
+        msg = f"unknown field(s) {', '.join(sorted(unknown))} for {table}"
+        close = [
+            match
+            for name in sorted(unknown)
+            for match in difflib.get_close_matches(name, sorted(fields), n=1)
+        ]
+        if close:
+            msg += f"; did you mean {', '.join(close)}?"
+        raise ValueError(msg)
+
+
+def _check_update(network: Network, table: str, element_id: str, fields: Iterable[str]) -> None:
+    """Check that ``network`` has the element and its fields an ``update`` would change.
+
+    Raises
+    ------
+    ScenarioError
+        For an unknown element or field, with the closest names (did you mean).
+    """
+    rows = list(getattr(network.dataset, table))
+    try:
+        _check_fields(table, dataclasses.asdict(rows[_find(rows, table, element_id)]), fields)
+    except (KeyError, ValueError) as error:
+        raise ScenarioError(_message(error)) from None
+
+
 def _apply(op: Add | Update | Close, tables: dict[str, list[Any]], keys: frozenset[str]) -> None:
     if isinstance(op, Add):
         check_source(str(op.row.get("source", "")), keys)
@@ -233,18 +264,7 @@ def _apply(op: Add | Update | Close, tables: dict[str, list[Any]], keys: frozens
         rows = tables[op.update]
         i = _find(rows, op.update, op.id)
         current = dataclasses.asdict(rows[i])
-        fields = current.keys() | {"speed_kmh"}
-        unknown = (op.set.keys() | op.scale.keys()) - fields
-        if unknown:
-            msg = f"unknown field(s) {', '.join(sorted(unknown))} for {op.update}"
-            close = [
-                match
-                for name in sorted(unknown)
-                for match in difflib.get_close_matches(name, sorted(fields), n=1)
-            ]
-            if close:
-                msg += f"; did you mean {', '.join(close)}?"
-            raise ValueError(msg)
+        _check_fields(op.update, current, op.set.keys() | op.scale.keys())
         values = current | op.set
         for name, factor in op.scale.items():
             values[name] = current[name] * factor if current[name] is not None else None

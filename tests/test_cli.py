@@ -506,6 +506,34 @@ def test_sweep_command(tmp_path):
     assert none.stderr == "error: workers must be 1 or more, got 0\n"
 
 
+def test_a_sweep_spec_or_data_that_fails_every_run_exits_2_before_running(
+    tmp_path, data_copy, edit_cell
+):
+    data = Path(__file__).parent.parent / "data"
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        f"name: cli\ndemand: {data / 'demand' / 'sample_2026.csv'}\n"
+        "grid: {crossings.hekou_kimthanh.capacity_teu_day*: [1, 2]}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["sweep", str(spec), "--workers", "1"])
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    assert result.stderr.startswith(
+        "error: sweep 'cli', grid: crossings.hekou_kimthanh.capacity_teu_day*: no crossing "
+        "'hekou_kimthanh'; did you mean 'hekou_kim_thanh'"
+    )
+    assert result.stderr.count("\n") == 1
+    spec.write_text(spec.read_text().replace("hekou_kimthanh", "hekou_kim_thanh"))
+    line = edit_cell("legs.csv", 0, "km", "-1")
+    broken = runner.invoke(
+        app, ["sweep", str(spec), "--workers", "1"], env={"CORRIDOR_DATA": str(data_copy)}
+    )
+    assert broken.exit_code == 2, broken.output
+    assert broken.stdout == ""
+    assert broken.stderr.startswith(f"error: legs.csv, line {line}, column 'km'")
+
+
 @pytest.mark.parametrize("month", ["13", "0"])
 def test_gates_rejects_a_month_out_of_range_as_quote_does(month):
     result = runner.invoke(app, ["gates", "--month", month])

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from distributed import LocalCluster
 
-from corridor import InvalidRequestError, ScenarioError
+from corridor import DataError, InvalidRequestError, ScenarioError
+from corridor import sweep as sweep_module
 from corridor.sweep import SweepSpec, sweep
 
 DATA = Path(__file__).parent.parent / "data"
@@ -106,3 +108,106 @@ def test_malformed_spec_names_the_field(tmp_path):
 def test_fewer_than_one_worker_is_a_bad_request(spec, workers):
     with pytest.raises(InvalidRequestError, match=f"workers must be 1 or more, got {workers}"):
         sweep(spec, workers=workers)
+
+
+@pytest.fixture
+def no_runs(monkeypatch):
+    """Fail the test if any run starts: the spec must be rejected before."""
+
+    def run_once(spec, params):
+        raise AssertionError(f"a run started: {params}")
+
+    monkeypatch.setattr(sweep_module, "run_once", run_once)
+
+
+def _spec(tmp_path, body: str, demand: str = "sample_2031.csv") -> Path:
+    path = tmp_path / "spec.yaml"
+    path.write_text(
+        f"name: check\nyear: 2031\ndemand: {DATA / 'demand' / demand}\n{body}", encoding="utf-8"
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            "grid:\n  crossings.hekou_kimthanh.capacity_teu_day*: [0.5, 1]\n",
+            "sweep 'check', grid: crossings.hekou_kimthanh.capacity_teu_day*: no crossing "
+            "'hekou_kimthanh'; did you mean 'hekou_kim_thanh'",
+        ),
+        (
+            "grid:\n  demand_growth: [1]\n  crossings.hekou_kim_thanh.capacity_teu_dya: [9]\n",
+            "sweep 'check', grid: crossings.hekou_kim_thanh.capacity_teu_dya: unknown field(s) "
+            "capacity_teu_dya for crossings; did you mean capacity_teu_day?",
+        ),
+        (
+            "monte_carlo:\n  runs: 3\n  ranges: {legs.road_kunming_yuxii.km: [1, 2]}\n",
+            "sweep 'check', monte_carlo.ranges: legs.road_kunming_yuxii.km: no leg "
+            "'road_kunming_yuxii'; did you mean 'road_kunming_yuxi'",
+        ),
+    ],
+)
+def test_an_unknown_element_or_field_is_an_error_before_any_run(tmp_path, no_runs, body, message):
+    with pytest.raises(ScenarioError) as raised:
+        sweep(_spec(tmp_path, body), workers=1)
+    assert str(raised.value).startswith(message)
+
+
+def test_an_element_a_scenario_adds_can_be_swept(tmp_path):
+    """The names are checked on the network with the sweep's scenarios applied, in order."""
+    added = tmp_path / "link.yaml"
+    added.write_text(
+        "name: link\nsource: 'estimate: test'\noperations:\n"
+        "  - add: legs\n    row: {id: road_test_link, origin: lao_cai, destination: yen_bai,"
+        " mode: road, km: 150, speed_kmh: 50, reefer: true, dangerous: false,"
+        " source: 'estimate: test'}\n",
+        encoding="utf-8",
+    )
+    path = _spec(tmp_path, f"scenarios: [{added}]\ngrid:\n  legs.road_test_link.km: [150, 160]\n")
+    results = sweep(path, workers=1)
+    assert list(results["status"]) == ["ok", "ok"]
+
+
+def test_a_scenario_that_does_not_apply_is_an_error_before_any_run(tmp_path, no_runs):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "name: bad\nsource: 'estimate: t'\noperations: [{update: legs, id: nowhere}]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioError, match=f"^{bad}: scenario 'bad', operations.0: no leg"):
+        sweep(_spec(tmp_path, f"scenarios: [{bad}]\ngrid:\n  demand_growth: [1, 2]\n"))
+
+
+def test_broken_data_is_an_error_before_any_run(tmp_path, no_runs, monkeypatch, edit_cell):
+    line = edit_cell("legs.csv", 0, "km", "-1")
+    monkeypatch.setenv("CORRIDOR_DATA", str(tmp_path / "data"))
+    with pytest.raises(DataError, match=f"legs.csv, line {line}, column 'km'"):
+        sweep(_spec(tmp_path, "grid:\n  demand_growth: [1, 2]\n"), workers=2)
+
+
+def test_a_bad_demand_table_is_an_error_before_any_run(tmp_path, no_runs):
+    demand = tmp_path / "demand.csv"
+    demand.write_text("origin,destination,teu_per_day\nKunming,Atlantis,3\n", encoding="utf-8")
+    path = _spec(tmp_path, "grid:\n  demand_growth: [1, 2]\n", demand=str(demand))
+    with pytest.raises(DataError, match="line 2, column 'destination': no place 'Atlantis'"):
+        sweep(path, workers=1)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            "grid: {demand_growth: [1]}\nmonte_carlo: {runs: 2, ranges: {demand_growth: [1, 2]}}\n",
+            "give either grid or monte_carlo, not both",
+        ),
+        ("objective: cheapest\ngrid: {demand_growth: [1]}\n", "objective: Value error, objective"),
+        (
+            "monte_carlo: {runs: 2, ranges: {colour.red.x: [1, 2]}}\n",
+            "monte_carlo.ranges: Value error, parameter 'colour.red.x'",
+        ),
+    ],
+)
+def test_contradictory_or_malformed_specs_are_rejected_when_read(tmp_path, body, message):
+    with pytest.raises(ScenarioError, match=re.escape(message)):
+        SweepSpec.from_yaml(_spec(tmp_path, body))
