@@ -164,7 +164,13 @@ def _parse_parameter(name: str) -> tuple[str, str, str, bool] | None:
 
 
 def run_once(spec: SweepSpec, params: dict[str, float]) -> dict[str, Any]:
-    """One run: apply scenarios and parameters, plan the demand, return the KPIs."""
+    """One run: apply scenarios and parameters, plan the demand, return the KPIs.
+
+    The KPIs: ``objective_usd_per_day``, what the plan minimises (with unserved demand at
+    :data:`~corridor.plan.UNSERVED_PENALTY_USD_PER_TEU`), then :attr:`Plan.totals
+    <corridor.plan.Plan.totals>` (``cost_usd_per_day`` is the cost of what is carried only),
+    the mode shares of TEU-km and the top bottleneck.
+    """
     row: dict[str, Any] = dict(params)
     try:
         operations = []
@@ -187,7 +193,7 @@ def run_once(spec: SweepSpec, params: dict[str, float]) -> dict[str, Any]:
     top = result.bottlenecks.head(1)
     return (
         row
-        | {"status": "ok", "message": ""}
+        | {"status": "ok", "message": "", "objective_usd_per_day": result.objective_usd_per_day}
         | result.totals
         | {f"share_{mode}": share for mode, share in split.items()}
         | {"top_bottleneck": top.iloc[0]["ref"] if not top.empty else ""}

@@ -493,10 +493,27 @@ def test_sweep_command(tmp_path):
         encoding="utf-8",
     )
     out_file = tmp_path / "runs.csv"
-    result = runner.invoke(app, ["sweep", str(spec), "--workers", "1", "--out", str(out_file)])
+    result = runner.invoke(
+        app, ["sweep", str(spec), "--workers", "1", "--out", str(out_file)], env={"COLUMNS": "120"}
+    )
     assert result.exit_code == 0, result.output
     assert "2 runs, 0 failed" in result.stdout
-    assert len(pd.read_csv(out_file)) == 2
+    runs = pd.read_csv(out_file)
+    assert len(runs) == 2
+    rows = kpi_rows(result.stdout)
+    for label, column in (
+        ("objective USD/day", "objective_usd_per_day"),
+        ("cost USD/day", "cost_usd_per_day"),
+        ("unserved TEU/day", "unserved_teu_per_day"),
+    ):
+        figures = runs[column]
+        assert rows[label] == [
+            f"{figures.min():,.0f}",
+            f"{figures.median():,.0f}",
+            f"{figures.max():,.0f}",
+        ]
+    assert runs.loc[1, "unserved_teu_per_day"] > 0  # doubled demand: the objective counts it
+    assert runs.loc[1, "objective_usd_per_day"] > 10 * runs.loc[1, "cost_usd_per_day"]
     payload = json.loads(
         runner.invoke(app, ["sweep", str(spec), "--workers", "1", "--json"]).stdout
     )

@@ -11,6 +11,7 @@ from distributed import LocalCluster
 
 from corridor import DataError, InvalidRequestError, ScenarioError
 from corridor import sweep as sweep_module
+from corridor.plan import UNSERVED_PENALTY_USD_PER_TEU
 from corridor.sweep import SweepSpec, sweep
 
 DATA = Path(__file__).parent.parent / "data"
@@ -211,3 +212,16 @@ def test_a_bad_demand_table_is_an_error_before_any_run(tmp_path, no_runs):
 def test_contradictory_or_malformed_specs_are_rejected_when_read(tmp_path, body, message):
     with pytest.raises(ScenarioError, match=re.escape(message)):
         SweepSpec.from_yaml(_spec(tmp_path, body))
+
+
+def test_runs_report_the_objective_with_unserved_demand(tmp_path):
+    """More gate capacity carries more at a higher cost: only the objective shows the gain."""
+    path = _spec(tmp_path, "grid:\n  crossings.youyiguan_huu_nghi.capacity_teu_day*: [1, 2]\n")
+    tight, ample = sweep(path, workers=1).itertuples()
+    assert tight.unserved_teu_per_day > ample.unserved_teu_per_day
+    assert ample.cost_usd_per_day > tight.cost_usd_per_day
+    assert ample.objective_usd_per_day < tight.objective_usd_per_day
+    for run in (tight, ample):
+        assert run.objective_usd_per_day == pytest.approx(
+            run.cost_usd_per_day + UNSERVED_PENALTY_USD_PER_TEU * run.unserved_teu_per_day
+        )
