@@ -170,7 +170,13 @@ def network_info(
 @network_app.command("export")
 @_one_line_errors
 def network_export(
-    path: Annotated[Path, typer.Argument(help="Output .gpkg (two layers) or .geojson.")],
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="Output .gpkg (two layers) or .geojson (written as NAME.places.geojson and "
+            "NAME.links.geojson)."
+        ),
+    ],
     year: YearOption = DEFAULT_YEAR,
     data: DataOption = None,
 ) -> None:
@@ -179,8 +185,8 @@ def network_export(
 
     _output(path, "network export", (".gpkg", ".geojson"))
 
-    write_network(load_network(year, data), path)
-    out.print(f"wrote {path}")
+    for written in write_network(load_network(year, data), path):
+        out.print(f"wrote {written}", markup=False, soft_wrap=True)
 
 
 @network_app.command("map")
