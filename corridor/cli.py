@@ -555,7 +555,8 @@ def gates(
         "peak",
         title=f"Border crossings {year}{when}",
         caption="trucks: cross (the truck drives through) or transload (USD/TEU and hours on "
-        "top of the clearance); peak: months ×P90 multiplier",
+        "top of the clearance); peak: months ×factor on the VN→CN clearance P50 and P90 (shown "
+        "with --month)",
     )
     for r in rows:
         peak = (

@@ -349,6 +349,13 @@ def test_gates_table_and_json():
     assert huu_nghi["vn_cn_p50_p90"][0] > huu_nghi["cn_vn_p50_p90"][0]  # harvest queue
     result = runner.invoke(app, ["gates"])
     assert result.exit_code == 0 and "Border crossings 2026" in result.stdout
+    base = json.loads(runner.invoke(app, ["gates", "--json"]).stdout)
+    (off_peak,) = [g["vn_cn_p50_p90"] for g in base if g["id"] == "youyiguan_huu_nghi"]
+    factor = huu_nghi["peak_multiplier"]
+    assert 7 in huu_nghi["peak_months"] and factor > 1
+    assert huu_nghi["vn_cn_p50_p90"] == [factor * off_peak[0], factor * off_peak[1]]
+    wide = runner.invoke(app, ["gates", "--month", "7"], env={"COLUMNS": "400"}).stdout
+    assert "peak: months ×factor on the VN→CN clearance P50 and P90 (shown with --month)" in wide
 
 
 def test_quote_confidence():
