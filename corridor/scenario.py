@@ -47,7 +47,12 @@ from corridor.data import (
     default_data_dir,
     source_keys,
 )
-from corridor.errors import DataError, InvalidRequestError, ScenarioError
+from corridor.errors import (
+    DataError,
+    InvalidRequestError,
+    ScenarioError,
+    UnknownPlaceError,
+)
 from corridor.network import Network
 from corridor.plan import OBJECTIVES as PLAN_OBJECTIVES
 from corridor.plan import Plan, plan
@@ -365,6 +370,10 @@ def compare(
         With neither shipments nor demand, or if a scenario cannot be applied.
     InvalidRequestError
         For an objective the quotes or plans do not know.
+    UnknownPlaceError
+        For a shipment's origin or destination that no case's network has in service, before
+        any case runs (with suggestions, or when it opens); a place that only some cases
+        lack gives a note.
     """
     if shipments is None and demand is None:
         msg = "compare needs shipments, a demand table or both"
@@ -395,6 +404,7 @@ def compare(
     cases += [(s.name, network, s, by_year[network.year]) for s, network in patched]
     quotes = {}
     if shipments is not None:
+        _check_places(shipments, [network for _, network, _, _ in cases])
         quotes = {
             name: quote_many(shipments, network=network, objective=objective)
             for name, network, _, _ in cases
@@ -430,6 +440,37 @@ def compare(
         kpis.append(row)
     pairs = [(name, against) for name, _, _, against in cases if against is not None]
     return Comparison(pd.DataFrame(kpis), _changes(routes, pairs), tuple(scenarios), tuple(notes))
+
+
+def _check_places(
+    shipments: pd.DataFrame | Sequence[dict[str, Any]], networks: Sequence[Network]
+) -> None:
+    """Raise for a shipment's origin or destination that is a place in no case's network.
+
+    A place that only some cases lack (removed by a scenario, or open in one case's year
+    only) is left to the quotes: a failure there is a note, not an error.
+
+    Raises
+    ------
+    UnknownPlaceError
+        As :func:`corridor.quote` would for the first case: with did-you-mean suggestions,
+        or a :class:`PlaceNotOpenError` saying when the place opens.
+    """
+    rows = shipments.to_dict("records") if isinstance(shipments, pd.DataFrame) else shipments
+    for row in rows:
+        for name in (row.get("origin"), row.get("destination")):
+            if not isinstance(name, str):
+                continue  # missing or malformed: quote_many reports it row by row
+            errors = []
+            for network in networks:
+                try:
+                    network.place(name)
+                except UnknownPlaceError as error:
+                    errors.append(error)
+                else:
+                    break
+            else:
+                raise errors[0]
 
 
 def _quoted_everywhere(quotes: dict[str, pd.DataFrame]) -> pd.Series:

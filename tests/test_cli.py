@@ -667,6 +667,17 @@ def test_scenario_compare_prints_counts_as_integers():
     assert "-0" not in result.stdout and "nan" not in result.stdout
 
 
+def test_scenario_compare_unknown_shipment_place_is_one_line_and_exit_2_as_in_quote():
+    args = ["scenario", "compare", "lao-cai-smart-gate", "--shipment", "Kunmng:Hanoi"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    quoted = runner.invoke(app, ["quote", "Kunmng", "Hanoi"])
+    assert result.stderr == quoted.stderr
+    assert result.stderr.startswith("error: no place 'Kunmng'; did you mean 'Kunming'")
+    assert result.stderr.count("\n") == 1
+
+
 def test_scenario_compare_splits_a_wide_table_to_fit_the_terminal():
     """Narrow: one table per case, each with the KPI names and the baseline; nothing cut."""
     names = ["ban-vuoc-bridge", "cbta-permits-expanded", "ct05-widening", "lao-cai-smart-gate"]
