@@ -31,7 +31,7 @@ from corridor.errors import (
     UnknownPlaceError,
 )
 from corridor.network import DEFAULT_YEAR, Network, load_network
-from corridor.plan import plan
+from corridor.plan import UNSERVED_PENALTY_USD_PER_TEU, plan
 from corridor.quote import OBJECTIVES, Quote, pareto, quote, request_year
 from corridor.scenario import (
     Scenario,
@@ -170,7 +170,13 @@ def network_info(
 @network_app.command("export")
 @_one_line_errors
 def network_export(
-    path: Annotated[Path, typer.Argument(help="Output .gpkg (two layers) or .geojson.")],
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="Output .gpkg (two layers) or .geojson (written as NAME.places.geojson and "
+            "NAME.links.geojson)."
+        ),
+    ],
     year: YearOption = DEFAULT_YEAR,
     data: DataOption = None,
 ) -> None:
@@ -179,8 +185,8 @@ def network_export(
 
     _output(path, "network export", (".gpkg", ".geojson"))
 
-    write_network(load_network(year, data), path)
-    out.print(f"wrote {path}")
+    for written in write_network(load_network(year, data), path):
+        out.print(f"wrote {written}", markup=False, soft_wrap=True)
 
 
 @network_app.command("map")
@@ -549,7 +555,8 @@ def gates(
         "peak",
         title=f"Border crossings {year}{when}",
         caption="trucks: cross (the truck drives through) or transload (USD/TEU and hours on "
-        "top of the clearance); peak: months ×P90 multiplier",
+        "top of the clearance); peak: months ×factor on the VN→CN clearance P50 and P90 (shown "
+        "with --month)",
     )
     for r in rows:
         peak = (
@@ -903,12 +910,23 @@ def sweep_command(
         return
     failed = results[results["status"] != "ok"]
     out.print(f"{len(results)} runs, {len(failed)} failed")
-    if "cost_usd_per_day" in results:
-        stats = results["cost_usd_per_day"].describe()
-        out.print(
-            f"cost USD/day: min {stats['min']:,.0f}, median {stats['50%']:,.0f}, "
-            f"max {stats['max']:,.0f}"
+    if "objective_usd_per_day" in results:  # some run planned
+        table = Table(
+            "per run",
+            title="Sweep results",
+            caption="objective: what each plan minimises, unserved demand at "
+            f"{UNSERVED_PENALTY_USD_PER_TEU:,.0f} USD/TEU included; cost: of the TEU carried",
         )
+        for name in ("min", "median", "max"):
+            table.add_column(name, justify="right")
+        for column, label in (
+            ("objective_usd_per_day", "objective USD/day"),
+            ("cost_usd_per_day", "cost USD/day"),
+            ("unserved_teu_per_day", "unserved TEU/day"),
+        ):
+            stats = results[column].describe()
+            table.add_row(label, *(f"{stats[k]:,.0f}" for k in ("min", "50%", "max")))
+        out.print(table)
     for row in failed.head(5).itertuples():
         err.print(f"run failed: {row.message}", markup=False)
 

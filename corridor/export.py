@@ -49,11 +49,12 @@ MARKERS = {"transfer": "⇄", "border": "⚑"}
 """Glyph drawn at transshipments and border crossings."""
 
 
-def write_network(network: Network, path: str | Path) -> Path:
+def write_network(network: Network, path: str | Path) -> list[Path]:
     """Write places and links to a GeoPackage (two layers) or GeoJSON (one layer each file).
 
     ``.gpkg`` gets layers ``places`` and ``links``; ``name.geojson`` gets ``name.places.geojson``
-    and ``name.links.geojson`` beside it (GeoJSON holds one layer). EPSG:4326.
+    and ``name.links.geojson`` beside it (GeoJSON holds one layer). EPSG:4326. Returns the
+    files written.
 
     Raises
     ------
@@ -64,10 +65,11 @@ def write_network(network: Network, path: str | Path) -> Path:
     return write_layers({"places": places, "links": links}, path)
 
 
-def write_layers(layers: dict[str, gpd.GeoDataFrame], path: str | Path) -> Path:
+def write_layers(layers: dict[str, gpd.GeoDataFrame], path: str | Path) -> list[Path]:
     """Write GeoDataFrames as layers of one GeoPackage, or one GeoJSON file per layer.
 
-    ``name.geojson`` becomes ``name.<layer>.geojson`` for each layer. Returns ``path``.
+    ``name.geojson`` becomes ``name.<layer>.geojson`` for each layer. Returns the files
+    written: ``[path]`` for a GeoPackage, one ``name.<layer>.geojson`` per layer for GeoJSON.
 
     Raises
     ------
@@ -78,14 +80,18 @@ def write_layers(layers: dict[str, gpd.GeoDataFrame], path: str | Path) -> Path:
     if path.suffix not in {".gpkg", ".geojson"}:
         msg = f"write a .gpkg or .geojson file, not {path.name!r}"
         raise InvalidRequestError(msg)
+    written = []
     for name, frame in layers.items():
         named = isinstance(frame.index, pd.MultiIndex) or frame.index.name is not None
         table = frame.reset_index() if named else frame  # ids become a column; 0, 1, ... do not
+        target = path if path.suffix == ".gpkg" else path.with_suffix(f".{name}.geojson")
         if path.suffix == ".gpkg":
             table.to_file(path, layer=name, driver="GPKG")
         else:
-            table.to_file(path.with_suffix(f".{name}.geojson"), driver="GeoJSON")
-    return path
+            table.to_file(target, driver="GeoJSON")
+        if target not in written:
+            written.append(target)
+    return written
 
 
 def quote_geodataframe(quote: Quote) -> gpd.GeoDataFrame:

@@ -27,6 +27,7 @@ import csv
 import dataclasses
 import io
 import logging
+import math
 import time
 import warnings
 from collections import defaultdict
@@ -434,7 +435,8 @@ def plan(
         exceed :data:`PATHS_ABOVE_VARIABLES` variables or a row has a deadline, else
         ``arcs``; always ``arcs`` with ``integer=True``. Both give the LP optimum.
     time_limit_s
-        Time limit of the solver (column generation: of all its rounds), s.
+        Time limit of the solver (column generation: of all its rounds), s, 0 or more;
+        ``None``: no limit.
     marginal
         Re-solve the LP with :data:`MARGINAL_STEP_TEU_DAY` more and less of each saturated
         capacity (warm-started, one after the other) for ``marginal_saving_usd`` and
@@ -447,8 +449,9 @@ def plan(
     DataError
         For a malformed demand table (row, column, suggestions).
     InvalidRequestError
-        For an unknown objective or method, ``method="paths"`` with ``integer=True``, or
-        deadlines with the arc model (which cannot enforce them).
+        For an unknown objective or method, ``method="paths"`` with ``integer=True``, a
+        negative or non-finite ``time_limit_s``, or deadlines with the arc model (which cannot
+        enforce them).
     InfeasibleError
         If the solver stops without a feasible plan (integer model within the time limit).
 
@@ -476,6 +479,9 @@ def plan(
         raise InvalidRequestError(msg)
     if method == "paths" and integer:
         msg = "integer plans use the arc model (method='arcs' or 'auto'); paths solve the LP"
+        raise InvalidRequestError(msg)
+    if time_limit_s is not None and not 0 <= time_limit_s < math.inf:
+        msg = f"time_limit_s must be a finite number of seconds, 0 or more, got {time_limit_s:g}"
         raise InvalidRequestError(msg)
     rows = read_demand(demand, network, needs_value=objective == "generalised")
     deadlines = any(row.deadline_hours is not None for row in rows)

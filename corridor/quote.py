@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import operator
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -468,8 +469,8 @@ def quote(
     carbon_price_usd_per_t
         Carbon price for the ``generalised`` objective, USD per t CO2e.
     samples, seed
-        Monte Carlo draws for the hours P50/P90 and the on-time probability, and their seed
-        (the same seed gives the same figures).
+        Monte Carlo draws for the hours P50/P90 and the on-time probability (1 or more), and
+        their seed (0 or more; the same seed gives the same figures).
     network
         A loaded network; default ``load_network(year)``.
 
@@ -479,7 +480,7 @@ def quote(
         If a place name is not known (with suggestions).
     InvalidRequestError
         For impossible options: TEU ≤ 0, an avoided origin, a via place also avoided, a
-        ``year`` or ``month`` that contradicts ``ready``.
+        ``year`` or ``month`` that contradicts ``ready``, a negative or fractional ``seed``.
     DeadlineError
         If the deadline cannot be met; carries the fastest route that meets the rest.
     NoRouteError
@@ -926,7 +927,6 @@ def _check_options(
     max_transshipments: int | None,
     value_usd: float | None,
     carbon_price_usd_per_t: float,
-    samples: int,
 ) -> None:
     """Raise InvalidRequestError for an option no network could satisfy."""
     problems = [
@@ -948,11 +948,31 @@ def _check_options(
             carbon_price_usd_per_t < 0,
             f"carbon_price_usd_per_t must be 0 or more, got {carbon_price_usd_per_t}",
         ),
-        (samples < 1, f"samples must be 1 or more, got {samples}"),
     ]
     for failed, msg in problems:
         if failed:
             raise InvalidRequestError(msg)
+
+
+def _whole(value: object, name: str, least: int) -> int:
+    """``value`` as an int of at least ``least`` (a whole float such as 3.0 from a CSV too).
+
+    Raises
+    ------
+    InvalidRequestError
+        For a fraction, a non-number or a number below ``least``.
+    """
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    try:
+        number = operator.index(value)  # type: ignore[arg-type]
+    except TypeError:
+        msg = f"{name} must be a whole number, got {value!r}"
+        raise InvalidRequestError(msg) from None
+    if number < least:
+        msg = f"{name} must be {least} or more, got {number}"
+        raise InvalidRequestError(msg)
+    return number
 
 
 def _listed(value: Any) -> list[Any]:  # noqa: ANN401 - a name, or names
@@ -1031,8 +1051,8 @@ class _Problem:
             max_transshipments=max_transshipments,
             value_usd=value_usd,
             carbon_price_usd_per_t=carbon_price_usd_per_t,
-            samples=samples,
         )
+        samples, seed = _whole(samples, "samples", 1), _whole(seed, "seed", 0)
         ready = _ready(ready)
         if ready is not None:
             year = request_year(year, ready, network)

@@ -48,7 +48,12 @@ from corridor.data import (
     read_text,
     source_keys,
 )
-from corridor.errors import DataError, InvalidRequestError, ScenarioError
+from corridor.errors import (
+    DataError,
+    InvalidRequestError,
+    ScenarioError,
+    UnknownPlaceError,
+)
 from corridor.network import Network
 from corridor.plan import OBJECTIVES as PLAN_OBJECTIVES
 from corridor.plan import Plan, plan, read_demand_csv
@@ -228,6 +233,37 @@ def _find(rows: list[Any], table: str, element_id: str) -> int:
     raise KeyError(msg)
 
 
+def _check_fields(table: str, current: dict[str, Any], names: Iterable[str]) -> None:
+    """Raise ValueError for names that are no field of a row of ``table`` (did you mean)."""
+    fields = current.keys() | {"speed_kmh"}
+    unknown = set(names) - fields
+    if unknown:
+        msg = f"unknown field(s) {', '.join(sorted(unknown))} for {table}"
+        close = [
+            match
+            for name in sorted(unknown)
+            for match in difflib.get_close_matches(name, sorted(fields), n=1)
+        ]
+        if close:
+            msg += f"; did you mean {', '.join(close)}?"
+        raise ValueError(msg)
+
+
+def _check_update(network: Network, table: str, element_id: str, fields: Iterable[str]) -> None:
+    """Check that ``network`` has the element and its fields an ``update`` would change.
+
+    Raises
+    ------
+    ScenarioError
+        For an unknown element or field, with the closest names (did you mean).
+    """
+    rows = list(getattr(network.dataset, table))
+    try:
+        _check_fields(table, dataclasses.asdict(rows[_find(rows, table, element_id)]), fields)
+    except (KeyError, ValueError) as error:
+        raise ScenarioError(_message(error)) from None
+
+
 def _apply(op: Add | Update | Close, tables: dict[str, list[Any]], keys: frozenset[str]) -> None:
     if isinstance(op, Add):
         check_source(str(op.row.get("source", "")), keys)
@@ -236,18 +272,7 @@ def _apply(op: Add | Update | Close, tables: dict[str, list[Any]], keys: frozens
         rows = tables[op.update]
         i = _find(rows, op.update, op.id)
         current = dataclasses.asdict(rows[i])
-        fields = current.keys() | {"speed_kmh"}
-        unknown = (op.set.keys() | op.scale.keys()) - fields
-        if unknown:
-            msg = f"unknown field(s) {', '.join(sorted(unknown))} for {op.update}"
-            close = [
-                match
-                for name in sorted(unknown)
-                for match in difflib.get_close_matches(name, sorted(fields), n=1)
-            ]
-            if close:
-                msg += f"; did you mean {', '.join(close)}?"
-            raise ValueError(msg)
+        _check_fields(op.update, current, op.set.keys() | op.scale.keys())
         values = current | op.set
         for name, factor in op.scale.items():
             values[name] = current[name] * factor if current[name] is not None else None
@@ -348,6 +373,10 @@ def compare(
         With neither shipments nor demand, or if a scenario cannot be applied.
     InvalidRequestError
         For an objective the quotes or plans do not know.
+    UnknownPlaceError
+        For a shipment's origin or destination that no case's network has in service, before
+        any case runs (with suggestions, or when it opens); a place that only some cases
+        lack gives a note.
     """
     if shipments is None and demand is None:
         msg = "compare needs shipments, a demand table or both"
@@ -378,6 +407,7 @@ def compare(
     cases += [(s.name, network, s, by_year[network.year]) for s, network in patched]
     quotes = {}
     if shipments is not None:
+        _check_places(shipments, [network for _, network, _, _ in cases])
         quotes = {
             name: quote_many(shipments, network=network, objective=objective)
             for name, network, _, _ in cases
@@ -413,6 +443,37 @@ def compare(
         kpis.append(row)
     pairs = [(name, against) for name, _, _, against in cases if against is not None]
     return Comparison(pd.DataFrame(kpis), _changes(routes, pairs), tuple(scenarios), tuple(notes))
+
+
+def _check_places(
+    shipments: pd.DataFrame | Sequence[dict[str, Any]], networks: Sequence[Network]
+) -> None:
+    """Raise for a shipment's origin or destination that is a place in no case's network.
+
+    A place that only some cases lack (removed by a scenario, or open in one case's year
+    only) is left to the quotes: a failure there is a note, not an error.
+
+    Raises
+    ------
+    UnknownPlaceError
+        As :func:`corridor.quote` would for the first case: with did-you-mean suggestions,
+        or a :class:`PlaceNotOpenError` saying when the place opens.
+    """
+    rows = shipments.to_dict("records") if isinstance(shipments, pd.DataFrame) else shipments
+    for row in rows:
+        for name in (row.get("origin"), row.get("destination")):
+            if not isinstance(name, str):
+                continue  # missing or malformed: quote_many reports it row by row
+            errors = []
+            for network in networks:
+                try:
+                    network.place(name)
+                except UnknownPlaceError as error:
+                    errors.append(error)
+                else:
+                    break
+            else:
+                raise errors[0]
 
 
 def _quoted_everywhere(quotes: dict[str, pd.DataFrame]) -> pd.Series:

@@ -11,17 +11,25 @@ scenarios: []
 grid:
   demand_growth: [1.0, 1.25, 1.5]
   tariffs.rail_1435:any.usd_per_teu_km: [0.2, 0.31, 0.45]
-monte_carlo:                              # optional: random draws instead of the grid
+```
+
+or, instead of ``grid`` (not both), random draws:
+
+```yaml
+monte_carlo:
   runs: 200
   seed: 1
   ranges: {crossings.hekou_kim_thanh.capacity_teu_day: [750, 3000]}
 ```
 
 A parameter is ``demand_growth`` or ``table.id.field`` (the value is set; write
-``table.id.field*`` to multiply instead). Each run applies the scenarios and parameters to
-the baseline network, plans the demand, and gives one row of KPIs. Runs go to a local process
-pool by default, or to a Dask distributed cluster given its scheduler address; a failing run
-gives a row with its error, and the sweep goes on.
+``table.id.field*`` to multiply instead). Before any run, :func:`check_spec` checks once what
+every run shares (the data, the scenario files, the demand table, the elements and fields
+the parameters name) and raises on a problem there. Each run then applies the scenarios and
+parameters to the baseline network, plans the demand, and gives one row of KPIs. Runs go to
+a local process pool by default, or to a Dask distributed cluster given its scheduler
+address; a failing run (a value that makes the data invalid) gives a row with its error, and
+the sweep goes on.
 """
 
 from __future__ import annotations
@@ -33,13 +41,14 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from rich.progress import Progress
 
-from corridor.errors import CorridorError, ScenarioError
+from corridor.errors import CorridorError, InvalidRequestError, ScenarioError
 from corridor.network import load_network
-from corridor.plan import plan
-from corridor.scenario import Scenario, Update, _grown, apply_all, load_yaml
+from corridor.plan import OBJECTIVES as PLAN_OBJECTIVES
+from corridor.plan import plan, read_demand
+from corridor.scenario import Scenario, Update, _check_update, _grown, apply_all, load_yaml
 
 DEMAND_GROWTH = "demand_growth"
 
@@ -51,6 +60,13 @@ class MonteCarlo(BaseModel):
     runs: int = Field(gt=0, le=100_000)
     seed: int = 0
     ranges: dict[str, tuple[float, float]]
+
+    @field_validator("ranges")
+    @classmethod
+    def _parameters(cls, ranges: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+        for name in ranges:
+            _parse_parameter(name)
+        return ranges
 
 
 class SweepSpec(BaseModel):
@@ -72,6 +88,21 @@ class SweepSpec(BaseModel):
             _parse_parameter(name)
         return grid
 
+    @field_validator("objective")
+    @classmethod
+    def _objective(cls, objective: str) -> str:
+        if objective not in PLAN_OBJECTIVES:
+            msg = f"objective must be one of {', '.join(PLAN_OBJECTIVES)}, got {objective!r}"
+            raise ValueError(msg)
+        return objective
+
+    @model_validator(mode="after")
+    def _grid_or_monte_carlo(self) -> SweepSpec:
+        if self.grid and self.monte_carlo is not None:
+            msg = "give either grid or monte_carlo, not both"
+            raise ValueError(msg)
+        return self
+
     @classmethod
     def from_yaml(cls, path: str | Path) -> SweepSpec:
         """Read a spec; relative paths in it are relative to the file.
@@ -90,13 +121,16 @@ class SweepSpec(BaseModel):
             }
         )
 
+    @property
+    def parameters(self) -> list[str]:
+        """The names of the parameters varied: the grid's, or the Monte Carlo ranges'."""
+        return list(self.monte_carlo.ranges if self.monte_carlo is not None else self.grid)
+
     def runs(self) -> list[dict[str, float]]:
         """Every run's parameter values: the grid's combinations, or the Monte Carlo draws."""
         if self.monte_carlo is not None:
             rnd = random.Random(self.monte_carlo.seed)
             ranges = self.monte_carlo.ranges
-            for name in ranges:
-                _parse_parameter(name)
             return [
                 {name: rnd.uniform(low, high) for name, (low, high) in ranges.items()}
                 for _ in range(self.monte_carlo.runs)
@@ -130,7 +164,13 @@ def _parse_parameter(name: str) -> tuple[str, str, str, bool] | None:
 
 
 def run_once(spec: SweepSpec, params: dict[str, float]) -> dict[str, Any]:
-    """One run: apply scenarios and parameters, plan the demand, return the KPIs."""
+    """One run: apply scenarios and parameters, plan the demand, return the KPIs.
+
+    The KPIs: ``objective_usd_per_day``, what the plan minimises (with unserved demand at
+    :data:`~corridor.plan.UNSERVED_PENALTY_USD_PER_TEU`), then :attr:`Plan.totals
+    <corridor.plan.Plan.totals>` (``cost_usd_per_day`` is the cost of what is carried only),
+    the mode shares of TEU-km and the top bottleneck.
+    """
     row: dict[str, Any] = dict(params)
     try:
         operations = []
@@ -152,7 +192,7 @@ def run_once(spec: SweepSpec, params: dict[str, float]) -> dict[str, Any]:
     top = result.bottlenecks.head(1)
     return (
         row
-        | {"status": "ok", "message": ""}
+        | {"status": "ok", "message": "", "objective_usd_per_day": result.objective_usd_per_day}
         | result.totals
         | {f"share_{mode}": share for mode, share in split.items()}
         | {"top_bottleneck": top.iloc[0]["ref"] if not top.empty else ""}
@@ -173,14 +213,24 @@ def sweep(
     spec
         A :class:`SweepSpec` or the path of its YAML file.
     workers
-        Local processes (default: one per core); 1 runs in this process.
+        Local processes, 1 or more (default: one per core); 1 runs in this process.
     dask_address
         A Dask distributed scheduler (``tcp://host:8786``): run there instead.
     progress
         Show a rich progress bar.
+
+    Raises
+    ------
+    InvalidRequestError
+        For fewer than 1 worker.
+    ScenarioError, DataError
+        For a malformed spec, or what would fail every run alike (see :func:`check_spec`).
     """
+    if workers is not None and workers < 1:
+        msg = f"workers must be 1 or more, got {workers}"
+        raise InvalidRequestError(msg)
     spec = spec if isinstance(spec, SweepSpec) else SweepSpec.from_yaml(spec)
-    _check_years(spec)
+    check_spec(spec)
     runs = spec.runs()
     if dask_address is not None:
         from distributed import Client
@@ -200,12 +250,25 @@ def sweep(
     return pd.DataFrame(rows)
 
 
-def _check_years(spec: SweepSpec) -> None:
-    """A scenario file that sets another year than the sweep's is an error, not an override.
+def check_spec(spec: SweepSpec) -> None:
+    """Check once, before any run, what every run shares: data, scenarios, demand, names.
 
-    Every run would silently be planned in the scenario's year while the sweep names its own
-    (compare sets such a scenario against a baseline of its year; a sweep has one year).
+    The network of the spec's year is loaded, the scenario files are applied to it in turn,
+    the demand table is read against it and every parameter must name an element and a field
+    of it; a problem there would fail every run alike. What depends on a run's values (a
+    value that makes the data invalid) is left to that run.
+
+    Raises
+    ------
+    DataError
+        For malformed network data or demand table (the ``generalised`` objective needs
+        every row's goods value).
+    ScenarioError
+        For a scenario file that cannot be applied or sets another year than the sweep's
+        (every run would silently be planned in that year), or a parameter naming an unknown
+        element or field (with the closest names).
     """
+    network = load_network(spec.year)
     for path in spec.scenarios:
         scenario = Scenario.from_yaml(path)
         if scenario.year is not None and scenario.year != spec.year:
@@ -214,6 +277,21 @@ def _check_years(spec: SweepSpec) -> None:
                 f"{spec.year}: make the sweep's year {scenario.year} or leave that scenario out"
             )
             raise ScenarioError(msg)
+        try:
+            network = scenario.apply(network)
+        except ScenarioError as error:
+            raise ScenarioError(f"{path}: {error}") from None
+    read_demand(spec.demand, network, needs_value=spec.objective == "generalised")
+    where = "monte_carlo.ranges" if spec.monte_carlo is not None else "grid"
+    for name in spec.parameters:
+        parsed = _parse_parameter(name)
+        if parsed is None:
+            continue
+        table, element, field, _ = parsed
+        try:
+            _check_update(network, table, element, [field])
+        except ScenarioError as error:
+            raise ScenarioError(f"sweep {spec.name!r}, {where}: {name}: {error}") from None
 
 
 def _pool(

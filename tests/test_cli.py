@@ -254,6 +254,7 @@ def test_gates_table_shows_the_transload_cost_and_hours():
         (["--deadline", "-3"], "deadline must be a positive duration, got '-3'"),
         (["--deadline", "0h"], "deadline must be a positive duration, got '0h'"),
         (["--data", "/nonexistent/corridor-data"], "data directory /nonexistent/corridor-data"),
+        (["--seed", "-1"], "seed must be 0 or more, got -1"),
     ],
 )
 def test_quote_bad_options_say_what_is_wrong(extra, message):
@@ -383,6 +384,13 @@ def test_gates_table_and_json():
     assert huu_nghi["vn_cn_p50_p90"][0] > huu_nghi["cn_vn_p50_p90"][0]  # harvest queue
     result = runner.invoke(app, ["gates"])
     assert result.exit_code == 0 and "Border crossings 2026" in result.stdout
+    base = json.loads(runner.invoke(app, ["gates", "--json"]).stdout)
+    (off_peak,) = [g["vn_cn_p50_p90"] for g in base if g["id"] == "youyiguan_huu_nghi"]
+    factor = huu_nghi["peak_multiplier"]
+    assert 7 in huu_nghi["peak_months"] and factor > 1
+    assert huu_nghi["vn_cn_p50_p90"] == [factor * off_peak[0], factor * off_peak[1]]
+    wide = runner.invoke(app, ["gates", "--month", "7"], env={"COLUMNS": "400"}).stdout
+    assert "peak: months ×factor on the VN→CN clearance P50 and P90 (shown with --month)" in wide
 
 
 def test_quote_confidence():
@@ -424,6 +432,15 @@ def test_an_integer_plan_out_of_time_is_one_line_and_exit_1():
     result = runner.invoke(app, args)
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1 and "no plan found within 0 s" in result.stderr
+
+
+def test_a_negative_plan_time_limit_is_one_line_and_exit_2():
+    sample = Path(__file__).parent.parent / "data" / "demand" / "sample_2026.csv"
+    result = runner.invoke(app, ["plan", str(sample), "--time-limit", "-1"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        "error: time_limit_s must be a finite number of seconds, 0 or more, got -1\n"
+    )
 
 
 def test_plan_command_methods_agree():
@@ -518,14 +535,62 @@ def test_sweep_command(tmp_path):
         encoding="utf-8",
     )
     out_file = tmp_path / "runs.csv"
-    result = runner.invoke(app, ["sweep", str(spec), "--workers", "1", "--out", str(out_file)])
+    result = runner.invoke(
+        app, ["sweep", str(spec), "--workers", "1", "--out", str(out_file)], env={"COLUMNS": "120"}
+    )
     assert result.exit_code == 0, result.output
     assert "2 runs, 0 failed" in result.stdout
-    assert len(pd.read_csv(out_file)) == 2
+    runs = pd.read_csv(out_file)
+    assert len(runs) == 2
+    rows = kpi_rows(result.stdout)
+    for label, column in (
+        ("objective USD/day", "objective_usd_per_day"),
+        ("cost USD/day", "cost_usd_per_day"),
+        ("unserved TEU/day", "unserved_teu_per_day"),
+    ):
+        figures = runs[column]
+        assert rows[label] == [
+            f"{figures.min():,.0f}",
+            f"{figures.median():,.0f}",
+            f"{figures.max():,.0f}",
+        ]
+    assert runs.loc[1, "unserved_teu_per_day"] > 0  # doubled demand: the objective counts it
+    assert runs.loc[1, "objective_usd_per_day"] > 10 * runs.loc[1, "cost_usd_per_day"]
     payload = json.loads(
         runner.invoke(app, ["sweep", str(spec), "--workers", "1", "--json"]).stdout
     )
     assert [run["demand_growth"] for run in payload] == [1, 2]
+    none = runner.invoke(app, ["sweep", str(spec), "--workers", "0"])
+    assert none.exit_code == 2, none.output
+    assert none.stderr == "error: workers must be 1 or more, got 0\n"
+
+
+def test_a_sweep_spec_or_data_that_fails_every_run_exits_2_before_running(
+    tmp_path, data_copy, edit_cell
+):
+    data = Path(__file__).parent.parent / "data"
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        f"name: cli\ndemand: {data / 'demand' / 'sample_2026.csv'}\n"
+        "grid: {crossings.hekou_kimthanh.capacity_teu_day*: [1, 2]}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["sweep", str(spec), "--workers", "1"])
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    assert result.stderr.startswith(
+        "error: sweep 'cli', grid: crossings.hekou_kimthanh.capacity_teu_day*: no crossing "
+        "'hekou_kimthanh'; did you mean 'hekou_kim_thanh'"
+    )
+    assert result.stderr.count("\n") == 1
+    spec.write_text(spec.read_text().replace("hekou_kimthanh", "hekou_kim_thanh"))
+    line = edit_cell("legs.csv", 0, "km", "-1")
+    broken = runner.invoke(
+        app, ["sweep", str(spec), "--workers", "1"], env={"CORRIDOR_DATA": str(data_copy)}
+    )
+    assert broken.exit_code == 2, broken.output
+    assert broken.stdout == ""
+    assert broken.stderr.startswith(f"error: legs.csv, line {line}, column 'km'")
 
 
 @pytest.mark.parametrize("month", ["13", "0"])
@@ -635,6 +700,17 @@ def test_scenario_compare_prints_counts_as_integers():
     assert rows["quoted"] == ["1", "1"] and rows["failed"] == ["0", "0"]
     assert rows["compared_with"] == ["", "baseline"]
     assert "-0" not in result.stdout and "nan" not in result.stdout
+
+
+def test_scenario_compare_unknown_shipment_place_is_one_line_and_exit_2_as_in_quote():
+    args = ["scenario", "compare", "lao-cai-smart-gate", "--shipment", "Kunmng:Hanoi"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    quoted = runner.invoke(app, ["quote", "Kunmng", "Hanoi"])
+    assert result.stderr == quoted.stderr
+    assert result.stderr.startswith("error: no place 'Kunmng'; did you mean 'Kunming'")
+    assert result.stderr.count("\n") == 1
 
 
 def test_scenario_compare_splits_a_wide_table_to_fit_the_terminal():

@@ -20,7 +20,8 @@ DEMAND = str(default_data_dir() / "demand" / "sample_2026.csv")
 
 
 def test_geopackage_round_trip(network, tmp_path):
-    path = write_network(network, tmp_path / "net.gpkg")
+    (path,) = write_network(network, tmp_path / "net.gpkg")
+    assert path == tmp_path / "net.gpkg"
     places = gpd.read_file(path, layer="places")
     links = gpd.read_file(path, layer="links")
     assert len(places) == len(network.places)
@@ -30,7 +31,9 @@ def test_geopackage_round_trip(network, tmp_path):
 
 
 def test_geojson_writes_one_file_per_layer(network, tmp_path):
-    write_network(network, tmp_path / "net.geojson")
+    written = write_network(network, tmp_path / "net.geojson")
+    assert written == [tmp_path / "net.places.geojson", tmp_path / "net.links.geojson"]
+    assert not (tmp_path / "net.geojson").exists()
     assert len(gpd.read_file(tmp_path / "net.places.geojson")) == len(network.places)
     assert len(gpd.read_file(tmp_path / "net.links.geojson")) == len(network.legs) + len(
         network.crossings
@@ -63,6 +66,12 @@ def test_cli_quote_map_and_network_export(tmp_path):
     result = runner.invoke(app, ["network", "export", str(tmp_path / "n.gpkg")])
     assert result.exit_code == 0
     assert len(gpd.read_file(tmp_path / "n.gpkg", layer="places")) > 30
+    assert result.stdout == f"wrote {tmp_path / 'n.gpkg'}\n"
+    split = runner.invoke(app, ["network", "export", str(tmp_path / "n.geojson")])
+    assert split.exit_code == 0, split.output
+    places, links = tmp_path / "n.places.geojson", tmp_path / "n.links.geojson"
+    assert places.is_file() and links.is_file()
+    assert split.stdout == f"wrote {places}\nwrote {links}\n"
     bad = runner.invoke(app, ["network", "export", str(tmp_path / "n.txt")])
     assert bad.exit_code == 2 and "gpkg or .geojson" in bad.stderr
 

@@ -105,6 +105,16 @@ def test_an_integer_plan_out_of_time_says_so(network):
         plan(DEMAND_DIR / "sample_2026.csv", network=network, integer=True, time_limit_s=0)
 
 
+@pytest.mark.parametrize("method", ["arcs", "paths"])
+@pytest.mark.parametrize("seconds", [-1, float("inf"), float("nan")])
+def test_a_negative_or_endless_time_limit_is_a_bad_request(network, method, seconds):
+    """OR-Tools rejected -1 with an AttributeError from its own status object."""
+    with pytest.raises(
+        InvalidRequestError, match=r"time_limit_s must be a finite number of seconds, 0 or more"
+    ):
+        plan(DEMAND_DIR / "sample_2026.csv", network=network, method=method, time_limit_s=seconds)
+
+
 def test_routes_add_up_to_the_demand(network):
     result = plan(DEMAND_DIR / "sample_2026.csv", network=network)
     carried = result.routes.groupby(["origin", "destination"])["teu_per_day"].sum()

@@ -524,6 +524,16 @@ def test_quote_many_never_raises_on_bad_rows(network):
     )
     assert list(table["status"]) == ["InvalidRequestError"] * 4 + ["ok"]
     assert "unknown cargo 'frozen'" in table.loc[0, "message"]
+    seeds = quote_many(
+        [
+            {"origin": "Kunming", "destination": "Hanoi", "seed": -1},
+            {"origin": "Kunming", "destination": "Hanoi", "seed": 3.0},  # a CSV column with gaps
+        ],
+        network=network,
+    )
+    assert list(seeds["status"]) == ["InvalidRequestError", "ok"]
+    assert seeds.loc[0, "message"] == "seed must be 0 or more, got -1"
+    assert seeds.loc[1, "hours_p90"] == quote("Kunming", "Hanoi", seed=3, network=network).hours_p90
     failed = quote_many([{"origin": "Atlantis", "destination": "Hanoi"}], network=network)
     assert list(failed.columns[:4]) == ["origin", "destination", "status", "message"]
     assert failed["modes"].isna().all()
@@ -535,6 +545,9 @@ def test_quote_many_never_raises_on_bad_rows(network):
         ({"value_usd": -5, "objective": "generalised"}, "value_usd must be 0 or more"),
         ({"carbon_price_usd_per_t": -1}, "carbon_price_usd_per_t must be 0 or more"),
         ({"samples": 0}, "samples must be 1 or more"),
+        ({"samples": 2.5}, "samples must be a whole number, got 2.5"),
+        ({"seed": -1}, "seed must be 0 or more, got -1"),
+        ({"seed": 1.5}, "seed must be a whole number, got 1.5"),
         ({"modes": ["teleport"]}, "unknown mode 'teleport'"),
     ],
 )

@@ -10,7 +10,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from corridor import DataError, NoRouteError, ScenarioError, compare, load_network, plan, quote
+from corridor import (
+    DataError,
+    NoRouteError,
+    PlaceNotOpenError,
+    ScenarioError,
+    UnknownPlaceError,
+    compare,
+    load_network,
+    plan,
+    quote,
+)
 from corridor.scenario import Close, Scenario, apply_all, shipped_scenarios
 
 SCENARIOS = Path(__file__).parent.parent / "data" / "scenarios"
@@ -215,11 +225,46 @@ def test_compare_copes_with_repeated_and_failing_shipments(network):
         shipments=[
             {"origin": "Kunming", "destination": "Lach Huyen"},
             {"origin": "Kunming", "destination": "Lach Huyen"},
-            {"origin": "Atlantis", "destination": "Hanoi"},
+            {"origin": "Kunming", "destination": "Tien Son", "cargo": "dangerous"},
         ],
     )
     assert len(result.changes) == 2
     assert result.kpis.set_index("case").loc["baseline", "failed"] == 1
+    assert "no handling for dangerous cargo" in result.notes[0]
+
+
+def test_a_shipment_place_in_no_case_is_an_error_before_any_case_runs(network, monkeypatch):
+    def quote_many(*args, **kwargs):
+        raise AssertionError("a case ran")
+
+    monkeypatch.setattr("corridor.scenario.quote_many", quote_many)
+    gate = scenario("lao-cai-smart-gate.yaml")
+    shipments = [
+        {"origin": "Kunming", "destination": "Hanoi"},
+        {"origin": "Kunmng", "destination": "Hanoi"},
+    ]
+    with pytest.raises(UnknownPlaceError, match="no place 'Kunmng'; did you mean 'Kunming'"):
+        compare(network, [gate], shipments=shipments)
+    with pytest.raises(UnknownPlaceError, match="no place 'Atlantis'"):
+        compare(
+            network,
+            [gate],
+            shipments=pd.DataFrame({"origin": ["Kunming"], "destination": ["Atlantis"]}),
+        )
+    with pytest.raises(PlaceNotOpenError, match="opens in 2030"):
+        compare(network, [gate], shipments=[{"origin": "Hanoi", "destination": "Sa Pa"}])
+
+
+def test_a_shipment_place_only_some_cases_have_is_a_note(network):
+    """Sa Pa airport opens in 2030: a 2031 scenario quotes it, the 2026 baseline notes it."""
+    later = Scenario(name="in 2031", source="estimate: test", year=2031)
+    result = compare(network, [later], shipments=[{"origin": "Hanoi", "destination": "Sa Pa"}])
+    kpis = result.kpis.set_index("case")
+    assert kpis.loc["baseline", "failed"] == 1 and kpis.loc["in 2031", "quoted"] == 1
+    assert any(
+        "'baseline': 1 of 1 shipments failed" in note and "opens in 2030" in note
+        for note in result.notes
+    )
 
 
 def test_sa_pa_airport_scenario_flies_without_customs_and_on_with_them():

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from distributed import LocalCluster
 
-from corridor import ScenarioError
+from corridor import DataError, InvalidRequestError, ScenarioError
+from corridor import sweep as sweep_module
+from corridor.plan import UNSERVED_PENALTY_USD_PER_TEU
 from corridor.sweep import SweepSpec, sweep
 
 DATA = Path(__file__).parent.parent / "data"
@@ -102,13 +105,134 @@ def test_malformed_spec_names_the_field(tmp_path):
         SweepSpec.from_yaml(path)
 
 
-def test_a_demand_file_that_is_not_utf8_fails_each_run_in_one_line(tmp_path):
+def test_a_demand_file_that_is_not_utf8_is_an_error_before_any_run(tmp_path):
     demand = tmp_path / "latin1.csv"
     demand.write_bytes("origin,destination,teu_per_day\nCôn Minh,Hanoi,2\n".encode("latin-1"))
     path = tmp_path / "spec.yaml"
     path.write_text(f"name: latin1\ndemand: {demand}\ngrid: {{demand_growth: [1, 2]}}\n")
-    results = sweep(path, workers=1)
-    assert list(results["status"]) == ["DataError", "DataError"]
-    assert results.loc[1, "message"] == (
-        f"{demand}, line 2, column 'origin': not UTF-8 text (byte 0xf4); save the file as UTF-8"
+    message = f"{demand}, line 2, column 'origin': not UTF-8 text (byte 0xf4)"
+    with pytest.raises(DataError) as raised:
+        sweep(path, workers=1)
+    assert str(raised.value) == f"{message}; save the file as UTF-8"
+
+
+@pytest.mark.parametrize("workers", [0, -2])
+def test_fewer_than_one_worker_is_a_bad_request(spec, workers):
+    with pytest.raises(InvalidRequestError, match=f"workers must be 1 or more, got {workers}"):
+        sweep(spec, workers=workers)
+
+
+@pytest.fixture
+def no_runs(monkeypatch):
+    """Fail the test if any run starts: the spec must be rejected before."""
+
+    def run_once(spec, params):
+        raise AssertionError(f"a run started: {params}")
+
+    monkeypatch.setattr(sweep_module, "run_once", run_once)
+
+
+def _spec(tmp_path, body: str, demand: str = "sample_2031.csv") -> Path:
+    path = tmp_path / "spec.yaml"
+    path.write_text(
+        f"name: check\nyear: 2031\ndemand: {DATA / 'demand' / demand}\n{body}", encoding="utf-8"
     )
+    return path
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            "grid:\n  crossings.hekou_kimthanh.capacity_teu_day*: [0.5, 1]\n",
+            "sweep 'check', grid: crossings.hekou_kimthanh.capacity_teu_day*: no crossing "
+            "'hekou_kimthanh'; did you mean 'hekou_kim_thanh'",
+        ),
+        (
+            "grid:\n  demand_growth: [1]\n  crossings.hekou_kim_thanh.capacity_teu_dya: [9]\n",
+            "sweep 'check', grid: crossings.hekou_kim_thanh.capacity_teu_dya: unknown field(s) "
+            "capacity_teu_dya for crossings; did you mean capacity_teu_day?",
+        ),
+        (
+            "monte_carlo:\n  runs: 3\n  ranges: {legs.road_kunming_yuxii.km: [1, 2]}\n",
+            "sweep 'check', monte_carlo.ranges: legs.road_kunming_yuxii.km: no leg "
+            "'road_kunming_yuxii'; did you mean 'road_kunming_yuxi'",
+        ),
+    ],
+)
+def test_an_unknown_element_or_field_is_an_error_before_any_run(tmp_path, no_runs, body, message):
+    with pytest.raises(ScenarioError) as raised:
+        sweep(_spec(tmp_path, body), workers=1)
+    assert str(raised.value).startswith(message)
+
+
+def test_an_element_a_scenario_adds_can_be_swept(tmp_path):
+    """The names are checked on the network with the sweep's scenarios applied, in order."""
+    added = tmp_path / "link.yaml"
+    added.write_text(
+        "name: link\nsource: 'estimate: test'\noperations:\n"
+        "  - add: legs\n    row: {id: road_test_link, origin: lao_cai, destination: yen_bai,"
+        " mode: road, km: 150, speed_kmh: 50, reefer: true, dangerous: false,"
+        " source: 'estimate: test'}\n",
+        encoding="utf-8",
+    )
+    path = _spec(tmp_path, f"scenarios: [{added}]\ngrid:\n  legs.road_test_link.km: [150, 160]\n")
+    results = sweep(path, workers=1)
+    assert list(results["status"]) == ["ok", "ok"]
+
+
+def test_a_scenario_that_does_not_apply_is_an_error_before_any_run(tmp_path, no_runs):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "name: bad\nsource: 'estimate: t'\noperations: [{update: legs, id: nowhere}]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioError, match=f"^{bad}: scenario 'bad', operations.0: no leg"):
+        sweep(_spec(tmp_path, f"scenarios: [{bad}]\ngrid:\n  demand_growth: [1, 2]\n"))
+
+
+def test_broken_data_is_an_error_before_any_run(tmp_path, no_runs, monkeypatch, edit_cell):
+    line = edit_cell("legs.csv", 0, "km", "-1")
+    monkeypatch.setenv("CORRIDOR_DATA", str(tmp_path / "data"))
+    with pytest.raises(DataError, match=f"legs.csv, line {line}, column 'km'"):
+        sweep(_spec(tmp_path, "grid:\n  demand_growth: [1, 2]\n"), workers=2)
+
+
+def test_a_bad_demand_table_is_an_error_before_any_run(tmp_path, no_runs):
+    demand = tmp_path / "demand.csv"
+    demand.write_text("origin,destination,teu_per_day\nKunming,Atlantis,3\n", encoding="utf-8")
+    path = _spec(tmp_path, "grid:\n  demand_growth: [1, 2]\n", demand=str(demand))
+    with pytest.raises(DataError, match="line 2, column 'destination': no place 'Atlantis'"):
+        sweep(path, workers=1)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            "grid: {demand_growth: [1]}\nmonte_carlo: {runs: 2, ranges: {demand_growth: [1, 2]}}\n",
+            "give either grid or monte_carlo, not both",
+        ),
+        ("objective: cheapest\ngrid: {demand_growth: [1]}\n", "objective: Value error, objective"),
+        (
+            "monte_carlo: {runs: 2, ranges: {colour.red.x: [1, 2]}}\n",
+            "monte_carlo.ranges: Value error, parameter 'colour.red.x'",
+        ),
+    ],
+)
+def test_contradictory_or_malformed_specs_are_rejected_when_read(tmp_path, body, message):
+    with pytest.raises(ScenarioError, match=re.escape(message)):
+        SweepSpec.from_yaml(_spec(tmp_path, body))
+
+
+def test_runs_report_the_objective_with_unserved_demand(tmp_path):
+    """More gate capacity carries more at a higher cost: only the objective shows the gain."""
+    path = _spec(tmp_path, "grid:\n  crossings.youyiguan_huu_nghi.capacity_teu_day*: [1, 2]\n")
+    tight, ample = sweep(path, workers=1).itertuples()
+    assert tight.unserved_teu_per_day > ample.unserved_teu_per_day
+    assert ample.cost_usd_per_day > tight.cost_usd_per_day
+    assert ample.objective_usd_per_day < tight.objective_usd_per_day
+    for run in (tight, ample):
+        assert run.objective_usd_per_day == pytest.approx(
+            run.cost_usd_per_day + UNSERVED_PENALTY_USD_PER_TEU * run.unserved_teu_per_day
+        )
