@@ -59,7 +59,7 @@ def test_planner_example_prices_the_delay():
         "SGR delayed to 2035",
         "delayed + smart gate",
     ]
-    change = [float(line.split("USD/day (")[1].split("%")[0]) for line in lines]
+    change = [float(line.split("USD/day (")[1].split(")")[0].replace(",", "")) for line in lines]
     assert change[0] == 0 and change[1] > 0 and change[2] < change[1]
     share = [int(line.split("standard gauge ")[1].split("%")[0]) for line in lines]
     assert share[1] < share[0]
