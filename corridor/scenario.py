@@ -98,7 +98,8 @@ class Update(_Operation):
     update: Table
     id: str
     set: dict[str, Any] = Field(default_factory=dict)
-    scale: dict[str, float] = Field(default_factory=dict)
+    scale: dict[str, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
+    """Factors, 0 or more; a leg's ``speed_kmh`` scales its running time by the inverse."""
 
 
 class Close(_Operation):
@@ -235,7 +236,7 @@ def _find(rows: list[Any], table: str, element_id: str) -> int:
 
 def _check_fields(table: str, current: dict[str, Any], names: Iterable[str]) -> None:
     """Raise ValueError for names that are no field of a row of ``table`` (did you mean)."""
-    fields = current.keys() | {"speed_kmh"}
+    fields = current.keys() | ({"speed_kmh"} if table == "legs" else set())
     unknown = set(names) - fields
     if unknown:
         msg = f"unknown field(s) {', '.join(sorted(unknown))} for {table}"
@@ -275,6 +276,12 @@ def _apply(op: Add | Update | Close, tables: dict[str, list[Any]], keys: frozens
         _check_fields(op.update, current, op.set.keys() | op.scale.keys())
         values = current | op.set
         for name, factor in op.scale.items():
+            if name == "speed_kmh":  # a leg keeps its hours: faster by f, hours ÷ f
+                if not factor:
+                    msg = "speed_kmh scales by a factor above 0 (close the leg instead)"
+                    raise ValueError(msg)
+                values["hours"] = current["hours"] / factor
+                continue
             values[name] = current[name] * factor if current[name] is not None else None
         if "speed_kmh" in op.set:
             values.pop("hours", None)

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from pydantic import ValidationError
 
 from corridor import (
     DataError,
@@ -21,7 +22,7 @@ from corridor import (
     plan,
     quote,
 )
-from corridor.scenario import Close, Scenario, apply_all, shipped_scenarios
+from corridor.scenario import Close, Scenario, Update, apply_all, shipped_scenarios
 
 SCENARIOS = Path(__file__).parent.parent / "data" / "scenarios"
 DEMAND = Path(__file__).parent.parent / "data" / "demand"
@@ -215,6 +216,22 @@ def test_tariff_edits_are_validated(network):
             source="estimate: test",
             operations=[Close(close="crossings", id="hekou_kim_thanh", year=2035)],
         ).apply(network)
+
+
+def test_scaling_a_legs_speed_divides_its_hours(network):
+    def scaled(table, ref, factor):
+        update = Update(update=table, id=ref, scale={"speed_kmh": factor})
+        return Scenario(name="x", source="estimate: test", operations=[update]).apply(network)
+
+    leg = network.legs["road_hanoi_lang_son"]
+    faster = scaled("legs", "road_hanoi_lang_son", 1.3).legs["road_hanoi_lang_son"]
+    assert faster.hours == pytest.approx(leg.hours / 1.3) and faster.km == leg.km
+    with pytest.raises(ScenarioError, match="speed_kmh scales by a factor above 0"):
+        scaled("legs", "road_hanoi_lang_son", 0)
+    with pytest.raises(ScenarioError, match="unknown field.*speed_kmh for crossings"):
+        scaled("crossings", "hekou_kim_thanh", 2)
+    with pytest.raises(ValidationError, match="greater than or equal to 0"):
+        scaled("legs", "road_hanoi_lang_son", -1)
 
 
 def test_compare_copes_with_repeated_and_failing_shipments(network):
