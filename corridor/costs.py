@@ -68,10 +68,18 @@ def co2e_kg(km: float, emission: EmissionFactor, profile: CargoProfile) -> float
 
 
 def leg_figures(
-    leg: Leg, tariff: Tariff, emission: EmissionFactor, profile: CargoProfile
+    leg: Leg,
+    tariff: Tariff,
+    emission: EmissionFactor,
+    profile: CargoProfile,
+    *,
+    boarding: bool = True,
 ) -> ArcFigures:
-    """Figures for one TEU on ``leg``, including the wait for a departure."""
-    wait_p50, wait_p90 = departure_wait_hours(leg.departures_per_day)
+    """Figures for one TEU on ``leg``; the wait for a departure only when ``boarding``.
+
+    A train that runs on through a place (``boarding=False``) adds no wait there.
+    """
+    wait_p50, wait_p90 = departure_wait_hours(leg.departures_per_day if boarding else None)
     return ArcFigures(
         cost_usd=tariff.usd_per_teu_km * leg.km * profile.tariff_multiplier,
         hours_p50=leg.hours + wait_p50,

@@ -5,7 +5,14 @@ crossing direction. The *service* graph is what the optimisers see (the "virtual
 multimodal assignment): one vertex per (place, mode), plus a source vertex ``(place, "in")``
 and a sink vertex ``(place, "out")`` per place. Its arcs are
 
-- ``leg``: a leg in one direction;
+- ``leg``: a leg in one direction. A scheduled rail leg (with departures a day) starts
+  either at ``(place, mode)``, where cargo boards and waits for a departure, or *aboard*,
+  at ``("<place>|aboard", mode)``, where the train it arrived on runs on without a new wait
+  (the legs' running times already hold the stops); it ends aboard at its far place, and a
+  rail crossing from aboard stays aboard. Other scheduled legs (barges, ships, flights) are
+  separate services, each with its own wait;
+- ``alight``: from aboard to ``(place, mode)``, free; from there cargo transfers, is
+  unloaded, clears a gate or boards another departure;
 - ``transfer``: handling between two modes at a place (a gauge break is one);
 - ``border``: a border crossing in one direction (clearance, fees, transload). A gate
   crossing joins its two places; a crossing cleared on a leg (an international flight)
@@ -64,8 +71,18 @@ Vertex = tuple[str, str]
 """A service-graph vertex: (place id, mode value, ``"in"`` or ``"out"``).
 
 Arcs name their places in ``from_place`` / ``to_place``: the first element of an uncleared
-vertex ``"<place>|<crossing>"`` (see the module docstring) is not a place id.
+vertex ``"<place>|<crossing>"`` or an aboard vertex ``"<place>|aboard"`` (see the module
+docstring) is not a place id; :func:`place_of` gives it.
 """
+ABOARD = "aboard"
+"""Suffix of an aboard vertex's first element: ``"<place>|aboard"``."""
+THROUGH_MODES = frozenset({Mode.RAIL_1000, Mode.RAIL_1435})
+"""Modes whose scheduled services run on through places (one wait per train, not per leg)."""
+
+
+def place_of(vertex: Vertex) -> str:
+    """The place id of a service-graph vertex (also of an uncleared or aboard vertex)."""
+    return vertex[0].split("|", 1)[0]
 
 
 class Network:
@@ -254,44 +271,85 @@ class Network:
         self, cargo: CargoClass, month: int | None
     ) -> Iterator[tuple[Vertex, Vertex, str, dict[str, Any]]]:
         profile = self.cargo_profiles[cargo]
-        yield from self._leg_arcs(cargo, month, profile)
+        legs = [leg for leg in self.legs.values() if leg.carries(cargo) and _runs(leg, month)]
+        aboard = self._aboard_vertices(legs)
+        yield from self._leg_arcs(legs, aboard, cargo, profile)
         yield from self._handling_arcs(cargo, profile)
-        yield from self._crossing_arcs(cargo, month, profile)
+        yield from self._crossing_arcs(aboard, cargo, month, profile)
 
     def _leg_arcs(
-        self, cargo: CargoClass, month: int | None, profile: CargoProfile
+        self, legs: list[Leg], aboard: set[Vertex], cargo: CargoClass, profile: CargoProfile
     ) -> Iterator[tuple[Vertex, Vertex, str, dict[str, Any]]]:
-        for leg in self.legs.values():
-            if not leg.carries(cargo) or not _runs(leg, month):
-                continue
+        """Each leg both ways: boarding (with the wait for a departure) and aboard (without)."""
+        for leg in legs:
             tariff = costs.find_tariff(self.tariffs, leg.mode, self.leg_country(leg))
-            figures = costs.leg_figures(leg, tariff, self.emissions[leg.mode], profile)
+            emission = self.emissions[leg.mode]
+            boarding = costs.leg_figures(leg, tariff, emission, profile)
+            onward = costs.leg_figures(leg, tariff, emission, profile, boarding=False)
+            mode = leg.mode.value
             for a, b in ((leg.origin, leg.destination), (leg.destination, leg.origin)):
+                starts = [((a, mode), boarding)]
+                if (_aboard(a), mode) in aboard:
+                    starts.append(((_aboard(a), mode), onward))
                 for head in self._arrivals(leg, b, cargo):
-                    yield (
-                        (a, leg.mode.value),
-                        head,
-                        leg.id,
-                        _arc(
-                            "leg",
+                    for tail, figures in starts:
+                        yield (
+                            tail,
+                            head,
                             leg.id,
-                            figures,
-                            leg.capacity_teu_day,
-                            mode=leg.mode.value,
-                            km=leg.km,
-                            from_place=a,
-                            to_place=b,
-                        ),
-                    )
+                            _arc(
+                                "leg",
+                                leg.id,
+                                figures,
+                                leg.capacity_teu_day,
+                                mode=mode,
+                                km=leg.km,
+                                from_place=a,
+                                to_place=b,
+                            ),
+                        )
+        for place, mode in sorted(aboard):
+            stop = place_of((place, mode))
+            yield (
+                (place, mode),
+                (stop, mode),
+                f"alight:{stop}:{mode}",
+                _arc(
+                    "alight",
+                    stop,
+                    costs.ArcFigures(0.0, 0.0, 0.0, 0.0),
+                    None,
+                    mode=mode,
+                    km=0.0,
+                    from_place=stop,
+                    to_place=stop,
+                ),
+            )
+
+    def _aboard_vertices(self, legs: list[Leg]) -> set[Vertex]:
+        """The aboard vertices: where a scheduled leg, or a rail crossing from one, arrives."""
+        aboard = {
+            (_aboard(b), leg.mode.value)
+            for leg in legs
+            if _through(leg) and leg.id not in self._cleared_on
+            for b in (leg.origin, leg.destination)
+        }
+        for crossing in self.crossings.values():
+            if crossing.leg is None and crossing.mode is not Mode.ROAD:
+                for a, b in _directions(crossing):
+                    if (_aboard(a), crossing.mode.value) in aboard:
+                        aboard.add((_aboard(b), crossing.mode.value))
+        return aboard
 
     def _arrivals(self, leg: Leg, place: str, cargo: CargoClass) -> list[Vertex]:
-        """Where ``leg`` arriving at ``place`` ends: the place, or before each clearance on it.
+        """Where ``leg`` arriving at ``place`` ends: aboard, at the place, or before a clearance.
 
-        A leg with crossings cleared on it, none of them open or passable for ``cargo``,
-        ends nowhere (it cannot be used).
+        A scheduled rail leg ends aboard its train, any other leg at the place. A leg with
+        crossings cleared on it, none of them open or passable for ``cargo``, ends nowhere
+        (it cannot be used).
         """
         if leg.id not in self._cleared_on:
-            return [(place, leg.mode.value)]
+            return [(_aboard(place) if _through(leg) else place, leg.mode.value)]
         return [
             _uncleared(place, crossing)
             for crossing in self._cleared_on[leg.id]
@@ -373,16 +431,14 @@ class Network:
                 )
 
     def _crossing_arcs(
-        self, cargo: CargoClass, month: int | None, profile: CargoProfile
+        self, aboard: set[Vertex], cargo: CargoClass, month: int | None, profile: CargoProfile
     ) -> Iterator[tuple[Vertex, Vertex, str, dict[str, Any]]]:
+        """Each crossing both ways; a train that arrived aboard crosses aboard too."""
         for crossing in self.crossings.values():
             if not self._passable(crossing, cargo):
                 continue
             mode = crossing.mode.value
-            for a, b, northbound in (
-                (crossing.cn_place, crossing.vn_place, False),
-                (crossing.vn_place, crossing.cn_place, True),
-            ):
+            for (a, b), northbound in zip(_directions(crossing), (False, True), strict=True):
                 figures = costs.crossing_figures(
                     crossing,
                     northbound=northbound,
@@ -391,24 +447,30 @@ class Network:
                     profile=profile,
                 )
                 # a gate joins its places; a clearance on a leg happens on arrival, at b
-                tail, start = (
-                    ((a, mode), a) if crossing.leg is None else (_uncleared(b, crossing), b)
-                )
-                yield (
-                    tail,
-                    (b, mode),
-                    crossing.id,
-                    _arc(
-                        "border",
+                if crossing.leg is not None:
+                    ends = [(_uncleared(b, crossing), (b, mode))]
+                    start = b
+                else:
+                    ends = [((a, mode), (b, mode))]
+                    if (_aboard(a), mode) in aboard:
+                        ends.append(((_aboard(a), mode), (_aboard(b), mode)))
+                    start = a
+                for tail, head in ends:
+                    yield (
+                        tail,
+                        head,
                         crossing.id,
-                        figures,
-                        crossing.capacity_teu_day,
-                        mode=mode,
-                        km=crossing.km,
-                        from_place=start,
-                        to_place=b,
-                    ),
-                )
+                        _arc(
+                            "border",
+                            crossing.id,
+                            figures,
+                            crossing.capacity_teu_day,
+                            mode=mode,
+                            km=crossing.km,
+                            from_place=start,
+                            to_place=b,
+                        ),
+                    )
 
     # --- tables -----------------------------------------------------------------------
 
@@ -506,6 +568,21 @@ class Network:
             "not_yet_open": len(later),
             "opening_years": sorted({x.opens for x in later if x.opens is not None}),
         }
+
+
+def _through(leg: Leg) -> bool:
+    """Whether ``leg`` is a scheduled rail service, whose trains run on through places."""
+    return leg.departures_per_day is not None and leg.mode in THROUGH_MODES
+
+
+def _aboard(place: str) -> str:
+    """The first element of the aboard vertex at ``place``."""
+    return f"{place}|{ABOARD}"
+
+
+def _directions(crossing: BorderCrossing) -> tuple[tuple[str, str], tuple[str, str]]:
+    """A gate's two directions as (from, to) places: southbound first."""
+    return (crossing.cn_place, crossing.vn_place), (crossing.vn_place, crossing.cn_place)
 
 
 def _uncleared(place: str, crossing: BorderCrossing) -> Vertex:

@@ -1055,11 +1055,13 @@ def _capacity_group(
     kind = data["kind"]
     if kind == "leg":
         capacity = network.legs[data["ref"]].capacity_teu_day
-        key: tuple[str, ...] = ("leg", data["ref"], f"from {tail[0]}")
+        key: tuple[str, ...] = ("leg", data["ref"], f"from {data['from_place']}")
     elif kind == "border":
         crossing = network.crossings[data["ref"]]
         capacity = crossing.capacity_teu_day
         key = ("border", data["ref"], _crossing_direction(crossing, data["to_place"]))
+    elif kind == "alight":  # getting off a train: no terminal work
+        return None
     else:
         modes = {m for m in (tail[1], head[1]) if m not in (SOURCE, SINK)}
         if kind != "transfer":

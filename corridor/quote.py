@@ -7,8 +7,10 @@ as a unit min-cost flow with OR-Tools. Every objective is a linear weight on the
 - ``generalised``: USD + value of time × P50 hours + carbon price × t CO2e, with the value
   of time = goods value × the cargo class daily rate (``cargo_classes.csv``) / 24 h.
 
-Among routes equally good on the objective, the cheapest in USD is returned (an exact
-lexicographic tie-break; it matters for ``co2``, where handling emits nothing).
+Among routes equally good on the objective, the cheapest in USD is returned, and among
+equally cheap ones the fastest (P50 hours) for ``cost`` (an exact lexicographic tie-break; it
+matters for ``co2``, where handling emits nothing, and for a train running on through a
+place rather than stopping there for the next departure).
 
 Totals scale with the shipment: costs × TEU, CO2e × tonnes (or × TEU at the class payload).
 Hours are the sum of the arcs' P50 and P90; the P90 sum is a conservative bound.
@@ -39,7 +41,15 @@ from corridor._solver import (
 )
 from corridor.errors import CorridorError, DeadlineError, InvalidRequestError, NoRouteError
 from corridor.model import BorderCrossing, CargoClass, Mode, PlaceKind, Shipment
-from corridor.network import DEFAULT_YEAR, SINK, SOURCE, Network, Vertex, load_network
+from corridor.network import (
+    DEFAULT_YEAR,
+    SINK,
+    SOURCE,
+    Network,
+    Vertex,
+    load_network,
+    place_of,
+)
 from corridor.uncertainty import DEFAULT_SAMPLES, DEFAULT_SEED, TransitTime, simulate
 
 if TYPE_CHECKING:
@@ -1138,8 +1148,8 @@ class _Problem:
             for stage, place_id in enumerate(self.via):
                 at = [
                     i
-                    for (p, label), i in self.arrays.index.items()
-                    if p == place_id and label not in (SOURCE, SINK)
+                    for vertex, i in self.arrays.index.items()
+                    if place_of(vertex) == place_id and vertex[1] not in (SOURCE, SINK)
                 ]
                 vertices = np.array(at, dtype=np.int32)
                 tails.append(vertices + stage * n)
@@ -1168,12 +1178,13 @@ class _Problem:
         sums of arc columns (``hours_p50``, ``cost_usd``, ``co2e_kg``, ``transshipments``)
         on top of the request's deadline and transshipment limit; ``forbidden`` lists
         signatures (see :meth:`signature`) of routes that may not be returned again.
-        ``tie_break`` (default: USD for the request's own objective) picks, exactly, the
-        route of least ``tie_break`` among the optimal ones; ``tie_limit`` is a bound on its
-        sum over feasible routes, if known (it lets one solve do both, see
-        :func:`corridor._solver.constrained_path`). ``explain=False`` raises a bare
-        :class:`NoRouteError` when no route meets the limits, without the extra solves that
-        say which limit or place binds (for searches that expect to run out of routes).
+        ``tie_break`` (default: USD for the request's own objective, hours for ``cost``)
+        picks, exactly, the route of least ``tie_break`` among the optimal ones;
+        ``tie_limit`` is a bound on its sum over feasible routes, if known (it lets one
+        solve do both, see :func:`corridor._solver.constrained_path`). ``explain=False``
+        raises a bare :class:`NoRouteError` when no route meets the limits, without the
+        extra solves that say which limit or place binds (for searches that expect to run
+        out of routes).
         """
         n = len(self.arrays.vertices)
         tails, heads, base = self._layers()
@@ -1190,8 +1201,9 @@ class _Problem:
         def column(values: np.ndarray) -> np.ndarray:
             return np.where(base >= 0, values[np.maximum(base, 0)], 0.0)
 
-        if tie_break is None and weights is None and self.objective != "cost":
-            tie_break = self.arrays.columns["cost_usd"]
+        if tie_break is None and weights is None:  # among equals: the cheapest, or the fastest
+            tied = "hours_p50" if self.objective == "cost" else "cost_usd"
+            tie_break = self.arrays.columns[tied]
         source, sink = self.start, self.end + (layers - 1) * n
         try:
             if not bounds and not forbidden:
@@ -1276,6 +1288,7 @@ class _Problem:
 
     def quote(self, path: list[int]) -> Quote:
         """The itemised quote of a route given as service-graph arc indices."""
+        path = [a for a in path if self.arrays.arcs[a][2]["kind"] != "alight"]  # no step
         steps = tuple(_step(self.net, self.shipment, *self.arrays.arcs[a]) for a in path)
         names = {p.id: p.name for p in self.net.places.values()}
         names |= {c.id: c.name for c in self.net.crossings.values()}
@@ -1563,7 +1576,7 @@ def _mask(
     if not places and not refs and allowed is None:
         return keep
     for i, (tail, head, data) in enumerate(arrays.arcs):
-        if tail[0] in places or head[0] in places or data["ref"] in refs:
+        if place_of(tail) in places or place_of(head) in places or data["ref"] in refs:
             keep[i] = False
         elif allowed is not None and data["kind"] != "egress" and head[1] not in allowed:
             keep[i] = head[1] == Mode.ROAD.value and data["kind"] in {"access", "transfer"}

@@ -7,7 +7,8 @@ Model (documented in ``docs/uncertainty.md``):
   ``z90 = 1.2816``. P90 = P50 means a fixed time.
 - Scheduled services (legs with departures per day) leave at evenly spaced times from
   00:00 (``n`` a day: every ``24 / n`` h); cargo waits for the next one, then runs for the
-  leg's hours. On-demand services (road) leave at once.
+  leg's hours; a train running on through a place waits for nothing there. On-demand
+  services (road) leave at once.
 - A border gate takes arrivals between its opening and closing hours; cargo arriving
   outside them waits for the opening, then clears (clearance may run past closing).
   Northbound clearance is longer in the gate's peak months (see the data).
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from corridor.model import Mode, Transfer, TruckRegime
+from corridor.model import Leg, Mode, Transfer, TruckRegime
 
 if TYPE_CHECKING:
     from corridor.network import Network
@@ -126,7 +127,8 @@ def _step_hours(
     size = len(clock)
     if step.kind == "leg":
         leg = network.legs[step.ref]
-        return wait_for_departure(clock, leg.departures_per_day) + leg.hours
+        departures = leg.departures_per_day if _boards(step, leg) else None
+        return wait_for_departure(clock, departures) + leg.hours
     if step.kind == "border":
         crossing = network.crossings[step.ref]
         northbound = step.to_place == crossing.cn_place  # a clearance on a leg is at arrival
@@ -138,6 +140,15 @@ def _step_hours(
     if transfer is None:
         return np.zeros(size)
     return sample_hours(rng, transfer.hours_p50, transfer.hours_p90, size)
+
+
+def _boards(step: Step, leg: Leg) -> bool:
+    """Whether a leg step starts by boarding, so waits for a departure.
+
+    A train that runs on through a place waits for nothing there (see
+    :mod:`corridor.network`); the planned P50 of a boarding step holds the wait.
+    """
+    return step.hours_p50 > leg.hours + 1e-9
 
 
 def _handling(network: Network, step: Step) -> Transfer | None:

@@ -15,7 +15,7 @@ from corridor import DeadlineError, InvalidRequestError, NoRouteError, load_netw
 from corridor import _solver as solver_module
 from corridor.data import load_dataset
 from corridor.model import CargoClass, Country, Leg, Mode, Place, PlaceKind, Transfer
-from corridor.network import SINK, SOURCE, Network
+from corridor.network import SINK, SOURCE, Network, place_of
 from corridor.quote import route_key
 
 SHIPPED = load_dataset()
@@ -112,7 +112,7 @@ def brute_force(net: Network, origin: str, destination: str, via: str | None = N
     if via is None:
         walks = simple(start, end)
     else:
-        stops = [v for v in graph if v[0] == via and v[1] not in (SOURCE, SINK)]
+        stops = [v for v in graph if place_of(v) == via and v[1] not in (SOURCE, SINK)]
         walks = [p + q for s in stops for p in simple(start, s) for q in simple(s, end)]
     routes = []
     for walk in walks:

@@ -7,9 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corridor import InvalidRequestError, load_network
+import corridor
+from corridor import InvalidRequestError, costs, load_network
 from corridor.model import CargoClass, Mode
-from corridor.network import SINK, SOURCE
+from corridor.network import ABOARD, SINK, SOURCE, THROUGH_MODES
 
 
 def test_planned_infrastructure_appears_from_its_opening_year():
@@ -57,17 +58,62 @@ def test_a_flight_cleared_in_the_air_is_one_edge_naming_its_crossing(network):
 def test_service_graph_vertices_are_place_mode_pairs(network):
     graph = network.service_graph()
     for name, label in graph.nodes:
-        # cargo landed by a cross-border leg and not yet cleared: "<place>|<crossing>"
+        # cargo landed by a cross-border leg and not yet cleared: "<place>|<crossing>";
+        # cargo aboard a train at a place: "<place>|aboard"
         place_id, _, crossing = name.partition("|")
         assert place_id in network.places
         assert label in {SOURCE, SINK} or Mode(label) in network.places[place_id].modes
-        if crossing:
+        if crossing == ABOARD:
+            assert Mode(label) in THROUGH_MODES
+            assert {arc["kind"] for *_, arc in graph.out_edges((name, label), data=True)} <= {
+                "leg",
+                "border",
+                "alight",
+            }
+        elif crossing:
             assert network.crossings[crossing].leg is not None
             assert {arc["kind"] for *_, arc in graph.out_edges((name, label), data=True)} == {
                 "border"
             }
     assert graph.in_degree(("kunming", SOURCE)) == 0
     assert graph.out_degree(("hai_phong", SINK)) == 0
+
+
+def test_a_through_train_waits_for_one_departure(network):
+    """Kaiyuan → Hai Phong by metre gauge is one train (vnr-nhandan-2017: 610 km in about
+    29 h, which set the legs' speed): the wait for a departure comes once, when boarding,
+    and the train runs on across the border and through Yen Bai, Viet Tri and Yen Vien."""
+    q = corridor.quote("Kaiyuan", "Hai Phong", modes=["rail_1000"], network=network)
+    legs = q.legs
+    assert [s.to_place for s in legs][-1] == "hai_phong" and len(legs) == 5
+    first, *onward = legs
+    wait = costs.departure_wait_hours(network.legs[first.ref].departures_per_day)[0]
+    assert first.hours_p50 == pytest.approx(network.legs[first.ref].hours + wait)
+    assert all(s.hours_p50 == pytest.approx(network.legs[s.ref].hours) for s in onward)
+    assert [s.kind for s in q.steps].count("alight") == 0  # getting off is no step
+    # passing a place aboard is going via it, and avoiding it avoids the train too
+    via = corridor.quote(
+        "Kaiyuan", "Hai Phong", modes=["rail_1000"], via="Yen Bai", network=network
+    )
+    assert via.steps == q.steps
+    with pytest.raises(corridor.NoRouteError):
+        corridor.quote(
+            "Kaiyuan", "Hai Phong", modes=["rail_1000"], avoid="Yen Bai", network=network
+        )
+    # the simulation waits once too: its median is near the planned hours, not 16 h above
+    assert abs(q.hours_p50 - q.planned_hours) < 6
+    # cargo that leaves the train at Yen Bai and boards the next one waits again
+    graph = network.service_graph()
+    aboard, stop = ("yen_bai|aboard", "rail_1000"), ("yen_bai", "rail_1000")
+    (alight,) = graph.get_edge_data(aboard, stop).values()
+    assert alight["kind"] == "alight" and alight["hours_p50"] == alight["cost_usd"] == 0
+    leg = network.legs["rail1000_yen_bai_viet_tri"]
+    through = graph.get_edge_data(aboard, ("viet_tri|aboard", "rail_1000"))[leg.id]
+    boarding = graph.get_edge_data(stop, ("viet_tri|aboard", "rail_1000"))[leg.id]
+    assert boarding["hours_p50"] - through["hours_p50"] == pytest.approx(12 / 4)
+    # barges are separate services: each river leg keeps its wait
+    river = graph.get_edge_data(("viet_tri", "river"), ("khuyen_luong_port", "river"))
+    assert river is not None and not any("|aboard" in v[0] for v in graph if v[1] == "river")
 
 
 def test_the_cross_border_flight_lands_before_customs(network):
@@ -105,9 +151,10 @@ def test_rail_run_pays_the_fixed_tariff_once(network):
     path = [
         ("kunming", SOURCE),
         ("kunming", "rail_1435"),
-        ("yuxi", "rail_1435"),
-        ("mengzi", "rail_1435"),
-        ("hekou_north", "rail_1435"),
+        ("yuxi|aboard", "rail_1435"),  # the train runs on
+        ("mengzi|aboard", "rail_1435"),
+        ("hekou_north|aboard", "rail_1435"),
+        ("hekou_north", "rail_1435"),  # and the cargo gets off
     ]
     cost = nx.path_weight(graph, path, weight="cost_usd")  # MultiDiGraph: min over parallels
     tariff = network.tariffs[(Mode.RAIL_1435, "any")]
