@@ -11,8 +11,8 @@ and a sink vertex ``(place, "out")`` per place. Its arcs are
   (the legs' running times already hold the stops); it ends aboard at its far place, and a
   rail crossing from aboard stays aboard. Other scheduled legs (barges, ships, flights) are
   separate services, each with its own wait;
-- ``alight``: from aboard to ``(place, mode)``, free; from there cargo transfers, is
-  unloaded, clears a gate or boards another departure;
+  From aboard, cargo also transfers to another mode or is unloaded (the same arcs as from
+  ``(place, mode)``), but does not get off to board the next departure of its own mode;
 - ``transfer``: handling between two modes at a place (a gauge break is one);
 - ``border``: a border crossing in one direction (clearance, fees, transload). A gate
   crossing joins its two places; a crossing cleared on a leg (an international flight)
@@ -274,7 +274,15 @@ class Network:
         legs = [leg for leg in self.legs.values() if leg.carries(cargo) and _runs(leg, month)]
         aboard = self._aboard_vertices(legs)
         yield from self._leg_arcs(legs, aboard, cargo, profile)
-        yield from self._handling_arcs(cargo, profile)
+        handling = list(self._handling_arcs(cargo, profile))
+        yield from handling
+        # cargo aboard gets off to transfer or be unloaded; it does not get off to board
+        # the next departure of its own mode (that would only add a wait)
+        for tail, head, ref, attrs in handling:
+            if attrs["kind"] in {"transfer", "egress"}:
+                off = (_aboard(tail[0]), tail[1])
+                if off in aboard:
+                    yield off, head, ref, attrs
         yield from self._crossing_arcs(aboard, cargo, month, profile)
 
     def _leg_arcs(
@@ -308,23 +316,6 @@ class Network:
                                 to_place=b,
                             ),
                         )
-        for place, mode in sorted(aboard):
-            stop = place_of((place, mode))
-            yield (
-                (place, mode),
-                (stop, mode),
-                f"alight:{stop}:{mode}",
-                _arc(
-                    "alight",
-                    stop,
-                    costs.ArcFigures(0.0, 0.0, 0.0, 0.0),
-                    None,
-                    mode=mode,
-                    km=0.0,
-                    from_place=stop,
-                    to_place=stop,
-                ),
-            )
 
     def _aboard_vertices(self, legs: list[Leg]) -> set[Vertex]:
         """The aboard vertices: where a scheduled leg, or a rail crossing from one, arrives."""

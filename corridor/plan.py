@@ -1060,8 +1060,6 @@ def _capacity_group(
         crossing = network.crossings[data["ref"]]
         capacity = crossing.capacity_teu_day
         key = ("border", data["ref"], _crossing_direction(crossing, data["to_place"]))
-    elif kind == "alight":  # getting off a train: no terminal work
-        return None
     else:
         modes = {m for m in (tail[1], head[1]) if m not in (SOURCE, SINK)}
         if kind != "transfer":
@@ -1069,9 +1067,10 @@ def _capacity_group(
         if len(modes) < 2:
             return None
         a, b = sorted(modes)
-        transfer = network.transfer_between(tail[0], Mode(a), Mode(b))
+        place = data["from_place"]  # the tail may be aboard a train there
+        transfer = network.transfer_between(place, Mode(a), Mode(b))
         capacity = transfer.capacity_teu_day if transfer else None
-        key = ("transfer", tail[0], f"{a}↔{b}")
+        key = ("transfer", place, f"{a}↔{b}")
     return None if capacity is None else (key, capacity)
 
 

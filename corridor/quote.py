@@ -1273,7 +1273,9 @@ class _Problem:
             [
                 i
                 for i, (t, h, d) in enumerate(arcs)
-                if h[0] == destination and t == (destination, last_mode) and d["kind"] != "leg"
+                if h[0] == destination
+                and (place_of(t), t[1]) == (destination, last_mode)
+                and d["kind"] != "leg"
             ],
         ]
 
@@ -1288,7 +1290,6 @@ class _Problem:
 
     def quote(self, path: list[int]) -> Quote:
         """The itemised quote of a route given as service-graph arc indices."""
-        path = [a for a in path if self.arrays.arcs[a][2]["kind"] != "alight"]  # no step
         steps = tuple(_step(self.net, self.shipment, *self.arrays.arcs[a]) for a in path)
         names = {p.id: p.name for p in self.net.places.values()}
         names |= {c.id: c.name for c in self.net.crossings.values()}

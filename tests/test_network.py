@@ -65,10 +65,12 @@ def test_service_graph_vertices_are_place_mode_pairs(network):
         assert label in {SOURCE, SINK} or Mode(label) in network.places[place_id].modes
         if crossing == ABOARD:
             assert Mode(label) in THROUGH_MODES
+            # it runs on, crosses, or gets off to transfer or be unloaded
             assert {arc["kind"] for *_, arc in graph.out_edges((name, label), data=True)} <= {
                 "leg",
                 "border",
-                "alight",
+                "transfer",
+                "egress",
             }
         elif crossing:
             assert network.crossings[crossing].leg is not None
@@ -90,7 +92,6 @@ def test_a_through_train_waits_for_one_departure(network):
     wait = costs.departure_wait_hours(network.legs[first.ref].departures_per_day)[0]
     assert first.hours_p50 == pytest.approx(network.legs[first.ref].hours + wait)
     assert all(s.hours_p50 == pytest.approx(network.legs[s.ref].hours) for s in onward)
-    assert [s.kind for s in q.steps].count("alight") == 0  # getting off is no step
     # passing a place aboard is going via it, and avoiding it avoids the train too
     via = corridor.quote(
         "Kaiyuan", "Hai Phong", modes=["rail_1000"], via="Yen Bai", network=network
@@ -102,11 +103,13 @@ def test_a_through_train_waits_for_one_departure(network):
         )
     # the simulation waits once too: its median is near the planned hours, not 16 h above
     assert abs(q.hours_p50 - q.planned_hours) < 6
-    # cargo that leaves the train at Yen Bai and boards the next one waits again
+    # cargo aboard at Yen Bai runs on or gets off to be unloaded (the same arcs as from the
+    # terminal), but never gets off to wait for the next train; boarding there waits
     graph = network.service_graph()
     aboard, stop = ("yen_bai|aboard", "rail_1000"), ("yen_bai", "rail_1000")
-    (alight,) = graph.get_edge_data(aboard, stop).values()
-    assert alight["kind"] == "alight" and alight["hours_p50"] == alight["cost_usd"] == 0
+    assert not graph.has_edge(aboard, stop)
+    unload = graph.get_edge_data(aboard, ("yen_bai", SINK))
+    assert unload == graph.get_edge_data(stop, ("yen_bai", SINK))
     leg = network.legs["rail1000_yen_bai_viet_tri"]
     through = graph.get_edge_data(aboard, ("viet_tri|aboard", "rail_1000"))[leg.id]
     boarding = graph.get_edge_data(stop, ("viet_tri|aboard", "rail_1000"))[leg.id]
@@ -154,7 +157,6 @@ def test_rail_run_pays_the_fixed_tariff_once(network):
         ("yuxi|aboard", "rail_1435"),  # the train runs on
         ("mengzi|aboard", "rail_1435"),
         ("hekou_north|aboard", "rail_1435"),
-        ("hekou_north", "rail_1435"),  # and the cargo gets off
     ]
     cost = nx.path_weight(graph, path, weight="cost_usd")  # MultiDiGraph: min over parallels
     tariff = network.tariffs[(Mode.RAIL_1435, "any")]
@@ -176,9 +178,9 @@ def test_reefer_graph_skips_places_without_reefer_handling(network):
     reefer = network.service_graph(CargoClass.REEFER)
     assert ("lao_cai_icd", SOURCE) in general
     assert ("lao_cai_icd", SOURCE) not in reefer
-    for tail, _head, data in reefer.edges(data=True):
+    for _tail, _head, data in reefer.edges(data=True):
         if data["kind"] in {"transfer", "access", "egress"}:
-            assert network.places[tail[0]].reefer
+            assert network.places[data["from_place"]].reefer
         if data["kind"] == "leg":
             assert network.legs[data["ref"]].reefer
 
