@@ -366,15 +366,13 @@ class Plan:
         limits = limits.drop(columns=["element", "flow_teu_day"]).rename(
             columns={"direction": "limit"}
         )
-        shared = np.array(
-            [
-                kind == "border" and self.network.crossings[ref].mode is Mode.ROAD
-                for kind, ref in zip(loads["kind"], loads["ref"], strict=True)
-            ],
-            dtype=bool,
-        )
-        limit = loads["direction"].mask(shared, BOTH_DIRECTIONS)
-        loads = loads.assign(limit=limit).join(
+        limit = [  # the direction of the capacity each row uses, as in _capacity_group
+            direction if kind == "leg" else _crossing_direction(self.network.crossings[ref], to)
+            for kind, ref, direction, to in loads[
+                ["kind", "ref", "direction", "to_place"]
+            ].itertuples(index=False)
+        ]
+        loads = loads.assign(limit=pd.Series(limit, index=loads.index, dtype=object)).join(
             limits.set_index(["ref", "limit"]), on=["ref", "limit"]
         )
         loads = loads.drop(columns="limit")
