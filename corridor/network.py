@@ -9,10 +9,10 @@ and a sink vertex ``(place, "out")`` per place. Its arcs are
   either at ``(place, mode)``, where cargo boards and waits for a departure, or *aboard*,
   at ``("<place>|aboard", mode)``, where the train it arrived on runs on without a new wait
   (the legs' running times already hold the stops); it ends aboard at its far place, and a
-  rail crossing from aboard stays aboard. Other scheduled legs (barges, ships, flights) are
+  rail crossing from aboard stays aboard. From aboard, cargo also transfers to another mode
+  or is unloaded (the same arcs as from ``(place, mode)``), but does not get off to board
+  the next departure of its own mode. Other scheduled legs (barges, ships, flights) are
   separate services, each with its own wait;
-  From aboard, cargo also transfers to another mode or is unloaded (the same arcs as from
-  ``(place, mode)``), but does not get off to board the next departure of its own mode;
 - ``transfer``: handling between two modes at a place (a gauge break is one);
 - ``border``: a border crossing in one direction (clearance, fees, transload). A gate
   crossing joins its two places; a crossing cleared on a leg (an international flight)
