@@ -33,12 +33,31 @@ HOURS_PER_DAY = 24.0
 
 @dataclass(frozen=True, slots=True)
 class ArcFigures:
-    """What one TEU pays on one arc: USD, hours (P50, P90) and kg CO2e."""
+    """What one TEU pays on one arc: USD, hours (P50, P90) and kg CO2e.
+
+    ``co2e_kg`` is at the class payload and includes ``refrigeration_co2e_kg``, the reefer
+    unit's share, which depends on the box and the hours rather than on the tonnes carried.
+    """
 
     cost_usd: float
     hours_p50: float
     hours_p90: float
     co2e_kg: float
+    refrigeration_co2e_kg: float = 0.0
+
+
+def _figures(
+    cost_usd: float,
+    hours_p50: float,
+    hours_p90: float,
+    transport_co2e_kg: float,
+    profile: CargoProfile,
+) -> ArcFigures:
+    """Arc figures with the refrigeration's kg CO2e over the P50 hours added to transport's."""
+    refrigeration = profile.refrigeration_kg_co2e_per_hour * hours_p50
+    return ArcFigures(
+        cost_usd, hours_p50, hours_p90, transport_co2e_kg + refrigeration, refrigeration
+    )
 
 
 def departure_wait_hours(departures_per_day: float | None) -> tuple[float, float]:
@@ -80,11 +99,12 @@ def leg_figures(
     A train that runs on through a place (``boarding=False``) adds no wait there.
     """
     wait_p50, wait_p90 = departure_wait_hours(leg.departures_per_day if boarding else None)
-    return ArcFigures(
-        cost_usd=tariff.usd_per_teu_km * leg.km * profile.tariff_multiplier,
-        hours_p50=leg.hours + wait_p50,
-        hours_p90=leg.hours + wait_p90,
-        co2e_kg=co2e_kg(leg.km, emission, profile),
+    return _figures(
+        tariff.usd_per_teu_km * leg.km * profile.tariff_multiplier,
+        leg.hours + wait_p50,
+        leg.hours + wait_p90,
+        co2e_kg(leg.km, emission, profile),
+        profile,
     )
 
 
@@ -98,8 +118,10 @@ def handling_figures(
     """
     cost = boarding.fixed_usd_per_teu * profile.tariff_multiplier if boarding else 0.0
     if transfer is None:
-        return ArcFigures(cost, 0.0, 0.0, 0.0)
-    return ArcFigures(cost + transfer.cost_usd_per_teu, transfer.hours_p50, transfer.hours_p90, 0.0)
+        return _figures(cost, 0.0, 0.0, 0.0, profile)
+    return _figures(
+        cost + transfer.cost_usd_per_teu, transfer.hours_p50, transfer.hours_p90, 0.0, profile
+    )
 
 
 def crossing_figures(
@@ -120,4 +142,4 @@ def crossing_figures(
         cost += crossing.transload_usd_per_teu
         hours_p50 += crossing.transload_hours
         hours_p90 += crossing.transload_hours
-    return ArcFigures(cost, hours_p50, hours_p90, co2e_kg(crossing.km, emission, profile))
+    return _figures(cost, hours_p50, hours_p90, co2e_kg(crossing.km, emission, profile), profile)

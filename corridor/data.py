@@ -281,6 +281,7 @@ class CargoRow(_Row):
     tariff_multiplier: PositiveFloat
     tonnes_per_teu: PositiveFloat
     value_of_time_pct_per_day: NonNegativeFloat
+    refrigeration_kg_co2e_per_hour: NonNegativeFloat
 
 
 class RateRow(_Row):

@@ -284,12 +284,17 @@ class EmissionFactor:
 
 @dataclass(frozen=True, slots=True)
 class CargoProfile:
-    """Per-class defaults: tariff multiplier, payload (t per TEU) and value of time (% per day)."""
+    """Per-class defaults: tariff multiplier, payload (t per TEU), value of time (% per day).
+
+    ``refrigeration_kg_co2e_per_hour`` is what keeping one TEU cold emits per hour, in
+    transit or waiting (0 for classes that travel unpowered).
+    """
 
     cargo: CargoClass
     tariff_multiplier: float
     tonnes_per_teu: float
     value_of_time_pct_per_day: float
+    refrigeration_kg_co2e_per_hour: float
     source: str
 
 

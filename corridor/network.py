@@ -595,6 +595,7 @@ def _arc(
         "hours_p50": figures.hours_p50,
         "hours_p90": figures.hours_p90,
         "co2e_kg": figures.co2e_kg,
+        "refrigeration_co2e_kg": figures.refrigeration_co2e_kg,
         "capacity_teu_day": capacity,
         **extra,
     }

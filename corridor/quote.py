@@ -9,10 +9,11 @@ as a unit min-cost flow with OR-Tools. Every objective is a linear weight on the
 
 Among routes equally good on the objective, the cheapest in USD is returned, and among
 equally cheap ones the fastest (P50 hours) for ``cost`` (an exact lexicographic tie-break; it
-matters for ``co2``, where handling emits nothing, and for a train running on through a
-place rather than stopping there for the next departure).
+matters for ``co2``, where handling emits nothing but a reefer unit's share, and for a train
+running on through a place rather than stopping there for the next departure).
 
-Totals scale with the shipment: costs × TEU, CO2e × tonnes (or × TEU at the class payload).
+Totals scale with the shipment: costs × TEU, CO2e × tonnes (or × TEU at the class payload),
+except a reefer unit's CO2e, which scales with TEU and hours.
 Hours are the sum of the arcs' P50 and P90; the P90 sum is a conservative bound.
 """
 
@@ -1591,6 +1592,8 @@ def _step(net: Network, shipment: Shipment, tail: Vertex, head: Vertex, data: di
     )
     from_mode = None if tail[1] == SOURCE else tail[1]
     to_mode = None if head[1] == SINK else head[1]
+    refrigeration = data["refrigeration_co2e_kg"]  # per box, whatever it weighs
+    transport_co2e = data["co2e_kg"] - refrigeration
     return Step(
         kind=data["kind"],
         ref=data["ref"],
@@ -1602,5 +1605,5 @@ def _step(net: Network, shipment: Shipment, tail: Vertex, head: Vertex, data: di
         cost_usd=data["cost_usd"] * shipment.teu,
         hours_p50=data["hours_p50"],
         hours_p90=data["hours_p90"],
-        co2e_kg=data["co2e_kg"] * tonnes / profile.tonnes_per_teu,
+        co2e_kg=transport_co2e * tonnes / profile.tonnes_per_teu + refrigeration * shipment.teu,
     )

@@ -229,6 +229,32 @@ def test_reefer_never_touches_a_place_without_reefer_handling(network):
             assert network.legs[step.ref].reefer
 
 
+def test_reefer_co2_adds_the_refrigeration_hours_per_teu_not_per_tonne(network):
+    options = {"cargo": "reefer", "modes": ["road"], "network": network}
+    full = quote("Kunming", "Hanoi", **options)
+    light = quote("Kunming", "Hanoi", tonnes=6, **options)
+    profile = network.cargo_profiles[CargoClass.REEFER]
+    per_hour = profile.refrigeration_kg_co2e_per_hour
+    assert per_hour > 0
+    refrigeration = per_hour * sum(s.hours_p50 for s in full.steps)
+    transport = full.co2e_kg - refrigeration
+    assert transport > 0
+    # half the payload halves the transport part; the reefer unit runs as long as before
+    assert light.co2e_kg == pytest.approx(transport * 6 / profile.tonnes_per_teu + refrigeration)
+    for step in full.steps:
+        if step.kind == "transfer":  # handling emits only the unit's share
+            assert step.co2e_kg == pytest.approx(per_hour * step.hours_p50)
+    general = network.cargo_profiles[CargoClass.GENERAL]
+    assert general.refrigeration_kg_co2e_per_hour == 0
+
+
+def test_the_cold_chain_train_reaches_lao_cai_station(network):
+    q = quote(
+        "Yuxi", "Lao Cai station", cargo="reefer", modes=["rail_1435", "rail_1000"], network=network
+    )
+    assert [s.ref for s in q.border_crossings] == ["hekou_north_lao_cai_rail"]
+
+
 def test_avoiding_the_lao_cai_gates_moves_the_route(network):
     road = quote("Kunming", "Hanoi", modes=["road"], network=network)
     assert road.border_crossings[0].to_place == "kim_thanh"
