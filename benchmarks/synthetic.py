@@ -3,9 +3,10 @@
 ``synthetic_network(side, seed)`` builds ``side × side`` places; each pair of grid
 neighbours gets a leg per mode with probability 0.8 (road always); every place serves every
 mode and has road transfers to the other three, so the service graph has about
-``6 × side²`` vertices and ``27 × side²`` arcs (``side=41``: 10,086 vertices, 45,618 arcs;
-``side=61``: 22,326 vertices, 101,478 arcs). Figures are drawn to look like the corridor's
-(km 20–150, speeds by mode, handling USD 10–80).
+``8 × side²`` vertices and ``37 × side²`` arcs, aboard vertices for through trains included
+(``side=17``: 2,307 vertices, 10,534 arcs; ``side=52``: 21,615 vertices, 101,116 arcs).
+Figures are drawn to look like the corridor's (km 20–150, speeds by mode, handling USD
+10–80).
 
 With ``capacities=True`` rail and river legs (each direction) and the transfers get
 capacities drawn from :data:`CAPACITY_TEU_DAY` (roads stay unlimited, so every OD pair can
