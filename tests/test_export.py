@@ -138,6 +138,24 @@ def test_quote_steps_export_to_geopackage_geojson_and_csv(network, tmp_path):
         write_table(q.to_frame(), tmp_path / "steps.gpkg")
 
 
+def test_exported_steps_say_how_large_the_shipment_is(network, tmp_path):
+    """Step figures are for the whole shipment: each row gives its TEU and tonnes."""
+    q = quote("Kunming", "Hai Phong", teu=3, tonnes=40, network=network)
+    one = quote("Kunming", "Hai Phong", network=network)
+    assert q.modes == one.modes
+    back = gpd.read_file(write_table(q.to_geodataframe(), tmp_path / "route.gpkg"))
+    assert (back["teu"] == 3).all() and (back["tonnes"] == 40).all()
+    # the file alone gives USD per TEU and kg CO2e per tonne
+    assert back["cost_usd"].sum() / back["teu"][0] == pytest.approx(one.cost_usd)
+    payload = network.cargo_profiles[one.shipment.cargo].tonnes_per_teu
+    assert back["co2e_kg"].sum() / back["tonnes"][0] == pytest.approx(one.co2e_kg / payload)
+    result = runner.invoke(app, ["quote", "Kunming", "Hai Phong", "--out", str(tmp_path / "r.csv")])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(tmp_path / "r.csv")
+    assert len(table) == len(one.steps)
+    assert (table["teu"] == 1).all() and table["tonnes"].isna().all()  # tonnes not given
+
+
 def test_cli_pareto_plan_and_quote_files(tmp_path):
     result = runner.invoke(
         app,
