@@ -204,7 +204,10 @@ class Quote:
         )
 
     def to_geodataframe(self) -> gpd.GeoDataFrame:
-        """The steps with geometry (see :func:`corridor.export.quote_geodataframe`)."""
+        """The steps with geometry (see :func:`corridor.export.quote_geodataframe`).
+
+        :func:`corridor.export.write_quote` writes them to files, lines and points apart.
+        """
         from corridor.export import quote_geodataframe
 
         return quote_geodataframe(self)
