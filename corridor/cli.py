@@ -902,11 +902,12 @@ def sweep_command(
         str | None, typer.Option("--dask", help="Dask scheduler address, tcp://host:8786.")
     ] = None,
     out_file: Annotated[Path | None, typer.Option("--out", help="Write results CSV.")] = None,
+    data: DataOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Plan every run of a scenario sweep on a local pool or a Dask cluster."""
     _output(out_file, "--out", (".csv",))
-    results = sweep(spec, workers=workers, dask_address=dask, progress=not as_json)
+    results = sweep(spec, data_dir=data, workers=workers, dask_address=dask, progress=not as_json)
     if out_file is not None:
         results.to_csv(out_file, index=False)
     if as_json:
