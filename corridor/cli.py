@@ -377,7 +377,11 @@ def quote_command(
     ] = None,
     out_file: Annotated[
         Path | None,
-        typer.Option("--out", help="Write the steps of the best route: .csv, .gpkg or .geojson."),
+        typer.Option(
+            "--out",
+            help="Write the steps of the best route: .gpkg (layers legs and stops), .geojson "
+            "(written as NAME.legs.geojson and NAME.stops.geojson) or .csv.",
+        ),
     ] = None,
     png_file: PngOption = None,
     year: RequestYearOption = None,
@@ -898,11 +902,12 @@ def sweep_command(
         str | None, typer.Option("--dask", help="Dask scheduler address, tcp://host:8786.")
     ] = None,
     out_file: Annotated[Path | None, typer.Option("--out", help="Write results CSV.")] = None,
+    data: DataOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Plan every run of a scenario sweep on a local pool or a Dask cluster."""
     _output(out_file, "--out", (".csv",))
-    results = sweep(spec, workers=workers, dask_address=dask, progress=not as_json)
+    results = sweep(spec, data_dir=data, workers=workers, dask_address=dask, progress=not as_json)
     if out_file is not None:
         results.to_csv(out_file, index=False)
     if as_json:
@@ -934,15 +939,19 @@ def sweep_command(
 def _write_route_files(
     routes: list[Quote], map_file: Path | None, out_file: Path | None, png_file: Path | None
 ) -> None:
-    """The files of ``quote --map/--out/--png`` (their libraries load only when asked for)."""
+    """The files of ``quote --map/--out/--png`` (their libraries load only when asked for).
+
+    The files ``--out`` writes are listed on stderr (a ``.geojson`` becomes two files).
+    """
     if map_file is not None:
         from corridor.export import pareto_map
 
         (pareto_map(routes) if len(routes) > 1 else routes[0].map()).save(str(map_file))
     if out_file is not None:
-        from corridor.export import write_table
+        from corridor.export import write_quote
 
-        write_table(routes[0].to_geodataframe(), out_file)
+        for written in write_quote(routes[0], out_file):  # stdout stays the route (or JSON)
+            err.print(f"wrote {written}", markup=False, soft_wrap=True)
     if png_file is not None:
         from corridor.charts import route_chart
 

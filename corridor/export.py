@@ -82,8 +82,7 @@ def write_layers(layers: dict[str, gpd.GeoDataFrame], path: str | Path) -> list[
         raise InvalidRequestError(msg)
     written = []
     for name, frame in layers.items():
-        named = isinstance(frame.index, pd.MultiIndex) or frame.index.name is not None
-        table = frame.reset_index() if named else frame  # ids become a column; 0, 1, ... do not
+        table = _with_ids(frame)
         target = path if path.suffix == ".gpkg" else path.with_suffix(f".{name}.geojson")
         if path.suffix == ".gpkg":
             table.to_file(path, layer=name, driver="GPKG")
@@ -94,11 +93,17 @@ def write_layers(layers: dict[str, gpd.GeoDataFrame], path: str | Path) -> list[
     return written
 
 
-def quote_geodataframe(quote: Quote) -> gpd.GeoDataFrame:
-    """The steps of a quote with geometry, EPSG:4326.
+def _with_ids(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with a named index (ids, step numbers) as columns; a plain 0, 1, ... dropped."""
+    named = isinstance(frame.index, pd.MultiIndex) or frame.index.name is not None
+    return frame.reset_index() if named else frame
 
-    Legs and border crossings are lines between their places; transshipments, loading and
-    unloading are points at their place.
+
+def quote_geodataframe(quote: Quote) -> gpd.GeoDataFrame:
+    """The steps of a quote with geometry, EPSG:4326, indexed by ``step`` (0: loading).
+
+    Legs and land border crossings are lines between their places; transshipments, loading,
+    unloading and customs at an airport are points at their place.
     """
     network = _network_of(quote)
     geometry = []
@@ -108,13 +113,46 @@ def quote_geodataframe(quote: Quote) -> gpd.GeoDataFrame:
             Point(a.lon, a.lat) if a.id == b.id else LineString([(a.lon, a.lat), (b.lon, b.lat)])
         )
     frame = quote.to_frame().assign(description=[quote.describe(s) for s in quote.steps])
+    frame.index.name = "step"
     return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
+
+
+def quote_layers(quote: Quote) -> dict[str, gpd.GeoDataFrame]:
+    """The steps of a quote as two layers of one geometry type each, for GIS files.
+
+    ``legs``: lines, the steps between two places (legs, land border crossings);
+    ``stops``: points, the steps at one place (loading, transshipments, customs at an
+    airport, unloading). Each row keeps its ``step``, its position in the route.
+    """
+    frame = quote_geodataframe(quote)
+    lines = (frame.geom_type == "LineString").to_numpy()
+    return {"legs": frame[lines], "stops": frame[~lines]}
+
+
+def write_quote(quote: Quote, path: str | Path) -> list[Path]:
+    """Write the steps of a quote: GeoPackage layers, GeoJSON files or a CSV table.
+
+    ``.gpkg`` gets layers ``legs`` (lines) and ``stops`` (points), see :func:`quote_layers`;
+    ``name.geojson`` gets ``name.legs.geojson`` and ``name.stops.geojson`` beside it;
+    ``.csv`` gets every step in order, geometry as WKT. EPSG:4326. Returns the files
+    written.
+
+    Raises
+    ------
+    InvalidRequestError
+        For another file extension.
+    """
+    path = Path(path)
+    if path.suffix in {".gpkg", ".geojson"}:
+        return write_layers(quote_layers(quote), path)
+    return [write_table(quote_geodataframe(quote), path)]  # a .csv, or the error
 
 
 def write_table(frame: pd.DataFrame, path: str | Path, *, layer: str | None = None) -> Path:
     """Write one table by extension: ``.csv`` (geometry as WKT), ``.gpkg`` or ``.geojson``.
 
-    A GeoPackage gets one layer, ``layer`` or else named after the file. Returns ``path``.
+    A GeoPackage gets one layer, ``layer`` or else named after the file. A named index
+    (ids) becomes a column in each format, a plain row number does not. Returns ``path``.
 
     Raises
     ------
@@ -127,7 +165,7 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, layer: str | None = No
         raise InvalidRequestError(msg)
     if path.suffix == ".csv":
         table = frame.to_wkt() if isinstance(frame, gpd.GeoDataFrame) else frame
-        table.to_csv(path, index=False)
+        _with_ids(table).to_csv(path, index=False)
     elif not isinstance(frame, gpd.GeoDataFrame):
         msg = f"this table has no geometry: write a .csv file, not {path.name!r}"
         raise InvalidRequestError(msg)

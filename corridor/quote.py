@@ -193,11 +193,22 @@ class Quote:
         return quote_map(self)
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per step, in order."""
-        return pd.DataFrame([asdict(s) for s in self.steps])
+        """One row per step, in order, each with the size of the shipment its figures are for.
+
+        A step's USD and kg CO2e are for the whole shipment, so every row also carries its
+        ``teu`` and ``tonnes`` (gross weight, t, as given; NaN when not given: CO2e is then
+        at the cargo class payload per TEU).
+        """
+        tonnes = self.shipment.tonnes
+        return pd.DataFrame([asdict(s) for s in self.steps]).assign(
+            teu=self.shipment.teu, tonnes=np.nan if tonnes is None else tonnes
+        )
 
     def to_geodataframe(self) -> gpd.GeoDataFrame:
-        """The steps with geometry (see :func:`corridor.export.quote_geodataframe`)."""
+        """The steps with geometry (see :func:`corridor.export.quote_geodataframe`).
+
+        :func:`corridor.export.write_quote` writes them to files, lines and points apart.
+        """
         from corridor.export import quote_geodataframe
 
         return quote_geodataframe(self)
@@ -809,9 +820,11 @@ def quote_many(
 
     Each request (a DataFrame row or a dict) has ``origin`` and ``destination`` and any
     :func:`quote` option (``teu``, ``cargo``, ``deadline``, ...); ``options`` apply to all.
-    ``status`` is ``ok`` or the error class name, with its ``message``. The network (the
-    one given, else that of ``year``, else that of each row's ``ready`` year or 2026) is
-    loaded once per year and its service graphs are reused; identical requests (same
+    ``status`` is ``ok`` or the error class name, with its ``message``; a quoted row gives
+    the shipment's ``teu`` and ``tonnes`` (as given, else blank) beside its totals (USD,
+    hours, kg CO2e, km), which are for the whole shipment. The network (the one given, else
+    that of ``year``, else that of each row's ``ready`` year or 2026) is loaded once per
+    year and its service graphs are reused; identical requests (same
     origin, destination and options as written) are quoted once, which gives the same
     figures as quoting each (the Monte Carlo is seeded).
 
@@ -872,6 +885,8 @@ def quote_many(
             record |= {
                 "status": "ok",
                 "message": "",
+                "teu": q.shipment.teu,
+                "tonnes": q.shipment.tonnes,
                 "cost_usd": q.cost_usd,
                 "planned_hours": q.planned_hours,
                 "hours_p50": q.hours_p50,
@@ -916,6 +931,8 @@ _MANY_COLUMNS = [
     "destination",
     "status",
     "message",
+    "teu",
+    "tonnes",
     "cost_usd",
     "planned_hours",
     "hours_p50",

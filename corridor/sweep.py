@@ -30,6 +30,12 @@ parameters to the baseline network, plans the demand, and gives one row of KPIs.
 a local process pool by default, or to a Dask distributed cluster given its scheduler
 address; a failing run (a value that makes the data invalid) gives a row with its error, and
 the sweep goes on.
+
+The data folder is not part of the spec: as for :func:`~corridor.network.load_network` and
+the other commands, it is given with the sweep (``data_dir``, ``corridor sweep --data`` or
+``$CORRIDOR_DATA``; default: the shipped data), so one spec can be swept on several
+versions of the data. It is passed to every run, in a local process or on a Dask worker
+(which must see the folder at that path).
 """
 
 from __future__ import annotations
@@ -163,8 +169,12 @@ def _parse_parameter(name: str) -> tuple[str, str, str, bool] | None:
     return parts[0], parts[1], parts[2], multiply
 
 
-def run_once(spec: SweepSpec, params: dict[str, float]) -> dict[str, Any]:
+def run_once(
+    spec: SweepSpec, params: dict[str, float], data_dir: str | Path | None = None
+) -> dict[str, Any]:
     """One run: apply scenarios and parameters, plan the demand, return the KPIs.
+
+    The network is read from ``data_dir`` (default: the shipped data or ``$CORRIDOR_DATA``).
 
     The KPIs: ``objective_usd_per_day``, what the plan minimises (with unserved demand at
     :data:`~corridor.plan.UNSERVED_PENALTY_USD_PER_TEU`), then :attr:`Plan.totals
@@ -183,7 +193,7 @@ def run_once(spec: SweepSpec, params: dict[str, float]) -> dict[str, Any]:
             operations.append(Update(update=table, id=element, **change))
         patch = Scenario(name="sweep parameters", source="estimate: sweep", operations=operations)
         scenarios = [Scenario.from_yaml(path) for path in spec.scenarios]
-        network = apply_all(load_network(spec.year), [*scenarios, patch])
+        network = apply_all(load_network(spec.year, data_dir), [*scenarios, patch])
         demand = _grown(spec.demand, params.get(DEMAND_GROWTH, 1.0))
         result = plan(demand, network=network, objective=spec.objective)
     except CorridorError as error:
@@ -202,6 +212,7 @@ def run_once(spec: SweepSpec, params: dict[str, float]) -> dict[str, Any]:
 def sweep(
     spec: SweepSpec | str | Path,
     *,
+    data_dir: str | Path | None = None,
     workers: int | None = None,
     dask_address: str | None = None,
     progress: bool = False,
@@ -212,6 +223,10 @@ def sweep(
     ----------
     spec
         A :class:`SweepSpec` or the path of its YAML file.
+    data_dir
+        The data folder every run reads; a relative path is resolved here, before the runs
+        go to other processes. Default: :func:`~corridor.data.default_data_dir` of the
+        process that runs each run (its ``$CORRIDOR_DATA``, else the shipped data).
     workers
         Local processes, 1 or more (default: one per core); 1 runs in this process.
     dask_address
@@ -230,33 +245,36 @@ def sweep(
         msg = f"workers must be 1 or more, got {workers}"
         raise InvalidRequestError(msg)
     spec = spec if isinstance(spec, SweepSpec) else SweepSpec.from_yaml(spec)
-    check_spec(spec)
+    data_dir = None if data_dir is None else Path(data_dir).resolve()  # the same for workers
+    check_spec(spec, data_dir)
     runs = spec.runs()
     if dask_address is not None:
         from distributed import Client
 
         with Client(dask_address) as client:
-            futures = client.map(run_once, [spec] * len(runs), runs, pure=False)
+            count = len(runs)
+            futures = client.map(run_once, [spec] * count, runs, [data_dir] * count, pure=False)
             rows = client.gather(futures)
     elif workers == 1:
         rows = []
         with Progress(disable=not progress) as bar:
             task = bar.add_task(spec.name, total=len(runs))
             for params in runs:
-                rows.append(run_once(spec, params))
+                rows.append(run_once(spec, params, data_dir))
                 bar.advance(task)
     else:
-        rows = _pool(spec, runs, workers, progress)
+        rows = _pool(spec, runs, data_dir, workers, progress)
     return pd.DataFrame(rows)
 
 
-def check_spec(spec: SweepSpec) -> None:
+def check_spec(spec: SweepSpec, data_dir: str | Path | None = None) -> None:
     """Check once, before any run, what every run shares: data, scenarios, demand, names.
 
-    The network of the spec's year is loaded, the scenario files are applied to it in turn,
-    the demand table is read against it and every parameter must name an element and a field
-    of it; a problem there would fail every run alike. What depends on a run's values (a
-    value that makes the data invalid) is left to that run.
+    The network of the spec's year is loaded from ``data_dir`` (default: the shipped data),
+    the scenario files are applied to it in turn, the demand table is read against it and
+    every parameter must name an element and a field of it; a problem there would fail
+    every run alike. What depends on a run's values (a value that makes the data invalid)
+    is left to that run.
 
     Raises
     ------
@@ -268,7 +286,7 @@ def check_spec(spec: SweepSpec) -> None:
         (every run would silently be planned in that year), or a parameter naming an unknown
         element or field (with the closest names).
     """
-    network = load_network(spec.year)
+    network = load_network(spec.year, data_dir)
     for path in spec.scenarios:
         scenario = Scenario.from_yaml(path)
         if scenario.year is not None and scenario.year != spec.year:
@@ -295,12 +313,18 @@ def check_spec(spec: SweepSpec) -> None:
 
 
 def _pool(
-    spec: SweepSpec, runs: list[dict[str, float]], workers: int | None, progress: bool
+    spec: SweepSpec,
+    runs: list[dict[str, float]],
+    data_dir: Path | None,
+    workers: int | None,
+    progress: bool,
 ) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = [{} for _ in runs]
     with ProcessPoolExecutor(max_workers=workers) as pool, Progress(disable=not progress) as bar:
         task = bar.add_task(spec.name, total=len(runs))
-        futures = {pool.submit(run_once, spec, params): i for i, params in enumerate(runs)}
+        futures = {
+            pool.submit(run_once, spec, params, data_dir): i for i, params in enumerate(runs)
+        }
         for future in as_completed(futures):
             rows[futures[future]] = future.result()
             bar.advance(task)

@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from typer.testing import CliRunner
 
-from corridor import load_network, pareto, quote
+from corridor import load_network, pareto, plan, quote
 from corridor.cli import _quote_table, _routes_table, app
 
 runner = CliRunner()
@@ -591,6 +591,28 @@ def test_a_sweep_spec_or_data_that_fails_every_run_exits_2_before_running(
     assert broken.exit_code == 2, broken.output
     assert broken.stdout == ""
     assert broken.stderr.startswith(f"error: legs.csv, line {line}, column 'km'")
+
+
+def test_sweep_takes_a_data_folder_as_the_other_commands_do(tmp_path, data_copy, edit_cell):
+    edit_cell("tariffs.csv", 1, "fixed_usd_per_teu", "690")  # rail_1435: 69 -> 690 USD/TEU
+    demand = Path(__file__).parent.parent / "data" / "demand" / "sample_2026.csv"
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(f"name: cli\ndemand: {demand}\ngrid: {{demand_growth: [1, 2]}}\n")
+    args = ["sweep", str(spec), "--workers", "2", "--json"]
+    result = runner.invoke(app, [*args, "--data", str(data_copy)])
+    assert result.exit_code == 0, result.output
+    runs = json.loads(result.stdout)
+    expected = plan(demand, network=load_network(2026, data_copy)).objective_usd_per_day
+    assert runs[0]["objective_usd_per_day"] == pytest.approx(expected)
+    shipped = json.loads(runner.invoke(app, args).stdout)
+    assert all(
+        copy["objective_usd_per_day"] > ours["objective_usd_per_day"]
+        for copy, ours in zip(runs, shipped, strict=True)
+    )
+    missing = tmp_path / "nowhere"
+    result = runner.invoke(app, ["sweep", str(spec), "--data", str(missing)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr == f"error: data directory {missing} does not exist\n"
 
 
 @pytest.mark.parametrize("month", ["13", "0"])

@@ -7,13 +7,14 @@ import re
 
 import geopandas as gpd
 import pandas as pd
+import pyogrio
 import pytest
 from typer.testing import CliRunner
 
 from corridor import InvalidRequestError, load_network, pareto, plan, quote
 from corridor.cli import app
 from corridor.data import default_data_dir
-from corridor.export import link_loads, pareto_map, write_network, write_table
+from corridor.export import link_loads, pareto_map, write_network, write_quote, write_table
 
 runner = CliRunner()
 DEMAND = str(default_data_dir() / "demand" / "sample_2026.csv")
@@ -127,15 +128,69 @@ def test_quote_steps_export_to_geopackage_geojson_and_csv(network, tmp_path):
     assert len(frame) == len(q.steps) and frame.crs.to_epsg() == 4326
     kinds = dict(zip(frame["kind"], frame.geom_type, strict=False))
     assert kinds["leg"] == "LineString" and kinds["transfer"] == "Point"
-    back = gpd.read_file(write_table(frame, tmp_path / "route.gpkg"), layer="route")
+    (path,) = write_quote(q, tmp_path / "route.gpkg")
+    back = pd.concat([gpd.read_file(path, layer=name) for name in ("legs", "stops")])
     assert len(back) == len(q.steps) and back.crs.to_epsg() == 4326
-    assert list(back["ref"]) == [s.ref for s in q.steps]
-    back = gpd.read_file(write_table(frame, tmp_path / "route.geojson"))
+    assert list(back.sort_values("step")["ref"]) == [s.ref for s in q.steps]
+    written = write_quote(q, tmp_path / "route.geojson")
+    back = pd.concat([gpd.read_file(p) for p in written])
     assert back["cost_usd"].sum() == pytest.approx(q.cost_usd)
-    table = pd.read_csv(write_table(frame, tmp_path / "route.csv"))
+    (path,) = write_quote(q, tmp_path / "route.csv")
+    table = pd.read_csv(path)
+    assert list(table["step"]) == list(range(len(q.steps))) and list(table["ref"]) == [
+        s.ref for s in q.steps
+    ]
     assert table["geometry"].str.startswith(("LINESTRING", "POINT")).all()
+    with pytest.raises(InvalidRequestError, match="write a .csv, .gpkg or .geojson"):
+        write_quote(q, tmp_path / "route.shp")
     with pytest.raises(InvalidRequestError, match="no geometry"):
         write_table(q.to_frame(), tmp_path / "steps.gpkg")
+
+
+def _air(network):
+    """Kunming → Hanoi by air: its customs step is at the arrival airport, a point."""
+    land_gates = [c.id for c in network.crossings.values() if c.leg is None]
+    return quote("Kunming", "Hanoi", modes=["road", "air"], avoid=land_gates, network=network)
+
+
+@pytest.mark.parametrize("route", ["rail", "air"])
+def test_quote_layers_each_have_one_geometry_type(network, tmp_path, route):
+    """A layer of points and lines is of type 'Unknown' to GIS: legs and stops are apart."""
+    q = quote("Kunming", "Hai Phong", network=network) if route == "rail" else _air(network)
+    (path,) = write_quote(q, tmp_path / "route.gpkg")
+    assert dict(pyogrio.list_layers(path).tolist()) == {"legs": "LineString", "stops": "Point"}
+    legs, stops = (gpd.read_file(path, layer=name) for name in ("legs", "stops"))
+    assert set(legs["kind"]) <= {"leg", "border"} and set(legs["kind"]) >= {"leg"}
+    assert {"access", "egress"} <= set(stops["kind"]) <= {"access", "transfer", "border", "egress"}
+    gates = [s.ref for s in q.border_crossings]
+    assert (legs if route == "rail" else stops).query("kind == 'border'")["ref"].tolist() == gates
+    # the step numbers put the two layers back into the route, in order
+    steps = pd.concat([legs, stops]).sort_values("step")
+    assert list(steps["step"]) == list(range(len(q.steps)))
+    assert list(steps["ref"]) == [s.ref for s in q.steps]
+    written = write_quote(q, tmp_path / "route.geojson")
+    assert written == [tmp_path / "route.legs.geojson", tmp_path / "route.stops.geojson"]
+    assert not (tmp_path / "route.geojson").exists()
+    for file, kind in zip(written, ("LineString", "Point"), strict=True):
+        assert pyogrio.list_layers(file)[:, 1].tolist() == [kind]
+
+
+def test_exported_steps_say_how_large_the_shipment_is(network, tmp_path):
+    """Step figures are for the whole shipment: each row gives its TEU and tonnes."""
+    q = quote("Kunming", "Hai Phong", teu=3, tonnes=40, network=network)
+    one = quote("Kunming", "Hai Phong", network=network)
+    assert q.modes == one.modes
+    back = gpd.read_file(write_table(q.to_geodataframe(), tmp_path / "route.gpkg"))
+    assert (back["teu"] == 3).all() and (back["tonnes"] == 40).all()
+    # the file alone gives USD per TEU and kg CO2e per tonne
+    assert back["cost_usd"].sum() / back["teu"][0] == pytest.approx(one.cost_usd)
+    payload = network.cargo_profiles[one.shipment.cargo].tonnes_per_teu
+    assert back["co2e_kg"].sum() / back["tonnes"][0] == pytest.approx(one.co2e_kg / payload)
+    result = runner.invoke(app, ["quote", "Kunming", "Hai Phong", "--out", str(tmp_path / "r.csv")])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(tmp_path / "r.csv")
+    assert len(table) == len(one.steps)
+    assert (table["teu"] == 1).all() and table["tonnes"].isna().all()  # tonnes not given
 
 
 def test_cli_pareto_plan_and_quote_files(tmp_path):
@@ -176,8 +231,19 @@ def test_cli_pareto_plan_and_quote_files(tmp_path):
         ],
     )
     assert result.exit_code == 0
-    assert len(gpd.read_file(tmp_path / "r.gpkg", layer="r")) > 2
+    assert len(gpd.read_file(tmp_path / "r.gpkg", layer="legs")) > 2
+    assert result.stderr == f"wrote {tmp_path / 'r.gpkg'}\n"
     assert (tmp_path / "alt.html").read_text(encoding="utf-8").count("L.featureGroup") == 2
+    split = runner.invoke(
+        app, ["quote", "Kunming", "Hanoi", "--json", "--out", str(tmp_path / "r.geojson")]
+    )
+    assert split.exit_code == 0, split.output
+    legs, stops = tmp_path / "r.legs.geojson", tmp_path / "r.stops.geojson"
+    assert split.stderr == f"wrote {legs}\nwrote {stops}\n"
+    assert json.loads(split.stdout)["steps"]  # stdout stays the JSON
+    assert len(gpd.read_file(legs)) + len(gpd.read_file(stops)) == len(
+        json.loads(split.stdout)["steps"]
+    )
 
 
 @pytest.mark.parametrize(

@@ -462,6 +462,19 @@ def test_quote_many_reports_status_per_row(network):
     assert "did you mean" in table.loc[2, "message"]
 
 
+def test_quote_many_rows_say_how_large_each_shipment_is(network):
+    requests = [
+        {"origin": "Kunming", "destination": "Hanoi", "teu": 2, "tonnes": 30},
+        {"origin": "Kunming", "destination": "Hanoi"},
+        {"origin": "Kunmign", "destination": "Hanoi", "teu": 5},
+    ]
+    table = quote_many(requests, network=network)
+    assert list(table["status"]) == ["ok", "ok", "UnknownPlaceError"]
+    assert list(table["teu"][:2]) == [2, 1] and pd.isna(table.loc[2, "teu"])  # no figures
+    assert table.loc[0, "tonnes"] == 30 and pd.isna(table.loc[1, "tonnes"])  # not given
+    assert table.loc[0, "cost_usd"] / table.loc[0, "teu"] == pytest.approx(table.loc[1, "cost_usd"])
+
+
 def test_quote_many_quotes_identical_requests_once(network, monkeypatch):
     """Repeated lanes are solved once; every row still gets the figures of its own quote."""
     quote_module = sys.modules["corridor.quote"]

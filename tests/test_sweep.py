@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from distributed import LocalCluster
 
-from corridor import DataError, InvalidRequestError, ScenarioError
+from corridor import DataError, InvalidRequestError, ScenarioError, load_network, plan
 from corridor import sweep as sweep_module
 from corridor.plan import UNSERVED_PENALTY_USD_PER_TEU
 from corridor.sweep import SweepSpec, sweep
@@ -73,6 +73,37 @@ def test_dask_cluster_gives_the_same_results(spec):
     pd.testing.assert_frame_equal(sweep(spec, workers=1), remote)
 
 
+@pytest.mark.filterwarnings(
+    "ignore::DeprecationWarning", "ignore::ResourceWarning", "ignore::UserWarning"
+)
+@pytest.mark.parametrize("where", ["here", "pool", "dask"])
+def test_every_run_reads_the_data_folder_given(tmp_path, data_copy, edit_cell, where):
+    """In this process, a local worker or a Dask worker: the copy, not the shipped data."""
+    edit_cell("tariffs.csv", 1, "fixed_usd_per_teu", "690")  # rail_1435: 69 -> 690 USD/TEU
+    path = tmp_path / "spec.yaml"
+    path.write_text(
+        f"name: data\ndemand: {DATA / 'demand' / 'sample_2026.csv'}\n"
+        "grid:\n  demand_growth: [1.0, 1.5]\n",
+        encoding="utf-8",
+    )
+    if where == "dask":
+        with LocalCluster(
+            n_workers=1, threads_per_worker=1, host="127.0.0.1", dashboard_address=None
+        ) as cluster:
+            results = sweep(path, data_dir=data_copy, dask_address=cluster.scheduler_address)
+    else:
+        results = sweep(path, data_dir=data_copy, workers=1 if where == "here" else 2)
+    assert (results["status"] == "ok").all()
+    copy = load_network(2026, data_copy)
+    for run, growth in enumerate((1.0, 1.5)):
+        demand = pd.read_csv(DATA / "demand" / "sample_2026.csv")
+        demand["teu_per_day"] *= growth
+        expected = plan(demand, network=copy).objective_usd_per_day
+        assert results.loc[run, "objective_usd_per_day"] == pytest.approx(expected)
+    shipped = sweep(path, workers=1)
+    assert (results["objective_usd_per_day"] > shipped["objective_usd_per_day"]).all()
+
+
 def test_monte_carlo_is_seeded(tmp_path):
     path = tmp_path / "mc.yaml"
     path.write_text(
@@ -126,7 +157,7 @@ def test_fewer_than_one_worker_is_a_bad_request(spec, workers):
 def no_runs(monkeypatch):
     """Fail the test if any run starts: the spec must be rejected before."""
 
-    def run_once(spec, params):
+    def run_once(spec, params, data_dir=None):
         raise AssertionError(f"a run started: {params}")
 
     monkeypatch.setattr(sweep_module, "run_once", run_once)
