@@ -68,7 +68,8 @@ def write_network(network: Network, path: str | Path) -> list[Path]:
 def write_layers(layers: dict[str, gpd.GeoDataFrame], path: str | Path) -> list[Path]:
     """Write GeoDataFrames as layers of one GeoPackage, or one GeoJSON file per layer.
 
-    ``name.geojson`` becomes ``name.<layer>.geojson`` for each layer. Returns the files
+    ``name.geojson`` becomes ``name.<layer>.geojson`` for each layer. An existing GeoPackage
+    is replaced, not added to, so it holds no layer of an earlier export. Returns the files
     written: ``[path]`` for a GeoPackage, one ``name.<layer>.geojson`` per layer for GeoJSON.
 
     Raises
@@ -80,6 +81,8 @@ def write_layers(layers: dict[str, gpd.GeoDataFrame], path: str | Path) -> list[
     if path.suffix not in {".gpkg", ".geojson"}:
         msg = f"write a .gpkg or .geojson file, not {path.name!r}"
         raise InvalidRequestError(msg)
+    if path.suffix == ".gpkg":
+        path.unlink(missing_ok=True)
     written = []
     for name, frame in layers.items():
         table = _with_ids(frame)

@@ -157,7 +157,9 @@ def _air(network):
 def test_quote_layers_each_have_one_geometry_type(network, tmp_path, route):
     """A layer of points and lines is of type 'Unknown' to GIS: legs and stops are apart."""
     q = quote("Kunming", "Hai Phong", network=network) if route == "rail" else _air(network)
+    write_table(q.to_geodataframe(), tmp_path / "route.gpkg", layer="route")  # an older export
     (path,) = write_quote(q, tmp_path / "route.gpkg")
+    # the file is replaced: the old mixed layer is gone
     assert dict(pyogrio.list_layers(path).tolist()) == {"legs": "LineString", "stops": "Point"}
     legs, stops = (gpd.read_file(path, layer=name) for name in ("legs", "stops"))
     assert set(legs["kind"]) <= {"leg", "border"} and set(legs["kind"]) >= {"leg"}
