@@ -210,7 +210,11 @@ def places(
     data: DataOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Find places by name; an unknown name gives did-you-mean suggestions."""
+    """Find places by name; an unknown name gives did-you-mean suggestions.
+
+    A query that names no place (quote would reject it) but comes close to some lists those,
+    after a one-line note on stderr: no place named QUERY; nearest: ...
+    """
     network = load_network(year, data)
     found = network.index.search(query)
     try:
@@ -220,6 +224,8 @@ def places(
     except UnknownPlaceError:
         if not found:
             raise  # with suggestions
+        nearest = ", ".join(f"{p.name} ({p.id})" for p in found)
+        err.print(f"note: no place named {query!r}; nearest: {nearest}", markup=False)
     if as_json:
         _print_json(
             [

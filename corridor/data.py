@@ -15,8 +15,8 @@ import io
 import logging
 import os
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, TypeVar
 
@@ -30,7 +30,7 @@ from pydantic import (
     field_validator,
 )
 
-from corridor.errors import DataError
+from corridor.errors import DataError, location
 from corridor.model import (
     BorderCrossing,
     CargoClass,
@@ -422,6 +422,37 @@ def check_source(cell: str, keys: frozenset[str]) -> None:
 
 
 @dataclass(frozen=True, slots=True)
+class Where:
+    """Where a table row was written, for error messages.
+
+    A CSV row has its file name and line (1 is the header); a row a scenario operation wrote
+    has the scenario file, the operation's line and the lines of the cells it wrote
+    (``cells``, column → line), or a label such as ``scenario 'x', operations.1`` as its
+    ``file`` and no line if the scenario was built in Python.
+    """
+
+    file: str | None
+    line: int | None = None
+    cells: Mapping[str, int] = field(default_factory=dict, hash=False)
+
+    def line_of(self, column: str | None) -> int | None:
+        """The line of ``column``'s cell if known, else the row's."""
+        return self.cells.get(column, self.line) if column else self.line
+
+    def error(self, message: str, column: str | None = None) -> DataError:
+        """A :class:`DataError` at this row (and at ``column``'s cell)."""
+        return DataError(message, file=self.file, row=self.line_of(column), column=column)
+
+    def relative_to(self, other: Where, column: str | None = None) -> str:
+        """``line 7`` if ``other`` is in the same file, else ``legs.csv, line 7``.
+
+        The line is ``column``'s cell's if known, else the row's.
+        """
+        line = self.line_of(column)
+        return location(None if self.file == other.file and line is not None else self.file, line)
+
+
+@dataclass(frozen=True, slots=True)
 class Dataset:
     """All corridor tables, validated, for every year (filtering by year is the Network's job)."""
 
@@ -434,6 +465,16 @@ class Dataset:
     cargo_profiles: tuple[CargoProfile, ...]
     rates: tuple[ExchangeRate, ...]
     data_dir: Path
+    where: Mapping[str, tuple[Where, ...]] = field(default_factory=dict, compare=False, repr=False)
+    """Where each row of each table was written (by table name, in row order), for errors."""
+
+    def located(self, table: str) -> list[tuple[Where, Any]]:
+        """The rows of ``table`` with where each was written (the file only, if not known)."""
+        rows = getattr(self, table)
+        where = self.where.get(table, ())
+        if len(where) != len(rows):
+            where = (Where(_TABLES[table].file),) * len(rows)
+        return list(zip(where, rows, strict=True))
 
 
 _TABLES: dict[str, type[_Row]] = {
@@ -463,7 +504,7 @@ def load_dataset(data_dir: str | Path | None = None) -> Dataset:
         msg = f"data directory {folder} {kind}"
         raise DataError(msg)
     keys = source_keys(folder)
-    tables: dict[str, list[tuple[int, Any]]] = {}
+    tables: dict[str, list[tuple[Where, Any]]] = {}
     for attribute, schema in _TABLES.items():
         rows = read_table(folder / schema.file, schema)
         for line, row in rows:
@@ -471,37 +512,38 @@ def load_dataset(data_dir: str | Path | None = None) -> Dataset:
                 check_source(row.source, keys)
             except ValueError as error:
                 raise DataError(str(error), file=schema.file, row=line, column="source") from None
-        tables[attribute] = [(line, row.to_value()) for line, row in rows]
+        tables[attribute] = [(Where(schema.file, line), row.to_value()) for line, row in rows]
     _check_references(tables)
     values = {name: tuple(value for _, value in rows) for name, rows in tables.items()}
-    dataset = Dataset(data_dir=folder, **values)
+    where = {name: tuple(w for w, _ in rows) for name, rows in tables.items()}
+    dataset = Dataset(data_dir=folder, where=where, **values)
     logger.debug(
         "loaded %d places and %d legs from %s", len(dataset.places), len(dataset.legs), folder
     )
     return dataset
 
 
-def _fail(table: str, line: int, column: str, message: str) -> DataError:
-    return DataError(message, file=_TABLES[table].file, row=line, column=column)
+def _fail(where: Where, column: str, message: str) -> DataError:
+    return where.error(message, column)
 
 
 def _unique(
-    table: str,
-    rows: Iterable[tuple[int, Any]],
+    rows: Iterable[tuple[Where, Any]],
     key: Callable[[Any], str | tuple[str, ...]],
     column: str,
 ) -> None:
     """Check a key is unique; a key of several cells is printed as plain values."""
-    seen: dict[object, int] = {}
-    for line, value in rows:
+    seen: dict[object, Where] = {}
+    for where, value in rows:
         k = key(value)
         if k in seen:
             text = repr(k) if isinstance(k, str) else " ".join(k)
-            raise _fail(table, line, column, f"duplicate {text} (first on line {seen[k]})")
-        seen[k] = line
+            first = seen[k].relative_to(where, column)
+            raise _fail(where, column, f"duplicate {text} (first on {first})")
+        seen[k] = where
 
 
-def _check_references(tables: dict[str, list[tuple[int, Any]]]) -> None:
+def _check_references(tables: dict[str, list[tuple[Where, Any]]]) -> None:
     """Cross-table checks: unique keys, known places, served modes, complete tariffs."""
     _check_unique(tables)
     places: dict[str, Place] = {p.id: p for _, p in tables["places"]}
@@ -514,33 +556,31 @@ def _check_references(tables: dict[str, list[tuple[int, Any]]]) -> None:
     _check_complete(tables)
 
 
-def _check_unique(tables: dict[str, list[tuple[int, Any]]]) -> None:
-    _unique("places", tables["places"], lambda p: p.id, "id")
-    _unique("legs", tables["legs"], lambda leg: leg.id, "id")
-    _unique("crossings", tables["crossings"], lambda c: c.id, "id")
+def _check_unique(tables: dict[str, list[tuple[Where, Any]]]) -> None:
+    _unique(tables["places"], lambda p: p.id, "id")
+    _unique(tables["legs"], lambda leg: leg.id, "id")
+    _unique(tables["crossings"], lambda c: c.id, "id")
     _unique(
-        "transfers",
         tables["transfers"],
         lambda t: (t.place, "/".join(sorted((t.from_mode.value, t.to_mode.value)))),
         "to_mode",
     )
-    _unique("tariffs", tables["tariffs"], lambda t: (t.mode.value, t.country), "country")
-    _unique("emissions", tables["emissions"], lambda e: e.mode.value, "mode")
-    _unique("cargo_profiles", tables["cargo_profiles"], lambda c: c.cargo.value, "cargo")
-    _unique("rates", tables["rates"], lambda r: r.currency, "currency")
+    _unique(tables["tariffs"], lambda t: (t.mode.value, t.country), "country")
+    _unique(tables["emissions"], lambda e: e.mode.value, "mode")
+    _unique(tables["cargo_profiles"], lambda c: c.cargo.value, "cargo")
+    _unique(tables["rates"], lambda r: r.currency, "currency")
 
 
 def _served(
-    places: dict[str, Place], place_id: str, mode: Mode, *, table: str, line: int, column: str
+    places: dict[str, Place], place_id: str, mode: Mode, *, where: Where, column: str
 ) -> Place:
     """The place ``place_id``, checked to exist and to serve ``mode``."""
     if place_id not in places:
-        raise _fail(table, line, column, f"unknown place {place_id!r}")
+        raise _fail(where, column, f"unknown place {place_id!r}")
     place = places[place_id]
     if mode not in place.modes:
         raise _fail(
-            table,
-            line,
+            where,
             column,
             f"place {place_id!r} does not serve mode "
             f"{mode.value!r} (add it to its modes in places.csv)",
@@ -548,104 +588,95 @@ def _served(
     return place
 
 
-def _check_places(rows: list[tuple[int, Place]]) -> None:
+def _check_places(rows: list[tuple[Where, Place]]) -> None:
     check_unique_names(rows)  # over every year: a later place's alias clashes when it opens
     at: dict[tuple[float, float], str] = {}
-    for line, place in rows:
+    for where, place in rows:
         other = at.setdefault((place.lat, place.lon), place.id)
         if other != place.id:
-            raise _fail("places", line, "lat", f"same coordinates as {other!r}")
+            raise _fail(where, "lat", f"same coordinates as {other!r}")
         if place.status is not Status.OPEN and place.opens is None:
-            raise _fail("places", line, "opens", "a place that is not open needs its opening year")
+            raise _fail(where, "opens", "a place that is not open needs its opening year")
 
 
-def _check_legs(rows: list[tuple[int, Leg]], places: dict[str, Place]) -> None:
-    for line, leg in rows:
-        _served(places, leg.origin, leg.mode, table="legs", line=line, column="origin")
-        _served(places, leg.destination, leg.mode, table="legs", line=line, column="destination")
+def _check_legs(rows: list[tuple[Where, Leg]], places: dict[str, Place]) -> None:
+    for where, leg in rows:
+        _served(places, leg.origin, leg.mode, where=where, column="origin")
+        _served(places, leg.destination, leg.mode, where=where, column="destination")
         if leg.origin == leg.destination:
-            raise _fail("legs", line, "destination", "a leg must join two different places")
+            raise _fail(where, "destination", "a leg must join two different places")
         if leg.status is not Status.OPEN and leg.opens is None:
-            raise _fail("legs", line, "opens", "a leg that is not open needs its opening year")
+            raise _fail(where, "opens", "a leg that is not open needs its opening year")
         if leg.opens is not None and leg.closes is not None and leg.closes <= leg.opens:
-            raise _fail("legs", line, "closes", "closes must be after opens")
+            raise _fail(where, "closes", "closes must be after opens")
 
 
-def _check_transfers(rows: list[tuple[int, Transfer]], places: dict[str, Place]) -> None:
-    for line, transfer in rows:
+def _check_transfers(rows: list[tuple[Where, Transfer]], places: dict[str, Place]) -> None:
+    for where, transfer in rows:
         if transfer.place not in places:
-            raise _fail("transfers", line, "place", f"unknown place {transfer.place!r}")
+            raise _fail(where, "place", f"unknown place {transfer.place!r}")
         _served(
             places,
             transfer.place,
             transfer.from_mode,
-            table="transfers",
-            line=line,
+            where=where,
             column="from_mode",
         )
-        _served(
-            places, transfer.place, transfer.to_mode, table="transfers", line=line, column="to_mode"
-        )
+        _served(places, transfer.place, transfer.to_mode, where=where, column="to_mode")
         if transfer.from_mode == transfer.to_mode:
-            raise _fail("transfers", line, "to_mode", "a transfer joins two different modes")
+            raise _fail(where, "to_mode", "a transfer joins two different modes")
         if transfer.hours_p90 < transfer.hours_p50:
-            raise _fail("transfers", line, "hours_p90", "P90 hours below P50 hours")
+            raise _fail(where, "hours_p90", "P90 hours below P50 hours")
 
 
 def _check_crossings(
-    rows: list[tuple[int, BorderCrossing]], places: dict[str, Place], legs: dict[str, Leg]
+    rows: list[tuple[Where, BorderCrossing]], places: dict[str, Place], legs: dict[str, Leg]
 ) -> None:
-    for line, crossing in rows:
+    for where, crossing in rows:
         cn = _served(
             places,
             crossing.cn_place,
             crossing.mode,
-            table="crossings",
-            line=line,
+            where=where,
             column="cn_place",
         )
         vn = _served(
             places,
             crossing.vn_place,
             crossing.mode,
-            table="crossings",
-            line=line,
+            where=where,
             column="vn_place",
         )
         if cn.country is not Country.CN:
-            raise _fail("crossings", line, "cn_place", f"{cn.id!r} is not in China")
+            raise _fail(where, "cn_place", f"{cn.id!r} is not in China")
         if vn.country is not Country.VN:
-            raise _fail("crossings", line, "vn_place", f"{vn.id!r} is not in Vietnam")
+            raise _fail(where, "vn_place", f"{vn.id!r} is not in Vietnam")
         for direction in ("cn_vn", "vn_cn"):
             p50 = getattr(crossing, f"hours_p50_{direction}")
             if getattr(crossing, f"hours_p90_{direction}") < p50:
-                raise _fail(
-                    "crossings", line, f"hours_p90_{direction}", "P90 hours below P50 hours"
-                )
+                raise _fail(where, f"hours_p90_{direction}", "P90 hours below P50 hours")
         if crossing.open_hour >= crossing.close_hour:
-            raise _fail("crossings", line, "close_hour", "close_hour must be after open_hour")
+            raise _fail(where, "close_hour", "close_hour must be after open_hour")
         if crossing.mode is Mode.ROAD and crossing.trucks is None:
-            raise _fail("crossings", line, "trucks", "road gates say 'cross' or 'transload'")
+            raise _fail(where, "trucks", "road gates say 'cross' or 'transload'")
         if crossing.leg is not None:
-            _check_crossing_leg(crossing, legs, line)
+            _check_crossing_leg(crossing, legs, where)
 
 
-def _check_crossing_leg(crossing: BorderCrossing, legs: dict[str, Leg], line: int) -> None:
+def _check_crossing_leg(crossing: BorderCrossing, legs: dict[str, Leg], where: Where) -> None:
     """A crossing cleared on a leg: the leg exists, has the crossing's mode and places."""
     leg = legs.get(crossing.leg or "")
     if leg is None:
-        raise _fail("crossings", line, "leg", f"unknown leg {crossing.leg!r}")
+        raise _fail(where, "leg", f"unknown leg {crossing.leg!r}")
     if leg.mode is not crossing.mode:
         raise _fail(
-            "crossings",
-            line,
+            where,
             "leg",
             f"leg {leg.id!r} is by {leg.mode.value}, the crossing by {crossing.mode.value}",
         )
     if {leg.origin, leg.destination} != {crossing.cn_place, crossing.vn_place}:
         raise _fail(
-            "crossings",
-            line,
+            where,
             "leg",
             f"leg {leg.id!r} joins {leg.origin!r} and {leg.destination!r}, not the "
             f"crossing's {crossing.cn_place!r} and {crossing.vn_place!r}",
@@ -653,26 +684,25 @@ def _check_crossing_leg(crossing: BorderCrossing, legs: dict[str, Leg], line: in
 
 
 def _check_cross_border_legs(
-    legs: list[tuple[int, Leg]],
-    crossings: list[tuple[int, BorderCrossing]],
+    legs: list[tuple[Where, Leg]],
+    crossings: list[tuple[Where, BorderCrossing]],
     places: dict[str, Place],
 ) -> None:
     """A leg between a Chinese and a Vietnamese place needs a crossing cleared on it."""
     cleared = {crossing.leg for _, crossing in crossings}
-    for line, leg in legs:
+    for where, leg in legs:
         if places[leg.origin].country is places[leg.destination].country:
             continue
         if leg.id not in cleared:
             raise _fail(
-                "legs",
-                line,
+                where,
                 "destination",
                 f"leg crosses the border: add a row to border_crossings.csv with leg {leg.id!r} "
                 "(its clearance hours and fee)",
             )
 
 
-def _check_complete(tables: dict[str, list[tuple[int, Any]]]) -> None:
+def _check_complete(tables: dict[str, list[tuple[Where, Any]]]) -> None:
     """Every mode in use has a tariff and an emission factor; every cargo class a profile."""
     used_modes = {leg.mode for _, leg in tables["legs"]}
     for mode in sorted(used_modes - {t.mode for _, t in tables["tariffs"]}):

@@ -40,16 +40,24 @@ class DataError(CorridorError, ValueError):
         self.row = row
         self.column = column
         self.detail = message
-        where = ", ".join(
-            part
-            for part in (
-                file,
-                f"line {row}" if row is not None else None,
-                f"column '{column}'" if column else None,
-            )
-            if part
-        )
+        where = location(file, row, column)
         super().__init__(f"{where}: {message}" if where else message)
+
+
+def location(file: str | None, row: int | None = None, column: str | None = None) -> str:
+    """``file, line 3, column 'km'``, leaving out the parts that are None (``""`` if all are).
+
+    Examples
+    --------
+    >>> location("legs.csv", 3, "km"), location(None, 9), location("tariffs.csv")
+    ("legs.csv, line 3, column 'km'", 'line 9', 'tariffs.csv')
+    """
+    parts = (
+        file,
+        f"line {row}" if row is not None else None,
+        f"column '{column}'" if column else None,
+    )
+    return ", ".join(part for part in parts if part)
 
 
 class UnknownPlaceError(DataError, KeyError):

@@ -12,9 +12,13 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from corridor.errors import DataError, UnknownPlaceError
 from corridor.model import Place
+
+if TYPE_CHECKING:
+    from corridor.data import Where
 
 MAX_SUGGESTIONS = 3
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
@@ -44,12 +48,12 @@ def name_keys(place: Place) -> dict[str, str]:
     return keys
 
 
-def check_unique_names(rows: Iterable[tuple[int | None, Place]]) -> None:
+def check_unique_names(rows: Iterable[tuple[Where | None, Place]]) -> None:
     """Check that no two places share a name or alias after folding, whatever their years.
 
-    ``rows`` are places with their line in ``places.csv`` (``None`` if unknown). Of two
-    places sharing a name, the one whose cell is the less specific (an alias rather than an
-    id or name; the later line if alike) is reported.
+    ``rows`` are places with where they were written (their line in ``places.csv``, say;
+    ``None`` if unknown). Of two places sharing a name, the one whose cell is the less
+    specific (an alias rather than an id or name; the later row if alike) is reported.
 
     Raises
     ------
@@ -58,18 +62,22 @@ def check_unique_names(rows: Iterable[tuple[int | None, Place]]) -> None:
     """
     rows = list(rows)
     rank = {column: i for i, column in enumerate(NAME_COLUMNS)}
-    owner: dict[str, tuple[int, int, str, int | None]] = {}  # key -> rank, order, id, line
-    for order, (line, place) in enumerate(rows):
+    owner: dict[str, tuple[int, int, str]] = {}  # key -> rank, order, id
+    for order, (_, place) in enumerate(rows):
         for key, column in name_keys(place).items():
-            claim = (rank[column], order, place.id, line)
+            claim = (rank[column], order, place.id)
             owner[key] = min(owner.get(key, claim), claim)
-    for line, place in rows:
+    for where, place in rows:
         for key, column in name_keys(place).items():
-            _, _, other, other_line = owner[key]
+            rank_of_first, order, other = owner[key]
             if other != place.id:
-                at = f" (line {other_line})" if other_line is not None else ""
+                first = rows[order][0]
+                cell = NAME_COLUMNS[rank_of_first]
+                at = f" ({first.relative_to(where, cell)})" if first and where else ""
                 msg = f"places {place.id!r} and {other!r}{at} share the name {key!r}"
-                raise DataError(msg, file="places.csv", row=line, column=column)
+                if where is None:
+                    raise DataError(msg, file="places.csv", column=column)
+                raise where.error(msg, column)
 
 
 class PlaceIndex:

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import math
+import numbers
 import operator
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -41,7 +43,7 @@ from corridor._solver import (
     reachable,
 )
 from corridor.errors import CorridorError, DeadlineError, InvalidRequestError, NoRouteError
-from corridor.model import BorderCrossing, CargoClass, Mode, PlaceKind, Shipment
+from corridor.model import BorderCrossing, CargoClass, Mode, Place, PlaceKind, Shipment
 from corridor.network import (
     DEFAULT_YEAR,
     SINK,
@@ -502,7 +504,10 @@ def quote(
         If a place name is not known (with suggestions).
     InvalidRequestError
         For impossible options: TEU ≤ 0, an avoided origin, a via place also avoided, a
-        ``year`` or ``month`` that contradicts ``ready``, a negative or fractional ``seed``.
+        ``year`` or ``month`` that contradicts ``ready``, a negative or fractional ``seed``;
+        and for a value of the wrong kind, naming the option: text, a bool, NaN or infinity
+        where a number is needed (``teu="x"``), a fraction where a whole number is
+        (``month``, ``max_transshipments``, ``year``, ``alternatives``).
     DeadlineError
         If the deadline cannot be met; carries the fastest route that meets the rest.
     NoRouteError
@@ -520,9 +525,8 @@ def quote(
     >>> len(quote("Kunming", "Hai Phong", alternatives=3))
     3
     """
-    if alternatives < 1:
-        msg = f"alternatives must be 1 or more, got {alternatives}"
-        raise InvalidRequestError(msg)
+    alternatives = _whole(alternatives, "alternatives", 1)
+    confidence = _optional_number(confidence, "confidence")
     if confidence is not None and deadline is None:
         msg = f"confidence {confidence:g} needs a deadline: it is the chance of arriving within it"
         raise InvalidRequestError(msg)
@@ -820,11 +824,13 @@ def quote_many(
 
     Each request (a DataFrame row or a dict) has ``origin`` and ``destination`` and any
     :func:`quote` option (``teu``, ``cargo``, ``deadline``, ...); ``options`` apply to all.
-    ``status`` is ``ok`` or the error class name, with its ``message``; a quoted row gives
-    the shipment's ``teu`` and ``tonnes`` (as given, else blank) beside its totals (USD,
-    hours, kg CO2e, km), which are for the whole shipment. The network (the one given, else
-    that of ``year``, else that of each row's ``ready`` year or 2026) is loaded once per
-    year and its service graphs are reused; identical requests (same
+    ``status`` is ``ok`` or the error class name, with its ``message``: a cell of the wrong
+    kind (``teu="x"``) fails its own row with ``InvalidRequestError`` naming the column; an
+    empty cell (None, NaN) leaves the option at its default. A quoted row gives the
+    shipment's ``teu`` and ``tonnes`` (as given, else blank) beside its totals (USD, hours,
+    kg CO2e, km), which are for the whole shipment. The network (the one given, else that
+    of ``year``, else that of each row's ``ready`` year or 2026) is loaded once per year and
+    its service graphs are reused; identical requests (same
     origin, destination and options as written) are quoted once, which gives the same
     figures as quoting each (the Monte Carlo is seeded).
 
@@ -920,12 +926,17 @@ def _ready(value: datetime | str | None) -> datetime | None:
         return value
     try:
         return datetime.fromisoformat(value)
-    except ValueError:
+    except (TypeError, ValueError):  # TypeError: not text (a number from a table, say)
         msg = f"ready must be a date and time like 2026-12-01T08:00, got {value!r}"
         raise InvalidRequestError(msg) from None
 
 
-_QUOTE_OPTIONS = set(_request_defaults({})) - {"network", "year"} | {"origin", "destination", "teu"}
+_QUOTE_OPTIONS = set(_request_defaults({})) - {"network", "year"} | {
+    "origin",
+    "destination",
+    "teu",
+    "confidence",
+}
 _MANY_COLUMNS = [
     "origin",
     "destination",
@@ -952,7 +963,6 @@ def _check_options(
     objective: str,
     month: int | None,
     deadline: float | None,
-    max_transshipments: int | None,
     value_usd: float | None,
     carbon_price_usd_per_t: float,
 ) -> None:
@@ -967,10 +977,6 @@ def _check_options(
             deadline is not None and not deadline > 0,
             f"deadline must be a positive number of hours, got {deadline}",
         ),
-        (
-            max_transshipments is not None and max_transshipments < 0,
-            f"max_transshipments must be 0 or more, got {max_transshipments}",
-        ),
         (value_usd is not None and value_usd < 0, f"value_usd must be 0 or more, got {value_usd}"),
         (
             carbon_price_usd_per_t < 0,
@@ -982,30 +988,69 @@ def _check_options(
             raise InvalidRequestError(msg)
 
 
-def _whole(value: object, name: str, least: int) -> int:
+def _whole(value: object, name: str, least: int | None) -> int:
     """``value`` as an int of at least ``least`` (a whole float such as 3.0 from a CSV too).
+
+    ``least=None`` checks only that it is a whole number (the caller checks the range).
 
     Raises
     ------
     InvalidRequestError
-        For a fraction, a non-number or a number below ``least``.
+        For a fraction, a non-number (text, a bool) or a number below ``least``.
     """
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     try:
+        if isinstance(value, bool):
+            raise TypeError  # an int to Python, but month=True is a mistake
         number = operator.index(value)  # type: ignore[arg-type]
     except TypeError:
         msg = f"{name} must be a whole number, got {value!r}"
         raise InvalidRequestError(msg) from None
-    if number < least:
+    if least is not None and number < least:
         msg = f"{name} must be {least} or more, got {number}"
         raise InvalidRequestError(msg)
     return number
 
 
-def _listed(value: Any) -> list[Any]:  # noqa: ANN401 - a name, or names
-    """One name as a list of one; a list as it is (so ``via="Yen Vien"`` is one place)."""
-    return [value] if isinstance(value, str) else list(value)
+def _number(value: object, name: str) -> float:
+    """``value`` checked to be a finite number: an int or a float as given, a numpy number.
+
+    Raises
+    ------
+    InvalidRequestError
+        Naming ``name``, for text (``teu="x"``), None, a bool, NaN or infinity.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        msg = f"{name} must be a number, got {value!r}"
+        raise InvalidRequestError(msg)
+    number = float(value)
+    if not math.isfinite(number):
+        msg = f"{name} must be a finite number, got {value!r}"
+        raise InvalidRequestError(msg)
+    return value if isinstance(value, int | float) else number  # messages show 2, not 2.0
+
+
+def _optional_number(value: object, name: str) -> float | None:
+    """None as None, anything else as :func:`_number` checks it."""
+    return None if value is None else _number(value, name)
+
+
+def _listed(value: object, name: str) -> list[Any]:
+    """One name as a list of one; names as a list (so ``via="Yen Vien"`` is one place).
+
+    Raises
+    ------
+    InvalidRequestError
+        Naming ``name``, if ``value`` is not a name or an iterable of names (``via=5``).
+    """
+    items = [value] if isinstance(value, str) else value
+    if isinstance(items, Iterable):
+        listed = list(items)
+        if all(isinstance(item, str | Place) for item in listed):
+            return listed
+    msg = f"{name} must be a name or a list of names, got {value!r}"
+    raise InvalidRequestError(msg)
 
 
 def _choice(enum: type[_E], value: object, what: str) -> _E:
@@ -1072,11 +1117,23 @@ class _Problem:
         seed: int,
         network: Network | None,
     ) -> _Problem:
+        for end, place in (("origin", origin), ("destination", destination)):
+            if not isinstance(place, str | Place):
+                msg = f"{end} must be a place name or id, got {place!r}"
+                raise InvalidRequestError(msg)
+        teu = _number(teu, "teu")
+        tonnes = _optional_number(tonnes, "tonnes")
+        value_usd = _optional_number(value_usd, "value_usd")
+        deadline = _optional_number(deadline, "deadline")
+        carbon_price_usd_per_t = _number(carbon_price_usd_per_t, "carbon_price_usd_per_t")
+        month = None if month is None else _whole(month, "month", None)
+        year = None if year is None else _whole(year, "year", None)
+        if max_transshipments is not None:
+            max_transshipments = _whole(max_transshipments, "max_transshipments", 0)
         _check_options(
             objective=objective,
             month=month,
             deadline=deadline,
-            max_transshipments=max_transshipments,
             value_usd=value_usd,
             carbon_price_usd_per_t=carbon_price_usd_per_t,
         )
@@ -1087,8 +1144,8 @@ class _Problem:
         net = _network(network, year)
         source, sink = net.place(origin), net.place(destination)
         cargo = _choice(CargoClass, cargo, "cargo")
-        via, avoid = _listed(via), _listed(avoid)
-        modes = None if modes is None else _listed(modes)
+        via, avoid = _listed(via, "via"), _listed(avoid, "avoid")
+        modes = None if modes is None else _listed(modes, "modes")
         if ready is not None:
             if month is not None and month != ready.month:
                 msg = f"month={month} contradicts ready={ready.isoformat()}"
@@ -1515,14 +1572,16 @@ def request_year(
     Raises
     ------
     InvalidRequestError
-        If ``ready`` is not a date and time, or falls in another year than ``year`` or the
-        ``network`` given (a 2031 shipment is not quoted on the 2026 network).
+        If ``year`` is not a whole number, ``ready`` not a date and time, or ``ready`` falls
+        in another year than ``year`` or the ``network`` given (a 2031 shipment is not quoted
+        on the 2026 network).
 
     Examples
     --------
     >>> request_year(ready="2031-07-01T08:00"), request_year(), request_year(2030)
     (2031, 2026, 2030)
     """
+    year = None if year is None else _whole(year, "year", None)
     when = _ready(ready)
     if when is not None:
         if year is not None and year != when.year:

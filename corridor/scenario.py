@@ -33,15 +33,23 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 import numpy as np
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PrivateAttr,
+    Tag,
+    ValidationError,
+)
 
 from corridor.data import (
     BorderCrossingRow,
-    Dataset,
     LegRow,
     PlaceRow,
     TariffRow,
     TransferRow,
+    Where,
     _check_references,
     check_source,
     default_data_dir,
@@ -53,6 +61,7 @@ from corridor.errors import (
     InvalidRequestError,
     ScenarioError,
     UnknownPlaceError,
+    location,
 )
 from corridor.network import Network
 from corridor.plan import OBJECTIVES as PLAN_OBJECTIVES
@@ -123,6 +132,28 @@ Operation = Annotated[
 ]
 
 
+@dataclass(frozen=True, eq=False)
+class _Written:
+    """Where a scenario file writes each of its operations (empty for one built in Python).
+
+    Provenance, not value: every ``_Written`` compares equal, so a scenario read from a file
+    equals the same scenario built in Python.
+    """
+
+    operations: tuple[tuple[object, Where], ...] = ()
+    """Each operation (the object itself) with its file, line and cell lines."""
+
+    def of(self, operation: object) -> Where | None:
+        """Where ``operation`` is written, or None (not read from a file, or a copy's new one)."""
+        return next((where for op, where in self.operations if op is operation), None)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Written)
+
+    def __hash__(self) -> int:
+        return hash(_Written)
+
+
 class Scenario(BaseModel):
     """A named, sourced set of operations on the network (see the module docstring)."""
 
@@ -136,17 +167,25 @@ class Scenario(BaseModel):
     demand_growth: float = Field(default=1.0, gt=0)
     """Factor on every demand row when the scenario is compared on a demand table."""
     operations: list[Operation] = Field(default_factory=list)
+    _written: _Written = PrivateAttr(default_factory=_Written)
 
     @classmethod
     def from_yaml(cls, path: str | Path) -> Scenario:
         """Read and validate a scenario file.
+
+        The scenario keeps the line of each operation (and of the cells it writes), so that
+        :meth:`apply` names them when the data it leaves fail a cross-table check.
 
         Raises
         ------
         ScenarioError
             Naming the file and the field path of the first problem.
         """
-        return load_yaml(cls, path)
+        scenario, node = _load_yaml(cls, path)
+        wheres = _operation_wheres(node, str(path))
+        if len(wheres) == len(scenario.operations):
+            scenario._written = _Written(tuple(zip(scenario.operations, wheres, strict=True)))
+        return scenario
 
     def apply(self, network: Network) -> Network:
         """A new network with the operations applied; ``network`` is left unchanged.
@@ -154,28 +193,48 @@ class Scenario(BaseModel):
         Raises
         ------
         ScenarioError
-            If an operation names an unknown element or field, or leaves the data invalid.
+            If an operation names an unknown element or field, or leaves the data invalid. A
+            cross-table problem names where the offending row was written: for a row this
+            scenario wrote, the line (and column) in its file (``operations.N`` if it was
+            built in Python); for another row, its CSV file and line, or its scenario file.
         """
-        tables: dict[str, list[Any]] = {
-            name: list(getattr(network.dataset, name)) for name in _SCHEMAS
+        dataset = network.dataset
+        tables: dict[str, list[Any]] = {name: list(getattr(dataset, name)) for name in _SCHEMAS}
+        # each row (kept alive, so ids are not reused) with where it was written
+        origin = {
+            id(row): (row, where) for name in _SCHEMAS for where, row in dataset.located(name)
         }
-        keys = source_keys(network.dataset.data_dir)
+        own: dict[str | None, str | None] = {}  # this scenario's files -> as its errors show them
+        keys = source_keys(dataset.data_dir)
         for number, op in enumerate(self.operations):
             where = f"scenario {self.name!r}, operations.{number}"
             try:
                 _apply(op, tables, keys)
             except (ValueError, KeyError, TypeError, ValidationError) as error:
                 raise ScenarioError(f"{where}: {_message(error)}") from None
+            written = self._written.of(op) or Where(where)
+            own[written.file] = None if written.line is not None else f"operations.{number}"
+            for rows in tables.values():
+                for row in rows:
+                    origin.setdefault(id(row), (row, written))
+        located = {
+            name: [(origin[id(row)][1], row) for row in rows] for name, rows in tables.items()
+        }
+        others = {name: dataset.located(name) for name in ("emissions", "cargo_profiles", "rates")}
         try:
-            _check_references(
-                {name: list(enumerate(rows, 1)) for name, rows in tables.items()}
-                | _other_tables(network.dataset)
-            )
+            _check_references(located | others)
         except DataError as error:
+            at = location(own.get(error.file, error.file), error.row, error.column)
             raise ScenarioError(
-                f"scenario {self.name!r} leaves the data invalid: {error.detail} ({error.file})"
+                f"scenario {self.name!r} leaves the data invalid: "
+                + (f"{at}: {error.detail}" if at else error.detail)
             ) from None
-        dataset = dataclasses.replace(network.dataset, **{k: tuple(v) for k, v in tables.items()})
+        where_now = {name: tuple(w for w, _ in rows) for name, rows in located.items()}
+        dataset = dataclasses.replace(
+            dataset,
+            **{k: tuple(v) for k, v in tables.items()},
+            where=dict(dataset.where) | where_now,
+        )
         return Network(dataset, self.year if self.year is not None else network.year)
 
 
@@ -190,9 +249,25 @@ def load_yaml(model: type[ModelT], path: str | Path) -> ModelT:
     ScenarioError
         Naming the file and the field path of the first problem.
     """
+    return _load_yaml(model, path)[0]
+
+
+def _load_yaml(model: type[ModelT], path: str | Path) -> tuple[ModelT, yaml.Node | None]:
+    """A YAML file as a pydantic model, and its node tree (which knows each node's line).
+
+    Raises
+    ------
+    ScenarioError
+        As :func:`load_yaml`.
+    """
     path = Path(path)
     try:
-        raw = yaml.safe_load(read_text(path))
+        loader = yaml.SafeLoader(read_text(path))
+        try:
+            node = loader.get_single_node()
+            raw = None if node is None else loader.construct_document(node)
+        finally:
+            loader.dispose()
     except FileNotFoundError:
         raise ScenarioError(f"{path}: file not found") from None
     except DataError as error:  # not UTF-8
@@ -200,18 +275,43 @@ def load_yaml(model: type[ModelT], path: str | Path) -> ModelT:
     except yaml.YAMLError as error:
         raise ScenarioError(f"{path}: not valid YAML ({error})") from None
     try:
-        return model.model_validate(raw)
+        return model.model_validate(raw), node
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "(top level)"
         raise ScenarioError(f"{path}: {where}: {first['msg']}") from None
 
 
-def _other_tables(dataset: Dataset) -> dict[str, list[tuple[int, Any]]]:
-    return {
-        name: list(enumerate(getattr(dataset, name), 1))
-        for name in ("emissions", "cargo_profiles", "rates")
-    }
+def _operation_wheres(node: yaml.Node | None, file: str) -> list[Where]:
+    """Where each item of a scenario file's ``operations`` list is written.
+
+    Its line (from 1), and the lines of the cells it names: ``id`` and the keys of ``row``,
+    ``set`` and ``scale``.
+    """
+    items = next(
+        (
+            value
+            for key, value in (node.value if isinstance(node, yaml.MappingNode) else [])
+            if key.value == "operations"
+        ),
+        None,
+    )
+    if not isinstance(items, yaml.SequenceNode):
+        return []
+    wheres = []
+    for item in items.value:
+        cells: dict[str, int] = {}
+        for key, value in item.value if isinstance(item, yaml.MappingNode) else []:
+            if key.value == "id":
+                cells["id"] = key.start_mark.line + 1
+            elif key.value in {"row", "set", "scale"} and isinstance(value, yaml.MappingNode):
+                cells |= {
+                    cell.value: cell.start_mark.line + 1
+                    for cell, _ in value.value
+                    if isinstance(cell, yaml.ScalarNode)
+                }
+        wheres.append(Where(file, item.start_mark.line + 1, cells))
+    return wheres
 
 
 def _message(error: Exception) -> str:

@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from typer.testing import CliRunner
 
-from corridor import load_network, pareto, plan, quote
+from corridor import UnknownPlaceError, load_network, pareto, plan, quote
 from corridor.cli import _quote_table, _routes_table, app
 
 runner = CliRunner()
@@ -99,6 +99,32 @@ def test_places_by_vietnamese_and_chinese_name():
         result = runner.invoke(app, ["places", query, "--json"])
         assert result.exit_code == 0
         assert json.loads(result.stdout)[0]["id"] == "lao_cai"
+
+
+@pytest.mark.parametrize("query", ["Kunmign", "Lao"])  # a typo; a prefix of several places
+def test_places_without_an_exact_match_says_so_before_the_nearest(query):
+    network = load_network(2026)
+    with pytest.raises(UnknownPlaceError):
+        network.place(query)  # quote would not take it
+    nearest = network.index.search(query)
+    assert nearest
+    listed = ", ".join(f"{p.name} ({p.id})" for p in nearest)
+    notice = f"note: no place named {query!r}; nearest: {listed}\n"
+    result = runner.invoke(app, ["places", query])
+    assert result.exit_code == 0, result.output  # a search that found candidates
+    assert result.stderr == notice
+    assert all(p.id[:6] in result.stdout for p in nearest)
+    as_json = runner.invoke(app, ["places", query, "--json"])
+    assert as_json.exit_code == 0 and as_json.stderr == notice
+    assert [p["id"] for p in json.loads(as_json.stdout)] == [p.id for p in nearest]
+
+
+@pytest.mark.parametrize("query", ["Lào Cai", "Yen Vien", "hekou"])  # name, unique prefix, id
+def test_places_with_a_match_prints_no_notice(query):
+    result = runner.invoke(app, ["places", query])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert load_network(2026).place(query).id[:6] in result.stdout
 
 
 def test_places_unknown_exits_2_with_one_line():

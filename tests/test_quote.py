@@ -6,6 +6,7 @@ import csv
 import functools
 import itertools
 import json
+import re
 import sys
 from datetime import datetime, timedelta
 
@@ -576,6 +577,69 @@ def test_quote_many_never_raises_on_bad_rows(network):
     failed = quote_many([{"origin": "Atlantis", "destination": "Hanoi"}], network=network)
     assert list(failed.columns[:4]) == ["origin", "destination", "status", "message"]
     assert failed["modes"].isna().all()
+
+
+WRONG_KIND = [
+    ({"teu": "x"}, "teu must be a number, got 'x'"),
+    ({"teu": True}, "teu must be a number, got True"),
+    ({"teu": float("inf")}, "teu must be a finite number, got inf"),
+    ({"deadline": "soon"}, "deadline must be a number, got 'soon'"),
+    ({"tonnes": "heavy"}, "tonnes must be a number, got 'heavy'"),
+    ({"tonnes": float("inf")}, "tonnes must be a finite number, got inf"),
+    ({"value_usd": "lots", "objective": "generalised"}, "value_usd must be a number, got 'lots'"),
+    ({"carbon_price_usd_per_t": "x"}, "carbon_price_usd_per_t must be a number, got 'x'"),
+    ({"deadline": 100, "confidence": "high"}, "confidence must be a number, got 'high'"),
+    ({"month": "may"}, "month must be a whole number, got 'may'"),
+    ({"month": 5.5}, "month must be a whole number, got 5.5"),
+    ({"max_transshipments": 1.5}, "max_transshipments must be a whole number, got 1.5"),
+    ({"ready": 5}, "ready must be a date and time like 2026-12-01T08:00, got 5"),
+    ({"via": 5}, "via must be a name or a list of names, got 5"),
+    ({"modes": [None]}, "modes must be a name or a list of names, got [None]"),
+    ({"destination": 5}, "destination must be a place name or id, got 5"),
+]
+
+
+@pytest.mark.parametrize(("fields", "message"), WRONG_KIND)
+def test_quote_many_reports_a_value_of_the_wrong_kind_by_field(network, fields, message):
+    """A cell of the wrong kind fails its own row, naming the field; the other rows are quoted."""
+    rows = [
+        {"origin": "Kunming", "destination": "Hanoi"} | fields,
+        {"origin": "Kunming", "destination": "Hanoi", "teu": 2},
+    ]
+    table = quote_many(rows, network=network)
+    assert list(table["status"]) == ["InvalidRequestError", "ok"]
+    assert table.loc[0, "message"] == message
+    assert table.loc[1, "cost_usd"] == quote("Kunming", "Hanoi", 2, network=network).cost_usd
+
+
+@pytest.mark.parametrize(("fields", "message"), WRONG_KIND)
+def test_quote_raises_a_bad_request_for_a_value_of_the_wrong_kind(network, fields, message):
+    request = {"origin": "Kunming", "destination": "Hanoi"} | fields
+    with pytest.raises(InvalidRequestError, match=f"^{re.escape(message)}$"):
+        quote(network=network, **request)
+
+
+@pytest.mark.parametrize("alternatives", ["2", 1.5, True])
+def test_alternatives_must_be_a_whole_number(network, alternatives):
+    with pytest.raises(InvalidRequestError, match="alternatives must be a whole number"):
+        quote("Kunming", "Hanoi", alternatives=alternatives, network=network)
+
+
+def test_quote_many_takes_a_confidence_column_as_quote_does(network):
+    table = quote_many(
+        [{"origin": "Kunming", "destination": "Hanoi", "deadline": 60, "confidence": 0.9}],
+        network=network,
+    )
+    alone = quote("Kunming", "Hanoi", deadline=60, confidence=0.9, network=network)
+    assert table.loc[0, "status"] == "ok", table.loc[0, "message"]
+    assert table.loc[0, "cost_usd"] == alone.cost_usd
+    assert table.loc[0, "on_time_probability"] == alone.on_time_probability >= 0.9
+
+
+def test_a_year_of_the_wrong_kind_is_a_bad_request_for_every_row():
+    table = quote_many([{"origin": "Kunming", "destination": "Hanoi"}], year="2026")
+    assert table.loc[0, "status"] == "InvalidRequestError"
+    assert table.loc[0, "message"] == "year must be a whole number, got '2026'"
 
 
 @pytest.mark.parametrize(

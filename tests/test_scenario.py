@@ -22,7 +22,15 @@ from corridor import (
     plan,
     quote,
 )
-from corridor.scenario import Close, Scenario, Update, apply_all, shipped_scenarios
+from corridor.scenario import (
+    Add,
+    Close,
+    Scenario,
+    Update,
+    apply_all,
+    check_file,
+    shipped_scenarios,
+)
 
 SCENARIOS = Path(__file__).parent.parent / "data" / "scenarios"
 DEMAND = Path(__file__).parent.parent / "data" / "demand"
@@ -156,7 +164,7 @@ def test_compare_reports_kpis_and_changed_routes():
             "name: x\nsource: 'estimate: t'\noperations: [{add: transfers, row: {place: atlantis, "
             "from_mode: road, to_mode: rail_1000, hours_p50: 1, hours_p90: 2, "
             "cost_usd_per_teu: 5, source: 'estimate: t'}}]\n",
-            r"leaves the data invalid: unknown place 'atlantis'",
+            r"leaves the data invalid: line 3, column 'place': unknown place 'atlantis'",
         ),
         (
             "name: x\nsource: 'estimate: t'\n"
@@ -172,6 +180,150 @@ def test_malformed_scenarios_name_the_field(network, tmp_path, text, message):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ScenarioError, match=message):
         Scenario.from_yaml(path).apply(network)
+
+
+def _line_of(text: str, part: str) -> int:
+    """The line (from 1) of the first line of ``text`` containing ``part``."""
+    return next(n for n, line in enumerate(text.splitlines(), 1) if part in line)
+
+
+def _csv_line(file: str, key: str) -> int:
+    """The line of the row whose first cell is ``key`` in a shipped CSV file (header: 1)."""
+    with (Path(__file__).parent.parent / "data" / file).open(encoding="utf-8") as handle:
+        return next(n for n, line in enumerate(handle, 1) if line.startswith(f"{key},"))
+
+
+NEW_GATE = """\
+name: new gate
+source: 'estimate: test'
+operations:
+  - update: legs
+    id: road_kunming_yuxi
+    scale: {km: 1.1}
+  - add: transfers
+    row:
+      from_mode: road
+      to_mode: rail_1000
+      place: atlantis
+      hours_p50: 1
+      hours_p90: 2
+      cost_usd_per_teu: 5
+      source: 'estimate: t'
+"""
+
+
+def test_a_cross_table_error_names_the_yaml_line_of_the_offending_cell(network, tmp_path):
+    path = tmp_path / "gate.yaml"
+    path.write_text(NEW_GATE, encoding="utf-8")
+    line = _line_of(NEW_GATE, "place: atlantis")
+    expected = (
+        f"scenario 'new gate' leaves the data invalid: line {line}, column 'place': "
+        "unknown place 'atlantis'"
+    )
+    with pytest.raises(ScenarioError) as caught:
+        Scenario.from_yaml(path).apply(network)
+    assert str(caught.value) == expected
+    with pytest.raises(ScenarioError) as checked:
+        check_file(path, network)
+    assert str(checked.value) == f"{path}: {expected}"
+
+
+def test_a_duplicate_names_both_real_lines(network, tmp_path):
+    """The added row's YAML line, and the first row's line in legs.csv (not its index)."""
+    text = (
+        "name: dup\nsource: 'estimate: t'\noperations:\n"
+        "  - add: legs\n"
+        "    row: {id: road_kunming_yuxi, origin: kunming, destination: yuxi, mode: road,\n"
+        "          km: 9, speed_kmh: 50, reefer: true, dangerous: true, source: 'estimate: t'}\n"
+    )
+    path = tmp_path / "dup.yaml"
+    path.write_text(text, encoding="utf-8")
+    first = _csv_line("legs.csv", "road_kunming_yuxi")
+    with pytest.raises(ScenarioError) as caught:
+        Scenario.from_yaml(path).apply(network)
+    assert str(caught.value) == (
+        f"scenario 'dup' leaves the data invalid: line {_line_of(text, 'row:')}, column 'id': "
+        f"duplicate 'road_kunming_yuxi' (first on legs.csv, line {first})"
+    )
+
+
+def test_a_baseline_row_a_scenario_breaks_is_named_by_its_csv_line(network):
+    """Yuxi no longer served by road: the first road leg there fails, at its line in legs.csv."""
+    roads = [leg for leg in network.dataset.legs if leg.mode.value == "road"]
+    first = next(leg for leg in roads if "yuxi" in (leg.origin, leg.destination))
+    column = "origin" if first.origin == "yuxi" else "destination"
+    cut = Scenario(
+        name="no road at Yuxi",
+        source="estimate: test",
+        operations=[Update(update="places", id="yuxi", set={"modes": "rail_1435"})],
+    )
+    with pytest.raises(ScenarioError) as caught:
+        cut.apply(network)
+    assert str(caught.value) == (
+        f"scenario 'no road at Yuxi' leaves the data invalid: legs.csv, line "
+        f"{_csv_line('legs.csv', first.id)}, column '{column}': place 'yuxi' does not serve "
+        "mode 'road' (add it to its modes in places.csv)"
+    )
+
+
+def test_a_scenario_built_in_python_names_the_operation(network):
+    bad = Scenario(
+        name="x",
+        source="estimate: test",
+        operations=[
+            Close(close="legs", id="road_kunming_yuxi", year=2040),
+            Add(
+                add="transfers",
+                row={
+                    "place": "atlantis",
+                    "from_mode": "road",
+                    "to_mode": "rail_1000",
+                    "hours_p50": 1,
+                    "hours_p90": 2,
+                    "cost_usd_per_teu": 5,
+                    "source": "estimate: t",
+                },
+            ),
+        ],
+    )
+    with pytest.raises(ScenarioError) as caught:
+        bad.apply(network)
+    assert str(caught.value) == (
+        "scenario 'x' leaves the data invalid: operations.1, column 'place': "
+        "unknown place 'atlantis'"
+    )
+
+
+def test_composed_scenarios_name_the_file_of_the_earlier_row(network, tmp_path):
+    row = (
+        "{id: road_test, origin: kunming, destination: yuxi, mode: road, km: 9, "
+        "speed_kmh: 50, reefer: true, dangerous: true, source: 'estimate: t'}"
+    )
+    first, second = tmp_path / "first.yaml", tmp_path / "second.yaml"
+    for path, name in ((first, "first"), (second, "second")):
+        path.write_text(
+            f"name: {name}\nsource: 'estimate: t'\noperations:\n\n  - add: legs\n    row: {row}\n",
+            encoding="utf-8",
+        )
+    once = Scenario.from_yaml(first).apply(network)
+    with pytest.raises(ScenarioError) as caught:
+        Scenario.from_yaml(second).apply(once)
+    assert str(caught.value) == (
+        "scenario 'second' leaves the data invalid: line 6, column 'id': duplicate 'road_test' "
+        f"(first on {first}, line 6)"
+    )
+
+
+def test_a_scenario_read_from_a_file_equals_the_same_built_in_python(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "name: s\nsource: 'estimate: t'\noperations:\n  - {close: legs, id: road_kunming_yuxi}\n",
+        encoding="utf-8",
+    )
+    built = Scenario(
+        name="s", source="estimate: t", operations=[Close(close="legs", id="road_kunming_yuxi")]
+    )
+    assert Scenario.from_yaml(path) == built
 
 
 def test_add_and_close(network, tmp_path):
