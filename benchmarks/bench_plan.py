@@ -52,7 +52,7 @@ def timed(network, table, method, time_limit_s=None):
         warnings.simplefilter("ignore")  # a plan stopped by the limit: result.gap says how far
         result = corridor.plan(table, network=network, method=method, time_limit_s=time_limit_s)
     seconds = time.perf_counter() - start
-    note = "" if result.optimal else f" (stopped: proven within {result.gap:.2%} of the optimum)"
+    note = "" if result.optimal else f" (stopped: proven gap {result.gap:.1e} to the optimum)"
     return seconds, result, note
 
 

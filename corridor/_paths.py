@@ -81,11 +81,12 @@ positive reduced cost (it can come back: pricing sees every path)."""
 SMOOTHING = 0.8
 """Initial weight α of the stability centre in the smoothed duals that pricing uses (0: no
 smoothing); it then adapts each round (:class:`_SmoothedPricing`, docs/performance.md)."""
-FIRST_ORDER_GROUPS = 10_000
+FIRST_ORDER_GROUPS = 5_000
 """Above this many capacity groups on the greedy start's paths, the master is solved by PDLP
-(:class:`_FirstOrderMaster`) instead of GLOP's simplex. docs/performance.md: on the congested
-20 × 20 grid with 1,000 OD pairs (3,147 groups at the start) GLOP takes 41 s and PDLP 135 s;
-on the 61 × 61 grid (12,355) GLOP reached a 0.84 % gap in 3,000 s, PDLP 0.02 % in 600 s."""
+(:class:`_FirstOrderMaster`) instead of GLOP's simplex. docs/performance.md, congested grids
+with 1,000 OD pairs: 20 × 20 (3,147 groups at the start) GLOP 41 s, PDLP 135 s; 30 × 30
+(5,007) the same gap after 300 s; 52 × 52 (9,821) gap at 120 s 32 % with GLOP, 0.08 % with
+PDLP; 61 × 61 (12,355) GLOP 0.84 % in 3,000 s, PDLP 0.02 % in 600 s."""
 GAP = 1e-6
 """With PDLP, column generation stops when the plan is within this fraction of the
 Lagrangian bound (USD/day, relative; a simplex master stops on exact optimality)."""
@@ -244,6 +245,16 @@ def _generate(
         if master.proven(gap):
             optimal, stopped = True, "optimal"
             break
+        # Out of time: stop before changing the master, so that its last solution is the plan
+        # and no solve overruns the limit; unless the simplex master is proven optimal (no
+        # new path), which the verdict below reports.
+        late = time_limit_s is not None and time.perf_counter() - start >= time_limit_s
+        if late and (
+            isinstance(master, _FirstOrderMaster)
+            or any(arcs.tobytes() not in pricing.seen[k] for k, arcs in found)
+        ):
+            stopped = "time_limit"
+            break
         if found:
             stats["dropped"] += master.drop_idle(pricing)
         new = [(k, arcs) for k, arcs in found if master.add_column(k, arcs, pricing)]
@@ -257,16 +268,10 @@ def _generate(
             len(master.rows),
         )
         stopped = master.next_round(len(new), gap)
-        if stopped != "continue":
+        if stopped != "continue":  # no new path: the master's last solution is the plan
             optimal = stopped == "optimal"
             break
-        if time_limit_s is not None and time.perf_counter() - start >= time_limit_s:
-            stopped = "time_limit"
-            break
         objective, duals, sigma = master.solve_within_capacities(stats)
-    if not optimal:
-        # the columns added last are in the plan too
-        objective = master.solve_within_capacities(stats)[0]
     stats["columns"] = float(len(master.columns))
     stats["capacity_rows"] = float(len(master.rows))
     stats["total_s"] = time.perf_counter() - start

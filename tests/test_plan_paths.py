@@ -350,6 +350,35 @@ def test_capacity_rows_enter_the_master_only_once_exceeded():
     assert not np.delete(solution.duals, [1, 4, 7]).any()
 
 
+@pytest.mark.parametrize("first_order", [False, True])
+def test_a_stopped_solve_returns_the_last_master_without_solving_again(first_order, monkeypatch):
+    """At the time limit the loop stops before changing the master, so the plan is its last
+    solution and no master solve overruns the limit. A (0 → 1) and B (2 → 1), 10 TEU/day
+    each, share the arc 3 → 1 (10 TEU/day); A also has a dearer direct arc. The greedy start
+    gives the shared arc to A and leaves B unserved; the optimum sends A direct."""
+    from corridor import _paths
+
+    monkeypatch.setattr(_paths, "FIRST_ORDER_GROUPS", -1 if first_order else 10**9)
+    graph = _paths.Graph(
+        n=4,
+        tails=np.array([0, 2, 3, 0]),
+        heads=np.array([3, 3, 1, 1]),
+        cost_usd=np.array([1.0, 1.0, 1.0, 5.0]),
+        hours=np.zeros(4),
+        group=np.array([0, 1, 2, 3]),
+    )
+    capacity = np.array([100.0, 100.0, 10.0, 100.0])
+    pairs = [_paths.Commodity(0, 0, 1, 10.0), _paths.Commodity(0, 2, 1, 10.0)]
+    exact = _paths.solve([graph], pairs, capacity, penalty=1000.0)
+    stopped = _paths.solve([graph], pairs, capacity, penalty=1000.0, time_limit_s=0)
+    assert exact.objective == pytest.approx(10 * 5 + 10 * 2, rel=_paths.GAP)
+    assert not stopped.optimal and stopped.stopped == "time_limit" and stopped.rounds == 1
+    assert stopped.stats["master_solves"] == stopped.stats["row_rounds"] + 1  # the start's only
+    assert stopped.objective == pytest.approx(10 * 2 + 10 * 1000.0)  # B unserved
+    assert stopped.unserved.tolist() == pytest.approx([0.0, 10.0], abs=1e-9)
+    assert stopped.bound <= exact.objective + 1e-6
+
+
 def _random_instance(seed):
     """A small random graph (vertices 0..n-1, some parallel arcs), capacity groups, OD
     commodities (some with a deadline or a value of time) and an unserved penalty."""
