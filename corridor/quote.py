@@ -825,12 +825,13 @@ def quote_many(
     Each request (a DataFrame row or a dict) has ``origin`` and ``destination`` and any
     :func:`quote` option (``teu``, ``cargo``, ``deadline``, ...); ``options`` apply to all.
     ``status`` is ``ok`` or the error class name, with its ``message``: a cell of the wrong
-    kind (``teu="x"``) fails its own row with ``InvalidRequestError`` naming the column; an
-    empty cell (None, NaN) leaves the option at its default. A quoted row gives the
-    shipment's ``teu`` and ``tonnes`` (as given, else blank) beside its totals (USD, hours,
-    kg CO2e, km), which are for the whole shipment. The network (the one given, else that
-    of ``year``, else that of each row's ``ready`` year or 2026) is loaded once per year and
-    its service graphs are reused; identical requests (same
+    kind (``teu="x"``) fails its own row with ``InvalidRequestError`` naming the column, and
+    a number written as text (``teu="2"``, as pandas reads a CSV column with one such bad
+    cell) counts as the number; an empty cell (None, NaN) leaves the option at its default.
+    A quoted row gives the shipment's ``teu`` and ``tonnes`` (as given, else blank) beside
+    its totals (USD, hours, kg CO2e, km), which are for the whole shipment. The network
+    (the one given, else that of ``year``, else that of each row's ``ready`` year or 2026)
+    is loaded once per year and its service graphs are reused; identical requests (same
     origin, destination and options as written) are quoted once, which gives the same
     figures as quoting each (the Monte Carlo is seeded).
 
@@ -858,7 +859,7 @@ def quote_many(
     out = []
     done: dict[tuple[tuple[str, Any], ...], dict[str, Any]] = {}
     for row in rows:
-        request = {k: v for k, v in row.items() if not _missing(v)}
+        request = {k: _table_cell(k, v) for k, v in row.items() if not _missing(v)}
         request.pop("source", None)  # a citation column, as in the shipped tables
         record: dict[str, Any] = {
             "origin": request.get("origin"),
@@ -1064,6 +1065,39 @@ def _choice(enum: type[_E], value: object, what: str) -> _E:
 
 def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and np.isnan(value))
+
+
+_NUMBER_CELLS = frozenset(
+    {
+        "teu",
+        "tonnes",
+        "value_usd",
+        "deadline",
+        "confidence",
+        "carbon_price_usd_per_t",
+        "month",
+        "max_transshipments",
+        "samples",
+        "seed",
+    }
+)
+"""quote_many columns whose cells are numbers (:func:`_table_cell`)."""
+
+
+def _table_cell(name: str, value: object) -> object:
+    """A :func:`quote_many` cell as :func:`quote` takes it: "2" in a number column is 2.
+
+    Text that is a number ("2", "40.5") in a number column becomes that number. pandas
+    reads a whole CSV column as text when one of its cells is not a number; the other rows
+    are then still quoted and only that row fails, naming the column.
+    """
+    if name not in _NUMBER_CELLS or not isinstance(value, str):
+        return value
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    return int(number) if number.is_integer() else number
 
 
 @dataclass

@@ -612,6 +612,32 @@ def test_quote_many_reports_a_value_of_the_wrong_kind_by_field(network, fields, 
     assert table.loc[1, "cost_usd"] == quote("Kunming", "Hanoi", 2, network=network).cost_usd
 
 
+def test_one_bad_cell_in_a_csv_column_fails_only_its_row(network, tmp_path):
+    """pandas reads the teu and deadline columns as text (one cell each is not a number): the
+    rows whose cells are numbers are quoted as if read as numbers."""
+    path = tmp_path / "requests.csv"
+    path.write_text(
+        "origin,destination,teu,deadline\n"
+        "Kunming,Hanoi,2,\n"
+        "Kunming,Hanoi,two,\n"
+        "Kunming,Hai Phong,1.0,soon\n"
+        "Kunming,Hai Phong,1,96.5\n",
+        encoding="utf-8",
+    )
+    requests = pd.read_csv(path)
+    assert not any(pd.api.types.is_numeric_dtype(requests[c]) for c in ("teu", "deadline"))
+    table = quote_many(requests, network=network)
+    assert list(table["status"]) == ["ok", "InvalidRequestError", "InvalidRequestError", "ok"]
+    assert list(table["message"][1:3]) == [
+        "teu must be a number, got 'two'",
+        "deadline must be a number, got 'soon'",
+    ]
+    assert table.loc[0, "cost_usd"] == quote("Kunming", "Hanoi", 2, network=network).cost_usd
+    deadline = quote("Kunming", "Hai Phong", 1, deadline=96.5, network=network)
+    assert table.loc[3, "cost_usd"] == deadline.cost_usd
+    assert table.loc[3, "planned_hours"] == deadline.planned_hours <= 96.5
+
+
 @pytest.mark.parametrize(("fields", "message"), WRONG_KIND)
 def test_quote_raises_a_bad_request_for_a_value_of_the_wrong_kind(network, fields, message):
     request = {"origin": "Kunming", "destination": "Hanoi"} | fields
