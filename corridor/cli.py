@@ -385,8 +385,9 @@ def quote_command(
         Path | None,
         typer.Option(
             "--out",
-            help="Write the steps of the best route: .gpkg (layers legs and stops), .geojson "
-            "(written as NAME.legs.geojson and NAME.stops.geojson) or .csv.",
+            help="Write the steps of the route(s): .gpkg (layers legs and stops), .geojson "
+            "(written as NAME.legs.geojson and NAME.stops.geojson) or .csv; with "
+            "--alternatives a route column (1: the best).",
         ),
     ] = None,
     png_file: PngOption = None,
@@ -502,10 +503,12 @@ def pareto_command(
         from corridor.export import pareto_map
 
         pareto_map(front).save(str(map_file))
+        _wrote(map_file)
     if png_file is not None:
         from corridor.charts import pareto_chart
 
         pareto_chart(front).savefig(png_file, dpi=150)
+        _wrote(png_file)
     if as_json:
         _print_json([q.to_dict() for q in front])
         return
@@ -638,13 +641,15 @@ def plan_command(
     if out_file is not None:
         from corridor.export import write_table
 
-        write_table(result.to_geodataframe(), out_file, layer="loaded_links")
+        _wrote(write_table(result.to_geodataframe(), out_file, layer="loaded_links"))
     if map_file is not None:
         result.map().save(str(map_file))
+        _wrote(map_file)
     if png_file is not None:
         from corridor.charts import plan_chart
 
         plan_chart(result).savefig(png_file, dpi=150)
+        _wrote(png_file)
     if as_json:
         frames = result.to_frames()
         _print_json(
@@ -841,8 +846,10 @@ def scenario_compare(
         err.print(f"note: {note}", markup=False)
     if report is not None:
         report.write_text(result.to_html(), encoding="utf-8")
+        _wrote(report)
     if png_file is not None:
         result.chart().savefig(png_file, dpi=150)
+        _wrote(png_file)
     if as_json:
         _print_json(
             {
@@ -947,21 +954,31 @@ def _write_route_files(
 ) -> None:
     """The files of ``quote --map/--out/--png`` (their libraries load only when asked for).
 
-    The files ``--out`` writes are listed on stderr (a ``.geojson`` becomes two files).
+    ``--map`` and ``--out`` hold every route, ``--png`` the best. The files written are
+    listed on stderr (a ``.geojson`` becomes two files), so stdout stays the route or JSON.
     """
+    written: list[Path] = []
     if map_file is not None:
         from corridor.export import pareto_map
 
         (pareto_map(routes) if len(routes) > 1 else routes[0].map()).save(str(map_file))
+        written.append(map_file)
     if out_file is not None:
         from corridor.export import write_quote
 
-        for written in write_quote(routes[0], out_file):  # stdout stays the route (or JSON)
-            err.print(f"wrote {written}", markup=False, soft_wrap=True)
+        written += write_quote(routes if len(routes) > 1 else routes[0], out_file)
     if png_file is not None:
         from corridor.charts import route_chart
 
         route_chart(routes[0]).savefig(png_file, dpi=150)
+        written.append(png_file)
+    _wrote(*written)
+
+
+def _wrote(*paths: Path) -> None:
+    """List the files a command wrote on stderr (stdout stays its table or JSON)."""
+    for path in paths:
+        err.print(f"wrote {path}", markup=False, soft_wrap=True)
 
 
 def _print_notes(quotes: list[Quote]) -> None:

@@ -120,25 +120,37 @@ def quote_geodataframe(quote: Quote) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
 
 
-def quote_layers(quote: Quote) -> dict[str, gpd.GeoDataFrame]:
-    """The steps of a quote as two layers of one geometry type each, for GIS files.
+def routes_geodataframe(quotes: Sequence[Quote]) -> gpd.GeoDataFrame:
+    """The steps of several routes in one table, indexed by ``route`` and ``step``.
+
+    ``route`` is 1 for the first quote (the best of ``quote(..., alternatives=n)``); the
+    columns are those of :func:`quote_geodataframe`.
+    """
+    frames = {rank: quote_geodataframe(q) for rank, q in enumerate(quotes, 1)}
+    return gpd.GeoDataFrame(pd.concat(frames, names=["route"]), crs="EPSG:4326")
+
+
+def quote_layers(quote: Quote | Sequence[Quote]) -> dict[str, gpd.GeoDataFrame]:
+    """The steps of a quote, or of several routes, as two layers of one geometry type each.
 
     ``legs``: lines, the steps between two places (legs, land border crossings);
     ``stops``: points, the steps at one place (loading, transshipments, customs at an
-    airport, unloading). Each row keeps its ``step``, its position in the route.
+    airport, unloading). Each row keeps its ``step``, its position in the route, and for
+    several routes its ``route`` (:func:`routes_geodataframe`).
     """
-    frame = quote_geodataframe(quote)
+    frame = _steps(quote)
     lines = (frame.geom_type == "LineString").to_numpy()
     return {"legs": frame[lines], "stops": frame[~lines]}
 
 
-def write_quote(quote: Quote, path: str | Path) -> list[Path]:
-    """Write the steps of a quote: GeoPackage layers, GeoJSON files or a CSV table.
+def write_quote(quote: Quote | Sequence[Quote], path: str | Path) -> list[Path]:
+    """Write the steps of a quote or of several routes: GeoPackage, GeoJSON or CSV.
 
     ``.gpkg`` gets layers ``legs`` (lines) and ``stops`` (points), see :func:`quote_layers`;
     ``name.geojson`` gets ``name.legs.geojson`` and ``name.stops.geojson`` beside it;
-    ``.csv`` gets every step in order, geometry as WKT. EPSG:4326. Returns the files
-    written.
+    ``.csv`` gets every step in order, geometry as WKT. Several routes (a list of quotes)
+    go in the same files with a ``route`` column, 1 for the first. EPSG:4326. Returns the
+    files written.
 
     Raises
     ------
@@ -148,7 +160,14 @@ def write_quote(quote: Quote, path: str | Path) -> list[Path]:
     path = Path(path)
     if path.suffix in {".gpkg", ".geojson"}:
         return write_layers(quote_layers(quote), path)
-    return [write_table(quote_geodataframe(quote), path)]  # a .csv, or the error
+    return [write_table(_steps(quote), path)]  # a .csv, or the error
+
+
+def _steps(quote: Quote | Sequence[Quote]) -> gpd.GeoDataFrame:
+    """:func:`quote_geodataframe` of one quote, :func:`routes_geodataframe` of several."""
+    if isinstance(quote, list | tuple):
+        return routes_geodataframe(quote)
+    return quote_geodataframe(quote)
 
 
 def write_table(frame: pd.DataFrame, path: str | Path, *, layer: str | None = None) -> Path:

@@ -141,6 +141,12 @@ def test_quote_steps_export_to_geopackage_geojson_and_csv(network, tmp_path):
         s.ref for s in q.steps
     ]
     assert table["geometry"].str.startswith(("LINESTRING", "POINT")).all()
+    routes = quote("Kunming", "Hai Phong", alternatives=2, network=network)
+    (path,) = write_quote(routes, tmp_path / "routes.csv")
+    table = pd.read_csv(path)
+    assert list(zip(table["route"], table["ref"], strict=True)) == [
+        (rank, s.ref) for rank, r in enumerate(routes, 1) for s in r.steps
+    ]
     with pytest.raises(InvalidRequestError, match="write a .csv, .gpkg or .geojson"):
         write_quote(q, tmp_path / "route.shp")
     with pytest.raises(InvalidRequestError, match="no geometry"):
@@ -209,6 +215,7 @@ def test_cli_pareto_plan_and_quote_files(tmp_path):
         ],
     )
     assert result.exit_code == 0
+    assert result.stderr == f"wrote {tmp_path / 'p.html'}\nwrote {tmp_path / 'p.png'}\n"
     assert (tmp_path / "p.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "L.featureGroup" in (tmp_path / "p.html").read_text(encoding="utf-8")
     result = runner.invoke(
@@ -216,6 +223,7 @@ def test_cli_pareto_plan_and_quote_files(tmp_path):
         ["plan", DEMAND, "--map", str(tmp_path / "plan.html"), "--out", str(tmp_path / "l.csv")],
     )
     assert result.exit_code == 0
+    assert result.stderr == f"wrote {tmp_path / 'l.csv'}\nwrote {tmp_path / 'plan.html'}\n"
     assert "TEU/day" in (tmp_path / "plan.html").read_text(encoding="utf-8")
     assert {"ref", "utilisation", "geometry"} <= set(pd.read_csv(tmp_path / "l.csv").columns)
     result = runner.invoke(
@@ -233,8 +241,17 @@ def test_cli_pareto_plan_and_quote_files(tmp_path):
         ],
     )
     assert result.exit_code == 0
-    assert len(gpd.read_file(tmp_path / "r.gpkg", layer="legs")) > 2
-    assert result.stderr == f"wrote {tmp_path / 'r.gpkg'}\n"
+    routes = quote("Kunming", "Hanoi", alternatives=2)
+    layers = {layer: gpd.read_file(tmp_path / "r.gpkg", layer=layer) for layer in ("legs", "stops")}
+    steps = pd.concat(layers.values()).sort_values(["route", "step"])
+    # both routes, each step once, numbered as in its quote
+    assert steps.groupby("route")["step"].apply(list).to_dict() == {
+        rank: list(range(len(q.steps))) for rank, q in enumerate(routes, 1)
+    }
+    assert steps.groupby("route")["cost_usd"].sum().tolist() == pytest.approx(
+        [q.cost_usd for q in routes]
+    )
+    assert result.stderr == f"wrote {tmp_path / 'alt.html'}\nwrote {tmp_path / 'r.gpkg'}\n"
     assert (tmp_path / "alt.html").read_text(encoding="utf-8").count("L.featureGroup") == 2
     split = runner.invoke(
         app, ["quote", "Kunming", "Hanoi", "--json", "--out", str(tmp_path / "r.geojson")]

@@ -106,6 +106,7 @@ def test_cli_compare_writes_report_and_chart(tmp_path):
         ],
     )
     assert result.exit_code == 0, result.output
+    assert f"wrote {tmp_path / 'report.html'}\nwrote {tmp_path / 'chart.png'}\n" in result.stderr
     assert "Lao Cai smart border gate" in (tmp_path / "report.html").read_text(encoding="utf-8")
     assert (tmp_path / "chart.png").read_bytes().startswith(PNG)
 
@@ -135,6 +136,7 @@ def test_plan_chart_widths_follow_flow(network):
 def test_cli_quote_and_plan_png(tmp_path):
     result = runner.invoke(app, ["quote", "Kunming", "Hanoi", "--png", str(tmp_path / "q.png")])
     assert result.exit_code == 0 and (tmp_path / "q.png").read_bytes().startswith(PNG)
+    assert result.stderr == f"wrote {tmp_path / 'q.png'}\n"
     demand = str(DATA / "demand" / "sample_2026.csv")
     result = runner.invoke(app, ["plan", demand, "--png", str(tmp_path / "p.png")])
     assert result.exit_code == 0 and (tmp_path / "p.png").read_bytes().startswith(PNG)
