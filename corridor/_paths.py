@@ -188,7 +188,9 @@ def solve(
     penalty
         USD per unserved TEU.
     time_limit_s
-        Wall-clock limit, s; the best plan so far is returned with ``optimal=False``.
+        Wall-clock limit, s, checked after each round's pricing: the master's last plan is
+        returned with ``optimal=False`` and pricing's bound (only the round in progress
+        runs past the limit).
 
     Raises
     ------
