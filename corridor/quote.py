@@ -195,15 +195,17 @@ class Quote:
         return quote_map(self)
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per step, in order, each with the size of the shipment its figures are for.
+        """One row per step, in order, each with the shipment its figures are for.
 
         A step's USD and kg CO2e are for the whole shipment, so every row also carries its
-        ``teu`` and ``tonnes`` (gross weight, t, as given; NaN when not given: CO2e is then
-        at the cargo class payload per TEU).
+        ``teu``, ``tonnes`` (gross weight, t, as given; NaN when not given: CO2e is then
+        at the cargo class payload per TEU) and ``cargo`` class.
         """
         tonnes = self.shipment.tonnes
         return pd.DataFrame([asdict(s) for s in self.steps]).assign(
-            teu=self.shipment.teu, tonnes=np.nan if tonnes is None else tonnes
+            teu=self.shipment.teu,
+            tonnes=np.nan if tonnes is None else tonnes,
+            cargo=self.shipment.cargo.value,
         )
 
     def to_geodataframe(self) -> gpd.GeoDataFrame:
@@ -894,6 +896,7 @@ def quote_many(
                 "message": "",
                 "teu": q.shipment.teu,
                 "tonnes": q.shipment.tonnes,
+                "cargo": q.shipment.cargo.value,
                 "cost_usd": q.cost_usd,
                 "planned_hours": q.planned_hours,
                 "hours_p50": q.hours_p50,
@@ -945,6 +948,7 @@ _MANY_COLUMNS = [
     "message",
     "teu",
     "tonnes",
+    "cargo",
     "cost_usd",
     "planned_hours",
     "hours_p50",

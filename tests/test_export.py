@@ -199,6 +199,9 @@ def test_exported_steps_say_how_large_the_shipment_is(network, tmp_path):
     table = pd.read_csv(tmp_path / "r.csv")
     assert len(table) == len(one.steps)
     assert (table["teu"] == 1).all() and table["tonnes"].isna().all()  # tonnes not given
+    assert (table["cargo"] == "general").all() and (back["cargo"] == "general").all()
+    reefer = quote("Kunming", "Hai Phong", cargo="reefer", network=network).to_geodataframe()
+    assert (reefer["cargo"] == "reefer").all()
 
 
 def test_cli_pareto_plan_and_quote_files(tmp_path):

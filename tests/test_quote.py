@@ -468,9 +468,12 @@ def test_quote_many_rows_say_how_large_each_shipment_is(network):
         {"origin": "Kunming", "destination": "Hanoi", "teu": 2, "tonnes": 30},
         {"origin": "Kunming", "destination": "Hanoi"},
         {"origin": "Kunmign", "destination": "Hanoi", "teu": 5},
+        {"origin": "Kunming", "destination": "Hanoi", "cargo": "reefer"},
     ]
     table = quote_many(requests, network=network)
-    assert list(table["status"]) == ["ok", "ok", "UnknownPlaceError"]
+    assert list(table["status"]) == ["ok", "ok", "UnknownPlaceError", "ok"]
+    assert table["cargo"].tolist()[:2] == ["general"] * 2 and table.loc[3, "cargo"] == "reefer"
+    assert pd.isna(table.loc[2, "cargo"])
     assert list(table["teu"][:2]) == [2, 1] and pd.isna(table.loc[2, "teu"])  # no figures
     assert table.loc[0, "tonnes"] == 30 and pd.isna(table.loc[1, "tonnes"])  # not given
     assert table.loc[0, "cost_usd"] / table.loc[0, "teu"] == pytest.approx(table.loc[1, "cost_usd"])
