@@ -179,7 +179,7 @@ class Scenario(BaseModel):
         Raises
         ------
         ScenarioError
-            Naming the file and the field path of the first problem.
+            Naming the file, the line and the field path of the first problem.
         """
         scenario, node = _load_yaml(cls, path)
         wheres = _operation_wheres(node, str(path))
@@ -193,7 +193,8 @@ class Scenario(BaseModel):
         Raises
         ------
         ScenarioError
-            If an operation names an unknown element or field, or leaves the data invalid. A
+            If an operation names an unknown element or field (with the line of the field or
+            the operation in the scenario's file), or leaves the data invalid. A
             cross-table problem names where the offending row was written: for a row this
             scenario wrote, the line (and column) in its file (``operations.N`` if it was
             built in Python); for another row, its CSV file and line, or its scenario file.
@@ -211,7 +212,7 @@ class Scenario(BaseModel):
             try:
                 _apply(op, tables, keys)
             except (ValueError, KeyError, TypeError, ValidationError) as error:
-                raise ScenarioError(f"{where}: {_message(error)}") from None
+                raise ScenarioError(self._operation_error(number, op, error)) from None
             written = self._written.of(op) or Where(where)
             own[written.file] = None if written.line is not None else f"operations.{number}"
             for rows in tables.values():
@@ -236,6 +237,17 @@ class Scenario(BaseModel):
             where=dict(dataset.where) | where_now,
         )
         return Network(dataset, self.year if self.year is not None else network.year)
+
+    def _operation_error(self, number: int, op: object, error: Exception) -> str:
+        """The message of an operation that failed: ``scenario 'x', line 7, operations.2: ...``.
+
+        The line in the scenario's file is that of the field at fault if the operation writes
+        it, else the operation's (none for a scenario built in Python).
+        """
+        message, field = _message(error)
+        written = self._written.of(op)
+        line = f"line {written.line_of(field)}, " if written else ""
+        return f"scenario {self.name!r}, {line}operations.{number}: {message}"
 
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -279,7 +291,25 @@ def _load_yaml(model: type[ModelT], path: str | Path) -> tuple[ModelT, yaml.Node
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "(top level)"
-        raise ScenarioError(f"{path}: {where}: {first['msg']}") from None
+        at = location(str(path), _line_at(node, first["loc"]))
+        raise ScenarioError(f"{at}: {where}: {first['msg']}") from None
+
+
+def _line_at(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
+    """The line (from 1) of the YAML node at a pydantic error's ``loc``.
+
+    Parts that name no node are passed over: a missing field gives the line of the mapping
+    that lacks it, and a union's tag (``update`` in ``operations.0.update.set``, also a key
+    whose value is a plain name) is not followed while the path goes on.
+    """
+    for depth, part in enumerate(loc, 1):
+        if isinstance(node, yaml.MappingNode):
+            found = next((v for k, v in node.value if k.value == str(part)), None)
+            if found is not None and (depth == len(loc) or not isinstance(found, yaml.ScalarNode)):
+                node = found
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            node = node.value[part] if 0 <= part < len(node.value) else node
+    return None if node is None else node.start_mark.line + 1
 
 
 def _operation_wheres(node: yaml.Node | None, file: str) -> list[Where]:
@@ -314,11 +344,13 @@ def _operation_wheres(node: yaml.Node | None, file: str) -> list[Where]:
     return wheres
 
 
-def _message(error: Exception) -> str:
+def _message(error: Exception) -> tuple[str, str | None]:
+    """An operation's error as text, and the field it is about (None: the operation)."""
     if isinstance(error, ValidationError):
         first = error.errors()[0]
-        return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
-    return str(error).strip("'\"")
+        field = str(first["loc"][0]) if first["loc"] else None
+        return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}", field
+    return str(error).strip("'\""), None
 
 
 def _find(rows: list[Any], table: str, element_id: str) -> int:
@@ -362,7 +394,7 @@ def _check_update(network: Network, table: str, element_id: str, fields: Iterabl
     try:
         _check_fields(table, dataclasses.asdict(rows[_find(rows, table, element_id)]), fields)
     except (KeyError, ValueError) as error:
-        raise ScenarioError(_message(error)) from None
+        raise ScenarioError(_message(error)[0]) from None
 
 
 def _apply(op: Add | Update | Close, tables: dict[str, list[Any]], keys: frozenset[str]) -> None:

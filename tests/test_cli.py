@@ -832,7 +832,7 @@ def test_scenario_show_and_validate_apply_the_file(tmp_path, command, operation,
     )
     result = runner.invoke(app, ["scenario", command, str(path)])
     assert result.exit_code == 2, result.output
-    assert result.stderr.startswith(f"error: {path}: scenario 'bad', operations.0: ")
+    assert result.stderr.startswith(f"error: {path}: scenario 'bad', line 4, operations.0: ")
     assert message in result.stderr and result.stderr.count("\n") == 1
     assert result.stdout == ""
 

@@ -182,6 +182,48 @@ def test_malformed_scenarios_name_the_field(network, tmp_path, text, message):
         Scenario.from_yaml(path).apply(network)
 
 
+BAD_LINES = """\
+name: bad lines
+source: 'estimate: test'
+operations:
+  - update: legs
+    id: road_kunming_yuxi
+    set:
+      speed_kmh: 50
+      km: -4
+  - update: legs
+    id: nowhere
+    set: {km: 3}
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("", "", r"^scenario 'bad lines', line 8, operations\.0: km: Input should be greater"),
+        (
+            "km: -4",
+            "km: 4",
+            r"^scenario 'bad lines', line 9, operations\.1: no leg 'nowhere'",
+        ),
+        (
+            "set:\n      speed_kmh: 50\n      km: -4",
+            "scale:\n      km: lots",
+            r"^{file}, line 7: operations\.0\.update\.scale\.km: Input should be a valid number",
+        ),
+        ("name: bad lines\n", "", r"^{file}, line 1: name: Field required"),
+    ],
+)
+def test_scenario_errors_name_the_line(network, tmp_path, old, new, message):
+    """Each kind of scenario error gives the YAML line at fault: an operation that cannot be
+    applied (the line of its bad cell, or of the operation), a value of the wrong kind, a
+    missing field (the mapping that lacks it)."""
+    path = tmp_path / "bad.yaml"
+    path.write_text(BAD_LINES.replace(old, new) if old else BAD_LINES, encoding="utf-8")
+    with pytest.raises(ScenarioError, match=message.format(file=re.escape(str(path)))):
+        Scenario.from_yaml(path).apply(network)
+
+
 def _line_of(text: str, part: str) -> int:
     """The line (from 1) of the first line of ``text`` containing ``part``."""
     return next(n for n, line in enumerate(text.splitlines(), 1) if part in line)

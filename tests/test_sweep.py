@@ -218,7 +218,8 @@ def test_a_scenario_that_does_not_apply_is_an_error_before_any_run(tmp_path, no_
         "name: bad\nsource: 'estimate: t'\noperations: [{update: legs, id: nowhere}]\n",
         encoding="utf-8",
     )
-    with pytest.raises(ScenarioError, match=f"^{bad}: scenario 'bad', operations.0: no leg"):
+    message = f"^{bad}: scenario 'bad', line 3, operations.0: no leg"
+    with pytest.raises(ScenarioError, match=message):
         sweep(_spec(tmp_path, f"scenarios: [{bad}]\ngrid:\n  demand_growth: [1, 2]\n"))
 
 
