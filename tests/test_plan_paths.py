@@ -530,6 +530,55 @@ def test_the_first_order_masters_repair_fills_the_cheapest_paths_with_room():
     np.testing.assert_allclose(flows, [8.0, 5.0, 7.0, 1.0])
 
 
+def _two_routes():
+    """Two parallel arcs 0 → 1, 1 and 5 USD per TEU, capacity groups 0 and 1."""
+    from corridor import _paths
+
+    return _paths.Graph(
+        n=2,
+        tails=np.array([0, 0]),
+        heads=np.array([1, 1]),
+        cost_usd=np.array([1.0, 5.0]),
+        hours=np.zeros(2),
+        group=np.array([0, 1]),
+    )
+
+
+def test_a_simplex_master_proven_optimal_at_the_limit_says_so(monkeypatch):
+    """At the limit a simplex master whose round found no new path is the proven optimum:
+    one commodity on two routes, where the greedy start already splits it optimally."""
+    from corridor import _paths
+
+    monkeypatch.setattr(_paths, "FIRST_ORDER_GROUPS", 10**9)
+    graph = _two_routes()
+    pairs = [_paths.Commodity(0, 0, 1, 10.0)]
+    capacity = np.array([6.0, 100.0])
+    solution = _paths.solve([graph], pairs, capacity, penalty=1000.0, time_limit_s=0)
+    assert solution.optimal and solution.stopped == "optimal" and solution.rounds == 1
+    assert solution.objective == pytest.approx(6 * 1 + 4 * 5)
+
+
+def test_the_first_order_master_keeps_one_flow_per_path_when_it_drops_paths(monkeypatch):
+    """A dropped path takes its flow with it, so the plan read right after (a loop that
+    stalls or runs out of time there) has one flow per path, and the same cost."""
+    from corridor import _paths
+
+    monkeypatch.setattr(_paths, "DROP_AFTER", 1)
+    graph = _two_routes()
+    commodities = [_paths.Commodity(0, 0, 1, 10.0)]
+    pricing = _paths._Pricing([graph], commodities)
+    master = _paths._FirstOrderMaster(commodities, np.array([100.0, 100.0]), 1000.0, 0.0, None)
+    for arc in (0, 1):
+        assert master.add_column(0, np.array([arc]), pricing)
+    master.eps = _paths.PDLP_EPS[0]
+    objective = master.solve()[0]
+    assert master.drop_idle(pricing) == 1  # the dearer path: no flow, reduced cost 4
+    flows, unserved = master.values()
+    assert [arcs.tolist() for _, arcs in master.columns] == [[0]]
+    assert flows == pytest.approx([10.0]) and unserved == pytest.approx([0.0], abs=1e-6)
+    assert objective == pytest.approx(10.0, rel=1e-6)
+
+
 def test_searches_shared_with_worker_processes_give_the_same_plan(monkeypatch, caplog):
     """Pricing's Dijkstra searches dealt out to a forked worker (forced here on a small grid):
     the same optimum and routes as searching in this process alone."""
