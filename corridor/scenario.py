@@ -300,11 +300,12 @@ def _line_at(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
 
     Parts that name no node are passed over: a missing field gives the line of the mapping
     that lacks it, and a union's tag (``update`` in ``operations.0.update.set``, also a key
-    whose value is a plain name) is not followed while the path goes on.
+    whose value is a plain name) is not followed while the path goes on. A key written twice
+    is its last (the value PyYAML keeps); an alias gives the line of its anchor.
     """
     for depth, part in enumerate(loc, 1):
         if isinstance(node, yaml.MappingNode):
-            found = next((v for k, v in node.value if k.value == str(part)), None)
+            found = next((v for k, v in reversed(node.value) if k.value == str(part)), None)
             if found is not None and (depth == len(loc) or not isinstance(found, yaml.ScalarNode)):
                 node = found
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
@@ -344,13 +345,21 @@ def _operation_wheres(node: yaml.Node | None, file: str) -> list[Where]:
     return wheres
 
 
+class _CellError(ValueError):
+    """An operation's error about one cell it writes: ``field`` (``id``, ``source``, ...)."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 def _message(error: Exception) -> tuple[str, str | None]:
     """An operation's error as text, and the field it is about (None: the operation)."""
     if isinstance(error, ValidationError):
         first = error.errors()[0]
         field = str(first["loc"][0]) if first["loc"] else None
         return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}", field
-    return str(error).strip("'\""), None
+    return str(error).strip("'\""), getattr(error, "field", None)
 
 
 def _find(rows: list[Any], table: str, element_id: str) -> int:
@@ -363,7 +372,7 @@ def _find(rows: list[Any], table: str, element_id: str) -> int:
         msg = f"no {table[:-1]} {element_id!r}; did you mean {', '.join(map(repr, close))}?"
     else:
         msg = f"no {table[:-1]} {element_id!r} (e.g. {', '.join(keys[:5])}, ...)"
-    raise KeyError(msg)
+    raise _CellError(msg, "id")
 
 
 def _check_fields(table: str, current: dict[str, Any], names: Iterable[str]) -> None:
@@ -379,7 +388,7 @@ def _check_fields(table: str, current: dict[str, Any], names: Iterable[str]) -> 
         ]
         if close:
             msg += f"; did you mean {', '.join(close)}?"
-        raise ValueError(msg)
+        raise _CellError(msg, min(unknown))
 
 
 def _check_update(network: Network, table: str, element_id: str, fields: Iterable[str]) -> None:
@@ -393,13 +402,21 @@ def _check_update(network: Network, table: str, element_id: str, fields: Iterabl
     rows = list(getattr(network.dataset, table))
     try:
         _check_fields(table, dataclasses.asdict(rows[_find(rows, table, element_id)]), fields)
-    except (KeyError, ValueError) as error:
+    except ValueError as error:
         raise ScenarioError(_message(error)[0]) from None
+
+
+def _check_source_cell(row: dict[str, Any], keys: frozenset[str]) -> None:
+    """:func:`corridor.data.check_source` on a row an ``add`` writes, as a :class:`_CellError`."""
+    try:
+        check_source(str(row.get("source", "")), keys)
+    except ValueError as error:
+        raise _CellError(str(error), "source") from None
 
 
 def _apply(op: Add | Update | Close, tables: dict[str, list[Any]], keys: frozenset[str]) -> None:
     if isinstance(op, Add):
-        check_source(str(op.row.get("source", "")), keys)
+        _check_source_cell(op.row, keys)
         tables[op.add].append(_SCHEMAS[op.add].model_validate(op.row).to_value())
     elif isinstance(op, Update):
         rows = tables[op.update]
@@ -411,7 +428,7 @@ def _apply(op: Add | Update | Close, tables: dict[str, list[Any]], keys: frozens
             if name == "speed_kmh":  # a leg keeps its hours: faster by f, hours ÷ f
                 if not factor:
                     msg = "speed_kmh scales by a factor above 0 (close the leg instead)"
-                    raise ValueError(msg)
+                    raise _CellError(msg, name)
                 values["hours"] = current["hours"] / factor
                 continue
             values[name] = current[name] * factor if current[name] is not None else None

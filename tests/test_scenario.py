@@ -198,30 +198,51 @@ operations:
 
 
 @pytest.mark.parametrize(
-    ("old", "new", "message"),
+    ("edits", "message"),
     [
-        ("", "", r"^scenario 'bad lines', line 8, operations\.0: km: Input should be greater"),
+        ({}, r"^scenario 'bad lines', line 8, operations\.0: km: Input should be greater"),
         (
-            "km: -4",
-            "km: 4",
-            r"^scenario 'bad lines', line 9, operations\.1: no leg 'nowhere'",
+            {"km: -4": "km: 4"},
+            r"^scenario 'bad lines', line 10, operations\.1: no leg 'nowhere'",
         ),
         (
-            "set:\n      speed_kmh: 50\n      km: -4",
-            "scale:\n      km: lots",
+            {"km: -4": "km: 4", "id: nowhere": "id: road_yuxi_mengzi", "{km: 3}": "{kms: 3}"},
+            r"^scenario 'bad lines', line 11, operations\.1: unknown field\(s\) kms for legs",
+        ),
+        (
+            {"set:\n      speed_kmh: 50\n      km: -4": "scale:\n      km: lots"},
             r"^{file}, line 7: operations\.0\.update\.scale\.km: Input should be a valid number",
         ),
-        ("name: bad lines\n", "", r"^{file}, line 1: name: Field required"),
+        ({"    id: nowhere\n": ""}, r"^{file}, line 9: operations\.1\.update\.id: Field required"),
     ],
 )
-def test_scenario_errors_name_the_line(network, tmp_path, old, new, message):
+def test_scenario_errors_name_the_line(network, tmp_path, edits, message):
     """Each kind of scenario error gives the YAML line at fault: an operation that cannot be
-    applied (the line of its bad cell, or of the operation), a value of the wrong kind, a
-    missing field (the mapping that lacks it)."""
+    applied (the line of its bad cell: a value, an unknown id or field), a value of the wrong
+    kind, a missing field (the line of the operation that lacks it)."""
+    text = BAD_LINES
+    for old, new in edits.items():
+        assert old in text
+        text = text.replace(old, new)
     path = tmp_path / "bad.yaml"
-    path.write_text(BAD_LINES.replace(old, new) if old else BAD_LINES, encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     with pytest.raises(ScenarioError, match=message.format(file=re.escape(str(path)))):
         Scenario.from_yaml(path).apply(network)
+
+
+def test_a_source_key_error_names_its_line_and_a_duplicate_key_its_last(network, tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        "name: x\nsource: 'estimate: t'\noperations:\n  - add: legs\n    row:\n"
+        "      id: l1\n      origin: kunming\n      destination: yuxi\n      mode: road\n"
+        "      km: 9\n      speed_kmh: 50\n      source: nosuchkey\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioError, match=r"^scenario 'x', line 12, operations\.0: source key"):
+        Scenario.from_yaml(path).apply(network)
+    path.write_text("name: x\nsource: 'estimate: t'\nyear: 2030\nyear: soon\n", encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r", line 4: year: Input should be a valid integer"):
+        Scenario.from_yaml(path)
 
 
 def _line_of(text: str, part: str) -> int:
