@@ -24,6 +24,7 @@ import functools
 import math
 import numbers
 import operator
+import re
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -830,12 +831,12 @@ def quote_many(
     kind (``teu="x"``) fails its own row with ``InvalidRequestError`` naming the column, and
     a number written as text (``teu="2"``, as pandas reads a CSV column with one such bad
     cell) counts as the number; an empty cell (None, NaN) leaves the option at its default.
-    A quoted row gives the shipment's ``teu`` and ``tonnes`` (as given, else blank) beside
-    its totals (USD, hours, kg CO2e, km), which are for the whole shipment. The network
-    (the one given, else that of ``year``, else that of each row's ``ready`` year or 2026)
-    is loaded once per year and its service graphs are reused; identical requests (same
-    origin, destination and options as written) are quoted once, which gives the same
-    figures as quoting each (the Monte Carlo is seeded).
+    A quoted row gives the shipment's ``teu``, ``tonnes`` (as given, else blank) and
+    ``cargo`` beside its totals (USD, hours, kg CO2e, km), which are for the whole
+    shipment. The network (the one given, else that of ``year``, else that of each row's
+    ``ready`` year or 2026) is loaded once per year and its service graphs are reused;
+    identical requests (same origin, destination and options as written) are quoted once,
+    which gives the same figures as quoting each (the Monte Carlo is seeded).
 
     Examples
     --------
@@ -1091,17 +1092,21 @@ _NUMBER_CELLS = frozenset(
 def _table_cell(name: str, value: object) -> object:
     """A :func:`quote_many` cell as :func:`quote` takes it: "2" in a number column is 2.
 
-    Text that is a number ("2", "40.5") in a number column becomes that number. pandas
+    Text that is a plain decimal number ("2", "40.5", "1e3") in a number column becomes that
+    number; other text ("two", "nan", "inf") stays text, for :func:`quote` to reject. pandas
     reads a whole CSV column as text when one of its cells is not a number; the other rows
     are then still quoted and only that row fails, naming the column.
     """
     if name not in _NUMBER_CELLS or not isinstance(value, str):
         return value
-    try:
-        number = float(value)
-    except ValueError:
+    if not _DECIMAL.fullmatch(value.strip()):
         return value
+    number = float(value)
     return int(number) if number.is_integer() else number
+
+
+_DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+"""A number as a CSV cell writes it (no ``nan``, ``inf`` or ``1_000``)."""
 
 
 @dataclass

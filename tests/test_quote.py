@@ -584,6 +584,8 @@ def test_quote_many_never_raises_on_bad_rows(network):
 
 WRONG_KIND = [
     ({"teu": "x"}, "teu must be a number, got 'x'"),
+    ({"teu": "nan"}, "teu must be a number, got 'nan'"),  # text, not a CSV number
+    ({"deadline": "1_000"}, "deadline must be a number, got '1_000'"),
     ({"teu": True}, "teu must be a number, got True"),
     ({"teu": float("inf")}, "teu must be a finite number, got inf"),
     ({"deadline": "soon"}, "deadline must be a number, got 'soon'"),
