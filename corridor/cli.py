@@ -420,8 +420,7 @@ def quote_command(
     result = quote(
         origin, destination, teu, objective=objective, alternatives=alternatives, **options
     )
-    routes = result if isinstance(result, list) else [result]
-    _write_route_files(routes, map_file, out_file, png_file)
+    _write_route_files(result, map_file, out_file, png_file)
     if isinstance(result, list):
         if as_json:
             _print_json([q.to_dict() for q in result])
@@ -923,6 +922,7 @@ def sweep_command(
     results = sweep(spec, data_dir=data, workers=workers, dask_address=dask, progress=not as_json)
     if out_file is not None:
         results.to_csv(out_file, index=False)
+        _wrote(out_file)
     if as_json:
         _print_json(json.loads(results.to_json(orient="records")))
         return
@@ -950,13 +950,19 @@ def sweep_command(
 
 
 def _write_route_files(
-    routes: list[Quote], map_file: Path | None, out_file: Path | None, png_file: Path | None
+    result: Quote | list[Quote],
+    map_file: Path | None,
+    out_file: Path | None,
+    png_file: Path | None,
 ) -> None:
     """The files of ``quote --map/--out/--png`` (their libraries load only when asked for).
 
     ``--map`` and ``--out`` hold every route, ``--png`` the best. The files written are
     listed on stderr (a ``.geojson`` becomes two files), so stdout stays the route or JSON.
+    ``result`` is a list with ``--alternatives``, and ``--out`` then has a ``route`` column
+    even if only one route was found.
     """
+    routes = result if isinstance(result, list) else [result]
     written: list[Path] = []
     if map_file is not None:
         from corridor.export import pareto_map
@@ -966,7 +972,7 @@ def _write_route_files(
     if out_file is not None:
         from corridor.export import write_quote
 
-        written += write_quote(routes if len(routes) > 1 else routes[0], out_file)
+        written += write_quote(result, out_file)
     if png_file is not None:
         from corridor.charts import route_chart
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import functools
 import re
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,8 +25,6 @@ from shapely.geometry import LineString, Point
 from corridor.errors import InvalidRequestError
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
     from corridor.network import Network
     from corridor.plan import Plan
     from corridor.quote import Quote, Step
@@ -155,7 +154,7 @@ def write_quote(quote: Quote | Sequence[Quote], path: str | Path) -> list[Path]:
     Raises
     ------
     InvalidRequestError
-        For another file extension.
+        For another file extension, or an empty list of quotes.
     """
     path = Path(path)
     if path.suffix in {".gpkg", ".geojson"}:
@@ -164,10 +163,19 @@ def write_quote(quote: Quote | Sequence[Quote], path: str | Path) -> list[Path]:
 
 
 def _steps(quote: Quote | Sequence[Quote]) -> gpd.GeoDataFrame:
-    """:func:`quote_geodataframe` of one quote, :func:`routes_geodataframe` of several."""
-    if isinstance(quote, list | tuple):
-        return routes_geodataframe(quote)
-    return quote_geodataframe(quote)
+    """:func:`quote_geodataframe` of one quote, :func:`routes_geodataframe` of several.
+
+    Raises
+    ------
+    InvalidRequestError
+        For an empty sequence of quotes.
+    """
+    if not isinstance(quote, Sequence):
+        return quote_geodataframe(quote)
+    if not quote:
+        msg = "no route to write: the list of quotes is empty"
+        raise InvalidRequestError(msg)
+    return routes_geodataframe(quote)
 
 
 def write_table(frame: pd.DataFrame, path: str | Path, *, layer: str | None = None) -> Path:

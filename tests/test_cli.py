@@ -565,7 +565,7 @@ def test_sweep_command(tmp_path):
         app, ["sweep", str(spec), "--workers", "1", "--out", str(out_file)], env={"COLUMNS": "120"}
     )
     assert result.exit_code == 0, result.output
-    assert "2 runs, 0 failed" in result.stdout
+    assert "2 runs, 0 failed" in result.stdout and result.stderr == f"wrote {out_file}\n"
     runs = pd.read_csv(out_file)
     assert len(runs) == 2
     rows = kpi_rows(result.stdout)

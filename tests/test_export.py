@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from corridor import InvalidRequestError, load_network, pareto, plan, quote
-from corridor.cli import app
+from corridor.cli import _write_route_files, app
 from corridor.data import default_data_dir
 from corridor.export import link_loads, pareto_map, write_network, write_quote, write_table
 
@@ -149,6 +149,11 @@ def test_quote_steps_export_to_geopackage_geojson_and_csv(network, tmp_path):
     ]
     with pytest.raises(InvalidRequestError, match="write a .csv, .gpkg or .geojson"):
         write_quote(q, tmp_path / "route.shp")
+    with pytest.raises(InvalidRequestError, match="no route to write"):
+        write_quote([], tmp_path / "none.csv")
+    # --alternatives that finds one route only: still a list, still a route column
+    _write_route_files([q], None, tmp_path / "one.csv", None)
+    assert set(pd.read_csv(tmp_path / "one.csv")["route"]) == {1}
     with pytest.raises(InvalidRequestError, match="no geometry"):
         write_table(q.to_frame(), tmp_path / "steps.gpkg")
 
