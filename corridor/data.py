@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, TypeVar
 
+import pandas as pd
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -334,6 +335,40 @@ def read_text(path: Path, name: str | None = None, *, csv_header: bool = False) 
             row=line,
             column=column,
         ) from None
+
+
+def read_csv_table(path: str | Path) -> pd.DataFrame:
+    """A CSV table (UTF-8) as text cells; a line with more fields than the header is an error.
+
+    For tables a user hands in: demand tables, shipment lists. Blank cells are ``""``.
+
+    pandas would take the extra field as an index and shift the row's columns.
+
+    Raises
+    ------
+    DataError
+        Naming the file (and line): missing, not UTF-8, empty, a line with too many fields.
+    """
+    path, name = Path(path), str(path)
+    if not path.is_file():
+        raise DataError("file not found", file=name)
+    text = read_text(path, name, csv_header=True)
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""))
+        header = next(reader, [])
+        if not header:
+            raise DataError("empty file", file=name)
+        for record in reader:
+            if len(record) > len(header):
+                raise DataError(
+                    f"{len(record)} fields but the header has {len(header)} (a stray "
+                    "comma, or a value with a comma that needs quotes?)",
+                    file=name,
+                    row=reader.line_num,
+                )
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (csv.Error, pd.errors.ParserError) as error:
+        raise DataError(f"not a readable CSV table ({error})", file=name) from None
 
 
 def read_table(path: Path, schema: type[RowT]) -> list[tuple[int, RowT]]:

@@ -23,9 +23,7 @@ depend on the data only (:attr:`Plan.bottlenecks` is ranked by them).
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 import logging
 import math
 import time
@@ -42,7 +40,7 @@ import pandas as pd
 from ortools.math_opt.python import mathopt
 
 from corridor import _paths
-from corridor.data import read_text
+from corridor.data import read_csv_table
 from corridor.errors import DataError, InfeasibleError, InvalidRequestError, UnknownPlaceError
 from corridor.model import BorderCrossing, CargoClass, Mode
 from corridor.network import DEFAULT_YEAR, SINK, SOURCE, Network, Vertex, load_network
@@ -113,7 +111,7 @@ def read_demand(
     """
     name = str(demand) if isinstance(demand, (str, Path)) else "demand"
     if isinstance(demand, (str, Path)):
-        demand = read_demand_csv(demand)
+        demand = read_csv_table(demand)
     required = [*REQUIRED_COLUMNS, *(["value_usd_per_teu"] if needs_value else [])]
     missing = [c for c in required if c not in demand.columns]
     if missing:
@@ -168,38 +166,6 @@ _VALUE_NEEDED = (
     "the generalised objective needs value_usd_per_teu (goods value, USD per TEU) for the "
     "value of time"
 )
-
-
-def read_demand_csv(path: str | Path) -> pd.DataFrame:
-    """A demand CSV (UTF-8) as text cells; a line with more fields than the header is an error.
-
-    pandas would take the extra field as an index and shift the row's columns.
-
-    Raises
-    ------
-    DataError
-        Naming the file (and line): missing, not UTF-8, empty, a line with too many fields.
-    """
-    path, name = Path(path), str(path)
-    if not path.is_file():
-        raise DataError("file not found", file=name)
-    text = read_text(path, name, csv_header=True)
-    try:
-        reader = csv.reader(io.StringIO(text, newline=""))
-        header = next(reader, [])
-        if not header:
-            raise DataError("empty file", file=name)
-        for record in reader:
-            if len(record) > len(header):
-                raise DataError(
-                    f"{len(record)} fields but the header has {len(header)} (a stray "
-                    "comma, or a value with a comma that needs quotes?)",
-                    file=name,
-                    row=reader.line_num,
-                )
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except (csv.Error, pd.errors.ParserError) as error:
-        raise DataError(f"not a readable CSV table ({error})", file=name) from None
 
 
 def _given(value: object) -> object:

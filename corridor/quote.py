@@ -29,6 +29,7 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args, overload
 
 import networkx as nx
@@ -43,6 +44,7 @@ from corridor._solver import (
     constrained_path,
     reachable,
 )
+from corridor.data import read_csv_table
 from corridor.errors import CorridorError, DeadlineError, InvalidRequestError, NoRouteError
 from corridor.model import BorderCrossing, CargoClass, Mode, Place, PlaceKind, Shipment
 from corridor.network import (
@@ -820,17 +822,19 @@ def _request_defaults(options: dict[str, Any]) -> dict[str, Any]:
 
 
 def quote_many(
-    requests: pd.DataFrame | Iterable[dict[str, Any]],
+    requests: pd.DataFrame | Iterable[dict[str, Any]] | str | Path,
     **options: Any,  # noqa: ANN401 - as quote()
 ) -> pd.DataFrame:
     """Quote many shipments; one row per request with a ``status``, never an exception.
 
-    Each request (a DataFrame row or a dict) has ``origin`` and ``destination`` and any
-    :func:`quote` option (``teu``, ``cargo``, ``deadline``, ...); ``options`` apply to all.
+    Each request (a DataFrame row, a dict, or a row of a CSV file given by its path) has
+    ``origin`` and ``destination`` and any :func:`quote` option (``teu``, ``cargo``,
+    ``deadline``, ...); ``options`` apply to all.
     ``status`` is ``ok`` or the error class name, with its ``message``: a cell of the wrong
     kind (``teu="x"``) fails its own row with ``InvalidRequestError`` naming the column, and
     a number written as text (``teu="2"``, as pandas reads a CSV column with one such bad
-    cell) counts as the number; an empty cell (None, NaN) leaves the option at its default.
+    cell) counts as the number; an empty cell (None, NaN, "") leaves the option at its
+    default.
     A quoted row gives the shipment's ``teu``, ``tonnes`` (as given, else blank) and
     ``cargo`` beside its totals (USD, hours, kg CO2e, km), which are for the whole
     shipment. The network (the one given, else that of ``year``, else that of each row's
@@ -844,7 +848,15 @@ def quote_many(
     ...                     {"origin": "Kunming", "destination": "Atlantis"}])
     >>> list(table["status"])
     ['ok', 'UnknownPlaceError']
+
+    Raises
+    ------
+    DataError
+        Only for a CSV path that cannot be read (missing, not UTF-8, a line with too many
+        fields), naming the file and line.
     """
+    if isinstance(requests, str | Path):
+        requests = read_csv_table(requests)
     rows = requests.to_dict("records") if isinstance(requests, pd.DataFrame) else requests
     given: Network | None = options.pop("network", None)
     year: int | None = options.pop("year", None)
@@ -1069,6 +1081,9 @@ def _choice(enum: type[_E], value: object, what: str) -> _E:
 
 
 def _missing(value: object) -> bool:
+    """An empty cell: None, NaN or blank text."""
+    if isinstance(value, str):
+        return not value.strip()
     return value is None or (isinstance(value, float) and np.isnan(value))
 
 

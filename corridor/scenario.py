@@ -53,6 +53,7 @@ from corridor.data import (
     _check_references,
     check_source,
     default_data_dir,
+    read_csv_table,
     read_text,
     source_keys,
 )
@@ -65,7 +66,7 @@ from corridor.errors import (
 )
 from corridor.network import Network
 from corridor.plan import OBJECTIVES as PLAN_OBJECTIVES
-from corridor.plan import Plan, plan, read_demand_csv
+from corridor.plan import Plan, plan
 from corridor.quote import OBJECTIVES as QUOTE_OBJECTIVES
 from corridor.quote import quote_many
 
@@ -711,7 +712,7 @@ def _top_bottleneck(result: Plan) -> str:
 
 def _grown(demand: pd.DataFrame | str | Path, growth: float) -> pd.DataFrame:
     """The demand table with ``teu_per_day`` × ``growth``; cells that are no number are kept."""
-    table = read_demand_csv(demand) if isinstance(demand, (str, Path)) else demand.copy()
+    table = read_csv_table(demand) if isinstance(demand, (str, Path)) else demand.copy()
     if growth != 1 and "teu_per_day" in table.columns:
         teu = pd.to_numeric(table["teu_per_day"], errors="coerce")
         table["teu_per_day"] = (

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from corridor import (
     CargoClass,
+    DataError,
     InvalidRequestError,
     NoRouteError,
     UnknownPlaceError,
@@ -641,6 +642,10 @@ def test_one_bad_cell_in_a_csv_column_fails_only_its_row(network, tmp_path):
     deadline = quote("Kunming", "Hai Phong", 1, deadline=96.5, network=network)
     assert table.loc[3, "cost_usd"] == deadline.cost_usd
     assert table.loc[3, "planned_hours"] == deadline.planned_hours <= 96.5
+    # the path itself: read as text cells, blank cells at their defaults, the same table
+    pd.testing.assert_frame_equal(quote_many(path, network=network), table)
+    with pytest.raises(DataError, match="nowhere.csv: file not found"):
+        quote_many(tmp_path / "nowhere.csv", network=network)
 
 
 @pytest.mark.parametrize(("fields", "message"), WRONG_KIND)
