@@ -129,7 +129,11 @@ def _operation_kind(value: Any) -> str | None:  # noqa: ANN401 - raw YAML or a m
 
 Operation = Annotated[
     Annotated[Add, Tag("add")] | Annotated[Update, Tag("update")] | Annotated[Close, Tag("close")],
-    Discriminator(_operation_kind),
+    Discriminator(
+        _operation_kind,
+        custom_error_type="operation_verb",
+        custom_error_message="an operation starts with add, update or close (e.g. 'update: legs')",
+    ),
 ]
 
 
@@ -360,7 +364,8 @@ def _message(error: Exception) -> tuple[str, str | None]:
         first = error.errors()[0]
         field = str(first["loc"][0]) if first["loc"] else None
         return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}", field
-    return str(error).strip("'\""), getattr(error, "field", None)
+    text = str(error.args[0]) if isinstance(error, KeyError) and error.args else str(error)
+    return text, getattr(error, "field", None)
 
 
 def _find(rows: list[Any], table: str, element_id: str) -> int:

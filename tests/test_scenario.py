@@ -214,6 +214,10 @@ operations:
             r"^{file}, line 7: operations\.0\.update\.scale\.km: Input should be a valid number",
         ),
         ({"    id: nowhere\n": ""}, r"^{file}, line 9: operations\.1\.update\.id: Field required"),
+        (
+            {"  - update: legs\n    id: nowhere": "  - modify: legs\n    id: nowhere"},
+            r"^{file}, line 9: operations\.1: an operation starts with add, update or close",
+        ),
     ],
 )
 def test_scenario_errors_name_the_line(network, tmp_path, edits, message):
@@ -239,6 +243,9 @@ def test_a_source_key_error_names_its_line_and_a_duplicate_key_its_last(network,
         encoding="utf-8",
     )
     with pytest.raises(ScenarioError, match=r"^scenario 'x', line 12, operations\.0: source key"):
+        Scenario.from_yaml(path).apply(network)
+    path.write_text(path.read_text(encoding="utf-8").replace("nosuchkey", "''"), encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"or 'estimate: <how derived>'$"):  # quotes kept
         Scenario.from_yaml(path).apply(network)
     path.write_text("name: x\nsource: 'estimate: t'\nyear: 2030\nyear: soon\n", encoding="utf-8")
     with pytest.raises(ScenarioError, match=r", line 4: year: Input should be a valid integer"):
