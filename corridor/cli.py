@@ -20,7 +20,7 @@ import pandas as pd
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
+from rich.table import Column, Table
 
 from corridor.data import load_dataset
 from corridor.errors import (
@@ -1045,19 +1045,13 @@ def _quote_table(q: Quote) -> Table:
 
 
 def _routes_table(quotes: list[Quote], title: str) -> Table:
-    table = Table(
-        "#",
-        "modes",
-        "gates",
-        "transshipments at",
-        "USD",
-        "planned h",
-        "sim. P50",
-        "sim. P90",
-        "kg CO2e",
-        title=title,
-        caption=HOURS_CAPTION,
-    )
+    """One row per route; on a narrow terminal the names wrap whole (never cut to "…")."""
+    names = [Column(name, overflow="fold") for name in ("modes", "gates", "transshipments at")]
+    figures = [
+        Column(name, justify="right")
+        for name in ("USD", "planned h", "sim. P50", "sim. P90", "kg CO2e")
+    ]
+    table = Table(Column("#", no_wrap=True), *names, *figures, title=title, caption=HOURS_CAPTION)
     for rank, q in enumerate(quotes, 1):
         gates = "; ".join(q.names.get(s.ref, s.ref) for s in q.border_crossings)
         where = ", ".join(q.names.get(s.from_place, s.from_place) for s in q.transshipments)

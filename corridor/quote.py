@@ -626,8 +626,19 @@ def _alternatives(problem: _Problem, first: list[int], k: int) -> list[Quote]:
 
 
 def route_key(q: Quote) -> tuple[tuple[str, ...], ...]:
-    """What tells two routes apart: mode sequence, gates and the places where modes change."""
-    changes = tuple(dict.fromkeys(s.from_place for s in q.transshipments))
+    """What tells two routes apart: mode sequence, gates and the places where modes change.
+
+    Only changes between two moves count: a transfer before the first leg or after the last
+    (onto a truck at the destination, say, only to unload it) moves nothing, so a route that
+    adds one to another is the same route.
+    """
+    moving = [i for i, s in enumerate(q.steps) if s.kind in {"leg", "border"}]
+    inside = range(moving[0], moving[-1]) if moving else range(0)
+    changes = tuple(
+        dict.fromkeys(
+            s.from_place for i, s in enumerate(q.steps) if s.kind == "transfer" and i in inside
+        )
+    )
     return tuple(q.modes), tuple(s.ref for s in q.border_crossings), changes
 
 

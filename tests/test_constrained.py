@@ -335,6 +335,18 @@ def test_deadline_on_the_corridor(network):
     assert fast.cost_usd >= slow.cost_usd
 
 
+def test_corridor_alternatives_move_differently(network):
+    """No alternative is another route plus a transfer that moves nothing (onto a truck at
+    the destination only to unload it): each has its own legs and crossings."""
+    quotes = quote("Kunming", "Hai Phong", alternatives=4, network=network)
+    moves = [tuple(s.ref for s in q.steps if s.kind in {"leg", "border"}) for q in quotes]
+    assert len(quotes) == 4 and len(set(moves)) == 4
+    for q in quotes:
+        kinds = [s.kind for s in q.steps]
+        moving = [i for i, kind in enumerate(kinds) if kind in {"leg", "border"}]
+        assert "transfer" not in kinds[moving[-1] :] and "transfer" not in kinds[: moving[0]]
+
+
 def test_impossible_deadline_names_the_fastest_route(network):
     with pytest.raises(
         DeadlineError,
