@@ -146,6 +146,15 @@ class Quote:
         return [s for s in self.steps if s.kind == "border"]
 
     @property
+    def places(self) -> list[str]:
+        """Place ids the cargo passes through, in order, from origin to destination."""
+        route = [self.steps[0].from_place] if self.steps else []
+        for s in self.steps:
+            if s.to_place != route[-1]:
+                route.append(s.to_place)
+        return route
+
+    @property
     def modes(self) -> list[str]:
         """Modes of the legs and crossings in order, repeats collapsed."""
         sequence = [s.to_mode for s in self.steps if s.kind in {"leg", "border"} and s.to_mode]
@@ -931,6 +940,7 @@ def quote_many(
                 "modes": " → ".join(q.modes),
                 "transshipments": len(q.transshipments),
                 "gates": "; ".join(s.ref for s in q.border_crossings),
+                "places": " → ".join(q.places),
                 "notes": " | ".join(q.notes),
             }
         if key is not None:
@@ -983,6 +993,7 @@ _MANY_COLUMNS = [
     "modes",
     "transshipments",
     "gates",
+    "places",
     "notes",
 ]
 

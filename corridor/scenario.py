@@ -582,7 +582,7 @@ def compare(
         if shipments is not None:
             table = quotes[name]
             ok = table[common]
-            routes[name] = table[["origin", "destination", "modes", "gates"]]
+            routes[name] = table[["origin", "destination", "modes", "gates", "places"]]
             row |= {
                 "quoted": int((table["status"] == "ok").sum()),
                 "failed": int((table["status"] != "ok").sum()),
@@ -738,25 +738,38 @@ def _changes(routes: dict[str, pd.DataFrame], pairs: list[tuple[str, str]]) -> p
     for case, against in pairs:
         base, table = routes[against], routes[case]
         for (_, old), (_, new) in zip(base.iterrows(), table.iterrows(), strict=True):
+            if _same_route(old, new):
+                continue
             before, after = _describe(old), _describe(new)
-            if before != after:
-                rows.append(
-                    {
-                        "case": case,
-                        "origin": new["origin"],
-                        "destination": new["destination"],
-                        "before": before,
-                        "after": after,
-                    }
-                )
+            if before == after:  # the same modes and gates, through other places
+                before, after = _describe(old, places=True), _describe(new, places=True)
+            rows.append(
+                {
+                    "case": case,
+                    "origin": new["origin"],
+                    "destination": new["destination"],
+                    "before": before,
+                    "after": after,
+                }
+            )
     return pd.DataFrame(rows, columns=columns)
 
 
-def _describe(route: pd.Series) -> str:
+def _same_route(old: pd.Series, new: pd.Series) -> bool:
+    """Whether two quoted rows took the same route: modes, gates and places (or neither)."""
+    return all(
+        (pd.isna(old[c]) and pd.isna(new[c])) or old[c] == new[c]
+        for c in ("modes", "gates", "places")
+    )
+
+
+def _describe(route: pd.Series, *, places: bool = False) -> str:
+    """``rail_1435 → road via hekou_kim_thanh``; with ``places``, the places it passes too."""
     if pd.isna(route.get("modes")):
         return "no route"
     gates = route.get("gates") or ""
-    return f"{route['modes']}" + (f" via {gates}" if gates else "")
+    text = f"{route['modes']}" + (f" via {gates}" if gates else "")
+    return text + (f" ({route['places']})" if places else "")
 
 
 def shipped_scenarios(folder: str | Path | None = None) -> list[Path]:

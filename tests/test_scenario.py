@@ -472,6 +472,41 @@ def test_compare_copes_with_repeated_and_failing_shipments(network):
     assert "no handling for dangerous cargo" in result.notes[0]
 
 
+def test_compare_sees_a_route_change_by_the_same_mode_through_other_places(network):
+    """A new direct road Lao Cai – Hanoi: the truck keeps its mode and gates, but not its way;
+    the change shows the places before and after."""
+    direct = Scenario(
+        name="direct road",
+        source="estimate: test",
+        operations=[
+            Add(
+                add="legs",
+                row={
+                    "id": "road_lao_cai_hanoi_direct",
+                    "origin": "lao_cai",
+                    "destination": "hanoi",
+                    "mode": "road",
+                    "km": 250,
+                    "speed_kmh": 70,
+                    "reefer": True,
+                    "dangerous": True,
+                    "source": "estimate: test",
+                },
+            )
+        ],
+    )
+    shipment = {"origin": "Lao Cai", "destination": "Hanoi"}
+    before = quote("Lao Cai", "Hanoi", network=network)
+    after = quote("Lao Cai", "Hanoi", network=direct.apply(network))
+    assert before.modes == after.modes == ["road"] and before.places != after.places
+    result = compare(network, [direct], shipments=[shipment])
+    (change,) = result.changes.itertuples()
+    assert change.before == f"road ({' → '.join(before.places)})"
+    assert change.after == "road (lao_cai → hanoi)"
+    unchanged = compare(network, [scenario("cbta-permits-expanded.yaml")], shipments=[shipment])
+    assert unchanged.changes.empty
+
+
 def test_a_shipment_place_in_no_case_is_an_error_before_any_case_runs(network, monkeypatch):
     def quote_many(*args, **kwargs):
         raise AssertionError("a case ran")
