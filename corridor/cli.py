@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 import sys
 import warnings
 from collections.abc import Callable
@@ -32,7 +31,7 @@ from corridor.errors import (
 )
 from corridor.network import DEFAULT_YEAR, Network, load_network
 from corridor.plan import UNSERVED_PENALTY_USD_PER_TEU, plan
-from corridor.quote import OBJECTIVES, Quote, pareto, quote, request_year
+from corridor.quote import OBJECTIVES, Quote, pareto, parse_hours, quote, request_year
 from corridor.scenario import (
     Scenario,
     check_file,
@@ -283,25 +282,6 @@ AvoidOption = Annotated[
 ModeOption = Annotated[
     list[str] | None, typer.Option("--mode", help="Allowed mode (repeat); default all.")
 ]
-
-
-def parse_hours(text: str, what: str = "duration") -> float:
-    """``"72h"``, ``"3d"``, ``"90m"`` or ``"72"`` → hours (positive).
-
-    ``what`` names the value in the error message.
-
-    >>> parse_hours("3d"), parse_hours("72h"), parse_hours("36")
-    (72.0, 72.0, 36.0)
-    """
-    match = re.fullmatch(r"\s*([-+]?)\s*(\d+(?:\.\d+)?)\s*([hdm]?)\s*", text.lower())
-    if not match:
-        msg = f"cannot read {text!r} as a {what}; use e.g. 72h, 3d or 36"
-        raise InvalidRequestError(msg)
-    value, unit = float(match[2]), match[3] or "h"
-    if match[1] == "-" or value == 0:
-        msg = f"{what} must be a positive duration, got {text!r}; use e.g. 72h, 3d or 36"
-        raise InvalidRequestError(msg)
-    return value * {"h": 1.0, "d": 24.0, "m": 1 / 60}[unit]
 
 
 def _output(path: Path | None, option: str, suffixes: tuple[str, ...] = ()) -> None:

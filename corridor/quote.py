@@ -1109,6 +1109,25 @@ def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and np.isnan(value))
 
 
+def parse_hours(text: str, what: str = "duration") -> float:
+    """``"72h"``, ``"3d"``, ``"90m"`` or ``"72"`` → hours (positive).
+
+    ``what`` names the value in the error message.
+
+    >>> parse_hours("3d"), parse_hours("72h"), parse_hours("36")
+    (72.0, 72.0, 36.0)
+    """
+    match = re.fullmatch(r"\s*([-+]?)\s*(\d+(?:\.\d+)?)\s*([hdm]?)\s*", text.lower())
+    if not match:
+        msg = f"cannot read {text!r} as a {what}; use e.g. 72h, 3d or 36"
+        raise InvalidRequestError(msg)
+    value, unit = float(match[2]), match[3] or "h"
+    if match[1] == "-" or value == 0:
+        msg = f"{what} must be a positive duration, got {text!r}; use e.g. 72h, 3d or 36"
+        raise InvalidRequestError(msg)
+    return value * {"h": 1.0, "d": 24.0, "m": 1 / 60}[unit]
+
+
 _NUMBER_CELLS = frozenset(
     {
         "teu",
@@ -1130,12 +1149,18 @@ def _table_cell(name: str, value: object) -> object:
     """A :func:`quote_many` cell as :func:`quote` takes it: "2" in a number column is 2.
 
     Text that is a plain decimal number ("2", "40.5", "1e3") in a number column becomes that
-    number; other text ("two", "nan", "inf") stays text, for :func:`quote` to reject. pandas
+    number, and a ``deadline`` such as "72h" or "3d" hours (:func:`parse_hours`, as the CLI
+    reads it); other text ("two", "nan", "inf") stays text, for :func:`quote` to reject. pandas
     reads a whole CSV column as text when one of its cells is not a number; the other rows
     are then still quoted and only that row fails, naming the column.
     """
     if name not in _NUMBER_CELLS or not isinstance(value, str):
         return value
+    if name == "deadline" and value.strip()[-1:].lower() in {"h", "d", "m"}:
+        try:
+            return parse_hours(value, "deadline")  # "72h", "3d", as the CLI takes it
+        except InvalidRequestError:
+            return value  # for quote() to reject, naming the column
     if not _DECIMAL.fullmatch(value.strip()):
         return value
     number = float(value)

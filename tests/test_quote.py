@@ -648,6 +648,22 @@ def test_one_bad_cell_in_a_csv_column_fails_only_its_row(network, tmp_path):
         quote_many(tmp_path / "nowhere.csv", network=network)
 
 
+def test_quote_many_reads_a_deadline_with_a_unit_as_the_cli_does(network):
+    rows = [
+        {"origin": "Kunming", "destination": "Hai Phong", "deadline": "3d"},
+        {"origin": "Kunming", "destination": "Hai Phong", "deadline": "72"},
+        {"origin": "Kunming", "destination": "Hai Phong", "deadline": "-3h"},
+    ]
+    table = quote_many(rows, network=network)
+    assert list(table["status"]) == ["ok", "ok", "InvalidRequestError"]
+    assert table.loc[0, "cost_usd"] == table.loc[1, "cost_usd"]
+    assert (
+        table.loc[0, "cost_usd"]
+        == quote("Kunming", "Hai Phong", deadline=72, network=network).cost_usd
+    )
+    assert table.loc[2, "message"] == "deadline must be a number, got '-3h'"
+
+
 @pytest.mark.parametrize(("fields", "message"), WRONG_KIND)
 def test_quote_raises_a_bad_request_for_a_value_of_the_wrong_kind(network, fields, message):
     request = {"origin": "Kunming", "destination": "Hanoi"} | fields
