@@ -1,6 +1,6 @@
 """corridor: multimodal freight routing on the Kunming – Lao Cai – Hanoi – Hai Phong corridor."""
 
-from importlib.metadata import PackageNotFoundError, version
+from importlib import metadata as _metadata
 
 from corridor.errors import (
     CorridorError,
@@ -20,8 +20,8 @@ from corridor.quote import Quote, Step, pareto, quote, quote_many
 from corridor.scenario import Comparison, Scenario, compare
 
 try:
-    __version__ = version("corridor")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = _metadata.version("corridor")
+except _metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
 __all__ = [

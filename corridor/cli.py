@@ -685,7 +685,7 @@ def plan_command(
             _usd(row.marginal_cost_usd),
             _usd(row.shadow_price_usd),
         )
-    out.print(split, top)
+    out.print(split, top if len(result.bottlenecks) else "No capacity is saturated.")
     if not result.unserved.empty:
         unserved = Table("origin", "destination", "cargo", "TEU/day", title="Unserved demand")
         for row in result.unserved.itertuples():

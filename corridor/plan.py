@@ -24,6 +24,7 @@ depend on the data only (:attr:`Plan.bottlenecks` is ranked by them).
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import logging
 import math
 import time
@@ -118,7 +119,7 @@ def read_demand(
         message = f"missing column(s) {', '.join(missing)}"
         if needs_value and "value_usd_per_teu" in missing:
             message += f" ({_VALUE_NEEDED})"
-        raise DataError(message, file=name, row=1)
+        raise DataError(message + _header_hint(list(demand.columns), missing), file=name, row=1)
     if demand.empty:
         raise DataError("no rows", file=name)
     rows: dict[tuple[str, str, CargoClass, float, float | None], float] = defaultdict(float)
@@ -166,6 +167,23 @@ _VALUE_NEEDED = (
     "the generalised objective needs value_usd_per_teu (goods value, USD per TEU) for the "
     "value of time"
 )
+
+
+def _header_hint(columns: list[str], missing: list[str]) -> str:
+    """Why a header lacks columns, when it can be told: another separator, a near name."""
+    if len(columns) == 1 and ";" in columns[0]:
+        return "; the header is one column: separate the columns with commas, not ';'"
+    close = {
+        name: match[0]
+        for name in missing
+        if (
+            match := difflib.get_close_matches(name, columns, n=1)
+            or [c for c in columns if c and name.startswith(c)]  # teu for teu_per_day
+        )
+    }
+    if not close:
+        return ""
+    return "; did you mean " + ", ".join(f"{v!r} for {k!r}" for k, v in close.items()) + "?"
 
 
 def _given(value: object) -> object:

@@ -444,6 +444,14 @@ def test_plan_command(tmp_path):
     assert all(b["shadow_price_usd"] >= 0 for b in payload["bottlenecks"])
 
 
+def test_plan_without_a_saturated_capacity_says_so(tmp_path):
+    demand = tmp_path / "small.csv"
+    demand.write_text("origin,destination,teu_per_day\nKunming,Hanoi,1\n", encoding="utf-8")
+    result = runner.invoke(app, ["plan", str(demand)])
+    assert result.exit_code == 0, result.output
+    assert "No capacity is saturated." in result.stdout and "Bottlenecks" not in result.stdout
+
+
 def test_plan_summary_prints_no_negative_zero_prices():
     """Saturated elements with a zero shadow price (2026 sample) print as 0.0, not -0.0."""
     sample = Path(__file__).parent.parent / "data" / "demand" / "sample_2026.csv"

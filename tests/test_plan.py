@@ -181,8 +181,18 @@ def test_missing_file_and_column(network, tmp_path):
     with pytest.raises(DataError, match="file not found"):
         plan(tmp_path / "none.csv", network=network)
     (tmp_path / "bad.csv").write_text("origin,destination\nKunming,Hanoi\n", encoding="utf-8")
-    with pytest.raises(DataError, match="missing column.*teu_per_day"):
+    with pytest.raises(DataError, match=r"missing column\(s\) teu_per_day$"):
         plan(tmp_path / "bad.csv", network=network)
+    (tmp_path / "near.csv").write_text(
+        "origin,destination,teu\nKunming,Hanoi,3\n", encoding="utf-8"
+    )
+    with pytest.raises(DataError, match=r"teu_per_day; did you mean 'teu' for 'teu_per_day'\?"):
+        plan(tmp_path / "near.csv", network=network)
+    (tmp_path / "semi.csv").write_text(
+        "origin;destination;teu_per_day\nKunming;Hanoi;3\n", encoding="utf-8"
+    )
+    with pytest.raises(DataError, match="separate the columns with commas, not ';'"):
+        plan(tmp_path / "semi.csv", network=network)
 
 
 def test_year_mismatch(network):
