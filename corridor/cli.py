@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sys
 import warnings
 from collections.abc import Callable
@@ -94,6 +95,16 @@ def _show_warning(
     err.print(f"warning: {message}", markup=False)
 
 
+_FLAGS = {
+    "value_usd": "--value-usd",
+    "carbon_price_usd_per_t": "--carbon-price",
+    "max_transshipments": "--max-transshipments",
+    "time_limit_s": "--time-limit",
+}
+"""API option names in request errors, and the CLI flags that set them."""
+_FLAG_NAME = re.compile(r"\b(" + "|".join(_FLAGS) + r")\b")
+
+
 def _one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
     """Turn a CorridorError or an unwritable file into one line on stderr and an exit code.
 
@@ -109,7 +120,10 @@ def _one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
                 warnings.showwarning = _show_warning
                 return command(*args, **kwargs)
         except CorridorError as error:
-            err.print(f"error: {error}", markup=False)
+            message = str(error)
+            if isinstance(error, InvalidRequestError):
+                message = _FLAG_NAME.sub(lambda m: _FLAGS[m[0]], message)
+            err.print(f"error: {message}", markup=False)
             code = EXIT_INFEASIBLE if isinstance(error, InfeasibleError) else EXIT_BAD_INPUT
             raise typer.Exit(code=code) from None
         except OSError as error:  # a read-only disk, a folder removed while running
