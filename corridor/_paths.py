@@ -216,6 +216,10 @@ def _generate(
     time_limit_s: float | None,
 ) -> Solution:
     """The column generation loop of :func:`solve`."""
+
+    def out_of_time() -> bool:
+        return time_limit_s is not None and time.perf_counter() - start >= time_limit_s
+
     commodities = pricing.commodities
     duals = np.zeros(len(capacity))
     sigma = np.full(len(commodities), penalty)
@@ -251,8 +255,7 @@ def _generate(
         # Out of time: stop before changing the master, so that its last solution is the plan
         # and no solve overruns the limit; unless the simplex master is proven optimal (no
         # new path), which the verdict below reports.
-        late = time_limit_s is not None and time.perf_counter() - start >= time_limit_s
-        if late and (
+        if out_of_time() and (
             isinstance(master, _FirstOrderMaster)
             or any(arcs.tobytes() not in pricing.seen[k] for k, arcs in found)
         ):
@@ -275,7 +278,7 @@ def _generate(
             optimal = stopped == "optimal"
             break
         objective, duals, sigma = master.solve_within_capacities(stats)
-        if time_limit_s is not None and time.perf_counter() - start >= time_limit_s:
+        if out_of_time():
             stopped = "time_limit"  # the last bound stands; no pricing round past the limit
             break
     stats["columns"] = float(len(master.columns))
