@@ -591,7 +591,9 @@ def gates(
 @app.command("plan")
 @_one_line_errors
 def plan_command(
-    demand: Annotated[Path, typer.Argument(help="Demand CSV: origin, destination, teu_per_day.")],
+    demand: Annotated[
+        Path, typer.Argument(help="Demand CSV: origin, destination, teu_per_day or tonnes_per_day.")
+    ],
     year: YearOption = DEFAULT_YEAR,
     objective: Annotated[str, typer.Option(help="cost or generalised.")] = "cost",
     integer: Annotated[bool, typer.Option(help="Whole TEU per arc (MIP, no prices).")] = False,
@@ -682,11 +684,11 @@ def plan_command(
     for mode, teu_km in result.mode_split.sort_values(ascending=False).items():
         split.add_row(str(mode), f"{teu_km:,.0f}", f"{teu_km / result.mode_split.sum():.0%}")
     top = Table(
-        "element",
-        "capacity TEU/day",
-        "+1 TEU/day saves",
-        "-1 TEU/day costs",
-        "shadow price",
+        Column("element", overflow="fold", min_width=30),  # whole ids, never cut to "…"
+        *(
+            Column(name, justify="right", max_width=8)
+            for name in ("capacity TEU/day", "+1 TEU/day saves", "-1 TEU/day costs", "shadow price")
+        ),
         title="Bottlenecks: saturated capacities, USD/day per TEU/day",
         caption="±1 TEU/day: the plan re-solved; the shadow price is the LP's dual, one of a "
         "range where the two differ",

@@ -62,7 +62,9 @@ BOTH_DIRECTIONS = "both directions"
 """The ``direction`` of a road gate's capacity, which both directions share."""
 MARGINAL_STEP_TEU_DAY = 1.0
 """Change of capacity, TEU/day, by which ``marginal=True`` re-solves each saturated capacity."""
-REQUIRED_COLUMNS = ("origin", "destination", "teu_per_day")
+REQUIRED_COLUMNS = ("origin", "destination")
+VOLUME_COLUMNS = ("teu_per_day", "tonnes_per_day")
+"""A demand table has one or both; each row gives one of them."""
 OPTIONAL_COLUMNS = ("cargo", "value_usd_per_teu", "deadline_hours", "source")
 OBJECTIVES = ("cost", "generalised")
 METHODS = ("auto", "arcs", "paths")
@@ -92,6 +94,10 @@ def read_demand(
 ) -> list[Demand]:
     """Validate a demand table (DataFrame or CSV path); duplicate rows are summed with a warning.
 
+    Each row gives its volume as ``teu_per_day`` or as ``tonnes_per_day`` (not both); tonnes
+    become TEU at the cargo class's payload (``tonnes_per_teu`` of ``cargo_classes.csv``, e.g.
+    10 t for general cargo), at which the plan's CO2e per TEU is counted.
+
     Parameters
     ----------
     demand
@@ -106,20 +112,23 @@ def read_demand(
     ------
     DataError
         Naming the row (line in a CSV) and column: unknown place (with suggestions),
-        negative or non-numeric volume, unknown cargo class, a missing goods value when
-        ``needs_value``, a CSV that is not UTF-8 or has a line with more fields than the
-        header, empty table, missing column.
+        negative or non-numeric volume, a row with no volume or with both, unknown cargo
+        class, a missing goods value when ``needs_value``, a CSV that is not UTF-8 or has a
+        line with more fields than the header, empty table, missing column.
     """
     name = str(demand) if isinstance(demand, (str, Path)) else "demand"
     if isinstance(demand, (str, Path)):
         demand = read_csv_table(demand)
     required = [*REQUIRED_COLUMNS, *(["value_usd_per_teu"] if needs_value else [])]
     missing = [c for c in required if c not in demand.columns]
-    if missing:
-        message = f"missing column(s) {', '.join(missing)}"
+    no_volume = not set(VOLUME_COLUMNS) & set(demand.columns)
+    if missing or no_volume:
+        listed = [*missing, *([" or ".join(VOLUME_COLUMNS)] if no_volume else [])]
+        message = f"missing column(s) {', '.join(listed)}"
         if needs_value and "value_usd_per_teu" in missing:
             message += f" ({_VALUE_NEEDED})"
-        raise DataError(message + _header_hint(list(demand.columns), missing), file=name, row=1)
+        wanted = [*missing, *(VOLUME_COLUMNS if no_volume else ())]
+        raise DataError(message + _header_hint(list(demand.columns), wanted), file=name, row=1)
     if demand.empty:
         raise DataError("no rows", file=name)
     rows: dict[tuple[str, str, CargoClass, float, float | None], float] = defaultdict(float)
@@ -128,7 +137,6 @@ def read_demand(
         line = i + 2  # the header is line 1
         origin = _place(network, record["origin"], name, line, "origin")
         destination = _place(network, record["destination"], name, line, "destination")
-        teu = _number(record["teu_per_day"], name, line, "teu_per_day")
         given = _given(record.get("value_usd_per_teu"))
         if given is None and needs_value:
             raise DataError(_VALUE_NEEDED, file=name, row=line, column="value_usd_per_teu")
@@ -152,6 +160,7 @@ def read_demand(
                 row=line,
                 column="destination",
             )
+        teu = _volume(record, network.cargo_profiles[cargo].tonnes_per_teu, name, line)
         key = (origin, destination, cargo, value, deadline)
         if key in first_line:
             warnings.warn(
@@ -200,6 +209,21 @@ def _place(network: Network, value: object, file: str, line: int, column: str) -
         return network.place(str(value)).id
     except UnknownPlaceError as error:
         raise DataError(str(error), file=file, row=line, column=column) from None
+
+
+def _volume(record: dict, tonnes_per_teu: float, file: str, line: int) -> float:
+    """A row's TEU/day: ``teu_per_day``, or ``tonnes_per_day`` at the cargo's payload."""
+    teu, tonnes = (_given(record.get(column)) for column in VOLUME_COLUMNS)
+    if teu is not None and tonnes is not None:
+        msg = "give teu_per_day or tonnes_per_day, not both"
+        raise DataError(msg, file=file, row=line, column="tonnes_per_day")
+    if teu is not None:
+        return _number(teu, file, line, "teu_per_day")
+    if tonnes is not None:
+        return _number(tonnes, file, line, "tonnes_per_day") / tonnes_per_teu
+    column = "teu_per_day" if "teu_per_day" in record else "tonnes_per_day"
+    msg = "no volume: give teu_per_day or tonnes_per_day"
+    raise DataError(msg, file=file, row=line, column=column)
 
 
 def _number(value: object, file: str, line: int, column: str) -> float:
@@ -399,8 +423,9 @@ def plan(
     Parameters
     ----------
     demand
-        DataFrame or CSV with ``origin``, ``destination``, ``teu_per_day`` and optionally
-        ``cargo``, ``value_usd_per_teu`` and ``deadline_hours`` (planned hours, P50).
+        DataFrame or CSV with ``origin``, ``destination``, ``teu_per_day`` or
+        ``tonnes_per_day`` (at the cargo class's payload per TEU) and optionally ``cargo``,
+        ``value_usd_per_teu`` and ``deadline_hours`` (planned hours, P50).
     year
         Network year (default: the network's, or 2026).
     network

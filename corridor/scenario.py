@@ -66,7 +66,7 @@ from corridor.errors import (
 )
 from corridor.network import Network
 from corridor.plan import OBJECTIVES as PLAN_OBJECTIVES
-from corridor.plan import Plan, plan
+from corridor.plan import VOLUME_COLUMNS, Plan, plan
 from corridor.quote import OBJECTIVES as QUOTE_OBJECTIVES
 from corridor.quote import quote_many
 
@@ -716,13 +716,12 @@ def _top_bottleneck(result: Plan) -> str:
 
 
 def _grown(demand: pd.DataFrame | str | Path, growth: float) -> pd.DataFrame:
-    """The demand table with ``teu_per_day`` × ``growth``; cells that are no number are kept."""
+    """The demand table with its volumes × ``growth``; cells that are no number are kept."""
     table = read_csv_table(demand) if isinstance(demand, (str, Path)) else demand.copy()
-    if growth != 1 and "teu_per_day" in table.columns:
-        teu = pd.to_numeric(table["teu_per_day"], errors="coerce")
-        table["teu_per_day"] = (
-            (teu * growth).astype(object).where(teu.notna(), table["teu_per_day"])
-        )
+    for column in VOLUME_COLUMNS:
+        if growth != 1 and column in table.columns:
+            volume = pd.to_numeric(table[column], errors="coerce")
+            table[column] = (volume * growth).astype(object).where(volume.notna(), table[column])
     return table
 
 

@@ -445,6 +445,18 @@ def test_plan_command(tmp_path):
     assert all(b["shadow_price_usd"] >= 0 for b in payload["bottlenecks"])
 
 
+def test_plan_bottlenecks_fit_80_columns_with_whole_ids_and_prices():
+    sample = Path(__file__).parent.parent / "data" / "demand" / "sample_2031.csv"
+    args = ["plan", str(sample), "--year", "2031"]
+    result = runner.invoke(app, args, env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    payload = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    assert max(map(len, result.stdout.splitlines())) <= 80 and "…" not in result.stdout
+    for row in payload["bottlenecks"][:10]:
+        assert f"{row['element']} {row['ref']}" in result.stdout
+        assert f"{row['shadow_price_usd']:,.1f}" in result.stdout
+
+
 def test_plan_without_a_saturated_capacity_says_so(tmp_path):
     demand = tmp_path / "small.csv"
     demand.write_text("origin,destination,teu_per_day\nKunming,Hanoi,1\n", encoding="utf-8")

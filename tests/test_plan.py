@@ -15,6 +15,7 @@ import pytest
 
 from corridor import DataError, InfeasibleError, InvalidRequestError, load_network, plan, quote
 from corridor.data import check_source, source_keys
+from corridor.model import CargoClass
 from corridor.network import Network
 from corridor.plan import BINDING, read_demand
 
@@ -181,18 +182,49 @@ def test_missing_file_and_column(network, tmp_path):
     with pytest.raises(DataError, match="file not found"):
         plan(tmp_path / "none.csv", network=network)
     (tmp_path / "bad.csv").write_text("origin,destination\nKunming,Hanoi\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"missing column\(s\) teu_per_day$"):
+    with pytest.raises(DataError, match=r"missing column\(s\) teu_per_day or tonnes_per_day$"):
         plan(tmp_path / "bad.csv", network=network)
     (tmp_path / "near.csv").write_text(
         "origin,destination,teu\nKunming,Hanoi,3\n", encoding="utf-8"
     )
-    with pytest.raises(DataError, match=r"teu_per_day; did you mean 'teu' for 'teu_per_day'\?"):
+    with pytest.raises(DataError, match=r"tonnes_per_day; did you mean 'teu' for 'teu_per_day'\?"):
         plan(tmp_path / "near.csv", network=network)
     (tmp_path / "semi.csv").write_text(
         "origin;destination;teu_per_day\nKunming;Hanoi;3\n", encoding="utf-8"
     )
     with pytest.raises(DataError, match="separate the columns with commas, not ';'"):
         plan(tmp_path / "semi.csv", network=network)
+
+
+def test_tonnes_per_day_plan_as_teu_at_the_cargo_payload(network):
+    rows = [("Kunming", "Hai Phong", "bulk", 300.0, None), ("Kunming", "Hanoi", "general", None, 4)]
+    by_weight = pd.DataFrame(
+        rows, columns=["origin", "destination", "cargo", "tonnes_per_day", "teu_per_day"]
+    )
+    payload = network.cargo_profiles[CargoClass.BULK].tonnes_per_teu
+    by_boxes = by_weight.assign(teu_per_day=[300.0 / payload, 4]).drop(columns="tonnes_per_day")
+    weight, boxes = plan(by_weight, network=network), plan(by_boxes, network=network)
+    assert weight.totals == pytest.approx(boxes.totals)
+    assert weight.totals["teu_per_day"] == pytest.approx(300.0 / payload + 4)
+    pd.testing.assert_frame_equal(weight.routes, boxes.routes)
+
+
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [
+        ("2,30", r"line 2, column 'tonnes_per_day': give teu_per_day or tonnes_per_day, not both"),
+        (",", r"line 2, column 'teu_per_day': no volume: give teu_per_day or tonnes_per_day"),
+        (",-5", r"line 2, column 'tonnes_per_day': must be a finite number ≥ 0"),
+    ],
+)
+def test_a_row_gives_one_volume(network, tmp_path, cells, message):
+    path = tmp_path / "demand.csv"
+    path.write_text(
+        f"origin,destination,teu_per_day,tonnes_per_day\nKunming,Hanoi,{cells}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError, match=message):
+        plan(path, network=network)
 
 
 def test_year_mismatch(network):

@@ -27,6 +27,7 @@ from corridor.scenario import (
     Close,
     Scenario,
     Update,
+    _grown,
     apply_all,
     check_file,
     shipped_scenarios,
@@ -674,3 +675,18 @@ def test_compare_reads_a_demand_file_as_plan_does(network, tmp_path):
     lots = pd.DataFrame([{"origin": "Kunming", "destination": "Hanoi", "teu_per_day": "lots"}])
     with pytest.raises(DataError, match="column 'teu_per_day': not a number: 'lots'"):
         compare(network, [], demand=lots)
+
+
+def test_demand_growth_scales_tonnes_as_well_as_teu():
+    table = pd.DataFrame(
+        {
+            "origin": ["Kunming", "Kaiyuan"],
+            "destination": ["Hanoi", "Hai Phong"],
+            "teu_per_day": [4.0, None],
+            "tonnes_per_day": [None, 300.0],
+        }
+    )
+    grown = _grown(table, 1.5)
+    assert grown["teu_per_day"].tolist()[0] == 6.0 and pd.isna(grown["teu_per_day"][1])
+    assert grown["tonnes_per_day"].tolist()[1] == 450.0 and pd.isna(grown["tonnes_per_day"][0])
+    assert table["tonnes_per_day"].tolist()[1] == 300.0  # the caller's table is not changed
