@@ -91,11 +91,16 @@ def _show_warning(
     file: object = None,
     line: str | None = None,
 ) -> None:
-    """Print a warning as one line on stderr (no file, line number or source code)."""
-    err.print(f"warning: {message}", markup=False)
+    """Print a warning as one line on stderr (no file, line number or source code).
+
+    API option names in it become the CLI flags that set them.
+    """
+    err.print(f"warning: {_FLAG_NAME.sub(lambda m: _FLAGS[m[0]], str(message))}", markup=False)
 
 
 _FLAGS = {
+    "teu": "--teu",
+    "tonnes": "--tonnes",
     "value_usd": "--value-usd",
     "carbon_price_usd_per_t": "--carbon-price",
     "max_transshipments": "--max-transshipments",

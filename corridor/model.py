@@ -308,6 +308,12 @@ class ExchangeRate:
     source: str
 
 
+MAX_TONNES_PER_TEU = 36.0
+"""The most a TEU can weigh, t: ISO 668:2020 (with its 2016 amendment) rates series-1
+containers of 20 ft and longer at 36,000 kg maximum gross mass, so a 20-foot box (1 TEU) holds
+at most that and a 40-foot one (2 TEU) half of it per TEU."""
+
+
 @dataclass(frozen=True, slots=True)
 class Shipment:
     """One consignment to route.
@@ -321,7 +327,8 @@ class Shipment:
     cargo
         Cargo class.
     tonnes
-        Gross weight, t; defaults to the cargo class payload per TEU × ``teu``.
+        Gross weight, t (at most :data:`MAX_TONNES_PER_TEU` × ``teu``); defaults to the cargo
+        class payload per TEU × ``teu``.
     value_usd
         Goods value, USD (for the value of time).
     deadline_hours
@@ -342,4 +349,11 @@ class Shipment:
             raise InvalidRequestError(msg)
         if self.tonnes is not None and not self.tonnes > 0:
             msg = f"tonnes must be positive, got {self.tonnes}"
+            raise InvalidRequestError(msg)
+        if self.tonnes is not None and self.tonnes > MAX_TONNES_PER_TEU * self.teu:
+            msg = (
+                f"{self.tonnes:g} t in {self.teu:g} TEU is {self.tonnes / self.teu:,.4g} t per "
+                f"TEU; a container weighs at most {MAX_TONNES_PER_TEU:g} t per TEU (ISO 668 "
+                "maximum gross mass of a 20-foot box): give more TEU"
+            )
             raise InvalidRequestError(msg)

@@ -25,6 +25,7 @@ import math
 import numbers
 import operator
 import re
+import warnings
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -857,7 +858,8 @@ def quote_many(
     default.
     A quoted row gives the shipment's ``teu``, ``tonnes`` (as given, else blank) and
     ``cargo`` beside its totals (USD, hours, kg CO2e, km), which are for the whole
-    shipment. The network (the one given, else that of ``year``, else that of each row's
+    shipment; a failed row gives the ``teu``, ``tonnes`` and ``cargo`` it asked for (blank
+    where not given). The network (the one given, else that of ``year``, else that of each row's
     ``ready`` year or 2026) is loaded once per year and its service graphs are reused;
     identical requests (same origin, destination and options as written) are quoted once,
     which gives the same figures as quoting each (the Monte Carlo is seeded).
@@ -923,6 +925,11 @@ def quote_many(
             q = quote(network=network_for(merged.get("ready")), year=year, **merged)
         except CorridorError as error:
             record |= {"status": type(error).__name__, "message": str(error)}
+            record |= {  # the shipment as requested, to tell failed rows apart
+                k: getattr(merged[k], "value", merged[k])  # a CargoClass as its name
+                for k in ("teu", "tonnes", "cargo")
+                if k in merged
+            }
         else:
             record |= {
                 "status": "ok",
@@ -1026,6 +1033,20 @@ def _check_options(
     for failed, msg in problems:
         if failed:
             raise InvalidRequestError(msg)
+
+
+def _warn_unused(objective: str, **generalised_only: float | None) -> None:
+    """Warn of options given that only the generalised objective uses (nothing is lost)."""
+    if objective == "generalised":
+        return
+    given = [name for name, value in generalised_only.items() if value]
+    if given:
+        verb, pronoun = ("is", "it") if len(given) == 1 else ("are", "they")
+        warnings.warn(
+            f"{' and '.join(given)} {verb} used only by the generalised objective, so {pronoun} "
+            f"{verb} ignored here (objective {objective!r})",
+            stacklevel=4,
+        )
 
 
 def _whole(value: object, name: str, least: int | None) -> int:
@@ -1242,6 +1263,7 @@ class _Problem:
             value_usd=value_usd,
             carbon_price_usd_per_t=carbon_price_usd_per_t,
         )
+        _warn_unused(objective, value_usd=value_usd, carbon_price_usd_per_t=carbon_price_usd_per_t)
         samples, seed = _whole(samples, "samples", 1), _whole(seed, "seed", 0)
         ready = _ready(ready)
         if ready is not None:

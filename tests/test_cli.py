@@ -888,3 +888,15 @@ def test_scenario_validate_checks_every_shipped_file_by_default(tmp_path):
     assert both.exit_code == 2
     assert both.stdout.count("ok ") == 1 and both.stderr.count("\n") == 1
     assert "no leg 'x'" in both.stderr
+
+
+def test_quote_names_flags_in_a_warning_and_in_a_weight_error():
+    ignored = runner.invoke(app, ["quote", "Kunming", "Hanoi", "--value-usd", "50000"])
+    assert ignored.exit_code == 0, ignored.output
+    assert ignored.stderr == (
+        "warning: --value-usd is used only by the generalised objective, so it is ignored here "
+        "(objective 'cost')\n"
+    )
+    heavy = runner.invoke(app, ["quote", "Kunming", "Hanoi", "--teu", "2", "--tonnes", "80"])
+    assert heavy.exit_code == 2 and heavy.stderr.count("\n") == 1
+    assert heavy.stderr.startswith("error: 80 t in 2 TEU is 40 t per TEU; a container weighs")

@@ -31,7 +31,7 @@ from corridor import (
 from corridor import _solver as solver_module
 from corridor._solver import NoFlowError, Resource, cheapest_path, constrained_path
 from corridor.data import default_data_dir, load_dataset
-from corridor.model import Mode
+from corridor.model import MAX_TONNES_PER_TEU, Mode
 from corridor.network import SINK, SOURCE, Network
 from corridor.quote import _arrays
 
@@ -474,8 +474,8 @@ def test_quote_many_rows_say_how_large_each_shipment_is(network):
     table = quote_many(requests, network=network)
     assert list(table["status"]) == ["ok", "ok", "UnknownPlaceError", "ok"]
     assert table["cargo"].tolist()[:2] == ["general"] * 2 and table.loc[3, "cargo"] == "reefer"
-    assert pd.isna(table.loc[2, "cargo"])
-    assert list(table["teu"][:2]) == [2, 1] and pd.isna(table.loc[2, "teu"])  # no figures
+    assert list(table["teu"]) == [2, 1, 5, 1]  # a failed row: the TEU it asked for
+    assert pd.isna(table.loc[2, "cargo"]) and pd.isna(table.loc[2, "cost_usd"])  # not given
     assert table.loc[0, "tonnes"] == 30 and pd.isna(table.loc[1, "tonnes"])  # not given
     assert table.loc[0, "cost_usd"] / table.loc[0, "teu"] == pytest.approx(table.loc[1, "cost_usd"])
 
@@ -825,6 +825,8 @@ def test_the_quote_records_its_route_options_as_resolved(network):
         avoid=["Kim Thanh", "hekou_north_lao_cai_rail"],
         modes=["road", "rail_1000", "rail_1435"],
         max_transshipments=3,
+        objective="generalised",
+        value_usd=30_000,
         carbon_price_usd_per_t=50,
         network=network,
     )
@@ -842,3 +844,25 @@ def test_the_quote_records_its_route_options_as_resolved(network):
     assert "kim_thanh" not in {s.from_place for s in q.steps} | {s.to_place for s in q.steps}
     plain = quote("Kunming", "Hanoi", network=network).to_dict()["options"]
     assert plain["via"] == [] and plain["avoid"] == [] and plain["modes"] is None
+
+
+def test_a_shipment_cannot_weigh_more_than_its_containers_can_carry(network):
+    heaviest = quote("Kunming", "Hanoi", 2, tonnes=2 * MAX_TONNES_PER_TEU, network=network)
+    assert heaviest.shipment.tonnes == 72
+    with pytest.raises(InvalidRequestError, match=r"^40 t in 1 TEU is 40 t per TEU; .* at most 36"):
+        quote("Kunming", "Hanoi", tonnes=40, network=network)
+    table = quote_many([{"origin": "Kunming", "destination": "Hanoi", "tonnes": 500}])
+    assert table.loc[0, "status"] == "InvalidRequestError" and table.loc[0, "tonnes"] == 500
+
+
+@pytest.mark.parametrize("objective", ["cost", "time", "co2"])
+def test_options_only_the_generalised_objective_uses_are_not_ignored_silently(network, objective):
+    with pytest.warns(UserWarning, match=r"^value_usd is used only by the generalised objective"):
+        priced = quote("Kunming", "Hanoi", value_usd=50_000, objective=objective, network=network)
+    assert (
+        priced.cost_usd == quote("Kunming", "Hanoi", objective=objective, network=network).cost_usd
+    )
+    both = r"^value_usd and carbon_price_usd_per_t are used only by the generalised objective"
+    with pytest.warns(UserWarning, match=both):
+        quote("Kunming", "Hanoi", value_usd=1, carbon_price_usd_per_t=50, objective=objective)
+    quote("Kunming", "Hanoi", value_usd=1, carbon_price_usd_per_t=50, objective="generalised")
