@@ -98,8 +98,13 @@ def _show_warning(
     err.print(f"warning: {_FLAG_NAME.sub(lambda m: _FLAGS[m[0]], str(message))}", markup=False)
 
 
+SHOWN_BOTTLENECKS = 10
+"""Saturated capacities the plan summary lists (``--json`` and ``--out`` give them all)."""
 _FLAGS = {
     "teu": "--teu",
+    "year": "--year",
+    "dask_address": "--dask",
+    "ready": "--ready",
     "tonnes": "--tonnes",
     "value_usd": "--value-usd",
     "carbon_price_usd_per_t": "--carbon-price",
@@ -696,9 +701,14 @@ def plan_command(
         ),
         title="Bottlenecks: saturated capacities, USD/day per TEU/day",
         caption="±1 TEU/day: the plan re-solved; the shadow price is the LP's dual, one of a "
-        "range where the two differ",
+        "range where the two differ"
+        + (
+            f"; the top {SHOWN_BOTTLENECKS} of {len(result.bottlenecks)} (all: --json or --out)"
+            if len(result.bottlenecks) > SHOWN_BOTTLENECKS
+            else ""
+        ),
     )
-    for row in result.bottlenecks.head(10).itertuples():
+    for row in result.bottlenecks.head(SHOWN_BOTTLENECKS).itertuples():
         top.add_row(
             f"{row.element} {row.ref} ({row.direction})",
             f"{row.capacity_teu_day:,.0f}",

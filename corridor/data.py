@@ -502,6 +502,8 @@ class Dataset:
     data_dir: Path
     where: Mapping[str, tuple[Where, ...]] = field(default_factory=dict, compare=False, repr=False)
     """Where each row of each table was written (by table name, in row order), for errors."""
+    removed_places: tuple[Place, ...] = ()
+    """Places a scenario removed, so that naming one says so (never another place's name)."""
 
     def located(self, table: str) -> list[tuple[Where, Any]]:
         """The rows of ``table`` with where each was written (the file only, if not known)."""

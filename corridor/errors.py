@@ -84,13 +84,22 @@ class PlaceNotOpenError(UnknownPlaceError):
     """
 
     def __init__(
-        self, query: str, place_id: str, name: str, *, opens: int | None, year: int
+        self,
+        query: str,
+        place_id: str,
+        name: str,
+        *,
+        opens: int | None,
+        year: int,
+        removed: bool = False,
     ) -> None:
         super().__init__(query, [(place_id, name)])
         self.place_id = place_id
         self.opens = opens
         self.year = year
-        if opens is not None and opens > year:
+        if removed:
+            self.detail = f"{name} ({place_id}) is removed by a scenario"
+        elif opens is not None and opens > year:
             self.detail = f"{name} ({place_id}) opens in {opens}; use year {opens} or later"
         else:
             self.detail = f"{name} ({place_id}) is not in service in {year}"

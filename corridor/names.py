@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 MAX_SUGGESTIONS = 3
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_CJK = re.compile("[\u3400-\u9fff]")
+"""Chinese characters: names in Chinese are written without spaces between words."""
 
 
 def fold(text: str) -> str:
@@ -121,13 +123,23 @@ class PlaceIndex:
         key = fold(query)
         if key in self._by_key:
             return self._places[self._by_key[key]]
-        prefixed = sorted({pid for k, pid in self._by_key.items() if k.startswith(key + " ")})
+        # a name's first words ("Yen Vien"), or in Chinese, written without spaces, its first
+        # characters (河口北 for 河口北站, 友谊关 for 友谊关口岸)
+        start = key if _CJK.search(key) else key + " "
+        prefixed = sorted({pid for k, pid in self._by_key.items() if k.startswith(start)})
         if key and len(prefixed) == 1:
             return self._places[prefixed[0]]
         candidates = prefixed or self._close(key)
         raise UnknownPlaceError(
             query, [(pid, self._places[pid].name) for pid in candidates[:MAX_SUGGESTIONS]]
         )
+
+    def exact(self, query: str | Place) -> Place | None:
+        """The place whose id, name, Vietnamese or Chinese name or alias is ``query`` (folded)."""
+        if isinstance(query, Place):
+            return self._places.get(query.id)
+        place_id = self._by_key.get(fold(query))
+        return None if place_id is None else self._places[place_id]
 
     def search(self, query: str, limit: int = 10) -> list[Place]:
         """Places whose names contain ``query`` or come close to it, best first."""

@@ -29,6 +29,7 @@ cargo class, and ``capacity_teu_day`` (``None``: unlimited).
 from __future__ import annotations
 
 import logging
+import numbers
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -39,7 +40,7 @@ import pandas as pd
 
 from corridor import costs
 from corridor.data import Dataset, default_data_dir, load_dataset
-from corridor.errors import PlaceNotOpenError, UnknownPlaceError
+from corridor.errors import InvalidRequestError, PlaceNotOpenError, UnknownPlaceError
 from corridor.model import (
     BorderCrossing,
     CargoClass,
@@ -171,26 +172,40 @@ class Network:
         >>> load_network(2030).place("Sa Pa").id
         'sa_pa_airport'
         """
-        try:
-            return self.index.resolve(query)
-        except UnknownPlaceError as error:
-            later = self._not_in_service(query)
-            if later is None:
-                raise
-            raise PlaceNotOpenError(
-                error.query, later.id, later.name, opens=later.opens, year=self.year
-            ) from None
+        # a name that is exactly that of a place out of service is never read as the start
+        # of another place's name ("Hanoi", removed, is not "Hanoi (Khuyen Luong port)")
+        found = self.index.exact(query)
+        if found is not None:
+            return found
+        closed = self._closed().exact(query)
+        if closed is None:
+            try:
+                return self.index.resolve(query)
+            except UnknownPlaceError as error:
+                try:
+                    closed = self._closed().resolve(query)
+                except (UnknownPlaceError, KeyError):
+                    raise error from None
+        removed = closed.id in {p.id for p in self.dataset.removed_places}
+        raise PlaceNotOpenError(
+            query if isinstance(query, str) else query.id,
+            closed.id,
+            closed.name,
+            opens=closed.opens,
+            year=self.year,
+            removed=removed,
+        )
 
-    def _not_in_service(self, query: str | Place) -> Place | None:
-        """The place of the data, not in service this year, that ``query`` names (if one)."""
+    def _closed(self) -> PlaceIndex:
+        """The places of the data not in service this year (or removed by a scenario)."""
         if self._closed_index is None:
             self._closed_index = PlaceIndex(
-                p for p in self.dataset.places if p.id not in self.places
+                [
+                    *(p for p in self.dataset.places if p.id not in self.places),
+                    *self.dataset.removed_places,
+                ]
             )
-        try:
-            return self._closed_index.resolve(query)
-        except (UnknownPlaceError, KeyError):
-            return None
+        return self._closed_index
 
     def transfer_between(self, place: str, a: Mode, b: Mode) -> Transfer | None:
         """The transfer between modes ``a`` and ``b`` at ``place``, if there is one."""
@@ -621,6 +636,21 @@ def _place_record(place: Place) -> dict[str, Any]:
 
 
 _CACHE: dict[tuple[Path, int], Network] = {}
+YEARS = range(2000, 2101)
+"""Years a network can be loaded for: the data describe today's corridor and what is planned,
+so earlier or much later years are a typing error (``26`` for 2026), not a question."""
+
+
+def check_year(year: object) -> int:
+    """``year`` as an int in :data:`YEARS`, else an :class:`InvalidRequestError` saying why."""
+    if isinstance(year, bool) or not isinstance(year, numbers.Integral):
+        msg = f"year must be a whole number, got {year!r}"
+        raise InvalidRequestError(msg)
+    if year not in YEARS:
+        hint = f" (did you mean {2000 + year}?)" if 0 <= year < 100 else ""
+        msg = f"year must be from {YEARS.start} to {YEARS.stop - 1}, got {year}{hint}"
+        raise InvalidRequestError(msg)
+    return int(year)
 
 
 def load_network(year: int = DEFAULT_YEAR, data_dir: str | Path | None = None) -> Network:
@@ -633,7 +663,10 @@ def load_network(year: int = DEFAULT_YEAR, data_dir: str | Path | None = None) -
     ------
     DataError
         If a data file is malformed (naming file, line and column).
+    InvalidRequestError
+        If ``year`` is not a whole number in :data:`YEARS`.
     """
+    year = check_year(year)
     dataset = _load_cached_dataset(data_dir)
     key = (dataset.data_dir, year)
     if key not in _CACHE:

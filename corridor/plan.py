@@ -44,7 +44,15 @@ from corridor import _paths
 from corridor.data import read_csv_table
 from corridor.errors import DataError, InfeasibleError, InvalidRequestError, UnknownPlaceError
 from corridor.model import BorderCrossing, CargoClass, Mode
-from corridor.network import DEFAULT_YEAR, SINK, SOURCE, Network, Vertex, load_network
+from corridor.network import (
+    DEFAULT_YEAR,
+    SINK,
+    SOURCE,
+    Network,
+    Vertex,
+    check_year,
+    load_network,
+)
 from corridor.quote import _arrays
 
 if TYPE_CHECKING:
@@ -90,7 +98,10 @@ class Demand:
 
 
 def read_demand(
-    demand: pd.DataFrame | str | Path, network: Network, *, needs_value: bool = False
+    demand: pd.DataFrame | Iterable[dict[str, Any]] | str | Path,
+    network: Network,
+    *,
+    needs_value: bool = False,
 ) -> list[Demand]:
     """Validate a demand table (DataFrame or CSV path); duplicate rows are summed with a warning.
 
@@ -101,7 +112,7 @@ def read_demand(
     Parameters
     ----------
     demand
-        DataFrame or CSV file (UTF-8, header on line 1).
+        DataFrame, list of dicts (one per row) or CSV file (UTF-8, header on line 1).
     network
         The network whose places the rows name.
     needs_value
@@ -119,6 +130,8 @@ def read_demand(
     name = str(demand) if isinstance(demand, (str, Path)) else "demand"
     if isinstance(demand, (str, Path)):
         demand = read_csv_table(demand)
+    elif not isinstance(demand, pd.DataFrame):
+        demand = _rows_as_table(demand)
     required = [*REQUIRED_COLUMNS, *(["value_usd_per_teu"] if needs_value else [])]
     missing = [c for c in required if c not in demand.columns]
     no_volume = not set(VOLUME_COLUMNS) & set(demand.columns)
@@ -170,6 +183,17 @@ def read_demand(
         first_line.setdefault(key, line)
         rows[key] += teu
     return [Demand(o, d, c, teu, v, h) for (o, d, c, v, h), teu in rows.items() if teu > 0]
+
+
+def _rows_as_table(rows: object) -> pd.DataFrame:
+    """A list (or other iterable) of dicts as a table, as :func:`corridor.quote_many` takes it."""
+    listed = list(rows) if isinstance(rows, Iterable) else None
+    if listed is None or not all(isinstance(row, dict) for row in listed):
+        msg = (
+            f"demand must be a DataFrame, a CSV path or a list of dicts, got {type(rows).__name__}"
+        )
+        raise InvalidRequestError(msg)
+    return pd.DataFrame(listed)
 
 
 _VALUE_NEEDED = (
@@ -408,7 +432,7 @@ class Plan:
 
 
 def plan(
-    demand: pd.DataFrame | str | Path,
+    demand: pd.DataFrame | Iterable[dict[str, Any]] | str | Path,
     *,
     year: int | None = None,
     network: Network | None = None,
@@ -423,7 +447,7 @@ def plan(
     Parameters
     ----------
     demand
-        DataFrame or CSV with ``origin``, ``destination``, ``teu_per_day`` or
+        DataFrame, list of dicts or CSV with ``origin``, ``destination``, ``teu_per_day`` or
         ``tonnes_per_day`` (at the cargo class's payload per TEU) and optionally ``cargo``,
         ``value_usd_per_teu`` and ``deadline_hours`` (planned hours, P50).
     year
@@ -475,7 +499,7 @@ def plan(
     """
     if network is None:
         network = load_network(year if year is not None else DEFAULT_YEAR)
-    elif year is not None and year != network.year:
+    elif year is not None and check_year(year) != network.year:
         msg = f"year={year} but the network given is for {network.year}"
         raise InvalidRequestError(msg)
     if objective not in OBJECTIVES:
@@ -1089,15 +1113,19 @@ def _decompose(
     out: dict[Vertex, list[int]] = defaultdict(list)
     for i in remaining:
         out[arcs[i][0]].append(i)
+    tolerance = 1e-9 * max([1.0, *remaining.values()])  # the solver's error grows with the flows
     paths = []
     while True:
-        live = [i for i in out[source] if remaining[i] > 1e-9]
+        live = [i for i in out[source] if remaining[i] > tolerance]
         if not live:
             return paths
         path: list[int] = []
         vertex, seen = source, {source: 0}
         while vertex[1] != SINK:
-            step = max((i for i in out[vertex] if remaining[i] > 1e-9), key=remaining.get)
+            ahead = [i for i in out[vertex] if remaining[i] > tolerance]
+            if not ahead:  # what is left is the solver's rounding, not flow
+                return paths
+            step = max(ahead, key=remaining.get)
             path.append(step)
             vertex = arcs[step][1]
             if vertex in seen:  # a cycle of flow (zero cost): cancel it and go on

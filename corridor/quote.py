@@ -473,7 +473,8 @@ def quote(
         points, gates or mode sequence (not only in the legs between them), best first;
         fewer if fewer exist.
     tonnes
-        Gross weight, t, for CO2e; default: the cargo class payload per TEU × ``teu``.
+        Gross weight, t, for CO2e (at most 36 t per TEU); default: the cargo class payload
+        per TEU × ``teu``.
     cargo
         ``general``, ``reefer``, ``dangerous``, ``bulk`` or ``oversize``.
     value_usd

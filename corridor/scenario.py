@@ -41,6 +41,7 @@ from pydantic import (
     PrivateAttr,
     Tag,
     ValidationError,
+    model_validator,
 )
 
 from corridor.data import (
@@ -110,6 +111,14 @@ class Update(_Operation):
     set: dict[str, Any] = Field(default_factory=dict)
     scale: dict[str, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
     """Factors, 0 or more; a leg's ``speed_kmh`` scales its running time by the inverse."""
+
+    @model_validator(mode="after")
+    def _set_or_scale(self) -> Update:
+        both = sorted(self.set.keys() & self.scale.keys())
+        if both:
+            msg = f"{', '.join(both)}: both set and scaled; give a value or a factor, not both"
+            raise ValueError(msg)
+        return self
 
 
 class Close(_Operation):
@@ -236,10 +245,13 @@ class Scenario(BaseModel):
                 + (f"{at}: {error.detail}" if at else error.detail)
             ) from None
         where_now = {name: tuple(w for w, _ in rows) for name, rows in located.items()}
+        kept = {place.id for place in tables["places"]}
+        removed = [p for p in (*dataset.removed_places, *dataset.places) if p.id not in kept]
         dataset = dataclasses.replace(
             dataset,
             **{k: tuple(v) for k, v in tables.items()},
             where=dict(dataset.where) | where_now,
+            removed_places=tuple({p.id: p for p in removed}.values()),
         )
         return Network(dataset, self.year if self.year is not None else network.year)
 
@@ -297,7 +309,8 @@ def _load_yaml(model: type[ModelT], path: str | Path) -> tuple[ModelT, yaml.Node
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "(top level)"
         at = location(str(path), _line_at(node, first["loc"]))
-        raise ScenarioError(f"{at}: {where}: {first['msg']}") from None
+        message = first["msg"].removeprefix("Value error, ")  # a validator's own message
+        raise ScenarioError(f"{at}: {where}: {message}") from None
 
 
 def _line_at(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
@@ -574,6 +587,7 @@ def compare(
             name: quote_many(shipments, network=network, objective=objective)
             for name, network, _, _ in cases
         }
+        _raise_if_every_shipment_fails_alike(quotes[BASELINE])
         notes += _shipment_notes(quotes)
     common = _quoted_everywhere(quotes)
     kpis, routes = [], {}
@@ -713,6 +727,18 @@ def _top_bottleneck(result: Plan) -> str:
     if saving <= 0:
         return ""
     return f"{row['ref']} {row['direction']} (+1 TEU/day saves {saving:,.0f} USD/day)"
+
+
+def _raise_if_every_shipment_fails_alike(table: pd.DataFrame) -> None:
+    """Raise the request error every baseline shipment got, as the comparison's own.
+
+    The generalised objective without goods values, say: an error, not a note per case.
+    """
+    errors = set(zip(table["status"], table["message"], strict=True))
+    if len(errors) == 1:
+        status, message = errors.pop()
+        if status == InvalidRequestError.__name__:
+            raise InvalidRequestError(f"every shipment: {message}")
 
 
 def _grown(demand: pd.DataFrame | str | Path, growth: float) -> pd.DataFrame:

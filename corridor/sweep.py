@@ -51,12 +51,20 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from rich.progress import Progress
 
 from corridor.errors import CorridorError, InvalidRequestError, ScenarioError
-from corridor.network import load_network
+from corridor.network import YEARS, load_network
 from corridor.plan import OBJECTIVES as PLAN_OBJECTIVES
 from corridor.plan import plan, read_demand
 from corridor.scenario import Scenario, Update, _check_update, _grown, apply_all, load_yaml
 
 DEMAND_GROWTH = "demand_growth"
+
+
+def _check_growth(name: str, values: list[float]) -> None:
+    """Demand growth factors are above 0, as a scenario's ``demand_growth`` is."""
+    low = min(values, default=1.0)
+    if name == DEMAND_GROWTH and not low > 0:
+        msg = f"{DEMAND_GROWTH} must be above 0, got {low:g}"
+        raise ValueError(msg)
 
 
 class MonteCarlo(BaseModel):
@@ -70,8 +78,12 @@ class MonteCarlo(BaseModel):
     @field_validator("ranges")
     @classmethod
     def _parameters(cls, ranges: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
-        for name in ranges:
+        for name, (low, high) in ranges.items():
             _parse_parameter(name)
+            if low > high:
+                msg = f"{name}: the range [{low:g}, {high:g}] goes down; write [low, high]"
+                raise ValueError(msg)
+            _check_growth(name, [low])
         return ranges
 
 
@@ -80,7 +92,7 @@ class SweepSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1)
-    year: int = Field(default=2026, ge=1800, le=2200)
+    year: int = Field(default=2026, ge=YEARS.start, le=YEARS.stop - 1)
     demand: Path
     scenarios: list[Path] = Field(default_factory=list)
     objective: str = "cost"
@@ -90,8 +102,9 @@ class SweepSpec(BaseModel):
     @field_validator("grid")
     @classmethod
     def _parameters(cls, grid: dict[str, list[float]]) -> dict[str, list[float]]:
-        for name in grid:
+        for name, values in grid.items():
             _parse_parameter(name)
+            _check_growth(name, values)
         return grid
 
     @field_validator("objective")
@@ -251,7 +264,12 @@ def sweep(
     if dask_address is not None:
         from distributed import Client
 
-        with Client(dask_address) as client:
+        try:
+            client = Client(dask_address)
+        except (ValueError, TypeError, OSError) as error:  # a malformed or unreachable address
+            msg = f"dask_address {dask_address!r}: cannot connect to a scheduler ({error})"
+            raise InvalidRequestError(msg) from None
+        with client:
             count = len(runs)
             futures = client.map(run_once, [spec] * count, runs, [data_dir] * count, pure=False)
             rows = client.gather(futures)

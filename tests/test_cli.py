@@ -401,7 +401,7 @@ def test_quote_ready_sets_the_year_unless_contradicted():
     for command in ("quote", "pareto"):
         bad = runner.invoke(app, [command, *args[1:], "--year", "2026"])
         assert bad.exit_code == 2
-        assert bad.stderr.startswith("error: year=2026 contradicts ready=2031-07-01T08:00")
+        assert bad.stderr.startswith("error: --year=2026 contradicts --ready=2031-07-01T08:00")
 
 
 def test_gates_table_and_json():
@@ -452,6 +452,8 @@ def test_plan_bottlenecks_fit_80_columns_with_whole_ids_and_prices():
     assert result.exit_code == 0, result.output
     payload = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
     assert max(map(len, result.stdout.splitlines())) <= 80 and "…" not in result.stdout
+    assert len(payload["bottlenecks"]) > 10
+    assert f"the top 10 of {len(payload['bottlenecks'])} (all: --json or --out)" in result.stdout
     for row in payload["bottlenecks"][:10]:
         assert f"{row['element']} {row['ref']}" in result.stdout
         assert f"{row['shadow_price_usd']:,.1f}" in result.stdout

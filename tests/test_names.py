@@ -124,3 +124,17 @@ def test_shared_name_is_a_data_error_in_the_clashing_column():
     assert error.detail == "places 'hanoi_2' and 'hanoi' share the name 'ha noi'"
     with pytest.raises(DataError, match="places 'hanoi_2' and 'hanoi' share the name 'hanoi'"):
         PlaceIndex([_place("hanoi", "Ha Noi"), _place("hanoi_2", "Hanoi")])
+
+
+@pytest.mark.parametrize(
+    ("query", "name_zh"), [("河口北", "河口北站"), ("友谊关", "友谊关口岸"), ("河口", "河口")]
+)
+def test_a_chinese_name_may_leave_out_its_last_characters(network, query, name_zh):
+    """Chinese is written without spaces: 河口北 is the start of 河口北站 (Hekou North station)."""
+    assert network.place(query).name_zh == name_zh
+
+
+def test_a_chinese_prefix_of_several_names_lists_them(network):
+    with pytest.raises(UnknownPlaceError, match="did you mean") as raised:
+        network.place("河")
+    assert {"hekou", "hekou_north"} <= set(raised.value.suggestions)

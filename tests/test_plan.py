@@ -367,3 +367,35 @@ def test_a_demand_file_that_is_not_utf8_names_line_and_column(network, tmp_path)
     assert str(caught.value) == (
         f"{path}, line 3, column 'origin': not UTF-8 text (byte 0xf4); save the file as UTF-8"
     )
+
+
+def test_plan_takes_a_list_of_dicts_as_quote_many_does(network):
+    rows = [{"origin": "Kunming", "destination": "Hanoi", "teu_per_day": 5}]
+    assert plan(rows, network=network).totals == plan(pd.DataFrame(rows), network=network).totals
+    with pytest.raises(InvalidRequestError, match="a DataFrame, a CSV path or a list of dicts"):
+        plan(5, network=network)
+
+
+@pytest.mark.parametrize(
+    ("year", "message"),
+    [
+        ("2031", r"year must be a whole number, got '2031'"),
+        (31, r"year must be from 2000 to 2100, got 31 \(did you mean 2031\?\)"),
+        (1800, r"year must be from 2000 to 2100, got 1800$"),
+    ],
+)
+def test_a_year_that_is_no_year_is_a_request_error(year, message):
+    rows = [{"origin": "Kunming", "destination": "Hanoi", "teu_per_day": 5}]
+    with pytest.raises(InvalidRequestError, match=message):
+        plan(rows, year=year)
+    with pytest.raises(InvalidRequestError, match=message):
+        quote("Kunming", "Hanoi", year=year)
+
+
+def test_a_huge_demand_is_planned_not_a_crash(network):
+    """Flows of 1e9 TEU/day carry solver rounding above any fixed tolerance."""
+    rows = [{"origin": "Kunming", "destination": "Hai Phong", "teu_per_day": 1e9}]
+    result = plan(rows, network=network)
+    carried = result.totals["teu_per_day"]
+    assert 0 < carried < 1e9
+    assert carried + result.totals["unserved_teu_per_day"] == pytest.approx(1e9)

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from corridor import (
     DataError,
+    InvalidRequestError,
     NoRouteError,
     PlaceNotOpenError,
     ScenarioError,
@@ -690,3 +691,44 @@ def test_demand_growth_scales_tonnes_as_well_as_teu():
     assert grown["teu_per_day"].tolist()[0] == 6.0 and pd.isna(grown["teu_per_day"][1])
     assert grown["tonnes_per_day"].tolist()[1] == 450.0 and pd.isna(grown["tonnes_per_day"][0])
     assert table["tonnes_per_day"].tolist()[1] == 300.0  # the caller's table is not changed
+
+
+def test_a_removed_place_is_named_as_removed_never_read_as_another_place(network):
+    """ "Hanoi" is also how the name of Khuyen Luong river port (Hanoi) starts."""
+    closed = Scenario(
+        name="no hanoi", source="estimate: t", operations=[Close(close="places", id="hanoi")]
+    ).apply(network)
+    for query in ("hanoi", "Hanoi", "Hà Nội"):
+        with pytest.raises(PlaceNotOpenError, match=r"^Hanoi \(hanoi\) is removed by a scenario"):
+            closed.place(query)
+    assert closed.place("Khuyen Luong").id == network.place("Khuyen Luong").id
+    demand = pd.DataFrame(
+        [("Kunming", "hanoi", 2)], columns=["origin", "destination", "teu_per_day"]
+    )
+    with pytest.raises(DataError, match="column 'destination': Hanoi .* removed by a scenario"):
+        plan(demand, network=closed)
+
+
+def test_a_field_both_set_and_scaled_is_an_error_at_its_operation(tmp_path):
+    path = tmp_path / "both.yaml"
+    path.write_text(
+        "name: both\nsource: 'estimate: t'\noperations:\n"
+        "  - update: crossings\n    id: hekou_kim_thanh\n"
+        "    set: {capacity_teu_day: 100}\n    scale: {capacity_teu_day: 2}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        ScenarioError,
+        match=r"both.yaml, line 4: operations.0.update: capacity_teu_day: both set and scaled",
+    ):
+        Scenario.from_yaml(path)
+
+
+def test_a_request_error_of_every_shipment_is_the_comparisons_own(network):
+    smart_gate = Scenario.from_yaml(SCENARIOS / "lao-cai-smart-gate.yaml")
+    shipments = pd.DataFrame({"origin": ["Kunming", "Lao Cai"], "destination": ["Hanoi"] * 2})
+    with pytest.raises(InvalidRequestError, match="^every shipment: the generalised objective"):
+        compare(network, [smart_gate], shipments=shipments, objective="generalised")
+    priced = shipments.assign(value_usd=[40_000, None])  # one row fails, in every case: a note
+    result = compare(network, [smart_gate], shipments=priced, objective="generalised")
+    assert any("1 of 2 shipments failed" in note for note in result.notes)

@@ -73,6 +73,11 @@ def test_dask_cluster_gives_the_same_results(spec):
     pd.testing.assert_frame_equal(sweep(spec, workers=1), remote)
 
 
+def test_a_malformed_dask_address_is_a_request_error(spec):
+    with pytest.raises(InvalidRequestError, match="'localhost': cannot connect to a scheduler"):
+        sweep(spec, dask_address="localhost")
+
+
 @pytest.mark.filterwarnings(
     "ignore::DeprecationWarning", "ignore::ResourceWarning", "ignore::UserWarning"
 )
@@ -132,7 +137,7 @@ def test_a_failing_run_is_reported_not_fatal(tmp_path):
 def test_malformed_spec_names_the_field(tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text("name: bad\ndemand: x.csv\ngrid: {colour.red.x: [1]}\n", encoding="utf-8")
-    with pytest.raises(ScenarioError, match=r"grid: Value error, parameter 'colour.red.x'"):
+    with pytest.raises(ScenarioError, match=r"grid: parameter 'colour.red.x'"):
         SweepSpec.from_yaml(path)
 
 
@@ -197,6 +202,28 @@ def test_an_unknown_element_or_field_is_an_error_before_any_run(tmp_path, no_run
     assert str(raised.value).startswith(message)
 
 
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            "grid:\n  demand_growth: [1, 0]\n",
+            r"line 5: grid: demand_growth must be above 0, got 0$",
+        ),
+        (
+            "monte_carlo:\n  runs: 3\n  ranges: {demand_growth: [-1, 2]}\n",
+            r"monte_carlo.ranges: demand_growth must be above 0, got -1$",
+        ),
+        (
+            "monte_carlo:\n  runs: 3\n  ranges: {legs.road_kunming_yuxi.km: [120, 80]}\n",
+            r"legs.road_kunming_yuxi.km: the range \[120, 80\] goes down; write \[low, high\]$",
+        ),
+    ],
+)
+def test_growth_of_zero_or_less_and_falling_ranges_are_errors(tmp_path, no_runs, body, message):
+    with pytest.raises(ScenarioError, match=message):
+        sweep(_spec(tmp_path, body), workers=1)
+
+
 def test_an_element_a_scenario_adds_can_be_swept(tmp_path):
     """The names are checked on the network with the sweep's scenarios applied, in order."""
     added = tmp_path / "link.yaml"
@@ -245,10 +272,13 @@ def test_a_bad_demand_table_is_an_error_before_any_run(tmp_path, no_runs):
             "grid: {demand_growth: [1]}\nmonte_carlo: {runs: 2, ranges: {demand_growth: [1, 2]}}\n",
             "give either grid or monte_carlo, not both",
         ),
-        ("objective: cheapest\ngrid: {demand_growth: [1]}\n", "objective: Value error, objective"),
+        (
+            "objective: cheapest\ngrid: {demand_growth: [1]}\n",
+            "objective: objective must be one of",
+        ),
         (
             "monte_carlo: {runs: 2, ranges: {colour.red.x: [1, 2]}}\n",
-            "monte_carlo.ranges: Value error, parameter 'colour.red.x'",
+            "monte_carlo.ranges: parameter 'colour.red.x'",
         ),
     ],
 )
