@@ -42,7 +42,13 @@ from ortools.math_opt.python import mathopt
 
 from corridor import _paths
 from corridor.data import read_csv_table
-from corridor.errors import DataError, InfeasibleError, InvalidRequestError, UnknownPlaceError
+from corridor.errors import (
+    CorridorError,
+    DataError,
+    InfeasibleError,
+    InvalidRequestError,
+    UnknownPlaceError,
+)
 from corridor.model import BorderCrossing, CargoClass, Mode
 from corridor.network import (
     DEFAULT_YEAR,
@@ -53,7 +59,7 @@ from corridor.network import (
     check_year,
     load_network,
 )
-from corridor.quote import _arrays
+from corridor.quote import _arrays, quote
 
 if TYPE_CHECKING:
     import folium
@@ -529,12 +535,38 @@ def plan(
         method = "paths" if (large or deadlines) and not integer else "arcs"
         logger.debug("method %s (arc model: about %d variables)", method, size)
     if method == "paths":
-        return _PathPlanner(network, objective, commodities).solve(time_limit_s)
-    builder = _Builder(network, objective, integer)
-    for commodity, members in commodities.items():
-        builder.add_commodity(commodity, members)
-    builder.add_capacities()
-    return builder.solve(time_limit_s, marginal=marginal)
+        result = _PathPlanner(network, objective, commodities).solve(time_limit_s)
+    else:
+        builder = _Builder(network, objective, integer)
+        for commodity, members in commodities.items():
+            builder.add_commodity(commodity, members)
+        builder.add_capacities()
+        result = builder.solve(time_limit_s, marginal=marginal)
+    _warn_of_missing_routes(network, result.unserved)
+    return result
+
+
+def _warn_of_missing_routes(network: Network, unserved: pd.DataFrame) -> None:
+    """Warn, with the reason a quote gives, of unserved demand that no route could carry.
+
+    Capacity is not why: the places, or the legs between them, do not take the cargo.
+    """
+    for row in unserved.itertuples():
+        cargo = CargoClass(row.cargo)
+        arrays = _arrays(network.service_graph(cargo))
+        if arrays.reaches((row.origin, SOURCE), (row.destination, SINK)):
+            continue
+        try:
+            quote(row.origin, row.destination, cargo=cargo, network=network)
+        except CorridorError as error:
+            reason = str(error)
+        else:  # not expected: the quote sees the same service graph
+            reason = "no route"
+        warnings.warn(
+            f"{row.origin} → {row.destination} ({row.cargo}): {row.teu_per_day:,.1f} TEU/day "
+            f"unserved whatever the capacities: {reason}",
+            stacklevel=3,
+        )
 
 
 def _commodities(rows: Iterable[Demand]) -> dict[tuple[str, CargoClass, float], list[Demand]]:

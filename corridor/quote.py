@@ -385,6 +385,12 @@ class _Arrays:
         before = self._reachable(end, forward=False)
         return after[self.tails] & before[self.heads]
 
+    def reaches(self, start: Vertex, end: Vertex) -> bool:
+        """Whether some walk leads from vertex ``start`` to ``end`` (False if one is absent)."""
+        if start not in self.index or end not in self.index:
+            return False
+        return bool(self._reachable(self.index[start], forward=True)[self.index[end]])
+
     def _reachable(self, vertex: int, *, forward: bool) -> np.ndarray:
         key = (vertex, forward)
         if key not in self._reach:

@@ -399,3 +399,15 @@ def test_a_huge_demand_is_planned_not_a_crash(network):
     carried = result.totals["teu_per_day"]
     assert 0 < carried < 1e9
     assert carried + result.totals["unserved_teu_per_day"] == pytest.approx(1e9)
+
+
+@pytest.mark.parametrize("method", ["arcs", "paths"])
+def test_demand_no_route_can_carry_says_why(network, method):
+    rows = [
+        {"origin": "Kunming", "destination": "Yen Vien", "cargo": "reefer", "teu_per_day": 10},
+        {"origin": "Kunming", "destination": "Hanoi", "cargo": "general", "teu_per_day": 3},
+    ]
+    reason = r"kunming → yen_vien \(reefer\): 10.0 TEU/day unserved whatever the capacities: "
+    with pytest.warns(UserWarning, match=reason + "Yen Vien station has no handling for reefer"):
+        result = plan(rows, network=network, method=method)
+    assert result.unserved["teu_per_day"].tolist() == [10.0]
