@@ -95,7 +95,7 @@ def _show_warning(
 
     API option names in it become the CLI flags that set them.
     """
-    err.print(f"warning: {_FLAG_NAME.sub(lambda m: _FLAGS[m[0]], str(message))}", markup=False)
+    err.print(f"warning: {_as_flags(str(message))}", markup=False)
 
 
 SHOWN_BOTTLENECKS = 10
@@ -115,6 +115,11 @@ _FLAGS = {
 _FLAG_NAME = re.compile(r"\b(" + "|".join(_FLAGS) + r")\b")
 
 
+def _as_flags(message: str) -> str:
+    """``message`` with the API option names in it written as the CLI flags that set them."""
+    return _FLAG_NAME.sub(lambda m: _FLAGS[m[0]], message)
+
+
 def _one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
     """Turn a CorridorError or an unwritable file into one line on stderr and an exit code.
 
@@ -132,7 +137,7 @@ def _one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
         except CorridorError as error:
             message = str(error)
             if isinstance(error, InvalidRequestError):
-                message = _FLAG_NAME.sub(lambda m: _FLAGS[m[0]], message)
+                message = _as_flags(message)
             err.print(f"error: {message}", markup=False)
             code = EXIT_INFEASIBLE if isinstance(error, InfeasibleError) else EXIT_BAD_INPUT
             raise typer.Exit(code=code) from None

@@ -13,6 +13,7 @@ import codecs
 import csv
 import io
 import logging
+import math
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -369,6 +370,13 @@ def read_csv_table(path: str | Path) -> pd.DataFrame:
         return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (csv.Error, pd.errors.ParserError) as error:
         raise DataError(f"not a readable CSV table ({error})", file=name) from None
+
+
+def blank(cell: object) -> bool:
+    """Whether a cell of a table a user hands in is empty: None, NaN or blank text."""
+    if isinstance(cell, str):
+        return not cell.strip()
+    return cell is None or (isinstance(cell, float) and math.isnan(cell))
 
 
 def read_table(path: Path, schema: type[RowT]) -> list[tuple[int, RowT]]:

@@ -41,7 +41,7 @@ import pandas as pd
 from ortools.math_opt.python import mathopt
 
 from corridor import _paths
-from corridor.data import read_csv_table
+from corridor.data import blank, read_csv_table
 from corridor.errors import (
     CorridorError,
     DataError,
@@ -227,11 +227,7 @@ def _header_hint(columns: list[str], missing: list[str]) -> str:
 
 def _given(value: object) -> object:
     """``None`` for a missing cell (empty text or NaN), else the value."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
-    if isinstance(value, str) and not value.strip():
-        return None
-    return value
+    return None if blank(value) else value
 
 
 def _place(network: Network, value: object, file: str, line: int, column: str) -> str:

@@ -45,7 +45,7 @@ from corridor._solver import (
     constrained_path,
     reachable,
 )
-from corridor.data import read_csv_table
+from corridor.data import blank, read_csv_table
 from corridor.errors import CorridorError, DeadlineError, InvalidRequestError, NoRouteError
 from corridor.model import BorderCrossing, CargoClass, Mode, Place, PlaceKind, Shipment
 from corridor.network import (
@@ -903,7 +903,7 @@ def quote_many(
     out = []
     done: dict[tuple[tuple[str, Any], ...], dict[str, Any]] = {}
     for row in rows:
-        request = {k: _table_cell(k, v) for k, v in row.items() if not _missing(v)}
+        request = {k: _table_cell(k, v) for k, v in row.items() if not blank(v)}
         request.pop("source", None)  # a citation column, as in the shipped tables
         record: dict[str, Any] = {
             "origin": request.get("origin"),
@@ -1128,13 +1128,6 @@ def _choice(enum: type[_E], value: object, what: str) -> _E:
         options = ", ".join(member.value for member in enum)
         msg = f"unknown {what} {value!r}; choose one of {options}"
         raise InvalidRequestError(msg) from None
-
-
-def _missing(value: object) -> bool:
-    """An empty cell: None, NaN or blank text."""
-    if isinstance(value, str):
-        return not value.strip()
-    return value is None or (isinstance(value, float) and np.isnan(value))
 
 
 def parse_hours(text: str, what: str = "duration") -> float:
