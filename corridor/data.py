@@ -338,38 +338,56 @@ def read_text(path: Path, name: str | None = None, *, csv_header: bool = False) 
         ) from None
 
 
+LINE = "line"
+"""The index name of a table :func:`read_csv_table` read: each row's line in its file."""
+
+
 def read_csv_table(path: str | Path) -> pd.DataFrame:
-    """A CSV table (UTF-8) as text cells; a line with more fields than the header is an error.
+    """A CSV table (UTF-8) as text cells, indexed by each row's line in the file.
 
-    For tables a user hands in: demand tables, shipment lists. Blank cells are ``""``.
-
-    pandas would take the extra field as an index and shift the row's columns.
+    For tables a user hands in: demand tables, shipment lists. Blank cells are ``""``; blank
+    lines are skipped. The index (named :data:`LINE`) is the line each row starts on (the
+    header is line 1), so errors name the line a user sees in an editor even after blank
+    lines or a quoted cell that spans lines; ``attrs["file"]`` is the file.
 
     Raises
     ------
     DataError
-        Naming the file (and line): missing, not UTF-8, empty, a line with too many fields.
+        Naming the file (and line): missing, not UTF-8, empty, a line with more fields than
+        the header, a column named twice.
     """
     path, name = Path(path), str(path)
     if not path.is_file():
         raise DataError("file not found", file=name)
     text = read_text(path, name, csv_header=True)
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        reader = csv.reader(io.StringIO(text, newline=""))
         header = next(reader, [])
         if not header:
             raise DataError("empty file", file=name)
+        twice = sorted({c for c in header if header.count(c) > 1})
+        if twice:
+            raise DataError(f"column(s) named twice: {', '.join(twice)}", file=name, row=1)
+        rows, lines, end = [], [], reader.line_num
         for record in reader:
+            start, end = end + 1, reader.line_num
+            if not record:
+                continue
             if len(record) > len(header):
                 raise DataError(
                     f"{len(record)} fields but the header has {len(header)} (a stray "
                     "comma, or a value with a comma that needs quotes?)",
                     file=name,
-                    row=reader.line_num,
+                    row=start,
                 )
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except (csv.Error, pd.errors.ParserError) as error:
+            rows.append(record + [""] * (len(header) - len(record)))
+            lines.append(start)
+    except csv.Error as error:
         raise DataError(f"not a readable CSV table ({error})", file=name) from None
+    index = pd.Index(lines, dtype=int, name=LINE)
+    table = pd.DataFrame(rows, columns=header, index=index, dtype=str)
+    table.attrs["file"] = name  # for errors about the table once it has been passed on
+    return table
 
 
 def blank(cell: object) -> bool:

@@ -7,6 +7,7 @@ has always been there.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -18,6 +19,22 @@ def check_month(month: int | None) -> None:
     if month is not None and not 1 <= month <= 12:
         msg = f"month must be 1-12, got {month}"
         raise InvalidRequestError(msg)
+
+
+def check_objective(objective: object, allowed: Sequence[str], what: str = "") -> str:
+    """``objective`` as one of ``allowed``, in any case and either spelling (``generalized``).
+
+    Raises
+    ------
+    InvalidRequestError
+        If it is none of ``allowed``; ``what`` ends the message (" with shipments").
+    """
+    if isinstance(objective, str):
+        name = objective.strip().lower().replace("generalized", "generalised")
+        if name in allowed:
+            return name
+    msg = f"objective must be one of {', '.join(allowed)}{what}, got {objective!r}"
+    raise InvalidRequestError(msg)
 
 
 class _CaseInsensitiveEnum(StrEnum):

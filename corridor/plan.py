@@ -41,7 +41,7 @@ import pandas as pd
 from ortools.math_opt.python import mathopt
 
 from corridor import _paths
-from corridor.data import blank, read_csv_table
+from corridor.data import LINE, blank, read_csv_table
 from corridor.errors import (
     CorridorError,
     DataError,
@@ -49,7 +49,7 @@ from corridor.errors import (
     InvalidRequestError,
     UnknownPlaceError,
 )
-from corridor.model import BorderCrossing, CargoClass, Mode
+from corridor.model import BorderCrossing, CargoClass, Mode, check_month, check_objective
 from corridor.network import (
     DEFAULT_YEAR,
     SINK,
@@ -59,7 +59,7 @@ from corridor.network import (
     check_year,
     load_network,
 )
-from corridor.quote import _arrays, quote
+from corridor.quote import _arrays, _whole, quote
 
 if TYPE_CHECKING:
     import folium
@@ -133,11 +133,11 @@ def read_demand(
         class, a missing goods value when ``needs_value``, a CSV that is not UTF-8 or has a
         line with more fields than the header, empty table, missing column.
     """
-    name = str(demand) if isinstance(demand, (str, Path)) else "demand"
     if isinstance(demand, (str, Path)):
         demand = read_csv_table(demand)
     elif not isinstance(demand, pd.DataFrame):
         demand = _rows_as_table(demand)
+    name = demand.attrs.get("file", "demand")
     required = [*REQUIRED_COLUMNS, *(["value_usd_per_teu"] if needs_value else [])]
     missing = [c for c in required if c not in demand.columns]
     no_volume = not set(VOLUME_COLUMNS) & set(demand.columns)
@@ -150,10 +150,12 @@ def read_demand(
         raise DataError(message + _header_hint(list(demand.columns), wanted), file=name, row=1)
     if demand.empty:
         raise DataError("no rows", file=name)
+    _warn_of_unread_columns(list(demand.columns), name)
     rows: dict[tuple[str, str, CargoClass, float, float | None], float] = defaultdict(float)
     first_line: dict[tuple[str, str, CargoClass, float, float | None], int] = {}
-    for i, record in enumerate(demand.to_dict("records")):
-        line = i + 2  # the header is line 1
+    # a CSV's own lines, else the lines the table would have as a CSV (the header is line 1)
+    lines = demand.index if demand.index.name == LINE else range(2, len(demand) + 2)
+    for line, record in zip(lines, demand.to_dict("records"), strict=True):
         origin = _place(network, record["origin"], name, line, "origin")
         destination = _place(network, record["destination"], name, line, "destination")
         given = _given(record.get("value_usd_per_teu"))
@@ -206,6 +208,25 @@ _VALUE_NEEDED = (
     "the generalised objective needs value_usd_per_teu (goods value, USD per TEU) for the "
     "value of time"
 )
+
+
+def _warn_of_unread_columns(columns: list[str], name: str) -> None:
+    """Warn of columns a plan does not read, with a near name it does read if there is one."""
+    known = [*REQUIRED_COLUMNS, *VOLUME_COLUMNS, *OPTIONAL_COLUMNS]
+    unread = [str(c) for c in columns if c not in known]
+    if not unread:
+        return
+    hints = []
+    for column in unread:
+        if column.strip().lower() == "month":
+            hints.append("plan one month with month= (--month) for the whole table")
+        elif close := difflib.get_close_matches(column, known, n=1, cutoff=0.7):
+            hints.append(f"did you mean {close[0]!r} for {column!r}?")
+    warnings.warn(
+        f"{name}, line 1: column(s) {', '.join(unread)} ignored (a plan reads "
+        f"{', '.join(known)})" + "".join(f"; {hint}" for hint in hints),
+        stacklevel=3,
+    )
 
 
 def _header_hint(columns: list[str], missing: list[str]) -> str:
@@ -295,6 +316,9 @@ class Plan:
     network: Network = field(repr=False, compare=False)
     method: str = "arcs"
     """How it was solved: ``arcs`` (arc-based LP or MIP) or ``paths`` (column generation)."""
+    month: int | None = None
+    """The month planned (1–12): its seasonal legs and clearance times; ``None``: all year,
+    legs that run in every month only."""
 
     @property
     def bottlenecks(self) -> pd.DataFrame:
@@ -443,6 +467,7 @@ def plan(
     method: str = "auto",
     time_limit_s: float | None = None,
     marginal: bool = False,
+    month: int | None = None,
 ) -> Plan:
     """Assign a demand table to the network under capacities (exact LP, or whole TEU).
 
@@ -476,13 +501,18 @@ def plan(
         ``marginal_cost_usd`` in :attr:`Plan.capacities`: unique values, unlike shadow prices
         in a degenerate LP. Arc model only (``method="paths"`` and ``integer=True`` leave
         them NaN); a few hundredths of a second per saturated capacity on the corridor.
+    month
+        Plan one month (1–12): legs that run in it, such as the Red River at high water, and
+        its border clearance times (the Tet peak in January or February). ``None`` (default):
+        the whole year, on legs that run in every month.
 
     Raises
     ------
     DataError
         For a malformed demand table (row, column, suggestions).
     InvalidRequestError
-        For an unknown objective or method, ``method="paths"`` with ``integer=True``, a
+        For an unknown objective or method, a month outside 1–12, ``method="paths"`` with
+        ``integer=True``, a
         negative or non-finite ``time_limit_s``, or deadlines with the arc model (which cannot
         enforce them).
     InfeasibleError
@@ -504,15 +534,16 @@ def plan(
     elif year is not None and check_year(year) != network.year:
         msg = f"year={year} but the network given is for {network.year}"
         raise InvalidRequestError(msg)
-    if objective not in OBJECTIVES:
-        msg = f"objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}"
-        raise InvalidRequestError(msg)
+    objective = check_objective(objective, OBJECTIVES)
     if method not in METHODS:
         msg = f"method must be one of {', '.join(METHODS)}, got {method!r}"
         raise InvalidRequestError(msg)
     if method == "paths" and integer:
         msg = "integer plans use the arc model (method='arcs' or 'auto'); paths solve the LP"
         raise InvalidRequestError(msg)
+    if month is not None:
+        month = _whole(month, "month", None)
+        check_month(month)
     if time_limit_s is not None and not 0 <= time_limit_s < math.inf:
         msg = f"time_limit_s must be a finite number of seconds, 0 or more, got {time_limit_s:g}"
         raise InvalidRequestError(msg)
@@ -526,34 +557,36 @@ def plan(
         raise InvalidRequestError(msg)
     commodities = _commodities(rows)
     if method == "auto":
-        size = sum(network.service_graph(cargo).number_of_edges() for _, cargo, _ in commodities)
+        size = sum(
+            network.service_graph(cargo, month).number_of_edges() for _, cargo, _ in commodities
+        )
         large = size > PATHS_ABOVE_VARIABLES
         method = "paths" if (large or deadlines) and not integer else "arcs"
         logger.debug("method %s (arc model: about %d variables)", method, size)
     if method == "paths":
-        result = _PathPlanner(network, objective, commodities).solve(time_limit_s)
+        result = _PathPlanner(network, objective, commodities, month).solve(time_limit_s)
     else:
-        builder = _Builder(network, objective, integer)
+        builder = _Builder(network, objective, integer, month)
         for commodity, members in commodities.items():
             builder.add_commodity(commodity, members)
         builder.add_capacities()
         result = builder.solve(time_limit_s, marginal=marginal)
-    _warn_of_missing_routes(network, result.unserved)
+    _warn_of_missing_routes(network, result.unserved, month)
     return result
 
 
-def _warn_of_missing_routes(network: Network, unserved: pd.DataFrame) -> None:
+def _warn_of_missing_routes(network: Network, unserved: pd.DataFrame, month: int | None) -> None:
     """Warn, with the reason a quote gives, of unserved demand that no route could carry.
 
     Capacity is not why: the places, or the legs between them, do not take the cargo.
     """
     for row in unserved.itertuples():
         cargo = CargoClass(row.cargo)
-        arrays = _arrays(network.service_graph(cargo))
+        arrays = _arrays(network.service_graph(cargo, month))
         if arrays.reaches((row.origin, SOURCE), (row.destination, SINK)):
             continue
         try:
-            quote(row.origin, row.destination, cargo=cargo, network=network)
+            quote(row.origin, row.destination, cargo=cargo, network=network, month=month)
         except CorridorError as error:
             reason = str(error)
         else:  # not expected: the quote sees the same service graph
@@ -584,8 +617,9 @@ class _Commodity:
 class _Builder:
     """Builds and solves the multi-commodity flow model."""
 
-    def __init__(self, network: Network, objective: str, integer: bool) -> None:
+    def __init__(self, network: Network, objective: str, integer: bool, month: int | None) -> None:
         self.network = network
+        self.month = month
         self.objective = objective
         self.integer = integer
         self.model = mathopt.Model(name="corridor_plan")
@@ -597,7 +631,7 @@ class _Builder:
 
     def add_commodity(self, key: tuple[str, CargoClass, float], members: list[Demand]) -> None:
         origin, cargo, value = key
-        graph = self.network.service_graph(cargo)
+        graph = self.network.service_graph(cargo, self.month)
         arrays = _arrays(graph)
         sinks = {(m.destination, SINK) for m in members}
         source = (origin, SOURCE)
@@ -761,6 +795,7 @@ class _Builder:
             routes=self._route_table(values),
             unserved=self._unserved_table(values),
             network=self.network,
+            month=self.month,
         )
 
     # --- result tables ------------------------------------------------------------------
@@ -844,8 +879,10 @@ class _PathPlanner:
         network: Network,
         objective: str,
         commodities: dict[tuple[str, CargoClass, float], list[Demand]],
+        month: int | None,
     ) -> None:
         self.network = network
+        self.month = month
         self.objective = objective
         self.group_index: dict[tuple[str, ...], int] = {}
         self.capacity: list[float] = []
@@ -892,7 +929,7 @@ class _PathPlanner:
             if c == cargo
             for m in members
         }
-        arrays = _arrays(self.network.service_graph(cargo))
+        arrays = _arrays(self.network.service_graph(cargo, self.month))
         group = np.full(len(arrays.arcs), -1, dtype=np.int64)
         for i, (tail, head, data) in enumerate(arrays.arcs):
             if (tail[1] == SOURCE and tail[0] not in origins) or (
@@ -954,6 +991,7 @@ class _PathPlanner:
             unserved=self._unserved_table(solution.unserved),
             network=self.network,
             method="paths",
+            month=self.month,
         )
 
     def _arc_table(self, flows: list[np.ndarray]) -> pd.DataFrame:

@@ -20,6 +20,7 @@ Hours are the sum of the arcs' P50 and P90; the P90 sum is a conservative bound.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import functools
 import math
 import numbers
@@ -47,7 +48,15 @@ from corridor._solver import (
 )
 from corridor.data import blank, read_csv_table
 from corridor.errors import CorridorError, DeadlineError, InvalidRequestError, NoRouteError
-from corridor.model import BorderCrossing, CargoClass, Mode, Place, PlaceKind, Shipment
+from corridor.model import (
+    BorderCrossing,
+    CargoClass,
+    Mode,
+    Place,
+    PlaceKind,
+    Shipment,
+    check_objective,
+)
 from corridor.network import (
     DEFAULT_YEAR,
     SINK,
@@ -452,7 +461,7 @@ def quote(
     cargo: CargoClass | str = CargoClass.GENERAL,
     value_usd: float | None = None,
     objective: Objective = "cost",
-    deadline: float | None = None,
+    deadline: float | str | None = None,
     confidence: float | None = None,
     max_transshipments: int | None = None,
     via: Iterable[str] = (),
@@ -488,8 +497,9 @@ def quote(
     objective
         ``cost`` (USD), ``time`` (P50 hours), ``co2`` (kg CO2e) or ``generalised``.
     deadline
-        Latest arrival, hours after the cargo is ready. Alone, it bounds the planned hours
-        (the sum of the steps' medians).
+        Latest arrival after the cargo is ready: hours, or text such as ``"72h"``, ``"3d"``
+        (:func:`parse_hours`). Alone, it bounds the planned hours (the sum of the steps'
+        medians).
     confidence
         With ``deadline``: the cheapest route whose simulated probability of arriving
         within the deadline is at least this (0–1), among the cheapest distinct routes
@@ -924,8 +934,7 @@ def quote_many(
                 raise InvalidRequestError(msg)
             unknown = merged.keys() - _QUOTE_OPTIONS
             if unknown:
-                msg = f"unknown column(s) {', '.join(sorted(unknown))}"
-                raise InvalidRequestError(msg)
+                raise InvalidRequestError(_unknown_columns(unknown))
             if "origin" not in request or "destination" not in request:
                 msg = "each request needs an origin and a destination"
                 raise InvalidRequestError(msg)
@@ -1014,7 +1023,6 @@ _MANY_COLUMNS = [
 
 def _check_options(
     *,
-    objective: str,
     month: int | None,
     deadline: float | None,
     value_usd: float | None,
@@ -1022,10 +1030,6 @@ def _check_options(
 ) -> None:
     """Raise InvalidRequestError for an option no network could satisfy."""
     problems = [
-        (
-            objective not in OBJECTIVES,
-            f"objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}",
-        ),
         (month is not None and not 1 <= month <= 12, f"month must be 1-12, got {month}"),
         (
             deadline is not None and not deadline > 0,
@@ -1154,7 +1158,6 @@ _NUMBER_CELLS = frozenset(
         "teu",
         "tonnes",
         "value_usd",
-        "deadline",
         "confidence",
         "carbon_price_usd_per_t",
         "month",
@@ -1166,28 +1169,42 @@ _NUMBER_CELLS = frozenset(
 """quote_many columns whose cells are numbers (:func:`_table_cell`)."""
 
 
+def _unknown_columns(unknown: Iterable[str]) -> str:
+    """The message for columns :func:`quote` has no option for, with the option meant."""
+    hints = [
+        f"{close[0]!r} for {name!r}"
+        for name in sorted(unknown)
+        if (
+            close := difflib.get_close_matches(name, _QUOTE_OPTIONS, n=1, cutoff=0.7)
+            or sorted(o for o in _QUOTE_OPTIONS if name.startswith(f"{o}_"))  # teu_per_day
+        )
+    ]
+    meant = f"; did you mean {', '.join(hints)}?" if hints else ""
+    return f"unknown column(s) {', '.join(sorted(unknown))}{meant}"
+
+
 def _table_cell(name: str, value: object) -> object:
     """A :func:`quote_many` cell as :func:`quote` takes it: "2" in a number column is 2.
 
     Text that is a plain decimal number ("2", "40.5", "1e3") in a number column becomes that
-    number, and a ``deadline`` such as "72h" or "3d" hours (:func:`parse_hours`, as the CLI
-    reads it); other text ("two", "nan", "inf") stays text, for :func:`quote` to reject. pandas
+    number; other text ("two", "nan", "inf") stays text, for :func:`quote` to reject. A
+    ``deadline`` stays text too: :func:`quote` reads "72h", "3d" and "72". A ``via``,
+    ``avoid`` or ``modes`` cell lists its names separated by ``|`` (``road|rail_1000``), as
+    the data files do. pandas
     reads a whole CSV column as text when one of its cells is not a number; the other rows
     are then still quoted and only that row fails, naming the column.
     """
+    if name in _LIST_CELLS and isinstance(value, str):
+        return [part.strip() for part in value.split("|") if part.strip()]
     if name not in _NUMBER_CELLS or not isinstance(value, str):
         return value
-    if name == "deadline" and value.strip()[-1:].lower() in {"h", "d", "m"}:
-        try:
-            return parse_hours(value, "deadline")  # "72h", "3d", as the CLI takes it
-        except InvalidRequestError:
-            return value  # for quote() to reject, naming the column
     if not _DECIMAL.fullmatch(value.strip()):
         return value
     number = float(value)
     return int(number) if number.is_integer() else number
 
 
+_LIST_CELLS = frozenset({"via", "avoid", "modes"})
 _DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 """A number as a CSV cell writes it (no ``nan``, ``inf`` or ``1_000``)."""
 
@@ -1230,7 +1247,7 @@ class _Problem:
         cargo: CargoClass | str,
         value_usd: float | None,
         objective: str,
-        deadline: float | None,
+        deadline: float | str | None,
         max_transshipments: int | None,
         via: Iterable[str],
         year: int | None,
@@ -1250,14 +1267,16 @@ class _Problem:
         teu = _number(teu, "teu")
         tonnes = _optional_number(tonnes, "tonnes")
         value_usd = _optional_number(value_usd, "value_usd")
+        if isinstance(deadline, str):  # "72h", "3d", as the CLI and quote_many take it
+            deadline = parse_hours(deadline, "deadline")
         deadline = _optional_number(deadline, "deadline")
         carbon_price_usd_per_t = _number(carbon_price_usd_per_t, "carbon_price_usd_per_t")
         month = None if month is None else _whole(month, "month", None)
         year = None if year is None else _whole(year, "year", None)
         if max_transshipments is not None:
             max_transshipments = _whole(max_transshipments, "max_transshipments", 0)
+        objective = check_objective(objective, OBJECTIVES)
         _check_options(
-            objective=objective,
             month=month,
             deadline=deadline,
             value_usd=value_usd,

@@ -65,6 +65,7 @@ from corridor.errors import (
     UnknownPlaceError,
     location,
 )
+from corridor.model import check_objective
 from corridor.network import Network
 from corridor.plan import OBJECTIVES as PLAN_OBJECTIVES
 from corridor.plan import VOLUME_COLUMNS, Plan, plan
@@ -557,10 +558,8 @@ def compare(
         msg = "compare needs shipments, a demand table or both"
         raise ScenarioError(msg)
     allowed = PLAN_OBJECTIVES if demand is not None else QUOTE_OBJECTIVES
-    if objective not in allowed:
-        what = "a demand table" if demand is not None else "shipments"
-        msg = f"objective must be one of {', '.join(allowed)} with {what}, got {objective!r}"
-        raise InvalidRequestError(msg)
+    what = "a demand table" if demand is not None else "shipments"
+    objective = check_objective(objective, allowed, f" with {what}")
     cases: list[tuple[str, Network, Scenario | None, str | None]] = [
         (BASELINE, baseline, None, None)
     ]

@@ -51,6 +51,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from rich.progress import Progress
 
 from corridor.errors import CorridorError, InvalidRequestError, ScenarioError
+from corridor.model import check_objective
 from corridor.network import YEARS, load_network
 from corridor.plan import OBJECTIVES as PLAN_OBJECTIVES
 from corridor.plan import plan, read_demand
@@ -110,10 +111,10 @@ class SweepSpec(BaseModel):
     @field_validator("objective")
     @classmethod
     def _objective(cls, objective: str) -> str:
-        if objective not in PLAN_OBJECTIVES:
-            msg = f"objective must be one of {', '.join(PLAN_OBJECTIVES)}, got {objective!r}"
-            raise ValueError(msg)
-        return objective
+        try:
+            return check_objective(objective, PLAN_OBJECTIVES)
+        except InvalidRequestError as error:
+            raise ValueError(str(error)) from None
 
     @model_validator(mode="after")
     def _grid_or_monte_carlo(self) -> SweepSpec:

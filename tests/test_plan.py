@@ -369,6 +369,48 @@ def test_a_demand_file_that_is_not_utf8_names_line_and_column(network, tmp_path)
     )
 
 
+def test_demand_errors_name_the_line_seen_in_an_editor(network, tmp_path):
+    """Blank lines and a quoted cell over two lines do not shift the line numbers."""
+    path = tmp_path / "demand.csv"
+    path.write_text(
+        'origin,destination,teu_per_day,source\n\nKunming,Hanoi,5,""\n'
+        'Kunming,Hai Phong,3,"two\nlines"\n\nKunming,Atlantis,2,\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError, match=r"line 7, column 'destination': no place 'Atlantis'"):
+        plan(path, network=network)
+    path.write_text("origin,destination,teu_per_day,origin\nKunming,Hanoi,5,x\n", "utf-8")
+    with pytest.raises(DataError, match=r"line 1: column\(s\) named twice: origin$"):
+        plan(path, network=network)
+
+
+@pytest.mark.parametrize("method", ["arcs", "paths"])
+def test_a_plan_for_one_month_uses_its_seasonal_legs(network, method):
+    """The Yen Bai – Viet Tri river leg runs June–October only (legs.csv)."""
+    rows = [{"origin": "Yen Bai", "destination": "Viet Tri", "teu_per_day": 3}]
+    river = network.legs["river_yen_bai_viet_tri"]
+    assert 8 in river.months and 1 not in river.months
+    plans = {m: plan(rows, network=network, month=m, method=method) for m in (None, 1, 8)}
+    for month, result in plans.items():
+        assert result.month == month
+        assert ("river" in set(result.arcs["mode"])) == (month == 8)
+    assert plans[8].objective_usd_per_day < plans[None].objective_usd_per_day
+    with pytest.raises(InvalidRequestError, match="month must be 1-12, got 13"):
+        plan(rows, network=network, month=13)
+
+
+def test_columns_a_plan_does_not_read_are_named_in_a_warning(network):
+    rows = [{"origin": "Kunming", "destination": "Hanoi", "teu_per_day": 3, "month": 8,
+             "deadline": 72, "note": "x"}]  # fmt: skip
+    with pytest.warns(UserWarning, match="ignored") as caught:
+        result = plan(rows, network=network)
+    (message,) = [str(w.message) for w in caught]
+    assert message.startswith("demand, line 1: column(s) month, deadline, note ignored")
+    assert "plan one month with month= (--month)" in message
+    assert "did you mean 'deadline_hours' for 'deadline'?" in message
+    assert result.totals["teu_per_day"] == pytest.approx(3)
+
+
 def test_plan_takes_a_list_of_dicts_as_quote_many_does(network):
     rows = [{"origin": "Kunming", "destination": "Hanoi", "teu_per_day": 5}]
     assert plan(rows, network=network).totals == plan(pd.DataFrame(rows), network=network).totals

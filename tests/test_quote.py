@@ -583,13 +583,44 @@ def test_quote_many_never_raises_on_bad_rows(network):
     assert failed["modes"].isna().all()
 
 
+def test_quote_many_cells_list_places_and_modes_separated_by_bars(network):
+    rows = [
+        {"origin": "Kunming", "destination": "Hai Phong", "modes": "road | rail_1000"},
+        {"origin": "Kunming", "destination": "Hai Phong", "via": "Yen Bai|Hanoi",
+         "avoid": "hekou_kim_thanh"},
+        {"origin": "Kunming", "destination": "Hai Phong", "modes": "road|boat"},
+    ]  # fmt: skip
+    table = quote_many(rows, network=network)
+    assert list(table["status"]) == ["ok", "ok", "InvalidRequestError"]
+    modes = quote("Kunming", "Hai Phong", modes=["road", "rail_1000"], network=network)
+    assert table.loc[0, "modes"] == " → ".join(modes.modes)
+    assert set(modes.modes) == {"road", "rail_1000"}
+    via = quote(
+        "Kunming", "Hai Phong", via=["Yen Bai", "Hanoi"], avoid=["hekou_kim_thanh"],
+        network=network,
+    )  # fmt: skip
+    assert table.loc[1, "places"] == " → ".join(via.places)
+    assert table.loc[1, "cost_usd"] > quote("Kunming", "Hai Phong", network=network).cost_usd
+    assert table.loc[2, "message"].startswith("unknown mode 'boat'")
+
+
+def test_quote_many_names_the_option_an_unknown_column_meant(network):
+    rows = [{"origin": "Kunming", "destination": "Hanoi", "deadline_hours": 72,
+             "teu_per_day": 2, "colour": "red"}]  # fmt: skip
+    (message,) = quote_many(rows, network=network)["message"]
+    assert message == (
+        "unknown column(s) colour, deadline_hours, teu_per_day; did you mean 'deadline' for "
+        "'deadline_hours', 'teu' for 'teu_per_day'?"
+    )
+
+
 WRONG_KIND = [
     ({"teu": "x"}, "teu must be a number, got 'x'"),
     ({"teu": "nan"}, "teu must be a number, got 'nan'"),  # text, not a CSV number
-    ({"deadline": "1_000"}, "deadline must be a number, got '1_000'"),
+    ({"deadline": "1_000"}, "cannot read '1_000' as a deadline; use e.g. 72h, 3d or 36"),
     ({"teu": True}, "teu must be a number, got True"),
     ({"teu": float("inf")}, "teu must be a finite number, got inf"),
-    ({"deadline": "soon"}, "deadline must be a number, got 'soon'"),
+    ({"deadline": "soon"}, "cannot read 'soon' as a deadline; use e.g. 72h, 3d or 36"),
     ({"tonnes": "heavy"}, "tonnes must be a number, got 'heavy'"),
     ({"tonnes": float("inf")}, "tonnes must be a finite number, got inf"),
     ({"value_usd": "lots", "objective": "generalised"}, "value_usd must be a number, got 'lots'"),
@@ -636,7 +667,7 @@ def test_one_bad_cell_in_a_csv_column_fails_only_its_row(network, tmp_path):
     assert list(table["status"]) == ["ok", "InvalidRequestError", "InvalidRequestError", "ok"]
     assert list(table["message"][1:3]) == [
         "teu must be a number, got 'two'",
-        "deadline must be a number, got 'soon'",
+        "cannot read 'soon' as a deadline; use e.g. 72h, 3d or 36",
     ]
     assert table.loc[0, "cost_usd"] == quote("Kunming", "Hanoi", 2, network=network).cost_usd
     deadline = quote("Kunming", "Hai Phong", 1, deadline=96.5, network=network)
@@ -661,7 +692,17 @@ def test_quote_many_reads_a_deadline_with_a_unit_as_the_cli_does(network):
         table.loc[0, "cost_usd"]
         == quote("Kunming", "Hai Phong", deadline=72, network=network).cost_usd
     )
-    assert table.loc[2, "message"] == "deadline must be a number, got '-3h'"
+    assert table.loc[2, "message"] == (
+        "deadline must be a positive duration, got '-3h'; use e.g. 72h, 3d or 36"
+    )
+
+
+def test_quote_reads_a_deadline_with_a_unit_as_the_cli_does(network):
+    hours = quote("Kunming", "Hai Phong", deadline=48, network=network)
+    assert hours.cost_usd > quote("Kunming", "Hai Phong", network=network).cost_usd  # it binds
+    for text in ("48h", "2d", " 48 ", "2880m"):
+        same = quote("Kunming", "Hai Phong", deadline=text, network=network)
+        assert (same.cost_usd, same.places) == (hours.cost_usd, hours.places)
 
 
 @pytest.mark.parametrize(("fields", "message"), WRONG_KIND)
@@ -866,3 +907,14 @@ def test_options_only_the_generalised_objective_uses_are_not_ignored_silently(ne
     with pytest.warns(UserWarning, match=both):
         quote("Kunming", "Hanoi", value_usd=1, carbon_price_usd_per_t=50, objective=objective)
     quote("Kunming", "Hanoi", value_usd=1, carbon_price_usd_per_t=50, objective="generalised")
+
+
+def test_objectives_are_read_in_any_case_and_either_spelling(network):
+    base = quote("Kunming", "Hanoi", objective="time", network=network)
+    shouted = quote("Kunming", "Hanoi", objective=" TIME ", network=network)
+    assert (shouted.cost_usd, shouted.places) == (base.cost_usd, base.places)
+    us = quote("Kunming", "Hanoi", objective="Generalized", value_usd=50_000, network=network)
+    uk = quote("Kunming", "Hanoi", objective="generalised", value_usd=50_000, network=network)
+    assert us.places == uk.places and us.cost_usd == uk.cost_usd
+    with pytest.raises(InvalidRequestError, match="objective must be one of cost, time, co2, "):
+        quote("Kunming", "Hanoi", objective="cheap", network=network)
