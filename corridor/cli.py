@@ -152,6 +152,51 @@ def _one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def _fitted(table: Table) -> Table:
+    """``table`` if it fits the terminal at its natural width, else one block per row.
+
+    A block lists the row's cells beside their column names, each cell whole, so nothing is
+    cut to "…" or broken inside a word (ids are copied from these tables into ``--avoid``).
+    """
+    natural = out.measure(table, options=out.options.update_width(10_000)).maximum
+    if natural <= out.width:
+        return table
+    records = Table(
+        Column(style="bold", no_wrap=True),
+        Column(overflow="fold"),
+        show_header=False,
+        title=table.title,
+        caption=table.caption,
+    )
+    columns = [
+        (str(column.header).replace("\n", " "), list(column.cells)) for column in table.columns
+    ]
+    for row in range(table.row_count):
+        for number, (name, cells) in enumerate(columns, start=1):
+            records.add_row(name, cells[row], end_section=number == len(columns))
+    return records
+
+
+def main() -> None:
+    """The ``corridor`` command: a usage error (an unknown flag, ``--teu 2TEU``) is one line too.
+
+    Typer would print it in a box under the usage; here it is ``error: ...`` on stderr, with
+    the command's ``--help`` to turn to, and exit code 2, as for any other bad input.
+    """
+    try:
+        code = app(prog_name="corridor", standalone_mode=False)
+    except typer.TyperException as error:  # typer's click: usage errors, unreadable files
+        code = error.exit_code
+        if type(error).__name__ != "NoArgsIsHelpError":  # else the help is printed already
+            ctx = getattr(error, "ctx", None)
+            see = f" (see: {ctx.command_path} --help)" if ctx is not None else ""
+            err.print(f"error: {error.format_message()}{see}", markup=False)
+    except typer.Abort:  # Ctrl-C at a prompt
+        err.print("aborted", markup=False)
+        code = 1
+    sys.exit(code if isinstance(code, int) else 0)
+
+
 def _print_json(payload: Any) -> None:  # noqa: ANN401 - any JSON-able value
     out.print_json(json.dumps(payload, ensure_ascii=False))
 
@@ -283,7 +328,7 @@ def places(
             str(p.country),
             " ".join(sorted(m.value for m in p.modes)),
         )
-    out.print(table)
+    out.print(_fitted(table))
 
 
 TeuOption = Annotated[float, typer.Option(help="Volume, TEU.")]
@@ -434,7 +479,7 @@ def quote_command(
         if as_json:
             _print_json([q.to_dict() for q in result])
         else:
-            out.print(_routes_table(result, f"{len(result)} distinct routes, best first"))
+            out.print(_fitted(_routes_table(result, f"{len(result)} distinct routes, best first")))
             _print_notes(result)
         return
     if as_json:
@@ -520,7 +565,8 @@ def pareto_command(
     if as_json:
         _print_json([q.to_dict() for q in front])
         return
-    out.print(_routes_table(front, f"Pareto frontier ({' vs '.join(chosen)}), {len(front)} routes"))
+    title = f"Pareto frontier ({' vs '.join(chosen)}), {len(front)} routes"
+    out.print(_fitted(_routes_table(front, title)))
     _print_notes(front)
 
 
@@ -600,7 +646,7 @@ def gates(
             trucks,
             peak,
         )
-    out.print(table)
+    out.print(_fitted(table))
 
 
 @app.command("plan")
@@ -619,6 +665,12 @@ def plan_command(
     time_limit: Annotated[
         float | None,
         typer.Option(help="Solver time limit, s, bottleneck re-solves included."),
+    ] = None,
+    month: Annotated[
+        int | None,
+        typer.Option(
+            help="Plan one month, 1-12 (seasonal legs, peak clearance); default: all year."
+        ),
     ] = None,
     out_file: Annotated[
         Path | None,
@@ -647,6 +699,7 @@ def plan_command(
         method=method,
         time_limit_s=time_limit,
         marginal=not integer,
+        month=month,
     )
     if out_file is not None:
         from corridor.export import write_table
@@ -665,6 +718,7 @@ def plan_command(
         _print_json(
             {
                 "year": result.year,
+                "month": result.month,
                 "objective": result.objective,
                 "integer": result.integer,
                 "method": result.method,
@@ -683,7 +737,8 @@ def plan_command(
         return
     totals = result.totals
     out.print(
-        f"[bold]Plan {result.year}[/bold] ({result.objective}, {result.method}): "
+        f"[bold]Plan {result.year}{f', month {result.month}' if result.month else ''}[/bold] "
+        f"({result.objective}, {result.method}): "
         f"{totals['teu_per_day']:,.0f} TEU/day carried, "
         f"{totals['unserved_teu_per_day']:,.0f} unserved, "
         f"{totals['cost_usd_per_day']:,.0f} USD/day, {totals['co2e_kg_per_day'] / 1000:,.0f} t "
@@ -882,7 +937,7 @@ def scenario_compare(
         )
         for row in result.changes.itertuples():
             changes.add_row(row.case, f"{row.origin} → {row.destination}", row.before, row.after)
-        out.print(changes)
+        out.print(_fitted(changes))
 
 
 CASE_WIDTH = 18
@@ -893,7 +948,8 @@ def _kpi_tables(kpis: pd.DataFrame, title: str, width: int) -> list[Table]:
     """The KPI table (one column per case, the baseline first), fitted to ``width``.
 
     One table when the cases fit at their natural width; else several, each with the KPI
-    names, the baseline again and as many of the other cases, in order, as fit.
+    names, the baseline the cases are compared with (a scenario that sets its own year has
+    the baseline of that year) and as many of those cases, in order, as fit.
     """
     label = max(len("KPI"), *(len(str(name)) for name in kpis.index)) + 3
     natural = [
@@ -903,11 +959,13 @@ def _kpi_tables(kpis: pd.DataFrame, title: str, width: int) -> list[Table]:
         parts, cap = [kpis], None
     else:
         per = max(1, (width - label - 1) // (CASE_WIDTH + 3) - 1)
-        baseline, others = kpis.iloc[:, :1], kpis.iloc[:, 1:]
-        parts = [
-            pd.concat([baseline, others.iloc[:, start : start + per]], axis=1)
-            for start in range(0, len(others.columns), per)
-        ] or [baseline]
+        against = kpis.loc["compared_with"]
+        parts = []
+        for baseline in kpis.columns[against == ""]:
+            cases = list(kpis.columns[against == baseline])
+            parts += [
+                kpis[[baseline, *cases[start : start + per]]] for start in range(0, len(cases), per)
+            ] or [kpis[[baseline]]]
         cap = CASE_WIDTH
     tables = []
     for number, part in enumerate(parts, start=1):

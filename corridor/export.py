@@ -77,16 +77,17 @@ def write_layers(layers: dict[str, gpd.GeoDataFrame], path: str | Path) -> list[
         For another file extension.
     """
     path = Path(path)
-    if path.suffix not in {".gpkg", ".geojson"}:
+    suffix = path.suffix.lower()  # X.GPKG as x.gpkg
+    if suffix not in {".gpkg", ".geojson"}:
         msg = f"write a .gpkg or .geojson file, not {path.name!r}"
         raise InvalidRequestError(msg)
-    if path.suffix == ".gpkg":
+    if suffix == ".gpkg":
         path.unlink(missing_ok=True)
     written = []
     for name, frame in layers.items():
         table = _with_ids(frame)
-        target = path if path.suffix == ".gpkg" else path.with_suffix(f".{name}.geojson")
-        if path.suffix == ".gpkg":
+        target = path if suffix == ".gpkg" else path.with_suffix(f".{name}{path.suffix}")
+        if suffix == ".gpkg":
             table.to_file(path, layer=name, driver="GPKG")
         else:
             table.to_file(target, driver="GeoJSON")
@@ -157,7 +158,7 @@ def write_quote(quote: Quote | Sequence[Quote], path: str | Path) -> list[Path]:
         For another file extension, or an empty list of quotes.
     """
     path = Path(path)
-    if path.suffix in {".gpkg", ".geojson"}:
+    if path.suffix.lower() in {".gpkg", ".geojson"}:
         return write_layers(quote_layers(quote), path)
     return [write_table(_steps(quote), path)]  # a .csv, or the error
 
@@ -190,16 +191,17 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, layer: str | None = No
         For another extension, or a spatial format for a table without geometry.
     """
     path = Path(path)
-    if path.suffix not in {".csv", ".gpkg", ".geojson"}:
+    suffix = path.suffix.lower()
+    if suffix not in {".csv", ".gpkg", ".geojson"}:
         msg = f"write a .csv, .gpkg or .geojson file, not {path.name!r}"
         raise InvalidRequestError(msg)
-    if path.suffix == ".csv":
+    if suffix == ".csv":
         table = frame.to_wkt() if isinstance(frame, gpd.GeoDataFrame) else frame
         _with_ids(table).to_csv(path, index=False)
     elif not isinstance(frame, gpd.GeoDataFrame):
         msg = f"this table has no geometry: write a .csv file, not {path.name!r}"
         raise InvalidRequestError(msg)
-    elif path.suffix == ".geojson":
+    elif suffix == ".geojson":
         frame.to_file(path, driver="GeoJSON")
     else:
         write_layers({layer or path.stem: frame}, path)

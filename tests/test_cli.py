@@ -13,7 +13,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from corridor import UnknownPlaceError, load_network, pareto, plan, quote
-from corridor.cli import _quote_table, _routes_table, app
+from corridor.cli import _quote_table, _routes_table, app, main
 
 runner = CliRunner()
 
@@ -467,6 +467,21 @@ def test_plan_without_a_saturated_capacity_says_so(tmp_path):
     assert "No capacity is saturated." in result.stdout and "Bottlenecks" not in result.stdout
 
 
+def test_plan_month_flag(tmp_path):
+    demand = tmp_path / "river.csv"
+    demand.write_text("origin,destination,teu_per_day\nYen Bai,Viet Tri,3\n", encoding="utf-8")
+    for month, river in (("8", True), ("1", False)):
+        result = runner.invoke(app, ["plan", str(demand), "--month", month, "--json"])
+        assert result.exit_code == 0, result.output
+        payload = json.loads(result.stdout)
+        assert payload["month"] == int(month)
+        assert (payload["mode_split_teu_km"].get("river", 0) > 0) == river
+    result = runner.invoke(app, ["plan", str(demand), "--month", "8"])
+    assert result.stdout.startswith("Plan 2026, month 8 (cost, arcs)")
+    result = runner.invoke(app, ["plan", str(demand), "--month", "13"])
+    assert result.exit_code != 0 and "month must be 1-12, got 13" in result.output
+
+
 def test_plan_summary_prints_no_negative_zero_prices():
     """Saturated elements with a zero shadow price (2026 sample) print as 0.0, not -0.0."""
     sample = Path(__file__).parent.parent / "data" / "demand" / "sample_2026.csv"
@@ -804,6 +819,20 @@ def test_scenario_compare_splits_a_wide_table_to_fit_the_terminal():
     assert kpi_rows(wide.stdout)["year"] == ["2026"] * 5
 
 
+def test_a_split_comparison_puts_each_case_beside_its_own_baseline():
+    """dual-gauge-link-first sets 2028: its part leads with the 2028 baseline, not 2031's."""
+    names = ["dual-gauge-link-first", "ban-vuoc-bridge"]
+    args = ["scenario", "compare", *names, "--year", "2031", "--shipment", "Kunming:Hanoi"]
+    narrow = runner.invoke(app, args, env={"COLUMNS": "80"})
+    assert narrow.exit_code == 0, narrow.output
+    lines = narrow.stdout.splitlines()
+    heads = [line for line in lines if line.startswith("┃ KPI")]
+    years = [line.split("│")[2:4] for line in lines if line.startswith("│ year")]
+    assert len(heads) == len(years) == 2
+    assert "baseline 2028" not in heads[0] and "baseline 2028" in heads[1]
+    assert [[y.strip() for y in pair] for pair in years] == [["2031"] * 2, ["2028"] * 2]
+
+
 def test_scenario_compare_objective_reaches_quotes_and_plans():
     root = Path(__file__).parent.parent / "data"
     gate = str(root / "scenarios" / "huu-nghi-smart-gate.yaml")
@@ -902,3 +931,71 @@ def test_quote_names_flags_in_a_warning_and_in_a_weight_error():
     heavy = runner.invoke(app, ["quote", "Kunming", "Hanoi", "--teu", "2", "--tonnes", "80"])
     assert heavy.exit_code == 2 and heavy.stderr.count("\n") == 1
     assert heavy.stderr.startswith("error: 80 t in 2 TEU is 40 t per TEU; a container weighs")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["quote", "Kunming", "Hanoi", "--teu", "2TEU"],
+            "error: Invalid value for '--teu': Input should be a valid number",
+        ),
+        (["quote", "Kunming", "Hanoi", "--colour", "red"], "error: No such option: --colour"),
+        (["plan"], "error: Missing argument 'demand'. (see: corridor plan --help)"),
+    ],
+)
+def test_the_command_prints_a_usage_error_as_one_line(monkeypatch, capsys, args, message):
+    """``corridor`` (the installed command) is ``main``, not typer's boxed error panel."""
+    monkeypatch.setattr("sys.argv", ["corridor", *args])
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    assert exit_.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith(message) and len(captured.err.strip().splitlines()) == 1
+    assert "╭" not in captured.err and captured.out == ""
+
+
+def test_the_command_runs_a_command_and_keeps_its_exit_code(monkeypatch, capsys):
+    monkeypatch.setattr("sys.argv", ["corridor", "quote", "Kunming", "Hanoi", "--json"])
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    assert exit_.value.code == 0
+    assert json.loads(capsys.readouterr().out)["shipment"]["destination"] == "hanoi"
+    monkeypatch.setattr("sys.argv", ["corridor", "quote", "Kunming", "Atlantis"])
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err.startswith("error: no place 'Atlantis'")
+
+
+@pytest.mark.parametrize(
+    ("args", "whole"),
+    [
+        (["places", "lao cai"], ["lao_cai_station", "lao_cai_icd", "Cửa khẩu quốc tế"]),
+        (["gates", "--month", "7"], ["hekou_kim_thanh_cbta", "transload +80 USD, +24 h"]),
+        (["quote", "Kunming", "Hai Phong", "--alternatives", "2"], ["rail_1435 → rail_1000"]),
+        (["pareto", "Kunming", "Hai Phong"], ["rail_1435 → rail_1000"]),
+        (
+            [
+                "scenario",
+                "compare",
+                "sgr-delayed-2035",
+                "--year",
+                "2031",
+                "--shipment",
+                "Kunming:Hanoi",
+            ],
+            ["hekou_north_lao_cai_sgr"],
+        ),
+    ],
+)
+def test_wide_tables_become_one_block_per_row_on_a_narrow_terminal(args, whole):
+    """At 80 columns no cell is cut to "…" or broken inside a word."""
+    narrow = runner.invoke(app, args, env={"COLUMNS": "80"})
+    assert narrow.exit_code == 0, narrow.output
+    assert "…" not in narrow.stdout
+    assert max(map(len, narrow.stdout.splitlines())) <= 80
+    for text in whole:
+        assert text in narrow.stdout
+    wide = runner.invoke(app, args, env={"COLUMNS": "400"}).stdout
+    assert any(line.startswith("┃") for line in wide.splitlines())  # a header row: one table
