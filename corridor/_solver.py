@@ -275,6 +275,7 @@ def constrained_path(
     time_limit_s: float = 30.0,
     tie_break: np.ndarray | None = None,
     tie_limit: float | None = None,
+    once: Sequence[np.ndarray] = (),
 ) -> ConstrainedResult:
     """Exact minimum-weight path within resource limits, optionally lexicographic.
 
@@ -285,6 +286,11 @@ def constrained_path(
     largest ``tie_break`` of a feasible path (``tie_limit``, if the caller knows a bound, or
     the sum of the ``n - 1`` largest arcs); when that would not be exact in float64, two
     solves (the optimum of ``weights`` becomes a limit, then ``tie_break`` is minimised).
+
+    ``once`` lists partitions of the vertices (a group number per vertex, -1 for none); the
+    path enters each group at most once from outside it. With the vertices of a place as a
+    group no route comes back to a place; with those of a place and mode, none changes mode
+    and back without moving.
     """
     if tie_break is None:
         return _constrained_path(
@@ -297,6 +303,7 @@ def constrained_path(
             sink=sink,
             forbidden=forbidden,
             time_limit_s=time_limit_s,
+            once=once,
         )
     combined = _lexicographic_weights(weights, tie_break, n, tie_limit)
     if combined is not None and len(tails) <= CP_SAT_MAX_ARCS:
@@ -311,6 +318,7 @@ def constrained_path(
             forbidden=forbidden,
             time_limit_s=time_limit_s,
             integral=True,
+            once=once,
         )
     first = _constrained_path(
         n,
@@ -322,6 +330,7 @@ def constrained_path(
         sink=sink,
         forbidden=forbidden,
         time_limit_s=time_limit_s,
+        once=once,
     )
     best = float(weights[first.path].sum())
     optimum = Resource("objective", weights, best + 1e-9 * max(1.0, best))
@@ -335,6 +344,7 @@ def constrained_path(
         sink=sink,
         forbidden=forbidden,
         time_limit_s=time_limit_s,
+        once=once,
     )
 
 
@@ -369,6 +379,7 @@ def _constrained_path(
     forbidden: Sequence[Exclusion] = (),
     time_limit_s: float = 30.0,
     integral: bool = False,
+    once: Sequence[np.ndarray] = (),
 ) -> ConstrainedResult:
     """Exact minimum-weight path whose resource sums stay within their limits.
 
@@ -398,6 +409,8 @@ def _constrained_path(
     def feasible(path: list[int]) -> bool:
         used = set(path)
         if any(exclusion.matches(used) for exclusion in forbidden):
+            return False
+        if any(_enters_twice(path, tails, heads, groups) for groups in once):
             return False
         return all(float(r.values[path].sum()) <= r.limit + _EPS for r in resources)
 
@@ -446,7 +459,45 @@ def _constrained_path(
         best=best,
         feasible=feasible,
         integral=integral,
+        once=once,
     )
+
+
+def _enters_twice(path: list[int], tails: np.ndarray, heads: np.ndarray, once: np.ndarray) -> bool:
+    """Whether ``path`` is in a group of ``once`` twice.
+
+    That is: it enters the group (from outside) twice, or enters the group it starts in.
+    """
+    if not path:
+        return False
+    into, out_of = once[heads[path]], once[tails[path]]
+    entered = np.append(into[(into >= 0) & (into != out_of)], out_of[0])
+    entered = entered[entered >= 0]
+    return len(entered) != len(np.unique(entered))
+
+
+def _entries(
+    x: dict[int, Any], tails: np.ndarray, heads: np.ndarray, once: Sequence[np.ndarray], source: int
+) -> list[tuple[list[Any], int]]:
+    """The entry limits of ``once``'s groups, as (arc variables, most of them used).
+
+    The arcs are those entering a group from outside it; at most one may be used, none for
+    the group of ``source``, where the path starts.
+    """
+    out = []
+    for groups in once:
+        entering: dict[int, list[Any]] = {}
+        for a, var in x.items():
+            group = int(groups[heads[a]])
+            if group >= 0 and group != groups[tails[a]]:
+                entering.setdefault(group, []).append(var)
+        start = int(groups[source])
+        out += [
+            (arcs, 0 if group == start else 1)
+            for group, arcs in entering.items()
+            if len(arcs) > 1 or group == start
+        ]
+    return out
 
 
 def _close_gap(
@@ -466,6 +517,7 @@ def _close_gap(
     best: list[int] | None,
     feasible: Callable[[list[int]], bool],
     integral: bool = False,
+    once: Sequence[np.ndarray] = (),
 ) -> ConstrainedResult:
     """Prune by Lagrangian reduced cost and solve the rest exactly, against rising targets.
 
@@ -508,6 +560,7 @@ def _close_gap(
         time_limit_s=time_limit_s,
         forbidden=forbidden,
         integral=integral,
+        once=once,
     )
     ranked = np.sort(through[keep])
     size = CP_SAT_MAX_ARCS  # the first model is a quick CP-SAT one; small problems: one go
@@ -638,6 +691,7 @@ def _cp_sat(
     time_limit_s: float,
     forbidden: Sequence[Exclusion],
     integral: bool = False,
+    once: Sequence[np.ndarray] = (),
 ) -> list[int]:
     """The model of :func:`_highs` in CP-SAT, with weights and resources scaled to integers.
 
@@ -649,6 +703,8 @@ def _cp_sat(
     for v, (leaving, entering) in _incidence(x, tails, heads, source, sink).items():
         model.add(sum(leaving) - sum(entering) == int(v == source) - int(v == sink))
         model.add(sum(leaving) <= 1)  # redundant, but it helps CP-SAT propagate
+    for entering, most in _entries(x, tails, heads, once, source):
+        model.add(sum(entering) <= most)
     for r in resources:
         # rounded in the path's favour: every truly feasible path stays feasible here
         scaled = np.floor(r.values * TIME_SCALE + 1e-9).astype(np.int64)
@@ -732,11 +788,13 @@ def _highs(
     sink: int,
     time_limit_s: float,
     forbidden: Sequence[Exclusion],
+    once: Sequence[np.ndarray] = (),
 ) -> list[int]:
     """Exact path on the kept arcs as a 0-1 model, solved by HiGHS through OR-Tools MathOpt.
 
     Flow conservation, resource sums within their limits, minimum weight; each forbidden
-    combination must miss at least one of its groups. Weights are non-negative, so a cycle
+    combination must miss at least one of its groups; each group of ``once`` is entered at
+    most once. Weights are non-negative, so a cycle
     never helps and any zero-weight one is dropped when the path is read.
     """
     del n  # the model is built from the arcs alone
@@ -747,6 +805,8 @@ def _highs(
         flow = mathopt.fast_sum(leaving) - mathopt.fast_sum(entering)
         model.add_linear_constraint(flow == int(v == source) - int(v == sink))
         model.add_linear_constraint(mathopt.fast_sum(leaving) <= 1)
+    for entering, most in _entries(x, tails, heads, once, source):
+        model.add_linear_constraint(mathopt.fast_sum(entering) <= most)
     for r in resources:
         total = mathopt.fast_sum(float(r.values[a]) * var for a, var in x.items())
         model.add_linear_constraint(total <= r.limit)

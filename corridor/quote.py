@@ -394,6 +394,22 @@ class _Arrays:
         before = self._reachable(end, forward=False)
         return after[self.tails] & before[self.heads]
 
+    @functools.cached_property
+    def places(self) -> tuple[np.ndarray, np.ndarray]:
+        """Two numberings of the vertices: by place, and by place and mode.
+
+        A vertex aboard a train at a place, or landed there and not yet cleared, is at that
+        place and mode.
+        """
+        by_place: dict[str, int] = {}
+        by_mode: dict[tuple[str, str], int] = {}
+        return (
+            np.array([by_place.setdefault(place_of(v), len(by_place)) for v in self.vertices]),
+            np.array(
+                [by_mode.setdefault((place_of(v), v[1]), len(by_mode)) for v in self.vertices]
+            ),
+        )
+
     def reaches(self, start: Vertex, end: Vertex) -> bool:
         """Whether some walk leads from vertex ``start`` to ``end`` (False if one is absent)."""
         if start not in self.index or end not in self.index:
@@ -486,7 +502,8 @@ def quote(
     alternatives
         With ``k`` > 1, return the ``k`` best routes that differ in their transshipment
         points, gates or mode sequence (not only in the legs between them), best first;
-        fewer if fewer exist.
+        fewer if fewer exist. No alternative passes a place twice (between ``via`` places)
+        or changes mode at a place and back.
     tonnes
         Gross weight, t, for CO2e (at most 36 t per TEU); default: the cargo class payload
         per TEU × ``teu``.
@@ -1467,12 +1484,26 @@ class _Problem:
                     forbidden=combos,
                     tie_break=None if tie_break is None else column(tie_break),
                     tie_limit=tie_limit,
+                    # routes besides the best: none that comes back to a place, or changes
+                    # mode there and back, only to differ
+                    once=self._places(layers) if forbidden else (),
                 ).path
         except NoFlowError:
             if not explain:
                 raise NoRouteError("no route meets the limits") from None
             raise self.infeasible(bounds) from None
         return [int(base[a]) for a in path if base[a] >= 0]
+
+    def _places(self, layers: int) -> list[np.ndarray]:
+        """:attr:`_Arrays.places` for each via stage's copy of the graph, numbered apart.
+
+        A via route may come back to a place after the via (to Hanoi from the Huu Nghi gate).
+        """
+        out = []
+        for groups in self.arrays.places:
+            size = int(groups.max(initial=-1)) + 1
+            out.append(np.concatenate([groups + stage * size for stage in range(layers)]))
+        return out
 
     def signature(self, path: list[int]) -> Signature:
         """What makes a route distinct, as groups of interchangeable service-graph arcs.

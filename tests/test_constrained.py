@@ -7,6 +7,7 @@ import math
 from dataclasses import replace
 
 import networkx as nx
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -321,8 +322,20 @@ def test_alternatives_are_distinct_and_in_order(net):
     keys = [route_key(q) for q in quotes]
     assert len(set(keys)) == len(keys)
     costs = [q.cost_usd for q in quotes]
-    assert costs == sorted(costs)
+    # in order, up to the solvers' rounding of costs (routes of equal cost come in any order)
+    assert all(b >= a - 1e-6 * max(1.0, a) for a, b in itertools.pairwise(costs))
     assert costs[0] == pytest.approx(quote("p0", "p1", network=net).cost_usd)
+    for q in quotes:
+        assert_no_detour(q)
+
+
+def assert_no_detour(q):
+    """The route passes each place once, and changes mode there without coming back to one."""
+    assert len(set(q.places)) == len(q.places), q.places
+    for place in q.places:
+        modes = [s.to_mode for s in q.steps if s.kind == "transfer" and s.from_place == place]
+        first = [s.from_mode for s in q.steps if s.kind == "transfer" and s.from_place == place]
+        assert len(set(first[:1] + modes)) == len(first[:1] + modes), (place, first, modes)
 
 
 # --- the corridor ------------------------------------------------------------------------
@@ -345,6 +358,17 @@ def test_corridor_alternatives_move_differently(network):
         kinds = [s.kind for s in q.steps]
         moving = [i for i, kind in enumerate(kinds) if kind in {"leg", "border"}]
         assert "transfer" not in kinds[moving[-1] :] and "transfer" not in kinds[: moving[0]]
+
+
+@pytest.mark.parametrize(
+    ("origin", "destination"), [("Kunming", "Hai Phong"), ("Hanoi", "Hai Phong")]
+)
+def test_corridor_alternatives_make_no_detours(network, origin, destination):
+    """Not to Hai Phong, on to Lach Huyen and back; not rail → river → rail at Viet Tri."""
+    quotes = quote(origin, destination, alternatives=8, network=network)
+    assert len(quotes) == 8
+    for q in quotes:
+        assert_no_detour(q)
 
 
 def test_impossible_deadline_names_the_fastest_route(network):
@@ -463,3 +487,55 @@ def test_ties_go_to_the_cheaper_route_with_limits_too(network, origin, destinati
     capped = quote(origin, destination, objective="co2", max_transshipments=50, network=network)
     assert capped.co2e_kg == pytest.approx(free.co2e_kg)
     assert capped.cost_usd == pytest.approx(free.cost_usd)
+
+
+@st.composite
+def graphs_with_groups(draw):
+    """A small random digraph (parallel arcs allowed), arc weights and two vertex partitions."""
+    n = draw(st.integers(4, 7))
+    pairs = st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(lambda p: p[0] != p[1])
+    arcs = draw(st.lists(pairs, min_size=3, max_size=16))
+    weights = draw(st.lists(st.integers(0, 20), min_size=len(arcs), max_size=len(arcs)))
+    partitions = [
+        np.array(draw(st.lists(st.integers(-1, 2), min_size=n, max_size=n))) for _ in range(2)
+    ]
+    return n, arcs, np.array(weights, dtype=float), partitions
+
+
+def _enters_once(path, arcs, groups) -> bool:
+    entered = [groups[arcs[path[0]][0]]]
+    entered += [groups[arcs[a][1]] for a in path if groups[arcs[a][1]] != groups[arcs[a][0]]]
+    entered = [g for g in entered if g >= 0]
+    return len(entered) == len(set(entered))
+
+
+@SETTINGS
+@given(graphs_with_groups(), st.booleans())
+def test_once_per_group_equals_brute_force(graph, highs):
+    """Each group entered at most once (the start's group never again), on either 0-1 model."""
+    n, arcs, weights, partitions = graph
+    tails = np.array([a for a, _ in arcs], dtype=np.int32)
+    heads = np.array([b for _, b in arcs], dtype=np.int32)
+    multi = nx.MultiDiGraph()
+    multi.add_nodes_from(range(n))
+    for i, (a, b) in enumerate(arcs):
+        multi.add_edge(a, b, key=i)
+    paths = [
+        [k for _, _, k in p]
+        for p in nx.all_simple_edge_paths(multi, 0, n - 1)
+        if all(_enters_once([k for _, _, k in p], arcs, g) for g in partitions)
+    ]
+    with pytest.MonkeyPatch.context() as patch:
+        if highs:
+            patch.setattr(solver_module, "CP_SAT_MAX_ARCS", 0)
+        try:
+            found = solver_module.constrained_path(
+                n, tails, heads, weights, [], source=0, sink=n - 1, once=partitions
+            ).path
+        except solver_module.NoFlowError:
+            found = None
+    if not paths:
+        assert found is None
+        return
+    assert found is not None and all(_enters_once(found, arcs, g) for g in partitions)
+    assert weights[found].sum() == pytest.approx(min(weights[p].sum() for p in paths))
