@@ -6,7 +6,7 @@ import functools
 import itertools
 import logging
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -205,6 +205,36 @@ class Exclusion:
         return all(used.intersection(g) for g in self.groups) and not used.intersection(self.others)
 
 
+@dataclass
+class Once:
+    """Groups of vertices a path enters at most once from outside them (none it starts in).
+
+    ``partitions`` number the vertices (-1: in no group), one numbering per rule: with the
+    vertices of a place as a group no route comes back to a place; with those of a place
+    and mode, none changes mode there and back. The 0-1 models hold the limits of the groups
+    in ``active`` only: a group joins when an answer enters it twice, and the model is solved
+    again (lazy constraints; few groups ever need one, and each limit costs the solver time).
+    """
+
+    partitions: Sequence[np.ndarray]
+    active: set[tuple[int, int]] = field(default_factory=set)
+
+    def broken(self, path: list[int], tails: np.ndarray, heads: np.ndarray) -> set[tuple[int, int]]:
+        """The groups (partition, group) that ``path`` enters twice, or enters at its start."""
+        out: set[tuple[int, int]] = set()
+        if not path:
+            return out
+        for number, groups in enumerate(self.partitions):
+            into, out_of = groups[heads[path]], groups[tails[path]]
+            entered = [int(out_of[0]), *into[into != out_of].tolist()]
+            seen: set[int] = set()
+            for group in entered:
+                if group >= 0 and group in seen:
+                    out.add((number, group))
+                seen.add(group)
+        return out
+
+
 @dataclass(frozen=True)
 class ConstrainedResult:
     """A constrained optimum: arc indices in order, and how it was proven."""
@@ -275,7 +305,7 @@ def constrained_path(
     time_limit_s: float = 30.0,
     tie_break: np.ndarray | None = None,
     tie_limit: float | None = None,
-    once: Sequence[np.ndarray] = (),
+    once: Once | None = None,
 ) -> ConstrainedResult:
     """Exact minimum-weight path within resource limits, optionally lexicographic.
 
@@ -287,10 +317,7 @@ def constrained_path(
     the sum of the ``n - 1`` largest arcs); when that would not be exact in float64, two
     solves (the optimum of ``weights`` becomes a limit, then ``tie_break`` is minimised).
 
-    ``once`` lists partitions of the vertices (a group number per vertex, -1 for none); the
-    path enters each group at most once from outside it. With the vertices of a place as a
-    group no route comes back to a place; with those of a place and mode, none changes mode
-    and back without moving.
+    ``once`` (see :class:`Once`) lists groups of vertices the path enters at most once.
     """
     if tie_break is None:
         return _constrained_path(
@@ -379,7 +406,7 @@ def _constrained_path(
     forbidden: Sequence[Exclusion] = (),
     time_limit_s: float = 30.0,
     integral: bool = False,
-    once: Sequence[np.ndarray] = (),
+    once: Once | None = None,
 ) -> ConstrainedResult:
     """Exact minimum-weight path whose resource sums stay within their limits.
 
@@ -410,7 +437,7 @@ def _constrained_path(
         used = set(path)
         if any(exclusion.matches(used) for exclusion in forbidden):
             return False
-        if any(_enters_twice(path, tails, heads, groups) for groups in once):
+        if once is not None and once.broken(path, tails, heads):
             return False
         return all(float(r.values[path].sum()) <= r.limit + _EPS for r in resources)
 
@@ -463,40 +490,26 @@ def _constrained_path(
     )
 
 
-def _enters_twice(path: list[int], tails: np.ndarray, heads: np.ndarray, once: np.ndarray) -> bool:
-    """Whether ``path`` is in a group of ``once`` twice.
-
-    That is: it enters the group (from outside) twice, or enters the group it starts in.
-    """
-    if not path:
-        return False
-    into, out_of = once[heads[path]], once[tails[path]]
-    entered = np.append(into[(into >= 0) & (into != out_of)], out_of[0])
-    entered = entered[entered >= 0]
-    return len(entered) != len(np.unique(entered))
-
-
 def _entries(
-    x: dict[int, Any], tails: np.ndarray, heads: np.ndarray, once: Sequence[np.ndarray], source: int
+    x: dict[int, Any], tails: np.ndarray, heads: np.ndarray, once: Once | None, source: int
 ) -> list[tuple[list[Any], int]]:
-    """The entry limits of ``once``'s groups, as (arc variables, most of them used).
+    """The entry limits of the groups of ``once`` in force, as (arc variables, most used).
 
     The arcs are those entering a group from outside it; at most one may be used, none for
     the group of ``source``, where the path starts.
     """
+    if once is None or not once.active:
+        return []
     out = []
-    for groups in once:
-        entering: dict[int, list[Any]] = {}
+    for number, groups in enumerate(once.partitions):
+        wanted = {g for n, g in once.active if n == number}
+        entering: dict[int, list[Any]] = {g: [] for g in wanted}
         for a, var in x.items():
             group = int(groups[heads[a]])
-            if group >= 0 and group != groups[tails[a]]:
-                entering.setdefault(group, []).append(var)
+            if group in wanted and group != groups[tails[a]]:
+                entering[group].append(var)
         start = int(groups[source])
-        out += [
-            (arcs, 0 if group == start else 1)
-            for group, arcs in entering.items()
-            if len(arcs) > 1 or group == start
-        ]
+        out += [(arcs, 0 if group == start else 1) for group, arcs in entering.items() if arcs]
     return out
 
 
@@ -517,7 +530,7 @@ def _close_gap(
     best: list[int] | None,
     feasible: Callable[[list[int]], bool],
     integral: bool = False,
-    once: Sequence[np.ndarray] = (),
+    once: Once | None = None,
 ) -> ConstrainedResult:
     """Prune by Lagrangian reduced cost and solve the rest exactly, against rising targets.
 
@@ -571,7 +584,7 @@ def _close_gap(
         subset = keep & (through <= target + tol)
         everything = bool(np.all(subset[keep]))
         try:
-            path = _verified(close, subset, feasible)
+            path = _verified(close, subset, feasible, once=once, tails=tails, heads=heads)
         except NoFlowError:
             if everything or target >= upper:
                 if best is None:
@@ -589,17 +602,29 @@ def _close_gap(
 
 
 def _verified(
-    close: Callable[..., list[int]], keep: np.ndarray, feasible: Callable[[list[int]], bool]
+    close: Callable[..., list[int]],
+    keep: np.ndarray,
+    feasible: Callable[[list[int]], bool],
+    *,
+    once: Once | None = None,
+    tails: np.ndarray | None = None,
+    heads: np.ndarray | None = None,
 ) -> list[int]:
     """Solve, and cut off any answer that breaks a limit by less than the solver's rounding.
 
     The 0-1 models round resources in the path's favour (a relaxation), so every truly
     feasible path stays in them; an answer that is not truly feasible is excluded exactly
-    and the model solved again.
+    and the model solved again. An answer that enters a group of ``once`` twice puts that
+    group's limit in force, and the model is solved again.
     """
     cuts: list[Exclusion] = []
     while True:
         path = close(keep=keep, cuts=cuts)
+        if once is not None and tails is not None and heads is not None:
+            broken = once.broken(path, tails, heads)
+            if broken - once.active:
+                once.active |= broken
+                continue
         if feasible(path):
             return path
         logger.debug("cutting off a path that breaks a limit by rounding")
@@ -691,7 +716,7 @@ def _cp_sat(
     time_limit_s: float,
     forbidden: Sequence[Exclusion],
     integral: bool = False,
-    once: Sequence[np.ndarray] = (),
+    once: Once | None = None,
 ) -> list[int]:
     """The model of :func:`_highs` in CP-SAT, with weights and resources scaled to integers.
 
@@ -788,7 +813,7 @@ def _highs(
     sink: int,
     time_limit_s: float,
     forbidden: Sequence[Exclusion],
-    once: Sequence[np.ndarray] = (),
+    once: Once | None = None,
 ) -> list[int]:
     """Exact path on the kept arcs as a 0-1 model, solved by HiGHS through OR-Tools MathOpt.
 

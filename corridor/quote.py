@@ -41,6 +41,7 @@ import pandas as pd
 from corridor._solver import (
     Exclusion,
     NoFlowError,
+    Once,
     Resource,
     cheapest_path,
     constrained_path,
@@ -305,7 +306,7 @@ class Quote:
 
 def _noted(q: Quote, capacities: Sequence[float | None], via: Sequence[str]) -> Quote:
     """``q`` with its :attr:`Quote.notes`, given each step's capacity (TEU/day) and the vias."""
-    notes = [*_capacity_notes(q, capacities), *_via_notes(q, via)]
+    notes = [*_capacity_notes(q, capacities), *_via_notes(q, via), *_avoid_notes(q)]
     return dataclasses.replace(q, notes=tuple(notes)) if notes else q
 
 
@@ -357,6 +358,31 @@ def _via_notes(q: Quote, via: Sequence[str]) -> list[str]:
         notes.append(
             f"via {place.name}: the route passes this border gate without crossing there ({where})"
         )
+    return notes
+
+
+def _avoid_notes(q: Quote) -> list[str]:
+    """A note for each avoided border crossing whose gate the route crosses at all the same.
+
+    Two crossings may join the same two places, as the transloading road gate at Kim Thanh
+    and the direct-trucking (CBTA) crossing beside it: avoiding one leaves the other.
+    """
+    if q.network is None:
+        return []
+    crossings = q.network.crossings
+    notes = []
+    for ref in q.options.get("avoid", ()):
+        if ref not in crossings:
+            continue
+        avoided = crossings[ref]
+        for step in q.border_crossings:
+            used = crossings[step.ref]
+            if {used.cn_place, used.vn_place} == {avoided.cn_place, avoided.vn_place}:
+                notes.append(
+                    f"avoid {ref}: the route crosses at {used.id}, another crossing between "
+                    f"{avoided.cn_place} and {avoided.vn_place}; avoid {avoided.vn_place} to "
+                    "avoid both"
+                )
     return notes
 
 
@@ -1252,6 +1278,7 @@ class _Problem:
     options: dict[str, Any] = field(default_factory=dict)
     """The route options as resolved, for :attr:`Quote.options`."""
     _layered: tuple[np.ndarray, ...] | None = field(default=None, repr=False)
+    _once: Once | None = field(default=None, repr=False)
 
     @classmethod
     def build(
@@ -1486,7 +1513,7 @@ class _Problem:
                     tie_limit=tie_limit,
                     # routes besides the best: none that comes back to a place, or changes
                     # mode there and back, only to differ
-                    once=self._places(layers) if forbidden else (),
+                    once=self._places(layers) if forbidden else None,
                 ).path
         except NoFlowError:
             if not explain:
@@ -1494,16 +1521,21 @@ class _Problem:
             raise self.infeasible(bounds) from None
         return [int(base[a]) for a in path if base[a] >= 0]
 
-    def _places(self, layers: int) -> list[np.ndarray]:
+    def _places(self, layers: int) -> Once:
         """:attr:`_Arrays.places` for each via stage's copy of the graph, numbered apart.
 
         A via route may come back to a place after the via (to Hanoi from the Huu Nghi gate).
+        Kept for the request's later solves, with the limits put in force so far.
         """
-        out = []
-        for groups in self.arrays.places:
-            size = int(groups.max(initial=-1)) + 1
-            out.append(np.concatenate([groups + stage * size for stage in range(layers)]))
-        return out
+        if self._once is None:
+            partitions = []
+            for groups in self.arrays.places:
+                size = int(groups.max(initial=-1)) + 1
+                partitions.append(
+                    np.concatenate([groups + stage * size for stage in range(layers)])
+                )
+            self._once = Once(partitions)
+        return self._once
 
     def signature(self, path: list[int]) -> Signature:
         """What makes a route distinct, as groups of interchangeable service-graph arcs.
@@ -1532,7 +1564,7 @@ class _Problem:
         ]
 
         def distinctive(a: int) -> bool:
-            kind, place = arcs[a][2]["kind"], arcs[a][0][0]
+            kind, place = arcs[a][2]["kind"], place_of(arcs[a][0])  # also aboard a train
             return kind == "border" or (kind == "transfer" and place not in {origin, destination})
 
         groups += [[a] for a in path if distinctive(a)]
@@ -1682,6 +1714,7 @@ class _Problem:
             max_transshipments=None,
             graph=graph,
             _layered=None,
+            _once=None,
         )
 
 

@@ -530,7 +530,14 @@ def test_once_per_group_equals_brute_force(graph, highs):
             patch.setattr(solver_module, "CP_SAT_MAX_ARCS", 0)
         try:
             found = solver_module.constrained_path(
-                n, tails, heads, weights, [], source=0, sink=n - 1, once=partitions
+                n,
+                tails,
+                heads,
+                weights,
+                [],
+                source=0,
+                sink=n - 1,
+                once=solver_module.Once(partitions),
             ).path
         except solver_module.NoFlowError:
             found = None

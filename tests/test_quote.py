@@ -272,6 +272,18 @@ def test_avoiding_a_crossing_by_id(network):
     assert q.border_crossings[0].ref == "hekou_kim_thanh"
 
 
+def test_avoiding_one_crossing_of_a_gate_notes_the_other_one_used(network):
+    """The transloading road gate and the CBTA crossing join the same two places."""
+    q = quote("Hekou", "Lao Cai", avoid=["hekou_kim_thanh"], network=network)
+    assert [s.ref for s in q.border_crossings] == ["hekou_kim_thanh_cbta"]
+    assert q.notes == (
+        "avoid hekou_kim_thanh: the route crosses at hekou_kim_thanh_cbta, another crossing "
+        "between hekou and kim_thanh; avoid kim_thanh to avoid both",
+    )
+    both = quote("Hekou", "Lao Cai", avoid=["kim_thanh"], network=network)
+    assert "kim_thanh" not in both.places and not both.notes
+
+
 def test_generalised_objective_trades_money_for_time(network):
     cheap = quote("Kunming", "Hai Phong", network=network)
     valuable = quote(
