@@ -56,6 +56,7 @@ from corridor.model import (
     Place,
     PlaceKind,
     Shipment,
+    check_month,
     check_objective,
 )
 from corridor.network import (
@@ -1072,8 +1073,8 @@ def _check_options(
     carbon_price_usd_per_t: float,
 ) -> None:
     """Raise InvalidRequestError for an option no network could satisfy."""
+    check_month(month)
     problems = [
-        (month is not None and not 1 <= month <= 12, f"month must be 1-12, got {month}"),
         (
             deadline is not None and not deadline > 0,
             f"deadline must be a positive number of hours, got {deadline}",
