@@ -214,10 +214,14 @@ class Once:
     and mode, none changes mode there and back. The 0-1 models hold the limits of the groups
     in ``active`` only: a group joins when an answer enters it twice, and the model is solved
     again (lazy constraints; few groups ever need one, and each limit costs the solver time).
+    A path is simple where these rules apply: ``subtours`` collects the cycles cut off.
     """
 
     partitions: Sequence[np.ndarray]
     active: set[tuple[int, int]] = field(default_factory=set)
+    subtours: set[frozenset[int]] = field(default_factory=set)
+    """Vertex sets of cycles an answer held apart from its path: a path uses a vertex of one
+    only after entering the set from outside (a subtour cut, added lazily as the limits)."""
 
     def broken(self, path: list[int], tails: np.ndarray, heads: np.ndarray) -> set[tuple[int, int]]:
         """The groups (partition, group) that ``path`` enters twice, or enters at its start."""
@@ -513,6 +517,45 @@ def _entries(
     return out
 
 
+def _subtour_cuts(
+    x: dict[int, Any], tails: np.ndarray, heads: np.ndarray, once: Once | None
+) -> list[tuple[list[Any], list[Any]]]:
+    """The subtour cuts of ``once`` as (arcs entering the set, arcs leaving one of its vertices).
+
+    A path that leaves a vertex of the set has entered the set before (the source is in none),
+    so the first sum is at least the second.
+    """
+    if once is None:
+        return []
+    out = []
+    for cycle in once.subtours:
+        entering: list[Any] = []
+        leaving: dict[int, list[Any]] = {v: [] for v in cycle}
+        for a, var in x.items():
+            tail, head = int(tails[a]), int(heads[a])
+            if head in cycle and tail not in cycle:
+                entering.append(var)
+            if tail in cycle:
+                leaving[tail].append(var)
+        out += [(entering, arcs) for arcs in leaving.values() if arcs]
+    return out
+
+
+def _cycles(arcs: list[int], tails: np.ndarray, heads: np.ndarray) -> set[frozenset[int]]:
+    """The vertex sets of the cycles that ``arcs`` form (each vertex left by one arc at most)."""
+    following = {int(tails[a]): int(heads[a]) for a in arcs}
+    out: set[frozenset[int]] = set()
+    while following:
+        start, vertex = next(iter(following.items()))
+        cycle = {start}
+        del following[start]
+        while vertex not in cycle and vertex in following:
+            cycle.add(vertex)
+            vertex = following.pop(vertex)
+        out.add(frozenset(cycle))
+    return out
+
+
 def _close_gap(
     n: int,
     tails: np.ndarray,
@@ -584,7 +627,7 @@ def _close_gap(
         subset = keep & (through <= target + tol)
         everything = bool(np.all(subset[keep]))
         try:
-            path = _verified(close, subset, feasible, once=once, tails=tails, heads=heads)
+            path = _verified(close, subset, feasible, once=once, ends=(tails, heads, source, sink))
         except NoFlowError:
             if everything or target >= upper:
                 if best is None:
@@ -606,24 +649,33 @@ def _verified(
     keep: np.ndarray,
     feasible: Callable[[list[int]], bool],
     *,
-    once: Once | None = None,
-    tails: np.ndarray | None = None,
-    heads: np.ndarray | None = None,
+    once: Once | None,
+    ends: tuple[np.ndarray, np.ndarray, int, int],
 ) -> list[int]:
-    """Solve, and cut off any answer that breaks a limit by less than the solver's rounding.
+    """Solve, read the path off the arcs chosen, and cut off what a path may not do.
 
-    The 0-1 models round resources in the path's favour (a relaxation), so every truly
-    feasible path stays in them; an answer that is not truly feasible is excluded exactly
-    and the model solved again. An answer that enters a group of ``once`` twice puts that
-    group's limit in force, and the model is solved again.
+    ``close`` returns the arcs an answer uses; ``ends`` are the arcs' tails and heads and the
+    path's source and sink. The 0-1 models round resources in the path's favour (a
+    relaxation), so every truly feasible path stays in them; an answer that is not truly
+    feasible is excluded exactly and the model solved again. Where ``once`` is given, an
+    answer that enters a group of it twice puts that group's limit in force, and one with a
+    cycle apart from its path (a way round an exclusion) adds a subtour cut on the cycle;
+    the model is then solved again.
     """
+    tails, heads, source, sink = ends
     cuts: list[Exclusion] = []
     while True:
-        path = close(keep=keep, cuts=cuts)
-        if once is not None and tails is not None and heads is not None:
+        chosen = close(keep=keep, cuts=cuts)
+        outgoing: dict[int, list[int]] = {}
+        for a in chosen:
+            outgoing.setdefault(int(tails[a]), []).append(a)
+        path = _walk(outgoing, heads, source, sink)
+        if once is not None:
             broken = once.broken(path, tails, heads)
-            if broken - once.active:
+            cycles = _cycles(sorted(set(chosen) - set(path)), tails, heads)
+            if broken - once.active or cycles - once.subtours:
                 once.active |= broken
+                once.subtours |= cycles
                 continue
         if feasible(path):
             return path
@@ -689,7 +741,9 @@ def _solve_01(
     keep: np.ndarray,
     **problem: Any,  # noqa: ANN401 - passed through
 ) -> list[int]:
-    """Exact path on the kept arcs: CP-SAT for small models, HiGHS for large ones.
+    """The arcs an exact path on the kept arcs uses: CP-SAT for small models, HiGHS for large.
+
+    The answer may hold cycles apart from the path (see :func:`_verified`).
 
     CP-SAT starts in a millisecond or two; HiGHS (through MathOpt) has the stronger LP bound
     on large graphs.
@@ -720,16 +774,29 @@ def _cp_sat(
 ) -> list[int]:
     """The model of :func:`_highs` in CP-SAT, with weights and resources scaled to integers.
 
+    With ``once`` the arcs chosen form a simple path and nothing else (a circuit constraint).
+
     ``integral`` weights are whole numbers already and are not scaled.
     """
     del n  # the model is built from the arcs alone
     model = _CpModel()
     x = {int(a): model.new_bool_var(f"x{a}") for a in np.flatnonzero(keep)}
-    for v, (leaving, entering) in _incidence(x, tails, heads, source, sink).items():
+    incidence = _incidence(x, tails, heads, source, sink)
+    for v, (leaving, entering) in incidence.items():
         model.add(sum(leaving) - sum(entering) == int(v == source) - int(v == sink))
         model.add(sum(leaving) <= 1)  # redundant, but it helps CP-SAT propagate
+    if once is not None:  # a simple path: with the way back to the source, one circuit
+        # through the vertices used; each other vertex takes its self-loop (CP-SAT's circuit
+        # constraint rules out the cycles apart from the path that the subtour cuts of
+        # the HiGHS model cut off one by one)
+        circuit = [(int(tails[a]), int(heads[a]), var) for a, var in x.items()]
+        circuit.append((sink, source, model.new_constant(1)))
+        circuit += [(v, v, model.new_bool_var("")) for v in incidence if v not in (source, sink)]
+        model.add_circuit(circuit)
     for entering, most in _entries(x, tails, heads, once, source):
         model.add(sum(entering) <= most)
+    for entering, leaving in _subtour_cuts(x, tails, heads, once):
+        model.add(sum(entering) >= sum(leaving))
     for r in resources:
         # rounded in the path's favour: every truly feasible path stays feasible here
         scaled = np.floor(r.values * TIME_SCALE + 1e-9).astype(np.int64)
@@ -757,11 +824,7 @@ def _cp_sat(
     if status != cp_model.OPTIMAL:
         msg = f"no optimum proven within {time_limit_s} s ({solver.status_name(status).lower()})"
         raise SolverError(msg)
-    outgoing: dict[int, list[int]] = {}
-    for a, var in x.items():
-        if solver.value(var):
-            outgoing.setdefault(int(tails[a]), []).append(a)
-    return _walk(outgoing, heads, source, sink)
+    return [a for a, var in x.items() if solver.value(var)]
 
 
 class _CpModel(cp_model.CpModel):
@@ -818,9 +881,9 @@ def _highs(
     """Exact path on the kept arcs as a 0-1 model, solved by HiGHS through OR-Tools MathOpt.
 
     Flow conservation, resource sums within their limits, minimum weight; each forbidden
-    combination must miss at least one of its groups; each group of ``once`` is entered at
-    most once. Weights are non-negative, so a cycle
-    never helps and any zero-weight one is dropped when the path is read.
+    combination must miss at least one of its groups; the limits and subtour cuts of
+    ``once`` in force. Returns the arcs chosen: the path, and any cycle that an exclusion
+    made worth its weight (cut off by :func:`_verified`).
     """
     del n  # the model is built from the arcs alone
     model = mathopt.Model(name="constrained_path")
@@ -832,6 +895,8 @@ def _highs(
         model.add_linear_constraint(mathopt.fast_sum(leaving) <= 1)
     for entering, most in _entries(x, tails, heads, once, source):
         model.add_linear_constraint(mathopt.fast_sum(entering) <= most)
+    for entering, leaving in _subtour_cuts(x, tails, heads, once):
+        model.add_linear_constraint(mathopt.fast_sum(entering) >= mathopt.fast_sum(leaving))
     for r in resources:
         total = mathopt.fast_sum(float(r.values[a]) * var for a, var in x.items())
         model.add_linear_constraint(total <= r.limit)
@@ -860,8 +925,4 @@ def _highs(
         msg = f"no optimum proven within {time_limit_s} s ({reason.name.lower()})"
         raise SolverError(msg)
     values = result.variable_values()
-    outgoing: dict[int, list[int]] = {}
-    for a, var in x.items():
-        if values[var] > 0.5:
-            outgoing.setdefault(int(tails[a]), []).append(a)
-    return _walk(outgoing, heads, source, sink)
+    return [a for a, var in x.items() if values[var] > 0.5]
