@@ -509,11 +509,8 @@ def _enters_once(path, arcs, groups) -> bool:
     return len(entered) == len(set(entered))
 
 
-@SETTINGS
-@given(graphs_with_groups(), st.booleans())
-def test_once_per_group_equals_brute_force(graph, highs):
-    """Each group entered at most once (the start's group never again), on either 0-1 model."""
-    n, arcs, weights, partitions = graph
+def _paths_entering_once(n, arcs, partitions):
+    """Tails, heads, and every simple 0 → n-1 path (arc indices) that keeps to the groups."""
     tails = np.array([a for a, _ in arcs], dtype=np.int32)
     heads = np.array([b for _, b in arcs], dtype=np.int32)
     multi = nx.MultiDiGraph()
@@ -521,26 +518,35 @@ def test_once_per_group_equals_brute_force(graph, highs):
     for i, (a, b) in enumerate(arcs):
         multi.add_edge(a, b, key=i)
     paths = [
-        [k for _, _, k in p]
+        path
         for p in nx.all_simple_edge_paths(multi, 0, n - 1)
-        if all(_enters_once([k for _, _, k in p], arcs, g) for g in partitions)
+        if all(_enters_once(path := [k for _, _, k in p], arcs, g) for g in partitions)
     ]
+    return tails, heads, paths
+
+
+def _path_or_none(n, tails, heads, weights, *, highs, **options):
+    """:func:`constrained_path` from 0 to n-1 on CP-SAT or HiGHS; None if there is none."""
     with pytest.MonkeyPatch.context() as patch:
         if highs:
             patch.setattr(solver_module, "CP_SAT_MAX_ARCS", 0)
         try:
-            found = solver_module.constrained_path(
-                n,
-                tails,
-                heads,
-                weights,
-                [],
-                source=0,
-                sink=n - 1,
-                once=solver_module.Once(partitions),
+            return solver_module.constrained_path(
+                n, tails, heads, weights, [], source=0, sink=n - 1, **options
             ).path
         except solver_module.NoFlowError:
-            found = None
+            return None
+
+
+@SETTINGS
+@given(graphs_with_groups(), st.booleans())
+def test_once_per_group_equals_brute_force(graph, highs):
+    """Each group entered at most once (the start's group never again), on either 0-1 model."""
+    n, arcs, weights, partitions = graph
+    tails, heads, paths = _paths_entering_once(n, arcs, partitions)
+    found = _path_or_none(
+        n, tails, heads, weights, highs=highs, once=solver_module.Once(partitions)
+    )
     if not paths:
         assert found is None
         return
@@ -560,42 +566,14 @@ def test_exclusions_with_once_equal_brute_force(graph, highs, data):
     n, arcs, weights, partitions = graph
     arcs = arcs + [(b, a) for a, b in arcs]
     weights = np.concatenate([weights, data.draw(st.permutations(weights.tolist()))])
-    tails = np.array([a for a, _ in arcs], dtype=np.int32)
-    heads = np.array([b for _, b in arcs], dtype=np.int32)
-    multi = nx.MultiDiGraph()
-    multi.add_nodes_from(range(n))
-    for i, (a, b) in enumerate(arcs):
-        multi.add_edge(a, b, key=i)
-    paths = sorted(
-        (
-            path
-            for p in nx.all_simple_edge_paths(multi, 0, n - 1)
-            if all(_enters_once(path := [k for _, _, k in p], arcs, g) for g in partitions)
-        ),
-        key=lambda path: weights[path].sum(),
-    )
+    tails, heads, paths = _paths_entering_once(n, arcs, partitions)
+    paths.sort(key=lambda path: weights[path].sum())
     once = solver_module.Once(partitions)
     forbidden: list[solver_module.Exclusion] = []
     others = st.lists(st.integers(0, len(arcs) - 1), max_size=4)
     for _ in range(5):
         left = [p for p in paths if not any(e.matches(set(p)) for e in forbidden)]
-        with pytest.MonkeyPatch.context() as patch:
-            if highs:
-                patch.setattr(solver_module, "CP_SAT_MAX_ARCS", 0)
-            try:
-                found = solver_module.constrained_path(
-                    n,
-                    tails,
-                    heads,
-                    weights,
-                    [],
-                    source=0,
-                    sink=n - 1,
-                    forbidden=forbidden,
-                    once=once,
-                ).path
-            except solver_module.NoFlowError:
-                found = None
+        found = _path_or_none(n, tails, heads, weights, highs=highs, forbidden=forbidden, once=once)
         if not left:
             assert found is None
             break
