@@ -114,7 +114,10 @@ def brute_force(net: Network, origin: str, destination: str, via: str | None = N
         walks = simple(start, end)
     else:
         stops = [v for v in graph if place_of(v) == via and v[1] not in (SOURCE, SINK)]
-        walks = [p + q for s in stops for p in simple(start, s) for q in simple(s, end)]
+        walks = []
+        for s in stops:
+            firsts, seconds = simple(start, s), simple(s, end)
+            walks += [p + q for p in firsts for q in seconds]
     routes = []
     for walk in walks:
         arcs = [graph.edges[u, v, k] for u, v, k in walk]
