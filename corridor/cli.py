@@ -167,6 +167,7 @@ def _fitted(table: Table) -> Table:
         show_header=False,
         title=table.title,
         caption=table.caption,
+        caption_justify=table.caption_justify,
     )
     columns = [
         (str(column.header).replace("\n", " "), list(column.cells)) for column in table.columns
@@ -621,6 +622,7 @@ def gates(
         "trucks",
         "peak",
         title=f"Border crossings {year}{when}",
+        caption_justify="left",
         caption="trucks: cross (the truck drives through) or transload (USD/TEU and hours on "
         "top of the clearance); peak: months ×factor on the VN→CN clearance P50 and P90 (shown "
         "with --month)",
@@ -760,6 +762,7 @@ def plan_command(
             for name in ("capacity TEU/day", "+1 TEU/day saves", "-1 TEU/day costs", "shadow price")
         ),
         title="Bottlenecks: saturated capacities, USD/day per TEU/day",
+        caption_justify="left",
         caption="±1 TEU/day: the plan re-solved; the shadow price is the LP's dual, one of a "
         "range where the two differ"
         + (
@@ -1006,6 +1009,7 @@ def sweep_command(
         table = Table(
             "per run",
             title="Sweep results",
+            caption_justify="left",
             caption="objective: what each plan minimises, unserved demand at "
             f"{UNSERVED_PENALTY_USD_PER_TEU:,.0f} USD/TEU included; cost: of the TEU carried",
         )
@@ -1096,6 +1100,7 @@ def _quote_table(q: Quote) -> Table:
         "kg CO2e",
         title=f"{q.names[s.origin]} → {q.names[s.destination]}, "
         f"{s.teu:g} TEU {s.cargo.value}, {q.year}, optimised for {q.objective}",
+        caption_justify="left",
         caption="total h: planned, the sum of the steps' P50 (what the optimiser minimises and "
         "a deadline bounds); door to door: simulated hours (waits for departures, gate hours)",
     )
@@ -1125,7 +1130,14 @@ def _routes_table(quotes: list[Quote], title: str) -> Table:
         Column(name, justify="right")
         for name in ("USD", "planned h", "sim. P50", "sim. P90", "kg CO2e")
     ]
-    table = Table(Column("#", no_wrap=True), *names, *figures, title=title, caption=HOURS_CAPTION)
+    table = Table(
+        Column("#", no_wrap=True),
+        *names,
+        *figures,
+        title=title,
+        caption=HOURS_CAPTION,
+        caption_justify="left",
+    )
     for rank, q in enumerate(quotes, 1):
         gates = "; ".join(q.names.get(s.ref, s.ref) for s in q.border_crossings)
         where = ", ".join(q.names.get(s.from_place, s.from_place) for s in q.transshipments)
