@@ -17,9 +17,10 @@ demo: $(STAMP)
 	$(BIN)/corridor network info
 	$(BIN)/corridor quote Kunming "Hai Phong" --teu 2
 
+# The suite runs on every core (pytest-xdist); `$(BIN)/python -m pytest -q` runs it in one process.
 test: $(STAMP) chromium
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 docs: $(STAMP)
 	$(BIN)/typer corridor.cli utils docs --name corridor --title "Command line" --output docs/cli.md

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +12,12 @@ import pytest
 
 from corridor import Network, load_network
 from corridor.data import default_data_dir
+
+# The CLI tests set the terminal width per call (COLUMNS); rich fixes the width for good when
+# COLUMNS and LINES are both in the environment as the console is made (pytest-xdist's
+# workers export 80 and 24), so they go before a test module imports the CLI.
+os.environ.pop("COLUMNS", None)
+os.environ.pop("LINES", None)
 
 
 @pytest.fixture(scope="session")
