@@ -748,6 +748,9 @@ def _solve_01(
     CP-SAT starts in a millisecond or two; HiGHS (through MathOpt) has the stronger LP bound
     on large graphs.
     """
+    # no path leaves its sink or comes back to its source; without these arcs every cycle
+    # an answer holds besides its path is apart from it, and a subtour cut rules it out
+    keep = keep & (tails != problem["sink"]) & (heads != problem["source"])
     integral = problem.get("integral", False)
     close = _cp_sat if integral or int(keep.sum()) <= CP_SAT_MAX_ARCS else _highs
     if close is _highs:
