@@ -66,6 +66,12 @@ def corridor_figures():
             lambda: corridor.quote("Kunming", "Hai Phong", alternatives=3, network=network),
             20,
         ),
+        (
+            # a pair with few distinct routes: each further one needs more model solves
+            "quote, alternatives=15, Hanoi → Hai Phong",
+            lambda: corridor.quote("Hanoi", "Hai Phong", alternatives=15, network=network),
+            3,
+        ),
         ("pareto cost/time", lambda: corridor.pareto("Kunming", "Hai Phong", network=network), 20),
         (
             "pareto cost/time/co2",
