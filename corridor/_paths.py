@@ -190,7 +190,7 @@ def solve(
         USD per unserved TEU.
     time_limit_s
         Wall-clock limit, s, checked after each pricing round and each master solve: the
-        master's last plan is returned with ``optimal=False`` and the best bound so far. No
+        cheapest plan found is returned with ``optimal=False`` and the best bound so far. No
         pricing round or master solve starts after the limit; one in progress finishes.
 
     Raises
@@ -234,6 +234,7 @@ def _generate(
     stats["initial_s"] = time.perf_counter() - tick
     if master.columns:
         objective, duals, sigma = master.solve_within_capacities(stats)
+    best = _Incumbent(objective, master)
     logger.debug(
         "initial paths: %d, objective %.2f, %.1f s",
         len(master.columns),
@@ -248,13 +249,13 @@ def _generate(
         found, value = stabilised.price(duals, sigma, master.columns)
         bound = max(bound, value)
         stats["pricing_s"] += time.perf_counter() - tick
-        gap = (objective - bound) / max(1.0, abs(objective))
+        gap = (best.objective - bound) / max(1.0, abs(best.objective))
         if master.proven(gap):
             optimal, stopped = True, "optimal"
             break
-        # Out of time: stop before changing the master, so that its last solution is the plan
-        # and no solve overruns the limit; unless the simplex master is proven optimal (no
-        # new path), which the verdict below reports.
+        # Out of time: stop before changing the master, so that no solve overruns the limit;
+        # unless the simplex master is proven optimal (no new path), which the verdict below
+        # reports.
         if out_of_time() and (
             isinstance(master, _FirstOrderMaster)
             or any(arcs.tobytes() not in pricing.seen[k] for k, arcs in found)
@@ -274,33 +275,55 @@ def _generate(
             len(master.rows),
         )
         stopped = master.next_round(len(new), gap)
-        if stopped != "continue":  # no new path: the master's last solution is the plan
+        if stopped != "continue":  # no new path: the best plan so far is the answer
             optimal = stopped == "optimal"
             break
         objective, duals, sigma = master.solve_within_capacities(stats)
+        best.offer(objective, master)
         if out_of_time():
             stopped = "time_limit"  # the last bound stands; no pricing round past the limit
             break
     stats["columns"] = float(len(master.columns))
     stats["capacity_rows"] = float(len(master.rows))
     stats["total_s"] = time.perf_counter() - start
-    _log_summary(rounds, objective, bound, len(capacity), stats)
-    flows, unserved = master.values()
+    _log_summary(rounds, best.objective, bound, len(capacity), stats)
     return Solution(
-        objective=objective,
-        columns=[
-            Column(k, arcs, flow)
-            for (k, arcs), flow in zip(master.columns, flows, strict=True)
-            if flow > 1e-9
-        ],
-        unserved=unserved,
+        objective=best.objective,
+        columns=best.columns,
+        unserved=best.unserved,
         duals=master.capacity_duals(len(capacity)),
         optimal=optimal,
-        bound=bound if optimal else min(bound, objective),
+        bound=bound if optimal else min(bound, best.objective),
         rounds=rounds,
         stopped=stopped,
         stats=stats,
     )
+
+
+class _Incumbent:
+    """The cheapest plan the master has given so far (USD/day), with its paths and unserved.
+
+    The simplex master's plans only get cheaper; PDLP's repaired plans need not (a tighter
+    solve can repair worse), so the plan returned and the gap are those of the best one.
+    """
+
+    def __init__(self, objective: float, master: _Master | _FirstOrderMaster) -> None:
+        self.objective = np.inf
+        self.columns: list[Column] = []
+        self.unserved = np.zeros(0)
+        self.offer(objective, master)
+
+    def offer(self, objective: float, master: _Master | _FirstOrderMaster) -> None:
+        """Keep the master's current plan if it is cheaper than the one kept."""
+        if objective >= self.objective:
+            return
+        flows, self.unserved = master.values()
+        self.objective = objective
+        self.columns = [
+            Column(k, arcs, flow)
+            for (k, arcs), flow in zip(master.columns, flows, strict=True)
+            if flow > 1e-9
+        ]
 
 
 def _start_master(

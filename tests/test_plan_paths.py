@@ -722,3 +722,25 @@ def test_searches_read_dead_end_sinks_off_their_last_arcs(seed, limited):
             assert weights[path].sum() == length
         else:
             assert path is None
+
+
+def test_the_plan_returned_is_the_cheapest_the_master_gave():
+    """PDLP's repaired plans can get dearer from one round to the next: the loop keeps the
+    cheapest, with its own paths and unserved TEU/day, not the last."""
+    from corridor import _paths
+
+    class Master:  # the two calls the incumbent makes of a master
+        def __init__(self, arc: int, flow: float, unserved: float) -> None:
+            self.columns = [(0, np.array([arc]))]
+            self.plan = [flow], np.array([unserved])
+
+        def values(self):
+            return list(self.plan[0]), self.plan[1].copy()
+
+    best = _paths._Incumbent(120.0, Master(0, 10.0, 0.0))
+    best.offer(150.0, Master(1, 5.0, 5.0))  # dearer: kept out
+    assert best.objective == 120.0 and [c.arcs.tolist() for c in best.columns] == [[0]]
+    assert best.unserved.tolist() == [0.0]
+    best.offer(100.0, Master(1, 5.0, 5.0))
+    assert best.objective == 100.0 and [c.arcs.tolist() for c in best.columns] == [[1]]
+    assert [c.flow for c in best.columns] == [5.0] and best.unserved.tolist() == [5.0]
