@@ -325,9 +325,10 @@ class Plan:
         """Saturated capacities, most valuable first.
 
         Ranked by ``marginal_saving_usd``, then ``marginal_cost_usd`` (a plan made with
-        ``marginal=True``), else by shadow price. Shadow prices alone are no stable ranking: in
-        a degenerate LP another optimal basis, with the same flows and cost, may split a price
-        differently between capacities.
+        ``marginal=True``; both compared to the micro-dollar, so that the re-solves' rounding
+        does not order equal values), else by shadow price. Shadow prices alone are no stable
+        ranking: in a degenerate LP another optimal basis, with the same flows and cost, may
+        split a price differently between capacities.
         """
         saturated = self.capacities[self.capacities["utilisation"] >= BINDING]
         if saturated["marginal_saving_usd"].isna().all():
@@ -335,6 +336,7 @@ class Plan:
         return saturated.sort_values(
             ["marginal_saving_usd", "marginal_cost_usd", "element", "ref", "direction"],
             ascending=[False, False, True, True, True],
+            key=lambda column: column.round(6) if column.dtype.kind == "f" else column,
         )
 
     @property
