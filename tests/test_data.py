@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import dataclasses
+import math
 from pathlib import Path
 
 import pytest
@@ -81,6 +82,36 @@ def test_every_row_cites_a_known_source_or_an_estimate():
     ]
     for row in rows:
         check_source(row.source, keys)  # raises on an unknown key or an empty cell
+
+
+COORDINATE_SLACK_KM = 2.5
+"""City and station coordinates are good to about ±2 km (docs/data.md), so a leg may look
+this much shorter than the straight line between its places."""
+
+
+def _straight_line_km(a, b) -> float:
+    """Great-circle distance between two places, km (haversine, Earth radius 6,371 km)."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371 * math.asin(math.sqrt(h))
+
+
+def test_no_leg_is_shorter_than_the_straight_line_between_its_places():
+    dataset = load_dataset()
+    places = {p.id: p for p in dataset.places}
+    line = {
+        leg.id: _straight_line_km(places[leg.origin], places[leg.destination])
+        for leg in dataset.legs
+    }
+    short = {
+        leg.id: (leg.km, round(line[leg.id], 1))
+        for leg in dataset.legs
+        if leg.km < line[leg.id] - COORDINATE_SLACK_KM
+    }
+    assert not short, f"km against the straight line: {short}"
 
 
 @pytest.mark.parametrize(
