@@ -111,7 +111,9 @@ class PlaceIndex:
 
         An exact match on id, name, Vietnamese name, Chinese name or alias wins (after
         folding case and diacritics); otherwise a unique place whose name starts with the
-        query (``"Yen Vien"`` → Yen Vien station).
+        query (``"Yen Vien"`` → Yen Vien station), unless another place's name holds all of
+        the query's words as well (``"Cua khau Huu Nghi"`` starts Youyiguan's Vietnamese name
+        and is all in Huu Nghi's: the two are suggested).
 
         Raises
         ------
@@ -127,9 +129,11 @@ class PlaceIndex:
         # characters (河口北 for 河口北站, 友谊关 for 友谊关口岸)
         start = key if _CJK.search(key) else key + " "
         prefixed = sorted({pid for k, pid in self._by_key.items() if k.startswith(start)})
-        if key and len(prefixed) == 1:
+        words = set(key.split())
+        holding = {pid for k, pid in self._by_key.items() if words <= set(k.split())}
+        if key and len(prefixed) == 1 and holding <= set(prefixed):
             return self._places[prefixed[0]]
-        candidates = prefixed or self._close(key)
+        candidates = sorted(set(prefixed) | holding) if prefixed else self._close(key)
         raise UnknownPlaceError(
             query, [(pid, self._places[pid].name) for pid in candidates[:MAX_SUGGESTIONS]]
         )

@@ -32,6 +32,9 @@ from corridor.names import PlaceIndex, fold
         ("Hà Nội", "hanoi"),
         ("Yen Vien", "yen_vien"),  # unique prefix of "Yen Vien station"
         ("Cửa khẩu quốc tế Hữu Nghị", "huu_nghi"),
+        ("Cua khau Huu Nghi", "huu_nghi"),  # not Youyiguan, "Cửa khẩu Hữu Nghị Quan"
+        ("Hữu Nghị Quan", "youyiguan"),
+        ("Cửa khẩu Kim Thành", "kim_thanh"),
         ("Lach Huyen", "lach_huyen"),
     ],
 )
@@ -124,6 +127,20 @@ def test_shared_name_is_a_data_error_in_the_clashing_column():
     assert error.detail == "places 'hanoi_2' and 'hanoi' share the name 'ha noi'"
     with pytest.raises(DataError, match="places 'hanoi_2' and 'hanoi' share the name 'hanoi'"):
         PlaceIndex([_place("hanoi", "Ha Noi"), _place("hanoi_2", "Hanoi")])
+
+
+def test_a_prefix_is_not_taken_when_another_name_holds_all_its_words():
+    """The start of one gate's name, every word of which is in another's, names neither."""
+    index = PlaceIndex(
+        [
+            _place("cn_gate", "Cửa khẩu Hữu Nghị Quan"),
+            _place("vn_gate", "Cửa khẩu quốc tế Hữu Nghị"),
+        ]
+    )
+    with pytest.raises(UnknownPlaceError) as caught:
+        index.resolve("Cua khau Huu Nghi")
+    assert caught.value.suggestions == ["cn_gate", "vn_gate"]
+    assert index.resolve("Cua khau quoc te").id == "vn_gate"  # words of one name only
 
 
 @pytest.mark.parametrize(
