@@ -66,7 +66,7 @@ from corridor.errors import (
     location,
 )
 from corridor.model import check_objective
-from corridor.network import Network
+from corridor.network import YEARS, Network
 from corridor.plan import OBJECTIVES as PLAN_OBJECTIVES
 from corridor.plan import VOLUME_COLUMNS, Plan, plan
 from corridor.quote import OBJECTIVES as QUOTE_OBJECTIVES
@@ -176,7 +176,7 @@ class Scenario(BaseModel):
     name: str = Field(min_length=1)
     description: str = ""
     source: str = Field(min_length=1)
-    year: int | None = Field(default=None, ge=1800, le=2200)
+    year: int | None = Field(default=None, ge=YEARS.start, le=YEARS.stop - 1)
     """Year to evaluate the scenario in (default: the baseline's); :func:`compare` sets it
     against the baseline evaluated in the same year."""
     demand_growth: float = Field(default=1.0, gt=0)
@@ -302,8 +302,15 @@ def _load_yaml(model: type[ModelT], path: str | Path) -> tuple[ModelT, yaml.Node
         raise ScenarioError(f"{path}: file not found") from None
     except DataError as error:  # not UTF-8
         raise ScenarioError(str(error)) from None
+    except yaml.MarkedYAMLError as error:  # one line: where, and what the parser met
+        mark = error.problem_mark
+        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        what = error.problem or "a syntax error"
+        if error.context and error.context_mark:
+            what += f" {error.context} from line {error.context_mark.line + 1}"
+        raise ScenarioError(f"{path}{where}: not valid YAML: {what}") from None
     except yaml.YAMLError as error:
-        raise ScenarioError(f"{path}: not valid YAML ({error})") from None
+        raise ScenarioError(f"{path}: not valid YAML: {' '.join(str(error).split())}") from None
     try:
         return model.model_validate(raw), node
     except ValidationError as error:

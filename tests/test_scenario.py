@@ -254,6 +254,17 @@ def test_a_source_key_error_names_its_line_and_a_duplicate_key_its_last(network,
         Scenario.from_yaml(path)
 
 
+@pytest.mark.parametrize(
+    ("year", "bound"),
+    [(1999, "greater than or equal to 2000"), (2101, "less than or equal to 2100")],
+)
+def test_a_scenario_year_is_one_the_network_loads(tmp_path, year, bound):
+    path = tmp_path / "year.yaml"
+    path.write_text(f"name: x\nsource: 'estimate: t'\nyear: {year}\n", encoding="utf-8")
+    with pytest.raises(ScenarioError, match=f", line 3: year: Input should be {bound}"):
+        Scenario.from_yaml(path)
+
+
 def _line_of(text: str, part: str) -> int:
     """The line (from 1) of the first line of ``text`` containing ``part``."""
     return next(n for n, line in enumerate(text.splitlines(), 1) if part in line)
