@@ -7,6 +7,7 @@ Errors from the library are printed as one line on stderr; the exit code is 2 fo
 from __future__ import annotations
 
 import functools
+import io
 import json
 import re
 import sys
@@ -182,8 +183,12 @@ def main() -> None:
     """The ``corridor`` command: a usage error (an unknown flag, ``--teu 2TEU``) is one line too.
 
     Typer would print it in a box under the usage; here it is ``error: ...`` on stderr, with
-    the command's ``--help`` to turn to, and exit code 2, as for any other bad input.
+    the command's ``--help`` to turn to, and exit code 2, as for any other bad input. On a
+    console whose encoding lacks a character (→, Hải Phòng, 老街), it is written as an escape.
     """
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     try:
         code = app(prog_name="corridor", standalone_mode=False)
     except typer.TyperException as error:  # typer's click: usage errors, unreadable files

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -1004,3 +1007,28 @@ def test_wide_tables_become_one_block_per_row_on_a_narrow_terminal(args, whole):
         assert text in narrow.stdout
     wide = runner.invoke(app, args, env={"COLUMNS": "400"}).stdout
     assert any(line.startswith("┃") for line in wide.splitlines())  # a header row: one table
+
+
+def test_a_console_without_the_characters_gets_escapes_not_a_traceback():
+    """A Windows console (cp1252) has no → nor 老街: they are escaped, the command succeeds."""
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252"}
+    main = "from corridor.cli import main; main()"
+    result = subprocess.run(
+        [sys.executable, "-c", main, "places", "老街"],
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert b"\\u8001\\u8857" in result.stdout and b"Traceback" not in result.stderr
+
+
+def test_a_scenario_that_is_not_yaml_is_one_line_with_its_place(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text('name: "unterminated\nsource: x\n', encoding="utf-8")
+    result = runner.invoke(app, ["scenario", "show", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: {path}, line 3, column 1: not valid YAML: found unexpected end of stream "
+        "while scanning a quoted scalar from line 1\n"
+    )
