@@ -45,6 +45,7 @@ from corridor.data import LINE, blank, read_csv_table
 from corridor.errors import (
     CorridorError,
     DataError,
+    DeadlineError,
     InfeasibleError,
     InvalidRequestError,
     UnknownPlaceError,
@@ -573,19 +574,23 @@ def plan(
             builder.add_commodity(commodity, members)
         builder.add_capacities()
         result = builder.solve(time_limit_s, marginal=marginal)
-    _warn_of_missing_routes(network, result.unserved, month)
+    _warn_of_missing_routes(network, result.unserved, month, rows)
     return result
 
 
-def _warn_of_missing_routes(network: Network, unserved: pd.DataFrame, month: int | None) -> None:
+def _warn_of_missing_routes(
+    network: Network, unserved: pd.DataFrame, month: int | None, rows: list[Demand]
+) -> None:
     """Warn, with the reason a quote gives, of unserved demand that no route could carry.
 
-    Capacity is not why: the places, or the legs between them, do not take the cargo.
+    Capacity is not why: the places, or the legs between them, do not take the cargo, or no
+    route meets a row's deadline even on an empty network.
     """
     for row in unserved.itertuples():
         cargo = CargoClass(row.cargo)
         arrays = _arrays(network.service_graph(cargo, month))
         if arrays.reaches((row.origin, SOURCE), (row.destination, SINK)):
+            _warn_of_missed_deadlines(network, (row.origin, row.destination, cargo), month, rows)
             continue
         try:
             quote(row.origin, row.destination, cargo=cargo, network=network, month=month)
@@ -598,6 +603,33 @@ def _warn_of_missing_routes(network: Network, unserved: pd.DataFrame, month: int
             f"unserved whatever the capacities: {reason}",
             stacklevel=3,
         )
+
+
+def _warn_of_missed_deadlines(
+    network: Network, pair: tuple[str, str, CargoClass], month: int | None, rows: list[Demand]
+) -> None:
+    """Warn of an unserved (origin, destination, cargo)'s rows whose deadline no route meets."""
+    for demand in rows:
+        if (
+            demand.deadline_hours is None
+            or (demand.origin, demand.destination, demand.cargo) != pair
+        ):
+            continue
+        try:
+            quote(
+                demand.origin,
+                demand.destination,
+                cargo=demand.cargo,
+                deadline=demand.deadline_hours,
+                network=network,
+                month=month,
+            )
+        except DeadlineError as error:
+            warnings.warn(
+                f"{demand.origin} → {demand.destination} ({demand.cargo.value}): "
+                f"{demand.teu_per_day:,.1f} TEU/day unserved whatever the capacities: {error}",
+                stacklevel=4,
+            )
 
 
 def _commodities(rows: Iterable[Demand]) -> dict[tuple[str, CargoClass, float], list[Demand]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import itertools
+import re
 import sys
 import warnings
 from collections import defaultdict
@@ -261,8 +262,17 @@ def test_a_deadline_keeps_slow_routes_out():
     assert result.method == "paths"
     assert result.objective_usd_per_day == pytest.approx(2 * fast.cost_usd)
     assert (result.routes["planned_hours"] <= deadline + 1e-9).all()
-    never = plan(demand.assign(deadline_hours=1.0), network=network)
+    fastest = quote("Kunming", "Hai Phong", network=network, objective="time").planned_hours
+    reason = (
+        "kunming → hai_phong (general): 2.0 TEU/day unserved whatever the capacities: "
+        f"deadline 1 h cannot be met: the fastest route takes {fastest:.1f} h planned"
+    )
+    with pytest.warns(UserWarning, match=re.escape(reason)):
+        never = plan(demand.assign(deadline_hours=1.0), network=network)
     assert never.totals["unserved_teu_per_day"] == pytest.approx(2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a deadline met on the empty network: no warning
+        plan(demand.assign(deadline_hours=fastest + 1), network=network)
     with pytest.raises(InvalidRequestError, match="path model only"):
         plan(demand, network=network, method="arcs")
     with pytest.raises(InvalidRequestError, match="path model only"):
