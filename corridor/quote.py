@@ -30,7 +30,7 @@ import warnings
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args, overload
 
@@ -52,6 +52,7 @@ from corridor.errors import CorridorError, DeadlineError, InvalidRequestError, N
 from corridor.model import (
     BorderCrossing,
     CargoClass,
+    Country,
     Mode,
     Place,
     PlaceKind,
@@ -558,9 +559,11 @@ def quote(
         Month of travel 1–12; without it (and without ``ready``) only legs that run all
         year are used.
     ready
-        When the cargo is ready (``datetime`` or ISO text such as ``"2026-12-01T08:00"``);
-        sets the month of travel, the network year (a ``year`` or ``network`` of another
-        year is an error) and the quote's P50 arrival time.
+        When the cargo is ready (``datetime`` or ISO text such as ``"2026-12-01T08:00"``),
+        on the origin's clock; one with a UTC offset (``"2026-12-01T08:00+00:00"``) is
+        converted to it (UTC+8 in China, UTC+7 in Viet Nam). Sets the month of travel, the
+        network year (a ``year`` or ``network`` of another year is an error) and the quote's
+        P50 arrival time.
     avoid
         Place names/ids or border-crossing ids the route must not use.
     modes
@@ -1026,6 +1029,23 @@ def _request_key(request: dict[str, Any]) -> tuple[tuple[str, Any], ...] | None:
     return items
 
 
+LOCAL_TIME = {
+    Country.CN: timezone(timedelta(hours=8), "China Standard Time"),
+    Country.VN: timezone(timedelta(hours=7), "Indochina Time"),
+}
+"""The clock of each country's places: a ``ready`` with a UTC offset is read on the origin's."""
+
+
+def _local_ready(ready: datetime, month: int | None, origin: Place) -> tuple[datetime, int]:
+    """``ready`` on the origin's clock (gate hours are local), and the month of travel."""
+    if ready.tzinfo is not None:
+        ready = ready.astimezone(LOCAL_TIME[origin.country])
+    if month is not None and month != ready.month:
+        msg = f"month={month} contradicts ready={ready.isoformat()}"
+        raise InvalidRequestError(msg)
+    return ready, ready.month
+
+
 def _ready(value: datetime | str | None) -> datetime | None:
     if value is None or isinstance(value, datetime):
         return value
@@ -1338,10 +1358,7 @@ class _Problem:
         via, avoid = _listed(via, "via"), _listed(avoid, "avoid")
         modes = None if modes is None else _listed(modes, "modes")
         if ready is not None:
-            if month is not None and month != ready.month:
-                msg = f"month={month} contradicts ready={ready.isoformat()}"
-                raise InvalidRequestError(msg)
-            month = ready.month
+            ready, month = _local_ready(ready, month, source)
         shipment = Shipment(source.id, sink.id, teu, cargo, tonnes, value_usd, deadline)
         if source.id == sink.id:
             msg = f"origin and destination are the same place ({source.id})"

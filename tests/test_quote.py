@@ -930,3 +930,19 @@ def test_objectives_are_read_in_any_case_and_either_spelling(network):
     assert us.places == uk.places and us.cost_usd == uk.cost_usd
     with pytest.raises(InvalidRequestError, match="objective must be one of cost, time, co2, "):
         quote("Kunming", "Hanoi", objective="cheap", network=network)
+
+
+@pytest.mark.parametrize(
+    ("origin", "destination", "utc", "local"),
+    [
+        ("Kunming", "Hai Phong", "00:00", "08:00+08:00"),
+        ("Hanoi", "Kunming", "01:00", "08:00+07:00"),
+    ],
+)
+def test_a_ready_time_with_an_offset_is_read_on_the_origins_clock(origin, destination, utc, local):
+    """08:00 at Kunming is 00:00 UTC: the same departure waits, the same arrival, on UTC+8."""
+    aware = quote(origin, destination, ready=f"2026-12-01T{utc}+00:00")
+    naive = quote(origin, destination, ready="2026-12-01T08:00")
+    assert aware.ready.isoformat(timespec="minutes") == f"2026-12-01T{local}"
+    assert aware.hours_p50 == pytest.approx(naive.hours_p50)
+    assert aware.arrival_p50.replace(tzinfo=None) == naive.arrival_p50
