@@ -119,7 +119,8 @@ def read_demand(
     Parameters
     ----------
     demand
-        DataFrame, list of dicts (one per row) or CSV file (UTF-8, header on line 1).
+        DataFrame, list of dicts (one per row) or CSV file (UTF-8, header on line 1). Column
+        names are read without case or surrounding spaces (``Origin`` is ``origin``).
     network
         The network whose places the rows name.
     needs_value
@@ -139,6 +140,8 @@ def read_demand(
     elif not isinstance(demand, pd.DataFrame):
         demand = _rows_as_table(demand)
     name = demand.attrs.get("file", "demand")
+    # headers as a spreadsheet may write them: "Origin", " destination"
+    demand = demand.rename(columns=lambda c: c.strip().lower() if isinstance(c, str) else c)
     required = [*REQUIRED_COLUMNS, *(["value_usd_per_teu"] if needs_value else [])]
     missing = [c for c in required if c not in demand.columns]
     no_volume = not set(VOLUME_COLUMNS) & set(demand.columns)
@@ -538,7 +541,9 @@ def plan(
         msg = f"year={year} but the network given is for {network.year}"
         raise InvalidRequestError(msg)
     objective = check_objective(objective, OBJECTIVES)
-    if method not in METHODS:
+    if isinstance(method, str) and method.strip().lower() in METHODS:
+        method = method.strip().lower()  # in any case, as the objective
+    else:
         msg = f"method must be one of {', '.join(METHODS)}, got {method!r}"
         raise InvalidRequestError(msg)
     if method == "paths" and integer:
@@ -800,7 +805,7 @@ class _Builder:
             bound = result.termination.objective_bounds.dual_bound
             known = f", best bound {bound:,.2f} USD/day" if np.isfinite(bound) else ""
             within = "" if time_limit_s is None else f" within {time_limit_s:g} s"
-            msg = f"no plan found{within} ({reason.name.lower()}{known})"
+            msg = f"no plan found{within}: {reason.name.lower().replace('_', ' ')}{known}"
             if self.integer:
                 msg += "; allow more time or plan the LP (integer=False)"
             raise InfeasibleError(msg)

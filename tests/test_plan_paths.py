@@ -297,6 +297,7 @@ def test_method_choice_and_bad_methods(network, monkeypatch):
     monkeypatch.setattr(plan_module, "PATHS_ABOVE_VARIABLES", 100)
     assert plan(demand, network=network).method == "paths"
     assert plan(demand, network=network, integer=True).method == "arcs"
+    assert plan(demand, network=network, method=" Paths").method == "paths"  # as typed
     with pytest.raises(InvalidRequestError, match="method must be one of auto, arcs, paths"):
         plan(demand, network=network, method="columns")
     with pytest.raises(InvalidRequestError, match="integer plans use the arc model"):
