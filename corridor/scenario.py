@@ -222,6 +222,10 @@ class Scenario(BaseModel):
         }
         own: dict[str | None, str | None] = {}  # this scenario's files -> as its errors show them
         keys = source_keys(dataset.data_dir)
+        try:
+            check_source(self.source, keys)
+        except ValueError as error:
+            raise ScenarioError(f"scenario {self.name!r}, source: {error}") from None
         for number, op in enumerate(self.operations):
             where = f"scenario {self.name!r}, operations.{number}"
             try:
@@ -311,6 +315,8 @@ def _load_yaml(model: type[ModelT], path: str | Path) -> tuple[ModelT, yaml.Node
         raise ScenarioError(f"{path}{where}: not valid YAML: {what}") from None
     except yaml.YAMLError as error:
         raise ScenarioError(f"{path}: not valid YAML: {' '.join(str(error).split())}") from None
+    if raw is None:
+        raise ScenarioError(f"{path}: the file is empty")
     try:
         return model.model_validate(raw), node
     except ValidationError as error:
@@ -318,6 +324,9 @@ def _load_yaml(model: type[ModelT], path: str | Path) -> tuple[ModelT, yaml.Node
         where = ".".join(str(part) for part in first["loc"]) or "(top level)"
         at = location(str(path), _line_at(node, first["loc"]))
         message = first["msg"].removeprefix("Value error, ")  # a validator's own message
+        if first["type"] == "extra_forbidden" and len(first["loc"]) == 1:
+            close = difflib.get_close_matches(str(first["loc"][0]), model.model_fields, n=1)
+            message += f"; did you mean {close[0]!r}?" if close else ""
         raise ScenarioError(f"{at}: {where}: {message}") from None
 
 

@@ -148,6 +148,11 @@ def test_compare_reports_kpis_and_changed_routes():
         ),
         ("source: 'estimate: t'\n", r"name: Field required"),
         (
+            "name: x\nsource: 'estimate: t'\noperatons: []\n",
+            r"line 3: operatons: Extra inputs are not permitted; did you mean 'operations'\?$",
+        ),
+        ("# nothing yet\n", r"bad\.yaml: the file is empty$"),
+        (
             "name: x\nsource: 'estimate: t'\n"
             "operations: [{update: legs, id: nowhere, set: {km: 3}}]\n",
             r"operations\.0: no leg 'nowhere'",
@@ -234,6 +239,17 @@ def test_scenario_errors_name_the_line(network, tmp_path, edits, message):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ScenarioError, match=message.format(file=re.escape(str(path)))):
         Scenario.from_yaml(path).apply(network)
+
+
+def test_the_scenarios_own_source_is_checked_against_sources_md(network, tmp_path):
+    path = tmp_path / "x.yaml"
+    path.write_text("name: x\nsource: madeup-key\noperations: []\n", encoding="utf-8")
+    with pytest.raises(
+        ScenarioError, match=r"^scenario 'x', source: source key 'madeup-key' is not in SOURCES"
+    ):
+        Scenario.from_yaml(path).apply(network)
+    path.write_text("name: x\nsource: 'res187-2025'\noperations: []\n", encoding="utf-8")
+    assert Scenario.from_yaml(path).apply(network).dataset == network.dataset
 
 
 def test_a_source_key_error_names_its_line_and_a_duplicate_key_its_last(network, tmp_path):
