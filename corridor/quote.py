@@ -64,6 +64,7 @@ from corridor.network import (
     DEFAULT_YEAR,
     SINK,
     SOURCE,
+    YEARS,
     Network,
     Vertex,
     load_network,
@@ -660,10 +661,11 @@ def _confident(problem: _Problem, confidence: float, k: int) -> Quote | list[Quo
                 break
     if not found:
         best = max(tried, key=lambda q: q.on_time_probability or 0.0)
+        reached = (best.on_time_probability or 0.0) * 100
         msg = (
             f"no route reaches {problem.shipment.deadline_hours:g} h with probability "
-            f"{confidence:.0%}: the most reliable of the {len(tried)} cost/time trade-offs "
-            f"arrives in time {best.on_time_probability:.0%} of the time "
+            f"{confidence * 100:.4g}%: the most reliable of the {len(tried)} cost/time "
+            f"trade-offs arrives in time {reached:.3g}% of the time "
             f"({' → '.join(best.modes)}{_gates(best)})"
         )
         raise DeadlineError(msg, best)
@@ -758,6 +760,9 @@ def pareto(
     >>> len(pareto("Kunming", "Hai Phong", objectives=("cost", "time", "co2"))) > len(front)
     True
     """
+    if "objective" in options:
+        msg = f"pareto trades objectives=(...) off, not one objective={options['objective']!r}"
+        raise InvalidRequestError(msg)
     names = tuple(objectives)
     if (
         len(names) not in {2, 3}
@@ -1357,6 +1362,9 @@ class _Problem:
         cargo = _choice(CargoClass, cargo, "cargo")
         via, avoid = _listed(via, "via"), _listed(avoid, "avoid")
         modes = None if modes is None else _listed(modes, "modes")
+        if modes == []:
+            msg = "modes is empty: give at least one mode, or leave it out for every mode"
+            raise InvalidRequestError(msg)
         if ready is not None:
             ready, month = _local_ready(ready, month, source)
         shipment = Shipment(source.id, sink.id, teu, cargo, tonnes, value_usd, deadline)
@@ -1812,6 +1820,12 @@ def request_year(
     year = None if year is None else _whole(year, "year", None)
     when = _ready(ready)
     if when is not None:
+        if when.year not in YEARS:
+            msg = (
+                f"ready={when.isoformat()} is in {when.year}; the network covers "
+                f"{YEARS.start} to {YEARS.stop - 1}"
+            )
+            raise InvalidRequestError(msg)
         if year is not None and year != when.year:
             msg = (
                 f"year={year} contradicts ready={when.isoformat()}: leave the year out or "

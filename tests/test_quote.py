@@ -310,6 +310,7 @@ def test_seasonal_river_is_used_only_in_its_months(network):
         ({"avoid": ["Kunming"]}, InvalidRequestError, "origin or destination"),
         ({"month": 13}, InvalidRequestError, "month must be 1-12"),
         ({"year": 2031}, InvalidRequestError, "network given is for 2026"),
+        ({"modes": []}, InvalidRequestError, "modes is empty: give at least one mode"),
     ],
 )
 def test_bad_requests(network, kwargs, error, message):
@@ -547,6 +548,15 @@ def test_a_year_or_network_contradicting_ready_is_rejected(network):
         quote("Kunming", "Lach Huyen", ready=datetime(2031, 7, 1), network=network)
     with pytest.raises(InvalidRequestError, match="year=2026 contradicts"):
         pareto("Kunming", "Lach Huyen", ready="2031-07-01T08:00", year=2026)
+    with pytest.raises(InvalidRequestError, match=r"^ready=1990-07-01T08:00:00 is in 1990; the"):
+        quote("Kunming", "Lach Huyen", ready="1990-07-01T08:00")
+
+
+def test_pareto_takes_objectives_not_one_objective(network):
+    with pytest.raises(
+        InvalidRequestError, match=r"objectives=\(\.\.\.\) off, not one objective='time'"
+    ):
+        pareto("Kunming", "Hanoi", objective="time", network=network)
 
 
 def test_quote_many_takes_the_year_of_each_ready_time(network):

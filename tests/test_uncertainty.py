@@ -89,6 +89,8 @@ def test_higher_confidence_never_gives_a_cheaper_route(network, deadline):
 def test_unreachable_confidence_names_the_most_reliable_route(network):
     with pytest.raises(DeadlineError, match=r"no route reaches 20 h with probability 99%"):
         quote("Kunming", "Hai Phong", deadline=20, confidence=0.99, network=network)
+    with pytest.raises(DeadlineError, match=r"with probability 99\.9%: .* arrives in time \d"):
+        quote("Kunming", "Hai Phong", deadline=20, confidence=0.999, network=network)
 
 
 @pytest.mark.parametrize(
