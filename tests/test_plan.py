@@ -273,10 +273,14 @@ def with_transfer_capacity(network: Network, place: str, capacity: float) -> Net
 def test_marginal_values_are_finite_differences_bracketing_the_shadow_price(network):
     """+1 and -1 TEU/day of a saturated capacity, re-solved: unique where the dual is not.
 
-    In 2026 the metre gauge Lao Cai - Yen Bai and Yen Bai - Viet Tri are both full in series:
-    one more TEU/day on the first alone saves nothing, one less costs; the LP's shadow price
-    is any value in between."""
-    sample = DEMAND_DIR / "sample_2026.csv"
+    With 40 TEU/day more from Kunming to Hanoi than the 2026 sample, the metre gauge Lao Cai -
+    Yen Bai and Yen Bai - Viet Tri are both full in series (southbound only): one more TEU/day
+    on the first alone saves nothing, one less costs; the LP's shadow price is any value in
+    between."""
+    sample = pd.read_csv(DEMAND_DIR / "sample_2026.csv")
+    to_hanoi = (sample["origin"] == "kunming") & (sample["destination"] == "hanoi")
+    assert to_hanoi.sum() == 1
+    sample.loc[to_hanoi, "teu_per_day"] += 40
     result = plan(sample, network=network, marginal=True)
     caps = result.capacities.set_index(["element", "ref", "direction"])
     saturated = result.bottlenecks
