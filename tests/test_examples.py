@@ -78,11 +78,11 @@ def test_gate_congestion_shows_the_harvest_queue_and_the_smart_gate():
     # The harvest queue (peak months include July) stretches the same route's P90.
     assert "7" in by_label["Youyiguan – Huu Nghi"].split("months ")[1].split(", ")
     assert figure("cheapest in July", "P90") > 1.5 * figure("cheapest in April", "P90")
-    # A 96 h promise at 90 % costs more than the cheapest route in April and is kept; in July
+    # An 84 h promise at 90 % costs more than the cheapest route in April and is kept; in July
     # it cannot be, and the message says how close the most reliable route gets.
     assert usd("promise in April") > usd("cheapest in April")
     assert int(by_label["promise in April"].split("on time ")[1].rstrip("%")) >= 90
-    assert by_label["promise in July"].startswith("no route reaches 96 h with probability 90%")
+    assert by_label["promise in July"].startswith("no route reaches 84 h with probability 90%")
     # The smart gate cuts the harvest P90 and keeps the April promise for less.
     assert figure("smart gate, fastest in July", "P90") < figure("fastest in July", "P90")
     assert "Huu Nghi" in by_label["smart gate, fastest in July"]
