@@ -358,7 +358,9 @@ def read_csv_table(path: str | Path) -> pd.DataFrame:
     """
     path, name = Path(path), str(path)
     if not path.is_file():
-        raise DataError("file not found", file=name)
+        raise DataError(
+            "a folder, not a CSV file" if path.is_dir() else "file not found", file=name
+        )
     text = read_text(path, name, csv_header=True)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:

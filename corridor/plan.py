@@ -324,6 +324,16 @@ class Plan:
     """The month planned (1–12): its seasonal legs and clearance times; ``None``: all year,
     legs that run in every month only."""
 
+    def __repr__(self) -> str:
+        """One line, the totals (the tables: :meth:`to_frames`)."""
+        totals = self.totals
+        return (
+            f"<Plan {self.year} ({self.objective}, {self.method}): "
+            f"{totals['teu_per_day']:,.0f} TEU/day carried, "
+            f"{totals['unserved_teu_per_day']:,.0f} unserved, "
+            f"{totals['cost_usd_per_day']:,.0f} USD/day, {len(self.bottlenecks)} saturated>"
+        )
+
     @property
     def bottlenecks(self) -> pd.DataFrame:
         """Saturated capacities, most valuable first.

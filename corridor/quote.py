@@ -48,7 +48,14 @@ from corridor._solver import (
     reachable,
 )
 from corridor.data import blank, read_csv_table
-from corridor.errors import CorridorError, DeadlineError, InvalidRequestError, NoRouteError
+from corridor.errors import (
+    CorridorError,
+    DeadlineError,
+    InvalidRequestError,
+    NoRouteError,
+    PlaceNotOpenError,
+    UnknownPlaceError,
+)
 from corridor.model import (
     BorderCrossing,
     CargoClass,
@@ -60,6 +67,7 @@ from corridor.model import (
     check_month,
     check_objective,
 )
+from corridor.names import MAX_SUGGESTIONS
 from corridor.network import (
     DEFAULT_YEAR,
     SINK,
@@ -283,6 +291,15 @@ class Quote:
         if step.kind == "access":
             return f"load at {a} onto {step.to_mode}"
         return f"unload at {a} from {step.from_mode}"
+
+    def __repr__(self) -> str:
+        """One line, the request and its totals (the steps: :meth:`explain`, :meth:`to_frame`)."""
+        s = self.shipment
+        return (
+            f"<Quote {self.names[s.origin]} → {self.names[s.destination]}, {s.teu:g} TEU "
+            f"{s.cargo.value}, {self.year}: {' → '.join(self.modes)}; {self.cost_usd:,.2f} USD, "
+            f"{self.planned_hours:.1f} h planned, {self.co2e_kg:,.0f} kg CO2e>"
+        )
 
     def explain(self) -> str:
         """A short human-readable account of the route and its totals."""
@@ -1860,7 +1877,15 @@ def _avoid(net: Network, avoid: Iterable[str], ends: set[str]) -> tuple[set[str]
         if item in net.crossings:
             refs.add(item)
             continue
-        place = net.place(item)
+        try:
+            place = net.place(item)
+        except PlaceNotOpenError:
+            raise
+        except UnknownPlaceError as error:  # a misspelt crossing id, say: suggest crossings too
+            close = difflib.get_close_matches(str(item), net.crossings, n=MAX_SUGGESTIONS)
+            named = [(ref, net.crossings[ref].name) for ref in close]
+            places = [(pid, net.places[pid].name) for pid in error.suggestions]
+            raise UnknownPlaceError(item, (named + places)[:MAX_SUGGESTIONS]) from None
         if place.id in ends:
             msg = f"cannot avoid {place.name!r}: it is the origin or destination"
             raise InvalidRequestError(msg)

@@ -181,6 +181,8 @@ def test_duplicate_rows_are_summed_with_a_warning(network):
 def test_missing_file_and_column(network, tmp_path):
     with pytest.raises(DataError, match="file not found"):
         plan(tmp_path / "none.csv", network=network)
+    with pytest.raises(DataError, match="a folder, not a CSV file"):
+        plan(tmp_path, network=network)
     (tmp_path / "bad.csv").write_text("origin,destination\nKunming,Hanoi\n", encoding="utf-8")
     with pytest.raises(DataError, match=r"missing column\(s\) teu_per_day or tonnes_per_day$"):
         plan(tmp_path / "bad.csv", network=network)
@@ -467,3 +469,11 @@ def test_demand_no_route_can_carry_says_why(network, method):
     with pytest.warns(UserWarning, match=reason + "Yen Vien station has no handling for reefer"):
         result = plan(rows, network=network, method=method)
     assert result.unserved["teu_per_day"].tolist() == [10.0]
+
+
+def test_a_plan_reprs_as_one_line_of_totals(network):
+    result = plan(DEMAND_DIR / "sample_2026.csv", network=network)
+    text = repr(result)
+    assert "\n" not in text and text.startswith(f"<Plan 2026 ({result.objective}, arcs): ")
+    assert f"{result.totals['cost_usd_per_day']:,.0f} USD/day" in text
+    assert text.endswith(f", {len(result.bottlenecks)} saturated>")

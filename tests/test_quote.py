@@ -956,3 +956,18 @@ def test_a_ready_time_with_an_offset_is_read_on_the_origins_clock(origin, destin
     assert aware.ready.isoformat(timespec="minutes") == f"2026-12-01T{local}"
     assert aware.hours_p50 == pytest.approx(naive.hours_p50)
     assert aware.arrival_p50.replace(tzinfo=None) == naive.arrival_p50
+
+
+def test_a_quote_reprs_as_one_line_of_totals(network):
+    """A list of quotes (a Pareto front) prints one line each, not every step's fields."""
+    q = quote("Kunming", "Hai Phong", 2, network=network)
+    text = repr(q)
+    assert "\n" not in text and len(text) < 200
+    assert text.startswith("<Quote Kunming → Hai Phong")
+    assert f"{q.cost_usd:,.2f} USD, {q.planned_hours:.1f} h planned" in text
+
+
+def test_a_misspelt_crossing_to_avoid_suggests_the_crossing(network):
+    with pytest.raises(UnknownPlaceError) as caught:
+        quote("Kunming", "Hanoi", avoid=["hekou_kimthanh"], network=network)
+    assert caught.value.suggestions[0] == "hekou_kim_thanh"
