@@ -261,7 +261,9 @@ class Quote:
             "month": self.month,
             "objective": self.objective,
             "ready": self.ready.isoformat() if self.ready else None,
-            "arrival_p50": self.arrival_p50.isoformat() if self.arrival_p50 else None,
+            "arrival_p50": self.arrival_p50.isoformat(timespec="seconds")
+            if self.arrival_p50
+            else None,
             "totals": {
                 "cost_usd": round(self.cost_usd, 2),
                 "planned_hours": round(self.planned_hours, 2),
@@ -968,6 +970,8 @@ def quote_many(
     rows = requests.to_dict("records") if isinstance(requests, pd.DataFrame) else requests
     given: Network | None = options.pop("network", None)
     year: int | None = options.pop("year", None)
+    if unknown := options.keys() - _QUOTE_OPTIONS:  # a misspelt keyword: no row can use it
+        raise InvalidRequestError(_unknown_columns(unknown, "option(s)"))
     networks: dict[int, Network] = {}
 
     def network_for(ready: datetime | str | None) -> Network:
@@ -1255,8 +1259,8 @@ _NUMBER_CELLS = frozenset(
 """quote_many columns whose cells are numbers (:func:`_table_cell`)."""
 
 
-def _unknown_columns(unknown: Iterable[str]) -> str:
-    """The message for columns :func:`quote` has no option for, with the option meant."""
+def _unknown_columns(unknown: Iterable[str], what: str = "column(s)") -> str:
+    """The message for columns (or options) :func:`quote` has no option for, with the one meant."""
     hints = [
         f"{close[0]!r} for {name!r}"
         for name in sorted(unknown)
@@ -1266,7 +1270,7 @@ def _unknown_columns(unknown: Iterable[str]) -> str:
         )
     ]
     meant = f"; did you mean {', '.join(hints)}?" if hints else ""
-    return f"unknown column(s) {', '.join(sorted(unknown))}{meant}"
+    return f"unknown {what} {', '.join(sorted(unknown))}{meant}"
 
 
 def _table_cell(name: str, value: object) -> object:

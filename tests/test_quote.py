@@ -523,7 +523,7 @@ def test_ready_sets_the_month_and_the_arrival(network):
     july = quote("Yen Bai", "Hai Phong", modes=["river"], ready="2026-07-01T08:00", network=network)
     assert july.month == 7 and july.legs[0].ref == "river_yen_bai_viet_tri"
     assert july.arrival_p50 == datetime(2026, 7, 1, 8) + timedelta(hours=july.hours_p50)
-    assert july.to_dict()["arrival_p50"] == july.arrival_p50.isoformat()
+    assert july.to_dict()["arrival_p50"] == july.arrival_p50.isoformat(timespec="seconds")
     with pytest.raises(NoRouteError, match="in month 2"):
         quote("Yen Bai", "Hai Phong", modes=["river"], ready=datetime(2026, 2, 1), network=network)
     with pytest.raises(InvalidRequestError, match="contradicts"):
@@ -971,3 +971,8 @@ def test_a_misspelt_crossing_to_avoid_suggests_the_crossing(network):
     with pytest.raises(UnknownPlaceError) as caught:
         quote("Kunming", "Hanoi", avoid=["hekou_kimthanh"], network=network)
     assert caught.value.suggestions[0] == "hekou_kim_thanh"
+
+
+def test_a_misspelt_quote_many_keyword_is_refused_before_any_row(network):
+    with pytest.raises(InvalidRequestError, match="unknown option.s. objetive; did you mean 'obj"):
+        quote_many([{"origin": "Kunming", "destination": "Hanoi"}], objetive="time")
