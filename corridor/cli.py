@@ -264,8 +264,7 @@ def network_export(
 
     _output(path, "network export", (".gpkg", ".geojson"))
 
-    for written in write_network(load_network(year, data), path):
-        out.print(f"wrote {written}", markup=False, soft_wrap=True)
+    _wrote(*write_network(load_network(year, data), path))
 
 
 @network_app.command("map")
@@ -278,7 +277,7 @@ def network_map_command(
     """Write an HTML map of the network (links by mode, planned ones dashed)."""
     _output(path, "network map", HTML)
     load_network(year, data).map().save(str(path))
-    out.print(f"wrote {path}")
+    _wrote(path)
 
 
 @app.command("places")

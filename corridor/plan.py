@@ -235,8 +235,9 @@ def _warn_of_unread_columns(columns: list[str], name: str) -> None:
 
 def _header_hint(columns: list[str], missing: list[str]) -> str:
     """Why a header lacks columns, when it can be told: another separator, a near name."""
-    if len(columns) == 1 and ";" in columns[0]:
-        return "; the header is one column: separate the columns with commas, not ';'"
+    for separator, shown in ((";", "';'"), ("\t", "tabs")):
+        if len(columns) == 1 and separator in str(columns[0]):
+            return f"; the header is one column: separate the columns with commas, not {shown}"
     close = {
         name: match[0]
         for name in missing

@@ -56,6 +56,7 @@ def test_quote_map_has_every_leg_and_gate(network, tmp_path):
 def test_network_map_dashes_planned_links(tmp_path):
     result = runner.invoke(app, ["network", "map", str(tmp_path / "net.html")])
     assert result.exit_code == 0
+    assert result.stderr == f"wrote {tmp_path / 'net.html'}\n" and not result.stdout
     html = (tmp_path / "net.html").read_text(encoding="utf-8")
     assert "rail1435_sgr_lao_cai_yen_vien" in html and "opens 2030" in html
     assert '"dashArray": "6 6"' in html
@@ -67,12 +68,12 @@ def test_cli_quote_map_and_network_export(tmp_path):
     result = runner.invoke(app, ["network", "export", str(tmp_path / "n.gpkg")])
     assert result.exit_code == 0
     assert len(gpd.read_file(tmp_path / "n.gpkg", layer="places")) > 30
-    assert result.stdout == f"wrote {tmp_path / 'n.gpkg'}\n"
+    assert result.stderr == f"wrote {tmp_path / 'n.gpkg'}\n" and not result.stdout
     split = runner.invoke(app, ["network", "export", str(tmp_path / "n.geojson")])
     assert split.exit_code == 0, split.output
     places, links = tmp_path / "n.places.geojson", tmp_path / "n.links.geojson"
     assert places.is_file() and links.is_file()
-    assert split.stdout == f"wrote {places}\nwrote {links}\n"
+    assert split.stderr == f"wrote {places}\nwrote {links}\n"
     bad = runner.invoke(app, ["network", "export", str(tmp_path / "n.txt")])
     assert bad.exit_code == 2 and "gpkg or .geojson" in bad.stderr
 

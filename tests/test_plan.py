@@ -196,6 +196,11 @@ def test_missing_file_and_column(network, tmp_path):
     )
     with pytest.raises(DataError, match="separate the columns with commas, not ';'"):
         plan(tmp_path / "semi.csv", network=network)
+    (tmp_path / "tabs.csv").write_text(
+        "origin\tdestination\tteu_per_day\nKunming\tHanoi\t3\n", encoding="utf-8"
+    )
+    with pytest.raises(DataError, match="separate the columns with commas, not tabs"):
+        plan(tmp_path / "tabs.csv", network=network)
 
 
 def test_tonnes_per_day_plan_as_teu_at_the_cargo_payload(network):
