@@ -44,6 +44,7 @@ from corridor.scenario import (
 )
 from corridor.schema import quote_schema
 from corridor.sweep import sweep
+from corridor.uncertainty import DEFAULT_SAMPLES
 
 app = typer.Typer(
     rich_markup_mode="rich",
@@ -353,6 +354,9 @@ ConfidenceOption = Annotated[
     typer.Option(help="With --deadline: least on-time probability (0-1), simulated."),
 ]
 SeedOption = Annotated[int, typer.Option(help="Seed of the transit-time simulation.")]
+SamplesOption = Annotated[
+    int, typer.Option(help="Draws of the transit-time simulation (P50, P90, on time).")
+]
 MaxTransOption = Annotated[int | None, typer.Option(help="Most transshipments allowed.")]
 ViaOption = Annotated[list[str] | None, typer.Option(help="Place to pass through (repeat).")]
 AvoidOption = Annotated[
@@ -393,6 +397,7 @@ def _request(
     deadline: str | None,
     confidence: float | None,
     seed: int,
+    samples: int,
     max_transshipments: int | None,
     via: list[str] | None,
     avoid: list[str] | None,
@@ -410,6 +415,7 @@ def _request(
         "deadline": parse_hours(deadline, "deadline") if deadline is not None else None,
         "confidence": confidence,
         "seed": seed,
+        "samples": samples,
         "max_transshipments": max_transshipments,
         "via": via or (),
         "avoid": avoid or (),
@@ -436,6 +442,7 @@ def quote_command(
     avoid: AvoidOption = None,
     mode: ModeOption = None,
     seed: SeedOption = 0,
+    samples: SamplesOption = DEFAULT_SAMPLES,
     alternatives: Annotated[int, typer.Option(help="Number of distinct routes.")] = 1,
     map_file: Annotated[
         Path | None, typer.Option("--map", help="Write an HTML map of the route(s).")
@@ -470,6 +477,7 @@ def quote_command(
         deadline=deadline,
         confidence=confidence,
         seed=seed,
+        samples=samples,
         max_transshipments=max_transshipments,
         via=via,
         avoid=avoid,
@@ -548,6 +556,7 @@ def pareto_command(
         deadline=deadline,
         confidence=None,
         seed=0,
+        samples=DEFAULT_SAMPLES,
         max_transshipments=max_transshipments,
         via=via,
         avoid=avoid,

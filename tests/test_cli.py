@@ -1032,3 +1032,15 @@ def test_a_scenario_that_is_not_yaml_is_one_line_with_its_place(tmp_path):
         f"error: {path}, line 3, column 1: not valid YAML: found unexpected end of stream "
         "while scanning a quoted scalar from line 1\n"
     )
+
+
+def test_quote_samples_sets_the_simulation_draws():
+    """One draw: its P50 and P90 are that draw; the default 2,000 spread them apart."""
+    one = json.loads(
+        runner.invoke(app, ["quote", "Kunming", "Hanoi", "--samples", "1", "--json"]).stdout
+    )
+    many = json.loads(runner.invoke(app, ["quote", "Kunming", "Hanoi", "--json"]).stdout)
+    assert one["totals"]["hours_p50"] == one["totals"]["hours_p90"]
+    assert many["totals"]["hours_p50"] < many["totals"]["hours_p90"]
+    bad = runner.invoke(app, ["quote", "Kunming", "Hanoi", "--samples", "0"])
+    assert bad.exit_code == 2 and "samples must be 1 or more" in bad.stderr
