@@ -184,13 +184,13 @@ class Quote:
 
     @property
     def cost_usd(self) -> float:
-        """Total cost, USD."""
-        return sum(s.cost_usd for s in self.steps)
+        """Total cost, USD (summed exactly: 1,222.36, not 1,222.3600000000001)."""
+        return math.fsum(s.cost_usd for s in self.steps)
 
     @property
     def planned_hours(self) -> float:
         """Sum of the steps' median hours: what ``deadline`` (without ``confidence``) bounds."""
-        return sum(s.hours_p50 for s in self.steps)
+        return math.fsum(s.hours_p50 for s in self.steps)
 
     @property
     def hours_p50(self) -> float:
@@ -215,12 +215,12 @@ class Quote:
     @property
     def co2e_kg(self) -> float:
         """Total emissions, kg CO2e."""
-        return sum(s.co2e_kg for s in self.steps)
+        return math.fsum(s.co2e_kg for s in self.steps)
 
     @property
     def km(self) -> float:
         """Total distance, km."""
-        return sum(s.km for s in self.steps)
+        return math.fsum(s.km for s in self.steps)
 
     def map(self) -> folium.Map:
         """A folium map of the route (see :func:`corridor.export.quote_map`)."""

@@ -976,3 +976,10 @@ def test_a_misspelt_crossing_to_avoid_suggests_the_crossing(network):
 def test_a_misspelt_quote_many_keyword_is_refused_before_any_row(network):
     with pytest.raises(InvalidRequestError, match="unknown option.s. objetive; did you mean 'obj"):
         quote_many([{"origin": "Kunming", "destination": "Hanoi"}], objetive="time")
+
+
+def test_totals_of_cent_amounts_are_cent_amounts(network):
+    """Steps in whole cents add up to whole cents, not 1,222.3600000000001 (float noise)."""
+    q = quote("Kunming", "Hai Phong", 2, network=network)
+    assert all(round(s.cost_usd, 2) == s.cost_usd for s in q.steps)
+    assert q.cost_usd == round(q.cost_usd, 2)
