@@ -624,26 +624,38 @@ def _warn_of_missing_routes(
 def _warn_of_missed_deadlines(
     network: Network, pair: tuple[str, str, CargoClass], month: int | None, rows: list[Demand]
 ) -> None:
-    """Warn of an unserved (origin, destination, cargo)'s rows whose deadline no route meets."""
-    for demand in rows:
-        if (
-            demand.deadline_hours is None
-            or (demand.origin, demand.destination, demand.cargo) != pair
-        ):
+    """Warn of an unserved (origin, destination, cargo)'s rows whose deadline no route meets.
+
+    One fastest route per pair (a shortest path) settles most rows: a deadline it meets left
+    the row unserved for capacity. Only a missed one is quoted, for the reason to print.
+    """
+    timed = [
+        (d.deadline_hours, d.teu_per_day)
+        for d in rows
+        if (d.origin, d.destination, d.cargo) == pair and d.deadline_hours is not None
+    ]
+    if not timed:
+        return
+    origin, destination, cargo = pair
+    fastest = quote(
+        origin, destination, cargo=cargo, objective="time", network=network, month=month
+    ).planned_hours
+    for deadline, teu in timed:
+        if deadline >= fastest:
             continue
         try:
             quote(
-                demand.origin,
-                demand.destination,
-                cargo=demand.cargo,
-                deadline=demand.deadline_hours,
+                origin,
+                destination,
+                cargo=cargo,
+                deadline=deadline,
                 network=network,
                 month=month,
             )
         except DeadlineError as error:
             warnings.warn(
-                f"{demand.origin} → {demand.destination} ({demand.cargo.value}): "
-                f"{demand.teu_per_day:,.1f} TEU/day unserved whatever the capacities: {error}",
+                f"{origin} → {destination} ({cargo.value}): "
+                f"{teu:,.1f} TEU/day unserved whatever the capacities: {error}",
                 stacklevel=4,
             )
 
