@@ -196,7 +196,7 @@ class Scenario(BaseModel):
         ScenarioError
             Naming the file, the line and the field path of the first problem.
         """
-        scenario, node = _load_yaml(cls, path)
+        scenario, node = load_yaml(cls, path)
         wheres = _operation_wheres(node, str(path))
         if len(wheres) == len(scenario.operations):
             scenario._written = _Written(tuple(zip(scenario.operations, wheres, strict=True)))
@@ -275,24 +275,13 @@ class Scenario(BaseModel):
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
-def load_yaml(model: type[ModelT], path: str | Path) -> ModelT:
-    """Read a YAML file into a pydantic model.
-
-    Raises
-    ------
-    ScenarioError
-        Naming the file and the field path of the first problem.
-    """
-    return _load_yaml(model, path)[0]
-
-
-def _load_yaml(model: type[ModelT], path: str | Path) -> tuple[ModelT, yaml.Node | None]:
+def load_yaml(model: type[ModelT], path: str | Path) -> tuple[ModelT, yaml.Node | None]:
     """A YAML file as a pydantic model, and its node tree (which knows each node's line).
 
     Raises
     ------
     ScenarioError
-        As :func:`load_yaml`.
+        Naming the file, the line and the field path of the first problem.
     """
     path = Path(path)
     try:
@@ -322,7 +311,7 @@ def _load_yaml(model: type[ModelT], path: str | Path) -> tuple[ModelT, yaml.Node
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "(top level)"
-        at = location(str(path), _line_at(node, first["loc"]))
+        at = location(str(path), line_at(node, first["loc"]))
         message = first["msg"].removeprefix("Value error, ")  # a validator's own message
         if first["type"] == "extra_forbidden" and len(first["loc"]) == 1:
             close = difflib.get_close_matches(str(first["loc"][0]), model.model_fields, n=1)
@@ -330,7 +319,7 @@ def _load_yaml(model: type[ModelT], path: str | Path) -> tuple[ModelT, yaml.Node
         raise ScenarioError(f"{at}: {where}: {message}") from None
 
 
-def _line_at(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
+def line_at(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
     """The line (from 1) of the YAML node at a pydantic error's ``loc``.
 
     Parts that name no node are passed over: a missing field gives the line of the mapping

@@ -47,15 +47,30 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 from rich.progress import Progress
 
-from corridor.errors import CorridorError, InvalidRequestError, ScenarioError
+from corridor.errors import CorridorError, InvalidRequestError, ScenarioError, location
 from corridor.model import check_objective
 from corridor.network import YEARS, load_network
 from corridor.plan import OBJECTIVES as PLAN_OBJECTIVES
 from corridor.plan import plan, read_demand
-from corridor.scenario import Scenario, Update, _check_update, _grown, apply_all, load_yaml
+from corridor.scenario import (
+    Scenario,
+    Update,
+    _check_update,
+    _grown,
+    apply_all,
+    line_at,
+    load_yaml,
+)
 
 DEMAND_GROWTH = "demand_growth"
 
@@ -99,6 +114,8 @@ class SweepSpec(BaseModel):
     objective: str = "cost"
     grid: dict[str, list[float]] = Field(default_factory=dict)
     monte_carlo: MonteCarlo | None = None
+    _file: str | None = PrivateAttr(default=None)
+    _lines: dict[str, int | None] = PrivateAttr(default_factory=dict)
 
     @field_validator("grid")
     @classmethod
@@ -132,14 +149,27 @@ class SweepSpec(BaseModel):
         ScenarioError
             Naming the file and the field path of the first problem.
         """
-        spec = load_yaml(cls, path)
+        spec, node = load_yaml(cls, path)
         root = Path(path).resolve().parent
-        return spec.model_copy(
+        spec = spec.model_copy(
             update={
                 "demand": root / spec.demand,
                 "scenarios": [root / s for s in spec.scenarios],
             }
         )
+        spec._file = str(path)
+        spec._lines = {name: line_at(node, (*spec._table, name)) for name in spec.parameters}
+        return spec
+
+    @property
+    def _table(self) -> tuple[str, ...]:
+        """Where the parameters are written: ``grid`` or ``monte_carlo.ranges``."""
+        return ("monte_carlo", "ranges") if self.monte_carlo is not None else ("grid",)
+
+    def _where(self, parameter: str) -> str:
+        """``spec.yaml, line 8: grid: name`` (``sweep 'x', grid: name`` when not from a file)."""
+        at = f"{location(self._file, self._lines.get(parameter))}:" if self._file else None
+        return f"{at or f'sweep {self.name!r},'} {'.'.join(self._table)}: {parameter}"
 
     @property
     def parameters(self) -> list[str]:
@@ -319,7 +349,6 @@ def check_spec(spec: SweepSpec, data_dir: str | Path | None = None) -> None:
         except ScenarioError as error:
             raise ScenarioError(f"{path}: {error}") from None
     read_demand(spec.demand, network, needs_value=spec.objective == "generalised")
-    where = "monte_carlo.ranges" if spec.monte_carlo is not None else "grid"
     for name in spec.parameters:
         parsed = _parse_parameter(name)
         if parsed is None:
@@ -328,7 +357,7 @@ def check_spec(spec: SweepSpec, data_dir: str | Path | None = None) -> None:
         try:
             _check_update(network, table, element, [field])
         except ScenarioError as error:
-            raise ScenarioError(f"sweep {spec.name!r}, {where}: {name}: {error}") from None
+            raise ScenarioError(f"{spec._where(name)}: {error}") from None
 
 
 def _pool(

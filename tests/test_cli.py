@@ -646,7 +646,7 @@ def test_a_sweep_spec_or_data_that_fails_every_run_exits_2_before_running(
     assert result.exit_code == 2, result.output
     assert result.stdout == ""
     assert result.stderr.startswith(
-        "error: sweep 'cli', grid: crossings.hekou_kimthanh.capacity_teu_day*: no crossing "
+        f"error: {spec}, line 3: grid: crossings.hekou_kimthanh.capacity_teu_day*: no crossing "
         "'hekou_kimthanh'; did you mean 'hekou_kim_thanh'"
     )
     assert result.stderr.count("\n") == 1

@@ -181,25 +181,37 @@ def _spec(tmp_path, body: str, demand: str = "sample_2031.csv") -> Path:
     [
         (
             "grid:\n  crossings.hekou_kimthanh.capacity_teu_day*: [0.5, 1]\n",
-            "sweep 'check', grid: crossings.hekou_kimthanh.capacity_teu_day*: no crossing "
+            "line 5: grid: crossings.hekou_kimthanh.capacity_teu_day*: no crossing "
             "'hekou_kimthanh'; did you mean 'hekou_kim_thanh'",
         ),
         (
             "grid:\n  demand_growth: [1]\n  crossings.hekou_kim_thanh.capacity_teu_dya: [9]\n",
-            "sweep 'check', grid: crossings.hekou_kim_thanh.capacity_teu_dya: unknown field(s) "
+            "line 6: grid: crossings.hekou_kim_thanh.capacity_teu_dya: unknown field(s) "
             "capacity_teu_dya for crossings; did you mean capacity_teu_day?",
         ),
         (
             "monte_carlo:\n  runs: 3\n  ranges: {legs.road_kunming_yuxii.km: [1, 2]}\n",
-            "sweep 'check', monte_carlo.ranges: legs.road_kunming_yuxii.km: no leg "
+            "line 6: monte_carlo.ranges: legs.road_kunming_yuxii.km: no leg "
             "'road_kunming_yuxii'; did you mean 'road_kunming_yuxi'",
         ),
     ],
 )
 def test_an_unknown_element_or_field_is_an_error_before_any_run(tmp_path, no_runs, body, message):
+    path = _spec(tmp_path, body)
     with pytest.raises(ScenarioError) as raised:
-        sweep(_spec(tmp_path, body), workers=1)
-    assert str(raised.value).startswith(message)
+        sweep(path, workers=1)
+    assert str(raised.value).startswith(f"{path}, {message}")
+
+
+def test_a_spec_built_in_python_is_named_by_its_name_in_errors(no_runs):
+    spec = SweepSpec(
+        name="check",
+        year=2031,
+        demand=DATA / "demand" / "sample_2031.csv",
+        grid={"legs.road_kunming_yuxii.km": [1.0]},
+    )
+    with pytest.raises(ScenarioError, match=r"^sweep 'check', grid: legs.road_kunming_yuxii.km: "):
+        sweep(spec, workers=1)
 
 
 @pytest.mark.parametrize(
