@@ -16,6 +16,9 @@ class CorridorError(Exception):
 class DataError(CorridorError, ValueError):
     """A data file or table is malformed.
 
+    ``.problems`` lists every problem the error reports: itself, or each row's error when
+    it reports several rows of a table (a demand table's rows are all checked).
+
     Parameters
     ----------
     message
@@ -40,6 +43,7 @@ class DataError(CorridorError, ValueError):
         self.row = row
         self.column = column
         self.detail = message
+        self.problems: list[DataError] = [self]
         where = location(file, row, column)
         super().__init__(f"{where}: {message}" if where else message)
 

@@ -49,6 +49,7 @@ from corridor.errors import (
     InfeasibleError,
     InvalidRequestError,
     UnknownPlaceError,
+    location,
 )
 from corridor.model import BorderCrossing, CargoClass, Mode, check_month, check_objective
 from corridor.network import (
@@ -104,6 +105,11 @@ class Demand:
     deadline_hours: float | None = None
 
 
+_Key = tuple[str, str, CargoClass, float, float | None]
+"""A demand row's origin, destination, cargo, goods value and deadline: rows with the same
+key are one commodity, their volumes summed."""
+
+
 def read_demand(
     demand: pd.DataFrame | Iterable[dict[str, Any]] | str | Path,
     network: Network,
@@ -133,7 +139,9 @@ def read_demand(
         Naming the row (line in a CSV) and column: unknown place (with suggestions),
         negative or non-numeric volume, a row with no volume or with both, unknown cargo
         class, a missing goods value when ``needs_value``, a CSV that is not UTF-8 or has a
-        line with more fields than the header, empty table, missing column.
+        line with more fields than the header, empty table, missing column. Every row is
+        checked: when several have problems, the message lists the first
+        :data:`SHOWN_PROBLEMS` and ``.problems`` holds each row's error.
     """
     if isinstance(demand, (str, Path)):
         demand = read_csv_table(demand)
@@ -155,38 +163,17 @@ def read_demand(
     if demand.empty:
         raise DataError("no rows", file=name)
     _warn_of_unread_columns(list(demand.columns), name)
-    rows: dict[tuple[str, str, CargoClass, float, float | None], float] = defaultdict(float)
-    first_line: dict[tuple[str, str, CargoClass, float, float | None], int] = {}
+    rows: dict[_Key, float] = defaultdict(float)
+    first_line: dict[_Key, int] = {}
+    problems: list[DataError] = []
     # a CSV's own lines, else the lines the table would have as a CSV (the header is line 1)
     lines = demand.index if demand.index.name == LINE else range(2, len(demand) + 2)
     for line, record in zip(lines, demand.to_dict("records"), strict=True):
-        origin = _place(network, record["origin"], name, line, "origin")
-        destination = _place(network, record["destination"], name, line, "destination")
-        given = _given(record.get("value_usd_per_teu"))
-        if given is None and needs_value:
-            raise DataError(_VALUE_NEEDED, file=name, row=line, column="value_usd_per_teu")
-        value = _number(given or 0, name, line, "value_usd_per_teu")
-        cell = _given(record.get("deadline_hours"))
-        deadline = None if cell is None else _number(cell, name, line, "deadline_hours")
         try:
-            cargo = CargoClass(str(_given(record.get("cargo")) or "general"))
-        except ValueError:
-            options = ", ".join(c.value for c in CargoClass)
-            raise DataError(
-                f"unknown cargo {record['cargo']!r}; choose one of {options}",
-                file=name,
-                row=line,
-                column="cargo",
-            ) from None
-        if origin == destination:
-            raise DataError(
-                "origin and destination are the same place",
-                file=name,
-                row=line,
-                column="destination",
-            )
-        teu = _volume(record, network.cargo_profiles[cargo].tonnes_per_teu, name, line)
-        key = (origin, destination, cargo, value, deadline)
+            key, teu = _row(record, network, name, line, needs_value=needs_value)
+        except DataError as error:
+            problems.append(error)
+            continue
         if key in first_line:
             warnings.warn(
                 f"{name}, line {line}: duplicate of line {first_line[key]}; volumes summed",
@@ -194,7 +181,66 @@ def read_demand(
             )
         first_line.setdefault(key, line)
         rows[key] += teu
+    if problems:
+        raise _every_problem(problems, name)
     return [Demand(o, d, c, teu, v, h) for (o, d, c, v, h), teu in rows.items() if teu > 0]
+
+
+SHOWN_PROBLEMS = 10
+"""Rows with problems a demand error lists in its message (``.problems`` holds them all)."""
+
+
+def _row(
+    record: dict[str, Any], network: Network, name: str, line: int, *, needs_value: bool
+) -> tuple[_Key, float]:
+    """One demand row's key and TEU/day; raises :class:`DataError` at its first problem."""
+    origin = _place(network, record["origin"], name, line, "origin")
+    destination = _place(network, record["destination"], name, line, "destination")
+    given = _given(record.get("value_usd_per_teu"))
+    if given is None and needs_value:
+        raise DataError(_VALUE_NEEDED, file=name, row=line, column="value_usd_per_teu")
+    value = _number(given or 0, name, line, "value_usd_per_teu")
+    cell = _given(record.get("deadline_hours"))
+    deadline = None if cell is None else _number(cell, name, line, "deadline_hours")
+    try:
+        cargo = CargoClass(str(_given(record.get("cargo")) or "general"))
+    except ValueError:
+        options = ", ".join(c.value for c in CargoClass)
+        raise DataError(
+            f"unknown cargo {record['cargo']!r}; choose one of {options}",
+            file=name,
+            row=line,
+            column="cargo",
+        ) from None
+    if origin == destination:
+        raise DataError(
+            "origin and destination are the same place",
+            file=name,
+            row=line,
+            column="destination",
+        )
+    teu = _volume(record, network.cargo_profiles[cargo].tonnes_per_teu, name, line)
+    return (origin, destination, cargo, value, deadline), teu
+
+
+def _every_problem(problems: list[DataError], name: str) -> DataError:
+    """One error for a table's rows with problems: the row's own if only one has any.
+
+    Otherwise the message lists the first :data:`SHOWN_PROBLEMS` (line, column and what is
+    wrong) and counts the rest, and ``.problems`` holds every row's error.
+    """
+    if len(problems) == 1:
+        return problems[0]
+    shown = "; ".join(
+        f"{location(None, p.row, p.column)}: {p.detail}" for p in problems[:SHOWN_PROBLEMS]
+    )
+    more = len(problems) - SHOWN_PROBLEMS
+    error = DataError(
+        f"{len(problems)} rows with problems: {shown}" + (f"; and {more} more" if more > 0 else ""),
+        file=name,
+    )
+    error.problems = problems
+    return error
 
 
 def _rows_as_table(rows: object) -> pd.DataFrame:

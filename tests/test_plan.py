@@ -17,7 +17,7 @@ from corridor import DataError, InfeasibleError, InvalidRequestError, load_netwo
 from corridor.data import check_source, source_keys
 from corridor.model import CargoClass
 from corridor.network import Network
-from corridor.plan import BINDING, read_demand
+from corridor.plan import BINDING, SHOWN_PROBLEMS, read_demand
 
 DEMAND_DIR = Path(__file__).parent.parent / "data" / "demand"
 
@@ -169,6 +169,31 @@ def test_loaded_legs_as_geodataframe(network, tmp_path):
 def test_bad_demand_names_row_and_column(network, rows, message):
     with pytest.raises(DataError, match=message):
         plan(demand(*rows), network=network)
+
+
+def test_every_bad_demand_row_is_reported_at_once(network):
+    good = ("Kunming", "Hanoi", 1, "general")
+    bad = [("Kunmign", "Hanoi", 1, "general"), ("Kunming", "Hanoi", "x", "general")]
+    rows = [good, bad[0], ("Kunming", "Hai Phong", 1, "general"), bad[1]]
+    with pytest.raises(DataError) as caught:
+        plan(demand(*rows), network=network)
+    assert [(p.row, p.column) for p in caught.value.problems] == [
+        (3, "origin"),
+        (5, "teu_per_day"),
+    ]
+    assert str(caught.value) == (
+        "demand: 2 rows with problems: line 3, column 'origin': "
+        f"{caught.value.problems[0].detail}; line 5, column 'teu_per_day': not a number: 'x'"
+    )
+    many = bad[1:] * (SHOWN_PROBLEMS + 3)
+    with pytest.raises(DataError) as caught:
+        plan(demand(*many), network=network)
+    assert len(caught.value.problems) == SHOWN_PROBLEMS + 3
+    assert str(caught.value).count("not a number") == SHOWN_PROBLEMS
+    assert str(caught.value).endswith("; and 3 more")
+    with pytest.raises(DataError) as caught:  # one bad row: its own error, as before
+        plan(demand(good, bad[0]), network=network)
+    assert caught.value.problems == [caught.value] and caught.value.row == 3
 
 
 def test_duplicate_rows_are_summed_with_a_warning(network):
