@@ -41,6 +41,7 @@ versions of the data. It is passed to every run, in a local process or on a Dask
 from __future__ import annotations
 
 import itertools
+import math
 import random
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -238,7 +239,8 @@ def run_once(
         patch = Scenario(name="sweep parameters", source="estimate: sweep", operations=operations)
         scenarios = [Scenario.from_yaml(path) for path in spec.scenarios]
         network = apply_all(load_network(spec.year, data_dir), [*scenarios, patch])
-        demand = _grown(spec.demand, params.get(DEMAND_GROWTH, 1.0))
+        growth = math.prod(s.demand_growth for s in scenarios)  # a scenario file's own, too
+        demand = _grown(spec.demand, growth * params.get(DEMAND_GROWTH, 1.0))
         result = plan(demand, network=network, objective=spec.objective)
     except CorridorError as error:
         return row | {"status": type(error).__name__, "message": str(error)}

@@ -43,6 +43,23 @@ def test_grid_runs_every_combination(spec):
     ).all()
 
 
+def test_a_scenario_files_demand_growth_applies_in_every_run(tmp_path):
+    """As compare grows the demand by a scenario's demand_growth, so does a sweep."""
+    grown = tmp_path / "grown.yaml"
+    grown.write_text("name: grown\nsource: 'estimate: test'\ndemand_growth: 1.5\n", "utf-8")
+    path = tmp_path / "spec.yaml"
+    path.write_text(
+        f"name: growth\nyear: 2031\ndemand: {DATA / 'demand' / 'sample_2031.csv'}\n"
+        f"scenarios: [{grown}]\ngrid:\n  demand_growth: [1.0, 2.0]\n",
+        encoding="utf-8",
+    )
+    runs = sweep(path, workers=1).set_index("demand_growth")
+    wanted = runs["teu_per_day"] + runs["unserved_teu_per_day"]
+    table = pd.read_csv(DATA / "demand" / "sample_2031.csv")
+    assert wanted[1.0] == pytest.approx(1.5 * table["teu_per_day"].sum())
+    assert wanted[2.0] == pytest.approx(3.0 * table["teu_per_day"].sum())
+
+
 def test_a_scenario_of_another_year_is_an_error_not_an_override(tmp_path):
     """dual-gauge-link-first sets year 2028: in a 2031 sweep every run would be a 2028 plan."""
     path = tmp_path / "spec.yaml"
