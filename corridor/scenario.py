@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -446,22 +447,7 @@ def _apply(op: Add | Update | Close, tables: dict[str, list[Any]], keys: frozens
     elif isinstance(op, Update):
         rows = tables[op.update]
         i = _find(rows, op.update, op.id)
-        current = dataclasses.asdict(rows[i])
-        _check_fields(op.update, current, op.set.keys() | op.scale.keys())
-        values = current | op.set
-        for name, factor in op.scale.items():
-            if name == "speed_kmh":  # a leg keeps its hours: faster by f, hours ÷ f
-                if not factor:
-                    msg = "speed_kmh scales by a factor above 0 (close the leg instead)"
-                    raise _CellError(msg, name)
-                values["hours"] = current["hours"] / factor
-                continue
-            values[name] = current[name] * factor if current[name] is not None else None
-        if "speed_kmh" in op.set:
-            values.pop("hours", None)
-        elif op.update == "legs":
-            values["speed_kmh"] = None
-        rows[i] = _SCHEMAS[op.update].model_validate(values).to_value()
+        rows[i] = _SCHEMAS[op.update].model_validate(_updated(op, rows[i])).to_value()
     else:
         rows = tables[op.close]
         i = _find(rows, op.close, op.id)
@@ -480,6 +466,35 @@ def _apply(op: Add | Update | Close, tables: dict[str, list[Any]], keys: frozens
             ]
         elif op.close == "legs":  # and so do the crossings cleared on a removed leg
             tables["crossings"] = [x for x in tables["crossings"] if x.leg != op.id]
+
+
+def _updated(op: Update, row: object) -> dict[str, Any]:
+    """A row's values after an ``update``, as its table's schema reads them.
+
+    A leg's ``speed_kmh`` scaled divides its hours; a leg's ``km`` changed alone keeps its
+    speed (its hours change in proportion).
+    """
+    current = dataclasses.asdict(row)  # type: ignore[call-overload]
+    changed = op.set.keys() | op.scale.keys()
+    _check_fields(op.update, current, changed)
+    values = current | op.set
+    for name, factor in op.scale.items():
+        if name == "speed_kmh":  # a leg keeps its hours: faster by f, hours ÷ f
+            if not factor:
+                msg = "speed_kmh scales by a factor above 0 (close the leg instead)"
+                raise _CellError(msg, name)
+            values["hours"] = current["hours"] / factor
+            continue
+        values[name] = current[name] * factor if current[name] is not None else None
+    km = values.get("km")  # a km that is no positive number is left to the schema to name
+    new_km = "km" in changed and isinstance(km, (int, float)) and km > 0
+    if op.update == "legs" and new_km and not {"hours", "speed_kmh"} & changed:
+        values["hours"] = current["hours"] * km / current["km"]  # the same speed
+    if "speed_kmh" in op.set:
+        values.pop("hours", None)
+    elif op.update == "legs":
+        values["speed_kmh"] = None
+    return values
 
 
 def apply_all(network: Network, scenarios: Iterable[Scenario]) -> Network:
@@ -538,9 +553,10 @@ def compare(
     ``shipments`` are quoted one by one (any :func:`corridor.quote` options per row);
     ``demand`` is planned under capacities (scaled by each scenario's ``demand_growth``);
     both by ``objective`` (``cost`` or ``generalised``; quotes alone also ``time`` or ``co2``).
-    The ``mean_*`` KPIs are over the shipments quoted in every case
-    (``shipments_compared``), so a shipment that fails in one case does not shift the others'
-    means; :attr:`Comparison.notes` names the failures.
+    The ``mean_*`` KPIs are over the shipments quoted in every case compared
+    (``shipments_compared``; a baseline of a year no scenario is evaluated in is not
+    compared), so a shipment that fails in one case does not shift the others' means;
+    :attr:`Comparison.notes` names the failures.
 
     A scenario is compared with the baseline of the year it is evaluated in. One that sets
     its own ``year`` (the dual-gauge link in 2028, say) is not set against the baseline
@@ -551,7 +567,10 @@ def compare(
     Raises
     ------
     ScenarioError
-        With neither shipments nor demand, or if a scenario cannot be applied.
+        With neither shipments nor demand, two scenarios of one name or one named as a
+        baseline case (``baseline``), or if a scenario cannot be applied.
+    DataError
+        For a demand table a case cannot read (the message names the case).
     InvalidRequestError
         For an objective the quotes or plans do not know.
     UnknownPlaceError
@@ -562,9 +581,12 @@ def compare(
     if shipments is None and demand is None:
         msg = "compare needs shipments, a demand table or both"
         raise ScenarioError(msg)
+    _check_names(scenarios)
     allowed = PLAN_OBJECTIVES if demand is not None else QUOTE_OBJECTIVES
     what = "a demand table" if demand is not None else "shipments"
     objective = check_objective(objective, allowed, f" with {what}")
+    if isinstance(demand, (str, Path)):  # once: a file's own errors are no case's
+        demand = read_csv_table(demand)
     cases: list[tuple[str, Network, Scenario | None, str | None]] = [
         (BASELINE, baseline, None, None)
     ]
@@ -584,6 +606,7 @@ def compare(
                 "same shipments and demand"
             )
     cases += [(s.name, network, s, by_year[network.year]) for s, network in patched]
+    pairs = [(name, against) for name, _, _, against in cases if against is not None]
     quotes = {}
     if shipments is not None:
         _check_places(shipments, [network for _, network, _, _ in cases])
@@ -592,28 +615,33 @@ def compare(
             for name, network, _, _ in cases
         }
         _raise_if_every_shipment_fails_alike(quotes[BASELINE])
-        notes += _shipment_notes(quotes)
-    common = _quoted_everywhere(quotes)
+        notes += _shipment_notes(quotes, pairs)
+    common = _quoted_everywhere(quotes, pairs)
     kpis, routes = [], {}
     for name, network, scenario, against in cases:
         row: dict[str, Any] = {"case": name, "year": network.year, "compared_with": against}
         if shipments is not None:
             table = quotes[name]
-            ok = table[common]
+            ok = table[common & (table["status"] == "ok")]
             routes[name] = table[["origin", "destination", "modes", "gates", "places"]]
             row |= {
                 "quoted": int((table["status"] == "ok").sum()),
                 "failed": int((table["status"] != "ok").sum()),
-                "shipments_compared": int(common.sum()),
+                "shipments_compared": len(ok),
                 "mean_cost_usd": ok["cost_usd"].mean(),
                 "mean_planned_hours": ok["planned_hours"].mean(),
                 "mean_co2e_kg": ok["co2e_kg"].mean(),
             }
         if demand is not None:
             growth = scenario.demand_growth if scenario else 1.0
-            result = plan(
-                _grown(demand, growth), network=network, objective=objective, marginal=True
-            )
+            try:
+                result = plan(
+                    _grown(demand, growth), network=network, objective=objective, marginal=True
+                )
+            except DataError as error:
+                if not all(p.row and p.row > 1 for p in error.problems):
+                    raise  # the table's own (header, no rows): the same in every case
+                raise DataError(f"case {name!r}: {error}") from error  # rows this case lacks
             totals = result.totals
             split = result.mode_split / result.mode_split.sum()
             row["plan_objective_usd_per_day"] = result.objective_usd_per_day
@@ -621,7 +649,6 @@ def compare(
             row |= {f"share_{mode}": share for mode, share in split.items()}
             row["top_bottleneck"] = _top_bottleneck(result)
         kpis.append(row)
-    pairs = [(name, against) for name, _, _, against in cases if against is not None]
     return Comparison(pd.DataFrame(kpis), _changes(routes, pairs), tuple(scenarios), tuple(notes))
 
 
@@ -656,16 +683,39 @@ def _check_places(
                 raise errors[0]
 
 
-def _quoted_everywhere(quotes: dict[str, pd.DataFrame]) -> pd.Series:
-    """Which shipments (rows) were quoted in every case: the set the means are taken over."""
-    if not quotes:
+def _check_names(scenarios: Sequence[Scenario]) -> None:
+    """Raise for two scenarios of one name, or one named as a baseline case.
+
+    The KPI rows, routes and charts are keyed by case name.
+    """
+    seen: set[str] = set()
+    for scenario in scenarios:
+        name = scenario.name
+        if name in seen:
+            msg = f"two scenarios are named {name!r}: give each its own name to compare them"
+            raise ScenarioError(msg)
+        if name == BASELINE or re.fullmatch(rf"{BASELINE} \d+", name):
+            msg = f"a scenario cannot be named {name!r}, the name of a baseline case"
+            raise ScenarioError(msg)
+        seen.add(name)
+
+
+def _quoted_everywhere(quotes: dict[str, pd.DataFrame], pairs: list[tuple[str, str]]) -> pd.Series:
+    """Which shipments (rows) were quoted in every case compared: the set the means are over.
+
+    ``pairs``: (scenario case, its baseline case). A baseline of a year in which no scenario
+    is evaluated is not compared (without scenarios, the baseline is).
+    """
+    compared = {case for pair in pairs for case in pair} or set(quotes)
+    tables = [t for case, t in quotes.items() if case in compared]
+    if not tables:
         return pd.Series(dtype=bool)
-    return pd.concat([t["status"] == "ok" for t in quotes.values()], axis=1).all(axis=1)
+    return pd.concat([t["status"] == "ok" for t in tables], axis=1).all(axis=1)
 
 
-def _shipment_notes(quotes: dict[str, pd.DataFrame]) -> list[str]:
+def _shipment_notes(quotes: dict[str, pd.DataFrame], pairs: list[tuple[str, str]]) -> list[str]:
     """A note per case with failed quotes: which, why, and what the means are over."""
-    common = int(_quoted_everywhere(quotes).sum())
+    common = int(_quoted_everywhere(quotes, pairs).sum())
     notes = []
     for case, table in quotes.items():
         failed = table[table["status"] != "ok"]
@@ -673,9 +723,10 @@ def _shipment_notes(quotes: dict[str, pd.DataFrame]) -> list[str]:
             continue
         first = failed.iloc[0]
         where = (
-            f"the means are over the {common} shipment{'s' * (common != 1)} quoted in every case"
+            f"the means are over the {common} shipment{'s' * (common != 1)} quoted in every "
+            "case compared"
             if common
-            else "no shipment was quoted in every case: no means"
+            else "no shipment was quoted in every case compared: no means"
         )
         notes.append(
             f"{case!r}: {len(failed)} of {len(table)} shipments failed (first: "
@@ -691,8 +742,9 @@ KPI_INTEGERS = ("year", "quoted", "failed", "shipments_compared")
 def format_kpis(kpis: pd.DataFrame) -> pd.DataFrame:
     """The KPI table as text, one row per KPI and one column per case, for people to read.
 
-    Counts and years as integers; shares as percent; other numbers to 3 decimals below 1,
-    else to the unit with thousands separators; no ``-0``; missing values blank.
+    Shares as percent; counts, years and zeros as integers; hours to 0.1; other numbers to
+    3 decimals below 1, else to the unit with thousands separators; no ``-0``; missing
+    values blank.
     """
     table = kpis.set_index("case")
     text = {}
@@ -707,13 +759,12 @@ def _format_kpi(name: str, value: object) -> str:
     if isinstance(value, str):
         return value
     number = float(value)  # type: ignore[arg-type]
-    if name in KPI_INTEGERS:
-        return str(round(number))
     if name.startswith("share_"):
         return f"{round(number * 100, 1) + 0.0:.1f} %"
-    if abs(number) < 1:
-        return f"{round(number, 3) + 0.0:,.3f}"
-    return f"{round(number) + 0:,.0f}"
+    if name in KPI_INTEGERS:
+        return str(round(number))
+    digits = 1 if name.endswith("_hours") else 3 if 0 < abs(number) < 1 else 0
+    return f"{round(number, digits) + 0.0:,.{digits}f}"
 
 
 def _top_bottleneck(result: Plan) -> str:

@@ -31,6 +31,7 @@ from corridor.scenario import (
     _grown,
     apply_all,
     check_file,
+    format_kpis,
     shipped_scenarios,
 )
 
@@ -485,6 +486,58 @@ def test_scaling_a_legs_speed_divides_its_hours(network):
         scaled("legs", "road_hanoi_lang_son", -1)
 
 
+def test_a_legs_km_changed_alone_keeps_its_speed(network):
+    leg = network.legs["road_hanoi_lang_son"]
+
+    def updated(**change):
+        update = Update(update="legs", id=leg.id, **change)
+        patched = Scenario(name="x", source="estimate: test", operations=[update]).apply(network)
+        return patched.legs[leg.id]
+
+    longer = updated(set={"km": leg.km * 2})
+    assert longer.km == leg.km * 2 and longer.hours == pytest.approx(leg.hours * 2)
+    assert updated(scale={"km": 0.5}).hours == pytest.approx(leg.hours / 2)
+    assert updated(set={"km": 300, "hours": 9}).hours == 9  # a time given is kept
+    assert updated(set={"km": 300, "speed_kmh": 60}).hours == pytest.approx(5)
+    with pytest.raises(ScenarioError, match="operations.0: km: Input should be a valid number"):
+        updated(set={"km": "far"})
+
+
+def test_scenarios_compared_need_names_of_their_own(network):
+    gate = scenario("lao-cai-smart-gate.yaml")
+    twin = gate.model_copy(update={"operations": []})
+    shipments = [{"origin": "Kunming", "destination": "Hanoi"}]
+    with pytest.raises(ScenarioError, match=r"two scenarios are named 'Lao Cai smart border gate'"):
+        compare(network, [gate, twin], shipments=shipments)
+    for name in ("baseline", "baseline 2031"):
+        with pytest.raises(ScenarioError, match=f"cannot be named '{name}'"):
+            compare(network, [gate.model_copy(update={"name": name})], shipments=shipments)
+
+
+def test_kpis_print_hours_to_a_tenth_and_zero_as_zero():
+    kpis = pd.DataFrame(
+        [
+            {"case": "baseline", "year": 2031, "mean_planned_hours": 4.86, "x": 0.0, "y": 0.25},
+            {"case": "wider", "year": 2031, "mean_planned_hours": 4.33, "x": 1234.4, "y": 0},
+        ]
+    )
+    text = format_kpis(kpis)
+    assert list(text.loc["mean_planned_hours"]) == ["4.9", "4.3"]
+    assert list(text.loc["x"]) == ["0", "1,234"] and list(text.loc["y"]) == ["0.250", "0"]
+    assert list(text.loc["year"]) == ["2031", "2031"]
+
+
+def test_a_demand_table_a_case_cannot_read_names_the_case(network):
+    no_hai_phong = Scenario(
+        name="no Hai Phong",
+        source="estimate: test",
+        operations=[Close(close="places", id="hai_phong")],
+    )
+    rows = pd.DataFrame([{"origin": "Kunming", "destination": "Hai Phong", "teu_per_day": 2}])
+    with pytest.raises(DataError, match=r"^case 'no Hai Phong': demand, line 2, column "):
+        compare(network, [no_hai_phong], demand=rows)
+
+
 def test_compare_copes_with_repeated_and_failing_shipments(network):
     delay = scenario("sgr-delayed-2035.yaml")
     result = compare(
@@ -568,6 +621,11 @@ def test_a_shipment_place_only_some_cases_have_is_a_note(network):
         "'baseline': 1 of 1 shipments failed" in note and "opens in 2030" in note
         for note in result.notes
     )
+    # the 2026 baseline is not compared with anything: the 2031 pair keeps its means
+    own = quote("Hanoi", "Sa Pa", network=later.apply(network))
+    assert list(kpis["shipments_compared"]) == [0, 1, 1]
+    for case in ("baseline 2031", "in 2031"):
+        assert kpis.loc[case, "mean_cost_usd"] == pytest.approx(own.cost_usd)
 
 
 def test_sa_pa_airport_scenario_flies_without_customs_and_on_with_them():
