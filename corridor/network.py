@@ -636,9 +636,15 @@ def _place_record(place: Place) -> dict[str, Any]:
 
 
 _CACHE: dict[tuple[Path, int], Network] = {}
-YEARS = range(2000, 2101)
-"""Years a network can be loaded for: the data describe today's corridor and what is planned,
-so earlier or much later years are a typing error (``26`` for 2026), not a question."""
+YEARS = range(2018, 2101)
+"""Years a network can be loaded for. The data describe the corridor as built by 2018 (the
+last of today's roads and ports that carry no opening year: Lach Huyen port, the Ha Long –
+Hai Phong expressway, the Kaiyuan – Hekou expressway complete) and what is planned; an
+earlier year would show roads that had not opened, without the older ones they replaced.
+Much later years are a typing error (``26`` for 2026), not a question."""
+
+EARLIER_YEARS = "the data describe the corridor as built by 2018, not the roads and ports before"
+"""Why a year before :data:`YEARS` is refused."""
 
 
 def check_year(year: object) -> int:
@@ -648,6 +654,7 @@ def check_year(year: object) -> int:
         raise InvalidRequestError(msg)
     if year not in YEARS:
         hint = f" (did you mean {2000 + year}?)" if 0 <= year < 100 else ""
+        hint = f"; {EARLIER_YEARS}" if 1900 <= year < YEARS.start else hint
         msg = f"year must be from {YEARS.start} to {YEARS.stop - 1}, got {year}{hint}"
         raise InvalidRequestError(msg)
     return int(year)
