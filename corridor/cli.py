@@ -40,6 +40,7 @@ from corridor.scenario import (
     compare,
     find_scenario,
     format_kpis,
+    grown_demand,
     shipped_scenarios,
 )
 from corridor.schema import quote_schema
@@ -106,6 +107,7 @@ _FLAGS = {
     "teu": "--teu",
     "year": "--year",
     "dask_address": "--dask",
+    "workers": "--workers",
     "ready": "--ready",
     "tonnes": "--tonnes",
     "value_usd": "--value-usd",
@@ -699,6 +701,13 @@ def plan_command(
         Path | None, typer.Option("--map", help="Write an HTML map of flows and utilisation.")
     ] = None,
     png_file: PngOption = None,
+    scenario: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="Plan with a scenario file or shipped scenario applied (repeat: in order); "
+            "its year and demand growth apply.",
+        ),
+    ] = None,
     data: DataOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -706,9 +715,15 @@ def plan_command(
     _output(out_file, "--out", TABLES)
     _output(map_file, "--map", HTML)
     _output(png_file, "--png", PNG)
+    network = load_network(year, data)
+    growth = 1.0
+    for name in scenario or []:
+        patch = check_file(find_scenario(name, _scenario_folder(data)), network)
+        network, growth = patch.apply(network), growth * patch.demand_growth
+        err.print(f"note: scenario {patch.name!r} applied", markup=False)
     result = plan(
-        demand,
-        network=load_network(year, data),
+        demand if growth == 1 else grown_demand(demand, growth),
+        network=network,
         objective=objective,
         integer=integer,
         method=method,
@@ -911,12 +926,16 @@ def scenario_compare(
     """
     _output(report, "--out", HTML)
     _output(png_file, "--png", PNG)
+    if not shipment and demand is None:
+        msg = "give --demand DEMAND.csv, --shipment ORIGIN:DESTINATION (repeat) or both"
+        raise InvalidRequestError(msg)
     shipments = None
     if shipment:
         pairs = [s.split(":", 1) for s in shipment]
-        if any(len(p) != 2 for p in pairs):
-            msg = "--shipment takes ORIGIN:DESTINATION"
-            raise InvalidRequestError(msg)
+        for given, pair in zip(shipment, pairs, strict=True):
+            if len(pair) != 2 or not all(part.strip() for part in pair):
+                msg = f"--shipment takes ORIGIN:DESTINATION, got {given!r}"
+                raise InvalidRequestError(msg)
         value = {} if value_usd is None else {"value_usd": value_usd}
         shipments = [{"origin": o, "destination": d} | value for o, d in pairs]
     baseline = load_network(year, data)

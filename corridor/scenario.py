@@ -381,6 +381,9 @@ class _CellError(ValueError):
 def _message(error: Exception) -> tuple[str, str | None]:
     """An operation's error as text, and the field it is about (None: the operation)."""
     if isinstance(error, ValidationError):
+        missing = [str(e["loc"][0]) for e in error.errors() if e["type"] == "missing" and e["loc"]]
+        if len(missing) > 1:  # all at once, not one per try
+            return f"missing fields {', '.join(missing)}", missing[0]
         first = error.errors()[0]
         field = str(first["loc"][0]) if first["loc"] else None
         return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}", field
@@ -485,7 +488,11 @@ def _updated(op: Update, row: object) -> dict[str, Any]:
                 raise _CellError(msg, name)
             values["hours"] = current["hours"] / factor
             continue
-        values[name] = current[name] * factor if current[name] is not None else None
+        value = current[name]
+        if isinstance(value, bool) or not isinstance(value, (int, float, type(None))):
+            msg = f"scale multiplies numbers and {name} is not one: set it instead"
+            raise _CellError(msg, name)
+        values[name] = value * factor if value is not None else None
     km = values.get("km")  # a km that is no positive number is left to the schema to name
     new_km = "km" in changed and isinstance(km, (int, float)) and km > 0
     if op.update == "legs" and new_km and not {"hours", "speed_kmh"} & changed:
@@ -636,7 +643,10 @@ def compare(
             growth = scenario.demand_growth if scenario else 1.0
             try:
                 result = plan(
-                    _grown(demand, growth), network=network, objective=objective, marginal=True
+                    grown_demand(demand, growth),
+                    network=network,
+                    objective=objective,
+                    marginal=True,
                 )
             except DataError as error:
                 if not all(p.row and p.row > 1 for p in error.problems):
@@ -796,7 +806,7 @@ def _raise_if_every_shipment_fails_alike(table: pd.DataFrame) -> None:
             raise InvalidRequestError(f"every shipment: {message}")
 
 
-def _grown(demand: pd.DataFrame | str | Path, growth: float) -> pd.DataFrame:
+def grown_demand(demand: pd.DataFrame | str | Path, growth: float) -> pd.DataFrame:
     """The demand table with its volumes × ``growth``; cells that are no number are kept."""
     table = read_csv_table(demand) if isinstance(demand, (str, Path)) else demand.copy()
     for column in VOLUME_COLUMNS:

@@ -7,7 +7,7 @@ applied first, and the parameters to vary:
 name: SGR tariff x demand growth
 year: 2031
 demand: ../demand/sample_2031.csv        # relative to this file
-scenarios: []
+scenarios: []                            # relative to this file, or shipped names
 grid:
   demand_growth: [1.0, 1.25, 1.5]
   tariffs.rail_1435:any.usd_per_teu_km: [0.2, 0.31, 0.45]
@@ -67,8 +67,9 @@ from corridor.scenario import (
     Scenario,
     Update,
     _check_update,
-    _grown,
     apply_all,
+    find_scenario,
+    grown_demand,
     line_at,
     load_yaml,
 )
@@ -155,7 +156,7 @@ class SweepSpec(BaseModel):
         spec = spec.model_copy(
             update={
                 "demand": root / spec.demand,
-                "scenarios": [root / s for s in spec.scenarios],
+                "scenarios": [_scenario_path(root, s) for s in spec.scenarios],
             }
         )
         spec._file = str(path)
@@ -191,6 +192,17 @@ class SweepSpec(BaseModel):
             dict(zip(names, values, strict=True))
             for values in itertools.product(*(self.grid[n] for n in names))
         ]
+
+
+def _scenario_path(root: Path, name: Path) -> Path:
+    """A spec's scenario: a file relative to the spec, else a shipped one by its name."""
+    path = root / name
+    if path.is_file() or name.parent != Path():
+        return path
+    try:
+        return find_scenario(name)  # as scenario list prints it, with or without .yaml
+    except ScenarioError:
+        return path  # reading it then says the file is not found, naming it
 
 
 def _parse_parameter(name: str) -> tuple[str, str, str, bool] | None:
@@ -240,7 +252,7 @@ def run_once(
         scenarios = [Scenario.from_yaml(path) for path in spec.scenarios]
         network = apply_all(load_network(spec.year, data_dir), [*scenarios, patch])
         growth = math.prod(s.demand_growth for s in scenarios)  # a scenario file's own, too
-        demand = _grown(spec.demand, growth * params.get(DEMAND_GROWTH, 1.0))
+        demand = grown_demand(spec.demand, growth * params.get(DEMAND_GROWTH, 1.0))
         result = plan(demand, network=network, objective=spec.objective)
     except CorridorError as error:
         return row | {"status": type(error).__name__, "message": str(error)}
@@ -283,12 +295,15 @@ def sweep(
     Raises
     ------
     InvalidRequestError
-        For fewer than 1 worker.
+        For fewer than 1 worker, or workers given with a Dask scheduler.
     ScenarioError, DataError
         For a malformed spec, or what would fail every run alike (see :func:`check_spec`).
     """
     if workers is not None and workers < 1:
         msg = f"workers must be 1 or more, got {workers}"
+        raise InvalidRequestError(msg)
+    if workers is not None and dask_address is not None:
+        msg = "give workers (a local pool) or dask_address (a cluster), not both"
         raise InvalidRequestError(msg)
     spec = spec if isinstance(spec, SweepSpec) else SweepSpec.from_yaml(spec)
     data_dir = None if data_dir is None else Path(data_dir).resolve()  # the same for workers

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from corridor import UnknownPlaceError, load_network, pareto, plan, quote
 from corridor.cli import _quote_table, _routes_table, app, main
+from corridor.scenario import Scenario
 
 runner = CliRunner()
 
@@ -485,6 +486,42 @@ def test_plan_month_flag(tmp_path):
     assert result.exit_code != 0 and "month must be 1-12, got 13" in result.output
 
 
+def test_plan_with_a_scenario_applies_its_year_and_demand_growth(tmp_path):
+    demand = tmp_path / "d.csv"
+    demand.write_text("origin,destination,teu_per_day\nKunming,Hanoi,10\n", encoding="utf-8")
+    later = tmp_path / "later.yaml"
+    later.write_text(
+        "name: later\nsource: 'estimate: test'\nyear: 2031\ndemand_growth: 1.5\n", "utf-8"
+    )
+    args = ["plan", str(demand), "--json", "--scenario", str(later)]
+    result = runner.invoke(app, [*args, "--scenario", "lao-cai-smart-gate"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["year"] == 2031 and payload["totals"]["teu_per_day"] == pytest.approx(15)
+    assert "note: scenario 'later' applied" in result.stderr
+    gate = Scenario.from_yaml(
+        Path(__file__).parent.parent / "data/scenarios/lao-cai-smart-gate.yaml"
+    )
+    rows = [{"origin": "Kunming", "destination": "Hanoi", "teu_per_day": 15}]
+    expected = plan(rows, network=gate.apply(load_network(2031)))
+    assert payload["totals"]["cost_usd_per_day"] == pytest.approx(
+        expected.totals["cost_usd_per_day"]
+    )
+    missing = runner.invoke(app, [*args, "--scenario", "lao-cai-smart-gat"])
+    assert missing.exit_code == 2 and "did you mean lao-cai-smart-gate.yaml" in missing.stderr
+
+
+def test_scenario_compare_says_which_flags_it_needs():
+    nothing = runner.invoke(app, ["scenario", "compare", "ct05-widening"])
+    assert nothing.exit_code == 2
+    assert nothing.stderr == (
+        "error: give --demand DEMAND.csv, --shipment ORIGIN:DESTINATION (repeat) or both\n"
+    )
+    half = runner.invoke(app, ["scenario", "compare", "ct05-widening", "--shipment", ":Hanoi"])
+    assert half.exit_code == 2
+    assert half.stderr == "error: --shipment takes ORIGIN:DESTINATION, got ':Hanoi'\n"
+
+
 def test_plan_summary_prints_no_negative_zero_prices():
     """Saturated elements with a zero shadow price (2026 sample) print as 0.0, not -0.0."""
     sample = Path(__file__).parent.parent / "data" / "demand" / "sample_2026.csv"
@@ -629,7 +666,7 @@ def test_sweep_command(tmp_path):
     assert [run["demand_growth"] for run in payload] == [1, 2]
     none = runner.invoke(app, ["sweep", str(spec), "--workers", "0"])
     assert none.exit_code == 2, none.output
-    assert none.stderr == "error: workers must be 1 or more, got 0\n"
+    assert none.stderr == "error: --workers must be 1 or more, got 0\n"
 
 
 def test_a_sweep_spec_or_data_that_fails_every_run_exits_2_before_running(

@@ -28,10 +28,10 @@ from corridor.scenario import (
     Close,
     Scenario,
     Update,
-    _grown,
     apply_all,
     check_file,
     format_kpis,
+    grown_demand,
     shipped_scenarios,
 )
 
@@ -503,6 +503,19 @@ def test_a_legs_km_changed_alone_keeps_its_speed(network):
         updated(set={"km": "far"})
 
 
+def test_scaling_a_field_that_is_no_number_says_to_set_it(network):
+    op = Update(update="legs", id="road_hanoi_lang_son", scale={"mode": 2})
+    with pytest.raises(ScenarioError, match="scale multiplies numbers and mode is not one"):
+        Scenario(name="x", source="estimate: test", operations=[op]).apply(network)
+
+
+def test_an_added_row_names_every_missing_field_at_once(network):
+    row = {"id": "bao_thang_icd", "name": "Bao Thang ICD", "source": "estimate: test"}
+    op = Add(add="places", row=row)
+    with pytest.raises(ScenarioError, match=r"operations.0: missing fields name_vi, country, "):
+        Scenario(name="x", source="estimate: test", operations=[op]).apply(network)
+
+
 def test_scenarios_compared_need_names_of_their_own(network):
     gate = scenario("lao-cai-smart-gate.yaml")
     twin = gate.model_copy(update={"operations": []})
@@ -772,7 +785,7 @@ def test_demand_growth_scales_tonnes_as_well_as_teu():
             "tonnes_per_day": [None, 300.0],
         }
     )
-    grown = _grown(table, 1.5)
+    grown = grown_demand(table, 1.5)
     assert grown["teu_per_day"].tolist()[0] == 6.0 and pd.isna(grown["teu_per_day"][1])
     assert grown["tonnes_per_day"].tolist()[1] == 450.0 and pd.isna(grown["tonnes_per_day"][0])
     assert table["tonnes_per_day"].tolist()[1] == 300.0  # the caller's table is not changed

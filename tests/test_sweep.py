@@ -60,6 +60,29 @@ def test_a_scenario_files_demand_growth_applies_in_every_run(tmp_path):
     assert wanted[2.0] == pytest.approx(3.0 * table["teu_per_day"].sum())
 
 
+def test_a_spec_names_shipped_scenarios_as_scenario_list_does(tmp_path):
+    (tmp_path / "own.yaml").write_text("name: own\nsource: 'estimate: test'\n", "utf-8")
+    path = tmp_path / "spec.yaml"
+    path.write_text(
+        f"name: shipped\ndemand: {DATA / 'demand' / 'sample_2026.csv'}\n"
+        "scenarios: [lao-cai-smart-gate, own.yaml, nosuch]\ngrid: {demand_growth: [1]}\n",
+        encoding="utf-8",
+    )
+    spec = SweepSpec.from_yaml(path)
+    assert spec.scenarios == [
+        DATA / "scenarios" / "lao-cai-smart-gate.yaml",
+        tmp_path / "own.yaml",
+        tmp_path / "nosuch",
+    ]
+    with pytest.raises(ScenarioError, match=r"nosuch: file not found"):
+        sweep(spec, workers=1)
+
+
+def test_workers_and_a_dask_scheduler_are_not_given_together(spec):
+    with pytest.raises(InvalidRequestError, match="workers .* or dask_address .*, not both"):
+        sweep(spec, workers=1, dask_address="tcp://127.0.0.1:1")
+
+
 def test_a_scenario_of_another_year_is_an_error_not_an_override(tmp_path):
     """dual-gauge-link-first sets year 2028: in a 2031 sweep every run would be a 2028 plan."""
     path = tmp_path / "spec.yaml"
