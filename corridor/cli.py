@@ -23,7 +23,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Column, Table
 
-from corridor.data import load_dataset
+from corridor.data import blank, load_dataset, read_csv_table
 from corridor.errors import (
     CorridorError,
     InfeasibleError,
@@ -903,6 +903,14 @@ def scenario_compare(
         list[str] | None,
         typer.Option(help="ORIGIN:DESTINATION to quote in each case (repeat)."),
     ] = None,
+    shipments_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--shipments",
+            help="CSV of shipments to quote in each case: origin, destination and any quote "
+            "option per row (teu, cargo, deadline, ...), as corridor.quote_many reads it.",
+        ),
+    ] = None,
     year: YearOption = DEFAULT_YEAR,
     objective: Annotated[
         str,
@@ -910,6 +918,10 @@ def scenario_compare(
             help="cost or generalised (plans and quotes); time or co2 (quotes only).",
         ),
     ] = "cost",
+    month: Annotated[
+        int | None,
+        typer.Option(help="Compare in one month, 1-12 (seasonal legs, peak clearance)."),
+    ] = None,
     value_usd: Annotated[
         float | None, typer.Option(help="Goods value of each shipment, USD (generalised).")
     ] = None,
@@ -926,18 +938,26 @@ def scenario_compare(
     """
     _output(report, "--out", HTML)
     _output(png_file, "--png", PNG)
-    if not shipment and demand is None:
-        msg = "give --demand DEMAND.csv, --shipment ORIGIN:DESTINATION (repeat) or both"
+    if not shipment and shipments_file is None and demand is None:
+        msg = (
+            "give --demand DEMAND.csv, --shipment ORIGIN:DESTINATION (repeat) or "
+            "--shipments FILE.csv"
+        )
         raise InvalidRequestError(msg)
-    shipments = None
-    if shipment:
-        pairs = [s.split(":", 1) for s in shipment]
-        for given, pair in zip(shipment, pairs, strict=True):
-            if len(pair) != 2 or not all(part.strip() for part in pair):
-                msg = f"--shipment takes ORIGIN:DESTINATION, got {given!r}"
-                raise InvalidRequestError(msg)
-        value = {} if value_usd is None else {"value_usd": value_usd}
-        shipments = [{"origin": o, "destination": d} | value for o, d in pairs]
+    rows: list[dict[str, Any]] = []
+    if shipments_file is not None:
+        rows += read_csv_table(shipments_file).to_dict("records")
+    for given in shipment or []:
+        pair = given.split(":", 1)
+        if len(pair) != 2 or not all(part.strip() for part in pair):
+            msg = f"--shipment takes ORIGIN:DESTINATION, got {given!r}"
+            raise InvalidRequestError(msg)
+        rows.append({"origin": pair[0], "destination": pair[1]})
+    if value_usd is not None:
+        rows = [  # a row's own value wins
+            row | {"value_usd": value_usd} if blank(row.get("value_usd")) else row for row in rows
+        ]
+    shipments = rows or None
     baseline = load_network(year, data)
     folder = _scenario_folder(data)
     result = compare(
@@ -946,6 +966,7 @@ def scenario_compare(
         shipments=shipments,
         demand=demand,
         objective=objective,
+        month=month,
     )
     for note in result.notes:
         err.print(f"note: {note}", markup=False)
@@ -964,7 +985,7 @@ def scenario_compare(
             }
         )
         return
-    title = f"Scenario comparison ({objective})"
+    title = f"Scenario comparison ({objective}{'' if month is None else f', month {month}'})"
     out.print(*_kpi_tables(format_kpis(result.kpis), title, out.width))
     if not result.changes.empty:
         changes = Table(

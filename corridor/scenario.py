@@ -66,7 +66,7 @@ from corridor.errors import (
     UnknownPlaceError,
     location,
 )
-from corridor.model import check_objective
+from corridor.model import check_month, check_objective
 from corridor.network import YEARS, Network
 from corridor.plan import OBJECTIVES as PLAN_OBJECTIVES
 from corridor.plan import VOLUME_COLUMNS, Plan, plan
@@ -554,12 +554,14 @@ def compare(
     shipments: pd.DataFrame | Sequence[dict[str, Any]] | None = None,
     demand: pd.DataFrame | str | Path | None = None,
     objective: str = "cost",
+    month: int | None = None,
 ) -> Comparison:
     """Run the baseline and each scenario on the same shipments and/or demand table.
 
     ``shipments`` are quoted one by one (any :func:`corridor.quote` options per row);
     ``demand`` is planned under capacities (scaled by each scenario's ``demand_growth``);
-    both by ``objective`` (``cost`` or ``generalised``; quotes alone also ``time`` or ``co2``).
+    both by ``objective`` (``cost`` or ``generalised``; quotes alone also ``time`` or ``co2``),
+    and in ``month`` (1–12: its seasonal legs and peak clearance times) if given.
     The ``mean_*`` KPIs are over the shipments quoted in every case compared
     (``shipments_compared``; a baseline of a year no scenario is evaluated in is not
     compared), so a shipment that fails in one case does not shift the others' means;
@@ -579,7 +581,7 @@ def compare(
     DataError
         For a demand table a case cannot read (the message names the case).
     InvalidRequestError
-        For an objective the quotes or plans do not know.
+        For an objective the quotes or plans do not know, or a month that is not 1–12.
     UnknownPlaceError
         For a shipment's origin or destination that no case's network has in service, before
         any case runs (with suggestions, or when it opens); a place that only some cases
@@ -592,33 +594,17 @@ def compare(
     allowed = PLAN_OBJECTIVES if demand is not None else QUOTE_OBJECTIVES
     what = "a demand table" if demand is not None else "shipments"
     objective = check_objective(objective, allowed, f" with {what}")
+    check_month(month)
+    in_month = {} if month is None else {"month": month}
     if isinstance(demand, (str, Path)):  # once: a file's own errors are no case's
         demand = read_csv_table(demand)
-    cases: list[tuple[str, Network, Scenario | None, str | None]] = [
-        (BASELINE, baseline, None, None)
-    ]
-    by_year = {baseline.year: BASELINE}
-    notes = []
-    patched = [(s, s.apply(baseline)) for s in scenarios]
-    for s, network in patched:
-        if network.year not in by_year:
-            by_year[network.year] = f"{BASELINE} {network.year}"
-            cases.append(
-                (by_year[network.year], Network(baseline.dataset, network.year), None, None)
-            )
-        if network.year != baseline.year:
-            notes.append(
-                f"{s.name!r} sets year {network.year}: compared with the baseline of "
-                f"{network.year} ({by_year[network.year]!r}), not of {baseline.year}, on the "
-                "same shipments and demand"
-            )
-    cases += [(s.name, network, s, by_year[network.year]) for s, network in patched]
+    cases, notes = _cases(baseline, scenarios)
     pairs = [(name, against) for name, _, _, against in cases if against is not None]
     quotes = {}
     if shipments is not None:
         _check_places(shipments, [network for _, network, _, _ in cases])
         quotes = {
-            name: quote_many(shipments, network=network, objective=objective)
+            name: quote_many(shipments, network=network, objective=objective, **in_month)
             for name, network, _, _ in cases
         }
         _raise_if_every_shipment_fails_alike(quotes[BASELINE])
@@ -647,19 +633,56 @@ def compare(
                     network=network,
                     objective=objective,
                     marginal=True,
+                    month=month,
                 )
             except DataError as error:
                 if not all(p.row and p.row > 1 for p in error.problems):
                     raise  # the table's own (header, no rows): the same in every case
                 raise DataError(f"case {name!r}: {error}") from error  # rows this case lacks
-            totals = result.totals
-            split = result.mode_split / result.mode_split.sum()
-            row["plan_objective_usd_per_day"] = result.objective_usd_per_day
-            row |= {f"plan_{k}": v for k, v in totals.items()}
-            row |= {f"share_{mode}": share for mode, share in split.items()}
-            row["top_bottleneck"] = _top_bottleneck(result)
+            row |= _plan_kpis(result)
         kpis.append(row)
     return Comparison(pd.DataFrame(kpis), _changes(routes, pairs), tuple(scenarios), tuple(notes))
+
+
+_Case = tuple[str, Network, Scenario | None, str | None]
+"""A case of a comparison: its name, network, scenario (None: a baseline) and the name of
+the baseline case it is compared with."""
+
+
+def _cases(baseline: Network, scenarios: Sequence[Scenario]) -> tuple[list[_Case], list[str]]:
+    """The baseline, a baseline for each other year a scenario sets, then the scenarios.
+
+    Also the notes that say which scenario is compared with the baseline of its own year.
+    """
+    cases: list[_Case] = [(BASELINE, baseline, None, None)]
+    by_year = {baseline.year: BASELINE}
+    notes = []
+    patched = [(s, s.apply(baseline)) for s in scenarios]
+    for s, network in patched:
+        if network.year not in by_year:
+            by_year[network.year] = f"{BASELINE} {network.year}"
+            cases.append(
+                (by_year[network.year], Network(baseline.dataset, network.year), None, None)
+            )
+        if network.year != baseline.year:
+            notes.append(
+                f"{s.name!r} sets year {network.year}: compared with the baseline of "
+                f"{network.year} ({by_year[network.year]!r}), not of {baseline.year}, on the "
+                "same shipments and demand"
+            )
+    cases += [(s.name, network, s, by_year[network.year]) for s, network in patched]
+    return cases, notes
+
+
+def _plan_kpis(result: Plan) -> dict[str, Any]:
+    """A plan's KPIs in a comparison: objective, totals, mode shares, top bottleneck."""
+    split = result.mode_split / result.mode_split.sum()
+    return (
+        {"plan_objective_usd_per_day": result.objective_usd_per_day}
+        | {f"plan_{k}": v for k, v in result.totals.items()}
+        | {f"share_{mode}": share for mode, share in split.items()}
+        | {"top_bottleneck": _top_bottleneck(result)}
+    )
 
 
 def _check_places(

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from typer.testing import CliRunner
 
-from corridor import UnknownPlaceError, load_network, pareto, plan, quote
+from corridor import UnknownPlaceError, compare, load_network, pareto, plan, quote
 from corridor.cli import _quote_table, _routes_table, app, main
 from corridor.scenario import Scenario
 
@@ -515,11 +515,42 @@ def test_scenario_compare_says_which_flags_it_needs():
     nothing = runner.invoke(app, ["scenario", "compare", "ct05-widening"])
     assert nothing.exit_code == 2
     assert nothing.stderr == (
-        "error: give --demand DEMAND.csv, --shipment ORIGIN:DESTINATION (repeat) or both\n"
+        "error: give --demand DEMAND.csv, --shipment ORIGIN:DESTINATION (repeat) or "
+        "--shipments FILE.csv\n"
     )
     half = runner.invoke(app, ["scenario", "compare", "ct05-widening", "--shipment", ":Hanoi"])
     assert half.exit_code == 2
     assert half.stderr == "error: --shipment takes ORIGIN:DESTINATION, got ':Hanoi'\n"
+
+
+def test_scenario_compare_takes_a_shipments_file_and_a_month(tmp_path):
+    table = tmp_path / "shipments.csv"
+    table.write_text(
+        "origin,destination,teu,cargo,value_usd\nKunming,Hanoi,2,reefer,\nLao Cai,Hanoi,1,,900\n",
+        encoding="utf-8",
+    )
+    args = [
+        *("scenario", "compare", "lao-cai-smart-gate", "--shipments", str(table)),
+        *("--shipment", "Lao Cai:Hai Phong", "--month", "7"),
+        *("--objective", "generalised", "--value-usd", "500"),
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "Scenario comparison (generalised, month 7)" in result.stdout
+    gate = Scenario.from_yaml(Path(__file__).parents[1] / "data/scenarios/lao-cai-smart-gate.yaml")
+    shipments = [  # a row's own value wins over --value-usd
+        {"origin": "Kunming", "destination": "Hanoi", "teu": 2, "cargo": "reefer"},
+        {"origin": "Lao Cai", "destination": "Hanoi", "teu": 1, "value_usd": 900},
+        {"origin": "Lao Cai", "destination": "Hai Phong"},
+    ]
+    shipments = [{"value_usd": 500} | row for row in shipments]
+    expected = compare(
+        load_network(2026), [gate], shipments=shipments, objective="generalised", month=7
+    ).kpis
+    got = pd.DataFrame(json.loads(runner.invoke(app, [*args, "--json"]).stdout)["kpis"])
+    assert list(got["quoted"]) == [3, 3]
+    for kpi in ("mean_cost_usd", "mean_planned_hours"):
+        assert got[kpi].to_numpy() == pytest.approx(expected[kpi].to_numpy())
 
 
 def test_plan_summary_prints_no_negative_zero_prices():

@@ -516,6 +516,27 @@ def test_an_added_row_names_every_missing_field_at_once(network):
         Scenario(name="x", source="estimate: test", operations=[op]).apply(network)
 
 
+def test_compare_in_one_month_uses_its_seasonal_legs(network):
+    """Yen Bai – Viet Tri is navigable June–October only; the upgrade makes it all year."""
+    river = scenario("red-river-upgrade.yaml")
+    shipments = [{"origin": "Yen Bai", "destination": "Viet Tri", "modes": ["river", "road"]}]
+    rows = pd.DataFrame([{"origin": "Yen Bai", "destination": "Viet Tri", "teu_per_day": 3}])
+    by_month = {
+        m: compare(network, [river], shipments=shipments, demand=rows, month=m) for m in (1, 8)
+    }
+    january = by_month[1].kpis.set_index("case")
+    for case in ("baseline", river.name):  # each as quote and plan give it for the month
+        net = network if case == "baseline" else river.apply(network)
+        expected = quote("Yen Bai", "Viet Tri", network=net, month=1, modes=["river", "road"])
+        assert january.loc[case, "mean_cost_usd"] == pytest.approx(expected.cost_usd)
+        assert january.loc[case, "plan_cost_usd_per_day"] == pytest.approx(
+            plan(rows, network=net, month=1).totals["cost_usd_per_day"]
+        )
+    assert len(by_month[1].changes) == 1 and by_month[8].changes.empty  # river only in August
+    with pytest.raises(InvalidRequestError, match="month must be 1-12, got 13"):
+        compare(network, [river], shipments=shipments, month=13)
+
+
 def test_scenarios_compared_need_names_of_their_own(network):
     gate = scenario("lao-cai-smart-gate.yaml")
     twin = gate.model_copy(update={"operations": []})
