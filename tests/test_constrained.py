@@ -240,7 +240,7 @@ def test_pareto_front_is_complete_and_non_dominated(net):
     efficient = {
         (round(r[0], 2), round(r[1], 2))
         for r in routes
-        if not any(o[0] <= r[0] and o[1] <= r[1] and (o[0], o[1]) != (r[0], r[1]) for o in routes)
+        if not any(_dominates(o[:2], r[:2]) for o in routes)  # equal within float noise
     }
     found = {(round(c, 2), round(h, 2)) for c, h in points}
     for c, h in efficient:
