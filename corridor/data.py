@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import difflib
 import io
 import logging
 import math
@@ -636,12 +637,25 @@ def _check_unique(tables: dict[str, list[tuple[Where, Any]]]) -> None:
     _unique(tables["rates"], lambda r: r.currency, "currency")
 
 
+def unknown_place(place_id: str, places: Iterable[str]) -> str:
+    """``unknown place 'sapa'; did you mean 'sa_pa_airport'?``: close ids, or ids it begins.
+
+    Ids are compared without their underscores too, so ``sapa`` finds ``sa_pa_airport``.
+    """
+    ids = sorted(places)
+    bare = place_id.replace("_", "").lower()
+    close = difflib.get_close_matches(place_id, ids, n=3)
+    close += [i for i in ids if i.replace("_", "").startswith(bare) and i not in close]
+    message = f"unknown place {place_id!r}"
+    return message + (f"; did you mean {', '.join(map(repr, close[:3]))}?" if close else "")
+
+
 def _served(
     places: dict[str, Place], place_id: str, mode: Mode, *, where: Where, column: str
 ) -> Place:
     """The place ``place_id``, checked to exist and to serve ``mode``."""
     if place_id not in places:
-        raise _fail(where, column, f"unknown place {place_id!r}")
+        raise _fail(where, column, unknown_place(place_id, places))
     place = places[place_id]
     if mode not in place.modes:
         raise _fail(
@@ -679,7 +693,7 @@ def _check_legs(rows: list[tuple[Where, Leg]], places: dict[str, Place]) -> None
 def _check_transfers(rows: list[tuple[Where, Transfer]], places: dict[str, Place]) -> None:
     for where, transfer in rows:
         if transfer.place not in places:
-            raise _fail(where, "place", f"unknown place {transfer.place!r}")
+            raise _fail(where, "place", unknown_place(transfer.place, places))
         _served(
             places,
             transfer.place,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from corridor.data import check_source, load_dataset, source_keys
+from corridor.data import check_source, load_dataset, source_keys, unknown_place
 from corridor.errors import DataError
 from corridor.model import Mode, Status
 
@@ -161,7 +161,7 @@ def test_air_customs_row_index(data_copy: Path):
         ("places.csv", 3, "source", "made-up-2020", "not in SOURCES.md"),
         ("places.csv", 4, "status", "planned", "needs its opening year"),
         ("transfers.csv", 0, "hours_p90", "1", "P90 hours below P50"),
-        ("transfers.csv", 1, "place", "yuxii", "unknown place 'yuxii'"),
+        ("transfers.csv", 1, "place", "yuxii", "unknown place 'yuxii'; did you mean 'yuxi'"),
         ("border_crossings.csv", 0, "vn_place", "hekou_north", "is not in Vietnam"),
         ("border_crossings.csv", 0, "close_hour", "5", "after open_hour"),
         ("border_crossings.csv", AIR_CUSTOMS, "leg", "atlantis_air", "unknown leg 'atlantis_air'"),
@@ -318,3 +318,10 @@ def test_a_duplicate_key_is_printed_as_plain_values(data_copy: Path, file, row, 
     error = caught.value
     assert (error.file, error.row) == (file, len(lines) + 1)
     assert error.detail == f"duplicate {message} (first on line 2)"
+
+
+def test_an_unknown_place_id_suggests_ids_with_or_without_underscores():
+    ids = ["sa_pa_airport", "lao_cai", "lao_cai_station", "hanoi"]
+    assert unknown_place("sapa", ids) == "unknown place 'sapa'; did you mean 'sa_pa_airport'?"
+    assert unknown_place("laocai", ids).endswith("did you mean 'lao_cai', 'lao_cai_station'?")
+    assert unknown_place("atlantis", ids) == "unknown place 'atlantis'"
