@@ -473,7 +473,7 @@ class _Arrays:
 
 
 _ARRAYS: weakref.WeakKeyDictionary[nx.MultiDiGraph, _Arrays] = weakref.WeakKeyDictionary()
-_WEIGHT_COLUMNS = ("cost_usd", "hours_p50", "co2e_kg")
+_WEIGHT_COLUMNS = ("cost_usd", "hours_p50", "co2e_kg", "refrigeration_co2e_kg")
 
 
 def _arrays(graph: nx.MultiDiGraph) -> _Arrays:
@@ -810,7 +810,7 @@ def _frontier(problem: _Problem, first: str, second: str) -> Iterator[list[int]]
     Each point is one lexicographic solve: least ``first``, then least ``second``. Without
     USD among the two, a second solve picks the cheapest route with the point's values.
     """
-    columns = problem.arrays.columns
+    columns = problem.columns
     limit: dict[str, float] = {}
     while True:
         try:
@@ -846,7 +846,7 @@ def _frontier_3(problem: _Problem, names: tuple[str, ...]) -> list[list[int]]:
     coordinates. Any route found is non-dominated up to the solver's rounding of that
     tie-break, so the points are filtered for dominance at the end.
     """
-    columns = [problem.arrays.columns[c] for c in names]
+    columns = [problem.columns[c] for c in names]
     tie = columns[1] + columns[2]
     points: list[tuple[np.ndarray, list[int]]] = []
     bounds: list[_Bound] = [(np.inf, np.inf, np.inf)]
@@ -1310,6 +1310,8 @@ class _Problem:
     arrays: _Arrays
     keep: np.ndarray
     weights: np.ndarray
+    columns: dict[str, np.ndarray]
+    """The arc columns for this shipment, per TEU: ``co2e_kg`` at its tonnes per TEU."""
     ready: datetime | None
     samples: int
     seed: int
@@ -1393,17 +1395,11 @@ class _Problem:
             msg = f"origin and destination are the same place ({source.id})"
             raise InvalidRequestError(msg)
         avoided_places, avoided_refs = _avoid(net, avoid, {source.id, sink.id})
-        via_ids = tuple(net.place(v).id for v in via)
-        for place_id in via_ids:
-            if place_id in avoided_places:
-                msg = f"{net.places[place_id].name!r} is both a via place and avoided"
-                raise InvalidRequestError(msg)
-            if place_id in {source.id, sink.id}:
-                msg = f"via {net.places[place_id].name!r} is the origin or destination"
-                raise InvalidRequestError(msg)
+        via_ids = _via(net, via, avoided_places, {source.id, sink.id})
         allowed = None if modes is None else {_choice(Mode, m, "mode").value for m in modes}
         graph = net.service_graph(cargo, month)
         arrays = _arrays(graph)
+        columns = _shipment_columns(net, arrays, shipment)
         start, end = (source.id, SOURCE), (sink.id, SINK)
         problem = cls(
             net=net,
@@ -1413,7 +1409,8 @@ class _Problem:
             arrays=arrays,
             keep=_mask(arrays, avoided_places, avoided_refs, allowed)
             & arrays.between(arrays.index.get(start, 0), arrays.index.get(end, 0)),
-            weights=_weights(net, arrays, shipment, objective, carbon_price_usd_per_t),
+            weights=_weights(net, columns, shipment, objective, carbon_price_usd_per_t),
+            columns=columns,
             ready=ready,
             samples=samples,
             seed=seed,
@@ -1515,12 +1512,12 @@ class _Problem:
 
         if tie_break is None and weights is None:  # among equals: the cheapest, or the fastest
             tied = "hours_p50" if self.objective == "cost" else "cost_usd"
-            tie_break = self.arrays.columns[tied]
+            tie_break = self.columns[tied]
         source, sink = self.start, self.end + (layers - 1) * n
         try:
             if not bounds and not forbidden:
                 if tie_break is None and weights is not None:
-                    tie_break = self.arrays.columns["cost_usd"]
+                    tie_break = self.columns["cost_usd"]
                 tie = None if tie_break is None else column(tie_break)
                 path = cheapest_path(
                     range(n * layers),
@@ -1534,11 +1531,10 @@ class _Problem:
             else:
                 # the first resource is relaxed in Lagrangian fashion: the deadline, unless
                 # the objective is that column itself (then the bound on another column)
-                same = [n for n in bounds if np.shares_memory(objective, self.arrays.columns[n])]
+                same = [n for n in bounds if np.shares_memory(objective, self.columns[n])]
                 order = sorted(bounds, key=lambda n: (n in same, n != "hours_p50"))
                 resources = [
-                    Resource(name, column(self.arrays.columns[name]), bounds[name])
-                    for name in order
+                    Resource(name, column(self.columns[name]), bounds[name]) for name in order
                 ]
                 combos = [
                     Exclusion(
@@ -1682,7 +1678,7 @@ class _Problem:
         saved = self.deadline, self.max_transshipments
         self.deadline = self.max_transshipments = None
         try:
-            return self.solve(weights=self.arrays.columns[column], limits=limits)
+            return self.solve(weights=self.columns[column], limits=limits)
         finally:
             self.deadline, self.max_transshipments = saved
 
@@ -1755,6 +1751,7 @@ class _Problem:
             keep=_mask(arrays, self.avoided_places, self.avoided_refs, self.allowed)
             & arrays.between(start, end),
             weights=arrays.columns["cost_usd"],
+            columns=arrays.columns,
             start=start,
             end=end,
             deadline=None,
@@ -1897,10 +1894,41 @@ def _avoid(net: Network, avoid: Iterable[str], ends: set[str]) -> tuple[set[str]
     return places, refs
 
 
+def _via(net: Network, via: list[str], avoided: set[str], ends: set[str]) -> tuple[str, ...]:
+    """The ids of the ``via`` places, none of them avoided nor an end of the route."""
+    ids = tuple(net.place(v).id for v in via)
+    for place_id in ids:
+        if place_id in avoided:
+            msg = f"{net.places[place_id].name!r} is both a via place and avoided"
+            raise InvalidRequestError(msg)
+        if place_id in ends:
+            msg = f"via {net.places[place_id].name!r} is the origin or destination"
+            raise InvalidRequestError(msg)
+    return ids
+
+
+def _shipment_columns(net: Network, arrays: _Arrays, shipment: Shipment) -> dict[str, np.ndarray]:
+    """The arc columns per TEU of ``shipment``: a graph's CO2e is at the class payload.
+
+    Given ``tonnes``, transport CO2e scales with the tonnes per TEU (as :func:`_step`
+    counts it); refrigeration is per box, whatever it weighs.
+    """
+    columns = arrays.columns
+    if shipment.tonnes is None:
+        return columns
+    payload = net.cargo_profiles[shipment.cargo].tonnes_per_teu
+    refrigeration = columns["refrigeration_co2e_kg"]
+    scale = shipment.tonnes / shipment.teu / payload
+    return columns | {"co2e_kg": (columns["co2e_kg"] - refrigeration) * scale + refrigeration}
+
+
 def _weights(
-    net: Network, arrays: _Arrays, shipment: Shipment, objective: str, carbon_price: float
+    net: Network,
+    cols: dict[str, np.ndarray],
+    shipment: Shipment,
+    objective: str,
+    carbon_price: float,
 ) -> np.ndarray:
-    cols = arrays.columns
     if objective == "cost":
         return cols["cost_usd"]
     if objective == "time":

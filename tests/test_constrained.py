@@ -97,10 +97,16 @@ def random_networks(draw, size: tuple[int, int] = (4, 6), links: tuple[int, int]
     return Network(dataset, 2026)
 
 
-def brute_force(net: Network, origin: str, destination: str, via: str | None = None):
+def brute_force(
+    net: Network,
+    origin: str,
+    destination: str,
+    via: str | None = None,
+    cargo: CargoClass = CargoClass.GENERAL,
+):
     """Every route as (cost, hours, co2, transshipments, arcs): simple paths, or for a via
     place every simple path to one of its vertices followed by one from it."""
-    graph = net.service_graph()
+    graph = net.service_graph(cargo)
     start, end = (origin, SOURCE), (destination, SINK)
     if start not in graph or end not in graph:
         return []
@@ -189,6 +195,41 @@ def test_constrained_quote_equals_brute_force(net, objective, slack, k):
     assert k is None or len(q.transshipments) <= k
     best = min(r[value] for r in feasible)
     assert getattr(q, COLUMN[objective]) == pytest.approx(best, rel=1e-6, abs=1e-3)
+
+
+@SETTINGS
+@given(
+    random_networks(),
+    st.sampled_from([CargoClass.GENERAL, CargoClass.REEFER]),
+    st.floats(0.5, 36),
+    st.floats(1_000, 1_000_000),
+    st.floats(0, 500),
+)
+def test_the_tonnes_given_weigh_in_the_route_choice(net, cargo, tonnes, value_usd, carbon_price):
+    """CO2e is counted at the tonnes given (refrigeration per box), and so are the co2 and
+    generalised optima: not at the cargo class's payload."""
+    routes = brute_force(net, "p0", "p1", cargo=cargo)
+    if not routes:
+        return
+    profile = net.cargo_profiles[cargo]
+
+    def co2e(arcs):
+        cold = [a["refrigeration_co2e_kg"] for a in arcs]
+        moved = sum(a["co2e_kg"] for a in arcs) - sum(cold)
+        return moved * tonnes / profile.tonnes_per_teu + sum(cold)
+
+    def asked(objective, **options):
+        return quote(
+            "p0", "p1", cargo=cargo, tonnes=tonnes, objective=objective, network=net, **options
+        )
+
+    best = min(co2e(r[4]) for r in routes)
+    assert asked("co2").co2e_kg == pytest.approx(best, rel=1e-6, abs=1e-3)
+    per_hour = value_usd * profile.value_of_time_pct_per_day / 100 / 24
+    q = asked("generalised", value_usd=value_usd, carbon_price_usd_per_t=carbon_price)
+    score = q.cost_usd + per_hour * q.planned_hours + carbon_price / 1000 * q.co2e_kg
+    best = min(r[0] + per_hour * r[1] + carbon_price / 1000 * co2e(r[4]) for r in routes)
+    assert score == pytest.approx(best, rel=1e-6, abs=1e-3)
 
 
 @SETTINGS
