@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta, timezone
 from enum import StrEnum
 
 from corridor.errors import InvalidRequestError
@@ -81,6 +82,22 @@ class Country(_CaseInsensitiveEnum):
 
     def __str__(self) -> str:
         return self.value.upper()
+
+
+LOCAL_TIME = {
+    Country.CN: timezone(timedelta(hours=8), "China Standard Time"),
+    Country.VN: timezone(timedelta(hours=7), "Indochina Time"),
+}
+"""The clock of each country's places: a ``ready`` with a UTC offset is read on the origin's."""
+
+GATE_CLOCK = Country.VN
+"""Border gates' opening hours (``open_hour``, ``close_hour``) are on Viet Nam's clock: a gate
+open 07:00–19:00 there is open 08:00–20:00 on Beijing time."""
+
+
+def utc_offset_hours(country: Country) -> float:
+    """Hours ``country``'s clock is ahead of UTC (8 in China, 7 in Viet Nam)."""
+    return LOCAL_TIME[country].utcoffset(None).total_seconds() / 3600
 
 
 class Status(_CaseInsensitiveEnum):

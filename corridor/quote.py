@@ -30,7 +30,7 @@ import warnings
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args, overload
 
@@ -57,9 +57,9 @@ from corridor.errors import (
     UnknownPlaceError,
 )
 from corridor.model import (
+    LOCAL_TIME,
     BorderCrossing,
     CargoClass,
-    Country,
     Mode,
     Place,
     PlaceKind,
@@ -1053,13 +1053,6 @@ def _request_key(request: dict[str, Any]) -> tuple[tuple[str, Any], ...] | None:
     except TypeError:
         return None
     return items
-
-
-LOCAL_TIME = {
-    Country.CN: timezone(timedelta(hours=8), "China Standard Time"),
-    Country.VN: timezone(timedelta(hours=7), "Indochina Time"),
-}
-"""The clock of each country's places: a ``ready`` with a UTC offset is read on the origin's."""
 
 
 def _local_ready(ready: datetime, month: int | None, origin: Place) -> tuple[datetime, int]:

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from corridor.model import Leg, Mode, Transfer, TruckRegime
+from corridor.model import GATE_CLOCK, Leg, Mode, Transfer, TruckRegime, utc_offset_hours
 
 if TYPE_CHECKING:
     from corridor.network import Network
@@ -115,6 +115,8 @@ def simulate(
         start = rng.uniform(0.0, HOURS_PER_DAY, samples)
     else:
         start = np.full(samples, ready.hour + ready.minute / 60 + ready.second / 3600)
+    if steps:  # the start is on the origin's clock; the steps run on UTC
+        start -= utc_offset_hours(network.places[steps[0].from_place].country)
     clock = start.copy()
     for step in steps:
         clock += _step_hours(network, step, clock, month, rng)
@@ -124,16 +126,23 @@ def simulate(
 def _step_hours(
     network: Network, step: Step, clock: np.ndarray, month: int | None, rng: np.random.Generator
 ) -> np.ndarray:
+    """Hours a step takes from ``clock`` (hours, UTC).
+
+    Departures are on the clock of the place boarded, gate hours on
+    :data:`~corridor.model.GATE_CLOCK`.
+    """
     size = len(clock)
     if step.kind == "leg":
         leg = network.legs[step.ref]
         departures = leg.departures_per_day if _boards(step, leg) else None
-        return wait_for_departure(clock, departures) + leg.hours
+        local = clock + utc_offset_hours(network.places[step.from_place].country)
+        return wait_for_departure(local, departures) + leg.hours
     if step.kind == "border":
         crossing = network.crossings[step.ref]
         northbound = step.to_place == crossing.cn_place  # a clearance on a leg is at arrival
         p50, p90 = crossing.clearance_hours(northbound=northbound, month=month)
-        wait = wait_for_opening(clock, crossing.open_hour, crossing.close_hour)
+        gate_time = clock + utc_offset_hours(GATE_CLOCK)
+        wait = wait_for_opening(gate_time, crossing.open_hour, crossing.close_hour)
         transload = crossing.transload_hours if crossing.trucks is TruckRegime.TRANSLOAD else 0.0
         return wait + sample_hours(rng, p50, p90, size) + transload
     transfer = _handling(network, step)

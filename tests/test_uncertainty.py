@@ -44,13 +44,29 @@ def test_waits_for_departures_and_opening_hours():
 
 
 def test_arriving_after_closing_waits_for_the_opening(network):
-    """Hekou → Lao Cai: ready at the gate at 20:00 waits 11 h for the 07:00 opening."""
+    """Hekou → Lao Cai: ready at the gate at 20:00 Beijing time (19:00 in Viet Nam, when it
+    closes) waits 12 h for the 07:00 opening (08:00 in Beijing)."""
     morning = quote("hekou", "lao_cai", ready="2026-10-05T08:00", network=network, seed=3)
     evening = quote("hekou", "lao_cai", ready="2026-10-05T20:00", network=network, seed=3)
     assert morning.border_crossings[0].ref == evening.border_crossings[0].ref
     difference = evening.transit.samples - morning.transit.samples
-    assert difference == pytest.approx(np.full(len(difference), 11.0))
+    assert difference == pytest.approx(np.full(len(difference), 12.0))
     assert evening.planned_hours == morning.planned_hours  # the optimiser plans on medians
+
+
+@pytest.mark.parametrize("utc", ["11:30", "12:30"])
+def test_a_gate_keeps_the_same_hours_whichever_way_the_cargo_goes(network, utc):
+    """Kim Thanh closes at 19:00 Viet Nam time (12:00 UTC) for both directions."""
+    ready = f"2026-03-03T{utc}+00:00"
+    ways = [("Hekou", "Lao Cai"), ("Lao Cai", "Hekou")]
+    fastest = [
+        quote(*way, modes=["road"], ready=ready, network=network).transit.samples.min()
+        for way in ways
+    ]
+    if utc == "11:30":  # open both ways: the same steps, gate and leg in either order
+        assert fastest[0] == pytest.approx(fastest[1]) and fastest[0] < 1
+    else:  # closed both ways: the night at the gate
+        assert min(fastest) > 10
 
 
 def test_same_seed_same_figures_other_seed_other_draws(network):
