@@ -538,6 +538,8 @@ def pareto_command(
     year: RequestYearOption = None,
     month: MonthOption = None,
     ready: ReadyOption = None,
+    seed: SeedOption = 0,
+    samples: SamplesOption = DEFAULT_SAMPLES,
     map_file: Annotated[
         Path | None, typer.Option("--map", help="Write an HTML map, one layer per route.")
     ] = None,
@@ -557,8 +559,8 @@ def pareto_command(
         ready=ready,
         deadline=deadline,
         confidence=None,
-        seed=0,
-        samples=DEFAULT_SAMPLES,
+        seed=seed,
+        samples=samples,
         max_transshipments=max_transshipments,
         via=via,
         avoid=avoid,

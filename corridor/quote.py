@@ -782,7 +782,7 @@ def pareto(
     if "objective" in options:
         msg = f"pareto trades objectives=(...) off, not one objective={options['objective']!r}"
         raise InvalidRequestError(msg)
-    names = tuple(objectives)
+    names = tuple(o.strip().lower() if isinstance(o, str) else o for o in objectives)
     if (
         len(names) not in {2, 3}
         or not set(names) <= _COLUMNS.keys()

@@ -369,6 +369,14 @@ def test_pareto_command():
     assert bad.exit_code == 2 and "objectives must be two or three of" in bad.stderr
 
 
+def test_pareto_command_takes_the_simulations_seed_and_samples():
+    args = ["pareto", "Kunming", "Hanoi", "--objectives", "COST, Time", "--json"]
+    payload = json.loads(runner.invoke(app, [*args, "--samples", "100", "--seed", "3"]).stdout)
+    front = pareto("Kunming", "Hanoi", samples=100, seed=3)
+    assert [p["totals"]["hours_p50"] for p in payload] == [round(q.hours_p50, 2) for q in front]
+    assert payload[0]["options"]["samples"] == 100 and payload[0]["options"]["seed"] == 3
+
+
 def test_pareto_command_with_three_objectives():
     args = ["pareto", "Kunming", "Hai Phong", "--objectives", "cost,time,co2"]
     payload = json.loads(runner.invoke(app, [*args, "--json"]).stdout)

@@ -552,6 +552,12 @@ def test_a_year_or_network_contradicting_ready_is_rejected(network):
         quote("Kunming", "Lach Huyen", ready="1990-07-01T08:00")
 
 
+def test_pareto_objectives_are_read_in_any_case(network):
+    front = pareto("Kunming", "Hanoi", objectives=(" COST", "Time"), network=network)
+    plain = pareto("Kunming", "Hanoi", objectives=("cost", "time"), network=network)
+    assert [q.cost_usd for q in front] == [q.cost_usd for q in plain]
+
+
 def test_pareto_takes_objectives_not_one_objective(network):
     with pytest.raises(
         InvalidRequestError, match=r"objectives=\(\.\.\.\) off, not one objective='time'"
