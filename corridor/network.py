@@ -636,14 +636,15 @@ def _place_record(place: Place) -> dict[str, Any]:
 
 
 _CACHE: dict[tuple[Path, int], Network] = {}
-YEARS = range(2018, 2101)
-"""Years a network can be loaded for. The data describe the corridor as built by 2018 (the
-last of today's roads and ports that carry no opening year: Lach Huyen port, the Ha Long –
-Hai Phong expressway, the Kaiyuan – Hekou expressway complete) and what is planned; an
-earlier year would show roads that had not opened, without the older ones they replaced.
-Much later years are a typing error (``26`` for 2026), not a question."""
+YEARS = range(2020, 2101)
+"""Years a network can be loaded for. The data describe the corridor as built by 2020 and
+what is planned: today's roads carry no opening year, and the latest of them opened in 2020
+(the Bac Giang – Lang Son expressway on the Hanoi – Lang Son road; the Ha Long – Hai Phong
+expressway in 2018, Hanoi – Hai Phong in 2015, Noi Bai – Lao Cai in 2014). An earlier year
+would show them without the older roads they replaced. Much later years are a typing error
+(``26`` for 2026), not a question."""
 
-EARLIER_YEARS = "the data describe the corridor as built by 2018, not the roads and ports before"
+EARLIER_YEARS = "the data describe the corridor as built by 2020, not the roads before"
 """Why a year before :data:`YEARS` is refused."""
 
 

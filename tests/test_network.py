@@ -24,7 +24,7 @@ def test_planned_infrastructure_appears_from_its_opening_year():
 
 
 @settings(max_examples=30, deadline=None)
-@given(year=st.integers(min_value=2018, max_value=2040))
+@given(year=st.integers(min_value=2020, max_value=2040))
 def test_every_element_of_a_year_is_open_that_year(year):
     net = load_network(year)
     for leg in net.legs.values():

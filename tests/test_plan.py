@@ -468,9 +468,9 @@ def test_plan_takes_a_list_of_dicts_as_quote_many_does(network):
     ("year", "message"),
     [
         ("2031", r"year must be a whole number, got '2031'"),
-        (31, r"year must be from 2018 to 2100, got 31 \(did you mean 2031\?\)"),
-        (1800, r"year must be from 2018 to 2100, got 1800$"),
-        (2010, r"year must be from 2018 to 2100, got 2010; the data describe the corridor as"),
+        (31, r"year must be from 2020 to 2100, got 31 \(did you mean 2031\?\)"),
+        (1800, r"year must be from 2020 to 2100, got 1800$"),
+        (2010, r"year must be from 2020 to 2100, got 2010; the data describe the corridor as"),
     ],
 )
 def test_a_year_that_is_no_year_is_a_request_error(year, message):

@@ -273,7 +273,7 @@ def test_a_source_key_error_names_its_line_and_a_duplicate_key_its_last(network,
 
 @pytest.mark.parametrize(
     ("year", "bound"),
-    [(2017, "greater than or equal to 2018"), (2101, "less than or equal to 2100")],
+    [(2019, "greater than or equal to 2020"), (2101, "less than or equal to 2100")],
 )
 def test_a_scenario_year_is_one_the_network_loads(tmp_path, year, bound):
     path = tmp_path / "year.yaml"
