@@ -640,9 +640,9 @@ def gates(
         "peak",
         title=f"Border crossings {year}{when}",
         caption_justify="left",
-        caption="trucks: cross (the truck drives through) or transload (USD/TEU and hours on "
-        "top of the clearance); peak: months ×factor on the VN→CN clearance P50 and P90 (shown "
-        "with --month)",
+        caption="open: Viet Nam time (UTC+7; an hour later in Beijing time); trucks: cross (the "
+        "truck drives through) or transload (USD/TEU and hours on top of the clearance); peak: "
+        "months ×factor on the VN→CN clearance P50 and P90 (shown with --month)",
     )
     for r in rows:
         peak = (

@@ -6,6 +6,7 @@ Subclasses also inherit the builtin they refine (as in r5py), so ``except ValueE
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 
 
@@ -46,6 +47,12 @@ class DataError(CorridorError, ValueError):
         self.problems: list[DataError] = [self]
         where = location(file, row, column)
         super().__init__(f"{where}: {message}" if where else message)
+
+    def within(self, context: str) -> DataError:
+        """The same error (file, row, column, ``.problems``), its text after ``context``."""
+        error = copy.copy(self)
+        error.args = (f"{context}: {self}",)
+        return error
 
 
 def location(file: str | None, row: int | None = None, column: str | None = None) -> str:

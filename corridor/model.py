@@ -288,7 +288,7 @@ class BorderCrossing:
         return p50, p90
 
     def is_open_at(self, hour: float) -> bool:
-        """Whether the gate takes arrivals at ``hour`` (0–24, local time)."""
+        """Whether the gate takes arrivals at ``hour`` (0–24, on :data:`GATE_CLOCK`)."""
         return self.open_hour <= hour % 24 < self.close_hour
 
 

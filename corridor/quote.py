@@ -1056,7 +1056,7 @@ def _request_key(request: dict[str, Any]) -> tuple[tuple[str, Any], ...] | None:
 
 
 def _local_ready(ready: datetime, month: int | None, origin: Place) -> tuple[datetime, int]:
-    """``ready`` on the origin's clock (gate hours are local), and the month of travel."""
+    """``ready`` on the origin's clock, and the month of travel (a peak month is local)."""
     if ready.tzinfo is not None:
         ready = ready.astimezone(LOCAL_TIME[origin.country])
     if month is not None and month != ready.month:

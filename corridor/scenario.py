@@ -69,7 +69,7 @@ from corridor.errors import (
 from corridor.model import check_month, check_objective
 from corridor.network import YEARS, Network
 from corridor.plan import OBJECTIVES as PLAN_OBJECTIVES
-from corridor.plan import VOLUME_COLUMNS, Plan, plan
+from corridor.plan import VOLUME_COLUMNS, Plan, plan, read_demand
 from corridor.quote import OBJECTIVES as QUOTE_OBJECTIVES
 from corridor.quote import quote_many
 
@@ -474,8 +474,9 @@ def _apply(op: Add | Update | Close, tables: dict[str, list[Any]], keys: frozens
 def _updated(op: Update, row: object) -> dict[str, Any]:
     """A row's values after an ``update``, as its table's schema reads them.
 
-    A leg's ``speed_kmh`` scaled divides its hours; a leg's ``km`` changed alone keeps its
-    speed (its hours change in proportion).
+    A leg's ``speed_kmh`` scaled divides its hours; a leg's ``km`` changed keeps its speed
+    (or the speed scaled with it): its hours change in proportion, unless ``hours`` or
+    ``speed_kmh`` is set.
     """
     current = dataclasses.asdict(row)  # type: ignore[call-overload]
     changed = op.set.keys() | op.scale.keys()
@@ -495,8 +496,8 @@ def _updated(op: Update, row: object) -> dict[str, Any]:
         values[name] = value * factor if value is not None else None
     km = values.get("km")  # a km that is no positive number is left to the schema to name
     new_km = "km" in changed and isinstance(km, (int, float)) and km > 0
-    if op.update == "legs" and new_km and not {"hours", "speed_kmh"} & changed:
-        values["hours"] = current["hours"] * km / current["km"]  # the same speed
+    if op.update == "legs" and new_km and "hours" not in changed and "speed_kmh" not in op.set:
+        values["hours"] *= km / current["km"]  # the same speed, or the speed scaled
     if "speed_kmh" in op.set:
         values.pop("hours", None)
     elif op.update == "legs":
@@ -610,6 +611,9 @@ def compare(
         _raise_if_every_shipment_fails_alike(quotes[BASELINE])
         notes += _shipment_notes(quotes, pairs)
     common = _quoted_everywhere(quotes, pairs)
+    unread: set[str] = set()
+    if demand is not None:
+        unread = _check_demand(demand, cases, pairs, objective, notes)
     kpis, routes = [], {}
     for name, network, scenario, against in cases:
         row: dict[str, Any] = {"case": name, "year": network.year, "compared_with": against}
@@ -625,20 +629,15 @@ def compare(
                 "mean_planned_hours": ok["planned_hours"].mean(),
                 "mean_co2e_kg": ok["co2e_kg"].mean(),
             }
-        if demand is not None:
+        if demand is not None and name not in unread:
             growth = scenario.demand_growth if scenario else 1.0
-            try:
-                result = plan(
-                    grown_demand(demand, growth),
-                    network=network,
-                    objective=objective,
-                    marginal=True,
-                    month=month,
-                )
-            except DataError as error:
-                if not all(p.row and p.row > 1 for p in error.problems):
-                    raise  # the table's own (header, no rows): the same in every case
-                raise DataError(f"case {name!r}: {error}") from error  # rows this case lacks
+            result = plan(
+                grown_demand(demand, growth),
+                network=network,
+                objective=objective,
+                marginal=True,
+                month=month,
+            )
             row |= _plan_kpis(result)
         kpis.append(row)
     return Comparison(pd.DataFrame(kpis), _changes(routes, pairs), tuple(scenarios), tuple(notes))
@@ -674,6 +673,46 @@ def _cases(baseline: Network, scenarios: Sequence[Scenario]) -> tuple[list[_Case
     return cases, notes
 
 
+def _check_demand(
+    demand: pd.DataFrame,
+    cases: list[_Case],
+    pairs: list[tuple[str, str]],
+    objective: str,
+    notes: list[str],
+) -> set[str]:
+    """Read the demand table against every case's network before planning any.
+
+    A problem every case has is the table's own: its error as :func:`plan` raises it. One
+    that only some cases have (a place a scenario removes or adds, or that opens in one
+    case's year) is an error naming the first such case, unless that case is a baseline no
+    scenario is compared with: its plan is then left out, with a note. Returns the cases
+    left out.
+
+    Raises
+    ------
+    DataError
+        As said, with ``.problems`` holding each row's error.
+    """
+    compared = {case for pair in pairs for case in pair} or {BASELINE}
+    needs_value = objective == "generalised"
+    failed: dict[str, DataError] = {}
+    for name, network, _, _ in cases:
+        try:
+            read_demand(demand, network, needs_value=needs_value)
+        except DataError as error:
+            failed[name] = error
+    if not failed:
+        return set()
+    seen = {tuple((p.row, p.column, p.detail) for p in e.problems) for e in failed.values()}
+    if len(failed) == len(cases) and len(seen) == 1:
+        raise next(iter(failed.values()))
+    for name, error in failed.items():
+        if name in compared:
+            raise error.within(f"case {name!r}")
+        notes.append(f"{name!r} is not compared and cannot read the demand table: {error}")
+    return set(failed)
+
+
 def _plan_kpis(result: Plan) -> dict[str, Any]:
     """A plan's KPIs in a comparison: objective, totals, mode shares, top bottleneck."""
     split = result.mode_split / result.mode_split.sum()
@@ -702,7 +741,7 @@ def _check_places(
     rows = shipments.to_dict("records") if isinstance(shipments, pd.DataFrame) else shipments
     for row in rows:
         for name in (row.get("origin"), row.get("destination")):
-            if not isinstance(name, str):
+            if not isinstance(name, str) or not name.strip():
                 continue  # missing or malformed: quote_many reports it row by row
             errors = []
             for network in networks:
@@ -775,9 +814,9 @@ KPI_INTEGERS = ("year", "quoted", "failed", "shipments_compared")
 def format_kpis(kpis: pd.DataFrame) -> pd.DataFrame:
     """The KPI table as text, one row per KPI and one column per case, for people to read.
 
-    Shares as percent; counts, years and zeros as integers; hours to 0.1; other numbers to
-    3 decimals below 1, else to the unit with thousands separators; no ``-0``; missing
-    values blank.
+    Shares as percent; counts and years as integers; hours to 0.1; other numbers to 3
+    decimals between 0 and 1, else (0 included) to the unit with thousands separators; no
+    ``-0``; missing values blank.
     """
     table = kpis.set_index("case")
     text = {}
@@ -908,8 +947,19 @@ def find_scenario(name: str | Path, folder: str | Path | None = None) -> Path:
     'lao-cai-smart-gate.yaml'
     """
     path = Path(name)
-    if path.is_file():
-        return path
+    return path if path.is_file() else shipped_scenario(path, folder)
+
+
+def shipped_scenario(name: str | Path, folder: str | Path | None = None) -> Path:
+    """A shipped scenario by its name (``folder``, default ``data/scenarios``), ``.yaml`` or not.
+
+    Raises
+    ------
+    ScenarioError
+        If there is none of that name (``file not found``), with the closest shipped names;
+        a name with a folder in it is no shipped scenario's.
+    """
+    path = Path(name)
     shipped = {p.name: p for p in shipped_scenarios(folder)}
     if path.parent == Path():
         for candidate in (path.name, f"{path.name}.yaml"):

@@ -72,6 +72,7 @@ from corridor.scenario import (
     grown_demand,
     line_at,
     load_yaml,
+    shipped_scenario,
 )
 
 DEMAND_GROWTH = "demand_growth"
@@ -156,7 +157,7 @@ class SweepSpec(BaseModel):
         spec = spec.model_copy(
             update={
                 "demand": root / spec.demand,
-                "scenarios": [_scenario_path(root, s) for s in spec.scenarios],
+                "scenarios": [_beside(root, s) for s in spec.scenarios],
             }
         )
         spec._file = str(path)
@@ -194,15 +195,27 @@ class SweepSpec(BaseModel):
         ]
 
 
-def _scenario_path(root: Path, name: Path) -> Path:
-    """A spec's scenario: a file relative to the spec, else a shipped one by its name."""
+def _beside(root: Path, name: Path) -> Path:
+    """A spec's scenario as read: the file beside the spec, else a bare name as written.
+
+    A bare name with no file of that name beside the spec is a shipped scenario's, looked
+    up in the data folder of the sweep (:func:`_scenario_file`), never in the working
+    directory.
+    """
     path = root / name
-    if path.is_file() or name.parent != Path():
+    return name if name.parent == Path() and not path.is_file() else path
+
+
+def _scenario_file(spec: SweepSpec, path: Path, data_dir: str | Path | None) -> Path:
+    """A scenario file of a spec: a path, or a shipped scenario's name in ``data_dir``.
+
+    A spec read from a file holds absolute paths and shipped names only (:func:`_beside`);
+    one built in Python may also hold paths relative to the working directory.
+    """
+    if path.is_absolute():
         return path
-    try:
-        return find_scenario(name)  # as scenario list prints it, with or without .yaml
-    except ScenarioError:
-        return path  # reading it then says the file is not found, naming it
+    folder = None if data_dir is None else Path(data_dir) / "scenarios"
+    return shipped_scenario(path, folder) if spec._file else find_scenario(path, folder)
 
 
 def _parse_parameter(name: str) -> tuple[str, str, str, bool] | None:
@@ -249,7 +262,8 @@ def run_once(
             change = {"scale": {field: value}} if multiply else {"set": {field: value}}
             operations.append(Update(update=table, id=element, **change))
         patch = Scenario(name="sweep parameters", source="estimate: sweep", operations=operations)
-        scenarios = [Scenario.from_yaml(path) for path in spec.scenarios]
+        files = [_scenario_file(spec, path, data_dir) for path in spec.scenarios]
+        scenarios = [Scenario.from_yaml(path) for path in files]
         network = apply_all(load_network(spec.year, data_dir), [*scenarios, patch])
         growth = math.prod(s.demand_growth for s in scenarios)  # a scenario file's own, too
         demand = grown_demand(spec.demand, growth * params.get(DEMAND_GROWTH, 1.0))
@@ -354,7 +368,7 @@ def check_spec(spec: SweepSpec, data_dir: str | Path | None = None) -> None:
     """
     network = load_network(spec.year, data_dir)
     for path in spec.scenarios:
-        scenario = Scenario.from_yaml(path)
+        scenario = Scenario.from_yaml(_scenario_file(spec, path, data_dir))
         if scenario.year is not None and scenario.year != spec.year:
             msg = (
                 f"{Path(path).name} sets year {scenario.year} but the sweep is for "

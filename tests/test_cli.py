@@ -429,7 +429,9 @@ def test_gates_table_and_json():
     assert 7 in huu_nghi["peak_months"] and factor > 1
     assert huu_nghi["vn_cn_p50_p90"] == [factor * off_peak[0], factor * off_peak[1]]
     wide = runner.invoke(app, ["gates", "--month", "7"], env={"COLUMNS": "400"}).stdout
-    assert "peak: months ×factor on the VN→CN clearance P50 and P90 (shown with --month)" in wide
+    caption = " ".join(wide.split())  # the caption wraps at the table's width
+    assert "peak: months ×factor on the VN→CN clearance P50 and P90 (shown with --month)" in caption
+    assert "open: Viet Nam time (UTC+7; an hour later in Beijing time)" in caption
 
 
 def test_quote_confidence():
@@ -559,6 +561,17 @@ def test_scenario_compare_takes_a_shipments_file_and_a_month(tmp_path):
     assert list(got["quoted"]) == [3, 3]
     for kpi in ("mean_cost_usd", "mean_planned_hours"):
         assert got[kpi].to_numpy() == pytest.approx(expected[kpi].to_numpy())
+
+
+def test_a_shipment_without_an_origin_fails_its_row_not_the_comparison(tmp_path):
+    table = tmp_path / "shipments.csv"
+    table.write_text("origin,destination\nKunming,Hanoi\n,Hanoi\n", encoding="utf-8")
+    args = ["scenario", "compare", "lao-cai-smart-gate", "--shipments", str(table), "--json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    kpis = json.loads(result.stdout)["kpis"]
+    assert [(k["quoted"], k["failed"]) for k in kpis] == [(1, 1), (1, 1)]
+    assert "each request needs an origin and a destination" in result.stderr
 
 
 def test_plan_summary_prints_no_negative_zero_prices():

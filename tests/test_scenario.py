@@ -498,6 +498,8 @@ def test_a_legs_km_changed_alone_keeps_its_speed(network):
     assert longer.km == leg.km * 2 and longer.hours == pytest.approx(leg.hours * 2)
     assert updated(scale={"km": 0.5}).hours == pytest.approx(leg.hours / 2)
     assert updated(set={"km": 300, "hours": 9}).hours == 9  # a time given is kept
+    both = updated(scale={"km": 2, "speed_kmh": 2})  # twice as far, twice as fast
+    assert both.hours == pytest.approx(leg.hours)
     assert updated(set={"km": 300, "speed_kmh": 60}).hours == pytest.approx(5)
     with pytest.raises(ScenarioError, match="operations.0: km: Input should be a valid number"):
         updated(set={"km": "far"})
@@ -568,8 +570,32 @@ def test_a_demand_table_a_case_cannot_read_names_the_case(network):
         operations=[Close(close="places", id="hai_phong")],
     )
     rows = pd.DataFrame([{"origin": "Kunming", "destination": "Hai Phong", "teu_per_day": 2}])
-    with pytest.raises(DataError, match=r"^case 'no Hai Phong': demand, line 2, column "):
+    with pytest.raises(DataError, match=r"^case 'no Hai Phong': demand, line 2, column ") as caught:
         compare(network, [no_hai_phong], demand=rows)
+    assert (caught.value.row, caught.value.column) == (2, "destination")
+    bad = pd.DataFrame(
+        [
+            {"origin": "Kunming", "destination": "Hanoi", "teu_per_day": -2},
+            {"origin": "Kunmng", "destination": "Hanoi", "teu_per_day": 2},
+        ]
+    )
+    with pytest.raises(DataError, match=r"^demand: 2 rows with problems") as caught:
+        compare(network, [no_hai_phong], demand=bad)  # bad in every case: the table's own
+    assert [p.row for p in caught.value.problems] == [2, 3]
+
+
+def test_a_baseline_compared_with_nothing_need_not_read_the_demand(network):
+    """Sa Pa airport opens in 2030: the 2031 scenario and its 2031 baseline plan the row."""
+    sa_pa = scenario("sa-pa-airport-cargo.yaml")
+    rows = pd.DataFrame([{"origin": "Sa Pa", "destination": "Hanoi", "teu_per_day": 2}])
+    result = compare(network, [sa_pa], demand=rows)
+    kpis = result.kpis.set_index("case")
+    assert np.isnan(kpis.loc["baseline", "plan_cost_usd_per_day"])
+    expected = plan(rows, network=sa_pa.apply(network)).totals["cost_usd_per_day"]
+    assert kpis.loc[sa_pa.name, "plan_cost_usd_per_day"] == pytest.approx(expected)
+    assert any(
+        "'baseline' is not compared" in note and "opens in 2030" in note for note in result.notes
+    )
 
 
 def test_compare_copes_with_repeated_and_failing_shipments(network):

@@ -60,22 +60,29 @@ def test_a_scenario_files_demand_growth_applies_in_every_run(tmp_path):
     assert wanted[2.0] == pytest.approx(3.0 * table["teu_per_day"].sum())
 
 
-def test_a_spec_names_shipped_scenarios_as_scenario_list_does(tmp_path):
+def test_a_spec_names_shipped_scenarios_as_scenario_list_does(tmp_path, monkeypatch, data_copy):
+    """Beside the spec a file; else a shipped scenario of the sweep's data folder, never a
+    file of the working directory."""
     (tmp_path / "own.yaml").write_text("name: own\nsource: 'estimate: test'\n", "utf-8")
     path = tmp_path / "spec.yaml"
     path.write_text(
         f"name: shipped\ndemand: {DATA / 'demand' / 'sample_2026.csv'}\n"
-        "scenarios: [lao-cai-smart-gate, own.yaml, nosuch]\ngrid: {demand_growth: [1]}\n",
+        "scenarios: [lao-cai-smart-gate, own.yaml]\ngrid: {demand_growth: [1]}\n",
         encoding="utf-8",
     )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "lao-cai-smart-gate").write_text("not: a scenario\n", "utf-8")
+    monkeypatch.chdir(elsewhere)
     spec = SweepSpec.from_yaml(path)
-    assert spec.scenarios == [
-        DATA / "scenarios" / "lao-cai-smart-gate.yaml",
-        tmp_path / "own.yaml",
-        tmp_path / "nosuch",
-    ]
-    with pytest.raises(ScenarioError, match=r"nosuch: file not found"):
-        sweep(spec, workers=1)
+    files = [sweep_module._scenario_file(spec, s, None) for s in spec.scenarios]
+    assert files == [DATA / "scenarios" / "lao-cai-smart-gate.yaml", tmp_path / "own.yaml"]
+    copied = sweep_module._scenario_file(spec, spec.scenarios[0], data_copy)
+    assert copied == data_copy / "scenarios" / "lao-cai-smart-gate.yaml"
+    assert (sweep(spec, workers=1)["status"] == "ok").all()
+    path.write_text(path.read_text().replace("own.yaml", "lao-cai-smart-gat"), "utf-8")
+    with pytest.raises(ScenarioError, match=r"lao-cai-smart-gat: file not found, nor a shipped"):
+        sweep(SweepSpec.from_yaml(path), workers=1)
 
 
 def test_workers_and_a_dask_scheduler_are_not_given_together(spec):
