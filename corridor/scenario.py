@@ -53,6 +53,7 @@ from corridor.data import (
     TransferRow,
     Where,
     _check_references,
+    blank,
     check_source,
     default_data_dir,
     read_csv_table,
@@ -802,9 +803,15 @@ def _shipment_notes(quotes: dict[str, pd.DataFrame], pairs: list[tuple[str, str]
         )
         notes.append(
             f"{case!r}: {len(failed)} of {len(table)} shipments failed (first: "
-            f"{first['origin']} → {first['destination']}: {first['message']}); {where}"
+            f"{_named(first['origin'])} → {_named(first['destination'])}: {first['message']}); "
+            f"{where}"
         )
     return notes
+
+
+def _named(place: object) -> str:
+    """A shipment's origin or destination as written, ``(none)`` for a blank cell."""
+    return "(none)" if blank(place) else str(place)
 
 
 KPI_INTEGERS = ("year", "quoted", "failed", "shipments_compared")

@@ -571,7 +571,7 @@ def test_a_shipment_without_an_origin_fails_its_row_not_the_comparison(tmp_path)
     assert result.exit_code == 0, result.output
     kpis = json.loads(result.stdout)["kpis"]
     assert [(k["quoted"], k["failed"]) for k in kpis] == [(1, 1), (1, 1)]
-    assert "each request needs an origin and a destination" in result.stderr
+    assert "(none) → Hanoi: each request needs an origin and a destination" in result.stderr
 
 
 def test_plan_summary_prints_no_negative_zero_prices():
