@@ -974,11 +974,18 @@ def quote_many(
         raise InvalidRequestError(_unknown_columns(unknown, "option(s)"))
     networks: dict[int, Network] = {}
 
-    def network_for(ready: datetime | str | None) -> Network:
-        """The network given, or the one of the request's year (loaded once per year)."""
+    def network_for(ready: datetime | str | None) -> Network | None:
+        """The network given, or the one of the request's year (loaded once per year).
+
+        None for a ``ready`` with a UTC offset and no ``year``: its year is on the origin's
+        clock, which the quote finds.
+        """
         if given is not None:
             return given
         wanted = request_year(year, ready)
+        when = _ready(ready)
+        if year is None and when is not None and when.tzinfo is not None:
+            return None
         if wanted not in networks:
             networks[wanted] = load_network(wanted)
         return networks[wanted]
@@ -1053,6 +1060,35 @@ def _request_key(request: dict[str, Any]) -> tuple[tuple[str, Any], ...] | None:
     except TypeError:
         return None
     return items
+
+
+def _where_and_when(
+    origin: str | Place,
+    destination: str | Place,
+    *,
+    year: int | None,
+    ready: datetime | None,
+    month: int | None,
+    network: Network | None,
+) -> tuple[Network, Place, Place, datetime | None, int | None]:
+    """The network, the two places, ``ready`` on the origin's clock and the month of travel.
+
+    A ``ready`` with a UTC offset sets the network year on the origin's clock: 20:00 UTC on
+    31 December is already New Year at Kunming and Hanoi, so that is quoted on the next
+    year's network (or refused if ``year`` or ``network`` says otherwise).
+    """
+    net = _network(network, year if ready is None else request_year(year, ready, network))
+    source, sink = net.place(origin), net.place(destination)
+    if ready is None:
+        return net, source, sink, None, month
+    ready, month = _local_ready(ready, month, source)
+    if ready.year != net.year:  # the hour before New Year at Kunming, still the old at Hanoi
+        if year is not None or network is not None:
+            msg = f"ready={ready.isoformat()} is in {ready.year} at {source.name}: give that year"
+            raise InvalidRequestError(msg)
+        net = _network(None, ready.year)
+        source, sink = net.place(origin), net.place(destination)
+    return net, source, sink, ready, month
 
 
 def _local_ready(ready: datetime, month: int | None, origin: Place) -> tuple[datetime, int]:
@@ -1370,19 +1406,15 @@ class _Problem:
         )
         _warn_unused(objective, value_usd=value_usd, carbon_price_usd_per_t=carbon_price_usd_per_t)
         samples, seed = _whole(samples, "samples", 1), _whole(seed, "seed", 0)
-        ready = _ready(ready)
-        if ready is not None:
-            year = request_year(year, ready, network)
-        net = _network(network, year)
-        source, sink = net.place(origin), net.place(destination)
+        net, source, sink, ready, month = _where_and_when(
+            origin, destination, year=year, ready=_ready(ready), month=month, network=network
+        )
         cargo = _choice(CargoClass, cargo, "cargo")
         via, avoid = _listed(via, "via"), _listed(avoid, "avoid")
         modes = None if modes is None else _listed(modes, "modes")
         if modes == []:
             msg = "modes is empty: give at least one mode, or leave it out for every mode"
             raise InvalidRequestError(msg)
-        if ready is not None:
-            ready, month = _local_ready(ready, month, source)
         shipment = Shipment(source.id, sink.id, teu, cargo, tonnes, value_usd, deadline)
         if source.id == sink.id:
             msg = f"origin and destination are the same place ({source.id})"
@@ -1816,6 +1848,10 @@ def request_year(
 ) -> int:
     """The network year of a request: ``year``, else ``ready``'s year, else the network's or 2026.
 
+    A ``ready`` with a UTC offset is in the year of the corridor's clocks (UTC+7 and UTC+8),
+    which differ for an hour at New Year; the quote then takes the origin's (see
+    :func:`quote`).
+
     Raises
     ------
     InvalidRequestError
@@ -1831,25 +1867,31 @@ def request_year(
     year = None if year is None else _whole(year, "year", None)
     when = _ready(ready)
     if when is not None:
-        if when.year not in YEARS:
+        # with a UTC offset: the year on the corridor's clocks (both but for an hour a year)
+        years = sorted(
+            {when.astimezone(zone).year for zone in LOCAL_TIME.values()}
+            if when.tzinfo is not None
+            else {when.year}
+        )
+        if not set(years) <= set(YEARS):
             msg = (
-                f"ready={when.isoformat()} is in {when.year}; the network covers "
+                f"ready={when.isoformat()} is in {max(years)}; the network covers "
                 f"{YEARS.start} to {YEARS.stop - 1}"
             )
             raise InvalidRequestError(msg)
-        if year is not None and year != when.year:
+        if year is not None and year not in years:
             msg = (
                 f"year={year} contradicts ready={when.isoformat()}: leave the year out or "
-                f"give {when.year}"
+                f"give {years[-1]}"
             )
             raise InvalidRequestError(msg)
-        if network is not None and network.year != when.year:
+        if network is not None and network.year not in years:
             msg = (
-                f"ready={when.isoformat()} is in {when.year} but the network given is for "
+                f"ready={when.isoformat()} is in {years[-1]} but the network given is for "
                 f"{network.year}"
             )
             raise InvalidRequestError(msg)
-        return when.year
+        return year if year is not None else network.year if network is not None else years[0]
     if year is not None:
         return year
     return network.year if network is not None else DEFAULT_YEAR

@@ -964,6 +964,26 @@ def test_a_ready_time_with_an_offset_is_read_on_the_origins_clock(origin, destin
     assert aware.arrival_p50.replace(tzinfo=None) == naive.arrival_p50
 
 
+def test_a_ready_time_at_new_year_takes_the_year_of_the_origins_clock():
+    """20:00 UTC on 31 Dec 2030 is 2031 at Kunming and Hanoi: the 2031 network, January;
+    16:30 UTC is 2031 at Kunming but still 2030 at Hanoi."""
+    late = "2030-12-31T20:00+00:00"
+    q = quote("Kunming", "Lach Huyen", ready=late)
+    assert (q.year, q.month) == (2031, 1)
+    assert quote("Kunming", "Lach Huyen", ready=late, year=2031, month=1).cost_usd == q.cost_usd
+    with pytest.raises(InvalidRequestError, match="year=2030 contradicts ready="):
+        quote("Kunming", "Lach Huyen", ready=late, year=2030)
+    between = "2030-12-31T16:30+00:00"
+    assert quote("Kunming", "Lach Huyen", ready=between).year == 2031
+    assert quote("Hanoi", "Lach Huyen", ready=between).year == 2030
+    with pytest.raises(InvalidRequestError, match="is in 2031 at Kunming: give that year"):
+        quote("Kunming", "Lach Huyen", ready=between, year=2030)
+    table = quote_many(
+        [{"origin": o, "destination": "Lach Huyen", "ready": between} for o in ("Kunming", "Hanoi")]
+    )
+    assert list(table["status"]) == ["ok", "ok"]
+
+
 def test_a_quote_reprs_as_one_line_of_totals(network):
     """A list of quotes (a Pareto front) prints one line each, not every step's fields."""
     q = quote("Kunming", "Hai Phong", 2, network=network)
