@@ -11,6 +11,7 @@ import io
 import json
 import re
 import sys
+import typing
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -119,9 +120,30 @@ _FLAGS = {
 _FLAG_NAME = re.compile(r"\b(" + "|".join(_FLAGS) + r")\b")
 
 
-def _as_flags(message: str) -> str:
-    """``message`` with the API option names in it written as the CLI flags that set them."""
-    return _FLAG_NAME.sub(lambda m: _FLAGS[m[0]], message)
+def _as_flags(message: str, flags: set[str] | None = None) -> str:
+    """``message`` with the API option names in it written as the CLI flags that set them.
+
+    Only as the ``flags`` a command has, if given: ``ready`` in a table of shipments stays
+    ``ready`` for a command without ``--ready``.
+    """
+
+    def flag(match: re.Match[str]) -> str:
+        wanted = _FLAGS[match[0]]
+        return wanted if flags is None or wanted in flags else match[0]
+
+    return _FLAG_NAME.sub(flag, message)
+
+
+def _flags_of(command: Callable[..., Any]) -> set[str]:
+    """The long option flags of a typer command (``--ready``), from its annotations."""
+    flags: set[str] = set()
+    for name, hint in typing.get_type_hints(command, include_extras=True).items():
+        for info in getattr(hint, "__metadata__", ()):
+            if isinstance(info, typer.models.OptionInfo):  # in Annotated, names come first
+                names = [info.default, *(info.param_decls or ())]
+                declared = {d for d in names if isinstance(d, str) and d.startswith("--")}
+                flags |= declared or {f"--{name.replace('_', '-')}"}
+    return flags
 
 
 def _one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
@@ -141,7 +163,7 @@ def _one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
         except CorridorError as error:
             message = str(error)
             if isinstance(error, InvalidRequestError):
-                message = _as_flags(message)
+                message = _as_flags(message, _flags_of(command))
             err.print(f"error: {message}", markup=False)
             code = EXIT_INFEASIBLE if isinstance(error, InfeasibleError) else EXIT_BAD_INPUT
             raise typer.Exit(code=code) from None

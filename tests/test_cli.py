@@ -574,6 +574,19 @@ def test_a_shipment_without_an_origin_fails_its_row_not_the_comparison(tmp_path)
     assert "(none) → Hanoi: each request needs an origin and a destination" in result.stderr
 
 
+def test_an_error_names_as_flags_only_the_options_the_command_has(tmp_path):
+    """compare has no --ready: a shipments file's ready column stays ready in the error."""
+    table = tmp_path / "shipments.csv"
+    table.write_text("origin,destination,ready\nKunming,Hanoi,2026-12-01T08:00\n", "utf-8")
+    args = ["scenario", "compare", "lao-cai-smart-gate", "--shipments", str(table)]
+    result = runner.invoke(app, [*args, "--month", "7"])
+    assert result.exit_code == 2
+    assert result.stderr == "error: every shipment: month=7 contradicts ready=2026-12-01T08:00:00\n"
+    quoted = runner.invoke(app, ["quote", "Kunming", "Hanoi", "--ready", "2026-12-01T08:00"])
+    late = runner.invoke(app, ["quote", "Kunming", "Hanoi", "--teu", "0"])
+    assert quoted.exit_code == 0 and late.exit_code == 2 and "--teu" in late.stderr
+
+
 def test_plan_summary_prints_no_negative_zero_prices():
     """Saturated elements with a zero shadow price (2026 sample) print as 0.0, not -0.0."""
     sample = Path(__file__).parent.parent / "data" / "demand" / "sample_2026.csv"
