@@ -610,8 +610,9 @@ def compare(
             for name, network, _, _ in cases
         }
         _raise_if_every_shipment_fails_alike(quotes[BASELINE])
-        notes += _shipment_notes(quotes, pairs)
     common = _quoted_everywhere(quotes, pairs)
+    if shipments is not None:
+        notes += _shipment_notes(quotes, int(common.sum()))
     unread: set[str] = set()
     if demand is not None:
         unread = _check_demand(demand, cases, pairs, objective, notes)
@@ -694,7 +695,7 @@ def _check_demand(
     DataError
         As said, with ``.problems`` holding each row's error.
     """
-    compared = {case for pair in pairs for case in pair} or {BASELINE}
+    compared = _compared(pairs)
     needs_value = objective == "generalised"
     failed: dict[str, DataError] = {}
     for name, network, _, _ in cases:
@@ -773,22 +774,32 @@ def _check_names(scenarios: Sequence[Scenario]) -> None:
         seen.add(name)
 
 
+def _compared(pairs: list[tuple[str, str]]) -> set[str]:
+    """The cases some comparison uses, from the (scenario, its baseline) ``pairs``.
+
+    A baseline of a year in which no scenario is evaluated is not among them; without
+    scenarios, the baseline is.
+    """
+    return {case for pair in pairs for case in pair} or {BASELINE}
+
+
 def _quoted_everywhere(quotes: dict[str, pd.DataFrame], pairs: list[tuple[str, str]]) -> pd.Series:
     """Which shipments (rows) were quoted in every case compared: the set the means are over.
 
     ``pairs``: (scenario case, its baseline case). A baseline of a year in which no scenario
     is evaluated is not compared (without scenarios, the baseline is).
     """
-    compared = {case for pair in pairs for case in pair} or set(quotes)
-    tables = [t for case, t in quotes.items() if case in compared]
+    tables = [t for case, t in quotes.items() if case in _compared(pairs)]
     if not tables:
         return pd.Series(dtype=bool)
     return pd.concat([t["status"] == "ok" for t in tables], axis=1).all(axis=1)
 
 
-def _shipment_notes(quotes: dict[str, pd.DataFrame], pairs: list[tuple[str, str]]) -> list[str]:
-    """A note per case with failed quotes: which, why, and what the means are over."""
-    common = int(_quoted_everywhere(quotes, pairs).sum())
+def _shipment_notes(quotes: dict[str, pd.DataFrame], common: int) -> list[str]:
+    """A note per case with failed quotes: which, why, and what the means are over.
+
+    ``common`` is the number of shipments quoted in every case compared.
+    """
     notes = []
     for case, table in quotes.items():
         failed = table[table["status"] != "ok"]
