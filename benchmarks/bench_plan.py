@@ -20,7 +20,7 @@ import pandas as pd
 from synthetic import synthetic_network  # beside this script
 
 import corridor
-from corridor.network import SOURCE
+from corridor.service import SOURCE
 
 MAX_ARC_VARIABLES = 500_000
 """The arc-based LP has about arcs × origins variables; it is skipped above this."""

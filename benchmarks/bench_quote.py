@@ -13,7 +13,7 @@ import networkx as nx
 from synthetic import synthetic_network  # beside this script
 
 import corridor
-from corridor.network import SINK, SOURCE
+from corridor.service import SINK, SOURCE
 
 
 def median_ms(fn, repeats):

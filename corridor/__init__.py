@@ -16,7 +16,7 @@ from corridor.errors import (
 from corridor.model import CargoClass, Mode, PlaceKind, Shipment
 from corridor.network import Network, load_network
 from corridor.plan import Plan, plan
-from corridor.quote import Quote, Step, pareto, quote, quote_many
+from corridor.routing import Quote, QuoteRequest, Step, pareto, quote, quote_many
 from corridor.scenario import Comparison, Scenario, compare
 
 try:
@@ -39,6 +39,7 @@ __all__ = [
     "PlaceNotOpenError",
     "Plan",
     "Quote",
+    "QuoteRequest",
     "Scenario",
     "ScenarioError",
     "Shipment",

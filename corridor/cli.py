@@ -24,7 +24,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Column, Table
 
-from corridor.data import blank, load_dataset, read_csv_table
+from corridor.data import load_dataset, read_csv_table
 from corridor.errors import (
     CorridorError,
     InfeasibleError,
@@ -32,9 +32,10 @@ from corridor.errors import (
     PlaceNotOpenError,
     UnknownPlaceError,
 )
+from corridor.model import blank
 from corridor.network import DEFAULT_YEAR, Network, load_network
 from corridor.plan import UNSERVED_PENALTY_USD_PER_TEU, plan
-from corridor.quote import OBJECTIVES, Quote, pareto, parse_hours, quote, request_year
+from corridor.routing import OBJECTIVES, Quote, pareto, parse_hours, quote, request_year
 from corridor.scenario import (
     Scenario,
     check_file,

@@ -14,7 +14,6 @@ import csv
 import difflib
 import io
 import logging
-import math
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -391,13 +390,6 @@ def read_csv_table(path: str | Path) -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=header, index=index, dtype=str)
     table.attrs["file"] = name  # for errors about the table once it has been passed on
     return table
-
-
-def blank(cell: object) -> bool:
-    """Whether a cell of a table a user hands in is empty: None, NaN or blank text."""
-    if isinstance(cell, str):
-        return not cell.strip()
-    return cell is None or (isinstance(cell, float) and math.isnan(cell))
 
 
 def read_table(path: Path, schema: type[RowT]) -> list[tuple[int, RowT]]:

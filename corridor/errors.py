@@ -7,6 +7,7 @@ Subclasses also inherit the builtin they refine (as in r5py), so ``except ValueE
 from __future__ import annotations
 
 import copy
+import sys
 from collections.abc import Sequence
 
 
@@ -146,4 +147,35 @@ class DeadlineError(NoRouteError):
 
 
 class SolverError(CorridorError, RuntimeError):
-    """The optimiser stopped before proving an optimum (time limit)."""
+    """The optimiser stopped without an answer: a time limit, or the solver failed.
+
+    ``.solver`` names the solver, ``.status`` its status, and ``.time_limit`` says whether
+    the time limit stopped it (then more time may give the answer). Infeasibility is never a
+    SolverError: that is :class:`InfeasibleError`.
+    """
+
+    def __init__(
+        self, message: str, *, solver: str = "", status: str = "", time_limit: bool = False
+    ) -> None:
+        super().__init__(message)
+        self.solver = solver
+        self.status = status
+        self.time_limit = time_limit
+
+
+def caller_stacklevel() -> int:
+    """The ``stacklevel`` of a warning that points at the first caller outside corridor.
+
+    A frame belongs to corridor when its module does (a dataclass's generated ``__init__``
+    runs in its class's module too).
+    """
+    frame = sys._getframe(1)
+    level = 1
+    while frame.f_back is not None and _in_corridor(frame.f_globals.get("__name__", "")):
+        frame = frame.f_back
+        level += 1
+    return level
+
+
+def _in_corridor(module: str) -> bool:
+    return module == "corridor" or module.startswith("corridor.")

@@ -27,7 +27,7 @@ from corridor.errors import InvalidRequestError
 if TYPE_CHECKING:
     from corridor.network import Network
     from corridor.plan import Plan
-    from corridor.quote import Quote, Step
+    from corridor.routing import Quote, Step
 
 MODE_COLOURS = {
     "road": "#d95f02",

@@ -7,6 +7,7 @@ has always been there.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta, timezone
@@ -20,6 +21,13 @@ def check_month(month: int | None) -> None:
     if month is not None and not 1 <= month <= 12:
         msg = f"month must be 1-12, got {month}"
         raise InvalidRequestError(msg)
+
+
+def blank(cell: object) -> bool:
+    """Whether a cell of a table a user hands in is empty: None, NaN or blank text."""
+    if isinstance(cell, str):
+        return not cell.strip()
+    return cell is None or (isinstance(cell, float) and math.isnan(cell))
 
 
 def check_objective(objective: object, allowed: Sequence[str], what: str = "") -> str:

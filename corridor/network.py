@@ -1,29 +1,8 @@
-"""The corridor network for one year: physical graph, service graph and GeoDataFrames.
+"""The corridor network for one year: places, links, the physical graph and GeoDataFrames.
 
 The *physical* graph has one node per place and one edge per leg direction or border
-crossing direction. The *service* graph is what the optimisers see (the "virtual network" of
-multimodal assignment): one vertex per (place, mode), plus a source vertex ``(place, "in")``
-and a sink vertex ``(place, "out")`` per place. Its arcs are
-
-- ``leg``: a leg in one direction. A scheduled rail leg (with departures a day) starts
-  either at ``(place, mode)``, where cargo boards and waits for a departure, or *aboard*,
-  at ``("<place>|aboard", mode)``, where the train it arrived on runs on without a new wait
-  (the legs' running times already hold the stops); it ends aboard at its far place, and a
-  rail crossing from aboard stays aboard. From aboard, cargo also transfers to another mode
-  or is unloaded (the same arcs as from ``(place, mode)``), but does not get off to board
-  the next departure of its own mode. Other scheduled legs (barges, ships, flights) are
-  separate services, each with its own wait;
-- ``transfer``: handling between two modes at a place (a gauge break is one);
-- ``border``: a border crossing in one direction (clearance, fees, transload). A gate
-  crossing joins its two places; a crossing cleared on a leg (an international flight)
-  follows that leg at the arrival place: the leg's arc ends at an *uncleared* vertex
-  ``("<place>|<crossing>", mode)`` and the border arc leads from there to ``(place, mode)``,
-  so the leg cannot be used without the clearance;
-- ``access`` / ``egress``: loading at the origin or unloading at the destination. Road is
-  free; any other mode is reachable only where the place has a road transfer for it.
-
-Every arc carries ``cost_usd``, ``hours_p50``, ``hours_p90`` and ``co2e_kg`` per TEU for one
-cargo class, and ``capacity_teu_day`` (``None``: unlimited).
+crossing direction. The *service* graph, what the optimisers see, is built by
+:mod:`corridor.service`.
 """
 
 from __future__ import annotations
@@ -31,14 +10,12 @@ from __future__ import annotations
 import logging
 import numbers
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import pandas as pd
 
-from corridor import costs
 from corridor.data import Dataset, default_data_dir, load_dataset
 from corridor.errors import InvalidRequestError, PlaceNotOpenError, UnknownPlaceError
 from corridor.model import (
@@ -54,6 +31,7 @@ from corridor.model import (
     check_month,
 )
 from corridor.names import PlaceIndex
+from corridor.service import ServiceArrays, build_service_graph
 
 if TYPE_CHECKING:
     import folium
@@ -62,28 +40,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 DEFAULT_YEAR = 2026
-SOURCE = "in"
-"""Second element of the service-graph vertex where a shipment starts at a place."""
-SINK = "out"
-"""Second element of the service-graph vertex where a shipment ends at a place."""
 CRS = "EPSG:4326"
-
-Vertex = tuple[str, str]
-"""A service-graph vertex: (place id, mode value, ``"in"`` or ``"out"``).
-
-Arcs name their places in ``from_place`` / ``to_place``: the first element of an uncleared
-vertex ``"<place>|<crossing>"`` or an aboard vertex ``"<place>|aboard"`` (see the module
-docstring) is not a place id; :func:`place_of` gives it.
-"""
-ABOARD = "aboard"
-"""Suffix of an aboard vertex's first element: ``"<place>|aboard"``."""
-THROUGH_MODES = frozenset({Mode.RAIL_1000, Mode.RAIL_1435})
-"""Modes whose scheduled services run on through places (one wait per train, not per leg)."""
-
-
-def place_of(vertex: Vertex) -> str:
-    """The place id of a service-graph vertex (also of an uncleared or aboard vertex)."""
-    return vertex[0].split("|", 1)[0]
 
 
 class Network:
@@ -143,6 +100,7 @@ class Network:
         self.index = PlaceIndex(self.places.values())
         self._closed_index: PlaceIndex | None = None  # places of the data not open this year
         self._service_graphs: dict[tuple[CargoClass, int | None], nx.MultiDiGraph] = {}
+        self._service_arrays: dict[tuple[CargoClass, int | None], ServiceArrays] = {}
         self._graph: nx.MultiDiGraph | None = None
 
     def __repr__(self) -> str:
@@ -267,216 +225,20 @@ class Network:
             For a month outside 1–12.
         """
         check_month(month)
-        cargo = CargoClass(cargo)
-        key = (cargo, month)
+        key = (CargoClass(cargo), month)
         if key not in self._service_graphs:
-            graph = nx.MultiDiGraph(year=self.year, cargo=cargo.value, month=month)
-            for tail, head, ref, attrs in self._service_arcs(cargo, month):
-                graph.add_edge(tail, head, key=ref, **attrs)
-            self._service_graphs[key] = graph
-            logger.debug(
-                "service graph %s: %d vertices, %d arcs",
-                key,
-                graph.number_of_nodes(),
-                graph.number_of_edges(),
-            )
+            self._service_graphs[key] = build_service_graph(self, *key)
         return self._service_graphs[key]
 
-    def _service_arcs(
-        self, cargo: CargoClass, month: int | None
-    ) -> Iterator[tuple[Vertex, Vertex, str, dict[str, Any]]]:
-        profile = self.cargo_profiles[cargo]
-        legs = [leg for leg in self.legs.values() if leg.carries(cargo) and _runs(leg, month)]
-        aboard = self._aboard_vertices(legs)
-        yield from self._leg_arcs(legs, aboard, cargo, profile)
-        handling = list(self._handling_arcs(cargo, profile))
-        yield from handling
-        # cargo aboard gets off to transfer or be unloaded; it does not get off to board
-        # the next departure of its own mode (that would only add a wait)
-        for tail, head, ref, attrs in handling:
-            if attrs["kind"] in {"transfer", "egress"}:
-                off = (_aboard(tail[0]), tail[1])
-                if off in aboard:
-                    yield off, head, ref, attrs
-        yield from self._crossing_arcs(aboard, cargo, month, profile)
-
-    def _leg_arcs(
-        self, legs: list[Leg], aboard: set[Vertex], cargo: CargoClass, profile: CargoProfile
-    ) -> Iterator[tuple[Vertex, Vertex, str, dict[str, Any]]]:
-        """Each leg both ways: boarding (with the wait for a departure) and aboard (without)."""
-        for leg in legs:
-            tariff = costs.find_tariff(self.tariffs, leg.mode, self.leg_country(leg))
-            emission = self.emissions[leg.mode]
-            boarding = costs.leg_figures(leg, tariff, emission, profile)
-            onward = costs.leg_figures(leg, tariff, emission, profile, boarding=False)
-            mode = leg.mode.value
-            for a, b in ((leg.origin, leg.destination), (leg.destination, leg.origin)):
-                starts = [((a, mode), boarding)]
-                if (_aboard(a), mode) in aboard:
-                    starts.append(((_aboard(a), mode), onward))
-                for head in self._arrivals(leg, b, cargo):
-                    for tail, figures in starts:
-                        yield (
-                            tail,
-                            head,
-                            leg.id,
-                            _arc(
-                                "leg",
-                                leg.id,
-                                figures,
-                                leg.capacity_teu_day,
-                                mode=mode,
-                                km=leg.km,
-                                from_place=a,
-                                to_place=b,
-                            ),
-                        )
-
-    def _aboard_vertices(self, legs: list[Leg]) -> set[Vertex]:
-        """The aboard vertices: where a scheduled leg, or a rail crossing from one, arrives."""
-        aboard = {
-            (_aboard(b), leg.mode.value)
-            for leg in legs
-            if _through(leg) and leg.id not in self._cleared_on
-            for b in (leg.origin, leg.destination)
-        }
-        for crossing in self.crossings.values():
-            if crossing.leg is None and crossing.mode is not Mode.ROAD:
-                for a, b in _directions(crossing):
-                    if (_aboard(a), crossing.mode.value) in aboard:
-                        aboard.add((_aboard(b), crossing.mode.value))
-        return aboard
-
-    def _arrivals(self, leg: Leg, place: str, cargo: CargoClass) -> list[Vertex]:
-        """Where ``leg`` arriving at ``place`` ends: aboard, at the place, or before a clearance.
-
-        A scheduled rail leg ends aboard its train, any other leg at the place. A leg with
-        crossings cleared on it, none of them open or passable for ``cargo``, ends nowhere
-        (it cannot be used).
-        """
-        if leg.id not in self._cleared_on:
-            return [(_aboard(place) if _through(leg) else place, leg.mode.value)]
-        return [
-            _uncleared(place, crossing)
-            for crossing in self._cleared_on[leg.id]
-            if self._passable(crossing, cargo)
-        ]
-
-    def _passable(self, crossing: BorderCrossing, cargo: CargoClass) -> bool:
-        """Whether cargo of this class may cross: both places handle it."""
-        ends = (self.places[crossing.cn_place], self.places[crossing.vn_place])
-        return all(place.handles(cargo) for place in ends)
-
-    def _handling_arcs(
-        self, cargo: CargoClass, profile: CargoProfile
-    ) -> Iterator[tuple[Vertex, Vertex, str, dict[str, Any]]]:
-        """Transfers between modes, and access/egress arcs at the places that handle ``cargo``."""
-        handling = [p for p in self.places.values() if p.handles(cargo)]  # stable order
-        handled = {p.id for p in handling}
-        road_transfers: dict[tuple[str, Mode], Transfer] = {}
-        for t in self.transfers:
-            if t.place not in handled:
-                continue
-            country = self.places[t.place].country.value
-            for a, b in ((t.from_mode, t.to_mode), (t.to_mode, t.from_mode)):
-                ref = f"{t.place}:{a.value}>{b.value}"
-                boarding = costs.find_tariff(self.tariffs, b, country)
-                yield (
-                    (t.place, a.value),
-                    (t.place, b.value),
-                    ref,
-                    _arc(
-                        "transfer",
-                        ref,
-                        costs.handling_figures(t, boarding, profile),
-                        t.capacity_teu_day,
-                        km=0.0,
-                        from_place=t.place,
-                        to_place=t.place,
-                    ),
-                )
-            if Mode.ROAD in (t.from_mode, t.to_mode):
-                other = t.to_mode if t.from_mode is Mode.ROAD else t.from_mode
-                road_transfers[(t.place, other)] = t
-        for place in handling:
-            for mode in sorted(place.modes):
-                transfer = road_transfers.get((place.id, mode))
-                if mode is not Mode.ROAD and transfer is None:
-                    continue
-                boarding = costs.find_tariff(self.tariffs, mode, place.country.value)
-                capacity = transfer.capacity_teu_day if transfer else None
-                common = {
-                    "km": 0.0,
-                    "from_place": place.id,
-                    "to_place": place.id,
-                    "mode": mode.value,
-                }
-                yield (
-                    (place.id, SOURCE),
-                    (place.id, mode.value),
-                    f"access:{place.id}:{mode}",
-                    _arc(
-                        "access",
-                        place.id,
-                        costs.handling_figures(transfer, boarding, profile),
-                        capacity,
-                        **common,
-                    ),
-                )
-                yield (
-                    (place.id, mode.value),
-                    (place.id, SINK),
-                    f"egress:{place.id}:{mode}",
-                    _arc(
-                        "egress",
-                        place.id,
-                        costs.handling_figures(transfer, None, profile),
-                        capacity,
-                        **common,
-                    ),
-                )
-
-    def _crossing_arcs(
-        self, aboard: set[Vertex], cargo: CargoClass, month: int | None, profile: CargoProfile
-    ) -> Iterator[tuple[Vertex, Vertex, str, dict[str, Any]]]:
-        """Each crossing both ways; a train that arrived aboard crosses aboard too."""
-        for crossing in self.crossings.values():
-            if not self._passable(crossing, cargo):
-                continue
-            mode = crossing.mode.value
-            for (a, b), northbound in zip(_directions(crossing), (False, True), strict=True):
-                figures = costs.crossing_figures(
-                    crossing,
-                    northbound=northbound,
-                    month=month,
-                    emission=self.emissions[crossing.mode],
-                    profile=profile,
-                )
-                # a gate joins its places; a clearance on a leg happens on arrival, at b
-                if crossing.leg is not None:
-                    ends = [(_uncleared(b, crossing), (b, mode))]
-                    start = b
-                else:
-                    ends = [((a, mode), (b, mode))]
-                    if (_aboard(a), mode) in aboard:
-                        ends.append(((_aboard(a), mode), (_aboard(b), mode)))
-                    start = a
-                for tail, head in ends:
-                    yield (
-                        tail,
-                        head,
-                        crossing.id,
-                        _arc(
-                            "border",
-                            crossing.id,
-                            figures,
-                            crossing.capacity_teu_day,
-                            mode=mode,
-                            km=crossing.km,
-                            from_place=start,
-                            to_place=b,
-                        ),
-                    )
+    def service_arrays(
+        self, cargo: CargoClass | str = CargoClass.GENERAL, month: int | None = None
+    ) -> ServiceArrays:
+        """:meth:`service_graph` as arrays for the solvers (cached with the graph)."""
+        check_month(month)
+        key = (CargoClass(cargo), month)
+        if key not in self._service_arrays:
+            self._service_arrays[key] = ServiceArrays.of(self.service_graph(*key))
+        return self._service_arrays[key]
 
     # --- tables -----------------------------------------------------------------------
 
@@ -574,46 +336,6 @@ class Network:
             "not_yet_open": len(later),
             "opening_years": sorted({x.opens for x in later if x.opens is not None}),
         }
-
-
-def _through(leg: Leg) -> bool:
-    """Whether ``leg`` is a scheduled rail service, whose trains run on through places."""
-    return leg.departures_per_day is not None and leg.mode in THROUGH_MODES
-
-
-def _aboard(place: str) -> str:
-    """The first element of the aboard vertex at ``place``."""
-    return f"{place}|{ABOARD}"
-
-
-def _directions(crossing: BorderCrossing) -> tuple[tuple[str, str], tuple[str, str]]:
-    """A gate's two directions as (from, to) places: southbound first."""
-    return (crossing.cn_place, crossing.vn_place), (crossing.vn_place, crossing.cn_place)
-
-
-def _uncleared(place: str, crossing: BorderCrossing) -> Vertex:
-    """The vertex of cargo landed at ``place`` by the leg of ``crossing``, not yet cleared."""
-    return (f"{place}|{crossing.id}", crossing.mode.value)
-
-
-def _runs(leg: Leg, month: int | None) -> bool:
-    return len(leg.months) == 12 if month is None else leg.runs_in(month)
-
-
-def _arc(
-    kind: str, ref: str, figures: costs.ArcFigures, capacity: float | None, **extra: object
-) -> dict[str, Any]:
-    return {
-        "kind": kind,
-        "ref": ref,
-        "cost_usd": figures.cost_usd,
-        "hours_p50": figures.hours_p50,
-        "hours_p90": figures.hours_p90,
-        "co2e_kg": figures.co2e_kg,
-        "refrigeration_co2e_kg": figures.refrigeration_co2e_kg,
-        "capacity_teu_day": capacity,
-        **extra,
-    }
 
 
 def _place_record(place: Place) -> dict[str, Any]:

@@ -40,8 +40,7 @@ import numpy as np
 import pandas as pd
 from ortools.math_opt.python import mathopt
 
-from corridor import _paths
-from corridor.data import LINE, blank, read_csv_table
+from corridor.data import LINE, read_csv_table
 from corridor.errors import (
     CorridorError,
     DataError,
@@ -51,17 +50,13 @@ from corridor.errors import (
     UnknownPlaceError,
     location,
 )
-from corridor.model import BorderCrossing, CargoClass, Mode, check_month, check_objective
-from corridor.network import (
-    DEFAULT_YEAR,
-    SINK,
-    SOURCE,
-    Network,
-    Vertex,
-    check_year,
-    load_network,
-)
-from corridor.quote import _arrays, _whole, quote
+from corridor.model import BorderCrossing, CargoClass, Mode, blank, check_month, check_objective
+from corridor.network import DEFAULT_YEAR, Network, check_year, load_network
+from corridor.routing import quote
+from corridor.routing.request import whole
+from corridor.service import SINK, SOURCE, Vertex
+from corridor.solvers import colgen
+from corridor.solvers.arrays import GraphArrays
 
 if TYPE_CHECKING:
     import folium
@@ -607,7 +602,7 @@ def plan(
         msg = "integer plans use the arc model (method='arcs' or 'auto'); paths solve the LP"
         raise InvalidRequestError(msg)
     if month is not None:
-        month = _whole(month, "month", None)
+        month = whole(month, "month")
         check_month(month)
     if time_limit_s is not None and not 0 <= time_limit_s < math.inf:
         msg = f"time_limit_s must be a finite number of seconds, 0 or more, got {time_limit_s:g}"
@@ -650,7 +645,7 @@ def _warn_of_missing_routes(
     """
     for row in unserved.itertuples():
         cargo = CargoClass(row.cargo)
-        arrays = _arrays(network.service_graph(cargo, month))
+        arrays = network.service_arrays(cargo, month)
         if arrays.reaches((row.origin, SOURCE), (row.destination, SINK)):
             _warn_of_missed_deadlines(network, (row.origin, row.destination, cargo), month, rows)
             continue
@@ -739,8 +734,7 @@ class _Builder:
 
     def add_commodity(self, key: tuple[str, CargoClass, float], members: list[Demand]) -> None:
         origin, cargo, value = key
-        graph = self.network.service_graph(cargo, self.month)
-        arrays = _arrays(graph)
+        arrays = self.network.service_arrays(cargo, self.month)
         sinks = {(m.destination, SINK) for m in members}
         source = (origin, SOURCE)
         unserved = {m.destination: self.model.add_variable(lb=0, ub=m.teu_per_day) for m in members}
@@ -976,7 +970,7 @@ class _Builder:
 class _PathPlanner:
     """The same LP over paths: builds the column-generation input, reads its answer as a Plan.
 
-    One :class:`corridor._paths.Commodity` per demand row (OD pair, cargo, value, deadline)
+    One :class:`corridor.colgen.Commodity` per demand row (OD pair, cargo, value, deadline)
     on its cargo's service graph. The arcs a row may use are those of the arc model: a
     path from the origin's source vertex to the destination's sink vertex cannot pass through
     another place's source (no arc enters one) or sink (no arc leaves one).
@@ -995,9 +989,9 @@ class _PathPlanner:
         self.group_index: dict[tuple[str, ...], int] = {}
         self.capacity: list[float] = []
         self.arrays: list[Any] = []
-        self.graphs: list[_paths.Graph] = []
+        self.graphs: list[GraphArrays] = []
         self.rows: list[tuple[tuple[str, CargoClass, float], Demand]] = []
-        self.commodities: list[_paths.Commodity] = []
+        self.commodities: list[colgen.Commodity] = []
         self.unroutable: list[tuple[tuple[str, CargoClass, float], Demand]] = []
         graph_of: dict[CargoClass, int] = {}
         for key, members in commodities.items():
@@ -1016,7 +1010,7 @@ class _PathPlanner:
                     continue
                 self.rows.append((key, member))
                 self.commodities.append(
-                    _paths.Commodity(
+                    colgen.Commodity(
                         graph=g,
                         source=source,
                         sink=sink,
@@ -1037,7 +1031,7 @@ class _PathPlanner:
             if c == cargo
             for m in members
         }
-        arrays = _arrays(self.network.service_graph(cargo, self.month))
+        arrays = self.network.service_arrays(cargo, self.month)
         group = np.full(len(arrays.arcs), -1, dtype=np.int64)
         for i, (tail, head, data) in enumerate(arrays.arcs):
             if (tail[1] == SOURCE and tail[0] not in origins) or (
@@ -1054,20 +1048,22 @@ class _PathPlanner:
             group[i] = self.group_index[key]
         self.arrays.append(arrays)
         self.graphs.append(
-            _paths.Graph(
-                n=len(arrays.vertices),
-                tails=arrays.tails,
-                heads=arrays.heads,
-                cost_usd=arrays.columns["cost_usd"],
-                hours=arrays.columns["hours_p50"],
-                group=group,
+            GraphArrays(
+                arrays.n,
+                arrays.tails,
+                arrays.heads,
+                {
+                    "cost_usd": arrays.columns["cost_usd"],
+                    "hours_p50": arrays.columns["hours_p50"],
+                    "group": group,
+                },
             )
         )
         return len(self.graphs) - 1
 
     def solve(self, time_limit_s: float | None) -> Plan:
         """Column generation, then the tables of :class:`Plan`."""
-        solution = _paths.solve(
+        solution = colgen.solve(
             self.graphs,
             self.commodities,
             np.asarray(self.capacity, dtype=float),
@@ -1114,8 +1110,9 @@ class _PathPlanner:
     def _capacity_table(self, flows: list[np.ndarray], duals: np.ndarray) -> pd.DataFrame:
         load = np.zeros(len(self.capacity))
         for graph, flow in zip(self.graphs, flows, strict=True):
-            used = graph.group >= 0
-            load += np.bincount(graph.group[used], weights=flow[used], minlength=len(load))
+            group = graph.column("group")
+            used = group >= 0
+            load += np.bincount(group[used], weights=flow[used], minlength=len(load))
         rows = [
             {
                 "element": key[0],
@@ -1132,7 +1129,7 @@ class _PathPlanner:
         ]
         return pd.DataFrame(rows, columns=CAPACITY_COLUMNS)
 
-    def _route_table(self, columns: list[_paths.Column]) -> pd.DataFrame:
+    def _route_table(self, columns: list[colgen.Column]) -> pd.DataFrame:
         rows = []
         for column in sorted(columns, key=lambda c: (c.commodity, -c.flow)):
             key, member = self.rows[column.commodity]

@@ -53,7 +53,6 @@ from corridor.data import (
     TransferRow,
     Where,
     _check_references,
-    blank,
     check_source,
     default_data_dir,
     read_csv_table,
@@ -67,12 +66,12 @@ from corridor.errors import (
     UnknownPlaceError,
     location,
 )
-from corridor.model import check_month, check_objective
+from corridor.model import blank, check_month, check_objective
 from corridor.network import YEARS, Network
 from corridor.plan import OBJECTIVES as PLAN_OBJECTIVES
 from corridor.plan import VOLUME_COLUMNS, Plan, plan, read_demand
-from corridor.quote import OBJECTIVES as QUOTE_OBJECTIVES
-from corridor.quote import quote_many
+from corridor.routing import OBJECTIVES as QUOTE_OBJECTIVES
+from corridor.routing import quote_many
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from corridor.model import CargoClass, Mode
-from corridor.quote import Objective
+from corridor.routing.request import Objective
 
 
 class _Strict(BaseModel):

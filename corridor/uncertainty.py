@@ -33,7 +33,7 @@ from corridor.model import GATE_CLOCK, Leg, Mode, Transfer, TruckRegime, utc_off
 
 if TYPE_CHECKING:
     from corridor.network import Network
-    from corridor.quote import Step
+    from corridor.routing import Step
 
 Z90 = 1.2815515655446004
 """The standard normal 90th percentile."""

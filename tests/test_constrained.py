@@ -13,11 +13,14 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from corridor import DeadlineError, InvalidRequestError, NoRouteError, load_network, pareto, quote
-from corridor import _solver as solver_module
 from corridor.data import load_dataset
 from corridor.model import CargoClass, Country, Leg, Mode, Place, PlaceKind, Transfer
-from corridor.network import SINK, SOURCE, Network, place_of
-from corridor.quote import route_key
+from corridor.network import Network
+from corridor.routing import route_key
+from corridor.service import SINK, SOURCE, place_of
+from corridor.solvers import rcsp, zero_one
+from corridor.solvers.arrays import GraphArrays
+from corridor.solvers.shortest import NoFlowError
 
 SHIPPED = load_dataset()
 MODES = (Mode.ROAD, Mode.RAIL_1000, Mode.RIVER)
@@ -143,7 +146,7 @@ def brute_force(
 def monkeypatch_highs():
     """Send every gap-closing model to HiGHS, as on large graphs."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(solver_module, "CP_SAT_MAX_ARCS", 0)
+        patch.setattr(zero_one, "CP_SAT_MAX_ARCS", 0)
         yield
 
 
@@ -151,7 +154,7 @@ def monkeypatch_highs():
 def monkeypatch_tiny_models():
     """First gap-closing models of 3 arcs, doubling: the rising-target loop of large graphs."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(solver_module, "CP_SAT_MAX_ARCS", 3)
+        patch.setattr(zero_one, "CP_SAT_MAX_ARCS", 3)
         yield
 
 
@@ -574,12 +577,12 @@ def _path_or_none(n, tails, heads, weights, *, highs, **options):
     """:func:`constrained_path` from 0 to n-1 on CP-SAT or HiGHS; None if there is none."""
     with pytest.MonkeyPatch.context() as patch:
         if highs:
-            patch.setattr(solver_module, "CP_SAT_MAX_ARCS", 0)
+            patch.setattr(zero_one, "CP_SAT_MAX_ARCS", 0)
         try:
-            return solver_module.constrained_path(
-                n, tails, heads, weights, [], source=0, sink=n - 1, **options
+            return rcsp.constrained_path(
+                GraphArrays(n, tails, heads), weights, [], source=0, sink=n - 1, **options
             ).path
-        except solver_module.NoFlowError:
+        except NoFlowError:
             return None
 
 
@@ -589,9 +592,7 @@ def test_once_per_group_equals_brute_force(graph, highs):
     """Each group entered at most once (the start's group never again), on either 0-1 model."""
     n, arcs, weights, partitions = graph
     tails, heads, paths = _paths_entering_once(n, arcs, partitions)
-    found = _path_or_none(
-        n, tails, heads, weights, highs=highs, once=solver_module.Once(partitions)
-    )
+    found = _path_or_none(n, tails, heads, weights, highs=highs, once=rcsp.Once(partitions))
     if not paths:
         assert found is None
         return
@@ -613,8 +614,8 @@ def test_exclusions_with_once_equal_brute_force(graph, highs, data):
     weights = np.concatenate([weights, data.draw(st.permutations(weights.tolist()))])
     tails, heads, paths = _paths_entering_once(n, arcs, partitions)
     paths.sort(key=lambda path: weights[path].sum())
-    once = solver_module.Once(partitions)
-    forbidden: list[solver_module.Exclusion] = []
+    once = rcsp.Once(partitions)
+    forbidden: list[rcsp.Exclusion] = []
     others = st.lists(st.integers(0, len(arcs) - 1), max_size=4)
     for _ in range(5):
         left = [p for p in paths if not any(e.matches(set(p)) for e in forbidden)]
@@ -626,7 +627,7 @@ def test_exclusions_with_once_equal_brute_force(graph, highs, data):
         assert not any(e.matches(set(found)) for e in forbidden)
         assert weights[found].sum() == pytest.approx(weights[left[0]].sum())
         extra = tuple(a for a in data.draw(others) if a not in found)
-        forbidden.append(solver_module.Exclusion(tuple((a,) for a in found), extra))
+        forbidden.append(rcsp.Exclusion(tuple((a,) for a in found), extra))
     event(f"subtour cuts: {min(len(once.subtours), 2)}")
 
 
@@ -638,10 +639,10 @@ def test_a_cycle_apart_from_the_path_gets_a_subtour_cut(monkeypatch_highs):
     tails = np.array([0, 1, 2, 0, 4, 0, 2], dtype=np.int32)
     heads = np.array([3, 2, 1, 4, 3, 1, 3], dtype=np.int32)
     weights = np.array([1.0, 0.1, 0.1, 2.0, 2.0, 0.0, 0.0])
-    forbidden = [solver_module.Exclusion(((0,),), (1,)), solver_module.Exclusion(((5,),))]
-    once = solver_module.Once([np.full(5, -1)])
-    found = solver_module.constrained_path(
-        5, tails, heads, weights, [], source=0, sink=3, forbidden=forbidden, once=once
+    forbidden = [rcsp.Exclusion(((0,),), (1,)), rcsp.Exclusion(((5,),))]
+    once = rcsp.Once([np.full(5, -1)])
+    found = rcsp.constrained_path(
+        GraphArrays(5, tails, heads), weights, [], source=0, sink=3, forbidden=forbidden, once=once
     ).path
     assert found == [3, 4]
     assert once.subtours == {frozenset({1, 2})}

@@ -74,7 +74,7 @@ def test_site_builds_without_warnings(tmp_path):
     result = _run("mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site"))
     assert result.returncode == 0, result.stderr
     api = (tmp_path / "site" / "api" / "index.html").read_text(encoding="utf-8")
-    assert "corridor.quote.pareto" in api  # mkdocstrings rendered the docstrings
+    assert "corridor.routing.pareto" in api  # mkdocstrings rendered the docstrings
     sources = (tmp_path / "site" / "sources" / "index.html").read_text(encoding="utf-8")
     assert "laocai-ez-seed" in sources  # data/SOURCES.md published
 

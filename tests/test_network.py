@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 import corridor
 from corridor import InvalidRequestError, costs, load_network
 from corridor.model import CargoClass, Mode
-from corridor.network import ABOARD, SINK, SOURCE, THROUGH_MODES
+from corridor.service import ABOARD, SINK, SOURCE, THROUGH_MODES
 
 
 def test_planned_infrastructure_appears_from_its_opening_year():

@@ -20,6 +20,11 @@ from hypothesis import strategies as st
 from corridor import InvalidRequestError, NoRouteError, load_network, plan, quote
 from corridor.model import Mode
 from corridor.network import Network
+from corridor.solvers import colgen
+from corridor.solvers.arrays import GraphArrays
+from corridor.solvers.colgen import loop, masters
+from corridor.solvers.colgen import pricing as pricing_module
+from corridor.solvers.dijkstra import adjacency
 
 ROOT = Path(__file__).parent.parent
 DEMAND_DIR = ROOT / "data" / "demand"
@@ -27,6 +32,18 @@ sys.path.insert(0, str(ROOT / "benchmarks"))  # the seeded synthetic grids of th
 from synthetic import synthetic_network  # noqa: E402
 
 KEY = ["element", "ref", "direction"]
+
+
+def _graph(n, tails, heads, cost_usd, hours, group):
+    """A plan's graph for column generation: arcs with USD, hours and capacity group."""
+    return GraphArrays(
+        n,
+        np.asarray(tails),
+        np.asarray(heads),
+        {"cost_usd": cost_usd, "hours_p50": hours, "group": np.asarray(group)},
+    )
+
+
 plan_module = importlib.import_module("corridor.plan")  # `corridor.plan` is the function
 
 
@@ -73,15 +90,13 @@ def assert_conserved(result):
 def test_the_first_order_master_reaches_the_arc_optimum(sample, year, monkeypatch, caplog):
     """PDLP as the master (forced; by default only above 10,000 capacity groups): the same
     plan tables, the optimum within the proven gap, feasible and conserved flows."""
-    from corridor import _paths
-
-    monkeypatch.setattr(_paths, "FIRST_ORDER_GROUPS", -1)
-    with caplog.at_level("DEBUG", logger="corridor._paths"):
+    monkeypatch.setattr(loop, "FIRST_ORDER_GROUPS", -1)
+    with caplog.at_level("DEBUG", logger="corridor.solvers.colgen"):
         arcs, paths = both(DEMAND_DIR / sample, year=year)
     assert "master (pdlp" in caplog.text
     # proven within GAP of the optimum: a TEU/day left unserved costs the penalty
     penalty = plan_module.UNSERVED_PENALTY_USD_PER_TEU
-    assert_same_plan(arcs, paths, teu=_paths.GAP * arcs.objective_usd_per_day / penalty)
+    assert_same_plan(arcs, paths, teu=masters.GAP * arcs.objective_usd_per_day / penalty)
     assert paths.objective_usd_per_day >= arcs.objective_usd_per_day * (1 - 1e-12)
 
 
@@ -328,8 +343,6 @@ def test_capacity_rows_enter_the_master_only_once_exceeded():
     the middle one tight (10 TEU/day), the others loose (100). 35 TEU/day fill the three
     cheapest routes and half the fourth; only the three binding capacities become rows, not
     the 12 groups that the routes in the plan use, and the plan is the exact optimum."""
-    from corridor import _paths
-
     tails, heads, cost, group, capacity = [], [], [], [], []
     for i in range(5):
         u, v = 2 + 2 * i, 3 + 2 * i
@@ -339,7 +352,7 @@ def test_capacity_rows_enter_the_master_only_once_exceeded():
             cost.append(i + 1.0)
             group.append(len(capacity))
             capacity.append(cap)
-    graph = _paths.Graph(
+    graph = _graph(
         n=12,
         tails=np.array(tails),
         heads=np.array(heads),
@@ -347,17 +360,17 @@ def test_capacity_rows_enter_the_master_only_once_exceeded():
         hours=np.zeros(len(tails)),
         group=np.array(group),
     )
-    solution = _paths.solve(
-        [graph], [_paths.Commodity(0, 0, 1, 35.0)], np.array(capacity), penalty=1000.0
+    solution = colgen.solve(
+        [graph], [colgen.Commodity(0, 0, 1, 35.0)], np.array(capacity), penalty=1000.0
     )
     assert solution.optimal
     assert solution.objective == pytest.approx(10 * 3 + 10 * 6 + 10 * 9 + 5 * 12)
-    used = {int(g) for c in solution.columns for g in graph.group[c.arcs]}
+    used = {int(g) for c in solution.columns for g in graph.column("group")[c.arcs]}
     assert len(used) == 12
     assert solution.stats["capacity_rows"] == 3
     load = np.zeros(len(capacity))
     for c in solution.columns:
-        np.add.at(load, graph.group[c.arcs], c.flow)
+        np.add.at(load, graph.column("group")[c.arcs], c.flow)
     assert (load <= np.array(capacity) + 1e-9).all()
     tight = solution.duals[[1, 4, 7]]  # the routes' middle arcs: 12 - 3, 12 - 6, 12 - 9
     np.testing.assert_allclose(tight, [-9.0, -6.0, -3.0])
@@ -370,10 +383,8 @@ def test_a_stopped_solve_returns_the_last_master_without_solving_again(first_ord
     solution and no master solve overruns the limit. A (0 → 1) and B (2 → 1), 10 TEU/day
     each, share the arc 3 → 1 (10 TEU/day); A also has a dearer direct arc. The greedy start
     gives the shared arc to A and leaves B unserved; the optimum sends A direct."""
-    from corridor import _paths
-
-    monkeypatch.setattr(_paths, "FIRST_ORDER_GROUPS", -1 if first_order else 10**9)
-    graph = _paths.Graph(
+    monkeypatch.setattr(loop, "FIRST_ORDER_GROUPS", -1 if first_order else 10**9)
+    graph = _graph(
         n=4,
         tails=np.array([0, 2, 3, 0]),
         heads=np.array([3, 3, 1, 1]),
@@ -382,10 +393,10 @@ def test_a_stopped_solve_returns_the_last_master_without_solving_again(first_ord
         group=np.array([0, 1, 2, 3]),
     )
     capacity = np.array([100.0, 100.0, 10.0, 100.0])
-    pairs = [_paths.Commodity(0, 0, 1, 10.0), _paths.Commodity(0, 2, 1, 10.0)]
-    exact = _paths.solve([graph], pairs, capacity, penalty=1000.0)
-    stopped = _paths.solve([graph], pairs, capacity, penalty=1000.0, time_limit_s=0)
-    assert exact.objective == pytest.approx(10 * 5 + 10 * 2, rel=_paths.GAP)
+    pairs = [colgen.Commodity(0, 0, 1, 10.0), colgen.Commodity(0, 2, 1, 10.0)]
+    exact = colgen.solve([graph], pairs, capacity, penalty=1000.0)
+    stopped = colgen.solve([graph], pairs, capacity, penalty=1000.0, time_limit_s=0)
+    assert exact.objective == pytest.approx(10 * 5 + 10 * 2, rel=masters.GAP)
     assert not stopped.optimal and stopped.stopped == "time_limit" and stopped.rounds == 1
     assert stopped.stats["master_solves"] == stopped.stats["row_rounds"] + 1  # the start's only
     assert stopped.objective == pytest.approx(10 * 2 + 10 * 1000.0)  # B unserved
@@ -396,15 +407,13 @@ def test_a_stopped_solve_returns_the_last_master_without_solving_again(first_ord
 def _random_instance(seed):
     """A small random graph (vertices 0..n-1, some parallel arcs), capacity groups, OD
     commodities (some with a deadline or a value of time) and an unserved penalty."""
-    from corridor import _paths
-
     rnd = np.random.default_rng(seed)
     n = int(rnd.integers(4, 8))
     pairs = [(t, h) for t in range(n) for h in range(n) if t != h and rnd.random() < 0.45]
     if pairs:
         pairs += [pairs[i] for i in rnd.integers(0, len(pairs), int(rnd.integers(0, 4)))]
     groups = int(rnd.integers(1, 5))
-    graph = _paths.Graph(
+    graph = _graph(
         n=n,
         tails=np.array([t for t, _ in pairs], dtype=np.int64),
         heads=np.array([h for _, h in pairs], dtype=np.int64),
@@ -417,7 +426,7 @@ def _random_instance(seed):
         source, sink = rnd.choice(n, 2, replace=False)
         deadline = None if rnd.random() < 0.4 else float(rnd.integers(0, 25))
         commodities.append(
-            _paths.Commodity(
+            colgen.Commodity(
                 0,
                 int(source),
                 int(sink),
@@ -443,12 +452,12 @@ def _path_lp_by_enumeration(graph, commodities, capacity, penalty):
     for k, c in enumerate(commodities):
         for path in nx.all_simple_edge_paths(g, c.source, c.sink):
             arcs = [key for _, _, key in path]
-            hours = graph.hours[arcs].sum()
+            hours = graph.column("hours_p50")[arcs].sum()
             if c.deadline_hours is not None and hours > c.deadline_hours + 1e-9:
                 continue
-            groups = graph.group[arcs]
+            groups = graph.column("group")[arcs]
             uses = np.bincount(groups[groups >= 0], minlength=len(capacity))
-            columns.append((k, graph.cost_usd[arcs].sum() + c.usd_per_hour * hours, uses))
+            columns.append((k, graph.column("cost_usd")[arcs].sum() + c.usd_per_hour * hours, uses))
         columns.append((k, penalty, np.zeros(len(capacity))))  # unserved
     equal = np.array([[1.0 * (k == j) for k, _, _ in columns] for j in range(len(commodities))])
     result = linprog(
@@ -474,36 +483,34 @@ def test_column_generation_meets_the_enumerated_path_lp_and_bounds_it(seed, smoo
     with the simplex master, within the proven gap with PDLP), feasible flows, a proven
     bound, and pricing's Lagrangian value at any capacity duals ≤ 0 and demand duals (at
     smoothed duals, and at the master's, where searches stop early) below the optimum."""
-    from corridor import _paths
-
     graph, commodities, capacity, penalty = _random_instance(seed)
     best = _path_lp_by_enumeration(graph, commodities, capacity, penalty)
-    original = _paths.SMOOTHING, _paths.FIRST_ORDER_GROUPS
+    original = pricing_module.SMOOTHING, loop.FIRST_ORDER_GROUPS
     try:
-        _paths.SMOOTHING = smoothing
-        _paths.FIRST_ORDER_GROUPS = -1 if first_order else original[1]
-        solution = _paths.solve([graph], commodities, capacity, penalty=penalty)
+        pricing_module.SMOOTHING = smoothing
+        loop.FIRST_ORDER_GROUPS = -1 if first_order else original[1]
+        solution = colgen.solve([graph], commodities, capacity, penalty=penalty)
     finally:
-        _paths.SMOOTHING, _paths.FIRST_ORDER_GROUPS = original
+        pricing_module.SMOOTHING, loop.FIRST_ORDER_GROUPS = original
     assert solution.optimal
     assert bool(solution.stats["first_order"]) is first_order
     served = np.zeros(len(commodities))
     load = np.zeros(len(capacity))
     for column in solution.columns:
         served[column.commodity] += column.flow
-        groups = graph.group[column.arcs]
+        groups = graph.column("group")[column.arcs]
         np.add.at(load, groups[groups >= 0], column.flow)
     demand = [c.teu_per_day for c in commodities]
     assert served + solution.unserved == pytest.approx(demand, abs=1e-6)
     assert (load <= capacity + 1e-6).all()
     if first_order:  # feasible flows within the proven gap of the optimum
-        assert best - 1e-6 <= solution.objective <= best + _paths.GAP * max(1.0, best) + 1e-6
+        assert best - 1e-6 <= solution.objective <= best + masters.GAP * max(1.0, best) + 1e-6
         assert solution.bound <= best + 1e-6
     else:
         assert solution.objective == pytest.approx(best, rel=1e-7, abs=1e-6)
-        slack = sum(demand) * _paths.TOLERANCE * max(1.0, penalty)
+        slack = sum(demand) * pricing_module.TOLERANCE * max(1.0, penalty)
         assert best - slack - 1e-6 <= solution.bound <= best + 1e-6
-    pricing = _paths._Pricing([graph], commodities)
+    pricing = pricing_module.Pricing([graph], commodities)
     known = [(c.commodity, c.arcs) for c in solution.columns]
     rnd = np.random.default_rng(seed)
     for _ in range(5):
@@ -526,13 +533,11 @@ def test_the_first_order_masters_repair_fills_the_cheapest_paths_with_room():
     """PDLP's flows, once scaled within capacity, leave demand short: the shortfall goes to the
     commodity's paths cheapest first, as far as their capacity rows allow, never to a path
     dearer than leaving the TEU unserved."""
-    from corridor import _paths
-
     # commodity 0: paths 0 (10 USD, row 0), 1 (12, row 1), 2 (40, no row); commodity 1:
     # path 3 (50 USD, no row), dearer than the penalty of 45
     paths = np.array([0, 0, 0, 1])
     use = (np.array([0, 1]), np.array([0, 1]), np.array([1.0, 1.0]))
-    flows = _paths._fill(
+    flows = masters.fill(
         np.array([6.0, 0.0, 0.0, 1.0]),
         paths,
         np.array([20.0, 5.0]),
@@ -546,9 +551,7 @@ def test_the_first_order_masters_repair_fills_the_cheapest_paths_with_room():
 
 def _two_routes():
     """Two parallel arcs 0 → 1, 1 and 5 USD per TEU, capacity groups 0 and 1."""
-    from corridor import _paths
-
-    return _paths.Graph(
+    return _graph(
         n=2,
         tails=np.array([0, 0]),
         heads=np.array([1, 1]),
@@ -561,13 +564,11 @@ def _two_routes():
 def test_a_simplex_master_proven_optimal_at_the_limit_says_so(monkeypatch):
     """At the limit a simplex master whose round found no new path is the proven optimum:
     one commodity on two routes, where the greedy start already splits it optimally."""
-    from corridor import _paths
-
-    monkeypatch.setattr(_paths, "FIRST_ORDER_GROUPS", 10**9)
+    monkeypatch.setattr(loop, "FIRST_ORDER_GROUPS", 10**9)
     graph = _two_routes()
-    pairs = [_paths.Commodity(0, 0, 1, 10.0)]
+    pairs = [colgen.Commodity(0, 0, 1, 10.0)]
     capacity = np.array([6.0, 100.0])
-    solution = _paths.solve([graph], pairs, capacity, penalty=1000.0, time_limit_s=0)
+    solution = colgen.solve([graph], pairs, capacity, penalty=1000.0, time_limit_s=0)
     assert solution.optimal and solution.stopped == "optimal" and solution.rounds == 1
     assert solution.objective == pytest.approx(6 * 1 + 4 * 5)
 
@@ -575,16 +576,14 @@ def test_a_simplex_master_proven_optimal_at_the_limit_says_so(monkeypatch):
 def test_the_first_order_master_keeps_one_flow_per_path_when_it_drops_paths(monkeypatch):
     """A dropped path takes its flow with it, so the plan read right after (a loop that
     stalls or runs out of time there) has one flow per path, and the same cost."""
-    from corridor import _paths
-
-    monkeypatch.setattr(_paths, "DROP_AFTER", 1)
+    monkeypatch.setattr(masters, "DROP_AFTER", 1)
     graph = _two_routes()
-    commodities = [_paths.Commodity(0, 0, 1, 10.0)]
-    pricing = _paths._Pricing([graph], commodities)
-    master = _paths._FirstOrderMaster(commodities, np.array([100.0, 100.0]), 1000.0, 0.0, None)
+    commodities = [colgen.Commodity(0, 0, 1, 10.0)]
+    pricing = pricing_module.Pricing([graph], commodities)
+    master = masters.FirstOrderMaster(commodities, np.array([100.0, 100.0]), 1000.0, 0.0, None)
     for arc in (0, 1):
         assert master.add_column(0, np.array([arc]), pricing)
-    master.eps = _paths.PDLP_EPS[0]
+    master.eps = masters.PDLP_EPS[0]
     objective = master.solve()[0]
     assert master.drop_idle(pricing) == 1  # the dearer path: no flow, reduced cost 4
     flows, unserved = master.values()
@@ -596,17 +595,15 @@ def test_the_first_order_master_keeps_one_flow_per_path_when_it_drops_paths(monk
 def test_searches_shared_with_worker_processes_give_the_same_plan(monkeypatch, caplog):
     """Pricing's Dijkstra searches dealt out to a forked worker (forced here on a small grid):
     the same optimum and routes as searching in this process alone."""
-    from corridor import _paths
-
     grid = synthetic_network(7, capacities=True)
     table = pd.DataFrame(
         [("g0_0", "g6_6", 40), ("g0_6", "g6_0", 35), ("g3_0", "g3_6", 30), ("g6_3", "g0_3", 25)],
         columns=["origin", "destination", "teu_per_day"],
     )
     alone = plan(table, network=grid, method="paths")
-    monkeypatch.setattr(_paths, "SHARED_WORK", 0)
-    monkeypatch.setattr(_paths, "SEARCH_WORKERS", 1)
-    with caplog.at_level("DEBUG", logger="corridor._paths"):
+    monkeypatch.setattr(pricing_module, "SHARED_WORK", 0)
+    monkeypatch.setattr(pricing_module, "SEARCH_WORKERS", 1)
+    with caplog.at_level("DEBUG", logger="corridor.solvers.colgen"):
         shared = plan(table, network=grid, method="paths")
     assert "1 search workers" in caplog.text
     assert shared.objective_usd_per_day == pytest.approx(alone.objective_usd_per_day, rel=1e-9)
@@ -614,24 +611,22 @@ def test_searches_shared_with_worker_processes_give_the_same_plan(monkeypatch, c
 
 
 def test_no_search_workers_when_off_small_or_inside_a_worker(monkeypatch):
-    from corridor import _paths
-
-    graph = _paths.Graph(2, np.array([0]), np.array([1]), np.ones(1), np.ones(1), np.array([-1]))
-    commodities = [_paths.Commodity(0, 0, 1, 1.0)]
-    monkeypatch.setattr(_paths, "SHARED_WORK", 0)
-    monkeypatch.setattr(_paths, "SEARCH_WORKERS", 1)
-    with _paths._search_workers([graph], commodities) as workers:
+    graph = _graph(2, np.array([0]), np.array([1]), np.ones(1), np.ones(1), np.array([-1]))
+    commodities = [colgen.Commodity(0, 0, 1, 1.0)]
+    monkeypatch.setattr(pricing_module, "SHARED_WORK", 0)
+    monkeypatch.setattr(pricing_module, "SEARCH_WORKERS", 1)
+    with pricing_module.search_workers([graph], commodities) as workers:
         assert workers is not None and workers.count == 1
-    monkeypatch.setattr(_paths, "SEARCH_WORKERS", 0)
-    with _paths._search_workers([graph], commodities) as workers:
+    monkeypatch.setattr(pricing_module, "SEARCH_WORKERS", 0)
+    with pricing_module.search_workers([graph], commodities) as workers:
         assert workers is None
-    monkeypatch.setattr(_paths, "SEARCH_WORKERS", 1)
-    monkeypatch.setattr(_paths, "SHARED_WORK", 10)  # 2 vertices, 1 origin: too small
-    with _paths._search_workers([graph], commodities) as workers:
+    monkeypatch.setattr(pricing_module, "SEARCH_WORKERS", 1)
+    monkeypatch.setattr(pricing_module, "SHARED_WORK", 10)  # 2 vertices, 1 origin: too small
+    with pricing_module.search_workers([graph], commodities) as workers:
         assert workers is None
-    monkeypatch.setattr(_paths, "SHARED_WORK", 0)
-    monkeypatch.setattr(_paths.multiprocessing, "parent_process", object)
-    with _paths._search_workers([graph], commodities) as workers:
+    monkeypatch.setattr(pricing_module, "SHARED_WORK", 0)
+    monkeypatch.setattr(pricing_module.multiprocessing, "parent_process", object)
+    with pricing_module.search_workers([graph], commodities) as workers:
         assert workers is None
 
 
@@ -639,23 +634,21 @@ def test_a_dead_search_worker_leaves_the_searches_to_this_process(monkeypatch, c
     import os
     import signal
 
-    from corridor import _paths
-
     graph, commodities, capacity, penalty = _random_instance(7)
-    monkeypatch.setattr(_paths, "SHARED_WORK", 0)
-    monkeypatch.setattr(_paths, "SEARCH_WORKERS", 1)
-    with _paths._search_workers([graph], commodities) as workers:
+    monkeypatch.setattr(pricing_module, "SHARED_WORK", 0)
+    monkeypatch.setattr(pricing_module, "SEARCH_WORKERS", 1)
+    with pricing_module.search_workers([graph], commodities) as workers:
         assert workers is not None
         for pid in [p.pid for p in workers.pool._processes.values()]:
             os.kill(pid, signal.SIGKILL)
-        pricing = _paths._Pricing([graph], commodities, workers)
+        pricing = pricing_module.Pricing([graph], commodities, workers)
         duals = np.zeros(len(capacity))
         sigma = np.full(len(commodities), penalty)
-        with caplog.at_level("WARNING", logger="corridor._paths"):
+        with caplog.at_level("WARNING", logger="corridor.solvers.colgen"):
             found, bound, _ = pricing.price(duals, sigma, penalty, capacity, at=duals)
     assert "searching in this process" in caplog.text
     assert pricing.workers is None
-    expected = _paths._Pricing([graph], commodities).price(
+    expected = pricing_module.Pricing([graph], commodities).price(
         duals, sigma, penalty, capacity, at=duals
     )
     assert bound == pytest.approx(expected[1])
@@ -665,18 +658,16 @@ def test_a_dead_search_worker_leaves_the_searches_to_this_process(monkeypatch, c
 def test_with_search_workers_pdlp_takes_their_cores(monkeypatch, caplog):
     """A large problem's PDLP master runs on one thread per core (the workers' cores are idle
     while it solves), here forced on a small instance, and still meets the path LP."""
-    from corridor import _paths
-
     graph, commodities, capacity, penalty = _random_instance(2)  # 3 rows, 3 master solves
     best = _path_lp_by_enumeration(graph, commodities, capacity, penalty)
-    monkeypatch.setattr(_paths, "SHARED_WORK", 0)
-    monkeypatch.setattr(_paths, "SEARCH_WORKERS", 1)
-    monkeypatch.setattr(_paths, "FIRST_ORDER_GROUPS", -1)
-    with caplog.at_level("DEBUG", logger="corridor._paths"):
-        solution = _paths.solve([graph], commodities, capacity, penalty=penalty)
+    monkeypatch.setattr(pricing_module, "SHARED_WORK", 0)
+    monkeypatch.setattr(pricing_module, "SEARCH_WORKERS", 1)
+    monkeypatch.setattr(loop, "FIRST_ORDER_GROUPS", -1)
+    with caplog.at_level("DEBUG", logger="corridor.solvers.colgen"):
+        solution = colgen.solve([graph], commodities, capacity, penalty=penalty)
     assert "master (pdlp, tolerance" in caplog.text and ", 2 threads)" in caplog.text
     assert solution.optimal
-    assert best - 1e-6 <= solution.objective <= best + _paths.GAP * max(1.0, best) + 1e-6
+    assert best - 1e-6 <= solution.objective <= best + masters.GAP * max(1.0, best) + 1e-6
 
 
 @settings(max_examples=150, deadline=None)
@@ -686,8 +677,6 @@ def test_searches_read_dead_end_sinks_off_their_last_arcs(seed, limited):
     arcs: distances equal a plain Dijkstra's on the whole graph (sinks beyond the limit
     unreached), and every path is a walk from source to sink of exactly that length."""
     from scipy.sparse.csgraph import dijkstra
-
-    from corridor import _paths
 
     rnd = np.random.default_rng(seed)
     n = int(rnd.integers(3, 9))
@@ -702,24 +691,24 @@ def test_searches_read_dead_end_sinks_off_their_last_arcs(seed, limited):
     tails = np.array([t for t, _ in pairs], dtype=np.int64)
     heads = np.array([h for _, h in pairs], dtype=np.int64)
     weights = rnd.integers(0, 10, len(pairs)).astype(float)
-    graph = _paths.Graph(n, tails, heads, weights, weights, np.full(len(pairs), -1))
+    graph = _graph(n, tails, heads, weights, weights, np.full(len(pairs), -1))
     commodities = [
-        _paths.Commodity(0, int(s), int(t), 1.0)
+        colgen.Commodity(0, int(s), int(t), 1.0)
         for s in range(n)
         for t in range(n)
         if s != t and s not in dead
     ]
     limit = rnd.integers(0, 25, len(commodities)).astype(float) if limited else None
-    pricing = _paths._Pricing([graph], commodities)
+    pricing = pricing_module.Pricing([graph], commodities)
     found = pricing._trees(
         graph,
         weights,
         list(range(len(commodities))),
         limit if limit is not None else np.full(len(commodities), np.inf),
     )
-    full, _ = _paths._csr(n, tails, heads, weights)
+    full, _ = adjacency(n, tails, heads, weights)
     # at most 8 sources: one batch, searched as far as its largest limit
-    assert n <= _paths.LIMITED_CHUNK
+    assert n <= pricing_module.LIMITED_CHUNK
     stop = limit.max() if limited else np.inf
     for k, length, path in found:
         c = commodities[k]
@@ -738,7 +727,6 @@ def test_searches_read_dead_end_sinks_off_their_last_arcs(seed, limited):
 def test_the_plan_returned_is_the_cheapest_the_master_gave():
     """PDLP's repaired plans can get dearer from one round to the next: the loop keeps the
     cheapest, with its own paths and unserved TEU/day, not the last."""
-    from corridor import _paths
 
     class Master:  # the two calls the incumbent makes of a master
         def __init__(self, arc: int, flow: float, unserved: float) -> None:
@@ -748,7 +736,7 @@ def test_the_plan_returned_is_the_cheapest_the_master_gave():
         def values(self):
             return list(self.plan[0]), self.plan[1].copy()
 
-    best = _paths._Incumbent(120.0, Master(0, 10.0, 0.0))
+    best = loop.Incumbent(120.0, Master(0, 10.0, 0.0))
     best.offer(150.0, Master(1, 5.0, 5.0))  # dearer: kept out
     assert best.objective == 120.0 and [c.arcs.tolist() for c in best.columns] == [[0]]
     assert best.unserved.tolist() == [0.0]

@@ -28,12 +28,15 @@ from corridor import (
     quote,
     quote_many,
 )
-from corridor import _solver as solver_module
-from corridor._solver import NoFlowError, Resource, cheapest_path, constrained_path
 from corridor.data import default_data_dir, load_dataset
 from corridor.model import MAX_TONNES_PER_TEU, Mode
-from corridor.network import SINK, SOURCE, Network
-from corridor.quote import _arrays
+from corridor.network import Network
+from corridor.service import SINK, SOURCE
+from corridor.solvers import shortest as shortest_module
+from corridor.solvers import zero_one
+from corridor.solvers.arrays import GraphArrays
+from corridor.solvers.rcsp import Resource, constrained_path
+from corridor.solvers.shortest import NoFlowError, cheapest_path
 
 # --- the solver against brute-force enumeration on small random graphs ---------------------
 
@@ -68,7 +71,7 @@ def test_min_cost_flow_path_equals_brute_force(graph):
         multigraph.add_edge(u, v, key=i, w=w)
     paths = list(nx.all_simple_edge_paths(multigraph, 0, n - 1))
     try:
-        found = cheapest_path(list(range(n)), tails, heads, weights, source=0, sink=n - 1)
+        found = cheapest_path(GraphArrays(n, tails, heads), weights, source=0, sink=n - 1)
     except NoFlowError:
         assert not paths
         return
@@ -99,7 +102,7 @@ def test_quote_matches_dijkstra_for_every_pair_of_cities(network, objective):
 @pytest.mark.parametrize(("origin", "destination"), [("kunming", "hai_phong"), ("hanoi", "yuxi")])
 def test_solvers_see_only_arcs_on_some_route(network, origin, destination):
     graph = network.service_graph()
-    arrays = _arrays(graph)
+    arrays = network.service_arrays()
     start, end = (origin, SOURCE), (destination, SINK)
     keep = arrays.between(arrays.index[start], arrays.index[end])
     after = nx.descendants(graph, start) | {start}
@@ -141,9 +144,9 @@ def test_tie_break_is_lexicographic(graph, data, overflow):
     try:
         with pytest.MonkeyPatch.context() as patch:
             if overflow:
-                patch.setattr(solver_module, "_integer_costs", lambda *_: None)
+                patch.setattr(shortest_module, "_integer_costs", lambda *_: None)
             found = cheapest_path(
-                list(range(n)), tails, heads, primary, source=0, sink=n - 1, tie_break=secondary
+                GraphArrays(n, tails, heads), primary, source=0, sink=n - 1, tie_break=secondary
             )
     except NoFlowError:
         assert not paths
@@ -175,12 +178,10 @@ def test_constrained_tie_break_is_lexicographic(graph, data, one_solve):
     ]
     with pytest.MonkeyPatch.context() as patch:
         if not one_solve:
-            patch.setattr(solver_module, "CP_SAT_MAX_ARCS", 0)
+            patch.setattr(zero_one, "CP_SAT_MAX_ARCS", 0)
         try:
             found = constrained_path(
-                n,
-                tails,
-                heads,
+                GraphArrays(n, tails, heads),
                 primary,
                 [Resource("hours", hours, limit)],
                 source=0,
@@ -495,7 +496,7 @@ def test_quote_many_rows_say_how_large_each_shipment_is(network):
 
 def test_quote_many_quotes_identical_requests_once(network, monkeypatch):
     """Repeated lanes are solved once; every row still gets the figures of its own quote."""
-    quote_module = sys.modules["corridor.quote"]
+    quote_module = sys.modules["corridor.routing.batch"]
     calls = []
     real = quote_module.quote
     monkeypatch.setattr(quote_module, "quote", lambda *a, **k: calls.append(k) or real(*a, **k))

@@ -1,0 +1,31 @@
+"""Routing one shipment: request → problem → exact search → itemised quote.
+
+- :mod:`~corridor.routing.request`: :class:`QuoteRequest`, every quote option declared once;
+- :mod:`~corridor.routing.problem`: a request resolved on a network's service graph and
+  solved (min-cost flow, or the exact constrained search);
+- :mod:`~corridor.routing.search`: :func:`quote`, distinct alternatives, a deadline at a
+  confidence level;
+- :mod:`~corridor.routing.frontier`: :func:`pareto`, the exact cost / time (/ CO2) front;
+- :mod:`~corridor.routing.diagnose`: why there is no route;
+- :mod:`~corridor.routing.result`: :class:`Quote` and :class:`Step`;
+- :mod:`~corridor.routing.batch`: :func:`quote_many`, one request per row.
+"""
+
+from corridor.routing.batch import quote_many
+from corridor.routing.frontier import pareto
+from corridor.routing.request import OBJECTIVES, QuoteRequest, parse_hours, request_year
+from corridor.routing.result import Quote, Step, route_key
+from corridor.routing.search import quote
+
+__all__ = [
+    "OBJECTIVES",
+    "Quote",
+    "QuoteRequest",
+    "Step",
+    "pareto",
+    "parse_hours",
+    "quote",
+    "quote_many",
+    "request_year",
+    "route_key",
+]

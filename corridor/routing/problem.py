@@ -1,0 +1,566 @@
+"""A quote request on one service graph: resolved, masked, and solved exactly.
+
+:meth:`Problem.build` resolves a :class:`~corridor.routing.request.QuoteRequest` against a
+network (places, the year and month of travel, avoided and via places, allowed modes) and
+keeps the arcs that can lie on a route. :meth:`Problem.solve` returns the optimal route as
+service-graph arc indices: a min-cost flow when nothing but the objective matters, else the
+exact resource-constrained search of :mod:`corridor.solvers.rcsp` (deadline, transshipment
+cap, distinct alternatives, Pareto bounds). Via places are honoured by copying the graph
+once per via stage. :meth:`Problem.quote` turns a route into a :class:`Quote`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from corridor.errors import (
+    InvalidRequestError,
+    NoRouteError,
+    PlaceNotOpenError,
+    SolverError,
+    UnknownPlaceError,
+)
+from corridor.model import LOCAL_TIME, Mode, Place, Shipment
+from corridor.names import MAX_SUGGESTIONS
+from corridor.network import DEFAULT_YEAR, Network, load_network
+from corridor.routing.request import QuoteRequest, request_year
+from corridor.routing.result import Quote, Step, noted
+from corridor.service import SINK, SOURCE, ServiceArrays, Vertex, place_of
+from corridor.solvers.arrays import GraphArrays
+from corridor.solvers.shortest import NoFlowError, cheapest_path
+from corridor.uncertainty import simulate
+
+if TYPE_CHECKING:
+    from corridor.solvers.rcsp import Once
+
+HOURS_PER_DAY = 24.0
+KG_PER_TONNE = 1000.0
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A route's distinguishing arcs (see :meth:`Problem.signature`).
+
+    ``groups`` are each used via any of their arcs; using any of ``others`` makes another route.
+    """
+
+    groups: list[list[int]]
+    others: list[int]
+
+
+@dataclass
+class Problem:
+    """One validated request on one service graph; solves it, with extra limits if asked."""
+
+    request: QuoteRequest
+    net: Network
+    shipment: Shipment
+    objective: str
+    month: int | None
+    ready: datetime | None
+    arrays: ServiceArrays
+    keep: np.ndarray
+    """The arcs that can lie on a route (not avoided, of an allowed mode, between the ends)."""
+    weights: np.ndarray
+    columns: dict[str, np.ndarray]
+    """The arc columns for this shipment, per TEU: ``co2e_kg`` at its tonnes per TEU."""
+    start: int
+    end: int
+    via: tuple[str, ...]
+    deadline: float | None
+    max_transshipments: int | None
+    allowed: set[str] | None
+    avoided_places: set[str] = field(default_factory=set)
+    avoided_refs: set[str] = field(default_factory=set)
+    options: dict[str, Any] = field(default_factory=dict)
+    """The route options as resolved, for :attr:`Quote.options`."""
+    stop_at: float = float("inf")
+    """When the request's time limit runs out (:func:`time.monotonic`)."""
+    _layered: tuple[GraphArrays, np.ndarray] | None = field(default=None, repr=False)
+    _once: Once | None = field(default=None, repr=False)
+
+    @classmethod
+    def build(cls, request: QuoteRequest, network: Network | None = None) -> Problem:
+        """Resolve ``request`` on ``network`` (default: the network of its year).
+
+        Raises
+        ------
+        UnknownPlaceError, InvalidRequestError
+            For a place or option the network cannot take.
+        NoRouteError
+            If the origin or destination has no terminal for the cargo at all.
+        """
+        r = request
+        net, source, sink, ready, month = _where_and_when(
+            r.origin, r.destination, year=r.year, ready=r.ready, month=r.month, network=network
+        )
+        shipment = Shipment(source.id, sink.id, r.teu, r.cargo, r.tonnes, r.value_usd, r.deadline)
+        if source.id == sink.id:
+            msg = f"origin and destination are the same place ({source.id})"
+            raise InvalidRequestError(msg)
+        avoided_places, avoided_refs = _avoid(net, r.avoid, {source.id, sink.id})
+        via_ids = _via(net, r.via, avoided_places, {source.id, sink.id})
+        allowed = None if r.modes is None else {m.value for m in r.modes}
+        arrays = net.service_arrays(r.cargo, month)
+        columns = _shipment_columns(net, arrays, shipment)
+        start = arrays.index.get((source.id, SOURCE), -1)
+        end = arrays.index.get((sink.id, SINK), -1)
+        problem = cls(
+            request=r,
+            net=net,
+            shipment=shipment,
+            objective=r.objective,
+            month=month,
+            ready=ready,
+            arrays=arrays,
+            keep=mask(arrays, avoided_places, avoided_refs, allowed)
+            & arrays.between(max(start, 0), max(end, 0)),
+            weights=_weights(net, columns, shipment, r.objective, r.carbon_price_usd_per_t),
+            columns=columns,
+            start=start,
+            end=end,
+            via=via_ids,
+            deadline=r.deadline,
+            max_transshipments=r.max_transshipments,
+            allowed=allowed,
+            avoided_places=avoided_places,
+            avoided_refs=avoided_refs,
+            options={
+                "via": list(via_ids),
+                "avoid": sorted(avoided_places | avoided_refs),
+                "modes": None if allowed is None else sorted(allowed),
+                "max_transshipments": r.max_transshipments,
+                "confidence": r.confidence,
+                "carbon_price_usd_per_t": r.carbon_price_usd_per_t,
+                "samples": r.samples,
+                "seed": r.seed,
+            },
+            stop_at=time.monotonic() + r.time_limit_s,
+        )
+        if start < 0 or end < 0:
+            from corridor.routing.diagnose import no_route_reason
+
+            raise NoRouteError(no_route_reason(problem))
+        return problem
+
+    # --- solving ----------------------------------------------------------------------
+
+    def _layers(self) -> tuple[GraphArrays, np.ndarray]:
+        """The kept arcs, copied once per via stage, plus zero arcs that tick a via off.
+
+        Returns the layered graph and ``base``, which maps a layered arc to its
+        service-graph arc, or -1 for a stage switch.
+        """
+        if self._layered is None:
+            n = self.arrays.n
+            kept = np.flatnonzero(self.keep)
+            tails, heads, base = [], [], []
+            for stage in range(len(self.via) + 1):
+                tails.append(self.arrays.tails[kept] + stage * n)
+                heads.append(self.arrays.heads[kept] + stage * n)
+                base.append(kept)
+            for stage, place_id in enumerate(self.via):
+                at = [
+                    i
+                    for vertex, i in self.arrays.index.items()
+                    if place_of(vertex) == place_id and vertex[1] not in (SOURCE, SINK)
+                ]
+                vertices = np.array(at, dtype=np.int32)
+                tails.append(vertices + stage * n)
+                heads.append(vertices + (stage + 1) * n)
+                base.append(np.full(len(at), -1))
+            layered = GraphArrays(
+                n * (len(self.via) + 1),
+                np.concatenate(tails).astype(np.int32),
+                np.concatenate(heads).astype(np.int32),
+            )
+            self._layered = (layered, np.concatenate(base).astype(np.int64))
+        return self._layered
+
+    def solve(
+        self,
+        *,
+        weights: np.ndarray | None = None,
+        limits: dict[str, float] | None = None,
+        forbidden: Sequence[Signature] = (),
+        tie_break: np.ndarray | None = None,
+        tie_limit: float | None = None,
+        explain: bool = True,
+    ) -> list[int]:
+        """Service-graph arc indices of the optimal route, in order.
+
+        ``weights`` replaces the objective's arc weights; ``limits`` adds upper bounds on
+        sums of arc columns (``hours_p50``, ``cost_usd``, ``co2e_kg``, ``transshipments``)
+        on top of the request's deadline and transshipment limit; ``forbidden`` lists
+        signatures (see :meth:`signature`) of routes that may not be returned again.
+        ``tie_break`` (default: USD for the request's own objective, hours for ``cost``)
+        picks, exactly, the route of least ``tie_break`` among the optimal ones;
+        ``tie_limit`` is a bound on its sum over feasible routes, if known (it lets one
+        solve do both, see :func:`corridor.solvers.rcsp.constrained_path`). ``explain=False``
+        raises a bare :class:`NoRouteError` when no route meets the limits, without the
+        extra solves that say which limit or place binds (for searches that expect to run
+        out of routes).
+        """
+        layered, base = self._layers()
+        n, layers = self.arrays.n, len(self.via) + 1
+        objective = self.weights if weights is None else weights
+        bounds = dict(limits or {})
+        if self.deadline is not None:
+            bounds["hours_p50"] = min(bounds.get("hours_p50", np.inf), self.deadline)
+        if self.max_transshipments is not None:
+            bounds["transshipments"] = min(
+                bounds.get("transshipments", np.inf), self.max_transshipments
+            )
+
+        def column(values: np.ndarray) -> np.ndarray:
+            return np.where(base >= 0, values[np.maximum(base, 0)], 0.0)
+
+        if tie_break is None and weights is None:  # among equals: the cheapest, or the fastest
+            tied = "hours_p50" if self.objective == "cost" else "cost_usd"
+            tie_break = self.columns[tied]
+        source, sink = self.start, self.end + (layers - 1) * n
+        try:
+            if not bounds and not forbidden:
+                if tie_break is None and weights is not None:
+                    tie_break = self.columns["cost_usd"]
+                path = cheapest_path(
+                    layered,
+                    column(objective),
+                    source=source,
+                    sink=sink,
+                    tie_break=None if tie_break is None else column(tie_break),
+                )
+            else:
+                path = self._constrained(
+                    layered,
+                    column,
+                    objective,
+                    bounds,
+                    forbidden,
+                    ends=(source, sink),
+                    tie_break=tie_break,
+                    tie_limit=tie_limit,
+                )
+        except NoFlowError:
+            if not explain:
+                raise NoRouteError("no route meets the limits") from None
+            from corridor.routing.diagnose import infeasible
+
+            raise infeasible(self, bounds) from None
+        return [int(base[a]) for a in path if base[a] >= 0]
+
+    def _constrained(
+        self,
+        layered: GraphArrays,
+        column: Callable[[np.ndarray], np.ndarray],
+        objective: np.ndarray,
+        bounds: dict[str, float],
+        forbidden: Sequence[Signature],
+        *,
+        ends: tuple[int, int],
+        tie_break: np.ndarray | None,
+        tie_limit: float | None,
+    ) -> list[int]:
+        """The exact search within ``bounds`` and away from ``forbidden`` (layered arcs)."""
+        from corridor.solvers.rcsp import Exclusion, Resource, constrained_path
+
+        # the first resource is relaxed in Lagrangian fashion: the deadline, unless the
+        # objective is that column itself (then the bound on another column)
+        same = [name for name in bounds if np.shares_memory(objective, self.columns[name])]
+        order = sorted(bounds, key=lambda name: (name in same, name != "hours_p50"))
+        resources = [Resource(name, column(self.columns[name]), bounds[name]) for name in order]
+        _, base = self._layers()
+        combos = [
+            Exclusion(
+                tuple(tuple(np.flatnonzero(np.isin(base, g)).tolist()) for g in sig.groups),
+                tuple(np.flatnonzero(np.isin(base, sig.others)).tolist()),
+            )
+            for sig in forbidden
+        ]
+        return constrained_path(
+            layered,
+            column(objective),
+            resources,
+            source=ends[0],
+            sink=ends[1],
+            forbidden=combos,
+            time_limit_s=self.time_left_s(),
+            tie_break=None if tie_break is None else column(tie_break),
+            tie_limit=tie_limit,
+            # routes besides the best: none that comes back to a place, or changes mode
+            # there and back, only to differ
+            once=self._places(len(self.via) + 1) if forbidden else None,
+        ).path
+
+    def time_left_s(self) -> float:
+        """What is left of the request's time limit, s.
+
+        Raises
+        ------
+        SolverError
+            If nothing is left: the searches so far used up the time limit.
+        """
+        left = self.stop_at - time.monotonic()
+        if left <= 0:
+            limit = self.request.time_limit_s
+            msg = (
+                f"time limit of {limit:g} s reached before the search ended; allow more time "
+                "(time_limit_s)"
+            )
+            raise SolverError(msg, solver="corridor", status="TIME_LIMIT", time_limit=True)
+        return left
+
+    def _places(self, layers: int) -> Once:
+        """:attr:`ServiceArrays.places` for each via stage's copy of the graph, numbered apart.
+
+        A via route may come back to a place after the via (to Hanoi from the Huu Nghi gate).
+        Kept for the request's later solves, with the limits put in force so far.
+        """
+        if self._once is None:
+            partitions = []
+            for groups in self.arrays.places:
+                size = int(groups.max(initial=-1)) + 1
+                partitions.append(
+                    np.concatenate([groups + stage * size for stage in range(layers)])
+                )
+            from corridor.solvers.rcsp import Once
+
+            self._once = Once(partitions)
+        return self._once
+
+    def signature(self, path: list[int]) -> Signature:
+        """What makes a route distinct, as groups of interchangeable service-graph arcs.
+
+        The gates, the transshipments on the way, and the first and last mode: loading onto
+        rail directly or by a road move plus a transfer at the origin is the same route. The
+        other gates and mid-route transfers are listed too: a route using any of them differs.
+        """
+        arcs = self.arrays.arcs
+        moving = [a for a in path if arcs[a][2]["kind"] in {"leg", "border"}]
+        first_mode, last_mode = arcs[moving[0]][0][1], arcs[moving[-1]][1][1]
+        origin, destination = self.shipment.origin, self.shipment.destination
+        groups = [
+            [
+                i
+                for i, (t, h, d) in enumerate(arcs)
+                if t[0] == origin and h == (origin, first_mode) and d["kind"] != "leg"
+            ],
+            [
+                i
+                for i, (t, h, d) in enumerate(arcs)
+                if h[0] == destination
+                and (place_of(t), t[1]) == (destination, last_mode)
+                and d["kind"] != "leg"
+            ],
+        ]
+
+        def distinctive(a: int) -> bool:
+            kind, place = arcs[a][2]["kind"], place_of(arcs[a][0])  # also aboard a train
+            return kind == "border" or (kind == "transfer" and place not in {origin, destination})
+
+        groups += [[a] for a in path if distinctive(a)]
+        used = set(path)
+        others = [a for a in range(len(arcs)) if distinctive(a) and a not in used]
+        return Signature(groups, others)
+
+    def quote(self, path: list[int]) -> Quote:
+        """The itemised quote of a route given as service-graph arc indices."""
+        steps = tuple(_step(self.net, self.shipment, *self.arrays.arcs[a]) for a in path)
+        names = {p.id: p.name for p in self.net.places.values()}
+        names |= {c.id: c.name for c in self.net.crossings.values()}
+        simulator = functools.partial(
+            simulate,
+            self.net,
+            month=self.month,
+            ready=self.ready,
+            samples=self.request.samples,
+            seed=self.request.seed,
+        )
+        route = Quote(
+            self.shipment,
+            self.net.year,
+            self.month,
+            self.objective,
+            steps,
+            names,
+            self.ready,
+            simulator,
+            self.net,
+            dict(self.options),
+        )
+        return noted(route, [self.arrays.arcs[a][2]["capacity_teu_day"] for a in path], self.via)
+
+
+def _where_and_when(
+    origin: str | Place,
+    destination: str | Place,
+    *,
+    year: int | None,
+    ready: datetime | None,
+    month: int | None,
+    network: Network | None,
+) -> tuple[Network, Place, Place, datetime | None, int | None]:
+    """The network, the two places, ``ready`` on the origin's clock and the month of travel.
+
+    A ``ready`` with a UTC offset sets the network year on the origin's clock: 20:00 UTC on
+    31 December is already New Year at Kunming and Hanoi, so that is quoted on the next
+    year's network (or refused if ``year`` or ``network`` says otherwise).
+    """
+    net = _network(network, year if ready is None else request_year(year, ready, network))
+    source, sink = net.place(origin), net.place(destination)
+    if ready is None:
+        return net, source, sink, None, month
+    ready, month = _local_ready(ready, month, source)
+    if ready.year != net.year:  # the hour before New Year at Kunming, still the old at Hanoi
+        if year is not None or network is not None:
+            msg = f"ready={ready.isoformat()} is in {ready.year} at {source.name}: give that year"
+            raise InvalidRequestError(msg)
+        net = _network(None, ready.year)
+        source, sink = net.place(origin), net.place(destination)
+    return net, source, sink, ready, month
+
+
+def _local_ready(ready: datetime, month: int | None, origin: Place) -> tuple[datetime, int]:
+    """``ready`` on the origin's clock, and the month of travel (a peak month is local)."""
+    if ready.tzinfo is not None:
+        ready = ready.astimezone(LOCAL_TIME[origin.country])
+    if month is not None and month != ready.month:
+        msg = f"month={month} contradicts ready={ready.isoformat()}"
+        raise InvalidRequestError(msg)
+    return ready, ready.month
+
+
+def _network(network: Network | None, year: int | None) -> Network:
+    if network is None:
+        return load_network(year if year is not None else DEFAULT_YEAR)
+    if year is not None and year != network.year:
+        msg = f"year={year} but the network given is for {network.year}"
+        raise InvalidRequestError(msg)
+    return network
+
+
+def _avoid(net: Network, avoid: Iterable[str], ends: set[str]) -> tuple[set[str], set[str]]:
+    places: set[str] = set()
+    refs: set[str] = set()
+    for item in avoid:
+        if item in net.crossings:
+            refs.add(item)
+            continue
+        try:
+            place = net.place(item)
+        except PlaceNotOpenError:
+            raise
+        except UnknownPlaceError as error:  # a misspelt crossing id, say: suggest crossings too
+            close = difflib.get_close_matches(str(item), net.crossings, n=MAX_SUGGESTIONS)
+            named = [(ref, net.crossings[ref].name) for ref in close]
+            places = [(pid, net.places[pid].name) for pid in error.suggestions]
+            raise UnknownPlaceError(item, (named + places)[:MAX_SUGGESTIONS]) from None
+        if place.id in ends:
+            msg = f"cannot avoid {place.name!r}: it is the origin or destination"
+            raise InvalidRequestError(msg)
+        places.add(place.id)
+    return places, refs
+
+
+def _via(net: Network, via: list[str], avoided: set[str], ends: set[str]) -> tuple[str, ...]:
+    """The ids of the ``via`` places, none of them avoided nor an end of the route."""
+    ids = tuple(net.place(v).id for v in via)
+    for place_id in ids:
+        if place_id in avoided:
+            msg = f"{net.places[place_id].name!r} is both a via place and avoided"
+            raise InvalidRequestError(msg)
+        if place_id in ends:
+            msg = f"via {net.places[place_id].name!r} is the origin or destination"
+            raise InvalidRequestError(msg)
+    return ids
+
+
+def _shipment_columns(
+    net: Network, arrays: ServiceArrays, shipment: Shipment
+) -> dict[str, np.ndarray]:
+    """The arc columns per TEU of ``shipment``: a graph's CO2e is at the class payload.
+
+    Given ``tonnes``, transport CO2e scales with the tonnes per TEU (as :func:`_step`
+    counts it); refrigeration is per box, whatever it weighs.
+    """
+    columns = arrays.columns
+    if shipment.tonnes is None:
+        return columns
+    payload = net.cargo_profiles[shipment.cargo].tonnes_per_teu
+    refrigeration = columns["refrigeration_co2e_kg"]
+    scale = shipment.tonnes / shipment.teu / payload
+    return columns | {"co2e_kg": (columns["co2e_kg"] - refrigeration) * scale + refrigeration}
+
+
+def _weights(
+    net: Network,
+    cols: dict[str, np.ndarray],
+    shipment: Shipment,
+    objective: str,
+    carbon_price: float,
+) -> np.ndarray:
+    if objective == "cost":
+        return cols["cost_usd"]
+    if objective == "time":
+        return cols["hours_p50"]
+    if objective == "co2":
+        return cols["co2e_kg"]
+    if shipment.value_usd is None:
+        msg = "the generalised objective needs value_usd (goods value) for the value of time"
+        raise InvalidRequestError(msg)
+    rate = net.cargo_profiles[shipment.cargo].value_of_time_pct_per_day / 100.0
+    usd_per_hour_per_teu = shipment.value_usd / shipment.teu * rate / HOURS_PER_DAY
+    usd_per_kg = carbon_price / KG_PER_TONNE
+    return (
+        cols["cost_usd"] + usd_per_hour_per_teu * cols["hours_p50"] + usd_per_kg * cols["co2e_kg"]
+    )
+
+
+def mask(
+    arrays: ServiceArrays, places: set[str], refs: set[str], allowed: set[str] | None
+) -> np.ndarray:
+    """The arcs a route may use: none at an avoided place or crossing, only allowed modes.
+
+    Road loading, unloading and transfers stay allowed whatever the modes.
+    """
+    keep = np.ones(len(arrays.arcs), dtype=bool)
+    if not places and not refs and allowed is None:
+        return keep
+    for i, (tail, head, data) in enumerate(arrays.arcs):
+        if place_of(tail) in places or place_of(head) in places or data["ref"] in refs:
+            keep[i] = False
+        elif allowed is not None and data["kind"] != "egress" and head[1] not in allowed:
+            keep[i] = head[1] == Mode.ROAD.value and data["kind"] in {"access", "transfer"}
+    return keep
+
+
+def _step(net: Network, shipment: Shipment, tail: Vertex, head: Vertex, data: dict) -> Step:
+    profile = net.cargo_profiles[shipment.cargo]
+    tonnes = (
+        shipment.tonnes if shipment.tonnes is not None else profile.tonnes_per_teu * shipment.teu
+    )
+    from_mode = None if tail[1] == SOURCE else tail[1]
+    to_mode = None if head[1] == SINK else head[1]
+    refrigeration = data["refrigeration_co2e_kg"]  # per box, whatever it weighs
+    transport_co2e = data["co2e_kg"] - refrigeration
+    return Step(
+        kind=data["kind"],
+        ref=data["ref"],
+        from_place=data["from_place"],
+        to_place=data["to_place"],
+        from_mode=from_mode,
+        to_mode=to_mode,
+        km=data["km"],
+        cost_usd=data["cost_usd"] * shipment.teu,
+        hours_p50=data["hours_p50"],
+        hours_p90=data["hours_p90"],
+        co2e_kg=transport_co2e * tonnes / profile.tonnes_per_teu + refrigeration * shipment.teu,
+    )

@@ -1,0 +1,568 @@
+"""The quote request: every option of a quote declared once, with its unit, default and check.
+
+:class:`QuoteRequest` is the one place a quote option lives. :func:`corridor.quote`,
+:func:`corridor.pareto` and :func:`corridor.quote_many` (one request per row) take its fields
+as keywords; the command line's flags (:mod:`corridor.cli.options`) and the request's JSON
+schema (:func:`corridor.schema.request_schema`) are made from the same declarations. Adding an
+option means one field here plus its use in :mod:`corridor.routing.problem`.
+
+Each field carries an :class:`Option`: one line of help with the unit, the check that
+coerces and validates a value (naming the field in its error), how a table cell is read,
+and the command-line flag. What needs the network (place names, a year's places, the same
+origin and destination) is checked when the request is solved.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import functools
+import math
+import numbers
+import operator
+import re
+import warnings
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args
+
+from corridor.errors import InvalidRequestError, caller_stacklevel
+from corridor.model import (
+    LOCAL_TIME,
+    CargoClass,
+    Mode,
+    Place,
+    blank,
+    check_month,
+    check_objective,
+)
+from corridor.network import DEFAULT_YEAR, YEARS
+from corridor.uncertainty import DEFAULT_SAMPLES, DEFAULT_SEED
+
+if TYPE_CHECKING:
+    from corridor.network import Network
+
+Objective = Literal["cost", "time", "co2", "generalised"]
+OBJECTIVES: tuple[str, ...] = get_args(Objective)
+DEFAULT_TIME_LIMIT_S = 30.0
+"""Time limit of a quote's exact solves, s (a plain cheapest route takes about a millisecond;
+the limit guards deadline, alternative and Pareto searches on large networks)."""
+
+_E = TypeVar("_E", CargoClass, Mode)
+Check = Callable[[Any, str], Any]
+
+
+# --- value checks: each coerces one value or raises InvalidRequestError naming it ----------
+
+
+def whole(value: object, name: str, least: int | None = None) -> int:
+    """``value`` as an int of at least ``least`` (a whole float such as 3.0 from a CSV too).
+
+    Raises
+    ------
+    InvalidRequestError
+        For a fraction, a non-number (text, a bool) or a number below ``least``.
+    """
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    try:
+        if isinstance(value, bool):
+            raise TypeError  # an int to Python, but month=True is a mistake
+        number = operator.index(value)  # type: ignore[arg-type]
+    except TypeError:
+        msg = f"{name} must be a whole number, got {value!r}"
+        raise InvalidRequestError(msg) from None
+    if least is not None and number < least:
+        msg = f"{name} must be {least} or more, got {number}"
+        raise InvalidRequestError(msg)
+    return number
+
+
+def number(value: object, name: str) -> float:
+    """``value`` checked to be a finite number: an int or a float as given, a numpy number.
+
+    Raises
+    ------
+    InvalidRequestError
+        Naming ``name``, for text (``teu="x"``), None, a bool, NaN or infinity.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        msg = f"{name} must be a number, got {value!r}"
+        raise InvalidRequestError(msg)
+    as_float = float(value)
+    if not math.isfinite(as_float):
+        msg = f"{name} must be a finite number, got {value!r}"
+        raise InvalidRequestError(msg)
+    return value if isinstance(value, int | float) else as_float  # messages show 2, not 2.0
+
+
+def _optional(check: Check) -> Check:
+    """``check`` for a value that may be None (left as None)."""
+
+    def optional(value: object, name: str) -> object:
+        return None if value is None else check(value, name)
+
+    return optional
+
+
+def _at_least(least: float, *, above: bool = False) -> Check:
+    """A number check with a lower bound (``above``: strictly)."""
+
+    def bounded(value: object, name: str) -> float:
+        checked = number(value, name)
+        if checked < least or (above and checked == least):
+            relation = "positive" if above and least == 0 else f"{least:g} or more"
+            msg = f"{name} must be {relation}, got {checked:g}"
+            raise InvalidRequestError(msg)
+        return checked
+
+    return bounded
+
+
+def _whole_at_least(least: int | None) -> Check:
+    return lambda value, name: whole(value, name, least)
+
+
+def _month(value: object, name: str) -> int:
+    month = whole(value, name)
+    check_month(month)
+    return month
+
+
+def _deadline(value: object, name: str) -> float:
+    """Hours, or text such as ``"72h"`` or ``"3d"`` (:func:`parse_hours`); positive."""
+    hours = parse_hours(value, name) if isinstance(value, str) else number(value, name)
+    if not hours > 0:
+        msg = f"{name} must be a positive number of hours, got {hours}"
+        raise InvalidRequestError(msg)
+    return hours
+
+
+def _confidence(value: object, name: str) -> float:
+    level = number(value, name)
+    if not 0 < level < 1:
+        msg = f"{name} must be between 0 and 1 (exclusive), got {level:g}"
+        raise InvalidRequestError(msg)
+    return level
+
+
+def _choice(enum: type[_E]) -> Check:
+    def choose(value: object, name: str) -> _E:
+        try:
+            return enum(value)
+        except ValueError:
+            options = ", ".join(member.value for member in enum)
+            msg = f"unknown {name} {value!r}; choose one of {options}"
+            raise InvalidRequestError(msg) from None
+
+    return choose
+
+
+def _place(value: object, name: str) -> str | Place:
+    if not isinstance(value, str | Place):
+        msg = f"{name} must be a place name or id, got {value!r}"
+        raise InvalidRequestError(msg)
+    return value
+
+
+def names(value: object, name: str) -> tuple[str | Place, ...]:
+    """One name as a tuple of one; names as a tuple (so ``via="Yen Vien"`` is one place).
+
+    Raises
+    ------
+    InvalidRequestError
+        Naming ``name``, if ``value`` is not a name or an iterable of names (``via=5``).
+    """
+    items = [value] if isinstance(value, str) else value
+    if isinstance(items, Iterable):
+        listed = tuple(items)
+        if all(isinstance(item, str | Place) for item in listed):
+            return listed
+    msg = f"{name} must be a name or a list of names, got {value!r}"
+    raise InvalidRequestError(msg)
+
+
+def _modes(value: object, name: str) -> tuple[Mode, ...]:
+    listed = names(value, name)
+    if not listed:
+        msg = f"{name} is empty: give at least one mode, or leave it out for every mode"
+        raise InvalidRequestError(msg)
+    choose = _choice(Mode)
+    return tuple(dict.fromkeys(choose(item, "mode") for item in listed))
+
+
+def _objective(value: object, name: str) -> str:
+    del name
+    return check_objective(value, OBJECTIVES)
+
+
+def ready_time(value: object, name: str = "ready") -> datetime:
+    """A ready time: a ``datetime``, or ISO text such as ``"2026-12-01T08:00"``."""
+    if isinstance(value, datetime):
+        return value
+    try:
+        return datetime.fromisoformat(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):  # TypeError: not text (a number from a table, say)
+        msg = f"{name} must be a date and time like 2026-12-01T08:00, got {value!r}"
+        raise InvalidRequestError(msg) from None
+
+
+def parse_hours(text: str, what: str = "duration") -> float:
+    """``"72h"``, ``"3d"``, ``"90m"`` or ``"72"`` → hours (positive).
+
+    ``what`` names the value in the error message.
+
+    >>> parse_hours("3d"), parse_hours("72h"), parse_hours("36")
+    (72.0, 72.0, 36.0)
+    """
+    match = re.fullmatch(r"\s*([-+]?)\s*(\d+(?:\.\d+)?)\s*([hdm]?)\s*", text.lower())
+    if not match:
+        msg = f"cannot read {text!r} as a {what}; use e.g. 72h, 3d or 36"
+        raise InvalidRequestError(msg)
+    value, unit = float(match[2]), match[3] or "h"
+    if match[1] == "-" or value == 0:
+        msg = f"{what} must be a positive duration, got {text!r}; use e.g. 72h, 3d or 36"
+        raise InvalidRequestError(msg)
+    return value * {"h": 1.0, "d": 24.0, "m": 1 / 60}[unit]
+
+
+# --- declarations ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Option:
+    """How one request field is read, checked and shown.
+
+    ``cell`` says how a table cell (``quote_many``, a CSV of shipments) is read: ``number``
+    (text that is a plain decimal number becomes that number), ``list`` (names separated by
+    ``|``), ``text`` (as written) or ``None`` (not a column). ``flag`` is the command-line
+    flag (default ``--`` and the name with dashes; ``None``: none), ``cli_type`` the type the
+    command line reads when it is not the field's own, ``json_type`` the type the JSON
+    schema gives when it is not the field's own.
+    """
+
+    help: str
+    check: Check
+    cell: Literal["number", "list", "text"] | None = "text"
+    flag: str | None = ""
+    cli_type: object = None
+    json_type: object = None
+
+
+REQUIRED = dataclasses.MISSING
+"""The ``default`` of an :func:`option` that has none."""
+
+
+def option(default: object, help: str, check: Check, **how: Any) -> Any:  # noqa: A002, ANN401
+    """A request field with its :class:`Option` (``how``: the other Option fields)."""
+    meta = {"option": Option(help, check, **how)}
+    return field(default=default, metadata=meta)  # type: ignore[call-overload]
+
+
+@functools.cache
+def options_of(request: type) -> dict[str, Option]:
+    """The :class:`Option` of each field of a request class, in declaration order."""
+    return {f.name: f.metadata["option"] for f in dataclasses.fields(request)}
+
+
+def flag_of(name: str, declared: Option) -> str | None:
+    """The command-line flag of an option (None: not on the command line)."""
+    if declared.flag is None:
+        return None
+    return declared.flag or f"--{name.replace('_', '-')}"
+
+
+@dataclass(frozen=True)
+class QuoteRequest:
+    """One shipment to quote and the options of its route: what :func:`corridor.quote` takes.
+
+    Every field is checked when the request is made (``InvalidRequestError`` naming the
+    field); :attr:`fields` lists them with their help and units. Build one directly, or let
+    :func:`corridor.quote` build it from keywords.
+
+    Examples
+    --------
+    >>> r = QuoteRequest("Kunming", "Hai Phong", teu=2, deadline="3d")
+    >>> r.deadline, r.cargo.value
+    (72.0, 'general')
+    >>> QuoteRequest("Kunming", "Hai Phong", teu="two")
+    Traceback (most recent call last):
+    ...
+    corridor.errors.InvalidRequestError: teu must be a number, got 'two'
+    """
+
+    origin: str | Place = option(
+        REQUIRED, "Origin: place id or name (English, Vietnamese, Chinese).", _place, flag=None
+    )
+    destination: str | Place = option(REQUIRED, "Destination: place id or name.", _place, flag=None)
+    teu: float = option(1.0, "Volume, TEU (> 0).", _at_least(0, above=True), cell="number")
+    alternatives: int = option(
+        1,
+        "Number of distinct routes, best first: they differ in transshipment points, gates "
+        "or mode sequence.",
+        _whole_at_least(1),
+        cell=None,
+    )
+    tonnes: float | None = option(
+        None,
+        "Gross weight, t, for CO2e (at most 36 t per TEU); default the cargo class payload.",
+        _optional(_at_least(0, above=True)),
+        cell="number",
+    )
+    cargo: CargoClass = option(
+        CargoClass.GENERAL,
+        "Cargo class: general, reefer, dangerous, bulk or oversize.",
+        _choice(CargoClass),
+        cli_type=str,
+    )
+    value_usd: float | None = option(
+        None,
+        "Goods value, USD (the generalised objective's value of time).",
+        _optional(_at_least(0)),
+        cell="number",
+    )
+    objective: str = option(
+        "cost",
+        "What to minimise: cost (USD), time (P50 hours), co2 (kg CO2e) or generalised.",
+        _objective,
+        json_type=Objective,
+    )
+    deadline: float | None = option(
+        None,
+        "Latest arrival after the cargo is ready, hours (P50): 72, or text 72h, 3d.",
+        _optional(_deadline),
+        cli_type=str | None,
+        json_type=float | str | None,
+    )
+    confidence: float | None = option(
+        None,
+        "With a deadline: least simulated probability of arriving within it (0-1).",
+        _optional(_confidence),
+        cell="number",
+    )
+    max_transshipments: int | None = option(
+        None,
+        "Most mode changes on the way (a gauge break is one).",
+        _optional(_whole_at_least(0)),
+        cell="number",
+    )
+    via: tuple[str | Place, ...] = option(
+        (), "Places to pass through, in order (repeat).", names, cell="list", cli_type=list[str]
+    )
+    avoid: tuple[str | Place, ...] = option(
+        (),
+        "Places or border-crossing ids the route must not use (repeat).",
+        names,
+        cell="list",
+        cli_type=list[str],
+    )
+    modes: tuple[Mode, ...] | None = option(
+        None,
+        "The only modes the route may use (repeat); road still loads and unloads.",
+        _optional(_modes),
+        cell="list",
+        flag="--mode",
+        cli_type=list[str],
+    )
+    year: int | None = option(
+        None,
+        "Network year (default: the year of ready, else 2026).",
+        _optional(_whole_at_least(None)),
+        cell=None,
+    )
+    month: int | None = option(
+        None,
+        "Month of travel, 1-12 (seasonal legs, peak clearance); default: legs running all year.",
+        _optional(_month),
+        cell="number",
+    )
+    ready: datetime | None = option(
+        None,
+        "When the cargo is ready, on the origin's clock or with a UTC offset: 2026-12-01T08:00.",
+        _optional(ready_time),
+        cli_type=str | None,
+    )
+    carbon_price_usd_per_t: float = option(
+        0.0,
+        "Carbon price, USD per t CO2e (the generalised objective).",
+        _at_least(0),
+        cell="number",
+        flag="--carbon-price",
+    )
+    samples: int = option(
+        DEFAULT_SAMPLES,
+        "Draws of the transit-time simulation (P50, P90, on time).",
+        _whole_at_least(1),
+        cell="number",
+    )
+    seed: int = option(
+        DEFAULT_SEED,
+        "Seed of the transit-time simulation (the same seed, the same figures).",
+        _whole_at_least(0),
+        cell="number",
+    )
+    time_limit_s: float = option(
+        DEFAULT_TIME_LIMIT_S,
+        "Time limit of the exact solves, s.",
+        _at_least(0, above=True),
+        cell="number",
+        flag="--time-limit",
+    )
+
+    def __post_init__(self) -> None:
+        for name, declared in options_of(type(self)).items():
+            object.__setattr__(self, name, declared.check(getattr(self, name), name))
+        if self.confidence is not None and self.deadline is None:
+            msg = (
+                f"confidence {self.confidence:g} needs a deadline: it is the chance of arriving "
+                "within it"
+            )
+            raise InvalidRequestError(msg)
+        if self.objective != "generalised":
+            _warn_unused(
+                self.objective,
+                value_usd=self.value_usd,
+                carbon_price_usd_per_t=self.carbon_price_usd_per_t,
+            )
+
+    @classmethod
+    def of(cls, origin: object, destination: object, **options: Any) -> QuoteRequest:  # noqa: ANN401
+        """A request from keywords; an unknown keyword is an error naming the one meant."""
+        unknown = options.keys() - _QUOTE_FIELDS
+        if unknown:
+            raise InvalidRequestError(unknown_options(unknown, cls, "option(s)"))
+        return cls(origin, destination, **options)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, object], **defaults: Any) -> QuoteRequest:  # noqa: ANN401
+        """A request from a table row (cells as :class:`Option` ``cell`` says) over defaults.
+
+        An empty cell (None, NaN, "") leaves the option at its default; a ``source`` column
+        (a citation, as in the shipped tables) is ignored.
+
+        Raises
+        ------
+        InvalidRequestError
+            For a column that is no option (naming the one meant), a missing origin or
+            destination, or a cell of the wrong kind (naming the column).
+        """
+        cells = {k: table_cell(k, v) for k, v in row.items() if k != "source" and not blank(v)}
+        unknown = cells.keys() - _QUOTE_FIELDS
+        if unknown:
+            raise InvalidRequestError(unknown_options(unknown, cls))
+        if "origin" not in cells or "destination" not in cells:
+            msg = "each request needs an origin and a destination"
+            raise InvalidRequestError(msg)
+        return cls(**(defaults | cells))
+
+
+_QUOTE_FIELDS = frozenset(f.name for f in dataclasses.fields(QuoteRequest))
+
+
+def table_cell(name: str, value: object) -> object:
+    """A table cell as a request field takes it: "2" in a number column is 2.
+
+    Text that is a plain decimal number ("2", "40.5", "1e3") in a number column becomes that
+    number; other text ("two", "nan", "inf") stays text, for the field's check to reject. A
+    ``deadline`` stays text too (it reads "72h", "3d" and "72"). A list cell (``via``,
+    ``avoid``, ``modes``) lists its names separated by ``|`` (``road|rail_1000``), as the data
+    files do. pandas reads a whole CSV column as text when one of its cells is not a number;
+    the other rows are then still read and only that row fails, naming the column.
+    """
+    declared = options_of(QuoteRequest).get(name)
+    if declared is None or not isinstance(value, str):
+        return value
+    if declared.cell == "list":
+        return [part.strip() for part in value.split("|") if part.strip()]
+    if declared.cell != "number" or not _DECIMAL.fullmatch(value.strip()):
+        return value
+    as_float = float(value)
+    return int(as_float) if as_float.is_integer() else as_float
+
+
+_DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+"""A number as a CSV cell writes it (no ``nan``, ``inf`` or ``1_000``)."""
+
+
+def unknown_options(unknown: Iterable[str], request: type, what: str = "column(s)") -> str:
+    """The message for names that are no field of ``request``, with the one meant."""
+    known = [f.name for f in dataclasses.fields(request)]
+    hints = [
+        f"{close[0]!r} for {name!r}"
+        for name in sorted(unknown)
+        if (
+            close := difflib.get_close_matches(name, known, n=1, cutoff=0.7)
+            or sorted(o for o in known if name.startswith(f"{o}_"))  # teu_per_day
+        )
+    ]
+    meant = f"; did you mean {', '.join(hints)}?" if hints else ""
+    return f"unknown {what} {', '.join(sorted(unknown))}{meant}"
+
+
+def _warn_unused(objective: str, **generalised_only: float | None) -> None:
+    """Warn of options given that only the generalised objective uses (nothing is lost)."""
+    given = [name for name, value in generalised_only.items() if value]
+    if given:
+        verb, pronoun = ("is", "it") if len(given) == 1 else ("are", "they")
+        warnings.warn(
+            f"{' and '.join(given)} {verb} used only by the generalised objective, so {pronoun} "
+            f"{verb} ignored here (objective {objective!r})",
+            stacklevel=caller_stacklevel(),
+        )
+
+
+def request_year(
+    year: int | None = None,
+    ready: datetime | str | None = None,
+    network: Network | None = None,
+) -> int:
+    """The network year of a request: ``year``, else ``ready``'s year, else the network's or 2026.
+
+    A ``ready`` with a UTC offset is in the year of the corridor's clocks (UTC+7 and UTC+8),
+    which differ for an hour at New Year; the quote then takes the origin's (see
+    :func:`corridor.quote`).
+
+    Raises
+    ------
+    InvalidRequestError
+        If ``year`` is not a whole number, ``ready`` not a date and time, or ``ready`` falls
+        in another year than ``year`` or the ``network`` given (a 2031 shipment is not quoted
+        on the 2026 network).
+
+    Examples
+    --------
+    >>> request_year(ready="2031-07-01T08:00"), request_year(), request_year(2030)
+    (2031, 2026, 2030)
+    """
+    year = None if year is None else whole(year, "year")
+    when = None if ready is None else ready_time(ready)
+    if when is not None:
+        # with a UTC offset: the year on the corridor's clocks (both but for an hour a year)
+        years = sorted(
+            {when.astimezone(zone).year for zone in LOCAL_TIME.values()}
+            if when.tzinfo is not None
+            else {when.year}
+        )
+        if not set(years) <= set(YEARS):
+            msg = (
+                f"ready={when.isoformat()} is in {max(years)}; the network covers "
+                f"{YEARS.start} to {YEARS.stop - 1}"
+            )
+            raise InvalidRequestError(msg)
+        if year is not None and year not in years:
+            msg = (
+                f"year={year} contradicts ready={when.isoformat()}: leave the year out or "
+                f"give {years[-1]}"
+            )
+            raise InvalidRequestError(msg)
+        if network is not None and network.year not in years:
+            msg = (
+                f"ready={when.isoformat()} is in {years[-1]} but the network given is for "
+                f"{network.year}"
+            )
+            raise InvalidRequestError(msg)
+        return year if year is not None else network.year if network is not None else years[0]
+    if year is not None:
+        return year
+    return network.year if network is not None else DEFAULT_YEAR
