@@ -1,4 +1,12 @@
-"""corridor: multimodal freight routing on the Kunming – Lao Cai – Hanoi – Hai Phong corridor."""
+"""corridor: multimodal freight routing on the Kunming – Lao Cai – Hanoi – Hai Phong corridor.
+
+The short functions are here (:func:`quote`, :func:`pareto`, :func:`quote_many`,
+:func:`plan`, :func:`compare`, :func:`sweep`, :func:`load_network`); the packages that hold
+them keep their own names, one per stage of the pipeline (see ``docs/architecture.md``):
+:mod:`corridor.data` → :mod:`corridor.network` → :mod:`corridor.service` →
+:mod:`corridor.routing` / :mod:`corridor.planning` (on :mod:`corridor.solvers`) →
+:mod:`corridor.scenario` → :mod:`corridor.render` and :mod:`corridor.cli`.
+"""
 
 from importlib import metadata as _metadata
 
@@ -11,13 +19,14 @@ from corridor.errors import (
     NoRouteError,
     PlaceNotOpenError,
     ScenarioError,
+    SolverError,
     UnknownPlaceError,
 )
 from corridor.model import CargoClass, Mode, PlaceKind, Shipment
 from corridor.network import Network, load_network
-from corridor.plan import Plan, plan
+from corridor.planning import Plan, PlanRequest, plan, read_demand
 from corridor.routing import Quote, QuoteRequest, Step, pareto, quote, quote_many
-from corridor.scenario import Comparison, Scenario, compare
+from corridor.scenario import Comparison, Scenario, apply_all, compare
 
 try:
     __version__ = _metadata.version("corridor")
@@ -38,18 +47,22 @@ __all__ = [
     "PlaceKind",
     "PlaceNotOpenError",
     "Plan",
+    "PlanRequest",
     "Quote",
     "QuoteRequest",
     "Scenario",
     "ScenarioError",
     "Shipment",
+    "SolverError",
     "Step",
     "UnknownPlaceError",
     "__version__",
+    "apply_all",
     "compare",
     "load_network",
     "pareto",
     "plan",
     "quote",
     "quote_many",
+    "read_demand",
 ]

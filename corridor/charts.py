@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from corridor.model import Place
     from corridor.network import Network
-    from corridor.plan import Plan
+    from corridor.planning import Plan
     from corridor.routing import Quote
     from corridor.scenario import Comparison
 

@@ -30,11 +30,12 @@ from corridor.errors import (
     InfeasibleError,
     InvalidRequestError,
     PlaceNotOpenError,
+    SolverError,
     UnknownPlaceError,
 )
 from corridor.model import blank
 from corridor.network import DEFAULT_YEAR, Network, load_network
-from corridor.plan import UNSERVED_PENALTY_USD_PER_TEU, plan
+from corridor.planning import UNSERVED_PENALTY_USD_PER_TEU, grown_demand, plan
 from corridor.routing import OBJECTIVES, Quote, pareto, parse_hours, quote, request_year
 from corridor.scenario import (
     Scenario,
@@ -42,7 +43,6 @@ from corridor.scenario import (
     compare,
     find_scenario,
     format_kpis,
-    grown_demand,
     shipped_scenarios,
 )
 from corridor.schema import quote_schema
@@ -166,7 +166,8 @@ def _one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
             if isinstance(error, InvalidRequestError):
                 message = _as_flags(message, _flags_of(command))
             err.print(f"error: {message}", markup=False)
-            code = EXIT_INFEASIBLE if isinstance(error, InfeasibleError) else EXIT_BAD_INPUT
+            unanswered = isinstance(error, InfeasibleError | SolverError)
+            code = EXIT_INFEASIBLE if unanswered else EXIT_BAD_INPUT
             raise typer.Exit(code=code) from None
         except OSError as error:  # a read-only disk, a folder removed while running
             if error.strerror and error.filename:
@@ -768,27 +769,10 @@ def plan_command(
 
         plan_chart(result).savefig(png_file, dpi=150)
         _wrote(png_file)
+    for note in result.notes:
+        err.print(f"note: {note}", markup=False)
     if as_json:
-        frames = result.to_frames()
-        _print_json(
-            {
-                "year": result.year,
-                "month": result.month,
-                "objective": result.objective,
-                "integer": result.integer,
-                "method": result.method,
-                "optimal": result.optimal,
-                "objective_usd_per_day": result.objective_usd_per_day,
-                "bound_usd_per_day": _finite(result.bound_usd_per_day),
-                "gap": _finite(result.gap),
-                "totals": result.totals,
-                "mode_split_teu_km": result.mode_split.to_dict(),
-                **{
-                    name: json.loads(frames[name].to_json(orient="records"))
-                    for name in ("bottlenecks", "routes", "unserved")
-                },
-            }
-        )
+        _print_json(result.to_dict())
         return
     totals = result.totals
     out.print(
@@ -1149,11 +1133,6 @@ def _print_notes(quotes: list[Quote]) -> None:
         label = f"note (#{rank})" if len(quotes) > 1 else "note"
         for note in q.notes:
             out.print(f"[yellow]{label}:[/yellow] {escape(note)}")
-
-
-def _finite(value: float) -> float | None:
-    """A number for JSON: ``None`` for infinity or NaN (JSON has neither)."""
-    return value if np.isfinite(value) else None
 
 
 def _usd(value: float) -> str:

@@ -26,7 +26,7 @@ from corridor.errors import InvalidRequestError
 
 if TYPE_CHECKING:
     from corridor.network import Network
-    from corridor.plan import Plan
+    from corridor.planning import Plan
     from corridor.routing import Quote, Step
 
 MODE_COLOURS = {
@@ -310,7 +310,7 @@ def link_loads(plan: Plan) -> gpd.GeoDataFrame:
 
     ``teu_per_day`` is the sum of the directions, ``utilisation`` the higher of them (NaN
     without a capacity), ``tooltip`` a line per direction; the geometry is the first
-    direction's. See :meth:`corridor.plan.Plan.to_geodataframe` for one row per direction.
+    direction's. See :meth:`corridor.planning.Plan.to_geodataframe` for one row per direction.
     """
     loads = plan.to_geodataframe()
     tips = [_direction_tip(row) for row in loads.itertuples()]

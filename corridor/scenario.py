@@ -68,8 +68,8 @@ from corridor.errors import (
 )
 from corridor.model import blank, check_month, check_objective
 from corridor.network import YEARS, Network
-from corridor.plan import OBJECTIVES as PLAN_OBJECTIVES
-from corridor.plan import VOLUME_COLUMNS, Plan, plan, read_demand
+from corridor.planning import Plan, grown_demand, plan, read_demand
+from corridor.planning.request import OBJECTIVES as PLAN_OBJECTIVES
 from corridor.routing import OBJECTIVES as QUOTE_OBJECTIVES
 from corridor.routing import quote_many
 
@@ -883,16 +883,6 @@ def _raise_if_every_shipment_fails_alike(table: pd.DataFrame) -> None:
         status, message = errors.pop()
         if status == InvalidRequestError.__name__:
             raise InvalidRequestError(f"every shipment: {message}")
-
-
-def grown_demand(demand: pd.DataFrame | str | Path, growth: float) -> pd.DataFrame:
-    """The demand table with its volumes × ``growth``; cells that are no number are kept."""
-    table = read_csv_table(demand) if isinstance(demand, (str, Path)) else demand.copy()
-    for column in VOLUME_COLUMNS:
-        if growth != 1 and column in table.columns:
-            volume = pd.to_numeric(table[column], errors="coerce")
-            table[column] = (volume * growth).astype(object).where(volume.notna(), table[column])
-    return table
 
 
 def _changes(routes: dict[str, pd.DataFrame], pairs: list[tuple[str, str]]) -> pd.DataFrame:

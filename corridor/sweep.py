@@ -61,15 +61,14 @@ from rich.progress import Progress
 from corridor.errors import CorridorError, InvalidRequestError, ScenarioError, location
 from corridor.model import check_objective
 from corridor.network import YEARS, load_network
-from corridor.plan import OBJECTIVES as PLAN_OBJECTIVES
-from corridor.plan import plan, read_demand
+from corridor.planning import grown_demand, plan, read_demand
+from corridor.planning.request import OBJECTIVES as PLAN_OBJECTIVES
 from corridor.scenario import (
     Scenario,
     Update,
     _check_update,
     apply_all,
     find_scenario,
-    grown_demand,
     line_at,
     load_yaml,
     shipped_scenario,
@@ -247,8 +246,8 @@ def run_once(
     The network is read from ``data_dir`` (default: the shipped data or ``$CORRIDOR_DATA``).
 
     The KPIs: ``objective_usd_per_day``, what the plan minimises (with unserved demand at
-    :data:`~corridor.plan.UNSERVED_PENALTY_USD_PER_TEU`), then :attr:`Plan.totals
-    <corridor.plan.Plan.totals>` (``cost_usd_per_day`` is the cost of what is carried only),
+    :data:`~corridor.planning.UNSERVED_PENALTY_USD_PER_TEU`), then :attr:`Plan.totals
+    <corridor.planning.Plan.totals>` (``cost_usd_per_day`` is the cost of what is carried only),
     the mode shares of TEU-km and the top bottleneck.
     """
     row: dict[str, Any] = dict(params)

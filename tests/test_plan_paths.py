@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import importlib
 import itertools
-import re
 import sys
-import warnings
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
@@ -20,6 +18,7 @@ from hypothesis import strategies as st
 from corridor import InvalidRequestError, NoRouteError, load_network, plan, quote
 from corridor.model import Mode
 from corridor.network import Network
+from corridor.planning import UNSERVED_PENALTY_USD_PER_TEU
 from corridor.solvers import colgen
 from corridor.solvers.arrays import GraphArrays
 from corridor.solvers.colgen import loop, masters
@@ -44,7 +43,7 @@ def _graph(n, tails, heads, cost_usd, hours, group):
     )
 
 
-plan_module = importlib.import_module("corridor.plan")  # `corridor.plan` is the function
+planner_module = importlib.import_module("corridor.planning.planner")
 
 
 def both(demand, **options):
@@ -95,7 +94,7 @@ def test_the_first_order_master_reaches_the_arc_optimum(sample, year, monkeypatc
         arcs, paths = both(DEMAND_DIR / sample, year=year)
     assert "master (pdlp" in caplog.text
     # proven within GAP of the optimum: a TEU/day left unserved costs the penalty
-    penalty = plan_module.UNSERVED_PENALTY_USD_PER_TEU
+    penalty = UNSERVED_PENALTY_USD_PER_TEU
     assert_same_plan(arcs, paths, teu=masters.GAP * arcs.objective_usd_per_day / penalty)
     assert paths.objective_usd_per_day >= arcs.objective_usd_per_day * (1 - 1e-12)
 
@@ -220,9 +219,7 @@ def test_paths_equal_arcs_on_the_corridor_with_squeezed_capacities(network, rows
     tight = Network(replace(network.dataset, legs=legs), 2026)
     demand = pd.DataFrame(rows, columns=["origin", "destination", "teu_per_day", "cargo"])
     demand = demand.drop_duplicates(["origin", "destination", "cargo"])
-    with warnings.catch_warnings():  # rows no route can carry (reefer to Kaiyuan): see below
-        warnings.filterwarnings("ignore", ".*whatever the capacities", UserWarning)
-        arcs, paths = both(demand, network=tight)
+    arcs, paths = both(demand, network=tight)  # rows no route can carry: see below
     assert_same_plan(arcs, paths)
     if (
         paths.totals["unserved_teu_per_day"] > 1e-6
@@ -282,12 +279,11 @@ def test_a_deadline_keeps_slow_routes_out():
         "kunming → hai_phong (general): 2.0 TEU/day unserved whatever the capacities: "
         f"deadline 1 h cannot be met: the fastest route takes {fastest:.1f} h planned"
     )
-    with pytest.warns(UserWarning, match=re.escape(reason)):
-        never = plan(demand.assign(deadline_hours=1.0), network=network)
+    never = plan(demand.assign(deadline_hours=1.0), network=network)
+    assert [note for note in never.notes if note.startswith(reason)]
     assert never.totals["unserved_teu_per_day"] == pytest.approx(2)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # a deadline met on the empty network: no warning
-        plan(demand.assign(deadline_hours=fastest + 1), network=network)
+    met = plan(demand.assign(deadline_hours=fastest + 1), network=network)
+    assert not met.notes  # a deadline met on the empty network: no note
     with pytest.raises(InvalidRequestError, match="path model only"):
         plan(demand, network=network, method="arcs")
     with pytest.raises(InvalidRequestError, match="path model only"):
@@ -309,7 +305,7 @@ def test_a_blank_deadline_is_no_deadline(network):
 def test_method_choice_and_bad_methods(network, monkeypatch):
     demand = DEMAND_DIR / "sample_2026.csv"
     assert plan(demand, network=network).method == "arcs"
-    monkeypatch.setattr(plan_module, "PATHS_ABOVE_VARIABLES", 100)
+    monkeypatch.setattr(planner_module, "PATHS_ABOVE_VARIABLES", 100)
     assert plan(demand, network=network).method == "paths"
     assert plan(demand, network=network, integer=True).method == "arcs"
     assert plan(demand, network=network, method=" Paths").method == "paths"  # as typed
@@ -319,10 +315,10 @@ def test_method_choice_and_bad_methods(network, monkeypatch):
         plan(demand, network=network, method="paths", integer=True)
 
 
-def test_a_time_limit_returns_the_best_plan_with_a_warning(network):
+def test_a_time_limit_returns_the_best_plan_with_a_note(network):
     demand = DEMAND_DIR / "sample_2031.csv"
-    with pytest.warns(UserWarning, match="plan not proven optimal"):
-        result = plan(demand, network=network, method="paths", time_limit_s=0)
+    result = plan(demand, network=network, method="paths", time_limit_s=0)
+    assert [note for note in result.notes if note.startswith("plan not proven optimal")]
     exact = plan(demand, network=network, method="arcs")
     best = exact.objective_usd_per_day
     assert result.objective_usd_per_day >= best - 1e-6

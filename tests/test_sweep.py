@@ -11,7 +11,7 @@ from distributed import LocalCluster
 
 from corridor import DataError, InvalidRequestError, ScenarioError, load_network, plan
 from corridor import sweep as sweep_module
-from corridor.plan import UNSERVED_PENALTY_USD_PER_TEU
+from corridor.planning import UNSERVED_PENALTY_USD_PER_TEU
 from corridor.sweep import SweepSpec, sweep
 
 DATA = Path(__file__).parent.parent / "data"

@@ -9,15 +9,10 @@ from typing import Any
 import pandas as pd
 
 from corridor.errors import CorridorError, InvalidRequestError
+from corridor.model import blank
 from corridor.network import Network, load_network
-from corridor.routing.request import (
-    QuoteRequest,
-    blank,
-    options_of,
-    request_year,
-    table_cell,
-    unknown_options,
-)
+from corridor.options import options_of, table_cell, unknown_options
+from corridor.routing.request import QuoteRequest, request_year
 from corridor.routing.search import quote
 
 MANY_COLUMNS = [
@@ -122,7 +117,9 @@ def quote_many(
             "origin": _cell(row.get("origin")),
             "destination": _cell(row.get("destination")),
         }
-        asked = options | {k: table_cell(k, v) for k, v in row.items() if not blank(v)}
+        asked = options | {
+            k: table_cell(QuoteRequest, k, v) for k, v in row.items() if not blank(v)
+        }
         try:
             request = _request(row, options, year)
         except CorridorError as error:

@@ -15,15 +15,9 @@ origin and destination) is checked when the request is solved.
 from __future__ import annotations
 
 import dataclasses
-import difflib
-import functools
-import math
-import numbers
-import operator
-import re
 import warnings
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args
 
@@ -34,10 +28,25 @@ from corridor.model import (
     Mode,
     Place,
     blank,
-    check_month,
     check_objective,
 )
 from corridor.network import DEFAULT_YEAR, YEARS
+from corridor.options import (
+    REQUIRED,
+    at_least,
+    check_fields,
+    choice,
+    month_number,
+    number,
+    option,
+    optional,
+    parse_hours,
+    seconds,
+    table_cell,
+    unknown_options,
+    whole,
+    whole_at_least,
+)
 from corridor.uncertainty import DEFAULT_SAMPLES, DEFAULT_SEED
 
 if TYPE_CHECKING:
@@ -50,84 +59,9 @@ DEFAULT_TIME_LIMIT_S = 30.0
 the limit guards deadline, alternative and Pareto searches on large networks)."""
 
 _E = TypeVar("_E", CargoClass, Mode)
-Check = Callable[[Any, str], Any]
 
 
 # --- value checks: each coerces one value or raises InvalidRequestError naming it ----------
-
-
-def whole(value: object, name: str, least: int | None = None) -> int:
-    """``value`` as an int of at least ``least`` (a whole float such as 3.0 from a CSV too).
-
-    Raises
-    ------
-    InvalidRequestError
-        For a fraction, a non-number (text, a bool) or a number below ``least``.
-    """
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    try:
-        if isinstance(value, bool):
-            raise TypeError  # an int to Python, but month=True is a mistake
-        number = operator.index(value)  # type: ignore[arg-type]
-    except TypeError:
-        msg = f"{name} must be a whole number, got {value!r}"
-        raise InvalidRequestError(msg) from None
-    if least is not None and number < least:
-        msg = f"{name} must be {least} or more, got {number}"
-        raise InvalidRequestError(msg)
-    return number
-
-
-def number(value: object, name: str) -> float:
-    """``value`` checked to be a finite number: an int or a float as given, a numpy number.
-
-    Raises
-    ------
-    InvalidRequestError
-        Naming ``name``, for text (``teu="x"``), None, a bool, NaN or infinity.
-    """
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        msg = f"{name} must be a number, got {value!r}"
-        raise InvalidRequestError(msg)
-    as_float = float(value)
-    if not math.isfinite(as_float):
-        msg = f"{name} must be a finite number, got {value!r}"
-        raise InvalidRequestError(msg)
-    return value if isinstance(value, int | float) else as_float  # messages show 2, not 2.0
-
-
-def _optional(check: Check) -> Check:
-    """``check`` for a value that may be None (left as None)."""
-
-    def optional(value: object, name: str) -> object:
-        return None if value is None else check(value, name)
-
-    return optional
-
-
-def _at_least(least: float, *, above: bool = False) -> Check:
-    """A number check with a lower bound (``above``: strictly)."""
-
-    def bounded(value: object, name: str) -> float:
-        checked = number(value, name)
-        if checked < least or (above and checked == least):
-            relation = "positive" if above and least == 0 else f"{least:g} or more"
-            msg = f"{name} must be {relation}, got {checked:g}"
-            raise InvalidRequestError(msg)
-        return checked
-
-    return bounded
-
-
-def _whole_at_least(least: int | None) -> Check:
-    return lambda value, name: whole(value, name, least)
-
-
-def _month(value: object, name: str) -> int:
-    month = whole(value, name)
-    check_month(month)
-    return month
 
 
 def _deadline(value: object, name: str) -> float:
@@ -145,18 +79,6 @@ def _confidence(value: object, name: str) -> float:
         msg = f"{name} must be between 0 and 1 (exclusive), got {level:g}"
         raise InvalidRequestError(msg)
     return level
-
-
-def _choice(enum: type[_E]) -> Check:
-    def choose(value: object, name: str) -> _E:
-        try:
-            return enum(value)
-        except ValueError:
-            options = ", ".join(member.value for member in enum)
-            msg = f"unknown {name} {value!r}; choose one of {options}"
-            raise InvalidRequestError(msg) from None
-
-    return choose
 
 
 def _place(value: object, name: str) -> str | Place:
@@ -188,7 +110,7 @@ def _modes(value: object, name: str) -> tuple[Mode, ...]:
     if not listed:
         msg = f"{name} is empty: give at least one mode, or leave it out for every mode"
         raise InvalidRequestError(msg)
-    choose = _choice(Mode)
+    choose = choice(Mode)
     return tuple(dict.fromkeys(choose(item, "mode") for item in listed))
 
 
@@ -208,69 +130,7 @@ def ready_time(value: object, name: str = "ready") -> datetime:
         raise InvalidRequestError(msg) from None
 
 
-def parse_hours(text: str, what: str = "duration") -> float:
-    """``"72h"``, ``"3d"``, ``"90m"`` or ``"72"`` → hours (positive).
-
-    ``what`` names the value in the error message.
-
-    >>> parse_hours("3d"), parse_hours("72h"), parse_hours("36")
-    (72.0, 72.0, 36.0)
-    """
-    match = re.fullmatch(r"\s*([-+]?)\s*(\d+(?:\.\d+)?)\s*([hdm]?)\s*", text.lower())
-    if not match:
-        msg = f"cannot read {text!r} as a {what}; use e.g. 72h, 3d or 36"
-        raise InvalidRequestError(msg)
-    value, unit = float(match[2]), match[3] or "h"
-    if match[1] == "-" or value == 0:
-        msg = f"{what} must be a positive duration, got {text!r}; use e.g. 72h, 3d or 36"
-        raise InvalidRequestError(msg)
-    return value * {"h": 1.0, "d": 24.0, "m": 1 / 60}[unit]
-
-
 # --- declarations ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Option:
-    """How one request field is read, checked and shown.
-
-    ``cell`` says how a table cell (``quote_many``, a CSV of shipments) is read: ``number``
-    (text that is a plain decimal number becomes that number), ``list`` (names separated by
-    ``|``), ``text`` (as written) or ``None`` (not a column). ``flag`` is the command-line
-    flag (default ``--`` and the name with dashes; ``None``: none), ``cli_type`` the type the
-    command line reads when it is not the field's own, ``json_type`` the type the JSON
-    schema gives when it is not the field's own.
-    """
-
-    help: str
-    check: Check
-    cell: Literal["number", "list", "text"] | None = "text"
-    flag: str | None = ""
-    cli_type: object = None
-    json_type: object = None
-
-
-REQUIRED = dataclasses.MISSING
-"""The ``default`` of an :func:`option` that has none."""
-
-
-def option(default: object, help: str, check: Check, **how: Any) -> Any:  # noqa: A002, ANN401
-    """A request field with its :class:`Option` (``how``: the other Option fields)."""
-    meta = {"option": Option(help, check, **how)}
-    return field(default=default, metadata=meta)  # type: ignore[call-overload]
-
-
-@functools.cache
-def options_of(request: type) -> dict[str, Option]:
-    """The :class:`Option` of each field of a request class, in declaration order."""
-    return {f.name: f.metadata["option"] for f in dataclasses.fields(request)}
-
-
-def flag_of(name: str, declared: Option) -> str | None:
-    """The command-line flag of an option (None: not on the command line)."""
-    if declared.flag is None:
-        return None
-    return declared.flag or f"--{name.replace('_', '-')}"
 
 
 @dataclass(frozen=True)
@@ -296,30 +156,30 @@ class QuoteRequest:
         REQUIRED, "Origin: place id or name (English, Vietnamese, Chinese).", _place, flag=None
     )
     destination: str | Place = option(REQUIRED, "Destination: place id or name.", _place, flag=None)
-    teu: float = option(1.0, "Volume, TEU (> 0).", _at_least(0, above=True), cell="number")
+    teu: float = option(1.0, "Volume, TEU (> 0).", at_least(0, above=True), cell="number")
     alternatives: int = option(
         1,
         "Number of distinct routes, best first: they differ in transshipment points, gates "
         "or mode sequence.",
-        _whole_at_least(1),
+        whole_at_least(1),
         cell=None,
     )
     tonnes: float | None = option(
         None,
         "Gross weight, t, for CO2e (at most 36 t per TEU); default the cargo class payload.",
-        _optional(_at_least(0, above=True)),
+        optional(at_least(0, above=True)),
         cell="number",
     )
     cargo: CargoClass = option(
         CargoClass.GENERAL,
         "Cargo class: general, reefer, dangerous, bulk or oversize.",
-        _choice(CargoClass),
+        choice(CargoClass),
         cli_type=str,
     )
     value_usd: float | None = option(
         None,
         "Goods value, USD (the generalised objective's value of time).",
-        _optional(_at_least(0)),
+        optional(at_least(0)),
         cell="number",
     )
     objective: str = option(
@@ -331,20 +191,20 @@ class QuoteRequest:
     deadline: float | None = option(
         None,
         "Latest arrival after the cargo is ready, hours (P50): 72, or text 72h, 3d.",
-        _optional(_deadline),
+        optional(_deadline),
         cli_type=str | None,
         json_type=float | str | None,
     )
     confidence: float | None = option(
         None,
         "With a deadline: least simulated probability of arriving within it (0-1).",
-        _optional(_confidence),
+        optional(_confidence),
         cell="number",
     )
     max_transshipments: int | None = option(
         None,
         "Most mode changes on the way (a gauge break is one).",
-        _optional(_whole_at_least(0)),
+        optional(whole_at_least(0)),
         cell="number",
     )
     via: tuple[str | Place, ...] = option(
@@ -360,7 +220,7 @@ class QuoteRequest:
     modes: tuple[Mode, ...] | None = option(
         None,
         "The only modes the route may use (repeat); road still loads and unloads.",
-        _optional(_modes),
+        optional(_modes),
         cell="list",
         flag="--mode",
         cli_type=list[str],
@@ -368,51 +228,50 @@ class QuoteRequest:
     year: int | None = option(
         None,
         "Network year (default: the year of ready, else 2026).",
-        _optional(_whole_at_least(None)),
+        optional(whole_at_least(None)),
         cell=None,
     )
     month: int | None = option(
         None,
         "Month of travel, 1-12 (seasonal legs, peak clearance); default: legs running all year.",
-        _optional(_month),
+        optional(month_number),
         cell="number",
     )
     ready: datetime | None = option(
         None,
         "When the cargo is ready, on the origin's clock or with a UTC offset: 2026-12-01T08:00.",
-        _optional(ready_time),
+        optional(ready_time),
         cli_type=str | None,
     )
     carbon_price_usd_per_t: float = option(
         0.0,
         "Carbon price, USD per t CO2e (the generalised objective).",
-        _at_least(0),
+        at_least(0),
         cell="number",
         flag="--carbon-price",
     )
     samples: int = option(
         DEFAULT_SAMPLES,
         "Draws of the transit-time simulation (P50, P90, on time).",
-        _whole_at_least(1),
+        whole_at_least(1),
         cell="number",
     )
     seed: int = option(
         DEFAULT_SEED,
         "Seed of the transit-time simulation (the same seed, the same figures).",
-        _whole_at_least(0),
+        whole_at_least(0),
         cell="number",
     )
     time_limit_s: float = option(
         DEFAULT_TIME_LIMIT_S,
-        "Time limit of the exact solves, s.",
-        _at_least(0, above=True),
+        "Time limit of the exact searches (deadline, alternatives, Pareto), s.",
+        seconds,
         cell="number",
         flag="--time-limit",
     )
 
     def __post_init__(self) -> None:
-        for name, declared in options_of(type(self)).items():
-            object.__setattr__(self, name, declared.check(getattr(self, name), name))
+        check_fields(self)
         if self.confidence is not None and self.deadline is None:
             msg = (
                 f"confidence {self.confidence:g} needs a deadline: it is the chance of arriving "
@@ -447,7 +306,7 @@ class QuoteRequest:
             For a column that is no option (naming the one meant), a missing origin or
             destination, or a cell of the wrong kind (naming the column).
         """
-        cells = {k: table_cell(k, v) for k, v in row.items() if k != "source" and not blank(v)}
+        cells = {k: table_cell(cls, k, v) for k, v in row.items() if k != "source" and not blank(v)}
         unknown = cells.keys() - _QUOTE_FIELDS
         if unknown:
             raise InvalidRequestError(unknown_options(unknown, cls))
@@ -458,46 +317,6 @@ class QuoteRequest:
 
 
 _QUOTE_FIELDS = frozenset(f.name for f in dataclasses.fields(QuoteRequest))
-
-
-def table_cell(name: str, value: object) -> object:
-    """A table cell as a request field takes it: "2" in a number column is 2.
-
-    Text that is a plain decimal number ("2", "40.5", "1e3") in a number column becomes that
-    number; other text ("two", "nan", "inf") stays text, for the field's check to reject. A
-    ``deadline`` stays text too (it reads "72h", "3d" and "72"). A list cell (``via``,
-    ``avoid``, ``modes``) lists its names separated by ``|`` (``road|rail_1000``), as the data
-    files do. pandas reads a whole CSV column as text when one of its cells is not a number;
-    the other rows are then still read and only that row fails, naming the column.
-    """
-    declared = options_of(QuoteRequest).get(name)
-    if declared is None or not isinstance(value, str):
-        return value
-    if declared.cell == "list":
-        return [part.strip() for part in value.split("|") if part.strip()]
-    if declared.cell != "number" or not _DECIMAL.fullmatch(value.strip()):
-        return value
-    as_float = float(value)
-    return int(as_float) if as_float.is_integer() else as_float
-
-
-_DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-"""A number as a CSV cell writes it (no ``nan``, ``inf`` or ``1_000``)."""
-
-
-def unknown_options(unknown: Iterable[str], request: type, what: str = "column(s)") -> str:
-    """The message for names that are no field of ``request``, with the one meant."""
-    known = [f.name for f in dataclasses.fields(request)]
-    hints = [
-        f"{close[0]!r} for {name!r}"
-        for name in sorted(unknown)
-        if (
-            close := difflib.get_close_matches(name, known, n=1, cutoff=0.7)
-            or sorted(o for o in known if name.startswith(f"{o}_"))  # teu_per_day
-        )
-    ]
-    meant = f"; did you mean {', '.join(hints)}?" if hints else ""
-    return f"unknown {what} {', '.join(sorted(unknown))}{meant}"
 
 
 def _warn_unused(objective: str, **generalised_only: float | None) -> None:
