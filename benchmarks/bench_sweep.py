@@ -7,7 +7,7 @@ standard-gauge tariff (4) and the Kim Thanh gate capacity (10) over the 2031 sam
 import time
 from pathlib import Path
 
-from corridor.sweep import SweepSpec, sweep
+from corridor.scenario import SweepSpec, sweep
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 

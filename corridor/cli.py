@@ -36,17 +36,17 @@ from corridor.errors import (
 from corridor.model import blank
 from corridor.network import DEFAULT_YEAR, Network, load_network
 from corridor.planning import UNSERVED_PENALTY_USD_PER_TEU, grown_demand, plan
+from corridor.render.text import format_kpis
 from corridor.routing import OBJECTIVES, Quote, pareto, parse_hours, quote, request_year
 from corridor.scenario import (
     Scenario,
     check_file,
     compare,
     find_scenario,
-    format_kpis,
     shipped_scenarios,
 )
+from corridor.scenario.sweeps import sweep
 from corridor.schema import quote_schema
-from corridor.sweep import sweep
 from corridor.uncertainty import DEFAULT_SAMPLES
 
 app = typer.Typer(
@@ -287,7 +287,7 @@ def network_export(
     data: DataOption = None,
 ) -> None:
     """Write places and links to a GeoPackage or GeoJSON (EPSG:4326)."""
-    from corridor.export import write_network
+    from corridor.render.geo import write_network
 
     _output(path, "network export", (".gpkg", ".geojson"))
 
@@ -595,12 +595,12 @@ def pareto_command(
     chosen = tuple(part.strip() for part in objectives.split(","))
     front = pareto(origin, destination, teu, objectives=chosen, **options)
     if map_file is not None:
-        from corridor.export import pareto_map
+        from corridor.render.maps import pareto_map
 
         pareto_map(front).save(str(map_file))
         _wrote(map_file)
     if png_file is not None:
-        from corridor.charts import pareto_chart
+        from corridor.render.charts import pareto_chart
 
         pareto_chart(front).savefig(png_file, dpi=150)
         _wrote(png_file)
@@ -758,14 +758,14 @@ def plan_command(
         month=month,
     )
     if out_file is not None:
-        from corridor.export import write_table
+        from corridor.render.geo import write_table
 
         _wrote(write_table(result.to_geodataframe(), out_file, layer="loaded_links"))
     if map_file is not None:
         result.map().save(str(map_file))
         _wrote(map_file)
     if png_file is not None:
-        from corridor.charts import plan_chart
+        from corridor.render.charts import plan_chart
 
         plan_chart(result).savefig(png_file, dpi=150)
         _wrote(png_file)
@@ -1105,16 +1105,16 @@ def _write_route_files(
     routes = result if isinstance(result, list) else [result]
     written: list[Path] = []
     if map_file is not None:
-        from corridor.export import pareto_map
+        from corridor.render.maps import pareto_map
 
         (pareto_map(routes) if len(routes) > 1 else routes[0].map()).save(str(map_file))
         written.append(map_file)
     if out_file is not None:
-        from corridor.export import write_quote
+        from corridor.render.geo import write_quote
 
         written += write_quote(result, out_file)
     if png_file is not None:
-        from corridor.charts import route_chart
+        from corridor.render.charts import route_chart
 
         route_chart(routes[0]).savefig(png_file, dpi=150)
         written.append(png_file)

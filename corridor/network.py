@@ -305,8 +305,8 @@ class Network:
         return places_gdf, links
 
     def map(self) -> folium.Map:
-        """A folium map of the network (see :func:`corridor.export.network_map`)."""
-        from corridor.export import network_map
+        """A folium map of the network (see :func:`corridor.render.maps.network_map`)."""
+        from corridor.render.maps import network_map
 
         return network_map(self)
 

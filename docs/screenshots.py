@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 import corridor
-from corridor.charts import pareto_chart
+from corridor.render.charts import pareto_chart
 
 HERE = Path(__file__).parent
 FLAGS = (

@@ -10,7 +10,7 @@ import pytest
 from matplotlib.image import imread
 
 from corridor import quote
-from corridor.export import MODE_COLOURS
+from corridor.render.style import MODE_COLOURS
 
 SCRIPT = Path(__file__).parents[1] / "docs" / "screenshots.py"
 _spec = importlib.util.spec_from_file_location("screenshots", SCRIPT)

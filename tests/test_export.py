@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 from corridor import InvalidRequestError, load_network, pareto, plan, quote
 from corridor.cli import _write_route_files, app
 from corridor.data import default_data_dir
-from corridor.export import link_loads, pareto_map, write_network, write_quote, write_table
+from corridor.render.geo import link_loads, write_network, write_quote, write_table
+from corridor.render.maps import pareto_map
 
 runner = CliRunner()
 DEMAND = str(default_data_dir() / "demand" / "sample_2026.csv")

@@ -12,7 +12,7 @@ from matplotlib.colors import to_rgba
 from typer.testing import CliRunner
 
 from corridor import InvalidRequestError, load_network, pareto, plan, quote
-from corridor.charts import (
+from corridor.render.charts import (
     comparison_chart,
     pareto_chart,
     plan_chart,
@@ -21,7 +21,8 @@ from corridor.charts import (
 )
 from corridor.cli import app
 from corridor.data import default_data_dir
-from corridor.export import MODE_COLOURS, link_loads
+from corridor.render.geo import link_loads
+from corridor.render.style import MODE_COLOURS
 from corridor.scenario import Comparison, Scenario, compare
 
 runner = CliRunner()

@@ -30,10 +30,10 @@ from corridor.scenario import (
     Update,
     apply_all,
     check_file,
-    format_kpis,
-    grown_demand,
     shipped_scenarios,
 )
+from corridor.planning import grown_demand
+from corridor.render.text import format_kpis
 
 SCENARIOS = Path(__file__).parent.parent / "data" / "scenarios"
 DEMAND = Path(__file__).parent.parent / "data" / "demand"
@@ -653,7 +653,7 @@ def test_a_shipment_place_in_no_case_is_an_error_before_any_case_runs(network, m
     def quote_many(*args, **kwargs):
         raise AssertionError("a case ran")
 
-    monkeypatch.setattr("corridor.scenario.quote_many", quote_many)
+    monkeypatch.setattr("corridor.scenario.comparison.quote_many", quote_many)
     gate = scenario("lao-cai-smart-gate.yaml")
     shipments = [
         {"origin": "Kunming", "destination": "Hanoi"},
@@ -739,7 +739,7 @@ def test_top_bottleneck_changes_only_when_the_plan_does():
 def test_a_scenario_of_another_year_is_compared_with_the_baseline_of_its_year():
     """The dual-gauge link opens in 2028 in its file: compared with the 2031 network it would
     mix the project with three years of the network's growth (the SGR opens in 2030)."""
-    from corridor.charts import relative_change
+    from corridor.render.charts import relative_change
 
     early = scenario("dual-gauge-link-first.yaml")
     result = compare(

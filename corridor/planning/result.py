@@ -124,8 +124,8 @@ class Plan:
         }
 
     def map(self) -> folium.Map:
-        """A folium map of the loaded links (see :func:`corridor.export.plan_map`)."""
-        from corridor.export import plan_map
+        """A folium map of the loaded links (see :func:`corridor.render.maps.plan_map`)."""
+        from corridor.render.maps import plan_map
 
         return plan_map(self)
 

@@ -162,8 +162,8 @@ class Quote:
         return math.fsum(s.km for s in self.steps)
 
     def map(self) -> folium.Map:
-        """A folium map of the route (see :func:`corridor.export.quote_map`)."""
-        from corridor.export import quote_map
+        """A folium map of the route (see :func:`corridor.render.maps.quote_map`)."""
+        from corridor.render.maps import quote_map
 
         return quote_map(self)
 
@@ -182,11 +182,11 @@ class Quote:
         )
 
     def to_geodataframe(self) -> gpd.GeoDataFrame:
-        """The steps with geometry (see :func:`corridor.export.quote_geodataframe`).
+        """The steps with geometry (see :func:`corridor.render.geo.quote_geodataframe`).
 
-        :func:`corridor.export.write_quote` writes them to files, lines and points apart.
+        :func:`corridor.render.geo.write_quote` writes them to files, lines and points apart.
         """
-        from corridor.export import quote_geodataframe
+        from corridor.render.geo import quote_geodataframe
 
         return quote_geodataframe(self)
 

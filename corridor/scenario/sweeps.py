@@ -63,16 +63,10 @@ from corridor.model import check_objective
 from corridor.network import YEARS, load_network
 from corridor.planning import grown_demand, plan, read_demand
 from corridor.planning.request import OBJECTIVES as PLAN_OBJECTIVES
-from corridor.scenario import (
-    Scenario,
-    Update,
-    _check_update,
-    apply_all,
-    find_scenario,
-    line_at,
-    load_yaml,
-    shipped_scenario,
-)
+from corridor.scenario.files import find_scenario, shipped_scenario
+from corridor.scenario.kpis import plan_kpis
+from corridor.scenario.loading import line_at, load_yaml
+from corridor.scenario.patch import Scenario, Update, apply_all, check_update
 
 DEMAND_GROWTH = "demand_growth"
 
@@ -248,7 +242,7 @@ def run_once(
     The KPIs: ``objective_usd_per_day``, what the plan minimises (with unserved demand at
     :data:`~corridor.planning.UNSERVED_PENALTY_USD_PER_TEU`), then :attr:`Plan.totals
     <corridor.planning.Plan.totals>` (``cost_usd_per_day`` is the cost of what is carried only),
-    the mode shares of TEU-km and the top bottleneck.
+    the mode shares of TEU-km and the top bottleneck (:func:`corridor.scenario.kpis.plan_kpis`).
     """
     row: dict[str, Any] = dict(params)
     try:
@@ -269,15 +263,7 @@ def run_once(
         result = plan(demand, network=network, objective=spec.objective)
     except CorridorError as error:
         return row | {"status": type(error).__name__, "message": str(error)}
-    split = result.mode_split / result.mode_split.sum()
-    top = result.bottlenecks.head(1)
-    return (
-        row
-        | {"status": "ok", "message": "", "objective_usd_per_day": result.objective_usd_per_day}
-        | result.totals
-        | {f"share_{mode}": share for mode, share in split.items()}
-        | {"top_bottleneck": top.iloc[0]["ref"] if not top.empty else ""}
-    )
+    return row | {"status": "ok", "message": ""} | plan_kpis(result)
 
 
 def sweep(
@@ -385,7 +371,7 @@ def check_spec(spec: SweepSpec, data_dir: str | Path | None = None) -> None:
             continue
         table, element, field, _ = parsed
         try:
-            _check_update(network, table, element, [field])
+            check_update(network, table, element, [field])
         except ScenarioError as error:
             raise ScenarioError(f"{spec._where(name)}: {error}") from None
 

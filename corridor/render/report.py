@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 import jinja2
 from markupsafe import Markup
 
-from corridor.charts import comparison_chart
-from corridor.scenario import format_kpis
+from corridor.render.charts import comparison_chart
+from corridor.render.text import format_kpis
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from corridor.scenario import Comparison, Scenario
 
 _TEMPLATES = jinja2.Environment(
-    loader=jinja2.PackageLoader("corridor", "templates"),
+    loader=jinja2.PackageLoader("corridor.render", "templates"),
     autoescape=jinja2.select_autoescape(["html", "j2"]),
     trim_blocks=True,
     lstrip_blocks=True,

@@ -1,7 +1,6 @@
-"""Exports and maps: GeoPackage / GeoJSON files, folium HTML maps.
+"""Folium HTML maps of networks, quotes, Pareto fronts and plans.
 
-Maps exist for networks, quotes, Pareto fronts and plans. Links are drawn as straight lines
-between places (no real geometry is shipped yet), coloured by mode; planned links (not open
+Links are drawn as straight lines between places, coloured by mode; planned links (not open
 yet) are dashed. Every map carries Leaflet inline (see ``corridor/assets/leaflet``), so it
 opens without network access; only the background tiles are fetched by the browser.
 """
@@ -13,199 +12,26 @@ import functools
 import re
 from collections.abc import Sequence
 from importlib import resources
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import branca.colormap
 import folium
 import geopandas as gpd
 import pandas as pd
-from shapely.geometry import LineString, Point
 
 from corridor.errors import InvalidRequestError
+from corridor.render.geo import link_loads, network_of
+from corridor.render.style import MODE_COLOURS, UNLIMITED_COLOUR, UTILISATION_COLOURS
 
 if TYPE_CHECKING:
     from corridor.network import Network
     from corridor.planning import Plan
     from corridor.routing import Quote, Step
 
-MODE_COLOURS = {
-    "road": "#d95f02",
-    "rail_1000": "#7570b3",
-    "rail_1435": "#1b9e77",
-    "river": "#1f78b4",
-    "sea": "#08306b",
-    "air": "#e7298a",
-}
-"""Colour of each mode on maps."""
 CENTRE = (22.4, 105.0)
 """Map centre: between Kunming and Hai Phong."""
-UTILISATION_COLOURS = ("#1a9850", "#fee08b", "#d73027")
-"""Plan maps: colour of a loaded link from 0 % to 100 % utilisation."""
-UNLIMITED_COLOUR = "#4575b4"
-"""Plan maps: colour of a loaded link without a capacity in the data."""
 MARKERS = {"transfer": "⇄", "border": "⚑"}
 """Glyph drawn at transshipments and border crossings."""
-
-
-def write_network(network: Network, path: str | Path) -> list[Path]:
-    """Write places and links to a GeoPackage (two layers) or GeoJSON (one layer each file).
-
-    ``.gpkg`` gets layers ``places`` and ``links``; ``name.geojson`` gets ``name.places.geojson``
-    and ``name.links.geojson`` beside it (GeoJSON holds one layer). EPSG:4326. Returns the
-    files written.
-
-    Raises
-    ------
-    InvalidRequestError
-        For another file extension.
-    """
-    places, links = network.to_geodataframes()
-    return write_layers({"places": places, "links": links}, path)
-
-
-def write_layers(layers: dict[str, gpd.GeoDataFrame], path: str | Path) -> list[Path]:
-    """Write GeoDataFrames as layers of one GeoPackage, or one GeoJSON file per layer.
-
-    ``name.geojson`` becomes ``name.<layer>.geojson`` for each layer. An existing GeoPackage
-    is replaced, not added to, so it holds no layer of an earlier export. Returns the files
-    written: ``[path]`` for a GeoPackage, one ``name.<layer>.geojson`` per layer for GeoJSON.
-
-    Raises
-    ------
-    InvalidRequestError
-        For another file extension.
-    """
-    path = Path(path)
-    suffix = path.suffix.lower()  # X.GPKG as x.gpkg
-    if suffix not in {".gpkg", ".geojson"}:
-        msg = f"write a .gpkg or .geojson file, not {path.name!r}"
-        raise InvalidRequestError(msg)
-    if suffix == ".gpkg":
-        path.unlink(missing_ok=True)
-    written = []
-    for name, frame in layers.items():
-        table = _with_ids(frame)
-        target = path if suffix == ".gpkg" else path.with_suffix(f".{name}{path.suffix}")
-        if suffix == ".gpkg":
-            table.to_file(path, layer=name, driver="GPKG")
-        else:
-            table.to_file(target, driver="GeoJSON")
-        if target not in written:
-            written.append(target)
-    return written
-
-
-def _with_ids(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with a named index (ids, step numbers) as columns; a plain 0, 1, ... dropped."""
-    named = isinstance(frame.index, pd.MultiIndex) or frame.index.name is not None
-    return frame.reset_index() if named else frame
-
-
-def quote_geodataframe(quote: Quote) -> gpd.GeoDataFrame:
-    """The steps of a quote with geometry, EPSG:4326, indexed by ``step`` (0: loading).
-
-    Legs and land border crossings are lines between their places; transshipments, loading,
-    unloading and customs at an airport are points at their place.
-    """
-    network = _network_of(quote)
-    geometry = []
-    for step in quote.steps:
-        a, b = network.places[step.from_place], network.places[step.to_place]
-        geometry.append(
-            Point(a.lon, a.lat) if a.id == b.id else LineString([(a.lon, a.lat), (b.lon, b.lat)])
-        )
-    frame = quote.to_frame().assign(description=[quote.describe(s) for s in quote.steps])
-    frame.index.name = "step"
-    return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
-
-
-def routes_geodataframe(quotes: Sequence[Quote]) -> gpd.GeoDataFrame:
-    """The steps of several routes in one table, indexed by ``route`` and ``step``.
-
-    ``route`` is 1 for the first quote (the best of ``quote(..., alternatives=n)``); the
-    columns are those of :func:`quote_geodataframe`.
-    """
-    frames = {rank: quote_geodataframe(q) for rank, q in enumerate(quotes, 1)}
-    return gpd.GeoDataFrame(pd.concat(frames, names=["route"]), crs="EPSG:4326")
-
-
-def quote_layers(quote: Quote | Sequence[Quote]) -> dict[str, gpd.GeoDataFrame]:
-    """The steps of a quote, or of several routes, as two layers of one geometry type each.
-
-    ``legs``: lines, the steps between two places (legs, land border crossings);
-    ``stops``: points, the steps at one place (loading, transshipments, customs at an
-    airport, unloading). Each row keeps its ``step``, its position in the route, and for
-    several routes its ``route`` (:func:`routes_geodataframe`).
-    """
-    frame = _steps(quote)
-    lines = (frame.geom_type == "LineString").to_numpy()
-    return {"legs": frame[lines], "stops": frame[~lines]}
-
-
-def write_quote(quote: Quote | Sequence[Quote], path: str | Path) -> list[Path]:
-    """Write the steps of a quote or of several routes: GeoPackage, GeoJSON or CSV.
-
-    ``.gpkg`` gets layers ``legs`` (lines) and ``stops`` (points), see :func:`quote_layers`;
-    ``name.geojson`` gets ``name.legs.geojson`` and ``name.stops.geojson`` beside it;
-    ``.csv`` gets every step in order, geometry as WKT. Several routes (a list of quotes)
-    go in the same files with a ``route`` column, 1 for the first. EPSG:4326. Returns the
-    files written.
-
-    Raises
-    ------
-    InvalidRequestError
-        For another file extension, or an empty list of quotes.
-    """
-    path = Path(path)
-    if path.suffix.lower() in {".gpkg", ".geojson"}:
-        return write_layers(quote_layers(quote), path)
-    return [write_table(_steps(quote), path)]  # a .csv, or the error
-
-
-def _steps(quote: Quote | Sequence[Quote]) -> gpd.GeoDataFrame:
-    """:func:`quote_geodataframe` of one quote, :func:`routes_geodataframe` of several.
-
-    Raises
-    ------
-    InvalidRequestError
-        For an empty sequence of quotes.
-    """
-    if not isinstance(quote, Sequence):
-        return quote_geodataframe(quote)
-    if not quote:
-        msg = "no route to write: the list of quotes is empty"
-        raise InvalidRequestError(msg)
-    return routes_geodataframe(quote)
-
-
-def write_table(frame: pd.DataFrame, path: str | Path, *, layer: str | None = None) -> Path:
-    """Write one table by extension: ``.csv`` (geometry as WKT), ``.gpkg`` or ``.geojson``.
-
-    A GeoPackage gets one layer, ``layer`` or else named after the file. A named index
-    (ids) becomes a column in each format, a plain row number does not. Returns ``path``.
-
-    Raises
-    ------
-    InvalidRequestError
-        For another extension, or a spatial format for a table without geometry.
-    """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in {".csv", ".gpkg", ".geojson"}:
-        msg = f"write a .csv, .gpkg or .geojson file, not {path.name!r}"
-        raise InvalidRequestError(msg)
-    if suffix == ".csv":
-        table = frame.to_wkt() if isinstance(frame, gpd.GeoDataFrame) else frame
-        _with_ids(table).to_csv(path, index=False)
-    elif not isinstance(frame, gpd.GeoDataFrame):
-        msg = f"this table has no geometry: write a .csv file, not {path.name!r}"
-        raise InvalidRequestError(msg)
-    elif suffix == ".geojson":
-        frame.to_file(path, driver="GeoJSON")
-    else:
-        write_layers({layer or path.stem: frame}, path)
-    return path
 
 
 def base_map(*, legend: bool = True) -> folium.Map:
@@ -268,7 +94,7 @@ def quote_map(quote: Quote) -> folium.Map:
     km, hours, USD and kg CO2e of every step.
     """
     fmap = base_map()
-    _context(_network_of(quote), fmap)
+    _context(network_of(quote), fmap)
     _draw_route(quote, fmap)
     _ends(quote, fmap)
     _fit(fmap, [quote])
@@ -290,7 +116,7 @@ def pareto_map(quotes: Sequence[Quote]) -> folium.Map:
         msg = "no routes to map"
         raise InvalidRequestError(msg)
     fmap = base_map()
-    _context(_network_of(quotes[0]), fmap)
+    _context(network_of(quotes[0]), fmap)
     for rank, q in enumerate(quotes, 1):
         name = (
             f"{rank}: {' → '.join(q.modes)}, {q.cost_usd:,.0f} USD, {q.planned_hours:.0f} h, "
@@ -303,43 +129,6 @@ def pareto_map(quotes: Sequence[Quote]) -> folium.Map:
     folium.LayerControl(collapsed=False).add_to(fmap)
     _fit(fmap, quotes)
     return fmap
-
-
-def link_loads(plan: Plan) -> gpd.GeoDataFrame:
-    """A plan's loaded links for drawing: one row per link, both directions together.
-
-    ``teu_per_day`` is the sum of the directions, ``utilisation`` the higher of them (NaN
-    without a capacity), ``tooltip`` a line per direction; the geometry is the first
-    direction's. See :meth:`corridor.planning.Plan.to_geodataframe` for one row per direction.
-    """
-    loads = plan.to_geodataframe()
-    tips = [_direction_tip(row) for row in loads.itertuples()]
-    loads = loads.assign(tooltip=tips)
-    links = loads.groupby("ref", sort=False).agg(
-        mode=("mode", "first"),
-        teu_per_day=("teu_per_day", "sum"),
-        utilisation=("utilisation", "max"),
-        tooltip=("tooltip", "; ".join),
-        geometry=("geometry", "first"),
-    )
-    links["tooltip"] = [
-        f"{ref} ({mode}): {tip}"
-        for ref, mode, tip in zip(links.index, links["mode"], links["tooltip"], strict=True)
-    ]
-    return gpd.GeoDataFrame(links.reset_index(), geometry="geometry", crs=loads.crs)
-
-
-def _direction_tip(row: Any) -> str:  # noqa: ANN401 - a row of Plan.to_geodataframe()
-    """One direction of a loaded link: places, TEU/day, utilisation, value of capacity."""
-    tip = f"{row.from_place} → {row.to_place} {row.teu_per_day:,.0f} TEU/day"
-    if pd.notna(row.utilisation):
-        tip += f", {row.utilisation:.0%} of {row.capacity_teu_day:,.0f}"
-    saving, price = row.marginal_saving_usd, row.shadow_price_usd
-    if pd.notna(saving) and saving > 0:
-        tip += f", one more TEU/day saves {saving:,.0f} USD/day"
-    elif pd.isna(saving) and pd.notna(price) and price > 0:
-        tip += f", shadow price {price:,.0f} USD/day per TEU/day"
-    return tip
 
 
 def plan_map(plan: Plan) -> folium.Map:
@@ -396,7 +185,7 @@ def _context(network: Network, fmap: folium.Map) -> None:
 
 
 def _draw_route(quote: Quote, parent: folium.Map | folium.FeatureGroup) -> None:
-    network = _network_of(quote)
+    network = network_of(quote)
     for step in quote.steps:
         a, b = network.places[step.from_place], network.places[step.to_place]
         label = _label(quote, step)
@@ -415,7 +204,7 @@ def _draw_route(quote: Quote, parent: folium.Map | folium.FeatureGroup) -> None:
 
 
 def _ends(quote: Quote, parent: folium.Map) -> None:
-    network = _network_of(quote)
+    network = network_of(quote)
     for place_id, kind, colour in (
         (quote.shipment.origin, "origin", "#1a9850"),
         (quote.shipment.destination, "destination", "#d73027"),
@@ -428,7 +217,7 @@ def _ends(quote: Quote, parent: folium.Map) -> None:
 
 def _fit(fmap: folium.Map, quotes: Sequence[Quote]) -> None:
     """Zoom to the places the routes touch."""
-    network = _network_of(quotes[0])
+    network = network_of(quotes[0])
     places = [
         network.places[p] for q in quotes for s in q.steps for p in (s.from_place, s.to_place)
     ]
@@ -439,13 +228,6 @@ def _fit(fmap: folium.Map, quotes: Sequence[Quote]) -> None:
         ],
         padding=(30, 30),
     )
-
-
-def _network_of(quote: Quote) -> Network:
-    if quote.network is None:
-        msg = "this quote carries no network to map"
-        raise InvalidRequestError(msg)
-    return quote.network
 
 
 def _label(quote: Quote, step: Step) -> str:

@@ -16,7 +16,8 @@ from matplotlib.colors import LinearSegmentedColormap, to_rgba
 from matplotlib.figure import Figure
 
 from corridor.errors import InvalidRequestError
-from corridor.export import MODE_COLOURS, UNLIMITED_COLOUR, UTILISATION_COLOURS, link_loads
+from corridor.render.geo import link_loads
+from corridor.render.style import MODE_COLOURS, UNLIMITED_COLOUR, UTILISATION_COLOURS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

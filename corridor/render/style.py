@@ -1,0 +1,15 @@
+"""Colours shared by maps and charts, so that a mode looks the same everywhere."""
+
+MODE_COLOURS = {
+    "road": "#d95f02",
+    "rail_1000": "#7570b3",
+    "rail_1435": "#1b9e77",
+    "river": "#1f78b4",
+    "sea": "#08306b",
+    "air": "#e7298a",
+}
+"""Colour of each mode on maps."""
+UTILISATION_COLOURS = ("#1a9850", "#fee08b", "#d73027")
+"""Plan maps: colour of a loaded link from 0 % to 100 % utilisation."""
+UNLIMITED_COLOUR = "#4575b4"
+"""Plan maps: colour of a loaded link without a capacity in the data."""
