@@ -1,18 +1,26 @@
-"""The JSON schema of a quote (``Quote.to_dict()``, ``corridor quote --json``).
+"""JSON schemas of the results (``to_dict()``, ``--json``) and of a quote request.
 
-The schema is written from pydantic models that mirror :meth:`corridor.Quote.to_dict`; the
-shipped copy is ``docs/quote.schema.json`` (the tests check that it matches and that real
-quotes validate against it). Regenerate it with ``corridor schema > docs/quote.schema.json``.
+Each schema is written from pydantic models that mirror a ``to_dict()``: :class:`QuoteDocument`
+(:meth:`corridor.Quote.to_dict`, ``corridor quote --json``), :class:`PlanDocument`
+(:meth:`corridor.Plan.to_dict`, ``corridor plan --json``) and :class:`ComparisonDocument`
+(:meth:`corridor.Comparison.to_dict`, ``corridor scenario compare --json``); the request's
+schema is made from the declarations of :class:`corridor.QuoteRequest`. The shipped copies
+are ``docs/<name>.schema.json`` (the tests check that they match and that real results
+validate); regenerate one with ``corridor schema NAME > docs/NAME.schema.json``.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import typing
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from corridor.errors import InvalidRequestError
 from corridor.model import CargoClass, Mode
-from corridor.routing.request import Objective
+from corridor.options import options_of
+from corridor.routing.request import Objective, QuoteRequest
 
 
 class _Strict(BaseModel):
@@ -113,5 +121,159 @@ def quote_schema() -> dict[str, Any]:
     >>> quote_schema()["title"]
     'corridor quote'
     """
-    schema = QuoteDocument.model_json_schema()
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+    return _draft(QuoteDocument)
+
+
+class PlanTotalsDocument(_Strict):
+    """Daily totals of a plan."""
+
+    teu_per_day: float = Field(ge=0, description="TEU carried a day.")
+    unserved_teu_per_day: float = Field(ge=0, description="TEU a day left unserved.")
+    cost_usd_per_day: float = Field(description="Cost of the TEU carried, USD a day.")
+    teu_km_per_day: float = Field(ge=0, description="TEU-km a day on legs and crossings.")
+    co2e_kg_per_day: float = Field(ge=0, description="Emissions, kg CO2e a day.")
+
+
+class BottleneckDocument(_Strict):
+    """A saturated capacity and what one TEU/day of it is worth (USD/day)."""
+
+    element: Literal["leg", "border", "transfer"] = Field(description="Kind of element.")
+    ref: str = Field(description="Leg id, crossing id or place id of a transfer.")
+    direction: str = Field(description="'from <place>', 'both directions' or 'a↔b' modes.")
+    capacity_teu_day: float = Field(ge=0, description="Capacity, TEU/day.")
+    flow_teu_day: float = Field(ge=0, description="Flow, TEU/day.")
+    utilisation: float | None = Field(description="Flow ÷ capacity.")
+    shadow_price_usd: float | None = Field(description="LP dual, USD/day per TEU/day.")
+    marginal_saving_usd: float | None = Field(description="USD/day saved by one TEU/day more.")
+    marginal_cost_usd: float | None = Field(description="USD/day added by one TEU/day less.")
+
+
+class PlanRouteDocument(_Strict):
+    """One route of an OD pair's flow, with its figures per TEU."""
+
+    origin: str
+    destination: str
+    cargo: CargoClass
+    value_usd_per_teu: float = Field(ge=0, description="Goods value, USD per TEU.")
+    teu_per_day: float = Field(ge=0, description="Flow on this route, TEU/day.")
+    modes: str = Field(description="Modes in order, ' → ' between.")
+    gates: str = Field(description="Border crossings in order, '; ' between.")
+    cost_usd_per_teu: float
+    planned_hours: float = Field(ge=0)
+    co2e_kg_per_teu: float = Field(ge=0)
+
+
+class UnservedDocument(_Strict):
+    """Demand a plan left unserved."""
+
+    origin: str
+    destination: str
+    cargo: CargoClass
+    teu_per_day: float = Field(ge=0)
+
+
+class PlanDocument(_Strict):
+    """A plan, as ``corridor plan --json`` prints it."""
+
+    model_config = ConfigDict(extra="forbid", title="corridor plan")
+    year: int = Field(description="Network year.")
+    month: int | None = Field(ge=1, le=12, description="Month planned (null: all year).")
+    objective: Literal["cost", "generalised"]
+    integer: bool = Field(description="Whole TEU per arc (a MIP).")
+    method: Literal["arcs", "paths"] = Field(description="Arc model or column generation.")
+    optimal: bool = Field(description="Whether the solver proved the plan optimal.")
+    objective_usd_per_day: float = Field(description="What the plan minimises, USD/day.")
+    bound_usd_per_day: float | None = Field(description="Proven lower bound (null: none).")
+    gap: float | None = Field(description="(objective − bound) ÷ objective (null: no bound).")
+    totals: PlanTotalsDocument
+    mode_split_teu_km: dict[str, float] = Field(description="TEU-km a day by mode.")
+    bottlenecks: list[BottleneckDocument]
+    routes: list[PlanRouteDocument]
+    unserved: list[UnservedDocument]
+    notes: list[str] = Field(description="What the figures do not show, one note each.")
+
+
+class ChangeDocument(_Strict):
+    """A shipment whose best route differs from the baseline's of the same year."""
+
+    case: str
+    origin: str | None
+    destination: str | None
+    before: str
+    after: str
+
+
+class ComparisonDocument(_Strict):
+    """A scenario comparison, as ``corridor scenario compare --json`` prints it."""
+
+    model_config = ConfigDict(extra="forbid", title="corridor scenario compare")
+    kpis: list[dict[str, Any]] = Field(
+        description="One row per case: case, year, compared_with, then the KPIs of the "
+        "shipments quoted (quoted, failed, shipments_compared, mean_*) and of the plan "
+        "(plan_*, share_<mode>, top_bottleneck); null where a case has none."
+    )
+    changes: list[ChangeDocument]
+    scenarios: list[str] = Field(description="The scenarios compared, in order.")
+    notes: list[str] = Field(description="What a reader must know to read the figures.")
+
+
+def _draft(model: type[BaseModel]) -> dict[str, Any]:
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **model.model_json_schema()}
+
+
+def plan_schema() -> dict[str, Any]:
+    """The JSON schema (draft 2020-12) of one plan document."""
+    return _draft(PlanDocument)
+
+
+def comparison_schema() -> dict[str, Any]:
+    """The JSON schema (draft 2020-12) of one comparison document."""
+    return _draft(ComparisonDocument)
+
+
+def request_schema() -> dict[str, Any]:
+    """The JSON schema of a quote request, made from the declarations of QuoteRequest.
+
+    Examples
+    --------
+    >>> schema = request_schema()
+    >>> schema["required"], schema["properties"]["teu"]["default"]
+    (['origin', 'destination'], 1.0)
+    """
+    hints = typing.get_type_hints(QuoteRequest)
+    fields: dict[str, Any] = {}
+    for f in dataclasses.fields(QuoteRequest):
+        declared = options_of(QuoteRequest)[f.name]
+        kind = declared.json_type if declared.json_type is not None else hints[f.name]
+        default = ... if f.default is dataclasses.MISSING else f.default
+        default = list(default) if isinstance(default, tuple) else default
+        fields[f.name] = (kind, Field(default, description=declared.help))
+    model = create_model(  # type: ignore[call-overload]
+        "QuoteRequest",
+        __config__=ConfigDict(extra="forbid", title="corridor quote request"),
+        **fields,
+    )
+    return _draft(model)
+
+
+SCHEMAS = {
+    "quote": quote_schema,
+    "plan": plan_schema,
+    "comparison": comparison_schema,
+    "request": request_schema,
+}
+"""The schemas by name, as ``corridor schema NAME`` prints them."""
+
+
+def schema_of(name: str) -> dict[str, Any]:
+    """The schema called ``name`` (:data:`SCHEMAS`).
+
+    Raises
+    ------
+    InvalidRequestError
+        For an unknown name, listing the names.
+    """
+    if name not in SCHEMAS:
+        msg = f"no schema {name!r}; choose one of {', '.join(SCHEMAS)}"
+        raise InvalidRequestError(msg)
+    return SCHEMAS[name]()

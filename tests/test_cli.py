@@ -16,7 +16,8 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from corridor import UnknownPlaceError, compare, load_network, pareto, plan, quote
-from corridor.cli import _quote_table, _routes_table, app, main
+from corridor.cli import app, main
+from corridor.cli.tables import quote_table, routes_table
 from corridor.scenario import Scenario
 
 runner = CliRunner()
@@ -296,13 +297,13 @@ def test_quote_bad_options_say_what_is_wrong(extra, message):
 
 
 def test_an_os_error_without_a_file_name_is_one_clean_line():
-    from corridor.cli import _one_line_errors
+    from corridor.cli.app import one_line_errors
 
     def write() -> None:
         raise OSError("Cannot save file into a non-existent directory: 'nodir'")
 
     runner_app = typer.Typer()
-    runner_app.command()(_one_line_errors(write))
+    runner_app.command()(one_line_errors(write))
     result = runner.invoke(runner_app, [])
     assert result.exit_code == 2
     assert result.stderr == "error: Cannot save file into a non-existent directory: 'nodir'\n"
@@ -336,7 +337,7 @@ def _rendered(table) -> tuple[list[str], list[list[str]]]:
 
 def test_route_tables_show_the_planned_hours_that_were_optimised():
     front = pareto("Kunming", "Hanoi")
-    header, rows = _rendered(_routes_table(front, "front"))
+    header, rows = _rendered(routes_table(front, "front"))
     planned = header.index("planned h")
     assert header[planned + 1 : planned + 3] == ["sim. P50", "sim. P90"]
     assert [row[planned] for row in rows] == [f"{q.planned_hours:.1f}" for q in front]
@@ -347,7 +348,7 @@ def test_route_tables_show_the_planned_hours_that_were_optimised():
 
 def test_quote_table_and_deadline_line_show_the_planned_hours():
     q = quote("Kunming", "Hanoi", deadline=72)
-    _, rows = _rendered(_quote_table(q))
+    _, rows = _rendered(quote_table(q))
     (total,) = [row for row in rows if row[0].startswith("total")]
     assert "planned" in total[0] and total[2] == f"{q.planned_hours:.1f}"
     (simulated,) = [row for row in rows if "simulated" in row[0]]

@@ -12,7 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from corridor import InvalidRequestError, load_network, pareto, plan, quote
-from corridor.cli import _write_route_files, app
+from corridor.cli import app
+from corridor.cli.quote_commands import write_route_files
 from corridor.data import default_data_dir
 from corridor.render.geo import link_loads, write_network, write_quote, write_table
 from corridor.render.maps import pareto_map
@@ -154,7 +155,7 @@ def test_quote_steps_export_to_geopackage_geojson_and_csv(network, tmp_path):
     with pytest.raises(InvalidRequestError, match="no route to write"):
         write_quote([], tmp_path / "none.csv")
     # --alternatives that finds one route only: still a list, still a route column
-    _write_route_files([q], None, tmp_path / "one.csv", None)
+    write_route_files([q], None, tmp_path / "one.csv", None)
     assert set(pd.read_csv(tmp_path / "one.csv")["route"]) == {1}
     with pytest.raises(InvalidRequestError, match="no geometry"):
         write_table(q.to_frame(), tmp_path / "steps.gpkg")

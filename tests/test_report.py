@@ -12,6 +12,8 @@ from matplotlib.colors import to_rgba
 from typer.testing import CliRunner
 
 from corridor import InvalidRequestError, load_network, pareto, plan, quote
+from corridor.cli import app
+from corridor.data import default_data_dir
 from corridor.render.charts import (
     comparison_chart,
     pareto_chart,
@@ -19,8 +21,6 @@ from corridor.render.charts import (
     relative_change,
     route_chart,
 )
-from corridor.cli import app
-from corridor.data import default_data_dir
 from corridor.render.geo import link_loads
 from corridor.render.style import MODE_COLOURS
 from corridor.scenario import Comparison, Scenario, compare

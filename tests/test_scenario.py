@@ -23,6 +23,8 @@ from corridor import (
     plan,
     quote,
 )
+from corridor.planning import grown_demand
+from corridor.render.text import format_kpis
 from corridor.scenario import (
     Add,
     Close,
@@ -32,8 +34,6 @@ from corridor.scenario import (
     check_file,
     shipped_scenarios,
 )
-from corridor.planning import grown_demand
-from corridor.render.text import format_kpis
 
 SCENARIOS = Path(__file__).parent.parent / "data" / "scenarios"
 DEMAND = Path(__file__).parent.parent / "data" / "demand"

@@ -10,9 +10,9 @@ import pytest
 from distributed import LocalCluster
 
 from corridor import DataError, InvalidRequestError, ScenarioError, load_network, plan
-from corridor.scenario import sweeps as sweep_module
 from corridor.planning import UNSERVED_PENALTY_USD_PER_TEU
 from corridor.scenario import SweepSpec, sweep
+from corridor.scenario import sweeps as sweep_module
 
 DATA = Path(__file__).parent.parent / "data"
 

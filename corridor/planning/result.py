@@ -17,6 +17,7 @@ from corridor.service import Vertex
 if TYPE_CHECKING:
     import folium
     import geopandas as gpd
+    from matplotlib.figure import Figure
 
     from corridor.network import Network
 
@@ -128,6 +129,12 @@ class Plan:
         from corridor.render.maps import plan_map
 
         return plan_map(self)
+
+    def chart(self) -> Figure:
+        """A matplotlib map of flows and utilisation (:func:`corridor.render.charts.plan_chart`)."""
+        from corridor.render.charts import plan_chart
+
+        return plan_chart(self)
 
     def to_frame(self) -> pd.DataFrame:
         """The main table: :attr:`routes`, one row per route with its TEU/day, USD, hours, CO2e.

@@ -153,9 +153,15 @@ class QuoteRequest:
     """
 
     origin: str | Place = option(
-        REQUIRED, "Origin: place id or name (English, Vietnamese, Chinese).", _place, flag=None
+        REQUIRED,
+        "Origin: place id or name (English, Vietnamese, Chinese).",
+        _place,
+        flag=None,
+        json_type=str,
     )
-    destination: str | Place = option(REQUIRED, "Destination: place id or name.", _place, flag=None)
+    destination: str | Place = option(
+        REQUIRED, "Destination: place id or name.", _place, flag=None, json_type=str
+    )
     teu: float = option(1.0, "Volume, TEU (> 0).", at_least(0, above=True), cell="number")
     alternatives: int = option(
         1,
@@ -208,7 +214,12 @@ class QuoteRequest:
         cell="number",
     )
     via: tuple[str | Place, ...] = option(
-        (), "Places to pass through, in order (repeat).", names, cell="list", cli_type=list[str]
+        (),
+        "Places to pass through, in order (repeat).",
+        names,
+        cell="list",
+        cli_type=list[str],
+        json_type=list[str],
     )
     avoid: tuple[str | Place, ...] = option(
         (),
@@ -216,6 +227,7 @@ class QuoteRequest:
         names,
         cell="list",
         cli_type=list[str],
+        json_type=list[str],
     )
     modes: tuple[Mode, ...] | None = option(
         None,
@@ -224,6 +236,7 @@ class QuoteRequest:
         cell="list",
         flag="--mode",
         cli_type=list[str],
+        json_type=list[Mode] | None,
     )
     year: int | None = option(
         None,

@@ -24,6 +24,7 @@ from corridor.model import PlaceKind, Shipment
 if TYPE_CHECKING:
     import folium
     import geopandas as gpd
+    from matplotlib.figure import Figure
 
     from corridor.network import Network
     from corridor.uncertainty import TransitTime
@@ -166,6 +167,12 @@ class Quote:
         from corridor.render.maps import quote_map
 
         return quote_map(self)
+
+    def chart(self) -> Figure:
+        """A matplotlib map of the route (see :func:`corridor.render.charts.route_chart`)."""
+        from corridor.render.charts import route_chart
+
+        return route_chart(self)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per step, in order, each with the shipment its figures are for.

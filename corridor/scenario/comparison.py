@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -52,6 +53,40 @@ class Comparison:
         from corridor.render.report import comparison_html
 
         return comparison_html(self, self.scenarios, title=title)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The main table: :attr:`kpis`, one row per case (:attr:`changes` holds the rest)."""
+        return self.kpis
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dict: KPIs per case, routes that changed, scenario names, notes.
+
+        ``corridor scenario compare --json`` prints it; its JSON schema is
+        :func:`corridor.schema.comparison_schema`. Missing numbers are ``null``.
+        """
+        return {
+            "kpis": json.loads(self.kpis.to_json(orient="records")),
+            "changes": json.loads(self.changes.to_json(orient="records")),
+            "scenarios": [s.name for s in self.scenarios],
+            "notes": list(self.notes),
+        }
+
+    def explain(self) -> str:
+        """The KPI table as text (one column per case), the routes that changed, the notes."""
+        from corridor.render.text import format_kpis
+
+        lines = [format_kpis(self.kpis).to_string()]
+        lines += [
+            f"{row.case}: {row.origin} → {row.destination}: {row.before} becomes {row.after}"
+            for row in self.changes.itertuples()
+        ]
+        lines += [f"note: {note}" for note in self.notes]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        """One line: the cases compared (the figures: :meth:`explain`, :meth:`to_frame`)."""
+        cases = ", ".join(str(case) for case in self.kpis["case"])
+        return f"<Comparison of {len(self.kpis)} cases ({cases}): {len(self.changes)} changed>"
 
 
 BASELINE = "baseline"

@@ -1,0 +1,20 @@
+"""The ``corridor`` command line (typer + rich): flags in, results printed, no logic of its own.
+
+- :mod:`~corridor.cli.app`: the typer app, one-line errors and exit codes, shared options;
+- :mod:`~corridor.cli.options`: the options made from the request declarations;
+- :mod:`~corridor.cli.tables`: rich tables of quotes and comparisons;
+- the commands: :mod:`~corridor.cli.network_commands` (``network``, ``places``, ``gates``),
+  :mod:`~corridor.cli.quote_commands` (``quote``, ``pareto``, ``schema``),
+  :mod:`~corridor.cli.plan_commands` (``plan``, ``sweep``) and
+  :mod:`~corridor.cli.scenario_commands` (``scenario``).
+"""
+
+from corridor.cli import (  # noqa: F401 - importing a command module registers its commands
+    network_commands,
+    plan_commands,
+    quote_commands,
+    scenario_commands,
+)
+from corridor.cli.app import app, main
+
+__all__ = ["app", "main"]

@@ -1,0 +1,195 @@
+"""``corridor plan`` and ``corridor sweep``: demand tables under capacities."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Column, Table
+
+from corridor.cli.app import (
+    HTML,
+    PNG,
+    TABLES,
+    DataOption,
+    JsonOption,
+    PngOption,
+    app,
+    check_output,
+    err,
+    one_line_errors,
+    out,
+    print_json,
+    wrote,
+)
+from corridor.cli.options import request_options
+from corridor.cli.tables import usd
+from corridor.network import DEFAULT_YEAR, load_network
+from corridor.planning import UNSERVED_PENALTY_USD_PER_TEU, PlanRequest, grown_demand, plan
+from corridor.scenario import check_file, find_scenario, sweep
+
+SHOWN_BOTTLENECKS = 10
+"""Saturated capacities the plan summary lists (``--json`` and ``--out`` give them all)."""
+
+
+def scenario_folder(data: Path | None) -> Path | None:
+    """The folder of shipped scenarios: ``scenarios`` in the data folder given, or the default."""
+    return None if data is None else data / "scenarios"
+
+
+@app.command("plan")
+@one_line_errors
+@request_options(PlanRequest)
+def plan_command(
+    demand: Annotated[
+        Path, typer.Argument(help="Demand CSV: origin, destination, teu_per_day or tonnes_per_day.")
+    ],
+    options: dict[str, Any],
+    out_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Write the loaded links, a row per direction: .gpkg (layer loaded_links), "
+            ".geojson or .csv.",
+        ),
+    ] = None,
+    map_file: Annotated[
+        Path | None, typer.Option("--map", help="Write an HTML map of flows and utilisation.")
+    ] = None,
+    png_file: PngOption = None,
+    scenario: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="Plan with a scenario file or shipped scenario applied (repeat: in order); "
+            "its year and demand growth apply.",
+        ),
+    ] = None,
+    data: DataOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Assign a demand table under capacities: bottlenecks, shadow prices, mode split."""
+    check_output(out_file, "--out", TABLES)
+    check_output(map_file, "--map", HTML)
+    check_output(png_file, "--png", PNG)
+    request = PlanRequest(**{"marginal": not options.get("integer", False)} | options)
+    network = load_network(request.year or DEFAULT_YEAR, data)
+    growth = 1.0
+    for name in scenario or []:
+        patch = check_file(find_scenario(name, scenario_folder(data)), network)
+        network, growth = patch.apply(network), growth * patch.demand_growth
+        err.print(f"note: scenario {patch.name!r} applied", markup=False)
+    result = plan(
+        demand if growth == 1 else grown_demand(demand, growth),
+        network=network,
+        **{k: v for k, v in vars(request).items() if k != "year"},
+    )
+    if out_file is not None:
+        from corridor.render.geo import write_table
+
+        wrote(write_table(result.to_geodataframe(), out_file, layer="loaded_links"))
+    if map_file is not None:
+        result.map().save(str(map_file))
+        wrote(map_file)
+    if png_file is not None:
+        result.chart().savefig(png_file, dpi=150)
+        wrote(png_file)
+    for note in result.notes:
+        err.print(f"note: {note}", markup=False)
+    if as_json:
+        print_json(result.to_dict())
+        return
+    totals = result.totals
+    out.print(
+        f"[bold]Plan {result.year}{f', month {result.month}' if result.month else ''}[/bold] "
+        f"({result.objective}, {result.method}): "
+        f"{totals['teu_per_day']:,.0f} TEU/day carried, "
+        f"{totals['unserved_teu_per_day']:,.0f} unserved, "
+        f"{totals['cost_usd_per_day']:,.0f} USD/day, {totals['co2e_kg_per_day'] / 1000:,.0f} t "
+        "CO2e/day"
+    )
+    if not result.optimal:
+        out.print(
+            f"not proven optimal: the optimum is at least {result.bound_usd_per_day:,.0f} USD/day "
+            f"(this plan is within {result.gap:.2%} of it)",
+            markup=False,
+        )
+    split = Table("mode", "TEU-km/day", "share", title="Mode split")
+    for mode, teu_km in result.mode_split.sort_values(ascending=False).items():
+        split.add_row(str(mode), f"{teu_km:,.0f}", f"{teu_km / result.mode_split.sum():.0%}")
+    top = Table(
+        Column("element", overflow="fold", min_width=30),  # whole ids, never cut to "…"
+        *(
+            Column(name, justify="right", max_width=8)
+            for name in ("capacity TEU/day", "+1 TEU/day saves", "-1 TEU/day costs", "shadow price")
+        ),
+        title="Bottlenecks: saturated capacities, USD/day per TEU/day",
+        caption_justify="left",
+        caption="±1 TEU/day: the plan re-solved; the shadow price is the LP's dual, one of a "
+        "range where the two differ"
+        + (
+            f"; the top {SHOWN_BOTTLENECKS} of {len(result.bottlenecks)} (all: --json or --out)"
+            if len(result.bottlenecks) > SHOWN_BOTTLENECKS
+            else ""
+        ),
+    )
+    for row in result.bottlenecks.head(SHOWN_BOTTLENECKS).itertuples():
+        top.add_row(
+            f"{row.element} {row.ref} ({row.direction})",
+            f"{row.capacity_teu_day:,.0f}",
+            usd(row.marginal_saving_usd),
+            usd(row.marginal_cost_usd),
+            usd(row.shadow_price_usd),
+        )
+    out.print(split, top if len(result.bottlenecks) else "No capacity is saturated.")
+    if not result.unserved.empty:
+        unserved = Table("origin", "destination", "cargo", "TEU/day", title="Unserved demand")
+        for row in result.unserved.itertuples():
+            unserved.add_row(row.origin, row.destination, row.cargo, f"{row.teu_per_day:,.1f}")
+        out.print(unserved)
+
+
+@app.command("sweep")
+@one_line_errors
+def sweep_command(
+    spec: Annotated[Path, typer.Argument(help="Sweep spec YAML (grid or Monte Carlo).")],
+    workers: Annotated[int | None, typer.Option(help="Local processes (default: cores).")] = None,
+    dask: Annotated[
+        str | None, typer.Option("--dask", help="Dask scheduler address, tcp://host:8786.")
+    ] = None,
+    out_file: Annotated[Path | None, typer.Option("--out", help="Write results CSV.")] = None,
+    data: DataOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Plan every run of a scenario sweep on a local pool or a Dask cluster."""
+    check_output(out_file, "--out", (".csv",))
+    results = sweep(spec, data_dir=data, workers=workers, dask_address=dask, progress=not as_json)
+    if out_file is not None:
+        results.to_csv(out_file, index=False)
+        wrote(out_file)
+    if as_json:
+        print_json(json.loads(results.to_json(orient="records")))
+        return
+    failed = results[results["status"] != "ok"]
+    out.print(f"{len(results)} runs, {len(failed)} failed")
+    if "objective_usd_per_day" in results:  # some run planned
+        table = Table(
+            "per run",
+            title="Sweep results",
+            caption_justify="left",
+            caption="objective: what each plan minimises, unserved demand at "
+            f"{UNSERVED_PENALTY_USD_PER_TEU:,.0f} USD/TEU included; cost: of the TEU carried",
+        )
+        for name in ("min", "median", "max"):
+            table.add_column(name, justify="right")
+        for column, label in (
+            ("objective_usd_per_day", "objective USD/day"),
+            ("cost_usd_per_day", "cost USD/day"),
+            ("unserved_teu_per_day", "unserved TEU/day"),
+        ):
+            stats = results[column].describe()
+            table.add_row(label, *(f"{stats[k]:,.0f}" for k in ("min", "50%", "max")))
+        out.print(table)
+    for row in failed.head(5).itertuples():
+        err.print(f"run failed: {row.message}", markup=False)

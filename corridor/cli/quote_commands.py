@@ -1,0 +1,180 @@
+"""``corridor quote``, ``corridor pareto`` and ``corridor schema``: one shipment's routes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from corridor.cli.app import (
+    HTML,
+    PNG,
+    TABLES,
+    DataOption,
+    JsonOption,
+    PngOption,
+    app,
+    check_output,
+    one_line_errors,
+    out,
+    print_json,
+    wrote,
+)
+from corridor.cli.options import request_options
+from corridor.cli.tables import fitted, print_notes, quote_table, routes_table
+from corridor.network import load_network
+from corridor.routing import Quote, QuoteRequest, pareto, quote, request_year
+
+OriginArgument = Annotated[str, typer.Argument(help="Origin: name (any language) or id.")]
+DestinationArgument = Annotated[str, typer.Argument(help="Destination: name or id.")]
+PARETO_SKIPS = ("alternatives", "objective", "value_usd", "carbon_price_usd_per_t", "confidence")
+"""Quote options a Pareto front has no use for (it trades cost, time and CO2 off itself)."""
+
+
+@app.command("quote")
+@one_line_errors
+@request_options(QuoteRequest)
+def quote_command(
+    origin: OriginArgument,
+    destination: DestinationArgument,
+    options: dict[str, Any],
+    map_file: Annotated[
+        Path | None, typer.Option("--map", help="Write an HTML map of the route(s).")
+    ] = None,
+    out_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Write the steps of the route(s): .gpkg (layers legs and stops), .geojson "
+            "(written as NAME.legs.geojson and NAME.stops.geojson) or .csv; with "
+            "--alternatives a route column (1: the best).",
+        ),
+    ] = None,
+    png_file: PngOption = None,
+    data: DataOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Quote the optimal route for one shipment (exact, OR-Tools)."""
+    check_output(map_file, "--map", HTML)
+    check_output(out_file, "--out", TABLES)
+    check_output(png_file, "--png", PNG)
+    network = load_network(request_year(options.get("year"), options.get("ready")), data)
+    result = quote(origin, destination, network=network, **options)
+    write_route_files(result, map_file, out_file, png_file)
+    if isinstance(result, list):
+        if as_json:
+            print_json([q.to_dict() for q in result])
+        else:
+            out.print(fitted(routes_table(result, f"{len(result)} distinct routes, best first")))
+            print_notes(result)
+        return
+    if as_json:
+        print_json(result.to_dict())
+        return
+    s = result.shipment
+    out.print(quote_table(result))
+    if s.deadline_hours is not None:
+        out.print(
+            f"deadline {s.deadline_hours:g} h: {result.planned_hours:.1f} h planned (the "
+            "deadline bounds the planned hours)"
+        )
+    if result.on_time_probability is not None:
+        out.print(
+            f"on time within {s.deadline_hours:g} h: {result.on_time_probability:.0%} of "
+            "simulated runs"
+        )
+    if result.arrival_p50 is not None:
+        out.print(
+            f"ready {result.ready:%Y-%m-%d %H:%M}, arrival P50 {result.arrival_p50:%Y-%m-%d %H:%M}"
+        )
+    print_notes([result])
+
+
+@app.command("pareto")
+@one_line_errors
+@request_options(QuoteRequest, skip=PARETO_SKIPS)
+def pareto_command(
+    origin: OriginArgument,
+    destination: DestinationArgument,
+    options: dict[str, Any],
+    objectives: Annotated[
+        str, typer.Option(help="Two or three of cost, time, co2, comma-separated.")
+    ] = "cost,time",
+    map_file: Annotated[
+        Path | None, typer.Option("--map", help="Write an HTML map, one layer per route.")
+    ] = None,
+    png_file: PngOption = None,
+    data: DataOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Every non-dominated route for two or three objectives (exact ε-constraint)."""
+    check_output(map_file, "--map", HTML)
+    check_output(png_file, "--png", PNG)
+    network = load_network(request_year(options.get("year"), options.get("ready")), data)
+    chosen = tuple(part.strip() for part in objectives.split(","))
+    front = pareto(origin, destination, objectives=chosen, network=network, **options)
+    if map_file is not None:
+        from corridor.render.maps import pareto_map
+
+        pareto_map(front).save(str(map_file))
+        wrote(map_file)
+    if png_file is not None:
+        from corridor.render.charts import pareto_chart
+
+        pareto_chart(front).savefig(png_file, dpi=150)
+        wrote(png_file)
+    if as_json:
+        print_json([q.to_dict() for q in front])
+        return
+    title = f"Pareto frontier ({' vs '.join(chosen)}), {len(front)} routes"
+    out.print(fitted(routes_table(front, title)))
+    print_notes(front)
+
+
+@app.command("schema")
+@one_line_errors
+def schema_command(
+    of: Annotated[
+        str, typer.Argument(help="quote (default), plan, comparison or request.")
+    ] = "quote",
+) -> None:
+    """Print a JSON schema: of quote --json (and pareto --json items), plan --json, ...
+
+    ... scenario compare --json, or of a quote request (what quote takes).
+    """
+    from corridor.schema import schema_of
+
+    print_json(schema_of(of))
+
+
+def write_route_files(
+    result: Quote | list[Quote],
+    map_file: Path | None,
+    out_file: Path | None,
+    png_file: Path | None,
+) -> None:
+    """The files of ``quote --map/--out/--png`` (their libraries load only when asked for).
+
+    ``--map`` and ``--out`` hold every route, ``--png`` the best. The files written are
+    listed on stderr (a ``.geojson`` becomes two files), so stdout stays the route or JSON.
+    ``result`` is a list with ``--alternatives``, and ``--out`` then has a ``route`` column
+    even if only one route was found.
+    """
+    routes = result if isinstance(result, list) else [result]
+    written: list[Path] = []
+    if map_file is not None:
+        from corridor.render.maps import pareto_map
+
+        (pareto_map(routes) if len(routes) > 1 else routes[0].map()).save(str(map_file))
+        written.append(map_file)
+    if out_file is not None:
+        from corridor.render.geo import write_quote
+
+        written += write_quote(result, out_file)
+    if png_file is not None:
+        from corridor.render.charts import route_chart
+
+        route_chart(routes[0]).savefig(png_file, dpi=150)
+        written.append(png_file)
+    wrote(*written)
