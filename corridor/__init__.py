@@ -1,7 +1,8 @@
 """corridor: multimodal freight routing on the Kunming – Lao Cai – Hanoi – Hai Phong corridor.
 
 The short functions are here (:func:`quote`, :func:`pareto`, :func:`quote_many`,
-:func:`plan`, :func:`compare`, :func:`sweep`, :func:`load_network`); the packages that hold
+:func:`plan`, :func:`compare`, :func:`sweep`, :func:`load_network`), imported on first use
+so that ``import corridor`` loads no solver, map or chart library; the packages that hold
 them keep their own names, one per stage of the pipeline (see ``docs/architecture.md``):
 :mod:`corridor.data` → :mod:`corridor.network` → :mod:`corridor.service` →
 :mod:`corridor.routing` / :mod:`corridor.planning` (on :mod:`corridor.solvers`) →
@@ -9,6 +10,7 @@ them keep their own names, one per stage of the pipeline (see ``docs/architectur
 """
 
 from importlib import metadata as _metadata
+from typing import TYPE_CHECKING
 
 from corridor.errors import (
     CorridorError,
@@ -22,11 +24,24 @@ from corridor.errors import (
     SolverError,
     UnknownPlaceError,
 )
+from corridor.lazy import lazy_names
 from corridor.model import CargoClass, Mode, PlaceKind, Shipment
-from corridor.network import Network, load_network
-from corridor.planning import Plan, PlanRequest, plan, read_demand
-from corridor.routing import Quote, QuoteRequest, Step, pareto, quote, quote_many
-from corridor.scenario import Comparison, Scenario, apply_all, compare
+
+if TYPE_CHECKING:  # imported on first use (below), so that `import corridor` stays light
+    from corridor.network import Network, load_network
+    from corridor.planning import Plan, PlanRequest, plan, read_demand
+    from corridor.routing import Quote, QuoteRequest, Step, pareto, quote, quote_many
+    from corridor.scenario import Comparison, Scenario, apply_all, compare, sweep
+
+__getattr__, __dir__ = lazy_names(
+    __name__,
+    {
+        "corridor.network": ("Network", "load_network"),
+        "corridor.planning": ("Plan", "PlanRequest", "plan", "read_demand"),
+        "corridor.routing": ("Quote", "QuoteRequest", "Step", "pareto", "quote", "quote_many"),
+        "corridor.scenario": ("Comparison", "Scenario", "apply_all", "compare", "sweep"),
+    },
+)
 
 try:
     __version__ = _metadata.version("corridor")
@@ -65,4 +80,5 @@ __all__ = [
     "quote",
     "quote_many",
     "read_demand",
+    "sweep",
 ]

@@ -9,28 +9,14 @@ the file, the line (1 is the header) and the column.
 
 from __future__ import annotations
 
-import codecs
-import csv
 import difflib
-import io
 import logging
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, TypeVar
-
-import pandas as pd
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    ValidationError,
-    ValidationInfo,
-    field_validator,
-)
+from typing import Any
 
 from corridor.errors import DataError, location
 from corridor.model import (
@@ -43,13 +29,12 @@ from corridor.model import (
     Leg,
     Mode,
     Place,
-    PlaceKind,
     Status,
     Tariff,
     Transfer,
-    TruckRegime,
 )
 from corridor.names import check_unique_names
+from corridor.tables import read_text
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +42,17 @@ DATA_DIR_ENV = "CORRIDOR_DATA"
 """Environment variable naming another data folder."""
 
 SOURCES_FILE = "SOURCES.md"
+TABLE_FILES = {
+    "places": "places.csv",
+    "legs": "legs.csv",
+    "transfers": "transfers.csv",
+    "crossings": "border_crossings.csv",
+    "tariffs": "tariffs.csv",
+    "emissions": "emissions.csv",
+    "cargo_profiles": "cargo_classes.csv",
+    "rates": "exchange_rates.csv",
+}
+"""The file of each table of a :class:`Dataset`, by attribute name."""
 ESTIMATE_PREFIX = "estimate:"
 _SOURCE_KEY = re.compile(r"^- \*\*([a-z0-9][a-z0-9.-]*)\*\*:", re.MULTILINE)
 
@@ -69,381 +65,7 @@ def default_data_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "data"
 
 
-# --- cell parsers -------------------------------------------------------------------------
-
-
-def _blank_to_none(value: Any) -> Any:  # noqa: ANN401 - pydantic before-validator
-    if isinstance(value, str) and not value.strip():
-        return None
-    return value
-
-
-def _split_modes(value: Any) -> Any:  # noqa: ANN401
-    if isinstance(value, str):
-        return frozenset(Mode(part) for part in value.split("|") if part.strip())
-    return value
-
-
-def _split_list(value: Any) -> Any:  # noqa: ANN401
-    if isinstance(value, str):
-        return tuple(part.strip() for part in value.split("|") if part.strip())
-    return value
-
-
-def _parse_months(value: Any) -> Any:  # noqa: ANN401
-    """``"6-10"``, ``"11-3"`` (across the new year) or ``"6-7,12-2"`` → month numbers.
-
-    Blank means all year.
-    """
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return frozenset(range(1, 13))
-    if not isinstance(value, str):
-        return value
-    months: set[int] = set()
-    for part in value.split(","):
-        first, _, last = part.strip().partition("-")
-        start, end = int(first), int(last or first)
-        if not (1 <= start <= 12 and 1 <= end <= 12):
-            msg = f"month range {part.strip()!r} must be within 1-12"
-            raise ValueError(msg)
-        months.update(
-            range(start, end + 1) if start <= end else [*range(start, 13), *range(1, end + 1)]
-        )
-    return frozenset(months)
-
-
-PositiveFloat = Annotated[float, Field(gt=0)]
-NonNegativeFloat = Annotated[float, Field(ge=0)]
-OptionalPositive = Annotated[PositiveFloat | None, BeforeValidator(_blank_to_none)]
-Year = Annotated[int, Field(ge=1800, le=2200)]
-OptionalYear = Annotated[Year | None, BeforeValidator(_blank_to_none)]
-Text = Annotated[str, Field(min_length=1)]
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
-ModeSet = Annotated[frozenset[Mode], BeforeValidator(_split_modes), Field(min_length=1)]
-Months = Annotated[frozenset[int], BeforeValidator(_parse_months)]
-PeakMonths = Annotated[
-    frozenset[int], BeforeValidator(lambda v: frozenset() if not v else _parse_months(v))
-]
-TextList = Annotated[tuple[str, ...], BeforeValidator(_split_list)]
-
-
-# --- row schemas --------------------------------------------------------------------------
-
-
-class _Row(BaseModel):
-    """A validated CSV row; ``to_value`` converts it to the model's frozen dataclass."""
-
-    model_config = ConfigDict(
-        extra="forbid", str_strip_whitespace=True, allow_inf_nan=False, frozen=True
-    )
-    file: ClassVar[str]
-    value_type: ClassVar[type]
-    source: Text
-
-    def to_value(self) -> Any:  # noqa: ANN401 - each schema returns its own value type
-        """The row as the model's frozen dataclass."""
-        return self.value_type(**self.model_dump())
-
-
-class PlaceRow(_Row):
-    """Schema of ``places.csv``."""
-
-    file = "places.csv"
-    value_type = Place
-    id: Slug
-    name: Text
-    name_vi: Text
-    name_zh: Annotated[str, BeforeValidator(lambda v: v or "")] = ""
-    aliases: TextList = ()
-    country: Country
-    kind: PlaceKind
-    lat: Annotated[float, Field(ge=-90, le=90)]
-    lon: Annotated[float, Field(ge=-180, le=180)]
-    modes: ModeSet
-    reefer: bool
-    dangerous: bool
-    customs: bool
-    opens: OptionalYear = None
-    status: Status = Status.OPEN
-
-
-class LegRow(_Row):
-    """Schema of ``legs.csv``: give either ``speed_kmh`` or ``hours``."""
-
-    file = "legs.csv"
-    value_type = Leg
-    id: Slug
-    origin: Slug
-    destination: Slug
-    mode: Mode
-    km: PositiveFloat
-    speed_kmh: OptionalPositive = None
-    hours: Annotated[OptionalPositive, Field(validate_default=True)] = None
-    departures_per_day: OptionalPositive = None
-    capacity_teu_day: OptionalPositive = None
-    vessel_teu: OptionalPositive = None
-    months: Months = frozenset(range(1, 13))
-    reefer: bool
-    dangerous: bool
-    opens: OptionalYear = None
-    closes: OptionalYear = None
-    status: Status = Status.OPEN
-
-    @field_validator("hours", mode="after")
-    @classmethod
-    def _speed_or_hours(cls, hours: float | None, info: ValidationInfo) -> float | None:
-        speed = info.data.get("speed_kmh")
-        if (hours is None) == (speed is None):
-            msg = "give exactly one of speed_kmh and hours"
-            raise ValueError(msg)
-        return hours
-
-    def to_value(self) -> Leg:
-        """The row as a :class:`Leg`, with hours derived from the speed if not given."""
-        fields = self.model_dump(exclude={"speed_kmh", "hours"})
-        hours = self.hours if self.hours is not None else self.km / float(self.speed_kmh or 1)
-        return Leg(hours=hours, **fields)
-
-
-class TransferRow(_Row):
-    """Schema of ``transfers.csv`` (each row applies in both directions)."""
-
-    file = "transfers.csv"
-    value_type = Transfer
-    place: Slug
-    from_mode: Mode
-    to_mode: Mode
-    hours_p50: NonNegativeFloat
-    hours_p90: NonNegativeFloat
-    cost_usd_per_teu: NonNegativeFloat
-    capacity_teu_day: OptionalPositive = None
-    opens: OptionalYear = None
-
-
-class BorderCrossingRow(_Row):
-    """Schema of ``border_crossings.csv``; ``leg`` (optional) names the leg it is cleared on."""
-
-    file = "border_crossings.csv"
-    value_type = BorderCrossing
-    id: Slug
-    name: Text
-    cn_place: Slug
-    vn_place: Slug
-    mode: Mode
-    leg: Annotated[Slug | None, BeforeValidator(_blank_to_none)] = None
-    km: NonNegativeFloat
-    hours_p50_cn_vn: NonNegativeFloat
-    hours_p90_cn_vn: NonNegativeFloat
-    hours_p50_vn_cn: NonNegativeFloat
-    hours_p90_vn_cn: NonNegativeFloat
-    fee_usd_per_teu: NonNegativeFloat
-    open_hour: Annotated[int, Field(ge=0, le=24)]
-    close_hour: Annotated[int, Field(ge=0, le=24)]
-    capacity_teu_day: OptionalPositive = None
-    trucks: Annotated[TruckRegime | None, BeforeValidator(_blank_to_none)] = None
-    transload_usd_per_teu: Annotated[float, BeforeValidator(lambda v: v or 0), Field(ge=0)] = 0
-    transload_hours: Annotated[float, BeforeValidator(lambda v: v or 0), Field(ge=0)] = 0
-    smart_gate: bool = False
-    peak_months: PeakMonths = frozenset()
-    peak_multiplier: Annotated[float, BeforeValidator(lambda v: v or 1), Field(ge=1)] = 1.0
-    opens: OptionalYear = None
-    status: Status = Status.OPEN
-
-
-class TariffRow(_Row):
-    """Schema of ``tariffs.csv``; ``country`` is ``CN``, ``VN`` or ``any``."""
-
-    file = "tariffs.csv"
-    value_type = Tariff
-    mode: Mode
-    country: Annotated[str, Field(pattern=r"^(?i:cn|vn|any)$")]
-    fixed_usd_per_teu: NonNegativeFloat
-    usd_per_teu_km: NonNegativeFloat
-
-    def to_value(self) -> Tariff:
-        """The row as a :class:`Tariff` with a lower-case country."""
-        return Tariff(**{**self.model_dump(), "country": self.country.lower()})
-
-
-class EmissionRow(_Row):
-    """Schema of ``emissions.csv``."""
-
-    file = "emissions.csv"
-    value_type = EmissionFactor
-    mode: Mode
-    g_co2e_per_tkm: NonNegativeFloat
-
-
-class CargoRow(_Row):
-    """Schema of ``cargo_classes.csv``."""
-
-    file = "cargo_classes.csv"
-    value_type = CargoProfile
-    cargo: CargoClass
-    tariff_multiplier: PositiveFloat
-    tonnes_per_teu: PositiveFloat
-    value_of_time_pct_per_day: NonNegativeFloat
-    refrigeration_kg_co2e_per_hour: NonNegativeFloat
-
-
-class RateRow(_Row):
-    """Schema of ``exchange_rates.csv``."""
-
-    file = "exchange_rates.csv"
-    value_type = ExchangeRate
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
-    per_usd: PositiveFloat
-    date: Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
-
-
 # --- reading ------------------------------------------------------------------------------
-
-RowT = TypeVar("RowT", bound=_Row)
-
-
-def read_text(path: Path, name: str | None = None, *, csv_header: bool = False) -> str:
-    """The text of a UTF-8 file, without the byte-order mark Excel's "CSV UTF-8" writes.
-
-    Parameters
-    ----------
-    path
-        The file.
-    name
-        The file as errors name it (default: ``path``).
-    csv_header
-        The file is a CSV table: a decoding error also names the column, from the header.
-
-    Raises
-    ------
-    DataError
-        If the file is not UTF-8, naming the line (and column) of the first bad byte.
-    """
-    raw = path.read_bytes().removeprefix(codecs.BOM_UTF8)
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        before = raw[: error.start].decode("utf-8")
-        line = before.count("\n") + 1
-        column = None
-        if csv_header and line > 1:
-            records = list(csv.reader(io.StringIO(before + "x", newline="")))
-            header, fields = records[0], len(records[-1])
-            column = header[fields - 1] if fields <= len(header) else None
-        byte = raw[error.start : error.start + 1].hex()
-        raise DataError(
-            f"not UTF-8 text (byte 0x{byte}); save the file as UTF-8",
-            file=name if name is not None else str(path),
-            row=line,
-            column=column,
-        ) from None
-
-
-LINE = "line"
-"""The index name of a table :func:`read_csv_table` read: each row's line in its file."""
-
-
-def read_csv_table(path: str | Path) -> pd.DataFrame:
-    """A CSV table (UTF-8) as text cells, indexed by each row's line in the file.
-
-    For tables a user hands in: demand tables, shipment lists. Blank cells are ``""``; blank
-    lines are skipped. The index (named :data:`LINE`) is the line each row starts on (the
-    header is line 1), so errors name the line a user sees in an editor even after blank
-    lines or a quoted cell that spans lines; ``attrs["file"]`` is the file.
-
-    Raises
-    ------
-    DataError
-        Naming the file (and line): missing, not UTF-8, empty, a line with more fields than
-        the header, a column named twice.
-    """
-    path, name = Path(path), str(path)
-    if not path.is_file():
-        raise DataError(
-            "a folder, not a CSV file" if path.is_dir() else "file not found", file=name
-        )
-    text = read_text(path, name, csv_header=True)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader, [])
-        if not header:
-            raise DataError("empty file", file=name)
-        twice = sorted({c for c in header if header.count(c) > 1})
-        if twice:
-            raise DataError(f"column(s) named twice: {', '.join(twice)}", file=name, row=1)
-        rows, lines, end = [], [], reader.line_num
-        for record in reader:
-            start, end = end + 1, reader.line_num
-            if not record:
-                continue
-            if len(record) > len(header):
-                raise DataError(
-                    f"{len(record)} fields but the header has {len(header)} (a stray "
-                    "comma, or a value with a comma that needs quotes?)",
-                    file=name,
-                    row=start,
-                )
-            rows.append(record + [""] * (len(header) - len(record)))
-            lines.append(start)
-    except csv.Error as error:
-        raise DataError(f"not a readable CSV table ({error})", file=name) from None
-    index = pd.Index(lines, dtype=int, name=LINE)
-    table = pd.DataFrame(rows, columns=header, index=index, dtype=str)
-    table.attrs["file"] = name  # for errors about the table once it has been passed on
-    return table
-
-
-def read_table(path: Path, schema: type[RowT]) -> list[tuple[int, RowT]]:
-    """Read one CSV file and validate every row.
-
-    Returns
-    -------
-    The validated rows with their line numbers (the header is line 1).
-
-    Raises
-    ------
-    DataError
-        Naming the file, line and column of the first problem.
-    """
-    name = path.name
-    if not path.is_file():
-        raise DataError("file not found", file=str(path))
-    rows: list[tuple[int, RowT]] = []
-    with io.StringIO(read_text(path, name, csv_header=True), newline="") as handle:
-        reader = csv.DictReader(handle)
-        expected = set(schema.model_fields) - {"file"}
-        header = reader.fieldnames or []
-        missing = [column for column in schema.model_fields if column not in header]
-        required = [c for c in missing if schema.model_fields[c].is_required()]
-        if required:
-            raise DataError(f"missing column(s) {', '.join(required)}", file=name, row=1)
-        unknown = [column for column in header if column not in expected]
-        if unknown:
-            raise DataError(f"unknown column(s) {', '.join(unknown)}", file=name, row=1)
-        for record in reader:
-            line = reader.line_num
-            if None in record:
-                raise DataError(
-                    f"{len(header) + len(record[None])} fields, header has {len(header)}",
-                    file=name,
-                    row=line,
-                )
-            short = [column for column, value in record.items() if value is None]
-            if short:
-                raise DataError(
-                    f"row ends before column '{short[0]}'", file=name, row=line, column=short[0]
-                )
-            try:
-                rows.append((line, schema.model_validate(record)))
-            except ValidationError as error:
-                first = error.errors()[0]
-                column = str(first["loc"][0]) if first["loc"] else None
-                value = record.get(column, "") if column else ""
-                raise DataError(
-                    f"{first['msg']} (got {value!r})", file=name, row=line, column=column
-                ) from None
-    if not rows:
-        raise DataError("no rows", file=name)
-    return rows
 
 
 def source_keys(data_dir: Path) -> frozenset[str]:
@@ -531,20 +153,8 @@ class Dataset:
         rows = getattr(self, table)
         where = self.where.get(table, ())
         if len(where) != len(rows):
-            where = (Where(_TABLES[table].file),) * len(rows)
+            where = (Where(TABLE_FILES[table]),) * len(rows)
         return list(zip(where, rows, strict=True))
-
-
-_TABLES: dict[str, type[_Row]] = {
-    "places": PlaceRow,
-    "legs": LegRow,
-    "transfers": TransferRow,
-    "crossings": BorderCrossingRow,
-    "tariffs": TariffRow,
-    "emissions": EmissionRow,
-    "cargo_profiles": CargoRow,
-    "rates": RateRow,
-}
 
 
 def load_dataset(data_dir: str | Path | None = None) -> Dataset:
@@ -561,9 +171,11 @@ def load_dataset(data_dir: str | Path | None = None) -> Dataset:
         kind = "is not a directory" if folder.exists() else "does not exist"
         msg = f"data directory {folder} {kind}"
         raise DataError(msg)
+    from corridor.rows import SCHEMAS, read_table  # pydantic: only when the files are read
+
     keys = source_keys(folder)
     tables: dict[str, list[tuple[Where, Any]]] = {}
-    for attribute, schema in _TABLES.items():
+    for attribute, schema in SCHEMAS.items():
         rows = read_table(folder / schema.file, schema)
         for line, row in rows:
             try:
@@ -571,7 +183,7 @@ def load_dataset(data_dir: str | Path | None = None) -> Dataset:
             except ValueError as error:
                 raise DataError(str(error), file=schema.file, row=line, column="source") from None
         tables[attribute] = [(Where(schema.file, line), row.to_value()) for line, row in rows]
-    _check_references(tables)
+    check_references(tables)
     values = {name: tuple(value for _, value in rows) for name, rows in tables.items()}
     where = {name: tuple(w for w, _ in rows) for name, rows in tables.items()}
     dataset = Dataset(data_dir=folder, where=where, **values)
@@ -601,7 +213,7 @@ def _unique(
         seen[k] = where
 
 
-def _check_references(tables: dict[str, list[tuple[Where, Any]]]) -> None:
+def check_references(tables: dict[str, list[tuple[Where, Any]]]) -> None:
     """Cross-table checks: unique keys, known places, served modes, complete tariffs."""
     _check_unique(tables)
     places: dict[str, Place] = {p.id: p for _, p in tables["places"]}
@@ -777,10 +389,14 @@ def _check_complete(tables: dict[str, list[tuple[Where, Any]]]) -> None:
     """Every mode in use has a tariff and an emission factor; every cargo class a profile."""
     used_modes = {leg.mode for _, leg in tables["legs"]}
     for mode in sorted(used_modes - {t.mode for _, t in tables["tariffs"]}):
-        raise DataError(f"no tariff for mode {mode.value!r}", file=TariffRow.file)
+        raise DataError(f"no tariff for mode {mode.value!r}", file=TABLE_FILES["tariffs"])
     for mode in sorted(used_modes - {e.mode for _, e in tables["emissions"]}):
-        raise DataError(f"no emission factor for mode {mode.value!r}", file=EmissionRow.file)
+        raise DataError(
+            f"no emission factor for mode {mode.value!r}", file=TABLE_FILES["emissions"]
+        )
     missing = set(CargoClass) - {c.cargo for _, c in tables["cargo_profiles"]}
     if missing:
         names = ", ".join(sorted(c.value for c in missing))
-        raise DataError(f"no profile for cargo class(es) {names}", file=CargoRow.file)
+        raise DataError(
+            f"no profile for cargo class(es) {names}", file=TABLE_FILES["cargo_profiles"]
+        )

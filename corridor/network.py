@@ -357,7 +357,8 @@ def _place_record(place: Place) -> dict[str, Any]:
     }
 
 
-_CACHE: dict[tuple[Path, int], Network] = {}
+_CACHE: dict[tuple[str, int], Network] = {}
+"""Networks by dataset key (:func:`corridor.cache.dataset_key`) and year."""
 YEARS = range(2020, 2101)
 """Years a network can be loaded for. The data describe the corridor as built by 2020 and
 what is planned: today's roads carry no opening year, and the latest of them opened in 2020
@@ -386,8 +387,8 @@ def check_year(year: object) -> int:
 def load_network(year: int = DEFAULT_YEAR, data_dir: str | Path | None = None) -> Network:
     """Load the shipped corridor data (or ``data_dir``) as it stands in ``year``.
 
-    The validated dataset is read once per folder and reused; each call returns a
-    network for the year asked.
+    The validated dataset is read once per version of the folder's files and kept, in this
+    process and on disk (:mod:`corridor.cache`); a data file edited is read again.
 
     Raises
     ------
@@ -396,20 +397,19 @@ def load_network(year: int = DEFAULT_YEAR, data_dir: str | Path | None = None) -
     InvalidRequestError
         If ``year`` is not a whole number in :data:`YEARS`.
     """
+    from corridor.cache import cached_dataset, dataset_key
+
     year = check_year(year)
-    dataset = _load_cached_dataset(data_dir)
-    key = (dataset.data_dir, year)
-    if key not in _CACHE:
-        _CACHE[key] = Network(dataset, year)
-    return _CACHE[key]
+    folder = (Path(data_dir) if data_dir is not None else default_data_dir()).resolve()
+    if not folder.is_dir():
+        load_dataset(folder)  # raises, saying what the folder is
+    key = dataset_key(folder)
+    if key not in _DATASETS:
+        _DATASETS[key] = cached_dataset(folder, key)
+    if (key, year) not in _CACHE:
+        _CACHE[(key, year)] = Network(_DATASETS[key], year)
+    return _CACHE[(key, year)]
 
 
-_DATASETS: dict[Path, Dataset] = {}
-
-
-def _load_cached_dataset(data_dir: str | Path | None) -> Dataset:
-    folder = Path(data_dir) if data_dir is not None else default_data_dir()
-    folder = folder.resolve()
-    if folder not in _DATASETS:
-        _DATASETS[folder] = load_dataset(folder)
-    return _DATASETS[folder]
+_DATASETS: dict[str, Dataset] = {}
+"""Datasets by key (:func:`corridor.cache.dataset_key`)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from corridor.data import default_data_dir
 # workers export 80 and 24), so they go before a test module imports the CLI.
 os.environ.pop("COLUMNS", None)
 os.environ.pop("LINES", None)
+# The dataset cache (corridor.cache) of a test run is its own, not the user's ~/.cache.
+os.environ["CORRIDOR_CACHE"] = tempfile.mkdtemp(prefix="corridor-test-cache-")
 
 
 @pytest.fixture(scope="session")

@@ -9,9 +9,9 @@ import jsonschema
 import pytest
 from typer.testing import CliRunner
 
-from corridor import quote
+from corridor import QuoteRequest, plan, quote
 from corridor.cli import app
-from corridor.schema import quote_schema
+from corridor.schema import quote_schema, schema_of
 
 SHIPPED = Path(__file__).parents[1] / "docs" / "quote.schema.json"
 runner = CliRunner()
@@ -75,3 +75,71 @@ def test_broken_documents_fail(validator, path, value, message):
     target[path[-1]] = value
     with pytest.raises(jsonschema.ValidationError, match=message):
         validator.validate(document)
+
+
+DOCS = Path(__file__).parents[1] / "docs"
+DEMAND = Path(__file__).parents[1] / "data" / "demand"
+
+
+@pytest.mark.parametrize("name", ["quote", "plan", "comparison", "request"])
+def test_every_shipped_schema_is_the_generated_one(name):
+    shipped = json.loads((DOCS / f"{name}.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(shipped)
+    assert shipped == schema_of(name), f"regenerate: corridor schema {name} > docs/{name}..."
+    result = runner.invoke(app, ["schema", name])
+    assert result.exit_code == 0 and json.loads(result.stdout) == shipped
+
+
+def test_an_unknown_schema_is_one_line():
+    result = runner.invoke(app, ["schema", "plans"])
+    assert result.exit_code == 2
+    assert (
+        result.stderr
+        == "error: no schema 'plans'; choose one of quote, plan, comparison, request\n"
+    )
+
+
+@pytest.mark.parametrize(("sample", "year"), [("sample_2026.csv", 2026), ("sample_2031.csv", 2031)])
+def test_plans_validate_and_the_cli_prints_to_dict(sample, year):
+    validator = jsonschema.Draft202012Validator(schema_of("plan"))
+    document = plan(DEMAND / sample, year=year, marginal=True).to_dict()
+    validator.validate(json.loads(json.dumps(document)))
+    result = runner.invoke(app, ["plan", str(DEMAND / sample), "--year", str(year), "--json"])
+    assert result.exit_code == 0
+    printed = json.loads(result.stdout)
+    validator.validate(printed)
+    assert printed["totals"] == pytest.approx(document["totals"])
+    assert len(printed["bottlenecks"]) == len(document["bottlenecks"])
+
+
+def test_comparisons_validate():
+    validator = jsonschema.Draft202012Validator(schema_of("comparison"))
+    result = runner.invoke(
+        app,
+        [
+            "scenario",
+            "compare",
+            "lao-cai-smart-gate",
+            "--shipment",
+            "Kunming:Hanoi",
+            "--demand",
+            str(DEMAND / "sample_2026.csv"),
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    validator.validate(document)
+    assert document["scenarios"] == ["Lao Cai smart border gate"]
+    assert [row["case"] for row in document["kpis"]] == ["baseline", "Lao Cai smart border gate"]
+
+
+def test_requests_validate_and_quote_as_they_say():
+    validator = jsonschema.Draft202012Validator(schema_of("request"))
+    document = {"origin": "Kunming", "destination": "Hai Phong", "teu": 2, "deadline": "3d"}
+    validator.validate(document)
+    with pytest.raises(jsonschema.ValidationError, match="Additional properties"):
+        validator.validate(document | {"tue": 2})
+    with pytest.raises(jsonschema.ValidationError, match="'destination' is a required"):
+        validator.validate({"origin": "Kunming"})
+    assert quote(QuoteRequest(**document)).to_dict() == quote(**document).to_dict()

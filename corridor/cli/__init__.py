@@ -1,6 +1,6 @@
 """The ``corridor`` command line (typer + rich): flags in, results printed, no logic of its own.
 
-- :mod:`~corridor.cli.app`: the typer app, one-line errors and exit codes, shared options;
+- :mod:`~corridor.cli.common`: the typer app, one-line errors and exit codes, shared options;
 - :mod:`~corridor.cli.options`: the options made from the request declarations;
 - :mod:`~corridor.cli.tables`: rich tables of quotes and comparisons;
 - the commands: :mod:`~corridor.cli.network_commands` (``network``, ``places``, ``gates``),
@@ -15,6 +15,6 @@ from corridor.cli import (  # noqa: F401 - importing a command module registers 
     quote_commands,
     scenario_commands,
 )
-from corridor.cli.app import app, main
+from corridor.cli.common import app, main
 
 __all__ = ["app", "main"]

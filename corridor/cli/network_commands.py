@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from corridor.cli.app import (
+from corridor.cli.common import (
     HTML,
     DataOption,
     JsonOption,

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Column, Table
 
-from corridor.cli.app import (
+from corridor.cli.common import (
     HTML,
     PNG,
     TABLES,
@@ -28,7 +28,6 @@ from corridor.cli.options import request_options
 from corridor.cli.tables import usd
 from corridor.network import DEFAULT_YEAR, load_network
 from corridor.planning import UNSERVED_PENALTY_USD_PER_TEU, PlanRequest, grown_demand, plan
-from corridor.scenario import check_file, find_scenario, sweep
 
 SHOWN_BOTTLENECKS = 10
 """Saturated capacities the plan summary lists (``--json`` and ``--out`` give them all)."""
@@ -76,6 +75,8 @@ def plan_command(
     request = PlanRequest(**{"marginal": not options.get("integer", False)} | options)
     network = load_network(request.year or DEFAULT_YEAR, data)
     growth = 1.0
+    if scenario:
+        from corridor.scenario import check_file, find_scenario
     for name in scenario or []:
         patch = check_file(find_scenario(name, scenario_folder(data)), network)
         network, growth = patch.apply(network), growth * patch.demand_growth
@@ -163,6 +164,8 @@ def sweep_command(
     as_json: JsonOption = False,
 ) -> None:
     """Plan every run of a scenario sweep on a local pool or a Dask cluster."""
+    from corridor.scenario import sweep
+
     check_output(out_file, "--out", (".csv",))
     results = sweep(spec, data_dir=data, workers=workers, dask_address=dask, progress=not as_json)
     if out_file is not None:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from corridor.cli.app import (
+from corridor.cli.common import (
     HTML,
     PNG,
     TABLES,

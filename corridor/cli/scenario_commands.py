@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from corridor.cli.app import (
+from corridor.cli.common import (
     EXIT_BAD_INPUT,
     HTML,
     PNG,
@@ -27,12 +27,10 @@ from corridor.cli.app import (
 )
 from corridor.cli.plan_commands import scenario_folder
 from corridor.cli.tables import fitted, kpi_tables
-from corridor.data import read_csv_table
 from corridor.errors import CorridorError, InvalidRequestError
 from corridor.model import blank
 from corridor.network import DEFAULT_YEAR, load_network
-from corridor.render.text import format_kpis
-from corridor.scenario import Scenario, check_file, compare, find_scenario, shipped_scenarios
+from corridor.tables import read_csv_table
 
 ScenarioFilesArgument = Annotated[
     list[Path],
@@ -44,6 +42,8 @@ ScenarioFilesArgument = Annotated[
 @one_line_errors
 def scenario_list(data: DataOption = None, as_json: JsonOption = False) -> None:
     """The scenario files shipped in data/scenarios."""
+    from corridor.scenario import Scenario, shipped_scenarios
+
     rows = []
     for path in shipped_scenarios(scenario_folder(data)):
         scenario = Scenario.from_yaml(path)
@@ -67,6 +67,8 @@ def scenario_show(
     data: DataOption = None,
 ) -> None:
     """Validate a scenario file (read it and apply it to the network) and print it."""
+    from corridor.scenario import check_file, find_scenario
+
     path = find_scenario(file, scenario_folder(data))
     scenario = check_file(path, load_network(year, data))
     out.print(f"[bold]{escape(scenario.name)}[/bold]: {escape(scenario.description.strip())}")
@@ -89,6 +91,8 @@ def scenario_validate(
     data: DataOption = None,
 ) -> None:
     """Read each scenario file and apply it to the network; exit 2 if any fails."""
+    from corridor.scenario import check_file, find_scenario, shipped_scenarios
+
     folder = scenario_folder(data)
     network = load_network(year, data)
     failed = 0
@@ -150,6 +154,9 @@ def scenario_compare(
 
     A scenario file that sets its own year is compared with the baseline of that year.
     """
+    from corridor.render.text import format_kpis
+    from corridor.scenario import check_file, compare, find_scenario
+
     check_output(report, "--out", HTML)
     check_output(png_file, "--png", PNG)
     if not shipment and shipments_file is None and demand is None:

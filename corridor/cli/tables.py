@@ -7,7 +7,7 @@ import pandas as pd
 from rich.markup import escape
 from rich.table import Column, Table
 
-from corridor.cli.app import out
+from corridor.cli.common import out
 from corridor.routing import Quote
 
 

@@ -10,11 +10,27 @@
 - :mod:`~corridor.planning.result`: :class:`Plan`.
 """
 
-from corridor.planning.capacities import UNSERVED_PENALTY_USD_PER_TEU
-from corridor.planning.demand import Demand, grown_demand, read_demand
-from corridor.planning.planner import plan
-from corridor.planning.request import PlanRequest
-from corridor.planning.result import Plan
+from typing import TYPE_CHECKING
+
+from corridor.lazy import lazy_names
+
+if TYPE_CHECKING:  # imported on first use: the models load their solvers
+    from corridor.planning.capacities import UNSERVED_PENALTY_USD_PER_TEU
+    from corridor.planning.demand import Demand, grown_demand, read_demand
+    from corridor.planning.planner import plan
+    from corridor.planning.request import PlanRequest
+    from corridor.planning.result import Plan
+
+__getattr__, __dir__ = lazy_names(
+    __name__,
+    {
+        "corridor.planning.capacities": ("UNSERVED_PENALTY_USD_PER_TEU",),
+        "corridor.planning.demand": ("Demand", "grown_demand", "read_demand"),
+        "corridor.planning.planner": ("plan",),
+        "corridor.planning.request": ("PlanRequest",),
+        "corridor.planning.result": ("Plan",),
+    },
+)
 
 __all__ = [
     "UNSERVED_PENALTY_USD_PER_TEU",

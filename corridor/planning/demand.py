@@ -18,10 +18,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from corridor.data import LINE, read_csv_table
 from corridor.errors import DataError, InvalidRequestError, UnknownPlaceError, location
 from corridor.model import CargoClass, blank
 from corridor.network import Network
+from corridor.tables import LINE, read_csv_table
 
 REQUIRED_COLUMNS = ("origin", "destination")
 VOLUME_COLUMNS = ("teu_per_day", "tonnes_per_day")

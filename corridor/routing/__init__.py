@@ -11,11 +11,18 @@
 - :mod:`~corridor.routing.batch`: :func:`quote_many`, one request per row.
 """
 
-from corridor.routing.batch import quote_many
+from typing import TYPE_CHECKING
+
+from corridor.lazy import lazy_names
 from corridor.routing.frontier import pareto
 from corridor.routing.request import OBJECTIVES, QuoteRequest, parse_hours, request_year
 from corridor.routing.result import Quote, Step, route_key
 from corridor.routing.search import quote
+
+if TYPE_CHECKING:
+    from corridor.routing.batch import quote_many
+
+__getattr__, __dir__ = lazy_names(__name__, {"corridor.routing.batch": ("quote_many",)})
 
 __all__ = [
     "OBJECTIVES",

@@ -86,7 +86,7 @@ def quote_many(
         Only for a CSV path that cannot be read (missing, not UTF-8, a line with too many
         fields), naming the file and line.
     """
-    from corridor.data import read_csv_table
+    from corridor.tables import read_csv_table
 
     if isinstance(requests, str | Path):
         requests = read_csv_table(requests)

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from corridor.data import read_csv_table
 from corridor.errors import DataError, InvalidRequestError, ScenarioError, UnknownPlaceError
 from corridor.model import blank, check_month, check_objective
 from corridor.network import Network
@@ -21,6 +20,7 @@ from corridor.routing import OBJECTIVES as QUOTE_OBJECTIVES
 from corridor.routing import quote_many
 from corridor.scenario.kpis import plan_kpis, quote_kpis
 from corridor.scenario.patch import Scenario
+from corridor.tables import read_csv_table
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

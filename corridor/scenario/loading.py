@@ -12,8 +12,9 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from corridor.data import Where, read_text
+from corridor.data import Where
 from corridor.errors import DataError, ScenarioError, location
+from corridor.tables import read_text
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 

@@ -41,19 +41,10 @@ from pydantic import (
     model_validator,
 )
 
-from corridor.data import (
-    BorderCrossingRow,
-    LegRow,
-    PlaceRow,
-    TariffRow,
-    TransferRow,
-    Where,
-    _check_references,
-    check_source,
-    source_keys,
-)
+from corridor.data import Where, check_references, check_source, source_keys
 from corridor.errors import DataError, ScenarioError, location
 from corridor.network import YEARS, Network
+from corridor.rows import BorderCrossingRow, LegRow, PlaceRow, TariffRow, TransferRow
 from corridor.scenario.loading import load_yaml, operation_wheres
 
 Table = Literal["places", "legs", "transfers", "crossings", "tariffs"]
@@ -223,7 +214,7 @@ class Scenario(BaseModel):
         }
         others = {name: dataset.located(name) for name in ("emissions", "cargo_profiles", "rates")}
         try:
-            _check_references(located | others)
+            check_references(located | others)
         except DataError as error:
             at = location(own.get(error.file, error.file), error.row, error.column)
             raise ScenarioError(

@@ -1,0 +1,338 @@
+"""Row schemas of the data tables (pydantic): types, units, ranges, one class per CSV file.
+
+Each schema reads one row of its file into a core value (:mod:`corridor.model`);
+:func:`read_table` reads a whole file, naming the line and column of the first problem.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Annotated, Any, ClassVar, TypeVar
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+
+from corridor.data import TABLE_FILES
+from corridor.errors import DataError
+from corridor.model import (
+    BorderCrossing,
+    CargoClass,
+    CargoProfile,
+    Country,
+    EmissionFactor,
+    ExchangeRate,
+    Leg,
+    Mode,
+    Place,
+    PlaceKind,
+    Status,
+    Tariff,
+    Transfer,
+    TruckRegime,
+)
+from corridor.tables import read_text
+
+# --- cell parsers -------------------------------------------------------------------------
+
+
+def _blank_to_none(value: Any) -> Any:  # noqa: ANN401 - pydantic before-validator
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+def _split_modes(value: Any) -> Any:  # noqa: ANN401
+    if isinstance(value, str):
+        return frozenset(Mode(part) for part in value.split("|") if part.strip())
+    return value
+
+
+def _split_list(value: Any) -> Any:  # noqa: ANN401
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split("|") if part.strip())
+    return value
+
+
+def _parse_months(value: Any) -> Any:  # noqa: ANN401
+    """``"6-10"``, ``"11-3"`` (across the new year) or ``"6-7,12-2"`` → month numbers.
+
+    Blank means all year.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return frozenset(range(1, 13))
+    if not isinstance(value, str):
+        return value
+    months: set[int] = set()
+    for part in value.split(","):
+        first, _, last = part.strip().partition("-")
+        start, end = int(first), int(last or first)
+        if not (1 <= start <= 12 and 1 <= end <= 12):
+            msg = f"month range {part.strip()!r} must be within 1-12"
+            raise ValueError(msg)
+        months.update(
+            range(start, end + 1) if start <= end else [*range(start, 13), *range(1, end + 1)]
+        )
+    return frozenset(months)
+
+
+PositiveFloat = Annotated[float, Field(gt=0)]
+NonNegativeFloat = Annotated[float, Field(ge=0)]
+OptionalPositive = Annotated[PositiveFloat | None, BeforeValidator(_blank_to_none)]
+Year = Annotated[int, Field(ge=1800, le=2200)]
+OptionalYear = Annotated[Year | None, BeforeValidator(_blank_to_none)]
+Text = Annotated[str, Field(min_length=1)]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+ModeSet = Annotated[frozenset[Mode], BeforeValidator(_split_modes), Field(min_length=1)]
+Months = Annotated[frozenset[int], BeforeValidator(_parse_months)]
+PeakMonths = Annotated[
+    frozenset[int], BeforeValidator(lambda v: frozenset() if not v else _parse_months(v))
+]
+TextList = Annotated[tuple[str, ...], BeforeValidator(_split_list)]
+
+
+# --- row schemas --------------------------------------------------------------------------
+
+
+class _Row(BaseModel):
+    """A validated CSV row; ``to_value`` converts it to the model's frozen dataclass."""
+
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, allow_inf_nan=False, frozen=True
+    )
+    file: ClassVar[str]
+    value_type: ClassVar[type]
+    source: Text
+
+    def to_value(self) -> Any:  # noqa: ANN401 - each schema returns its own value type
+        """The row as the model's frozen dataclass."""
+        return self.value_type(**self.model_dump())
+
+
+class PlaceRow(_Row):
+    """Schema of ``places.csv``."""
+
+    file = TABLE_FILES["places"]
+    value_type = Place
+    id: Slug
+    name: Text
+    name_vi: Text
+    name_zh: Annotated[str, BeforeValidator(lambda v: v or "")] = ""
+    aliases: TextList = ()
+    country: Country
+    kind: PlaceKind
+    lat: Annotated[float, Field(ge=-90, le=90)]
+    lon: Annotated[float, Field(ge=-180, le=180)]
+    modes: ModeSet
+    reefer: bool
+    dangerous: bool
+    customs: bool
+    opens: OptionalYear = None
+    status: Status = Status.OPEN
+
+
+class LegRow(_Row):
+    """Schema of ``legs.csv``: give either ``speed_kmh`` or ``hours``."""
+
+    file = TABLE_FILES["legs"]
+    value_type = Leg
+    id: Slug
+    origin: Slug
+    destination: Slug
+    mode: Mode
+    km: PositiveFloat
+    speed_kmh: OptionalPositive = None
+    hours: Annotated[OptionalPositive, Field(validate_default=True)] = None
+    departures_per_day: OptionalPositive = None
+    capacity_teu_day: OptionalPositive = None
+    vessel_teu: OptionalPositive = None
+    months: Months = frozenset(range(1, 13))
+    reefer: bool
+    dangerous: bool
+    opens: OptionalYear = None
+    closes: OptionalYear = None
+    status: Status = Status.OPEN
+
+    @field_validator("hours", mode="after")
+    @classmethod
+    def _speed_or_hours(cls, hours: float | None, info: ValidationInfo) -> float | None:
+        speed = info.data.get("speed_kmh")
+        if (hours is None) == (speed is None):
+            msg = "give exactly one of speed_kmh and hours"
+            raise ValueError(msg)
+        return hours
+
+    def to_value(self) -> Leg:
+        """The row as a :class:`Leg`, with hours derived from the speed if not given."""
+        fields = self.model_dump(exclude={"speed_kmh", "hours"})
+        hours = self.hours if self.hours is not None else self.km / float(self.speed_kmh or 1)
+        return Leg(hours=hours, **fields)
+
+
+class TransferRow(_Row):
+    """Schema of ``transfers.csv`` (each row applies in both directions)."""
+
+    file = TABLE_FILES["transfers"]
+    value_type = Transfer
+    place: Slug
+    from_mode: Mode
+    to_mode: Mode
+    hours_p50: NonNegativeFloat
+    hours_p90: NonNegativeFloat
+    cost_usd_per_teu: NonNegativeFloat
+    capacity_teu_day: OptionalPositive = None
+    opens: OptionalYear = None
+
+
+class BorderCrossingRow(_Row):
+    """Schema of ``border_crossings.csv``; ``leg`` (optional) names the leg it is cleared on."""
+
+    file = TABLE_FILES["crossings"]
+    value_type = BorderCrossing
+    id: Slug
+    name: Text
+    cn_place: Slug
+    vn_place: Slug
+    mode: Mode
+    leg: Annotated[Slug | None, BeforeValidator(_blank_to_none)] = None
+    km: NonNegativeFloat
+    hours_p50_cn_vn: NonNegativeFloat
+    hours_p90_cn_vn: NonNegativeFloat
+    hours_p50_vn_cn: NonNegativeFloat
+    hours_p90_vn_cn: NonNegativeFloat
+    fee_usd_per_teu: NonNegativeFloat
+    open_hour: Annotated[int, Field(ge=0, le=24)]
+    close_hour: Annotated[int, Field(ge=0, le=24)]
+    capacity_teu_day: OptionalPositive = None
+    trucks: Annotated[TruckRegime | None, BeforeValidator(_blank_to_none)] = None
+    transload_usd_per_teu: Annotated[float, BeforeValidator(lambda v: v or 0), Field(ge=0)] = 0
+    transload_hours: Annotated[float, BeforeValidator(lambda v: v or 0), Field(ge=0)] = 0
+    smart_gate: bool = False
+    peak_months: PeakMonths = frozenset()
+    peak_multiplier: Annotated[float, BeforeValidator(lambda v: v or 1), Field(ge=1)] = 1.0
+    opens: OptionalYear = None
+    status: Status = Status.OPEN
+
+
+class TariffRow(_Row):
+    """Schema of ``tariffs.csv``; ``country`` is ``CN``, ``VN`` or ``any``."""
+
+    file = TABLE_FILES["tariffs"]
+    value_type = Tariff
+    mode: Mode
+    country: Annotated[str, Field(pattern=r"^(?i:cn|vn|any)$")]
+    fixed_usd_per_teu: NonNegativeFloat
+    usd_per_teu_km: NonNegativeFloat
+
+    def to_value(self) -> Tariff:
+        """The row as a :class:`Tariff` with a lower-case country."""
+        return Tariff(**{**self.model_dump(), "country": self.country.lower()})
+
+
+class EmissionRow(_Row):
+    """Schema of ``emissions.csv``."""
+
+    file = TABLE_FILES["emissions"]
+    value_type = EmissionFactor
+    mode: Mode
+    g_co2e_per_tkm: NonNegativeFloat
+
+
+class CargoRow(_Row):
+    """Schema of ``cargo_classes.csv``."""
+
+    file = TABLE_FILES["cargo_profiles"]
+    value_type = CargoProfile
+    cargo: CargoClass
+    tariff_multiplier: PositiveFloat
+    tonnes_per_teu: PositiveFloat
+    value_of_time_pct_per_day: NonNegativeFloat
+    refrigeration_kg_co2e_per_hour: NonNegativeFloat
+
+
+class RateRow(_Row):
+    """Schema of ``exchange_rates.csv``."""
+
+    file = TABLE_FILES["rates"]
+    value_type = ExchangeRate
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+    per_usd: PositiveFloat
+    date: Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+
+
+RowT = TypeVar("RowT", bound=_Row)
+
+
+def read_table(path: Path, schema: type[RowT]) -> list[tuple[int, RowT]]:
+    """Read one CSV file and validate every row.
+
+    Returns
+    -------
+    The validated rows with their line numbers (the header is line 1).
+
+    Raises
+    ------
+    DataError
+        Naming the file, line and column of the first problem.
+    """
+    name = path.name
+    if not path.is_file():
+        raise DataError("file not found", file=str(path))
+    rows: list[tuple[int, RowT]] = []
+    with io.StringIO(read_text(path, name, csv_header=True), newline="") as handle:
+        reader = csv.DictReader(handle)
+        expected = set(schema.model_fields) - {"file"}
+        header = reader.fieldnames or []
+        missing = [column for column in schema.model_fields if column not in header]
+        required = [c for c in missing if schema.model_fields[c].is_required()]
+        if required:
+            raise DataError(f"missing column(s) {', '.join(required)}", file=name, row=1)
+        unknown = [column for column in header if column not in expected]
+        if unknown:
+            raise DataError(f"unknown column(s) {', '.join(unknown)}", file=name, row=1)
+        for record in reader:
+            line = reader.line_num
+            if None in record:
+                raise DataError(
+                    f"{len(header) + len(record[None])} fields, header has {len(header)}",
+                    file=name,
+                    row=line,
+                )
+            short = [column for column, value in record.items() if value is None]
+            if short:
+                raise DataError(
+                    f"row ends before column '{short[0]}'", file=name, row=line, column=short[0]
+                )
+            try:
+                rows.append((line, schema.model_validate(record)))
+            except ValidationError as error:
+                first = error.errors()[0]
+                column = str(first["loc"][0]) if first["loc"] else None
+                value = record.get(column, "") if column else ""
+                raise DataError(
+                    f"{first['msg']} (got {value!r})", file=name, row=line, column=column
+                ) from None
+    if not rows:
+        raise DataError("no rows", file=name)
+    return rows
+
+
+SCHEMAS: dict[str, type[_Row]] = {
+    "places": PlaceRow,
+    "legs": LegRow,
+    "transfers": TransferRow,
+    "crossings": BorderCrossingRow,
+    "tariffs": TariffRow,
+    "emissions": EmissionRow,
+    "cargo_profiles": CargoRow,
+    "rates": RateRow,
+}
+"""The schema of each table of a :class:`~corridor.data.Dataset`, by attribute name."""
