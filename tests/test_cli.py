@@ -297,7 +297,7 @@ def test_quote_bad_options_say_what_is_wrong(extra, message):
 
 
 def test_an_os_error_without_a_file_name_is_one_clean_line():
-    from corridor.cli.app import one_line_errors
+    from corridor.cli.common import one_line_errors
 
     def write() -> None:
         raise OSError("Cannot save file into a non-existent directory: 'nodir'")
