@@ -32,10 +32,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from corridor.solvers import zero_one
 from corridor.solvers.arrays import GraphArrays
 from corridor.solvers.dijkstra import distances, shortest
 from corridor.solvers.shortest import COST_SCALE, TIE_SCALE, NoFlowError, flow_path
-from corridor.solvers.zero_one import CP_SAT_MAX_ARCS, solve_01
+from corridor.solvers.zero_one import solve_01
 
 logger = logging.getLogger(__name__)
 
@@ -156,60 +157,26 @@ def constrained_path(
         If a 0-1 model stops without a proven optimum (time limit, or a solver failure).
     """
     n, tails, heads = graph.n, graph.tails, graph.heads
-    if tie_break is None:
-        return _constrained_path(
-            n,
-            tails,
-            heads,
-            weights,
-            resources,
-            source=source,
-            sink=sink,
-            forbidden=forbidden,
-            time_limit_s=time_limit_s,
-            once=once,
-        )
-    combined = _lexicographic_weights(weights, tie_break, n, tie_limit)
-    if combined is not None and len(tails) <= CP_SAT_MAX_ARCS:
-        return _constrained_path(
-            n,
-            tails,
-            heads,
-            combined,
-            resources,
-            source=source,
-            sink=sink,
-            forbidden=forbidden,
-            time_limit_s=time_limit_s,
-            integral=True,
-            once=once,
-        )
-    first = _constrained_path(
+    solve = functools.partial(
+        _constrained_path,
         n,
         tails,
         heads,
-        weights,
-        resources,
         source=source,
         sink=sink,
         forbidden=forbidden,
         time_limit_s=time_limit_s,
         once=once,
     )
+    if tie_break is None:
+        return solve(weights, resources)
+    combined = _lexicographic_weights(weights, tie_break, n, tie_limit)
+    if combined is not None and len(tails) <= zero_one.CP_SAT_MAX_ARCS:
+        return solve(combined, resources, integral=True)
+    first = solve(weights, resources)
     best = float(weights[first.path].sum())
     optimum = Resource("objective", weights, best + 1e-9 * max(1.0, best))
-    return _constrained_path(
-        n,
-        tails,
-        heads,
-        tie_break,
-        [*resources, optimum],
-        source=source,
-        sink=sink,
-        forbidden=forbidden,
-        time_limit_s=time_limit_s,
-        once=once,
-    )
+    return solve(tie_break, [*resources, optimum])
 
 
 def _lexicographic_weights(
@@ -385,7 +352,7 @@ def _close_gap(
         )
 
     through = lower_bounds(lam)
-    if np.sum(through <= upper) > CP_SAT_MAX_ARCS:
+    if np.sum(through <= upper) > zero_one.CP_SAT_MAX_ARCS:
         # every multiplier gives a valid bound: the largest prunes most (about half the arcs
         # of the synthetic grid's models for a few Dijkstra runs)
         for factor in PRUNING_MULTIPLIERS:
@@ -405,7 +372,7 @@ def _close_gap(
         once=once,
     )
     ranked = np.sort(through[keep])
-    size = CP_SAT_MAX_ARCS  # the first model is a quick CP-SAT one; small problems: one go
+    size = zero_one.CP_SAT_MAX_ARCS  # the first model is a quick CP-SAT one; small problems: one go
     while True:
         target = min(upper, float(ranked[min(size, len(ranked)) - 1]))
         size = max(2 * size, 1)
