@@ -378,3 +378,21 @@ def test_the_request_fields_are_declared_once():
     for request in (QuoteRequest, PlanRequest):
         for field in dataclasses.fields(request):
             assert field.metadata["option"].help.endswith((".", ")")), field.name
+
+
+def test_compare_and_sweeps_take_a_time_limit(network, tmp_path):
+    nothing = Scenario(name="nothing", source="estimate: a test", operations=[])
+    with pytest.raises(SolverError, match="no plan found within 0 s: time limit") as caught:
+        compare(network, [nothing], demand=DEMAND / "sample_2026.csv", time_limit_s=0)
+    assert caught.value.time_limit
+    shipment = [{"origin": "Kunming", "destination": "Hanoi", "deadline": 40}]
+    limited = compare(network, [nothing], shipments=shipment, time_limit_s=0)
+    assert limited.kpis["failed"].tolist() == [1, 1]
+    assert "time limit of 0 s reached" in limited.notes[0]
+    assert compare(network, [nothing], shipments=shipment).kpis["failed"].tolist() == [0, 0]
+    from corridor.scenario import SweepSpec, sweep
+
+    spec = SweepSpec(name="t", demand=DEMAND / "sample_2026.csv", grid={"demand_growth": [1]})
+    assert sweep(spec, workers=1)["status"].tolist() == ["ok"]
+    stopped = sweep(spec.model_copy(update={"time_limit_s": 0}), workers=1)
+    assert stopped["status"].tolist() == ["SolverError"]

@@ -143,6 +143,10 @@ def scenario_compare(
     value_usd: Annotated[
         float | None, typer.Option(help="Goods value of each shipment, USD (generalised).")
     ] = None,
+    time_limit: Annotated[
+        float | None,
+        typer.Option(help="Time limit of each plan and each quote's exact search, s."),
+    ] = None,
     report: Annotated[
         Path | None, typer.Option("--out", help="Write a self-contained HTML report.")
     ] = None,
@@ -188,6 +192,7 @@ def scenario_compare(
         demand=demand,
         objective=objective,
         month=month,
+        time_limit_s=time_limit,
     )
     for note in result.notes:
         err.print(f"note: {note}", markup=False)

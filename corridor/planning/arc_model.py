@@ -238,7 +238,13 @@ class ArcModel:
         solver = "HiGHS (OR-Tools MathOpt)" if self.integer else "GLOP (OR-Tools MathOpt)"
         bound = result.termination.objective_bounds.dual_bound
         known = f", best bound {bound:,.2f} USD/day" if np.isfinite(bound) else ""
-        timed_out = result.termination.limit is mathopt.Limit.TIME
+        limit = result.termination.limit
+        # GLOP stopped by its time limit says NO_SOLUTION_FOUND with the limit UNDETERMINED
+        timed_out = limit is mathopt.Limit.TIME or (
+            time_limit_s is not None
+            and reason is mathopt.TerminationReason.NO_SOLUTION_FOUND
+            and limit is mathopt.Limit.UNDETERMINED
+        )
         if timed_out:
             msg = f"no plan found within {time_limit_s:g} s: time limit reached{known}"
         else:

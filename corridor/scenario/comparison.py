@@ -14,6 +14,7 @@ import pandas as pd
 from corridor.errors import DataError, InvalidRequestError, ScenarioError, UnknownPlaceError
 from corridor.model import blank, check_month, check_objective
 from corridor.network import Network
+from corridor.options import seconds
 from corridor.planning import grown_demand, plan, read_demand
 from corridor.planning.request import OBJECTIVES as PLAN_OBJECTIVES
 from corridor.routing import OBJECTIVES as QUOTE_OBJECTIVES
@@ -101,13 +102,15 @@ def compare(
     demand: pd.DataFrame | str | Path | None = None,
     objective: str = "cost",
     month: int | None = None,
+    time_limit_s: float | None = None,
 ) -> Comparison:
     """Run the baseline and each scenario on the same shipments and/or demand table.
 
     ``shipments`` are quoted one by one (any :func:`corridor.quote` options per row);
     ``demand`` is planned under capacities (scaled by each scenario's ``demand_growth``);
     both by ``objective`` (``cost`` or ``generalised``; quotes alone also ``time`` or ``co2``),
-    and in ``month`` (1–12: its seasonal legs and peak clearance times) if given.
+    and in ``month`` (1–12: its seasonal legs and peak clearance times) if given;
+    ``time_limit_s`` limits each plan's solve and each quote's exact searches (s).
     The ``mean_*`` KPIs are over the shipments quoted in every case compared
     (``shipments_compared``; a baseline of a year no scenario is evaluated in is not
     compared), so a shipment that fails in one case does not shift the others' means;
@@ -141,7 +144,10 @@ def compare(
     what = "a demand table" if demand is not None else "shipments"
     objective = check_objective(objective, allowed, f" with {what}")
     check_month(month)
+    if time_limit_s is not None:
+        time_limit_s = seconds(time_limit_s, "time_limit_s")
     in_month = {} if month is None else {"month": month}
+    limited = {} if time_limit_s is None else {"time_limit_s": time_limit_s}
     if isinstance(demand, (str, Path)):  # once: a file's own errors are no case's
         demand = read_csv_table(demand)
     cases, notes = _cases(baseline, scenarios)
@@ -150,7 +156,7 @@ def compare(
     if shipments is not None:
         _check_places(shipments, [network for _, network, _, _ in cases])
         quotes = {
-            name: quote_many(shipments, network=network, objective=objective, **in_month)
+            name: quote_many(shipments, network=network, objective=objective, **in_month, **limited)
             for name, network, _, _ in cases
         }
         _raise_if_every_shipment_fails_alike(quotes[BASELINE])
@@ -175,6 +181,7 @@ def compare(
                 objective=objective,
                 marginal=True,
                 month=month,
+                time_limit_s=time_limit_s,
             )
             row |= {
                 (k if k.startswith("share_") or k == "top_bottleneck" else f"plan_{k}"): v

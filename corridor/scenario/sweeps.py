@@ -108,6 +108,8 @@ class SweepSpec(BaseModel):
     demand: Path
     scenarios: list[Path] = Field(default_factory=list)
     objective: str = "cost"
+    time_limit_s: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    """Time limit of each run's plan, s (none: no limit)."""
     grid: dict[str, list[float]] = Field(default_factory=dict)
     monte_carlo: MonteCarlo | None = None
     _file: str | None = PrivateAttr(default=None)
@@ -260,7 +262,9 @@ def run_once(
         network = apply_all(load_network(spec.year, data_dir), [*scenarios, patch])
         growth = math.prod(s.demand_growth for s in scenarios)  # a scenario file's own, too
         demand = grown_demand(spec.demand, growth * params.get(DEMAND_GROWTH, 1.0))
-        result = plan(demand, network=network, objective=spec.objective)
+        result = plan(
+            demand, network=network, objective=spec.objective, time_limit_s=spec.time_limit_s
+        )
     except CorridorError as error:
         return row | {"status": type(error).__name__, "message": str(error)}
     return row | {"status": "ok", "message": ""} | plan_kpis(result)
