@@ -465,14 +465,35 @@ def test_a_plan_for_one_month_uses_its_seasonal_legs(network, method):
 
 def test_columns_a_plan_does_not_read_are_named_in_a_warning(network):
     rows = [{"origin": "Kunming", "destination": "Hanoi", "teu_per_day": 3, "month": 8,
-             "deadline": 72, "note": "x"}]  # fmt: skip
+             "deadlin": 72, "note": "x"}]  # fmt: skip
     with pytest.warns(UserWarning, match="ignored") as caught:
         result = plan(rows, network=network)
     (message,) = [str(w.message) for w in caught]
-    assert message.startswith("demand, line 1: column(s) month, deadline, note ignored")
+    assert message.startswith("demand, line 1: column(s) month, deadlin, note ignored")
     assert "plan one month with month= (--month)" in message
-    assert "did you mean 'deadline_hours' for 'deadline'?" in message
+    assert "did you mean 'deadline' for 'deadlin'?" in message
     assert result.totals["teu_per_day"] == pytest.approx(3)
+
+
+def test_a_deadline_column_reads_as_a_quote_deadline(network):
+    """One name for one thing: a demand row's deadline is written as a quote's (72, 72h, 3d);
+    deadline_hours, its earlier name, still reads as hours."""
+    rows = [
+        {"origin": "Kunming", "destination": "Hai Phong", "teu_per_day": 2, "deadline": "3d"},
+        {"origin": "Kunming", "destination": "Hanoi", "teu_per_day": 2, "deadline": 40},
+    ]
+    texts = read_demand(pd.DataFrame(rows), network)
+    hours = read_demand(
+        pd.DataFrame(rows)
+        .rename(columns={"deadline": "deadline_hours"})
+        .assign(deadline_hours=[72, 40]),
+        network,
+    )
+    assert [d.deadline_hours for d in texts] == [d.deadline_hours for d in hours] == [72, 40]
+    with pytest.raises(DataError, match="line 2, column 'deadline_hours': give deadline or"):
+        read_demand(pd.DataFrame(rows).assign(deadline_hours=5), network)
+    with pytest.raises(DataError, match="line 3, column 'deadline': cannot read 'soon'"):
+        read_demand(pd.DataFrame(rows).assign(deadline=["3d", "soon"]), network)
 
 
 def test_plan_takes_a_list_of_dicts_as_quote_many_does(network):

@@ -1,7 +1,9 @@
 """Demand tables: read, validate and grow the daily flows a plan assigns.
 
 A table (DataFrame, list of dicts or CSV) has ``origin``, ``destination``, ``teu_per_day`` or
-``tonnes_per_day`` and optionally ``cargo``, ``value_usd_per_teu`` and ``deadline_hours``.
+``tonnes_per_day`` and optionally ``cargo``, ``value_usd_per_teu`` and ``deadline`` (hours
+or text such as ``3d``, as a quote's deadline; ``deadline_hours``, hours, is the same column
+under its earlier name).
 Every problem names its line and column; all rows are checked before anything is planned.
 """
 
@@ -21,12 +23,13 @@ import pandas as pd
 from corridor.errors import DataError, InvalidRequestError, UnknownPlaceError, location
 from corridor.model import CargoClass, blank
 from corridor.network import Network
+from corridor.options import number, parse_hours
 from corridor.tables import LINE, read_csv_table
 
 REQUIRED_COLUMNS = ("origin", "destination")
 VOLUME_COLUMNS = ("teu_per_day", "tonnes_per_day")
 """A demand table has one or both; each row gives one of them."""
-OPTIONAL_COLUMNS = ("cargo", "value_usd_per_teu", "deadline_hours", "source")
+OPTIONAL_COLUMNS = ("cargo", "value_usd_per_teu", "deadline", "deadline_hours", "source")
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,8 +142,7 @@ def _row(
     if given is None and needs_value:
         raise DataError(_VALUE_NEEDED, file=name, row=line, column="value_usd_per_teu")
     value = _number(given or 0, name, line, "value_usd_per_teu")
-    cell = _given(record.get("deadline_hours"))
-    deadline = None if cell is None else _number(cell, name, line, "deadline_hours")
+    deadline = _deadline(record, name, line)
     try:
         cargo = CargoClass(str(_given(record.get("cargo")) or "general"))
     except ValueError:
@@ -160,6 +162,29 @@ def _row(
         )
     teu = _volume(record, network.cargo_profiles[cargo].tonnes_per_teu, name, line)
     return (origin, destination, cargo, value, deadline), teu
+
+
+def _deadline(record: dict[str, Any], file: str, line: int) -> float | None:
+    """A row's deadline, hours, or None: from ``deadline`` or ``deadline_hours``, not both.
+
+    ``deadline`` is read as a quote's (hours, or text such as 72h or 3d).
+    """
+    given = {c: v for c in ("deadline", "deadline_hours") if (v := _given(record.get(c)))}
+    if len(given) == 2:
+        msg = "give deadline or deadline_hours (the same, in hours), not both"
+        raise DataError(msg, file=file, row=line, column="deadline_hours")
+    if "deadline_hours" in given:
+        return _number(given["deadline_hours"], file, line, "deadline_hours")
+    if "deadline" not in given:
+        return None
+    cell = given["deadline"]
+    try:
+        hours = parse_hours(cell, "deadline") if isinstance(cell, str) else number(cell, "deadline")
+    except InvalidRequestError as error:
+        raise DataError(str(error), file=file, row=line, column="deadline") from None
+    if not hours > 0:
+        raise DataError(f"must be positive, got {cell!r}", file=file, row=line, column="deadline")
+    return hours
 
 
 def _every_problem(problems: list[DataError], name: str) -> DataError:

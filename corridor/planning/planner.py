@@ -63,7 +63,7 @@ def plan(
     demand
         DataFrame, list of dicts or CSV with ``origin``, ``destination``, ``teu_per_day`` or
         ``tonnes_per_day`` (at the cargo class's payload per TEU) and optionally ``cargo``,
-        ``value_usd_per_teu`` and ``deadline_hours`` (planned hours, P50).
+        ``value_usd_per_teu`` and ``deadline`` (planned hours, P50; ``72``, ``72h``, ``3d``).
     request
         A :class:`PlanRequest`; or give its fields as keywords.
     network
@@ -128,7 +128,7 @@ def plan(
     deadlines = any(row.deadline_hours is not None for row in rows)
     if deadlines and (r.integer or r.method == "arcs"):
         msg = (
-            "deadline_hours is enforced by the path model only (the LP, method='paths' or "
+            "deadline is enforced by the path model only (the LP, method='paths' or "
             "'auto'); drop the column to plan without deadlines"
         )
         raise InvalidRequestError(msg)
