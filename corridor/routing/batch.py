@@ -112,6 +112,7 @@ def quote_many(
 
     out = []
     done: dict[QuoteRequest, dict[str, Any]] = {}
+    as_written: dict[tuple[tuple[str, Any], ...], dict[str, Any]] = {}
     for row in rows:
         record: dict[str, Any] = {
             "origin": _cell(row.get("origin")),
@@ -120,6 +121,10 @@ def quote_many(
         asked = options | {
             k: table_cell(QuoteRequest, k, v) for k, v in row.items() if not blank(v)
         }
+        written = _key(asked)  # a row written as an earlier one: the same answer, no checks
+        if written is not None and written in as_written:
+            out.append(record | as_written[written])
+            continue
         try:
             request = _request(row, options, year)
         except CorridorError as error:
@@ -127,6 +132,8 @@ def quote_many(
             continue
         if request in done:
             out.append(record | done[request])
+            if written is not None:
+                as_written[written] = done[request]
             continue
         try:
             result = quote(request, network=network_for(request))
@@ -153,7 +160,19 @@ def quote_many(
                 "notes": " | ".join(result.notes),
             }
         out.append(record | done[request])
+        if written is not None:
+            as_written[written] = done[request]
     return pd.DataFrame(out, columns=MANY_COLUMNS)
+
+
+def _key(asked: dict[str, Any]) -> tuple[tuple[str, Any], ...] | None:
+    """A row as written, hashable (lists as tuples), or None if a value is not hashable."""
+    items = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in asked.items()))
+    try:
+        hash(items)
+    except TypeError:
+        return None
+    return items
 
 
 def _request(row: dict[str, Any], options: dict[str, Any], year: int | None) -> QuoteRequest:
