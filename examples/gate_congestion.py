@@ -6,11 +6,14 @@ the queue does to transit time and to a deadline promise, and what the Huu Nghi 
 would change. Run with ``.venv/bin/python examples/gate_congestion.py``.
 """
 
+from pathlib import Path
+
 import corridor
 from corridor.scenario import Scenario
 
+DATA = Path(__file__).resolve().parent.parent / "data"
 baseline = corridor.load_network(2026)
-smart_gate = Scenario.from_yaml("data/scenarios/huu-nghi-smart-gate.yaml")
+smart_gate = Scenario.from_yaml(DATA / "scenarios" / "huu-nghi-smart-gate.yaml")
 with_smart_gate = smart_gate.apply(baseline)
 shipment = {"origin": "Hanoi", "destination": "Nanning", "teu": 1, "cargo": "reefer"}
 promise = {"deadline": 84, "confidence": 0.9}  # within 3.5 days, 9 times out of 10

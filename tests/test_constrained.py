@@ -28,10 +28,15 @@ COLUMN = {"cost": "cost_usd", "time": "planned_hours", "co2": "co2e_kg"}
 
 
 @st.composite
-def random_networks(draw, size: tuple[int, int] = (4, 6), links: tuple[int, int] = (3, 10)):
+def random_networks(
+    draw, size: tuple[int, int] = (4, 6), links: tuple[int, int] = (3, 10), route: bool = False
+):
     """4–6 places, random legs by three modes, random road transfers: a small multimodal net.
 
-    ``size`` and ``links`` are the (min, max) numbers of places and legs.
+    ``size`` and ``links`` are the (min, max) numbers of places and legs. With ``route``, some
+    of the legs make a path p0 → … → p1 (through other places in random order), so there is
+    always a route from p0 to p1; without, there may be none (about one network in three of
+    the default sizes).
     """
     n = draw(st.integers(*size))
     places = []
@@ -54,18 +59,19 @@ def random_networks(draw, size: tuple[int, int] = (4, 6), links: tuple[int, int]
                 "estimate: t",
             )
         )
-    legs = []
-    for i, (a, b) in enumerate(
-        draw(
-            st.lists(
-                st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(
-                    lambda p: p[0] != p[1]
-                ),
-                min_size=links[0],
-                max_size=links[1],
-            )
+    pairs = []
+    if route:
+        stops = draw(st.permutations(range(2, n)))[: draw(st.integers(0, n - 2))]
+        pairs += itertools.pairwise([0, *stops, 1])
+    pairs += draw(
+        st.lists(
+            st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(lambda p: p[0] != p[1]),
+            min_size=max(0, links[0] - len(pairs)),
+            max_size=links[1] - len(pairs),
         )
-    ):
+    )
+    legs = []
+    for i, (a, b) in enumerate(draw(st.permutations(pairs))):
         common = set(places[a].modes) & set(places[b].modes)
         mode = draw(st.sampled_from(sorted(common)))
         legs.append(
@@ -202,7 +208,7 @@ def test_constrained_quote_equals_brute_force(net, objective, slack, k):
 
 @SETTINGS
 @given(
-    random_networks(),
+    random_networks(route=True),
     st.sampled_from([CargoClass.GENERAL, CargoClass.REEFER]),
     st.floats(0.5, 36),
     st.floats(1_000, 1_000_000),
@@ -212,8 +218,7 @@ def test_the_tonnes_given_weigh_in_the_route_choice(net, cargo, tonnes, value_us
     """CO2e is counted at the tonnes given (refrigeration per box), and so are the co2 and
     generalised optima: not at the cargo class's payload."""
     routes = brute_force(net, "p0", "p1", cargo=cargo)
-    if not routes:
-        return
+    assert routes  # random_networks(route=True) always has one
     profile = net.cargo_profiles[cargo]
 
     def co2e(arcs):
@@ -236,11 +241,10 @@ def test_the_tonnes_given_weigh_in_the_route_choice(net, cargo, tonnes, value_us
 
 
 @SETTINGS
-@given(random_networks(), st.floats(1_000, 1_000_000), st.floats(0, 500))
+@given(random_networks(route=True), st.floats(1_000, 1_000_000), st.floats(0, 500))
 def test_generalised_objective_equals_brute_force(net, value_usd, carbon_price):
     routes = brute_force(net, "p0", "p1")
-    if not routes:
-        return
+    assert routes
     profile = net.cargo_profiles[CargoClass.GENERAL]
     per_hour = value_usd * profile.value_of_time_pct_per_day / 100 / 24
     q = quote(
@@ -270,11 +274,10 @@ def test_via_equals_brute_force(net, via):
 
 
 @SETTINGS
-@given(random_networks())
+@given(random_networks(route=True))
 def test_pareto_front_is_complete_and_non_dominated(net):
     routes = brute_force(net, "p0", "p1")
-    if not routes:
-        return
+    assert routes
     front = pareto("p0", "p1", network=net)
     points = [(q.cost_usd, q.planned_hours) for q in front]
     for c, h in points:  # nothing strictly better on both
@@ -326,12 +329,13 @@ def test_three_objective_pareto_front_equals_brute_force(net, objectives):
 
 
 @SETTINGS
-@given(random_networks(size=(4, 5), links=(6, 13)))
+@given(random_networks(size=(4, 5), links=(6, 13), route=True))
 def test_time_co2_front_takes_the_cheapest_route_per_point(net):
     routes = brute_force(net, "p0", "p1")
-    if not routes:
-        return
-    for q in pareto("p0", "p1", objectives=("time", "co2"), network=net):
+    assert routes
+    front = pareto("p0", "p1", objectives=("time", "co2"), network=net)
+    assert front
+    for q in front:
         same = [r[0] for r in routes if r[1] <= q.planned_hours + 1e-6 and r[2] <= q.co2e_kg + 1e-6]
         assert q.cost_usd == pytest.approx(min(same), rel=1e-6, abs=1e-3)
 
@@ -341,12 +345,11 @@ def test_time_co2_front_takes_the_cheapest_route_per_point(net):
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
-@given(random_networks(size=(4, 5), links=(6, 13)))
+@given(random_networks(size=(4, 5), links=(6, 13), route=True))
 def test_three_objective_pareto_with_two_stage_solves(monkeypatch_highs, net):
     """Large graphs take two solves per point (HiGHS): the same front as brute force."""
     routes = brute_force(net, "p0", "p1")
-    if not routes:
-        return
+    assert routes
     front = pareto("p0", "p1", objectives=("co2", "cost", "time"), network=net)
     points = [(q.cost_usd, q.planned_hours, q.co2e_kg) for q in front]
     vectors = [r[:3] for r in routes]
@@ -360,12 +363,10 @@ def test_three_objective_pareto_with_two_stage_solves(monkeypatch_highs, net):
 
 
 @SETTINGS
-@given(random_networks())
+@given(random_networks(route=True))
 def test_alternatives_are_distinct_and_in_order(net):
-    try:
-        quotes = quote("p0", "p1", alternatives=3, network=net)
-    except NoRouteError:
-        return
+    quotes = quote("p0", "p1", alternatives=3, network=net)
+    assert quotes
     keys = [route_key(q) for q in quotes]
     assert len(set(keys)) == len(keys)
     costs = [q.cost_usd for q in quotes]
@@ -471,12 +472,11 @@ def test_corridor_pareto_front(network):
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
-@given(random_networks(), st.floats(0.3, 0.9))
+@given(random_networks(route=True), st.floats(0.3, 0.9))
 def test_large_model_path_highs_equals_brute_force(monkeypatch_highs, net, slack):
     """The HiGHS branch (used above CP_SAT_MAX_ARCS arcs) gives the same optimum."""
     routes = brute_force(net, "p0", "p1")
-    if not routes:
-        return
+    assert routes
     deadline = min(r[1] for r in routes) * (1 + slack)
     feasible = [r for r in routes if r[1] <= deadline + 1e-6]
     q = quote("p0", "p1", deadline=deadline, network=net)
@@ -489,16 +489,20 @@ def test_large_model_path_highs_equals_brute_force(monkeypatch_highs, net, slack
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 @given(
-    random_networks(size=(4, 6), links=(6, 16)), st.floats(0.05, 0.9), st.sampled_from([None, 1])
+    random_networks(size=(4, 6), links=(6, 16), route=True),
+    st.floats(0.05, 0.9),
+    st.sampled_from([None, 1]),
 )
 def test_rising_targets_equal_brute_force(monkeypatch_tiny_models, net, slack, k):
     """Pruning at several multipliers and doubling models (large graphs) keep the optimum."""
     routes = brute_force(net, "p0", "p1")
-    if not routes:
-        return
+    assert routes
     deadline = min(r[1] for r in routes) * (1 + slack)
     feasible = [r for r in routes if r[1] <= deadline + 1e-6 and (k is None or r[3] <= k)]
-    if not feasible:
+    event("feasible" if feasible else "infeasible: no route within the limits")
+    if not feasible:  # every fast enough route has two or more transshipments
+        with pytest.raises(NoRouteError):
+            quote("p0", "p1", deadline=deadline, max_transshipments=k, network=net)
         return
     q = quote("p0", "p1", deadline=deadline, max_transshipments=k, network=net)
     assert q.cost_usd == pytest.approx(min(r[0] for r in feasible), rel=1e-6, abs=1e-3)
@@ -539,10 +543,19 @@ def test_ties_go_to_the_cheaper_route_with_limits_too(network, origin, destinati
 
 @st.composite
 def graphs_with_groups(draw):
-    """A small random digraph (parallel arcs allowed), arc weights and two vertex partitions."""
+    """A small random digraph (parallel arcs allowed), arc weights and two vertex partitions.
+
+    Three graphs in four have among their arcs a path 0 → … → n-1 (through other vertices in
+    random order), which may or may not keep to the groups; the others may have none.
+    """
     n = draw(st.integers(4, 7))
     pairs = st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(lambda p: p[0] != p[1])
-    arcs = draw(st.lists(pairs, min_size=3, max_size=16))
+    arcs = []
+    if draw(st.sampled_from([True, True, True, False])):
+        stops = draw(st.permutations(range(1, n - 1)))[: draw(st.integers(0, n - 2))]
+        arcs += itertools.pairwise([0, *stops, n - 1])
+    arcs += draw(st.lists(pairs, min_size=max(0, 3 - len(arcs)), max_size=16 - len(arcs)))
+    arcs = draw(st.permutations(arcs))
     weights = draw(st.lists(st.integers(0, 20), min_size=len(arcs), max_size=len(arcs)))
     partitions = [
         np.array(draw(st.lists(st.integers(-1, 2), min_size=n, max_size=n))) for _ in range(2)
@@ -593,6 +606,7 @@ def test_once_per_group_equals_brute_force(graph, highs):
     n, arcs, weights, partitions = graph
     tails, heads, paths = _paths_entering_once(n, arcs, partitions)
     found = _path_or_none(n, tails, heads, weights, highs=highs, once=rcsp.Once(partitions))
+    event("a path keeping to the groups" if paths else "no path keeping to the groups")
     if not paths:
         assert found is None
         return

@@ -8,13 +8,19 @@ from pathlib import Path
 
 import pytest
 
-EXAMPLES_DIR = Path(__file__).parent.parent / "examples"
+EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
 EXAMPLES = sorted(EXAMPLES_DIR.glob("*.py"))
 
 
-def run(path: Path) -> str:
+def run(path: Path, cwd: Path) -> str:
+    """Run an example from ``cwd``: not the repository root, so no example may rely on it."""
     done = subprocess.run(
-        [sys.executable, str(path)], capture_output=True, text=True, check=False, timeout=120
+        [sys.executable, str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        cwd=cwd,
     )
     assert done.returncode == 0, done.stderr
     return done.stdout
@@ -25,12 +31,12 @@ def test_there_are_examples():
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
-def test_example_runs(path: Path):
-    assert run(path).strip()
+def test_example_runs(path: Path, tmp_path: Path):
+    assert run(path, tmp_path).strip()
 
 
-def test_forwarder_quote_shows_the_gauge_break_and_its_removal():
-    blocks = run(EXAMPLES_DIR / "forwarder_quote.py").split("\n\n")
+def test_forwarder_quote_shows_the_gauge_break_and_its_removal(tmp_path: Path):
+    blocks = run(EXAMPLES_DIR / "forwarder_quote.py", tmp_path).split("\n\n")
     cheapest, fastest, through = blocks[0], blocks[1], blocks[2]
     assert "transship at Hekou North station: rail_1435 → rail_1000" in cheapest
     assert "via road;" in fastest and "border Hekou – Kim Thanh II" in fastest
@@ -52,8 +58,8 @@ def test_forwarder_quote_shows_the_gauge_break_and_its_removal():
     assert int(pareto.split()[1]) >= 3
 
 
-def test_planner_example_prices_the_delay():
-    lines = run(EXAMPLES_DIR / "planner_sgr_2030.py").strip().splitlines()
+def test_planner_example_prices_the_delay(tmp_path: Path):
+    lines = run(EXAMPLES_DIR / "planner_sgr_2030.py", tmp_path).strip().splitlines()
     assert [line.split(":")[0] for line in lines] == [
         "SGR open (baseline)",
         "SGR delayed to 2035",
@@ -65,8 +71,8 @@ def test_planner_example_prices_the_delay():
     assert share[1] < share[0]
 
 
-def test_gate_congestion_shows_the_harvest_queue_and_the_smart_gate():
-    lines = run(EXAMPLES_DIR / "gate_congestion.py").strip().splitlines()
+def test_gate_congestion_shows_the_harvest_queue_and_the_smart_gate(tmp_path: Path):
+    lines = run(EXAMPLES_DIR / "gate_congestion.py", tmp_path).strip().splitlines()
     by_label = {line.split(": ", 1)[0]: line.split(": ", 1)[1] for line in lines if ": " in line}
 
     def figure(label: str, name: str) -> float:

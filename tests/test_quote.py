@@ -14,7 +14,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from corridor import (
@@ -43,19 +43,20 @@ from corridor.solvers.shortest import NoFlowError, cheapest_path
 
 @st.composite
 def small_multigraphs(draw):
-    """Random multigraphs (parallel arcs and cycles allowed) with non-negative weights."""
+    """Random multigraphs (parallel arcs and cycles allowed) with non-negative weights.
+
+    Three graphs in four have among their arcs a path 0 → … → n-1 (through other vertices in
+    random order); the others may have none, for the solvers to report.
+    """
     n = draw(st.integers(min_value=2, max_value=7))
-    arcs = draw(
-        st.lists(
-            st.tuples(
-                st.integers(0, n - 1),
-                st.integers(0, n - 1),
-                st.floats(min_value=0, max_value=100, allow_nan=False).map(lambda w: round(w, 2)),
-            ).filter(lambda a: a[0] != a[1]),
-            max_size=18,
-        )
-    )
-    return n, arcs
+    weights = st.floats(min_value=0, max_value=100, allow_nan=False).map(lambda w: round(w, 2))
+    arcs = []
+    if draw(st.sampled_from([True, True, True, False])):
+        stops = draw(st.permutations(range(1, n - 1)))[: draw(st.integers(0, n - 2))]
+        arcs += [(a, b, draw(weights)) for a, b in itertools.pairwise([0, *stops, n - 1])]
+    arc = st.tuples(st.integers(0, n - 1), st.integers(0, n - 1), weights)
+    arcs += draw(st.lists(arc.filter(lambda a: a[0] != a[1]), max_size=18 - len(arcs)))
+    return n, draw(st.permutations(arcs))
 
 
 @settings(max_examples=300, deadline=None)
@@ -70,6 +71,7 @@ def test_min_cost_flow_path_equals_brute_force(graph):
     for i, (u, v, w) in enumerate(arcs):
         multigraph.add_edge(u, v, key=i, w=w)
     paths = list(nx.all_simple_edge_paths(multigraph, 0, n - 1))
+    event("a path" if paths else "no path")
     try:
         found = cheapest_path(GraphArrays(n, tails, heads), weights, source=0, sink=n - 1)
     except NoFlowError:
@@ -141,6 +143,7 @@ def test_tie_break_is_lexicographic(graph, data, overflow):
     for i, (u, v, _) in enumerate(arcs):
         multigraph.add_edge(u, v, key=i)
     paths = list(nx.all_simple_edge_paths(multigraph, 0, n - 1))
+    event("a path" if paths else "no path")
     try:
         with pytest.MonkeyPatch.context() as patch:
             if overflow:
@@ -176,6 +179,7 @@ def test_constrained_tie_break_is_lexicographic(graph, data, one_solve):
         for p in nx.all_simple_edge_paths(multigraph, 0, n - 1)
         if sum(hours[k] for *_, k in p) <= limit
     ]
+    event("a path within the limit" if paths else "no path within the limit")
     with pytest.MonkeyPatch.context() as patch:
         if not one_solve:
             patch.setattr(zero_one, "CP_SAT_MAX_ARCS", 0)
