@@ -25,6 +25,7 @@ and :class:`Once` keeps those routes simple where it matters.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 from collections.abc import Callable, Sequence
@@ -118,6 +119,34 @@ class ConstrainedResult:
     kept_arcs: int
 
 
+@dataclass(frozen=True)
+class PathSearch:
+    """What every step of one constrained search shares.
+
+    The arcs, the path's ends, the limits, the routes excluded, the groups entered once and
+    the time limit of each 0-1 solve.
+    """
+
+    n: int
+    tails: np.ndarray
+    heads: np.ndarray
+    resources: list[Resource]
+    source: int
+    sink: int
+    forbidden: Sequence[Exclusion] = ()
+    time_limit_s: float = DEFAULT_TIME_LIMIT_S
+    once: Once | None = None
+
+    def feasible(self, path: list[int]) -> bool:
+        """Whether ``path`` meets every limit, exclusion and group entry, by the true sums."""
+        used = set(path)
+        if any(exclusion.matches(used) for exclusion in self.forbidden):
+            return False
+        if self.once is not None and self.once.broken(path, self.tails, self.heads):
+            return False
+        return all(float(r.values[path].sum()) <= r.limit + _EPS for r in self.resources)
+
+
 EXACT_FLOAT = 2**50
 """Integer-valued weights whose path sums stay below this are summed exactly in float64
 (with room for the Lagrangian products)."""
@@ -156,27 +185,27 @@ def constrained_path(
     SolverError
         If a 0-1 model stops without a proven optimum (time limit, or a solver failure).
     """
-    n, tails, heads = graph.n, graph.tails, graph.heads
-    solve = functools.partial(
-        _constrained_path,
-        n,
-        tails,
-        heads,
-        source=source,
-        sink=sink,
-        forbidden=forbidden,
-        time_limit_s=time_limit_s,
-        once=once,
+    search = PathSearch(
+        graph.n,
+        graph.tails,
+        graph.heads,
+        list(resources),
+        source,
+        sink,
+        forbidden,
+        time_limit_s,
+        once,
     )
     if tie_break is None:
-        return solve(weights, resources)
-    combined = _lexicographic_weights(weights, tie_break, n, tie_limit)
-    if combined is not None and len(tails) <= zero_one.CP_SAT_MAX_ARCS:
-        return solve(combined, resources, integral=True)
-    first = solve(weights, resources)
+        return _constrained_path(search, weights)
+    combined = _lexicographic_weights(weights, tie_break, graph.n, tie_limit)
+    if combined is not None and len(graph.tails) <= zero_one.CP_SAT_MAX_ARCS:
+        return _constrained_path(search, combined, integral=True)
+    first = _constrained_path(search, weights)
     best = float(weights[first.path].sum())
     optimum = Resource("objective", weights, best + 1e-9 * max(1.0, best))
-    return solve(tie_break, [*resources, optimum])
+    both = dataclasses.replace(search, resources=[*search.resources, optimum])
+    return _constrained_path(both, tie_break)
 
 
 def _lexicographic_weights(
@@ -199,18 +228,7 @@ def _lexicographic_weights(
 
 
 def _constrained_path(
-    n: int,
-    tails: np.ndarray,
-    heads: np.ndarray,
-    weights: np.ndarray,
-    resources: list[Resource],
-    *,
-    source: int,
-    sink: int,
-    forbidden: Sequence[Exclusion] = (),
-    time_limit_s: float = DEFAULT_TIME_LIMIT_S,
-    integral: bool = False,
-    once: Once | None = None,
+    search: PathSearch, weights: np.ndarray, *, integral: bool = False
 ) -> ConstrainedResult:
     """Exact minimum-weight path whose resource sums stay within their limits.
 
@@ -236,61 +254,36 @@ def _constrained_path(
     NoFlowError
         If no path satisfies the limits.
     """
-
-    def feasible(path: list[int]) -> bool:
-        used = set(path)
-        if any(exclusion.matches(used) for exclusion in forbidden):
-            return False
-        if once is not None and once.broken(path, tails, heads):
-            return False
-        return all(float(r.values[path].sum()) <= r.limit + _EPS for r in resources)
-
+    n, tails, heads, source, sink = (
+        search.n,
+        search.tails,
+        search.heads,
+        search.source,
+        search.sink,
+    )
     cheapest = shortest(n, tails, heads, weights, source=source, sink=sink)
     if cheapest is None:
         raise NoFlowError
-    if feasible(cheapest):
+    if search.feasible(cheapest):
         return ConstrainedResult(cheapest, "shortest path", len(tails))
-    if not resources:  # only forbidden combinations: an unbounded resource keeps LARAC quiet
-        resources = [Resource("none", np.zeros(len(tails)), 0.0)]
+    if not search.resources:  # only forbidden combinations: an unbounded resource for LARAC
+        search = dataclasses.replace(
+            search, resources=[Resource("none", np.zeros(len(tails)), 0.0)]
+        )
     # resource bounds: a vertex or arc that cannot meet a limit even alone is pruned
     keep = np.ones(len(tails), dtype=bool)
-    for r in resources:
+    for r in search.resources:
         fwd, bwd = distances(n, tails, heads, r.values, source=source, sink=sink)
         if fwd[sink] > r.limit + _EPS:
             raise NoFlowError
         keep &= fwd[tails] + r.values + bwd[heads] <= r.limit + _EPS
-    best, lam, bound = _larac(
-        n,
-        tails,
-        heads,
-        weights,
-        resources=resources,
-        keep=keep,
-        source=source,
-        sink=sink,
-        feasible=feasible,
-    )
+    best, lam, bound = _larac(search, weights, keep)
     upper = float(weights[best].sum()) if best is not None else np.inf
     slack = 0.5 if integral else 1e-7 * max(1.0, abs(upper))
     if best is not None and upper <= bound + slack:
         return ConstrainedResult(best, "lagrangian", int(keep.sum()))
     return _close_gap(
-        n,
-        tails,
-        heads,
-        weights,
-        resources=resources,
-        keep=keep,
-        source=source,
-        sink=sink,
-        forbidden=forbidden,
-        time_limit_s=time_limit_s,
-        lam=lam,
-        bound=bound,
-        best=best,
-        feasible=feasible,
-        integral=integral,
-        once=once,
+        search, weights, keep=keep, lam=lam, bound=bound, best=best, integral=integral
     )
 
 
@@ -310,23 +303,14 @@ def _cycles(arcs: list[int], tails: np.ndarray, heads: np.ndarray) -> set[frozen
 
 
 def _close_gap(
-    n: int,
-    tails: np.ndarray,
-    heads: np.ndarray,
+    search: PathSearch,
     weights: np.ndarray,
     *,
-    resources: list[Resource],
     keep: np.ndarray,
-    source: int,
-    sink: int,
-    forbidden: Sequence[Exclusion],
-    time_limit_s: float,
     lam: float,
     bound: float,
     best: list[int] | None,
-    feasible: Callable[[list[int]], bool],
     integral: bool = False,
-    once: Once | None = None,
 ) -> ConstrainedResult:
     """Prune by Lagrangian reduced cost and solve the rest exactly, against rising targets.
 
@@ -337,7 +321,14 @@ def _close_gap(
     the way lowers that upper bound; small problems are solved in one go.
     """
     upper = float(weights[best].sum()) if best is not None else np.inf
-    deadline = resources[0]
+    deadline = search.resources[0]
+    n, tails, heads, source, sink = (
+        search.n,
+        search.tails,
+        search.heads,
+        search.source,
+        search.sink,
+    )
 
     def lower_bounds(multiplier: float) -> np.ndarray:
         """Least weight of a feasible path through each arc, by the Lagrangian at one multiplier.
@@ -357,20 +348,7 @@ def _close_gap(
         # of the synthetic grid's models for a few Dijkstra runs)
         for factor in PRUNING_MULTIPLIERS:
             through = np.maximum(through, lower_bounds(lam * factor))
-    close = functools.partial(
-        solve_01,
-        n,
-        tails,
-        heads,
-        weights,
-        resources=resources,
-        source=source,
-        sink=sink,
-        time_limit_s=time_limit_s,
-        forbidden=forbidden,
-        integral=integral,
-        once=once,
-    )
+    close = functools.partial(solve_01, search, weights, integral=integral)
     ranked = np.sort(through[keep])
     size = zero_one.CP_SAT_MAX_ARCS  # the first model is a quick CP-SAT one; small problems: one go
     while True:
@@ -380,7 +358,7 @@ def _close_gap(
         subset = keep & (through <= target + tol)
         everything = bool(np.all(subset[keep]))
         try:
-            path = _verified(close, subset, feasible, once=once, ends=(tails, heads, source, sink))
+            path = _verified(search, close, subset)
         except NoFlowError:
             if everything or target >= upper:
                 if best is None:
@@ -397,32 +375,24 @@ def _close_gap(
         )
 
 
-def _verified(
-    close: Callable[..., list[int]],
-    keep: np.ndarray,
-    feasible: Callable[[list[int]], bool],
-    *,
-    once: Once | None,
-    ends: tuple[np.ndarray, np.ndarray, int, int],
-) -> list[int]:
+def _verified(search: PathSearch, close: Callable[..., list[int]], keep: np.ndarray) -> list[int]:
     """Solve, read the path off the arcs chosen, and cut off what a path may not do.
 
-    ``close`` returns the arcs an answer uses; ``ends`` are the arcs' tails and heads and the
-    path's source and sink. The 0-1 models round resources in the path's favour (a
-    relaxation), so every truly feasible path stays in them; an answer that is not truly
-    feasible is excluded exactly and the model solved again. Where ``once`` is given, an
+    ``close`` returns the arcs an answer uses. The 0-1 models round resources in the path's
+    favour (a relaxation), so every truly feasible path stays in them; an answer that is not truly
+    feasible is excluded exactly and the model solved again. Where the search has ``once``, an
     answer that enters a group of it twice puts that group's limit in force, and one with a
     cycle apart from its path (a way round an exclusion) adds a subtour cut on the cycle;
     the model is then solved again.
     """
-    tails, heads, source, sink = ends
+    tails, heads, once = search.tails, search.heads, search.once
     cuts: list[Exclusion] = []
     while True:
         chosen = close(keep=keep, cuts=cuts)
         outgoing: dict[int, list[int]] = {}
         for a in chosen:
             outgoing.setdefault(int(tails[a]), []).append(a)
-        path = flow_path(outgoing, heads, source, sink)
+        path = flow_path(outgoing, heads, search.source, search.sink)
         if once is not None:
             broken = once.broken(path, tails, heads)
             cycles = _cycles(sorted(set(chosen) - set(path)), tails, heads)
@@ -430,31 +400,22 @@ def _verified(
                 once.active |= broken
                 once.subtours |= cycles
                 continue
-        if feasible(path):
+        if search.feasible(path):
             return path
         logger.debug("cutting off a path that breaks a limit by rounding")
         cuts.append(Exclusion(tuple((a,) for a in path)))
 
 
 def _larac(
-    n: int,
-    tails: np.ndarray,
-    heads: np.ndarray,
-    weights: np.ndarray,
-    *,
-    resources: list[Resource],
-    keep: np.ndarray,
-    source: int,
-    sink: int,
-    feasible: Callable[[list[int]], bool],
+    search: PathSearch, weights: np.ndarray, keep: np.ndarray
 ) -> tuple[list[int] | None, float, float]:
     """LARAC on the first resource over the kept arcs: best feasible path, multiplier, bound."""
-    deadline = resources[0]
+    deadline, feasible = search.resources[0], search.feasible
     idx = np.flatnonzero(keep)
-    t, h, c, d = tails[idx], heads[idx], weights[idx], deadline.values[idx]
+    t, h, c, d = search.tails[idx], search.heads[idx], weights[idx], deadline.values[idx]
 
     def solve(w: np.ndarray) -> list[int]:
-        path = shortest(n, t, h, w, source=source, sink=sink)
+        path = shortest(search.n, t, h, w, source=search.source, sink=search.sink)
         if path is None:
             raise NoFlowError
         return path

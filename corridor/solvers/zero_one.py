@@ -24,7 +24,7 @@ from corridor.errors import SolverError
 from corridor.solvers.shortest import COST_SCALE, NoFlowError
 
 if TYPE_CHECKING:
-    from corridor.solvers.rcsp import Exclusion, Once, Resource
+    from corridor.solvers.rcsp import Exclusion, Once, PathSearch
 
 TIME_SCALE = 1000
 """Hours are compared in thousandths of an hour (3.6 s) in the exact model."""
@@ -36,47 +36,38 @@ HIGHS = "HiGHS (OR-Tools MathOpt)"
 
 
 def solve_01(
-    n: int,
-    tails: np.ndarray,
-    heads: np.ndarray,
+    search: PathSearch,
     weights: np.ndarray,
     *,
     keep: np.ndarray,
-    **problem: Any,  # noqa: ANN401 - passed through
+    cuts: Sequence[Exclusion] = (),
+    integral: bool = False,
 ) -> list[int]:
     """The arcs an exact path on the kept arcs uses: CP-SAT for small models, HiGHS for large.
 
-    The answer may hold cycles apart from the path (see :func:`_verified`).
+    ``cuts`` are exclusions beyond the search's own; ``integral`` weights are whole numbers
+    already (CP-SAT takes them unscaled). The answer may hold cycles apart from the path
+    (see :func:`corridor.solvers.rcsp._verified`).
 
     CP-SAT starts in a millisecond or two; HiGHS (through MathOpt) has the stronger LP bound
     on large graphs.
     """
     # no path leaves its sink or comes back to its source; without these arcs every cycle
     # an answer holds besides its path is apart from it, and a subtour cut rules it out
-    keep = keep & (tails != problem["sink"]) & (heads != problem["source"])
-    integral = problem.get("integral", False)
-    close = _cp_sat if integral or int(keep.sum()) <= CP_SAT_MAX_ARCS else _highs
-    if close is _highs:
-        problem.pop("integral", None)
-    cuts = problem.pop("cuts", [])
-    problem["forbidden"] = [*problem["forbidden"], *cuts]
-    return close(n, tails, heads, weights, keep=keep, **problem)
+    keep = keep & (search.tails != search.sink) & (search.heads != search.source)
+    forbidden = [*search.forbidden, *cuts]
+    if integral or int(keep.sum()) <= CP_SAT_MAX_ARCS:
+        return _cp_sat(search, weights, keep=keep, forbidden=forbidden, integral=integral)
+    return _highs(search, weights, keep=keep, forbidden=forbidden)
 
 
 def _cp_sat(
-    n: int,
-    tails: np.ndarray,
-    heads: np.ndarray,
+    search: PathSearch,
     weights: np.ndarray,
     *,
-    resources: list[Resource],
     keep: np.ndarray,
-    source: int,
-    sink: int,
-    time_limit_s: float,
     forbidden: Sequence[Exclusion],
     integral: bool = False,
-    once: Once | None = None,
 ) -> list[int]:
     """The model of :func:`_highs` in CP-SAT, with weights and resources scaled to integers.
 
@@ -84,7 +75,8 @@ def _cp_sat(
 
     ``integral`` weights are whole numbers already and are not scaled.
     """
-    del n  # the model is built from the arcs alone
+    tails, heads, source, sink = search.tails, search.heads, search.source, search.sink
+    resources, once, time_limit_s = search.resources, search.once, search.time_limit_s
     model = _CpModel()
     x = {int(a): model.new_bool_var(f"x{a}") for a in np.flatnonzero(keep)}
     incidence = _incidence(x, tails, heads, source, sink)
@@ -219,18 +211,11 @@ def _subtour_cuts(
 
 
 def _highs(
-    n: int,
-    tails: np.ndarray,
-    heads: np.ndarray,
+    search: PathSearch,
     weights: np.ndarray,
     *,
-    resources: list[Resource],
     keep: np.ndarray,
-    source: int,
-    sink: int,
-    time_limit_s: float,
     forbidden: Sequence[Exclusion],
-    once: Once | None = None,
 ) -> list[int]:
     """Exact path on the kept arcs as a 0-1 model, solved by HiGHS through OR-Tools MathOpt.
 
@@ -239,7 +224,8 @@ def _highs(
     ``once`` in force. Returns the arcs chosen: the path, and any cycle that an exclusion
     made worth its weight (cut off by :func:`_verified`).
     """
-    del n  # the model is built from the arcs alone
+    tails, heads, source, sink = search.tails, search.heads, search.source, search.sink
+    resources, once, time_limit_s = search.resources, search.once, search.time_limit_s
     model = mathopt.Model(name="constrained_path")
     arcs = np.flatnonzero(keep)
     x = {int(a): model.add_binary_variable(name=f"x{a}") for a in arcs}
