@@ -17,7 +17,8 @@ import pickle
 import tempfile
 from pathlib import Path
 
-from corridor.data import SOURCES_FILE, TABLE_FILES, Dataset, load_dataset
+from corridor.data import SOURCES_FILE, Dataset, load_dataset
+from corridor.tables import TABLE_FILES
 
 logger = logging.getLogger(__name__)
 
@@ -31,14 +32,17 @@ def cache_dir() -> Path | None:
     """The folder of cached datasets, or None when the cache is off."""
     env = os.environ.get(CACHE_ENV)
     if env is not None:
-        return None if env.strip().lower() in {"", "0", "off", "no"} else Path(env)
+        off = env.strip().lower() in {"", "0", "off", "no"}
+        return None if off else Path(env).expanduser().resolve()
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "corridor"
 
 
 def dataset_key(folder: Path) -> str:
     """A hash of everything a dataset read from ``folder`` depends on (hex)."""
-    digest = hashlib.sha256(str(folder).encode())
+    from corridor import __version__
+
+    digest = hashlib.sha256(f"{__version__}\0{folder}".encode())
     package = Path(__file__).parent
     for path in [*(package / name for name in _CODE), *_data_files(folder)]:
         digest.update(path.name.encode())
@@ -70,8 +74,8 @@ def cached_dataset(folder: Path, key: str) -> Dataset:
             if isinstance(dataset, Dataset) and dataset.data_dir == folder:
                 logger.debug("dataset of %s from the cache %s", folder, path)
                 return dataset
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
-            logger.debug("no usable cache entry %s", path)
+        except Exception:  # any broken entry is read again from the files
+            logger.debug("no usable cache entry %s", path, exc_info=True)
     dataset = load_dataset(folder)
     if path is not None:
         _write(path, dataset)
@@ -80,10 +84,15 @@ def cached_dataset(folder: Path, key: str) -> Dataset:
 
 def _write(path: Path, dataset: Dataset) -> None:
     """Write a cache entry atomically (a temporary file renamed), or skip it."""
+    temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as file:
+            temporary = Path(file.name)
             pickle.dump(dataset, file, protocol=pickle.HIGHEST_PROTOCOL)
-        Path(file.name).replace(path)
-    except OSError:
+        temporary.chmod(0o644)  # as other files the user writes; only its owner can change it
+        temporary.replace(path)
+    except (OSError, pickle.PicklingError):
         logger.debug("cannot write the cache entry %s", path, exc_info=True)
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)

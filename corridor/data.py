@@ -34,7 +34,7 @@ from corridor.model import (
     Transfer,
 )
 from corridor.names import check_unique_names
-from corridor.tables import read_text
+from corridor.tables import TABLE_FILES, read_text
 
 logger = logging.getLogger(__name__)
 
@@ -42,17 +42,6 @@ DATA_DIR_ENV = "CORRIDOR_DATA"
 """Environment variable naming another data folder."""
 
 SOURCES_FILE = "SOURCES.md"
-TABLE_FILES = {
-    "places": "places.csv",
-    "legs": "legs.csv",
-    "transfers": "transfers.csv",
-    "crossings": "border_crossings.csv",
-    "tariffs": "tariffs.csv",
-    "emissions": "emissions.csv",
-    "cargo_profiles": "cargo_classes.csv",
-    "rates": "exchange_rates.csv",
-}
-"""The file of each table of a :class:`Dataset`, by attribute name."""
 ESTIMATE_PREFIX = "estimate:"
 _SOURCE_KEY = re.compile(r"^- \*\*([a-z0-9][a-z0-9.-]*)\*\*:", re.MULTILINE)
 

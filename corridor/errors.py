@@ -163,6 +163,10 @@ class SolverError(CorridorError, RuntimeError):
         self.time_limit = time_limit
 
 
+class RequestWarning(UserWarning):
+    """A request option that has no effect (a goods value without the generalised objective)."""
+
+
 def caller_stacklevel() -> int:
     """The ``stacklevel`` of a warning that points at the first caller outside corridor.
 

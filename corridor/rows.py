@@ -21,7 +21,6 @@ from pydantic import (
     field_validator,
 )
 
-from corridor.data import TABLE_FILES
 from corridor.errors import DataError
 from corridor.model import (
     BorderCrossing,
@@ -39,7 +38,7 @@ from corridor.model import (
     Transfer,
     TruckRegime,
 )
-from corridor.tables import read_text
+from corridor.tables import TABLE_FILES, read_text
 
 # --- cell parsers -------------------------------------------------------------------------
 

@@ -133,6 +133,22 @@ class ServiceArrays(GraphArrays):
             ),
         )
 
+    def mask(self, places: set[str], refs: set[str], allowed: set[str] | None) -> np.ndarray:
+        """The arcs a route may use (bool per arc), avoiding places, crossings and modes.
+
+        None at the ``places`` or crossings ``refs`` avoided, only the ``allowed`` modes (None:
+        all). Road loading, unloading and transfers stay allowed whatever the modes.
+        """
+        keep = np.ones(len(self.arcs), dtype=bool)
+        if not places and not refs and allowed is None:
+            return keep
+        for i, (tail, head, data) in enumerate(self.arcs):
+            if place_of(tail) in places or place_of(head) in places or data["ref"] in refs:
+                keep[i] = False
+            elif allowed is not None and data["kind"] != "egress" and head[1] not in allowed:
+                keep[i] = head[1] == Mode.ROAD.value and data["kind"] in {"access", "transfer"}
+        return keep
+
     def reaches(self, start: Vertex, end: Vertex) -> bool:
         """Whether some walk leads from vertex ``start`` to ``end`` (False if one is absent)."""
         if start not in self.index or end not in self.index:

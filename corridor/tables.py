@@ -15,6 +15,18 @@ import pandas as pd
 
 from corridor.errors import DataError
 
+TABLE_FILES = {
+    "places": "places.csv",
+    "legs": "legs.csv",
+    "transfers": "transfers.csv",
+    "crossings": "border_crossings.csv",
+    "tariffs": "tariffs.csv",
+    "emissions": "emissions.csv",
+    "cargo_profiles": "cargo_classes.csv",
+    "rates": "exchange_rates.csv",
+}
+"""The file of each table of a :class:`~corridor.data.Dataset`, by attribute name."""
+
 
 def read_text(path: Path, name: str | None = None, *, csv_header: bool = False) -> str:
     """The text of a UTF-8 file, without the byte-order mark Excel's "CSV UTF-8" writes.

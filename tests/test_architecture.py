@@ -75,26 +75,38 @@ def test_the_short_functions_are_at_the_top_and_in_all():
         _ = corridor.qoute
 
 
-def _module_imports(name: str) -> set[str]:
-    """The corridor modules ``name`` imports when it is imported (not in functions, not for
-    type checking)."""
+def _module_imports(name: str, *, in_functions: bool = True) -> set[str]:
+    """The corridor modules ``name`` imports, at its top and (``in_functions``) inside its
+    functions (an import on first use is still a dependency), not for type checking only."""
     module = importlib.import_module(name)
     tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
-    found: set[str] = set()
-    for node in tree.body:
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-            continue
-        for child in [node] if not isinstance(node, ast.If) else node.body:
-            if isinstance(child, ast.ImportFrom) and child.module:
-                found.add(child.module)
-                found.update(f"{child.module}.{a.name}" for a in child.names)
-            elif isinstance(child, ast.Import):
-                found.update(a.name for a in child.names)
+    top = {id(node) for node in tree.body} | {
+        id(child) for node in tree.body if isinstance(node, ast.If) for child in node.body
+    }
+    typing_only = {
+        id(child)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+        for child in ast.walk(node)
+    }
     known = set(_modules())
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in typing_only or (not in_functions and id(node) not in top):
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module:
+            submodules = {f"{node.module}.{a.name}" for a in node.names} & known
+            found |= submodules
+            if len(submodules) < len(node.names):  # names from the module itself
+                found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
     return {m for m in found if m in known and m != name}
 
 
 def test_no_import_cycle_among_modules_or_packages():
+    """No two modules import each other, even inside functions; no two packages import each
+    other at import time (a result's map() or chart() imports its renderer when called)."""
     modules = nx.DiGraph()
     for name in _modules():
         for target in _module_imports(name):
@@ -104,8 +116,13 @@ def test_no_import_cycle_among_modules_or_packages():
     def unit(name: str) -> str:  # corridor.routing.problem -> corridor.routing
         return ".".join(name.split(".")[:2])
 
+    on_import = nx.DiGraph(
+        (name, target)
+        for name in _modules()
+        for target in _module_imports(name, in_functions=False)
+    )
     packages = nx.DiGraph()
-    for a, b in modules.edges:
+    for a, b in on_import.edges:
         if unit(a) != unit(b) and unit(a) != "corridor" and not a.endswith("__init__"):
             packages.add_edge(unit(a), unit(b))
     packages.remove_nodes_from(["corridor"])
@@ -183,10 +200,13 @@ def test_a_request_object_quotes_as_its_keywords(network):
 
 
 def test_a_time_limit_is_on_every_solve(network):
+    """A request's time limit bounds all its exact searches together, and only those."""
     with pytest.raises(SolverError, match="time limit of 0 s reached") as caught:
-        quote("Kunming", "Hai Phong", deadline=40, time_limit_s=0, network=network)
+        quote("Kunming", "Hai Phong", alternatives=4, time_limit_s=0, network=network)
     assert caught.value.time_limit
     assert quote("Kunming", "Hai Phong", time_limit_s=0, network=network).cost_usd > 0  # flow
+    # a deadline the cheapest route meets needs no search: no time is needed
+    assert quote("Kunming", "Hanoi", deadline=1000, time_limit_s=0, network=network).km > 0
     with pytest.raises(InvalidRequestError, match="time_limit_s must be a finite number"):
         quote("Kunming", "Hai Phong", time_limit_s=-1, network=network)
 
@@ -380,6 +400,24 @@ def test_the_request_fields_are_declared_once():
             assert field.metadata["option"].help.endswith((".", ")")), field.name
 
 
+def test_the_budget_is_shared_by_the_searches_of_one_request(monkeypatch):
+    """Every 0-1 solve gets what is left of the request's limit, and a spent limit stops it."""
+    clock = iter(range(100))
+    monkeypatch.setattr("corridor.solvers.rcsp.time.monotonic", lambda: float(next(clock)))
+    monkeypatch.setattr("corridor.solvers.rcsp._larac", lambda *a, **k: (None, 0.0, -np.inf))
+    seen = []
+    real = zero_one._cp_sat
+
+    def spy(search, *args, **kwargs):
+        seen.append(search.stop_at)
+        return real(search, *args, **kwargs)
+
+    monkeypatch.setattr(zero_one, "_cp_sat", spy)
+    with pytest.raises(SolverError, match="time limit of 1 s reached") as caught:
+        _exact_model(time_limit_s=1)  # starts at 0, must end at 1; the first look is at 1
+    assert caught.value.time_limit and seen == [1.0]  # the end fixed when the search began
+
+
 def test_compare_and_sweeps_take_a_time_limit(network, tmp_path):
     nothing = Scenario(name="nothing", source="estimate: a test", operations=[])
     with pytest.raises(SolverError, match="no plan found within 0 s: time limit") as caught:
@@ -396,3 +434,44 @@ def test_compare_and_sweeps_take_a_time_limit(network, tmp_path):
     assert sweep(spec, workers=1)["status"].tolist() == ["ok"]
     stopped = sweep(spec.model_copy(update={"time_limit_s": 0}), workers=1)
     assert stopped["status"].tolist() == ["SolverError"]
+
+
+def test_an_unreadable_cache_entry_is_read_again(data_copy, tmp_path, monkeypatch):
+    """A pickle of another protocol or one that fails as it loads is skipped, not raised."""
+    from corridor import cache as cache_module
+
+    folder = data_copy.resolve()
+    key = cache_module.dataset_key(folder)
+    monkeypatch.setenv("CORRIDOR_CACHE", str(tmp_path))
+    entry = tmp_path / f"dataset-{key}.pickle"
+    for broken in (b"\x80\x09", b"cbuiltins\nint\n(S'x'\ntR."):  # protocol 9; int('x')
+        entry.write_bytes(broken)
+        assert cache_module.cached_dataset(folder, key).places
+    assert not list(tmp_path.glob("*.tmp"))
+    assert entry.stat().st_mode & 0o777 == 0o644
+
+
+def test_quote_many_refuses_alternatives_and_tells_true_from_one(network):
+    with pytest.raises(InvalidRequestError, match="^alternatives is not supported by quote_many$"):
+        corridor.quote_many([{"origin": "Kunming", "destination": "Hanoi"}], alternatives=2)
+    rows = [
+        {"origin": "Kunming", "destination": "Hanoi", "teu": 1},
+        {"origin": "Kunming", "destination": "Hanoi", "teu": True},
+    ]
+    table = corridor.quote_many(rows, network=network)
+    assert table["status"].tolist() == ["ok", "InvalidRequestError"]
+
+
+def test_cli_flags_for_bools_solver_errors_and_request_warnings(tmp_path):
+    plain = runner.invoke(app, ["plan", str(DEMAND / "sample_2026.csv"), "--no-integer"])
+    assert plain.exit_code == 0, plain.output
+    stopped = runner.invoke(
+        app, ["quote", "Kunming", "Hai Phong", "--alternatives", "4", "--time-limit", "0"]
+    )
+    assert stopped.exit_code == 1
+    assert stopped.stderr.endswith("allow more time (--time-limit)\n")
+    demand = tmp_path / "demand.csv"
+    pd.read_csv(DEMAND / "sample_2026.csv").assign(year=2026).to_csv(demand, index=False)
+    warned = runner.invoke(app, ["plan", str(demand)])
+    assert warned.exit_code == 0
+    assert "column(s) year ignored" in warned.stderr  # a table's column stays a column

@@ -22,7 +22,13 @@ import typer
 from rich.console import Console
 
 from corridor.cli.options import flag_names, flag_pattern
-from corridor.errors import CorridorError, InfeasibleError, InvalidRequestError, SolverError
+from corridor.errors import (
+    CorridorError,
+    InfeasibleError,
+    InvalidRequestError,
+    RequestWarning,
+    SolverError,
+)
 
 app = typer.Typer(
     rich_markup_mode="rich",
@@ -55,19 +61,27 @@ PNG = (".png",)
 TABLES = (".csv", ".gpkg", ".geojson")
 
 
-def _show_warning(
-    message: Warning | str,
-    category: type[Warning],
-    filename: str,
-    lineno: int,
-    file: object = None,
-    line: str | None = None,
-) -> None:
-    """Print a warning as one line on stderr (no file, line number or source code).
+def _warning_printer(flags: set[str]) -> Callable[..., None]:
+    """``warnings.showwarning`` for a command with ``flags``: one line on stderr.
 
-    API option names in it become the CLI flags that set them.
+    No file, line number or source code; in a warning about a request option (not about a
+    table's columns) the option's name becomes the command's flag that sets it.
     """
-    err.print(f"warning: {_as_flags(str(message))}", markup=False)
+
+    def show(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: object = None,
+        line: str | None = None,
+    ) -> None:
+        text = str(message)
+        if issubclass(category, RequestWarning):
+            text = _as_flags(text, flags)
+        err.print(f"warning: {text}", markup=False)
+
+    return show
 
 
 _FLAGS = flag_names({"dask_address": "--dask", "workers": "--workers"})
@@ -113,11 +127,11 @@ def one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
             with warnings.catch_warnings():
                 if not sys.warnoptions:  # python -W ... decides for itself
                     warnings.simplefilter("default")
-                warnings.showwarning = _show_warning
+                warnings.showwarning = _warning_printer(_flags_of(command))
                 return command(*args, **kwargs)
         except CorridorError as error:
             message = str(error)
-            if isinstance(error, InvalidRequestError):
+            if isinstance(error, InvalidRequestError | SolverError):  # not a table's columns
                 message = _as_flags(message, _flags_of(command))
             err.print(f"error: {message}", markup=False)
             unanswered = isinstance(error, InfeasibleError | SolverError)

@@ -61,6 +61,8 @@ def request_options(
             if kind in (list[str],):
                 kind, default = list[str] | None, None
             flag = flag_of(name, o)
+            if kind is bool:  # --integer / --no-integer, as typer gives a bool
+                flag = f"{flag}/--no-{flag.removeprefix('--')}"
             annotations[name] = Annotated[kind, typer.Option(flag, help=o.help)]
             added.append(
                 inspect.Parameter(

@@ -101,21 +101,10 @@ def plan_command(
     if as_json:
         print_json(result.to_dict())
         return
-    totals = result.totals
-    out.print(
-        f"[bold]Plan {result.year}{f', month {result.month}' if result.month else ''}[/bold] "
-        f"({result.objective}, {result.method}): "
-        f"{totals['teu_per_day']:,.0f} TEU/day carried, "
-        f"{totals['unserved_teu_per_day']:,.0f} unserved, "
-        f"{totals['cost_usd_per_day']:,.0f} USD/day, {totals['co2e_kg_per_day'] / 1000:,.0f} t "
-        "CO2e/day"
-    )
-    if not result.optimal:
-        out.print(
-            f"not proven optimal: the optimum is at least {result.bound_usd_per_day:,.0f} USD/day "
-            f"(this plan is within {result.gap:.2%} of it)",
-            markup=False,
-        )
+    from corridor.render.text import plan_summary
+
+    for line in plan_summary(result):
+        out.print(line, markup=False)
     split = Table("mode", "TEU-km/day", "share", title="Mode split")
     for mode, teu_km in result.mode_split.sort_values(ascending=False).items():
         split.add_row(str(mode), f"{teu_km:,.0f}", f"{teu_km / result.mode_split.sum():.0%}")

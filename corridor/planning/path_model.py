@@ -34,7 +34,7 @@ from corridor.solvers.arrays import GraphArrays
 class PathModel:
     """The same LP over paths: builds the column-generation input, reads its answer as a Plan.
 
-    One :class:`corridor.colgen.Commodity` per demand row (OD pair, cargo, value, deadline)
+    One :class:`corridor.solvers.colgen.Commodity` per demand row (OD pair, cargo, value, deadline)
     on its cargo's service graph. The arcs a row may use are those of the arc model: a
     path from the origin's source vertex to the destination's sink vertex cannot pass through
     another place's source (no arc enters one) or sink (no arc leaves one).

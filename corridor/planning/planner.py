@@ -104,8 +104,9 @@ def plan(
         For an unknown objective or method, a month outside 1–12, ``method="paths"`` with
         ``integer=True``, a negative or non-finite ``time_limit_s``, deadlines with the arc
         model (which cannot enforce them), or an unknown keyword.
-    InfeasibleError
-        If the solver stops without a feasible plan (integer model within the time limit).
+    SolverError
+        If the solver stops without a plan: its time limit (``.time_limit``), or a failure
+        naming the solver and its status.
 
     Examples
     --------

@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 
 from corridor.model import CargoClass
-from corridor.planning.capacities import crossing_direction
 from corridor.service import Vertex
 
 if TYPE_CHECKING:
@@ -187,20 +186,9 @@ class Plan:
 
     def explain(self) -> str:
         """A short human-readable account: totals, mode split, top bottlenecks, unserved."""
-        totals = self.totals
-        month = f", month {self.month}" if self.month else ""
-        lines = [
-            f"Plan {self.year}{month} ({self.objective}, {self.method}): "
-            f"{totals['teu_per_day']:,.0f} TEU/day carried, "
-            f"{totals['unserved_teu_per_day']:,.0f} unserved, "
-            f"{totals['cost_usd_per_day']:,.0f} USD/day, "
-            f"{totals['co2e_kg_per_day'] / 1000:,.0f} t CO2e/day"
-        ]
-        if not self.optimal:
-            lines.append(
-                f"not proven optimal: the optimum is at least {self.bound_usd_per_day:,.0f} "
-                f"USD/day (this plan is within {self.gap:.2%} of it)"
-            )
+        from corridor.render.text import plan_summary
+
+        lines = plan_summary(self)
         split = self.mode_split
         if split.sum() > 0:
             shares = ", ".join(
@@ -233,65 +221,9 @@ class Plan:
         crossing, or of a road gate's capacity shared by both directions (NaN where the data
         give no capacity). Each line runs in the direction of travel.
         """
-        import geopandas as gpd
-        from shapely.geometry import LineString
+        from corridor.render.geo import plan_geodataframe
 
-        moving = self.arcs[self.arcs["kind"].isin(["leg", "border"])]
-        ends = [self._ends(row) for row in moving.itertuples()]
-        moving = moving.assign(
-            **{
-                name: pd.Series(values, index=moving.index, dtype=object)
-                for name, values in (
-                    ("direction", [f"from {a}" for a, _ in ends]),
-                    ("from_place", [a for a, _ in ends]),
-                    ("to_place", [b for _, b in ends]),
-                )
-            }
-        )
-        keys = ["ref", "direction"]
-        loads = moving.groupby(keys, as_index=False, sort=False).agg(
-            kind=("kind", "first"),
-            mode=("mode", "first"),
-            from_place=("from_place", "first"),
-            to_place=("to_place", "first"),
-            km=("km", "first"),
-            teu_per_day=("teu_per_day", "sum"),
-        )
-        limits = self.capacities[self.capacities["element"].isin(["leg", "border"])]
-        limits = limits.drop(columns=["element", "flow_teu_day"]).rename(
-            columns={"direction": "limit"}
-        )
-        limit = [  # the direction of the capacity each row uses, as in capacity_group
-            direction if kind == "leg" else crossing_direction(self.network.crossings[ref], to)
-            for kind, ref, direction, to in loads[
-                ["kind", "ref", "direction", "to_place"]
-            ].itertuples(index=False)
-        ]
-        loads = loads.assign(limit=pd.Series(limit, index=loads.index, dtype=object)).join(
-            limits.set_index(["ref", "limit"]), on=["ref", "limit"]
-        )
-        loads = loads.drop(columns="limit")
-        columns = ["ref", "kind", "mode", "direction", "from_place", "to_place", "km"]
-        loads = loads[columns + [c for c in loads.columns if c not in columns]]
-        places = self.network.places
-        geometry = [
-            LineString([(places[a].lon, places[a].lat), (places[b].lon, places[b].lat)])
-            for a, b in zip(loads["from_place"], loads["to_place"], strict=True)
-        ]
-        return gpd.GeoDataFrame(loads, geometry=geometry, crs="EPSG:4326")
-
-    def _ends(self, arc: Any) -> tuple[str, str]:  # noqa: ANN401 - a row of Plan.arcs
-        """The places a loaded leg or crossing arc runs between, in its direction of travel.
-
-        A crossing's direction is its gate pair's (a flight's customs arc names the arrival
-        airport at both ends), as in the ``direction`` of :attr:`capacities`.
-        """
-        if arc.kind == "leg":
-            return arc.from_place, arc.to_place
-        crossing = self.network.crossings[arc.ref]
-        if arc.to_place == crossing.cn_place:  # northbound
-            return crossing.vn_place, crossing.cn_place
-        return crossing.cn_place, crossing.vn_place
+        return plan_geodataframe(self)
 
 
 ARC_COLUMNS = [

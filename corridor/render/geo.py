@@ -224,3 +224,67 @@ def direction_tip(row: Any) -> str:  # noqa: ANN401 - a row of Plan.to_geodatafr
     elif pd.isna(saving) and pd.notna(price) and price > 0:
         tip += f", shadow price {price:,.0f} USD/day per TEU/day"
     return tip
+
+
+def plan_geodataframe(plan: Plan) -> gpd.GeoDataFrame:
+    """A plan's loaded legs and border crossings, a row per link and direction.
+
+    See :meth:`corridor.planning.Plan.to_geodataframe` for the columns.
+    """
+    from corridor.planning.capacities import crossing_direction
+
+    moving = plan.arcs[plan.arcs["kind"].isin(["leg", "border"])]
+    ends = [_plan_ends(plan, row) for row in moving.itertuples()]
+    moving = moving.assign(
+        **{
+            name: pd.Series(values, index=moving.index, dtype=object)
+            for name, values in (
+                ("direction", [f"from {a}" for a, _ in ends]),
+                ("from_place", [a for a, _ in ends]),
+                ("to_place", [b for _, b in ends]),
+            )
+        }
+    )
+    keys = ["ref", "direction"]
+    loads = moving.groupby(keys, as_index=False, sort=False).agg(
+        kind=("kind", "first"),
+        mode=("mode", "first"),
+        from_place=("from_place", "first"),
+        to_place=("to_place", "first"),
+        km=("km", "first"),
+        teu_per_day=("teu_per_day", "sum"),
+    )
+    limits = plan.capacities[plan.capacities["element"].isin(["leg", "border"])]
+    limits = limits.drop(columns=["element", "flow_teu_day"]).rename(columns={"direction": "limit"})
+    limit = [  # the direction of the capacity each row uses, as in capacity_group
+        direction if kind == "leg" else crossing_direction(plan.network.crossings[ref], to)
+        for kind, ref, direction, to in loads[["kind", "ref", "direction", "to_place"]].itertuples(
+            index=False
+        )
+    ]
+    loads = loads.assign(limit=pd.Series(limit, index=loads.index, dtype=object)).join(
+        limits.set_index(["ref", "limit"]), on=["ref", "limit"]
+    )
+    loads = loads.drop(columns="limit")
+    columns = ["ref", "kind", "mode", "direction", "from_place", "to_place", "km"]
+    loads = loads[columns + [c for c in loads.columns if c not in columns]]
+    places = plan.network.places
+    geometry = [
+        LineString([(places[a].lon, places[a].lat), (places[b].lon, places[b].lat)])
+        for a, b in zip(loads["from_place"], loads["to_place"], strict=True)
+    ]
+    return gpd.GeoDataFrame(loads, geometry=geometry, crs="EPSG:4326")
+
+
+def _plan_ends(plan: Plan, arc: Any) -> tuple[str, str]:  # noqa: ANN401 - a row of Plan.arcs
+    """The places a loaded leg or crossing arc runs between, in its direction of travel.
+
+    A crossing's direction is its gate pair's (a flight's customs arc names the arrival
+    airport at both ends), as in the ``direction`` of :attr:`capacities`.
+    """
+    if arc.kind == "leg":
+        return arc.from_place, arc.to_place
+    crossing = plan.network.crossings[arc.ref]
+    if arc.to_place == crossing.cn_place:  # northbound
+        return crossing.vn_place, crossing.cn_place
+    return crossing.cn_place, crossing.vn_place

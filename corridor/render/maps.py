@@ -79,9 +79,7 @@ def _with_planned(network: Network, links: gpd.GeoDataFrame, later: set[str]) ->
     frame = links.assign(planned=False)
     if not later:
         return frame
-    from corridor.network import Network as _Network
-
-    future = _Network(network.dataset, 2200)
+    future = type(network)(network.dataset, 2200)  # every planned element open
     _, all_links = future.to_geodataframes()
     planned = all_links.loc[all_links.index.isin(later)].assign(planned=True)
     return pd.concat([frame, planned])

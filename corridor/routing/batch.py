@@ -91,6 +91,9 @@ def quote_many(
     if isinstance(requests, str | Path):
         requests = read_csv_table(requests)
     rows = requests.to_dict("records") if isinstance(requests, pd.DataFrame) else requests
+    if "alternatives" in options:
+        msg = "alternatives is not supported by quote_many"
+        raise InvalidRequestError(msg)
     if unknown := options.keys() - ROW_OPTIONS:  # a misspelt keyword: no row can use it
         raise InvalidRequestError(unknown_options(unknown, QuoteRequest, "option(s)"))
     networks: dict[int, Network] = {}
@@ -112,7 +115,7 @@ def quote_many(
 
     out = []
     done: dict[QuoteRequest, dict[str, Any]] = {}
-    as_written: dict[tuple[tuple[str, Any], ...], dict[str, Any]] = {}
+    as_written: dict[tuple[tuple[str, str, Any], ...], dict[str, Any]] = {}
     for row in rows:
         record: dict[str, Any] = {
             "origin": _cell(row.get("origin")),
@@ -165,9 +168,17 @@ def quote_many(
     return pd.DataFrame(out, columns=MANY_COLUMNS)
 
 
-def _key(asked: dict[str, Any]) -> tuple[tuple[str, Any], ...] | None:
-    """A row as written, hashable (lists as tuples), or None if a value is not hashable."""
-    items = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in asked.items()))
+def _key(asked: dict[str, Any]) -> tuple[tuple[str, str, Any], ...] | None:
+    """A row as written, hashable (lists as tuples), or None if a value is not hashable.
+
+    Each value goes with its type: ``True`` is not ``1``, nor ``2.0`` ``2`` (a row's checks
+    tell them apart).
+    """
+    items = tuple(
+        sorted(
+            (k, type(v).__name__, tuple(v) if isinstance(v, list) else v) for k, v in asked.items()
+        )
+    )
     try:
         hash(items)
     except TypeError:

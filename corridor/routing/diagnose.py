@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 from corridor.errors import DeadlineError, NoRouteError
 from corridor.model import BorderCrossing, CargoClass
-from corridor.routing.problem import Problem, mask
 from corridor.routing.result import and_list, gates_text
 from corridor.service import SINK, SOURCE, Vertex
 
 if TYPE_CHECKING:
     from corridor.network import Network
+    from corridor.routing.problem import Problem
 
 
 def infeasible(problem: Problem, bounds: dict[str, float]) -> NoRouteError:
@@ -130,7 +130,7 @@ def _general_cargo(problem: Problem) -> Problem | None:
         shipment=dataclasses.replace(problem.shipment, cargo=CargoClass.GENERAL),
         objective="cost",
         arrays=arrays,
-        keep=mask(arrays, problem.avoided_places, problem.avoided_refs, problem.allowed)
+        keep=arrays.mask(problem.avoided_places, problem.avoided_refs, problem.allowed)
         & arrays.between(start, end),
         weights=arrays.columns["cost_usd"],
         columns=arrays.columns,

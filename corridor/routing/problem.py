@@ -25,12 +25,12 @@ from corridor.errors import (
     InvalidRequestError,
     NoRouteError,
     PlaceNotOpenError,
-    SolverError,
     UnknownPlaceError,
 )
-from corridor.model import LOCAL_TIME, Mode, Place, Shipment
+from corridor.model import LOCAL_TIME, Place, Shipment
 from corridor.names import MAX_SUGGESTIONS
 from corridor.network import DEFAULT_YEAR, Network, load_network
+from corridor.routing import diagnose
 from corridor.routing.request import QuoteRequest, request_year
 from corridor.routing.result import Quote, Step, noted
 from corridor.service import SINK, SOURCE, ServiceArrays, Vertex, place_of
@@ -121,7 +121,7 @@ class Problem:
             month=month,
             ready=ready,
             arrays=arrays,
-            keep=mask(arrays, avoided_places, avoided_refs, allowed)
+            keep=arrays.mask(avoided_places, avoided_refs, allowed)
             & arrays.between(max(start, 0), max(end, 0)),
             weights=_weights(net, columns, shipment, r.objective, r.carbon_price_usd_per_t),
             columns=columns,
@@ -146,9 +146,7 @@ class Problem:
             stop_at=time.monotonic() + r.time_limit_s,
         )
         if start < 0 or end < 0:
-            from corridor.routing.diagnose import no_route_reason
-
-            raise NoRouteError(no_route_reason(problem))
+            raise NoRouteError(diagnose.no_route_reason(problem))
         return problem
 
     # --- solving ----------------------------------------------------------------------
@@ -252,9 +250,7 @@ class Problem:
         except NoFlowError:
             if not explain:
                 raise NoRouteError("no route meets the limits") from None
-            from corridor.routing.diagnose import infeasible
-
-            raise infeasible(self, bounds) from None
+            raise diagnose.infeasible(self, bounds) from None
         return [int(base[a]) for a in path if base[a] >= 0]
 
     def _constrained(
@@ -292,31 +288,14 @@ class Problem:
             source=ends[0],
             sink=ends[1],
             forbidden=combos,
-            time_limit_s=self.time_left_s(),
+            time_limit_s=self.request.time_limit_s,
+            stop_at=self.stop_at,
             tie_break=None if tie_break is None else column(tie_break),
             tie_limit=tie_limit,
             # routes besides the best: none that comes back to a place, or changes mode
             # there and back, only to differ
             once=self._places(len(self.via) + 1) if forbidden else None,
         ).path
-
-    def time_left_s(self) -> float:
-        """What is left of the request's time limit, s.
-
-        Raises
-        ------
-        SolverError
-            If nothing is left: the searches so far used up the time limit.
-        """
-        left = self.stop_at - time.monotonic()
-        if left <= 0:
-            limit = self.request.time_limit_s
-            msg = (
-                f"time limit of {limit:g} s reached before the search ended; allow more time "
-                "(time_limit_s)"
-            )
-            raise SolverError(msg, solver="corridor", status="TIME_LIMIT", time_limit=True)
-        return left
 
     def _places(self, layers: int) -> Once:
         """:attr:`ServiceArrays.places` for each via stage's copy of the graph, numbered apart.
@@ -522,24 +501,6 @@ def _weights(
     return (
         cols["cost_usd"] + usd_per_hour_per_teu * cols["hours_p50"] + usd_per_kg * cols["co2e_kg"]
     )
-
-
-def mask(
-    arrays: ServiceArrays, places: set[str], refs: set[str], allowed: set[str] | None
-) -> np.ndarray:
-    """The arcs a route may use: none at an avoided place or crossing, only allowed modes.
-
-    Road loading, unloading and transfers stay allowed whatever the modes.
-    """
-    keep = np.ones(len(arrays.arcs), dtype=bool)
-    if not places and not refs and allowed is None:
-        return keep
-    for i, (tail, head, data) in enumerate(arrays.arcs):
-        if place_of(tail) in places or place_of(head) in places or data["ref"] in refs:
-            keep[i] = False
-        elif allowed is not None and data["kind"] != "egress" and head[1] not in allowed:
-            keep[i] = head[1] == Mode.ROAD.value and data["kind"] in {"access", "transfer"}
-    return keep
 
 
 def _step(net: Network, shipment: Shipment, tail: Vertex, head: Vertex, data: dict) -> Step:

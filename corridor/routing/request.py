@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args
 
-from corridor.errors import InvalidRequestError, caller_stacklevel
+from corridor.errors import InvalidRequestError, RequestWarning, caller_stacklevel
 from corridor.model import (
     LOCAL_TIME,
     CargoClass,
@@ -340,6 +340,7 @@ def _warn_unused(objective: str, **generalised_only: float | None) -> None:
         warnings.warn(
             f"{' and '.join(given)} {verb} used only by the generalised objective, so {pronoun} "
             f"{verb} ignored here (objective {objective!r})",
+            RequestWarning,
             stacklevel=caller_stacklevel(),
         )
 

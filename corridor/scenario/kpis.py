@@ -60,7 +60,3 @@ def quote_kpis(table: pd.DataFrame, compared: pd.Series) -> dict[str, Any]:
         "mean_planned_hours": ok["planned_hours"].mean(),
         "mean_co2e_kg": ok["co2e_kg"].mean(),
     }
-
-
-KPI_INTEGERS = ("year", "quoted", "failed", "shipments_compared")
-"""KPIs that count (printed without decimals)."""

@@ -28,11 +28,14 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+import math
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from corridor.errors import SolverError
 from corridor.solvers import zero_one
 from corridor.solvers.arrays import GraphArrays
 from corridor.solvers.dijkstra import distances, shortest
@@ -136,6 +139,25 @@ class PathSearch:
     forbidden: Sequence[Exclusion] = ()
     time_limit_s: float = DEFAULT_TIME_LIMIT_S
     once: Once | None = None
+    stop_at: float = math.inf
+    """When the search must end (:func:`time.monotonic`): ``time_limit_s`` after it began."""
+
+    def seconds_left(self) -> float:
+        """The time a 0-1 solve may take now, s.
+
+        Raises
+        ------
+        SolverError
+            If the search has used up its time limit.
+        """
+        left = self.stop_at - time.monotonic()
+        if left <= 0:
+            msg = (
+                f"time limit of {self.time_limit_s:g} s reached before the search ended; "
+                "allow more time (time_limit_s)"
+            )
+            raise SolverError(msg, solver="corridor", status="TIME_LIMIT", time_limit=True)
+        return left
 
     def feasible(self, path: list[int]) -> bool:
         """Whether ``path`` meets every limit, exclusion and group entry, by the true sums."""
@@ -164,6 +186,7 @@ def constrained_path(
     tie_break: np.ndarray | None = None,
     tie_limit: float | None = None,
     once: Once | None = None,
+    stop_at: float | None = None,
 ) -> ConstrainedResult:
     """Exact minimum-weight path within resource limits, optionally lexicographic.
 
@@ -176,7 +199,8 @@ def constrained_path(
     solves (the optimum of ``weights`` becomes a limit, then ``tie_break`` is minimised).
 
     ``once`` (see :class:`Once`) lists groups of vertices the path enters at most once.
-    ``time_limit_s`` bounds each 0-1 solve.
+    ``time_limit_s`` bounds the whole search (every 0-1 solve in it), from now or from a
+    caller's own start: ``stop_at`` (a :func:`time.monotonic` time) is when it must end.
 
     Raises
     ------
@@ -195,6 +219,7 @@ def constrained_path(
         forbidden,
         time_limit_s,
         once,
+        time.monotonic() + time_limit_s if stop_at is None else stop_at,
     )
     if tie_break is None:
         return _constrained_path(search, weights)

@@ -76,7 +76,8 @@ def _cp_sat(
     ``integral`` weights are whole numbers already and are not scaled.
     """
     tails, heads, source, sink = search.tails, search.heads, search.source, search.sink
-    resources, once, time_limit_s = search.resources, search.once, search.time_limit_s
+    resources, once = search.resources, search.once
+    seconds = search.seconds_left()
     model = _CpModel()
     x = {int(a): model.new_bool_var(f"x{a}") for a in np.flatnonzero(keep)}
     incidence = _incidence(x, tails, heads, source, sink)
@@ -109,7 +110,7 @@ def _cp_sat(
     model.minimize(sum(int(costs[a]) * var for a, var in x.items()))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = time_limit_s
+    solver.parameters.max_time_in_seconds = seconds
     # Path models are small and solved often: one presolve round and no symmetry detection
     # halve the time on the corridor's models. The LP relaxation stays on (docs/performance.md:
     # without it a tight deadline on the 41 by 41 grid took 6 s instead of 0.3 s, and the
@@ -122,7 +123,8 @@ def _cp_sat(
     if status != cp_model.OPTIMAL:
         # UNKNOWN or FEASIBLE: stopped by the time limit; MODEL_INVALID: a bug, not the data
         timed_out = status in {cp_model.UNKNOWN, cp_model.FEASIBLE}
-        raise _failure(CP_SAT, solver.status_name(status), time_limit_s if timed_out else None)
+        limit = search.time_limit_s if timed_out else None
+        raise _failure(CP_SAT, solver.status_name(status), limit)
     return [a for a, var in x.items() if solver.value(var)]
 
 
@@ -225,7 +227,8 @@ def _highs(
     made worth its weight (cut off by :func:`_verified`).
     """
     tails, heads, source, sink = search.tails, search.heads, search.source, search.sink
-    resources, once, time_limit_s = search.resources, search.once, search.time_limit_s
+    resources, once = search.resources, search.once
+    seconds = search.seconds_left()
     model = mathopt.Model(name="constrained_path")
     arcs = np.flatnonzero(keep)
     x = {int(a): model.add_binary_variable(name=f"x{a}") for a in arcs}
@@ -250,7 +253,7 @@ def _highs(
         )
     model.minimize(mathopt.fast_sum(float(weights[a]) * var for a, var in x.items()))
     params = mathopt.SolveParameters(
-        time_limit=timedelta(seconds=time_limit_s),
+        time_limit=timedelta(seconds=seconds),
         relative_gap_tolerance=0.0,  # prove the optimum, not one within 0.01 %
         absolute_gap_tolerance=1e-6,
     )
@@ -263,7 +266,7 @@ def _highs(
         raise NoFlowError
     if reason is not mathopt.TerminationReason.OPTIMAL:
         timed_out = result.termination.limit is mathopt.Limit.TIME
-        raise _failure(HIGHS, reason.name, time_limit_s if timed_out else None)
+        raise _failure(HIGHS, reason.name, search.time_limit_s if timed_out else None)
     values = result.variable_values()
     return [a for a, var in x.items() if values[var] > 0.5]
 
