@@ -475,3 +475,13 @@ def test_cli_flags_for_bools_solver_errors_and_request_warnings(tmp_path):
     warned = runner.invoke(app, ["plan", str(demand)])
     assert warned.exit_code == 0
     assert "column(s) year ignored" in warned.stderr  # a table's column stays a column
+
+
+def test_the_cli_quotes_new_year_on_the_origins_clock():
+    """16:30 UTC on 31 December is 2027 in Kunming: the CLI, as the library, quotes it on the
+    2027 network (it took the first year of the corridor's clocks and refused)."""
+    args = ["quote", "Kunming", "Hanoi", "--ready", "2026-12-31T16:30+00:00", "--json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["year"] == 2027
+    assert quote("Kunming", "Hanoi", ready="2026-12-31T16:30+00:00").year == 2027

@@ -23,8 +23,7 @@ from corridor.cli.common import (
 )
 from corridor.cli.options import request_options
 from corridor.cli.tables import fitted, print_notes, quote_table, routes_table
-from corridor.network import load_network
-from corridor.routing import Quote, QuoteRequest, pareto, quote, request_year
+from corridor.routing import Quote, QuoteRequest, pareto, quote
 
 OriginArgument = Annotated[str, typer.Argument(help="Origin: name (any language) or id.")]
 DestinationArgument = Annotated[str, typer.Argument(help="Destination: name or id.")]
@@ -59,8 +58,7 @@ def quote_command(
     check_output(map_file, "--map", HTML)
     check_output(out_file, "--out", TABLES)
     check_output(png_file, "--png", PNG)
-    network = load_network(request_year(options.get("year"), options.get("ready")), data)
-    result = quote(origin, destination, network=network, **options)
+    result = quote(origin, destination, data_dir=data, **options)
     write_route_files(result, map_file, out_file, png_file)
     if isinstance(result, list):
         if as_json:
@@ -111,9 +109,8 @@ def pareto_command(
     """Every non-dominated route for two or three objectives (exact ε-constraint)."""
     check_output(map_file, "--map", HTML)
     check_output(png_file, "--png", PNG)
-    network = load_network(request_year(options.get("year"), options.get("ready")), data)
     chosen = tuple(part.strip() for part in objectives.split(","))
-    front = pareto(origin, destination, objectives=chosen, network=network, **options)
+    front = pareto(origin, destination, objectives=chosen, data_dir=data, **options)
     if map_file is not None:
         from corridor.render.maps import pareto_map
 

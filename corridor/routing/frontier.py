@@ -6,6 +6,7 @@ See :func:`pareto`; ``docs/quote.md`` explains both methods.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -32,6 +33,7 @@ def pareto(
     *,
     objectives: tuple[str, ...] = ("cost", "time"),
     network: Network | None = None,
+    data_dir: str | Path | None = None,
     **options: Any,  # noqa: ANN401 - the fields of QuoteRequest, as quote()
 ) -> list[Quote]:
     """Every non-dominated route for two or three objectives, best first in the first one.
@@ -75,7 +77,8 @@ def pareto(
         msg = f"pareto takes no {' or '.join(unsupported)}: every non-dominated route is given"
         raise InvalidRequestError(msg)
     columns = tuple(_COLUMNS[o] for o in names)
-    problem = Problem.build(QuoteRequest.of(origin, destination, teu=teu, **options), network)
+    request = QuoteRequest.of(origin, destination, teu=teu, **options)
+    problem = Problem.build(request, network, data_dir)
     if len(columns) == 2:
         return [problem.quote(path) for path in frontier(problem, *columns)]
     return [problem.quote(path) for path in _frontier_3(problem, columns)]

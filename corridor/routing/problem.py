@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -88,8 +89,13 @@ class Problem:
     _once: Once | None = field(default=None, repr=False)
 
     @classmethod
-    def build(cls, request: QuoteRequest, network: Network | None = None) -> Problem:
-        """Resolve ``request`` on ``network`` (default: the network of its year).
+    def build(
+        cls,
+        request: QuoteRequest,
+        network: Network | None = None,
+        data_dir: str | Path | None = None,
+    ) -> Problem:
+        """Resolve ``request`` on ``network`` (default: its year's, from ``data_dir``).
 
         Raises
         ------
@@ -100,7 +106,13 @@ class Problem:
         """
         r = request
         net, source, sink, ready, month = _where_and_when(
-            r.origin, r.destination, year=r.year, ready=r.ready, month=r.month, network=network
+            r.origin,
+            r.destination,
+            year=r.year,
+            ready=r.ready,
+            month=r.month,
+            network=network,
+            data_dir=data_dir,
         )
         shipment = Shipment(source.id, sink.id, r.teu, r.cargo, r.tonnes, r.value_usd, r.deadline)
         if source.id == sink.id:
@@ -386,6 +398,7 @@ def _where_and_when(
     ready: datetime | None,
     month: int | None,
     network: Network | None,
+    data_dir: str | Path | None = None,
 ) -> tuple[Network, Place, Place, datetime | None, int | None]:
     """The network, the two places, ``ready`` on the origin's clock and the month of travel.
 
@@ -393,7 +406,8 @@ def _where_and_when(
     31 December is already New Year at Kunming and Hanoi, so that is quoted on the next
     year's network (or refused if ``year`` or ``network`` says otherwise).
     """
-    net = _network(network, year if ready is None else request_year(year, ready, network))
+    first = year if ready is None else request_year(year, ready, network)
+    net = _network(network, first, data_dir)
     source, sink = net.place(origin), net.place(destination)
     if ready is None:
         return net, source, sink, None, month
@@ -402,7 +416,7 @@ def _where_and_when(
         if year is not None or network is not None:
             msg = f"ready={ready.isoformat()} is in {ready.year} at {source.name}: give that year"
             raise InvalidRequestError(msg)
-        net = _network(None, ready.year)
+        net = _network(None, ready.year, data_dir)
         source, sink = net.place(origin), net.place(destination)
     return net, source, sink, ready, month
 
@@ -417,9 +431,11 @@ def _local_ready(ready: datetime, month: int | None, origin: Place) -> tuple[dat
     return ready, ready.month
 
 
-def _network(network: Network | None, year: int | None) -> Network:
+def _network(
+    network: Network | None, year: int | None, data_dir: str | Path | None = None
+) -> Network:
     if network is None:
-        return load_network(year if year is not None else DEFAULT_YEAR)
+        return load_network(year if year is not None else DEFAULT_YEAR, data_dir)
     if year is not None and year != network.year:
         msg = f"year={year} but the network given is for {network.year}"
         raise InvalidRequestError(msg)

@@ -9,6 +9,7 @@ routes within the deadline until the simulated on-time probability reaches it.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Literal, overload
 
 from corridor.errors import DeadlineError, InvalidRequestError, NoRouteError
@@ -50,6 +51,7 @@ def quote(
     teu: float = 1.0,
     *,
     network: Network | None = None,
+    data_dir: str | Path | None = None,
     **options: Any,
 ) -> Quote | list[Quote]:
     """The optimal route for one shipment, itemised.
@@ -62,7 +64,10 @@ def quote(
     teu
         Volume, TEU (> 0).
     network
-        A loaded network; default ``load_network(year)`` of the request's year.
+        A loaded network; default ``load_network(year, data_dir)`` of the request's year
+        (for a ``ready`` with a UTC offset, the year on the origin's clock).
+    data_dir
+        The data folder of that network (default: the shipped data or ``$CORRIDOR_DATA``).
     **options
         Any other field of :class:`QuoteRequest`, each with its unit and check there:
         ``tonnes``, ``cargo``, ``value_usd``, ``objective`` (``cost``, ``time``, ``co2`` or
@@ -120,7 +125,7 @@ def quote(
     3
     """
     request = as_request(origin, destination, teu, options)
-    problem = Problem.build(request, network)
+    problem = Problem.build(request, network, data_dir)
     if request.confidence is not None:
         return _confident(problem, request.confidence, request.alternatives)
     first = problem.solve()
