@@ -100,6 +100,15 @@ def whole_at_least(least: int | None) -> Check:
     return lambda value, name: whole(value, name, least)
 
 
+def hours(value: object, name: str) -> float:
+    """Hours, or text such as ``"72h"`` or ``"3d"`` (:func:`parse_hours`); positive."""
+    given = parse_hours(value, name) if isinstance(value, str) else number(value, name)
+    if not given > 0:
+        msg = f"{name} must be a positive number of hours, got {given}"
+        raise InvalidRequestError(msg)
+    return given
+
+
 def seconds(value: object, name: str) -> float:
     """A time limit: a finite number of seconds, 0 or more."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value < math.inf:

@@ -23,7 +23,7 @@ import pandas as pd
 from corridor.errors import DataError, InvalidRequestError, UnknownPlaceError, location
 from corridor.model import CargoClass, blank
 from corridor.network import Network
-from corridor.options import number, parse_hours
+from corridor.options import hours
 from corridor.tables import LINE, read_csv_table
 
 REQUIRED_COLUMNS = ("origin", "destination")
@@ -169,7 +169,9 @@ def _deadline(record: dict[str, Any], file: str, line: int) -> float | None:
 
     ``deadline`` is read as a quote's (hours, or text such as 72h or 3d).
     """
-    given = {c: v for c in ("deadline", "deadline_hours") if (v := _given(record.get(c)))}
+    given = {
+        c: v for c in ("deadline", "deadline_hours") if (v := _given(record.get(c))) is not None
+    }
     if len(given) == 2:
         msg = "give deadline or deadline_hours (the same, in hours), not both"
         raise DataError(msg, file=file, row=line, column="deadline_hours")
@@ -177,14 +179,10 @@ def _deadline(record: dict[str, Any], file: str, line: int) -> float | None:
         return _number(given["deadline_hours"], file, line, "deadline_hours")
     if "deadline" not in given:
         return None
-    cell = given["deadline"]
     try:
-        hours = parse_hours(cell, "deadline") if isinstance(cell, str) else number(cell, "deadline")
+        return hours(given["deadline"], "deadline")  # as a quote reads its deadline
     except InvalidRequestError as error:
         raise DataError(str(error), file=file, row=line, column="deadline") from None
-    if not hours > 0:
-        raise DataError(f"must be positive, got {cell!r}", file=file, row=line, column="deadline")
-    return hours
 
 
 def _every_problem(problems: list[DataError], name: str) -> DataError:

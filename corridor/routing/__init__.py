@@ -14,8 +14,9 @@
 from typing import TYPE_CHECKING
 
 from corridor.lazy import lazy_names
+from corridor.options import parse_hours
 from corridor.routing.frontier import pareto
-from corridor.routing.request import OBJECTIVES, QuoteRequest, parse_hours, request_year
+from corridor.routing.request import OBJECTIVES, QuoteRequest, request_year
 from corridor.routing.result import Quote, Step, route_key
 from corridor.routing.search import quote
 

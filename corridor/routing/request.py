@@ -36,11 +36,11 @@ from corridor.options import (
     at_least,
     check_fields,
     choice,
+    hours,
     month_number,
     number,
     option,
     optional,
-    parse_hours,
     seconds,
     table_cell,
     unknown_options,
@@ -62,15 +62,6 @@ _E = TypeVar("_E", CargoClass, Mode)
 
 
 # --- value checks: each coerces one value or raises InvalidRequestError naming it ----------
-
-
-def _deadline(value: object, name: str) -> float:
-    """Hours, or text such as ``"72h"`` or ``"3d"`` (:func:`parse_hours`); positive."""
-    hours = parse_hours(value, name) if isinstance(value, str) else number(value, name)
-    if not hours > 0:
-        msg = f"{name} must be a positive number of hours, got {hours}"
-        raise InvalidRequestError(msg)
-    return hours
 
 
 def _confidence(value: object, name: str) -> float:
@@ -197,7 +188,7 @@ class QuoteRequest:
     deadline: float | None = option(
         None,
         "Latest arrival after the cargo is ready, hours (P50): 72, or text 72h, 3d.",
-        optional(_deadline),
+        optional(hours),
         cli_type=str | None,
         json_type=float | str | None,
     )
