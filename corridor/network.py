@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-import pandas as pd
 
 from corridor.data import Dataset, default_data_dir, load_dataset
 from corridor.errors import InvalidRequestError, PlaceNotOpenError, UnknownPlaceError
@@ -251,6 +250,7 @@ class Network:
         ``kind`` column (``leg`` or ``border``).
         """
         import geopandas as gpd
+        import pandas as pd
         from shapely.geometry import LineString, Point
 
         places = pd.DataFrame([_place_record(p) | {"id": p.id} for p in self.places.values()])

@@ -10,8 +10,10 @@ import codecs
 import csv
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 from corridor.errors import DataError
 
@@ -83,6 +85,8 @@ def read_csv_table(path: str | Path) -> pd.DataFrame:
         Naming the file (and line): missing, not UTF-8, empty, a line with more fields than
         the header, a column named twice.
     """
+    import pandas as pd
+
     path, name = Path(path), str(path)
     if not path.is_file():
         raise DataError(

@@ -145,6 +145,7 @@ HEAVY = (
     "folium",
     "geopandas",
     "matplotlib",
+    "pandas",  # tables are built when asked for (to_frame, a demand table), not to quote
 )
 
 

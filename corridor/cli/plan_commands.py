@@ -27,7 +27,8 @@ from corridor.cli.common import (
 from corridor.cli.options import request_options
 from corridor.cli.tables import usd
 from corridor.network import DEFAULT_YEAR, load_network
-from corridor.planning import UNSERVED_PENALTY_USD_PER_TEU, PlanRequest, grown_demand, plan
+from corridor.planning.capacities import UNSERVED_PENALTY_USD_PER_TEU
+from corridor.planning.request import PlanRequest
 
 SHOWN_BOTTLENECKS = 10
 """Saturated capacities the plan summary lists (``--json`` and ``--out`` give them all)."""
@@ -69,6 +70,8 @@ def plan_command(
     as_json: JsonOption = False,
 ) -> None:
     """Assign a demand table under capacities: bottlenecks, shadow prices, mode split."""
+    from corridor.planning import grown_demand, plan
+
     check_output(out_file, "--out", TABLES)
     check_output(map_file, "--map", HTML)
     check_output(png_file, "--png", PNG)

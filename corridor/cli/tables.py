@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 from rich.markup import escape
 from rich.table import Column, Table
 
 from corridor.cli.common import out
 from corridor.routing import Quote
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def fitted(table: Table) -> Table:

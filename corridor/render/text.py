@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from corridor.planning import Plan
 
 KPI_INTEGERS = ("year", "quoted", "failed", "shipments_compared")
@@ -21,6 +22,8 @@ def format_kpis(kpis: pd.DataFrame) -> pd.DataFrame:
     decimals between 0 and 1, else (0 included) to the unit with thousands separators; no
     ``-0``; missing values blank.
     """
+    import pandas as pd
+
     table = kpis.set_index("case")
     text = {}
     for name, column in table.items():

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from corridor.errors import CorridorError, InvalidRequestError
 from corridor.model import blank
@@ -14,6 +12,9 @@ from corridor.network import Network, load_network
 from corridor.options import options_of, table_cell, unknown_options
 from corridor.routing.request import QuoteRequest, request_year
 from corridor.routing.search import quote
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MANY_COLUMNS = [
     "origin",
@@ -86,6 +87,8 @@ def quote_many(
         Only for a CSV path that cannot be read (missing, not UTF-8, a line with too many
         fields), naming the file and line.
     """
+    import pandas as pd
+
     from corridor.tables import read_csv_table
 
     if isinstance(requests, str | Path):

@@ -17,13 +17,13 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from corridor.model import PlaceKind, Shipment
 
 if TYPE_CHECKING:
     import folium
     import geopandas as gpd
+    import pandas as pd
     from matplotlib.figure import Figure
 
     from corridor.network import Network
@@ -181,6 +181,8 @@ class Quote:
         ``teu``, ``tonnes`` (gross weight, t, as given; NaN when not given: CO2e is then
         at the cargo class payload per TEU) and ``cargo`` class.
         """
+        import pandas as pd
+
         tonnes = self.shipment.tonnes
         return pd.DataFrame([asdict(s) for s in self.steps]).assign(
             teu=self.shipment.teu,
