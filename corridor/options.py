@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Literal, TypeVar
 
+from corridor import units
 from corridor.errors import InvalidRequestError
 from corridor.model import check_month
 
@@ -31,13 +32,13 @@ _E = TypeVar("_E", bound=Enum)
 Check = Callable[[Any, str], Any]
 
 
-def whole(value: object, name: str, least: int | None = None) -> int:
-    """``value`` as an int of at least ``least`` (a whole float such as 3.0 from a CSV too).
+def whole(value: object, name: str, least: int | None = None, most: int | None = None) -> int:
+    """``value`` as an int from ``least`` to ``most`` (a whole float such as 3.0 from a CSV too).
 
     Raises
     ------
     InvalidRequestError
-        For a fraction, a non-number (text, a bool) or a number below ``least``.
+        For a fraction, a non-number (text, a bool) or a number outside the bounds.
     """
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -46,10 +47,13 @@ def whole(value: object, name: str, least: int | None = None) -> int:
             raise TypeError  # an int to Python, but month=True is a mistake
         number = operator.index(value)  # type: ignore[arg-type]
     except TypeError:
-        msg = f"{name} must be a whole number, got {value!r}"
+        msg = f"{name} must be a whole number, got {units.shown(value)}"
         raise InvalidRequestError(msg) from None
     if least is not None and number < least:
         msg = f"{name} must be {least} or more, got {number}"
+        raise InvalidRequestError(msg)
+    if most is not None and number > most:
+        msg = f"{name} must be at most {most:,}, got {number:,}"
         raise InvalidRequestError(msg)
     return number
 
@@ -63,7 +67,7 @@ def number(value: object, name: str) -> float:
         Naming ``name``, for text (``teu="x"``), None, a bool, NaN or infinity.
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        msg = f"{name} must be a number, got {value!r}"
+        msg = f"{name} must be a number, got {units.shown(value)}"
         raise InvalidRequestError(msg)
     as_float = float(value)
     if not math.isfinite(as_float):
@@ -78,44 +82,24 @@ def optional(check: Check) -> Check:
     def optional(value: object, name: str) -> object:
         return None if value is None else check(value, name)
 
+    optional.within = check  # type: ignore[attr-defined] - for range_of
     return optional
 
 
-def at_least(least: float, *, above: bool = False) -> Check:
-    """A number check with a lower bound (``above``: strictly)."""
-
-    def bounded(value: object, name: str) -> float:
-        checked = number(value, name)
-        if checked < least or (above and checked == least):
-            relation = "positive" if above and least == 0 else f"{least:g} or more"
-            msg = f"{name} must be {relation}, got {checked:g}"
-            raise InvalidRequestError(msg)
-        return checked
-
-    return bounded
-
-
-def whole_at_least(least: int | None) -> Check:
-    """A whole-number check with a lower bound (None: any whole number)."""
-    return lambda value, name: whole(value, name, least)
+def whole_in(least: int | None, most: int | None = None) -> Check:
+    """A whole-number check with bounds (None: no bound)."""
+    return lambda value, name: whole(value, name, least, most)
 
 
 def hours(value: object, name: str) -> float:
-    """Hours, or text such as ``"72h"`` or ``"3d"`` (:func:`parse_hours`); positive."""
-    given = parse_hours(value, name) if isinstance(value, str) else number(value, name)
-    if not given > 0:
-        msg = f"{name} must be a positive number of hours, got {given}"
-        raise InvalidRequestError(msg)
-    return given
+    """Hours, or text such as ``"72h"`` or ``"3d"`` (:func:`parse_hours`), in :data:`HOURS`."""
+    given = parse_hours(value, name) if isinstance(value, str) else value
+    return float(units.HOURS.check(given, name))
 
 
 def seconds(value: object, name: str) -> float:
-    """A time limit: a finite number of seconds, 0 or more."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value < math.inf:
-        shown = f"{value:g}" if isinstance(value, float) else repr(value)
-        msg = f"{name} must be a finite number of seconds, 0 or more, got {shown}"
-        raise InvalidRequestError(msg)
-    return float(value)
+    """A time limit, s, in :data:`corridor.units.SECONDS`."""
+    return float(units.SECONDS.check(value, name))
 
 
 def yes_no(value: object, name: str) -> bool:
@@ -186,6 +170,17 @@ class Option:
     flag: str | None = ""
     cli_type: object = None
     json_type: object = None
+
+    @property
+    def range(self) -> units.Range | None:
+        """The :class:`~corridor.units.Range` the check holds a number to, if any."""
+        check = getattr(self.check, "within", self.check)
+        return check if isinstance(check, units.Range) else None
+
+    @property
+    def described(self) -> str:
+        """The help with the accepted range, as the command line shows it."""
+        return self.help if self.range is None else f"{self.help} Range: {self.range.describe()}."
 
 
 REQUIRED = dataclasses.MISSING

@@ -21,6 +21,7 @@ from pydantic import (
     field_validator,
 )
 
+from corridor import units
 from corridor.errors import DataError
 from corridor.model import (
     BorderCrossing,
@@ -39,6 +40,7 @@ from corridor.model import (
     TruckRegime,
 )
 from corridor.tables import TABLE_FILES, read_text
+from corridor.units import Range
 
 # --- cell parsers -------------------------------------------------------------------------
 
@@ -83,9 +85,35 @@ def _parse_months(value: Any) -> Any:  # noqa: ANN401
     return frozenset(months)
 
 
-PositiveFloat = Annotated[float, Field(gt=0)]
-NonNegativeFloat = Annotated[float, Field(ge=0)]
-OptionalPositive = Annotated[PositiveFloat | None, BeforeValidator(_blank_to_none)]
+def _optional(within: Range) -> Any:  # noqa: ANN401 - a pydantic annotation
+    """A number in ``within``, or None for a blank cell."""
+    return Annotated[within.validator() | None, BeforeValidator(_blank_to_none)]
+
+
+def _blank_is(default: float, within: Range) -> Any:  # noqa: ANN401 - a pydantic annotation
+    """A number in ``within``, ``default`` for a blank cell."""
+    return Annotated[within.validator(), BeforeValidator(lambda v: v or default)]
+
+
+DurationOr0 = _blank_is(0, units.DURATION)
+UsdPerTeuOr0 = _blank_is(0, units.USD_PER_TEU)
+FactorOr1 = _blank_is(1, units.FACTOR)
+OptionalCapacity = _optional(units.CAPACITY)
+OptionalDeparturesPerDay = _optional(units.DEPARTURES_PER_DAY)
+OptionalHours = _optional(units.HOURS)
+OptionalKmPerHour = _optional(units.KM_PER_HOUR)
+OptionalTeu = _optional(units.TEU)
+CrossingKm = units.CROSSING_KM.validator()
+Duration = units.DURATION.validator()
+GCo2ePerTkm = units.G_CO2E_PER_TKM.validator()
+KgCo2ePerHour = units.KG_CO2E_PER_HOUR.validator()
+Km = units.KM.validator()
+Multiplier = units.MULTIPLIER.validator()
+PercentPerDay = units.PERCENT_PER_DAY.validator()
+PerUsd = units.PER_USD.validator()
+TonnesPerTeu = units.TONNES_PER_TEU.validator()
+UsdPerTeu = units.USD_PER_TEU.validator()
+UsdPerTeuKm = units.USD_PER_TEU_KM.validator()
 Year = Annotated[int, Field(ge=1800, le=2200)]
 OptionalYear = Annotated[Year | None, BeforeValidator(_blank_to_none)]
 Text = Annotated[str, Field(min_length=1)]
@@ -147,12 +175,12 @@ class LegRow(_Row):
     origin: Slug
     destination: Slug
     mode: Mode
-    km: PositiveFloat
-    speed_kmh: OptionalPositive = None
-    hours: Annotated[OptionalPositive, Field(validate_default=True)] = None
-    departures_per_day: OptionalPositive = None
-    capacity_teu_day: OptionalPositive = None
-    vessel_teu: OptionalPositive = None
+    km: Km
+    speed_kmh: OptionalKmPerHour = None
+    hours: Annotated[OptionalHours, Field(validate_default=True)] = None
+    departures_per_day: OptionalDeparturesPerDay = None
+    capacity_teu_day: OptionalCapacity = None
+    vessel_teu: OptionalTeu = None
     months: Months = frozenset(range(1, 13))
     reefer: bool
     dangerous: bool
@@ -184,10 +212,10 @@ class TransferRow(_Row):
     place: Slug
     from_mode: Mode
     to_mode: Mode
-    hours_p50: NonNegativeFloat
-    hours_p90: NonNegativeFloat
-    cost_usd_per_teu: NonNegativeFloat
-    capacity_teu_day: OptionalPositive = None
+    hours_p50: Duration
+    hours_p90: Duration
+    cost_usd_per_teu: UsdPerTeu
+    capacity_teu_day: OptionalCapacity = None
     opens: OptionalYear = None
 
 
@@ -202,21 +230,21 @@ class BorderCrossingRow(_Row):
     vn_place: Slug
     mode: Mode
     leg: Annotated[Slug | None, BeforeValidator(_blank_to_none)] = None
-    km: NonNegativeFloat
-    hours_p50_cn_vn: NonNegativeFloat
-    hours_p90_cn_vn: NonNegativeFloat
-    hours_p50_vn_cn: NonNegativeFloat
-    hours_p90_vn_cn: NonNegativeFloat
-    fee_usd_per_teu: NonNegativeFloat
+    km: CrossingKm
+    hours_p50_cn_vn: Duration
+    hours_p90_cn_vn: Duration
+    hours_p50_vn_cn: Duration
+    hours_p90_vn_cn: Duration
+    fee_usd_per_teu: UsdPerTeu
     open_hour: Annotated[int, Field(ge=0, le=24)]
     close_hour: Annotated[int, Field(ge=0, le=24)]
-    capacity_teu_day: OptionalPositive = None
+    capacity_teu_day: OptionalCapacity = None
     trucks: Annotated[TruckRegime | None, BeforeValidator(_blank_to_none)] = None
-    transload_usd_per_teu: Annotated[float, BeforeValidator(lambda v: v or 0), Field(ge=0)] = 0
-    transload_hours: Annotated[float, BeforeValidator(lambda v: v or 0), Field(ge=0)] = 0
+    transload_usd_per_teu: UsdPerTeuOr0 = 0
+    transload_hours: DurationOr0 = 0
     smart_gate: bool = False
     peak_months: PeakMonths = frozenset()
-    peak_multiplier: Annotated[float, BeforeValidator(lambda v: v or 1), Field(ge=1)] = 1.0
+    peak_multiplier: Annotated[FactorOr1, Field(ge=1)] = 1.0
     opens: OptionalYear = None
     status: Status = Status.OPEN
 
@@ -228,8 +256,8 @@ class TariffRow(_Row):
     value_type = Tariff
     mode: Mode
     country: Annotated[str, Field(pattern=r"^(?i:cn|vn|any)$")]
-    fixed_usd_per_teu: NonNegativeFloat
-    usd_per_teu_km: NonNegativeFloat
+    fixed_usd_per_teu: UsdPerTeu
+    usd_per_teu_km: UsdPerTeuKm
 
     def to_value(self) -> Tariff:
         """The row as a :class:`Tariff` with a lower-case country."""
@@ -242,7 +270,7 @@ class EmissionRow(_Row):
     file = TABLE_FILES["emissions"]
     value_type = EmissionFactor
     mode: Mode
-    g_co2e_per_tkm: NonNegativeFloat
+    g_co2e_per_tkm: GCo2ePerTkm
 
 
 class CargoRow(_Row):
@@ -251,10 +279,10 @@ class CargoRow(_Row):
     file = TABLE_FILES["cargo_profiles"]
     value_type = CargoProfile
     cargo: CargoClass
-    tariff_multiplier: PositiveFloat
-    tonnes_per_teu: PositiveFloat
-    value_of_time_pct_per_day: NonNegativeFloat
-    refrigeration_kg_co2e_per_hour: NonNegativeFloat
+    tariff_multiplier: Multiplier
+    tonnes_per_teu: TonnesPerTeu
+    value_of_time_pct_per_day: PercentPerDay
+    refrigeration_kg_co2e_per_hour: KgCo2ePerHour
 
 
 class RateRow(_Row):
@@ -263,7 +291,7 @@ class RateRow(_Row):
     file = TABLE_FILES["rates"]
     value_type = ExchangeRate
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
-    per_usd: PositiveFloat
+    per_usd: PerUsd
     date: Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
 
 

@@ -247,7 +247,9 @@ def request_schema() -> dict[str, Any]:
         kind = declared.json_type if declared.json_type is not None else hints[f.name]
         default = ... if f.default is dataclasses.MISSING else f.default
         default = list(default) if isinstance(default, tuple) else default
-        fields[f.name] = (kind, Field(default, description=declared.help))
+        within = declared.range
+        bounds = {} if within is None else within.json_schema()
+        fields[f.name] = (kind, Field(default, description=declared.help, json_schema_extra=bounds))
     model = create_model(  # type: ignore[call-overload]
         "QuoteRequest",
         __config__=ConfigDict(extra="forbid", title="corridor quote request"),

@@ -199,7 +199,11 @@ def test_quote_failures_exit_codes():
     cases = [
         (["quote", "Kunming", "Tien Son", "--cargo", "dangerous"], 1, "no handling"),
         (["quote", "Kunmign", "Hanoi"], 2, "did you mean"),
-        (["quote", "Kunming", "Hanoi", "--teu", "0"], 2, "teu must be positive"),
+        (
+            ["quote", "Kunming", "Hanoi", "--teu", "0"],
+            2,
+            "teu must be more than 0 and at most 10,000 TEU",
+        ),
         (["quote", "Kunming", "Hanoi", "--cargo", "frozen"], 2, "unknown cargo 'frozen'"),
         (["quote", "Kunming", "Hanoi", "--mode", "teleport"], 2, "unknown mode"),
         (["quote", "Kunming", "Hanoi", "--avoid", "Hanoi"], 2, "origin or destination"),
@@ -315,7 +319,7 @@ def test_quote_contradictions_exit_2():
         (["--deadline", "soon"], "cannot read 'soon' as a deadline"),
         (["--alternatives", "0"], "alternatives must be 1 or more"),
         (["--max-transshipments", "-1"], "error: --max-transshipments must be 0 or more"),
-        (["--carbon-price", "-1"], "error: --carbon-price must be 0 or more"),
+        (["--carbon-price", "-1"], "error: --carbon-price must be from 0 to 100,000 USD/t CO2e"),
     ]
     for extra, message in cases:
         result = runner.invoke(app, ["quote", "Kunming", "Hanoi", *extra])
@@ -608,9 +612,7 @@ def test_a_negative_plan_time_limit_is_one_line_and_exit_2():
     sample = Path(__file__).parent.parent / "data" / "demand" / "sample_2026.csv"
     result = runner.invoke(app, ["plan", str(sample), "--time-limit", "-1"])
     assert result.exit_code == 2, result.output
-    assert result.stderr == (
-        "error: --time-limit must be a finite number of seconds, 0 or more, got -1\n"
-    )
+    assert result.stderr == ("error: --time-limit must be from 0 to 86,400 s, got -1\n")
 
 
 def test_plan_command_methods_agree():
@@ -982,7 +984,7 @@ BAD_SCENARIOS = [
     ),
     (
         "{update: legs, id: road_ct05_lao_cai_yen_bai, set: {speed_kmh: -5}}",
-        "speed_kmh: Input should be greater than 0",
+        "speed_kmh: must be from 1 to 1,000 km/h",
     ),
 ]
 

@@ -148,7 +148,7 @@ def test_air_customs_row_index(data_copy: Path):
 @pytest.mark.parametrize(
     ("file", "row", "column", "value", "message"),
     [
-        ("legs.csv", 3, "km", "-5", "greater than 0"),
+        ("legs.csv", 3, "km", "-5", "more than 0 and at most 20,000 km"),
         ("legs.csv", 4, "km", "nan", "finite number"),
         ("legs.csv", 5, "origin", "atlantis", "unknown place 'atlantis'"),
         ("legs.csv", 6, "mode", "hovercraft", "road"),
@@ -181,7 +181,13 @@ def test_air_customs_row_index(data_copy: Path):
             "joins 'sa_pa_airport' and 'noi_bai_airport', not the crossing's",
         ),
         ("border_crossings.csv", AIR_CUSTOMS, "hours_p90_vn_cn", "2", "P90 hours below P50"),
-        ("border_crossings.csv", AIR_CUSTOMS, "fee_usd_per_teu", "-100", "greater than or equal"),
+        (
+            "border_crossings.csv",
+            AIR_CUSTOMS,
+            "fee_usd_per_teu",
+            "-100",
+            "from 0 to 100,000,000 USD/TEU",
+        ),
         ("border_crossings.csv", AIR_CUSTOMS, "open_hour", "25", "less than or equal to 24"),
         ("tariffs.csv", 0, "usd_per_teu_km", "abc", "valid number"),
     ],

@@ -22,6 +22,7 @@ from corridor import (
     load_network,
     plan,
     quote,
+    units,
 )
 from corridor.data import check_source, source_keys
 from corridor.model import CargoClass
@@ -127,7 +128,7 @@ def test_an_integer_plan_out_of_time_says_so(network):
 def test_a_negative_or_endless_time_limit_is_a_bad_request(network, method, seconds):
     """OR-Tools rejected -1 with an AttributeError from its own status object."""
     with pytest.raises(
-        InvalidRequestError, match=r"time_limit_s must be a finite number of seconds, 0 or more"
+        InvalidRequestError, match=r"time_limit_s must be (a finite number )?from 0 to 86,400 s"
     ):
         plan(DEMAND_DIR / "sample_2026.csv", network=network, method=method, time_limit_s=seconds)
 
@@ -176,7 +177,10 @@ def test_loaded_legs_as_geodataframe(network, tmp_path):
             [("Kunmign", "Hanoi", 1, "general")],
             r"line 2, column 'origin': no place 'Kunmign'; did ",
         ),
-        ([("Kunming", "Hanoi", -1, "general")], r"line 2, column 'teu_per_day': must be a finite"),
+        (
+            [("Kunming", "Hanoi", -1, "general")],
+            r"line 2, column 'teu_per_day': must be from 0 to 100,000 TEU/day, got -1",
+        ),
         ([("Kunming", "Hanoi", "lots", "general")], r"column 'teu_per_day': not a number"),
         ([("Kunming", "Hanoi", 1, "frozen")], r"column 'cargo': unknown cargo 'frozen'"),
         ([], "no rows"),
@@ -262,7 +266,7 @@ def test_tonnes_per_day_plan_as_teu_at_the_cargo_payload(network):
     [
         ("2,30", r"line 2, column 'tonnes_per_day': give teu_per_day or tonnes_per_day, not both"),
         (",", r"line 2, column 'teu_per_day': no volume: give teu_per_day or tonnes_per_day"),
-        (",-5", r"line 2, column 'tonnes_per_day': must be a finite number ≥ 0"),
+        (",-5", r"line 2, column 'tonnes_per_day': must be from 0 to 4,000,000 t/day"),
     ],
 )
 def test_a_row_gives_one_volume(network, tmp_path, cells, message):
@@ -521,12 +525,16 @@ def test_a_year_that_is_no_year_is_a_request_error(year, message):
 
 
 def test_a_huge_demand_is_planned_not_a_crash(network):
-    """Flows of 1e9 TEU/day carry solver rounding above any fixed tolerance."""
-    rows = [{"origin": "Kunming", "destination": "Hai Phong", "teu_per_day": 1e9}]
+    """Flows at the top of the accepted range carry solver rounding above a fixed tolerance."""
+    most = units.TEU_PER_DAY.high
+    rows = [{"origin": "Kunming", "destination": "Hai Phong", "teu_per_day": most}]
     result = plan(rows, network=network)
     carried = result.totals["teu_per_day"]
-    assert 0 < carried < 1e9
-    assert carried + result.totals["unserved_teu_per_day"] == pytest.approx(1e9)
+    assert 0 < carried < most
+    assert carried + result.totals["unserved_teu_per_day"] == pytest.approx(most)
+    rows[0]["teu_per_day"] = 1e15  # planned as "imprecise" before a range was set
+    with pytest.raises(DataError, match=r"teu_per_day': must be from 0 to 100,000 TEU/day"):
+        plan(rows, network=network)
 
 
 @pytest.mark.parametrize("method", ["arcs", "paths"])

@@ -308,8 +308,8 @@ def test_seasonal_river_is_used_only_in_its_months(network):
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
-        ({"teu": 0}, InvalidRequestError, "teu must be positive"),
-        ({"teu": -2}, InvalidRequestError, "teu must be positive"),
+        ({"teu": 0}, InvalidRequestError, "teu must be more than 0"),
+        ({"teu": -2}, InvalidRequestError, "teu must be more than 0"),
         ({"objective": "cheap"}, InvalidRequestError, "objective must be one of"),
         ({"objective": "generalised"}, InvalidRequestError, "needs value_usd"),
         ({"avoid": ["Kunming"]}, InvalidRequestError, "origin or destination"),
@@ -652,10 +652,16 @@ WRONG_KIND = [
     ({"teu": "nan"}, "teu must be a number, got 'nan'"),  # text, not a CSV number
     ({"deadline": "1_000"}, "cannot read '1_000' as a deadline; use e.g. 72h, 3d or 36"),
     ({"teu": True}, "teu must be a number, got True"),
-    ({"teu": float("inf")}, "teu must be a finite number, got inf"),
+    (
+        {"teu": float("inf")},
+        "teu must be a finite number more than 0 and at most 10,000 TEU, got inf",
+    ),
     ({"deadline": "soon"}, "cannot read 'soon' as a deadline; use e.g. 72h, 3d or 36"),
     ({"tonnes": "heavy"}, "tonnes must be a number, got 'heavy'"),
-    ({"tonnes": float("inf")}, "tonnes must be a finite number, got inf"),
+    (
+        {"tonnes": float("inf")},
+        "tonnes must be a finite number more than 0 and at most 400,000 t, got inf",
+    ),
     ({"value_usd": "lots", "objective": "generalised"}, "value_usd must be a number, got 'lots'"),
     ({"carbon_price_usd_per_t": "x"}, "carbon_price_usd_per_t must be a number, got 'x'"),
     ({"deadline": 100, "confidence": "high"}, "confidence must be a number, got 'high'"),
@@ -771,8 +777,14 @@ def test_a_year_of_the_wrong_kind_is_a_bad_request_for_every_row():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"value_usd": -5, "objective": "generalised"}, "value_usd must be 0 or more"),
-        ({"carbon_price_usd_per_t": -1}, "carbon_price_usd_per_t must be 0 or more"),
+        (
+            {"value_usd": -5, "objective": "generalised"},
+            "value_usd must be from 0 to 1,000,000,000,000 USD",
+        ),
+        (
+            {"carbon_price_usd_per_t": -1},
+            "carbon_price_usd_per_t must be from 0 to 100,000 USD/t CO2e",
+        ),
         ({"samples": 0}, "samples must be 1 or more"),
         ({"samples": 2.5}, "samples must be a whole number, got 2.5"),
         ({"seed": -1}, "seed must be 0 or more, got -1"),

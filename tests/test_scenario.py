@@ -166,7 +166,7 @@ def test_compare_reports_kpis_and_changed_routes():
         (
             "name: x\nsource: 'estimate: t'\noperations: [{update: legs, id: road_kunming_yuxi, "
             "set: {km: -4}}]\n",
-            r"operations\.0: km: Input should be greater than 0",
+            r"operations\.0: km: must be more than 0 and at most 20,000 km",
         ),
         (
             "name: x\nsource: 'estimate: t'\noperations: [{add: transfers, row: {place: atlantis, "
@@ -208,7 +208,7 @@ operations:
 @pytest.mark.parametrize(
     ("edits", "message"),
     [
-        ({}, r"^scenario 'bad lines', line 8, operations\.0: km: Input should be greater"),
+        ({}, r"^scenario 'bad lines', line 8, operations\.0: km: must be more than 0"),
         (
             {"km: -4": "km: 4"},
             r"^scenario 'bad lines', line 10, operations\.1: no leg 'nowhere'",
@@ -482,7 +482,7 @@ def test_scaling_a_legs_speed_divides_its_hours(network):
         scaled("legs", "road_hanoi_lang_son", 0)
     with pytest.raises(ScenarioError, match="unknown field.*speed_kmh for crossings"):
         scaled("crossings", "hekou_kim_thanh", 2)
-    with pytest.raises(ValidationError, match="greater than or equal to 0"):
+    with pytest.raises(ValidationError, match="must be from 0 to 1,000"):
         scaled("legs", "road_hanoi_lang_son", -1)
 
 

@@ -178,7 +178,7 @@ def test_a_failing_run_is_reported_not_fatal(tmp_path):
     )
     results = sweep(path, workers=1)
     assert list(results["status"]) == ["ok", "ScenarioError"]
-    assert "greater than 0" in results.loc[1, "message"]
+    assert "km: must be more than 0" in results.loc[1, "message"]
 
 
 def test_malformed_spec_names_the_field(tmp_path):
@@ -266,11 +266,11 @@ def test_a_spec_built_in_python_is_named_by_its_name_in_errors(no_runs):
     [
         (
             "grid:\n  demand_growth: [1, 0]\n",
-            r"line 5: grid: demand_growth must be above 0, got 0$",
+            r"line 5: grid: demand_growth must be more than 0 and at most 100, got 0$",
         ),
         (
             "monte_carlo:\n  runs: 3\n  ranges: {demand_growth: [-1, 2]}\n",
-            r"monte_carlo.ranges: demand_growth must be above 0, got -1$",
+            r"monte_carlo.ranges: demand_growth must be more than 0 and at most 100, got -1$",
         ),
         (
             "monte_carlo:\n  runs: 3\n  ranges: {legs.road_kunming_yuxi.km: [120, 80]}\n",

@@ -63,7 +63,7 @@ def request_options(
             flag = flag_of(name, o)
             if kind is bool:  # --integer / --no-integer, as typer gives a bool
                 flag = f"{flag}/--no-{flag.removeprefix('--')}"
-            annotations[name] = Annotated[kind, typer.Option(flag, help=o.help)]
+            annotations[name] = Annotated[kind, typer.Option(flag, help=o.described)]
             added.append(
                 inspect.Parameter(
                     name,

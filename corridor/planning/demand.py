@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from corridor import units
 from corridor.errors import DataError, InvalidRequestError, UnknownPlaceError, location
 from corridor.model import CargoClass, blank
 from corridor.network import Network
@@ -30,6 +31,13 @@ REQUIRED_COLUMNS = ("origin", "destination")
 VOLUME_COLUMNS = ("teu_per_day", "tonnes_per_day")
 """A demand table has one or both; each row gives one of them."""
 OPTIONAL_COLUMNS = ("cargo", "value_usd_per_teu", "deadline", "deadline_hours", "source")
+COLUMN_RANGES = {
+    "teu_per_day": units.TEU_PER_DAY,
+    "tonnes_per_day": units.TONNES_PER_DAY,
+    "value_usd_per_teu": units.USD_PER_TEU,
+    "deadline_hours": units.HOURS,
+}
+"""The accepted numbers of each number column (see :mod:`corridor.units`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,19 +295,23 @@ def _volume(record: dict, tonnes_per_teu: float, file: str, line: int) -> float:
 
 
 def _number(value: object, file: str, line: int, column: str) -> float:
+    """A cell as a number in its column's range (:data:`COLUMN_RANGES`)."""
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise DataError(f"not a number: {value!r}", file=file, row=line, column=column) from None
-    if not np.isfinite(number) or number < 0:
-        raise DataError(
-            f"must be a finite number ≥ 0, got {value!r}", file=file, row=line, column=column
-        )
+        shown = units.shown(value)
+        raise DataError(f"not a number: {shown}", file=file, row=line, column=column) from None
+    within = COLUMN_RANGES[column]
+    if not within.contains(number):
+        finite = "" if np.isfinite(number) else "a finite number "
+        msg = f"must be {finite}{within.describe()}, got {units.shown(value)}"
+        raise DataError(msg, file=file, row=line, column=column)
     return number
 
 
 def grown_demand(demand: pd.DataFrame | str | Path, growth: float) -> pd.DataFrame:
     """The demand table with its volumes × ``growth``; cells that are no number are kept."""
+    units.GROWTH.check(growth, "growth")
     table = read_csv_table(demand) if isinstance(demand, (str, Path)) else demand.copy()
     for column in VOLUME_COLUMNS:
         if growth != 1 and column in table.columns:

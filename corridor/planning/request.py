@@ -16,7 +16,7 @@ from corridor.options import (
     option,
     optional,
     seconds,
-    whole_at_least,
+    whole_in,
     yes_no,
 )
 
@@ -53,7 +53,7 @@ class PlanRequest:
     year: int | None = option(
         None,
         "Network year (default: the network's, or 2026).",
-        optional(whole_at_least(None)),
+        optional(whole_in(None)),
         cell=None,
     )
     objective: str = option(

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args
 
+from corridor import units
 from corridor.errors import InvalidRequestError, RequestWarning, caller_stacklevel
 from corridor.model import (
     LOCAL_TIME,
@@ -33,7 +34,6 @@ from corridor.model import (
 from corridor.network import DEFAULT_YEAR, YEARS
 from corridor.options import (
     REQUIRED,
-    at_least,
     check_fields,
     choice,
     hours,
@@ -45,7 +45,7 @@ from corridor.options import (
     table_cell,
     unknown_options,
     whole,
-    whole_at_least,
+    whole_in,
 )
 from corridor.uncertainty import DEFAULT_SAMPLES, DEFAULT_SEED
 
@@ -57,6 +57,10 @@ OBJECTIVES: tuple[str, ...] = get_args(Objective)
 DEFAULT_TIME_LIMIT_S = 30.0
 """Time limit of a quote's exact solves, s (a plain cheapest route takes about a millisecond;
 the limit guards deadline, alternative and Pareto searches on large networks)."""
+MAX_ALTERNATIVES = 100
+"""The most distinct routes one quote lists."""
+MAX_SAMPLES = 100_000
+"""The most draws of one quote's transit-time simulation."""
 
 _E = TypeVar("_E", CargoClass, Mode)
 
@@ -153,18 +157,18 @@ class QuoteRequest:
     destination: str | Place = option(
         REQUIRED, "Destination: place id or name.", _place, flag=None, json_type=str
     )
-    teu: float = option(1.0, "Volume, TEU (> 0).", at_least(0, above=True), cell="number")
+    teu: float = option(1.0, "Volume, TEU.", units.TEU, cell="number")
     alternatives: int = option(
         1,
         "Number of distinct routes, best first: they differ in transshipment points, gates "
         "or mode sequence.",
-        whole_at_least(1),
+        whole_in(1, MAX_ALTERNATIVES),
         cell=None,
     )
     tonnes: float | None = option(
         None,
         "Gross weight, t, for CO2e (at most 36 t per TEU); default the cargo class payload.",
-        optional(at_least(0, above=True)),
+        optional(units.TONNES),
         cell="number",
     )
     cargo: CargoClass = option(
@@ -176,7 +180,7 @@ class QuoteRequest:
     value_usd: float | None = option(
         None,
         "Goods value, USD (the generalised objective's value of time).",
-        optional(at_least(0)),
+        optional(units.USD),
         cell="number",
     )
     objective: str = option(
@@ -201,7 +205,7 @@ class QuoteRequest:
     max_transshipments: int | None = option(
         None,
         "Most mode changes on the way (a gauge break is one).",
-        optional(whole_at_least(0)),
+        optional(whole_in(0)),
         cell="number",
     )
     via: tuple[str | Place, ...] = option(
@@ -232,7 +236,7 @@ class QuoteRequest:
     year: int | None = option(
         None,
         "Network year (default: the year of ready, else 2026).",
-        optional(whole_at_least(None)),
+        optional(whole_in(None)),
         cell=None,
     )
     month: int | None = option(
@@ -250,20 +254,20 @@ class QuoteRequest:
     carbon_price_usd_per_t: float = option(
         0.0,
         "Carbon price, USD per t CO2e (the generalised objective).",
-        at_least(0),
+        units.USD_PER_T_CO2E,
         cell="number",
         flag="--carbon-price",
     )
     samples: int = option(
         DEFAULT_SAMPLES,
         "Draws of the transit-time simulation (P50, P90, on time).",
-        whole_at_least(1),
+        whole_in(1, MAX_SAMPLES),
         cell="number",
     )
     seed: int = option(
         DEFAULT_SEED,
         "Seed of the transit-time simulation (the same seed, the same figures).",
-        whole_at_least(0),
+        whole_in(0),
         cell="number",
     )
     time_limit_s: float = option(

@@ -41,6 +41,7 @@ from pydantic import (
     model_validator,
 )
 
+from corridor import units
 from corridor.data import Where, check_references, check_source, source_keys
 from corridor.errors import DataError, ScenarioError, location
 from corridor.network import YEARS, Network
@@ -55,6 +56,10 @@ _SCHEMAS = {
     "crossings": BorderCrossingRow,
     "tariffs": TariffRow,
 }
+
+
+Factor = units.FACTOR.validator()
+Growth = units.GROWTH.validator()
 
 
 def _key(table: str, element: Any) -> str:  # noqa: ANN401 - any table's value type
@@ -82,8 +87,9 @@ class Update(_Operation):
     update: Table
     id: str
     set: dict[str, Any] = Field(default_factory=dict)
-    scale: dict[str, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
-    """Factors, 0 or more; a leg's ``speed_kmh`` scales its running time by the inverse."""
+    scale: dict[str, Factor] = Field(default_factory=dict)
+    """Factors (:data:`corridor.units.FACTOR`); a leg's ``speed_kmh`` scales its running time
+    by the inverse."""
 
     @model_validator(mode="after")
     def _set_or_scale(self) -> Update:
@@ -151,7 +157,7 @@ class Scenario(BaseModel):
     year: int | None = Field(default=None, ge=YEARS.start, le=YEARS.stop - 1)
     """Year to evaluate the scenario in (default: the baseline's); :func:`compare` sets it
     against the baseline evaluated in the same year."""
-    demand_growth: float = Field(default=1.0, gt=0)
+    demand_growth: Growth = 1.0
     """Factor on every demand row when the scenario is compared on a demand table."""
     operations: list[Operation] = Field(default_factory=list)
     _written: _Written = PrivateAttr(default_factory=_Written)

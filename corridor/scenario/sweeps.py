@@ -43,6 +43,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,7 @@ from pydantic import (
 )
 from rich.progress import Progress
 
+from corridor import units
 from corridor.errors import CorridorError, InvalidRequestError, ScenarioError, location
 from corridor.model import check_objective
 from corridor.network import YEARS, load_network
@@ -69,14 +71,15 @@ from corridor.scenario.loading import line_at, load_yaml
 from corridor.scenario.patch import Scenario, Update, apply_all, check_update
 
 DEMAND_GROWTH = "demand_growth"
+Seconds = units.SECONDS.validator()
 
 
-def _check_growth(name: str, values: list[float]) -> None:
-    """Demand growth factors are above 0, as a scenario's ``demand_growth`` is."""
-    low = min(values, default=1.0)
-    if name == DEMAND_GROWTH and not low > 0:
-        msg = f"{DEMAND_GROWTH} must be above 0, got {low:g}"
-        raise ValueError(msg)
+def _check_growth(name: str, values: Iterable[float]) -> None:
+    """Demand growth factors are in :data:`corridor.units.GROWTH`, as a scenario's are."""
+    for value in values if name == DEMAND_GROWTH else ():
+        if not units.GROWTH.contains(value):
+            msg = f"{DEMAND_GROWTH} must be {units.GROWTH.describe()}, got {value:g}"
+            raise ValueError(msg)
 
 
 class MonteCarlo(BaseModel):
@@ -95,7 +98,7 @@ class MonteCarlo(BaseModel):
             if low > high:
                 msg = f"{name}: the range [{low:g}, {high:g}] goes down; write [low, high]"
                 raise ValueError(msg)
-            _check_growth(name, [low])
+            _check_growth(name, (low, high))
         return ranges
 
 
@@ -108,7 +111,7 @@ class SweepSpec(BaseModel):
     demand: Path
     scenarios: list[Path] = Field(default_factory=list)
     objective: str = "cost"
-    time_limit_s: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    time_limit_s: Seconds | None = None
     """Time limit of each run's plan, s (none: no limit)."""
     grid: dict[str, list[float]] = Field(default_factory=dict)
     monte_carlo: MonteCarlo | None = None
