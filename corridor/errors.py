@@ -11,6 +11,12 @@ import sys
 from collections.abc import Sequence
 
 
+def shown(value: object) -> str:
+    """A value for a message: numbers as ``1e+308``, other values by repr, cut to 60 chars."""
+    text = f"{value:g}" if isinstance(value, float) else repr(value)
+    return text if len(text) <= 60 else f"{text[:57]}..."
+
+
 class CorridorError(Exception):
     """Base class of every error raised by corridor."""
 
@@ -78,7 +84,7 @@ class UnknownPlaceError(DataError, KeyError):
     def __init__(self, query: str, suggestions: Sequence[tuple[str, str]] = ()) -> None:
         self.query = query
         self.suggestions = [place_id for place_id, _ in suggestions]
-        message = f"no place {query!r}"
+        message = f"no place {shown(query)}"
         if suggestions:
             options = ", ".join(f"{name!r} ({place_id})" for place_id, name in suggestions)
             message += f"; did you mean {options}?"

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from corridor.errors import DataError, UnknownPlaceError
+from corridor.errors import DataError, InvalidRequestError, UnknownPlaceError, shown
 from corridor.model import Place
 
 if TYPE_CHECKING:
@@ -122,7 +122,7 @@ class PlaceIndex:
         """
         if isinstance(query, Place):
             return self._places[query.id]
-        key = fold(query)
+        key = _key(query)
         if key in self._by_key:
             return self._places[self._by_key[key]]
         # a name's first words ("Yen Vien"), or in Chinese, written without spaces, its first
@@ -142,12 +142,12 @@ class PlaceIndex:
         """The place whose id, name, Vietnamese or Chinese name or alias is ``query`` (folded)."""
         if isinstance(query, Place):
             return self._places.get(query.id)
-        place_id = self._by_key.get(fold(query))
+        place_id = self._by_key.get(_key(query))
         return None if place_id is None else self._places[place_id]
 
     def search(self, query: str, limit: int = 10) -> list[Place]:
         """Places whose names contain ``query`` or come close to it, best first."""
-        key = fold(query)
+        key = _key(query)
         if not key:
             return []
         found: list[str] = []
@@ -159,5 +159,19 @@ class PlaceIndex:
         return [self._places[pid] for pid in unique[:limit]]
 
     def _close(self, key: str) -> list[str]:
+        if len(key) > MAX_QUERY_CHARS:  # no place is named so; fuzzy matching would be slow
+            return []
         matches = difflib.get_close_matches(key, self._by_key, n=10, cutoff=0.6)
         return list(dict.fromkeys(self._by_key[m] for m in matches))
+
+
+MAX_QUERY_CHARS = 200
+"""The longest place name looked up by similarity (the longest name in the data is far shorter)."""
+
+
+def _key(query: object) -> str:
+    """A query folded for lookup; a query that is no text is a bad request."""
+    if not isinstance(query, str):
+        msg = f"a place is named by text (its name or id), got {shown(query)}"
+        raise InvalidRequestError(msg)
+    return fold(query)

@@ -24,7 +24,7 @@ from enum import Enum
 from typing import Any, Literal, TypeVar
 
 from corridor import units
-from corridor.errors import InvalidRequestError
+from corridor.errors import InvalidRequestError, shown
 from corridor.model import check_month
 
 _E = TypeVar("_E", bound=Enum)
@@ -47,7 +47,7 @@ def whole(value: object, name: str, least: int | None = None, most: int | None =
             raise TypeError  # an int to Python, but month=True is a mistake
         number = operator.index(value)  # type: ignore[arg-type]
     except TypeError:
-        msg = f"{name} must be a whole number, got {units.shown(value)}"
+        msg = f"{name} must be a whole number, got {shown(value)}"
         raise InvalidRequestError(msg) from None
     if least is not None and number < least:
         msg = f"{name} must be {least} or more, got {number}"
@@ -67,7 +67,7 @@ def number(value: object, name: str) -> float:
         Naming ``name``, for text (``teu="x"``), None, a bool, NaN or infinity.
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        msg = f"{name} must be a number, got {units.shown(value)}"
+        msg = f"{name} must be a number, got {shown(value)}"
         raise InvalidRequestError(msg)
     as_float = float(value)
     if not math.isfinite(as_float):

@@ -16,7 +16,7 @@ import numbers
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from corridor.errors import InvalidRequestError
+from corridor.errors import InvalidRequestError, shown
 
 
 @dataclass(frozen=True)
@@ -83,12 +83,6 @@ class Range:
 def _figure(value: float) -> str:
     """A bound as the docs write it: ``100,000,000``, ``0.5``."""
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,g}"
-
-
-def shown(value: object) -> str:
-    """A value for a message: numbers as ``1e+308``, other values by repr, cut to 60 chars."""
-    text = f"{value:g}" if isinstance(value, float) else repr(value)
-    return text if len(text) <= 60 else f"{text[:57]}..."
 
 
 TEU = Range("TEU", 0, 10_000, low_ok=False, what="a shipment's volume; a vessel's size")

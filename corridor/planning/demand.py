@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from corridor import units
-from corridor.errors import DataError, InvalidRequestError, UnknownPlaceError, location
+from corridor.errors import DataError, InvalidRequestError, UnknownPlaceError, location, shown
 from corridor.model import CargoClass, blank
 from corridor.network import Network
 from corridor.options import hours
@@ -251,9 +251,9 @@ def _warn_of_unread_columns(columns: list[str], name: str) -> None:
 
 def _header_hint(columns: list[str], missing: list[str]) -> str:
     """Why a header lacks columns, when it can be told: another separator, a near name."""
-    for separator, shown in ((";", "';'"), ("\t", "tabs")):
+    for separator, written in ((";", "';'"), ("\t", "tabs")):
         if len(columns) == 1 and separator in str(columns[0]):
-            return f"; the header is one column: separate the columns with commas, not {shown}"
+            return f"; the header is one column: separate the columns with commas, not {written}"
     close = {
         name: match[0]
         for name in missing
@@ -299,12 +299,12 @@ def _number(value: object, file: str, line: int, column: str) -> float:
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        shown = units.shown(value)
-        raise DataError(f"not a number: {shown}", file=file, row=line, column=column) from None
+        msg = f"not a number: {shown(value)}"
+        raise DataError(msg, file=file, row=line, column=column) from None
     within = COLUMN_RANGES[column]
     if not within.contains(number):
         finite = "" if np.isfinite(number) else "a finite number "
-        msg = f"must be {finite}{within.describe()}, got {units.shown(value)}"
+        msg = f"must be {finite}{within.describe()}, got {shown(value)}"
         raise DataError(msg, file=file, row=line, column=column)
     return number
 

@@ -445,10 +445,15 @@ def _network(
 def _avoid(net: Network, avoid: Iterable[str], ends: set[str]) -> tuple[set[str], set[str]]:
     places: set[str] = set()
     refs: set[str] = set()
+    data_crossings = {c.id: c for c in net.dataset.crossings}
     for item in avoid:
         if item in net.crossings:
             refs.add(item)
             continue
+        if item in data_crossings:  # in the data, not open in this year (or its leg is not)
+            crossing = data_crossings[item]
+            opens = crossing.opens if crossing.opens and crossing.opens > net.year else None
+            raise PlaceNotOpenError(item, item, crossing.name, opens=opens, year=net.year)
         try:
             place = net.place(item)
         except PlaceNotOpenError:
