@@ -9,6 +9,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,7 +32,19 @@ TABLE_FILES = {
 """The file of each table of a :class:`~corridor.data.Dataset`, by attribute name."""
 
 
-def read_text(path: Path, name: str | None = None, *, csv_header: bool = False) -> str:
+MAX_FILE_BYTES = 64 * 2**20
+"""The largest text file read (64 MiB): a demand table of a million rows is smaller."""
+MAX_LINE_CHARS = 10_000
+"""The longest line of a text file, and the longest text in a cell or field, in characters."""
+MAX_ROWS = 200_000
+"""The most rows of a table a user hands in (demand, shipment list)."""
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""Characters no text file of corridor holds (tabs and line ends are fine)."""
+
+
+def read_text(
+    path: Path, name: str | None = None, *, csv_header: bool = False, max_bytes: int = 0
+) -> str:
     """The text of a UTF-8 file, without the byte-order mark Excel's "CSV UTF-8" writes.
 
     Parameters
@@ -40,31 +54,80 @@ def read_text(path: Path, name: str | None = None, *, csv_header: bool = False) 
     name
         The file as errors name it (default: ``path``).
     csv_header
-        The file is a CSV table: a decoding error also names the column, from the header.
+        The file is a CSV table: an error at a character also names its column.
+    max_bytes
+        The largest size accepted (default :data:`MAX_FILE_BYTES`).
 
     Raises
     ------
     DataError
-        If the file is not UTF-8, naming the line (and column) of the first bad byte.
+        Naming the line (and column) of the first problem: a file over the size limit, bytes
+        that are not UTF-8, a control character (NUL, say), a line over
+        :data:`MAX_LINE_CHARS` characters.
     """
+    name = name if name is not None else str(path)
+    limit = max_bytes or MAX_FILE_BYTES
+    size = path.stat().st_size
+    if size > limit:
+        msg = f"the file is {size:,} bytes; at most {limit:,} are read"
+        raise DataError(msg, file=name)
     raw = path.read_bytes().removeprefix(codecs.BOM_UTF8)
     try:
-        return raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        before = raw[: error.start].decode("utf-8")
-        line = before.count("\n") + 1
-        column = None
-        if csv_header and line > 1:
-            records = list(csv.reader(io.StringIO(before + "x", newline="")))
-            header, fields = records[0], len(records[-1])
-            column = header[fields - 1] if fields <= len(header) else None
         byte = raw[error.start : error.start + 1].hex()
-        raise DataError(
-            f"not UTF-8 text (byte 0x{byte}); save the file as UTF-8",
-            file=name if name is not None else str(path),
-            row=line,
-            column=column,
+        before = raw[: error.start].decode("utf-8")
+        raise _error_at(
+            f"not UTF-8 text (byte 0x{byte}); save the file as UTF-8", before, name, csv_header
         ) from None
+    control = _CONTROL.search(text)
+    if control:
+        what = f"a control character (U+{ord(control[0]):04X})"
+        raise _error_at(
+            f"{what}; save the file as plain text", text[: control.start()], name, csv_header
+        )
+    if len(text) > MAX_LINE_CHARS:  # else no line can be too long
+        for number, line in enumerate(text.split("\n"), 1):
+            if len(line) > MAX_LINE_CHARS:
+                msg = f"a line of {len(line):,} characters; at most {MAX_LINE_CHARS:,} are read"
+                raise DataError(msg, file=name, row=number)
+    return text
+
+
+def _error_at(message: str, before: str, name: str, csv_header: bool) -> DataError:
+    """An error at the character after ``before``: its line, and column of a CSV table."""
+    line = before.count("\n") + 1
+    column = None
+    if csv_header and line > 1:
+        records = list(csv.reader(io.StringIO(before + "x", newline="")))
+        header, fields = records[0], len(records[-1])
+        column = header[fields - 1] if fields <= len(header) else None
+    return DataError(message, file=name, row=line, column=column)
+
+
+def column_key(column: object) -> object:
+    """A column name as tables are read: without case or surrounding spaces (``Origin``)."""
+    return column.strip().lower() if isinstance(column, str) else column
+
+
+def check_columns(columns: Iterable[object], name: str) -> None:
+    """Refuse a header that names a column twice, case and surrounding spaces aside.
+
+    Tables are read without case or surrounding spaces: ``origin``, ``Origin`` and
+    `` origin`` are one column.
+
+    Raises
+    ------
+    DataError
+        Naming the file, line 1 and the columns.
+    """
+    seen: dict[object, list[str]] = {}
+    for column in columns:
+        seen.setdefault(column_key(column), []).append(repr(column))
+    twice = [" and ".join(names) for names in seen.values() if len(names) > 1]
+    if twice:
+        msg = f"column(s) named twice: {'; '.join(twice)} (case and spaces aside)"
+        raise DataError(msg, file=name, row=1)
 
 
 LINE = "line"
@@ -98,9 +161,7 @@ def read_csv_table(path: str | Path) -> pd.DataFrame:
         header = next(reader, [])
         if not header:
             raise DataError("empty file", file=name)
-        twice = sorted({c for c in header if header.count(c) > 1})
-        if twice:
-            raise DataError(f"column(s) named twice: {', '.join(twice)}", file=name, row=1)
+        check_columns(header, name)
         rows, lines, end = [], [], reader.line_num
         for record in reader:
             start, end = end + 1, reader.line_num
@@ -113,6 +174,12 @@ def read_csv_table(path: str | Path) -> pd.DataFrame:
                     file=name,
                     row=start,
                 )
+            if len(rows) == MAX_ROWS:
+                msg = f"more than {MAX_ROWS:,} rows; split the table into smaller files"
+                raise DataError(msg, file=name, row=start)
+            if any(len(cell) > MAX_LINE_CHARS for cell in record):
+                msg = f"a cell of over {MAX_LINE_CHARS:,} characters"
+                raise DataError(msg, file=name, row=start)
             rows.append(record + [""] * (len(header) - len(record)))
             lines.append(start)
     except csv.Error as error:

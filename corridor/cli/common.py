@@ -115,6 +115,22 @@ def _flags_of(command: Callable[..., Any]) -> set[str]:
     return flags
 
 
+MAX_SHOWN_CHARS = 1_000
+"""The longest text printed whole: a message or a user's text beyond it is cut in the middle."""
+
+
+def clip(text: str, limit: int = MAX_SHOWN_CHARS) -> str:
+    """``text`` cut to about ``limit`` characters for display, saying how much was left out.
+
+    Long input (a 10,000-character name) makes long messages and slow terminal layout; the
+    start and end of the text are kept, which is where a message says what and why.
+    """
+    if len(text) <= limit:
+        return text
+    half = limit // 2
+    return f"{text[:half]} [… {len(text) - 2 * half:,} characters …] {text[-half:]}"
+
+
 def one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
     """Turn a CorridorError or an unwritable file into one line on stderr and an exit code.
 
@@ -133,7 +149,7 @@ def one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
             message = str(error)
             if isinstance(error, InvalidRequestError | SolverError):  # not a table's columns
                 message = _as_flags(message, _flags_of(command))
-            err.print(f"error: {message}", markup=False)
+            err.print(f"error: {clip(message)}", markup=False)
             unanswered = isinstance(error, InfeasibleError | SolverError)
             code = EXIT_INFEASIBLE if unanswered else EXIT_BAD_INPUT
             raise typer.Exit(code=code) from None
@@ -142,7 +158,7 @@ def one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
                 message = f"{error.strerror}: {error.filename}"
             else:
                 message = str(error)
-            err.print(f"error: {message}", markup=False)
+            err.print(f"error: {clip(message)}", markup=False)
             raise typer.Exit(code=EXIT_BAD_INPUT) from None
 
     return wrapper

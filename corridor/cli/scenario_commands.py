@@ -18,6 +18,7 @@ from corridor.cli.common import (
     PngOption,
     YearOption,
     check_output,
+    clip,
     err,
     one_line_errors,
     out,
@@ -55,7 +56,7 @@ def scenario_list(data: DataOption = None, as_json: JsonOption = False) -> None:
         return
     table = Table("file", "name", "operations", title="Shipped scenarios")
     for row in rows:
-        table.add_row(Path(row["file"]).name, row["name"], str(row["operations"]))
+        table.add_row(Path(row["file"]).name, clip(row["name"], 200), str(row["operations"]))
     out.print(table)
 
 
@@ -71,8 +72,9 @@ def scenario_show(
 
     path = find_scenario(file, scenario_folder(data))
     scenario = check_file(path, load_network(year, data))
-    out.print(f"[bold]{escape(scenario.name)}[/bold]: {escape(scenario.description.strip())}")
-    out.print(f"source: {scenario.source}", markup=False)
+    name, description = clip(scenario.name), clip(scenario.description.strip())
+    out.print(f"[bold]{escape(name)}[/bold]: {escape(description)}")
+    out.print(f"source: {clip(scenario.source)}", markup=False)
     if scenario.year is not None:
         out.print(f"evaluated in {scenario.year}", markup=False)
     for op in scenario.operations:

@@ -25,7 +25,7 @@ from corridor.errors import DataError, InvalidRequestError, UnknownPlaceError, l
 from corridor.model import CargoClass, blank
 from corridor.network import Network
 from corridor.options import hours
-from corridor.tables import LINE, read_csv_table
+from corridor.tables import LINE, check_columns, column_key, read_csv_table
 
 REQUIRED_COLUMNS = ("origin", "destination")
 VOLUME_COLUMNS = ("teu_per_day", "tonnes_per_day")
@@ -99,7 +99,8 @@ def read_demand(
         demand = _rows_as_table(demand)
     name = demand.attrs.get("file", "demand")
     # headers as a spreadsheet may write them: "Origin", " destination"
-    demand = demand.rename(columns=lambda c: c.strip().lower() if isinstance(c, str) else c)
+    check_columns(demand.columns, name)
+    demand = demand.rename(columns=column_key)
     required = [*REQUIRED_COLUMNS, *(["value_usd_per_teu"] if needs_value else [])]
     missing = [c for c in required if c not in demand.columns]
     no_volume = not set(VOLUME_COLUMNS) & set(demand.columns)

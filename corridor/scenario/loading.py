@@ -14,9 +14,14 @@ from pydantic import BaseModel, ValidationError
 
 from corridor.data import Where
 from corridor.errors import DataError, ScenarioError, location
-from corridor.tables import read_text
+from corridor.tables import MAX_LINE_CHARS, read_text
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+
+MAX_YAML_BYTES = 2**20
+"""The largest scenario or sweep file read (1 MiB; the shipped ones are under 4 KiB)."""
+MAX_DEPTH = 20
+"""The deepest nesting of lists and maps in a scenario or sweep file (the schemas need 5)."""
 
 
 def load_yaml(model: type[ModelT], path: str | Path) -> tuple[ModelT, yaml.Node | None]:
@@ -29,7 +34,9 @@ def load_yaml(model: type[ModelT], path: str | Path) -> tuple[ModelT, yaml.Node 
     """
     path = Path(path)
     try:
-        loader = yaml.SafeLoader(read_text(path))
+        text = read_text(path, max_bytes=MAX_YAML_BYTES)
+        _check_events(text, path)
+        loader = yaml.SafeLoader(text)
         try:
             node = loader.get_single_node()
             raw = None if node is None else loader.construct_document(node)
@@ -111,3 +118,33 @@ def operation_wheres(node: yaml.Node | None, file: str) -> list[Where]:
                 }
         wheres.append(Where(file, item.start_mark.line + 1, cells))
     return wheres
+
+
+def _check_events(text: str, path: Path) -> None:
+    """Refuse nesting deeper than :data:`MAX_DEPTH`, aliases and over-long texts, by line.
+
+    The parser's events are read before any node is built, so a file nested thousands of
+    levels deep is refused without recursion, and an alias (``*name``), which could make a
+    small file expand into a huge document, is refused outright.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the file and line.
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                msg = f"{path}, line {line}: lists and maps nested over {MAX_DEPTH} levels deep"
+                raise ScenarioError(msg)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        elif isinstance(event, yaml.AliasEvent):
+            msg = f"{path}, line {line}: an alias (*{event.anchor}); write the value out"
+            raise ScenarioError(msg)
+        elif isinstance(event, yaml.ScalarEvent) and len(event.value) > MAX_LINE_CHARS:
+            msg = f"{path}, line {line}: a text of {len(event.value):,} characters; at most "
+            raise ScenarioError(msg + f"{MAX_LINE_CHARS:,} are read")
