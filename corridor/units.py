@@ -90,7 +90,9 @@ TEU_PER_DAY = Range("TEU/day", 0, 100_000, what="a demand row's flow")
 CAPACITY = Range(
     "TEU/day", 0, 1_000_000, low_ok=False, what="a leg's, gate's or terminal's capacity"
 )
-DEPARTURES_PER_DAY = Range("/day", 0, 1_000, low_ok=False, what="a scheduled service's frequency")
+DEPARTURES_PER_DAY = Range(
+    "departures/day", 0, 1_000, low_ok=False, what="a scheduled service's frequency"
+)
 TONNES = Range("t", 0, 400_000, low_ok=False, what="a shipment's gross weight")
 TONNES_PER_DAY = Range("t/day", 0, 4_000_000, what="a demand row's flow by weight")
 TONNES_PER_TEU = Range("t/TEU", 0, 40, low_ok=False, what="a cargo class's payload")

@@ -14,7 +14,7 @@ import re
 import sys
 import typing
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
@@ -164,18 +164,19 @@ def one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     """The ``corridor`` command: a usage error (an unknown flag, ``--teu 2TEU``) is one line too.
 
     Typer would print it in a box under the usage; here it is ``error: ...`` on stderr, with
     the command's ``--help`` to turn to, and exit code 2, as for any other bad input. On a
     console whose encoding lacks a character (→, Hải Phòng, 老街), it is written as an escape.
+    ``argv``: the arguments (default: the command line's).
     """
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
     try:
-        code = app(prog_name="corridor", standalone_mode=False)
+        code = app(args=argv, prog_name="corridor", standalone_mode=False)
     except typer.TyperException as error:  # typer's click: usage errors, unreadable files
         code = error.exit_code
         if type(error).__name__ != "NoArgsIsHelpError":  # else the help is printed already
@@ -193,8 +194,17 @@ def print_json(payload: Any) -> None:  # noqa: ANN401 - any JSON-able value
     out.print_json(json.dumps(payload, ensure_ascii=False))
 
 
-def check_output(path: Path | None, option: str, suffixes: tuple[str, ...] = ()) -> None:
-    """Check an output file before any work: its folder exists, its extension fits.
+def check_output(
+    path: Path | None,
+    option: str,
+    suffixes: tuple[str, ...] = (),
+    reads: Iterable[Path | None] = (),
+) -> None:
+    """Check an output file before any work: folder, extension, and not a file it reads.
+
+    The folder must exist and the extension fit. ``reads`` are the command's input files and
+    data folder; the shipped data folder is always one. Outputs are written whole or not at
+    all (:mod:`corridor.outputs`).
 
     Raises
     ------
@@ -210,6 +220,15 @@ def check_output(path: Path | None, option: str, suffixes: tuple[str, ...] = ())
     if not path.parent.is_dir():
         msg = f"{option}: cannot write {path}, the folder {path.parent} does not exist"
         raise InvalidRequestError(msg)
+    from corridor.data import default_data_dir
+
+    target = path.resolve()
+    for read in (*reads, default_data_dir()):
+        source = None if read is None else read.resolve()
+        if source is not None and (target == source or source in target.parents):
+            what = "in a data folder" if source.is_dir() else "an input"
+            msg = f"{option}: {path} is {what} of this command; write it elsewhere"
+            raise InvalidRequestError(msg)
 
 
 def wrote(*paths: Path) -> None:

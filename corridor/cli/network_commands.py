@@ -27,6 +27,7 @@ from corridor.cli.tables import fitted
 from corridor.data import load_dataset
 from corridor.errors import PlaceNotOpenError, UnknownPlaceError
 from corridor.network import DEFAULT_YEAR, load_network
+from corridor.outputs import replacing
 
 MonthOption = Annotated[int | None, typer.Option(help="Month of travel, 1-12.")]
 
@@ -86,7 +87,7 @@ def network_export(
     """Write places and links to a GeoPackage or GeoJSON (EPSG:4326)."""
     from corridor.render.geo import write_network
 
-    check_output(path, "network export", (".gpkg", ".geojson"))
+    check_output(path, "network export", (".gpkg", ".geojson"), [data])
 
     wrote(*write_network(load_network(year, data), path))
 
@@ -99,8 +100,9 @@ def network_map_command(
     data: DataOption = None,
 ) -> None:
     """Write an HTML map of the network (links by mode, planned ones dashed)."""
-    check_output(path, "network map", HTML)
-    load_network(year, data).map().save(str(path))
+    check_output(path, "network map", HTML, [data])
+    with replacing(path) as part:
+        load_network(year, data).map().save(str(part))
     wrote(path)
 
 

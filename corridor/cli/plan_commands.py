@@ -27,6 +27,7 @@ from corridor.cli.common import (
 from corridor.cli.options import request_options
 from corridor.cli.tables import usd
 from corridor.network import DEFAULT_YEAR, load_network
+from corridor.outputs import replacing
 from corridor.planning.capacities import UNSERVED_PENALTY_USD_PER_TEU
 from corridor.planning.request import PlanRequest
 
@@ -72,9 +73,9 @@ def plan_command(
     """Assign a demand table under capacities: bottlenecks, shadow prices, mode split."""
     from corridor.planning import grown_demand, plan
 
-    check_output(out_file, "--out", TABLES)
-    check_output(map_file, "--map", HTML)
-    check_output(png_file, "--png", PNG)
+    check_output(out_file, "--out", TABLES, [demand, data])
+    check_output(map_file, "--map", HTML, [demand, data])
+    check_output(png_file, "--png", PNG, [demand, data])
     request = PlanRequest(**{"marginal": not options.get("integer", False)} | options)
     network = load_network(request.year or DEFAULT_YEAR, data)
     growth = 1.0
@@ -94,10 +95,12 @@ def plan_command(
 
         wrote(write_table(result.to_geodataframe(), out_file, layer="loaded_links"))
     if map_file is not None:
-        result.map().save(str(map_file))
+        with replacing(map_file) as part:
+            result.map().save(str(part))
         wrote(map_file)
     if png_file is not None:
-        result.chart().savefig(png_file, dpi=150)
+        with replacing(png_file) as part:
+            result.chart().savefig(part, dpi=150)
         wrote(png_file)
     for note in result.notes:
         err.print(f"note: {note}", markup=False)
@@ -158,10 +161,11 @@ def sweep_command(
     """Plan every run of a scenario sweep on a local pool or a Dask cluster."""
     from corridor.scenario import sweep
 
-    check_output(out_file, "--out", (".csv",))
+    check_output(out_file, "--out", (".csv",), [spec, data])
     results = sweep(spec, data_dir=data, workers=workers, dask_address=dask, progress=not as_json)
     if out_file is not None:
-        results.to_csv(out_file, index=False)
+        with replacing(out_file) as part:
+            results.to_csv(part, index=False)
         wrote(out_file)
     if as_json:
         print_json(json.loads(results.to_json(orient="records")))

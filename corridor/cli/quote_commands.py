@@ -23,6 +23,7 @@ from corridor.cli.common import (
 )
 from corridor.cli.options import request_options
 from corridor.cli.tables import fitted, print_notes, quote_table, routes_table
+from corridor.outputs import replacing
 from corridor.routing import Quote, QuoteRequest, pareto, quote
 
 OriginArgument = Annotated[str, typer.Argument(help="Origin: name (any language) or id.")]
@@ -55,9 +56,9 @@ def quote_command(
     as_json: JsonOption = False,
 ) -> None:
     """Quote the optimal route for one shipment (exact, OR-Tools)."""
-    check_output(map_file, "--map", HTML)
-    check_output(out_file, "--out", TABLES)
-    check_output(png_file, "--png", PNG)
+    check_output(map_file, "--map", HTML, [data])
+    check_output(out_file, "--out", TABLES, [data])
+    check_output(png_file, "--png", PNG, [data])
     result = quote(origin, destination, data_dir=data, **options)
     write_route_files(result, map_file, out_file, png_file)
     if isinstance(result, list):
@@ -107,19 +108,21 @@ def pareto_command(
     as_json: JsonOption = False,
 ) -> None:
     """Every non-dominated route for two or three objectives (exact ε-constraint)."""
-    check_output(map_file, "--map", HTML)
-    check_output(png_file, "--png", PNG)
+    check_output(map_file, "--map", HTML, [data])
+    check_output(png_file, "--png", PNG, [data])
     chosen = tuple(part.strip() for part in objectives.split(","))
     front = pareto(origin, destination, objectives=chosen, data_dir=data, **options)
     if map_file is not None:
         from corridor.render.maps import pareto_map
 
-        pareto_map(front).save(str(map_file))
+        with replacing(map_file) as part:
+            pareto_map(front).save(str(part))
         wrote(map_file)
     if png_file is not None:
         from corridor.render.charts import pareto_chart
 
-        pareto_chart(front).savefig(png_file, dpi=150)
+        with replacing(png_file) as part:
+            pareto_chart(front).savefig(part, dpi=150)
         wrote(png_file)
     if as_json:
         print_json([q.to_dict() for q in front])
@@ -163,7 +166,8 @@ def write_route_files(
     if map_file is not None:
         from corridor.render.maps import pareto_map
 
-        (pareto_map(routes) if len(routes) > 1 else routes[0].map()).save(str(map_file))
+        with replacing(map_file) as part:
+            (pareto_map(routes) if len(routes) > 1 else routes[0].map()).save(str(part))
         written.append(map_file)
     if out_file is not None:
         from corridor.render.geo import write_quote
@@ -172,6 +176,7 @@ def write_route_files(
     if png_file is not None:
         from corridor.render.charts import route_chart
 
-        route_chart(routes[0]).savefig(png_file, dpi=150)
+        with replacing(png_file) as part:
+            route_chart(routes[0]).savefig(part, dpi=150)
         written.append(png_file)
     wrote(*written)

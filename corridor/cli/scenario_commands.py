@@ -31,6 +31,7 @@ from corridor.cli.tables import fitted, kpi_tables
 from corridor.errors import CorridorError, InvalidRequestError
 from corridor.model import blank
 from corridor.network import DEFAULT_YEAR, load_network
+from corridor.outputs import replacing
 from corridor.tables import read_csv_table
 
 ScenarioFilesArgument = Annotated[
@@ -163,8 +164,8 @@ def scenario_compare(
     from corridor.render.text import format_kpis
     from corridor.scenario import check_file, compare, find_scenario
 
-    check_output(report, "--out", HTML)
-    check_output(png_file, "--png", PNG)
+    check_output(report, "--out", HTML, [demand, data])
+    check_output(png_file, "--png", PNG, [demand, data])
     if not shipment and shipments_file is None and demand is None:
         msg = (
             "give --demand DEMAND.csv, --shipment ORIGIN:DESTINATION (repeat) or "
@@ -199,10 +200,12 @@ def scenario_compare(
     for note in result.notes:
         err.print(f"note: {note}", markup=False)
     if report is not None:
-        report.write_text(result.to_html(), encoding="utf-8")
+        with replacing(report) as part:
+            part.write_text(result.to_html(), encoding="utf-8")
         wrote(report)
     if png_file is not None:
-        result.chart().savefig(png_file, dpi=150)
+        with replacing(png_file) as part:
+            result.chart().savefig(part, dpi=150)
         wrote(png_file)
     if as_json:
         print_json(result.to_dict())

@@ -14,6 +14,7 @@ import pandas as pd
 from shapely.geometry import LineString, Point
 
 from corridor.errors import InvalidRequestError
+from corridor.outputs import replacing
 
 if TYPE_CHECKING:
     from corridor.network import Network
@@ -54,18 +55,17 @@ def write_layers(layers: dict[str, gpd.GeoDataFrame], path: str | Path) -> list[
     if suffix not in {".gpkg", ".geojson"}:
         msg = f"write a .gpkg or .geojson file, not {path.name!r}"
         raise InvalidRequestError(msg)
-    if suffix == ".gpkg":
-        path.unlink(missing_ok=True)
+    if suffix == ".gpkg":  # a new file, so that it holds no layer of an earlier export
+        with replacing(path) as part:
+            for name, frame in layers.items():
+                _with_ids(frame).to_file(part, layer=name, driver="GPKG")
+        return [path]
     written = []
     for name, frame in layers.items():
-        table = _with_ids(frame)
-        target = path if suffix == ".gpkg" else path.with_suffix(f".{name}{path.suffix}")
-        if suffix == ".gpkg":
-            table.to_file(path, layer=name, driver="GPKG")
-        else:
-            table.to_file(target, driver="GeoJSON")
-        if target not in written:
-            written.append(target)
+        target = path.with_suffix(f".{name}{path.suffix}")
+        with replacing(target) as part:
+            _with_ids(frame).to_file(part, driver="GeoJSON")
+        written.append(target)
     return written
 
 
@@ -170,12 +170,14 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, layer: str | None = No
         raise InvalidRequestError(msg)
     if suffix == ".csv":
         table = frame.to_wkt() if isinstance(frame, gpd.GeoDataFrame) else frame
-        _with_ids(table).to_csv(path, index=False)
+        with replacing(path) as part:
+            _with_ids(table).to_csv(part, index=False)
     elif not isinstance(frame, gpd.GeoDataFrame):
         msg = f"this table has no geometry: write a .csv file, not {path.name!r}"
         raise InvalidRequestError(msg)
     elif suffix == ".geojson":
-        frame.to_file(path, driver="GeoJSON")
+        with replacing(path) as part:
+            frame.to_file(part, driver="GeoJSON")
     else:
         write_layers({layer or path.stem: frame}, path)
     return path
