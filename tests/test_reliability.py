@@ -301,3 +301,12 @@ def test_a_run_of_the_cli_modifies_no_input(tmp_path, data_copy):
     assert result.exit_code == 0, result.output
     assert {p: p.read_bytes() for p in before} == before
     assert sorted(p.name for p in out.iterdir()) == ["plan.csv", "plan.html"]
+
+
+def test_a_sweep_refuses_a_pool_larger_than_its_limit(tmp_path):
+    from corridor.scenario import sweep
+
+    spec = Path(__file__).parents[1] / "data" / "sweeps"
+    first = sorted(spec.glob("*.yaml"))[0]
+    with pytest.raises(InvalidRequestError, match="workers must be at most 256, got 100,000"):
+        sweep(first, workers=100_000)

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import os
 import random
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -63,6 +64,7 @@ from corridor import units
 from corridor.errors import CorridorError, InvalidRequestError, ScenarioError, location
 from corridor.model import check_objective
 from corridor.network import YEARS, load_network
+from corridor.options import whole
 from corridor.planning import grown_demand, plan, read_demand
 from corridor.planning.request import OBJECTIVES as PLAN_OBJECTIVES
 from corridor.scenario.files import find_scenario, shipped_scenario
@@ -71,6 +73,8 @@ from corridor.scenario.loading import line_at, load_yaml
 from corridor.scenario.patch import Scenario, Update, apply_all, check_update
 
 DEMAND_GROWTH = "demand_growth"
+MAX_WORKERS = 256
+"""The most local processes of a sweep (each holds a network and a solver)."""
 Seconds = units.SECONDS.validator()
 
 
@@ -301,13 +305,12 @@ def sweep(
     Raises
     ------
     InvalidRequestError
-        For fewer than 1 worker, or workers given with a Dask scheduler.
+        For workers not from 1 to :data:`MAX_WORKERS`, or given with a Dask scheduler.
     ScenarioError, DataError
         For a malformed spec, or what would fail every run alike (see :func:`check_spec`).
     """
-    if workers is not None and workers < 1:
-        msg = f"workers must be 1 or more, got {workers}"
-        raise InvalidRequestError(msg)
+    if workers is not None:
+        workers = whole(workers, "workers", 1, MAX_WORKERS)
     if workers is not None and dask_address is not None:
         msg = "give workers (a local pool) or dask_address (a cluster), not both"
         raise InvalidRequestError(msg)
@@ -391,7 +394,8 @@ def _pool(
     progress: bool,
 ) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = [{} for _ in runs]
-    with ProcessPoolExecutor(max_workers=workers) as pool, Progress(disable=not progress) as bar:
+    size = min(workers or os.cpu_count() or 1, len(runs)) or 1  # no idle processes
+    with ProcessPoolExecutor(max_workers=size) as pool, Progress(disable=not progress) as bar:
         task = bar.add_task(spec.name, total=len(runs))
         futures = {
             pool.submit(run_once, spec, params, data_dir): i for i, params in enumerate(runs)
