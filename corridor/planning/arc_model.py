@@ -124,7 +124,11 @@ class ArcModel:
         if self.integer:
             result = mathopt.solve(self.model, mathopt.SolverType.HIGHS, params=params)
             return self._plan(result, time_limit_s, {})
+        # GLOP without presolve: as fast on these LPs, and its basis is then the one that
+        # the marginal re-solves start from (presolve would make their first one cold)
+        params.presolve = mathopt.Emphasis.OFF
         solver = mathopt.IncrementalSolver(self.model, mathopt.SolverType.GLOP)
+        solver._proto_solver = _NoBasis(solver._proto_solver)
         deadline = None if time_limit_s is None else time.monotonic() + time_limit_s
         try:
             result = solver.solve(params=params)
@@ -158,7 +162,7 @@ class ArcModel:
             dual_values_filter=nothing,
             reduced_costs_filter=nothing,
         )
-        again_params = dataclasses.replace(params, presolve=mathopt.Emphasis.OFF)  # warm start
+        again_params = dataclasses.replace(params)  # its own time limit
         out = {}
         late = 0
         for group, constraint in self.constraints.items():
@@ -355,3 +359,26 @@ def decompose(
         for i in path:
             remaining[i] -= amount
         paths.append((vertex[0], amount, path))
+
+
+class _NoBasis:
+    """A MathOpt solver back end whose results leave out the simplex basis.
+
+    Reading the basis of every variable into Python enums took about 70 ms a solve on the
+    corridor's 1,000-row plan, twice the re-solve itself, and the plan never reads it;
+    GLOP keeps its own basis between solves, so warm starts are unchanged. Wraps the
+    private ``_proto_solver`` of :class:`mathopt.IncrementalSolver` (ortools pinned in
+    pyproject.toml; ``tests/test_plan.py`` checks the values against a cold solve).
+    """
+
+    def __init__(self, inner: Any) -> None:  # noqa: ANN401 - the pybind solver
+        self._inner = inner
+
+    def solve(self, *args: Any) -> Any:  # noqa: ANN401 - a SolveResultProto
+        result = self._inner.solve(*args)
+        for solution in result.solutions:
+            solution.ClearField("basis")
+        return result
+
+    def update(self, update: Any) -> bool:  # noqa: ANN401 - a ModelUpdateProto
+        return self._inner.update(update)
