@@ -12,8 +12,13 @@ from collections.abc import Sequence
 
 
 def shown(value: object) -> str:
-    """A value for a message: numbers as ``1e+308``, other values by repr, cut to 60 chars."""
-    text = f"{value:g}" if isinstance(value, float) else repr(value)
+    """A value for a message: ``1e+308``, ``100,000``, other values by repr; cut to 60 chars."""
+    if isinstance(value, float):
+        text = f"{value:g}"
+    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**15:
+        text = f"{value:,}"
+    else:
+        text = repr(value)
     return text if len(text) <= 60 else f"{text[:57]}..."
 
 

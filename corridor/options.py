@@ -53,7 +53,7 @@ def whole(value: object, name: str, least: int | None = None, most: int | None =
         msg = f"{name} must be {least} or more, got {number}"
         raise InvalidRequestError(msg)
     if most is not None and number > most:
-        msg = f"{name} must be at most {most:,}, got {number:,}"
+        msg = f"{name} must be at most {most:,}, got {shown(value)}"
         raise InvalidRequestError(msg)
     return number
 

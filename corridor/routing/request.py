@@ -61,6 +61,8 @@ MAX_ALTERNATIVES = 100
 """The most distinct routes one quote lists."""
 MAX_SAMPLES = 100_000
 """The most draws of one quote's transit-time simulation."""
+MAX_TRANSSHIPMENTS = 100
+"""The largest limit on mode changes (a route on the corridor makes a handful)."""
 
 _E = TypeVar("_E", CargoClass, Mode)
 
@@ -205,7 +207,7 @@ class QuoteRequest:
     max_transshipments: int | None = option(
         None,
         "Most mode changes on the way (a gauge break is one).",
-        optional(whole_in(0)),
+        optional(whole_in(0, MAX_TRANSSHIPMENTS)),
         cell="number",
     )
     via: tuple[str | Place, ...] = option(
