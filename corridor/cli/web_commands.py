@@ -1,0 +1,67 @@
+"""``corridor serve``: the HTTP service (FastAPI + uvicorn), imported only when it runs."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from corridor.cli.common import DataOption, app, err, one_line_errors
+
+DEFAULT_PORT = 8000
+
+
+@app.command("serve")
+@one_line_errors
+def serve(
+    host: Annotated[
+        str,
+        typer.Option(help="Address to listen on; 127.0.0.1 (this machine only) by default."),
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = DEFAULT_PORT,
+    data: DataOption = None,
+    cors_origin: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--cors-origin",
+            help="Let pages of this origin call the API from a browser (repeat; default: none, "
+            "or $CORRIDOR_CORS_ORIGINS).",
+        ),
+    ] = None,
+    max_time_limit: Annotated[
+        float | None,
+        typer.Option(
+            "--max-time-limit",
+            help="Solver time limit of one request, s (default 10, or $CORRIDOR_MAX_TIME_LIMIT_S).",
+        ),
+    ] = None,
+    max_rows: Annotated[
+        int | None,
+        typer.Option(help="Most rows of a quote-many or plan request (default 10000)."),
+    ] = None,
+    log_level: Annotated[str, typer.Option(help="debug, info, warning or error.")] = "info",
+) -> None:
+    """Serve quotes, fronts and plans over HTTP, with a page at / (see docs/http.md).
+
+    The API key, if any, is read from $CORRIDOR_API_KEY (header X-API-Key); the body limit
+    from $CORRIDOR_MAX_BODY_BYTES (default 1000000).
+    """
+    import uvicorn
+
+    from corridor.web import Settings, create_app
+
+    settings = Settings.from_env(
+        data_dir=Path(data) if data is not None else None,
+        cors_origins=tuple(cors_origin) if cors_origin else None,
+        max_time_limit_s=max_time_limit,
+        max_rows=max_rows,
+    )
+    logging.basicConfig(level=log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    logging.captureWarnings(True)
+    application = create_app(settings)
+    application.state.networks.get(2026)  # load (and check) the data before the first request
+    key = "an API key (X-API-Key)" if settings.api_key else "no API key"
+    err.print(f"corridor serving on http://{host}:{port}/ with {key}", markup=False)
+    uvicorn.run(application, host=host, port=port, log_level=log_level.lower())
