@@ -108,6 +108,12 @@ class Network:
             f"{len(self.transfers)} transfers, {len(self.crossings)} border crossings>"
         )
 
+    def _repr_html_(self) -> str:
+        """The network in a notebook: counts, legs and km by mode (:mod:`corridor.render.html`)."""
+        from corridor.render.html import network_html
+
+        return network_html(self)
+
     def place(self, query: str | Place) -> Place:
         """Resolve a place id or name (English, Vietnamese with or without diacritics, Chinese).
 
