@@ -469,3 +469,15 @@ def test_corridor_serve_quotes_over_http_on_loopback(tmp_path):
         process.wait(timeout=30)
     with process.stderr:
         assert "corridor serving on http://127.0.0.1:" in process.stderr.read()
+
+
+def test_serve_refuses_bad_settings_in_one_line(monkeypatch):
+    wrong = CliRunner().invoke(app, ["serve", "--log-level", "loud"])
+    assert wrong.exit_code == 2
+    assert wrong.stderr == (
+        "error: --log-level must be one of debug, info, warning, error, got 'loud'\n"
+    )
+    monkeypatch.setenv("CORRIDOR_MAX_ROWS", "many")
+    wrong = CliRunner().invoke(app, ["serve"])
+    assert wrong.exit_code == 2
+    assert wrong.stderr == "error: CORRIDOR_MAX_ROWS must be a number, got 'many'\n"

@@ -9,8 +9,10 @@ from typing import Annotated
 import typer
 
 from corridor.cli.common import DataOption, app, err, one_line_errors
+from corridor.errors import InvalidRequestError
 
 DEFAULT_PORT = 8000
+LOG_LEVELS = ("debug", "info", "warning", "error")
 
 
 @app.command("serve")
@@ -48,6 +50,9 @@ def serve(
     The API key, if any, is read from $CORRIDOR_API_KEY (header X-API-Key); the body limit
     from $CORRIDOR_MAX_BODY_BYTES (default 1000000).
     """
+    if log_level.lower() not in LOG_LEVELS:
+        msg = f"--log-level must be one of {', '.join(LOG_LEVELS)}, got {log_level!r}"
+        raise InvalidRequestError(msg)
     import uvicorn
 
     from corridor.web import Settings, create_app
