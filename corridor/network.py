@@ -375,18 +375,14 @@ class Network:
 
 
 def place_summary(place: Place) -> dict[str, Any]:
-    """A place as a JSON-safe record (``corridor places --json``, ``GET /places``)."""
-    return {
-        "id": place.id,
-        "name": place.name,
-        "name_vi": place.name_vi,
-        "name_zh": place.name_zh,
-        "country": str(place.country),
-        "kind": place.kind.value,
-        "lat": place.lat,
-        "lon": place.lon,
-        "modes": sorted(m.value for m in place.modes),
-    }
+    """A place as a JSON-safe record (``corridor places --json``, ``GET /places``).
+
+    Its id, names, country, kind, WGS84 position and the modes it serves (a list).
+    """
+    record = _place_record(place)
+    shown = ("name", "name_vi", "name_zh", "country", "kind", "lat", "lon")
+    modes = sorted(m.value for m in place.modes)
+    return {"id": place.id} | {k: record[k] for k in shown} | {"modes": modes}
 
 
 def _place_record(place: Place) -> dict[str, Any]:

@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -464,6 +465,7 @@ def test_corridor_serve_quotes_over_http_on_loopback(tmp_path):
         with caught.value as refused:
             assert refused.code == 401
             assert json.loads(refused.read())["error"] == "Unauthorized"
+        _concurrent_quotes_agree_with_the_library(url, {API_KEY_HEADER: "k3y"})
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -481,3 +483,40 @@ def test_serve_refuses_bad_settings_in_one_line(monkeypatch):
     wrong = CliRunner().invoke(app, ["serve"])
     assert wrong.exit_code == 2
     assert wrong.stderr == "error: CORRIDOR_MAX_ROWS must be a number, got 'many'\n"
+
+
+def _concurrent_quotes_agree_with_the_library(url: str, headers: dict[str, str]) -> None:
+    """8 clients at once, on service graphs not built yet (cargo classes, months, a deadline):
+    the network is shared and every answer is the library's."""
+    bodies = [
+        {"origin": "Kunming", "destination": "Hai Phong", "cargo": cargo, "month": month}
+        for cargo in ("reefer", "dangerous", "bulk", "general")
+        for month in (3, 8)
+    ]
+    bodies += [{**b, "deadline": 72} for b in bodies]
+
+    def post(body: dict) -> tuple[int, dict]:
+        request = urllib.request.Request(
+            f"{url}/quote",
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json", **headers},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            with error:
+                return error.code, json.loads(error.read())
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(post, bodies))
+    assert sum(status == 200 for status, _ in answers) >= len(bodies) // 2
+    for body, (status, answer) in zip(bodies, answers, strict=True):
+        if status != 200:  # refused as the library refuses it
+            with pytest.raises(corridor.CorridorError) as caught:
+                corridor.quote(**body)
+            assert (status, answer["message"]) == (422, str(caught.value)), body
+            continue
+        expected = corridor.quote(**body).to_dict()
+        assert answer["totals"] == pytest.approx(expected["totals"]), body
+        assert [s["ref"] for s in answer["steps"]] == [s["ref"] for s in expected["steps"]]

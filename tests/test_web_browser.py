@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import subprocess
 import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import numpy as np
 import pytest
 import uvicorn
 from matplotlib.image import imread
+from test_browser import screenshots  # docs/screenshots.py: where Chromium is, its flags
 
 from corridor import quote
 from corridor.render.style import MODE_COLOURS
 from corridor.web import Settings, create_app
-
-SCRIPT = Path(__file__).parents[1] / "docs" / "screenshots.py"
-_spec = importlib.util.spec_from_file_location("screenshots", SCRIPT)
-assert _spec is not None and _spec.loader is not None
-screenshots = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(screenshots)
 
 pytestmark = pytest.mark.skipif(
     screenshots.chromium() is None,
