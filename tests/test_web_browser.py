@@ -25,11 +25,10 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
+def _serve(settings: Settings) -> Iterator[str]:
     """The app under uvicorn on a free loopback port, in a thread; its URL."""
     config = uvicorn.Config(
-        create_app(Settings()), host="127.0.0.1", port=0, log_level="warning", lifespan="off"
+        create_app(settings), host="127.0.0.1", port=0, log_level="warning", lifespan="off"
     )
     running = uvicorn.Server(config)
     thread = threading.Thread(target=running.run, daemon=True)
@@ -42,6 +41,11 @@ def server() -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     running.should_exit = True
     thread.join(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    yield from _serve(Settings())
 
 
 def _chromium(url: str, *action: str) -> str:
@@ -94,3 +98,11 @@ def test_the_page_draws_the_front_and_offers_did_you_mean(server):
     typo = _chromium(f"{server}/?origin=Kunming&destination=Lao%20Kai", "--dump-dom")
     assert "no place 'Lao Kai'; did you mean" in typo
     assert "did you mean Lao Cai?</button>" in typo
+
+
+def test_with_an_api_key_the_page_asks_for_it():
+    for url in _serve(Settings(api_key="s3cret")):
+        dom = _chromium(f"{url}/?origin=Kunming&destination=Hanoi", "--dump-dom")
+        assert "missing or wrong API key (header X-API-Key)" in dom
+        assert re.search(r'<label id="key-label">', dom)  # shown, no longer hidden
+        assert "data-route-steps" not in dom

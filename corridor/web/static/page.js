@@ -109,6 +109,7 @@ async function runQuote() {
   $("message").textContent = "";
   $("suggestions").replaceChildren();
   try {
+    await loadNetwork();
     const body = request();
     body.objective = $("objective").value || undefined;
     const result = await api("/quote", body);
@@ -140,6 +141,7 @@ function drawFront(front) {
 async function runFront() {
   $("message").textContent = "";
   try {
+    await loadNetwork();
     const body = request();
     const front = await api("/pareto", body);
     drawFront(front);
@@ -147,6 +149,25 @@ async function runFront() {
   } catch (error) {
     showError(error);
   }
+}
+
+let loaded = false; // the places and the network drawn (they need the key, if one is set)
+
+async function loadNetwork() {
+  if (loaded) return;
+  const year = $("year").value || "2026";
+  const listed = await api(`/places?year=${year}`);
+  for (const p of listed.places) places[p.id] = p;
+  $("place-names").replaceChildren(...listed.places.map((p) => new Option(`${p.name_vi} · ${p.name_zh} · ${p.id}`, p.name)));
+  const network = await api(`/network?year=${year}`);
+  L.geoJSON(network, {
+    filter: (f) => f.properties.layer === "link",
+    style: (f) => ({ color: "#999", weight: 1.5, opacity: 0.6, dashArray: f.properties.kind === "border" ? "3 4" : null }),
+  }).addTo(map);
+  for (const p of listed.places) {
+    L.circleMarker([p.lat, p.lon], { radius: 2.5, color: "#666" }).bindTooltip(`${p.name} (${p.id})`).addTo(map);
+  }
+  loaded = true;
 }
 
 async function start() {
@@ -159,26 +180,14 @@ async function start() {
   }
   const params = new URLSearchParams(location.search);
   for (const [key, value] of params) if ($(key)) $(key).value = value;
-  const year = $("year").value || "2026";
-  try {
-    const listed = await api(`/places?year=${year}`);
-    for (const p of listed.places) places[p.id] = p;
-    $("place-names").replaceChildren(...listed.places.map((p) => new Option(`${p.name_vi} · ${p.name_zh} · ${p.id}`, p.name)));
-    const network = await api(`/network?year=${year}`);
-    L.geoJSON(network, {
-      filter: (f) => f.properties.layer === "link",
-      style: (f) => ({ color: "#999", weight: 1.5, opacity: 0.6, dashArray: f.properties.kind === "border" ? "3 4" : null }),
-    }).addTo(map);
-    for (const p of listed.places) {
-      L.circleMarker([p.lat, p.lon], { radius: 2.5, color: "#666" }).bindTooltip(`${p.name} (${p.id})`).addTo(map);
-    }
-  } catch (error) {
-    showError(error);
-    return;
-  }
   $("form").onsubmit = (event) => { event.preventDefault(); runQuote(); };
   $("front-button").onclick = runFront;
-  if (params.has("origin") && params.has("destination")) {
+  try {
+    await loadNetwork();
+  } catch (error) {
+    showError(error); // the key, if one is needed: the buttons load the network again
+  }
+  if (loaded && params.has("origin") && params.has("destination")) {
     await runQuote();
     if (params.get("front")) await runFront();
   }
