@@ -13,7 +13,7 @@ import io
 import json
 import math
 from collections.abc import Iterator
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import StreamingResponse
@@ -39,6 +39,9 @@ from corridor.web.models import (
 )
 from corridor.web.networks import Networks
 from corridor.web.settings import Settings
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CHUNK_ROWS = 50
 """Rows of a quote-many request quoted at a time (their results are then sent)."""
@@ -162,7 +165,7 @@ def _solving_routes(router: APIRouter, settings: Settings, networks: Networks) -
             for start in range(0, len(prepared), CHUNK_ROWS):
                 chunk = prepared[start : start + CHUNK_ROWS]
                 table = quote_many([r for r, f in chunk if f is None], network=network)
-                records = iter(table.to_dict("records"))
+                records = iter(_records(table))
                 for row, failure in chunk:
                     yield next(records) if failure is None else _ends(row) | failure
 
@@ -248,12 +251,17 @@ def _rows(raw: bytes, content_type: str) -> list[dict[str, Any]]:
         except UnicodeDecodeError:
             raise HTTPException(BAD_REQUEST, "the CSV body is not UTF-8") from None
         table = csv_table(text, "the CSV body")
-        return [{k: v for k, v in r.items() if v != ""} for r in table.to_dict("records")]
+        return [{k: v for k, v in r.items() if v != ""} for r in _records(table)]
     body = strict_json(raw)
     if not isinstance(body, list) or not all(isinstance(row, dict) for row in body):
         msg = "the body must be a JSON array of objects (or a CSV table, as text/csv)"
         raise InvalidRequestError(msg)
     return body
+
+
+def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of a table as dicts keyed by its (text) column names."""
+    return [{str(k): v for k, v in row.items()} for row in table.to_dict("records")]
 
 
 def _capped(
