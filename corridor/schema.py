@@ -266,7 +266,7 @@ def request_model(
         default = ... if f.default is dataclasses.MISSING else f.default
         default = list(default) if isinstance(default, tuple) else default
         fields[f.name] = (kind, Field(default, description=declared.help))
-    return create_model(  # type: ignore[call-overload, no-any-return]
+    return create_model(
         name,
         __config__=ConfigDict(extra="forbid", title=title, allow_inf_nan=False),
         **fields,
