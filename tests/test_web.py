@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import http.client
 import io
 import json
 import logging
@@ -466,6 +467,14 @@ def test_corridor_serve_quotes_over_http_on_loopback(tmp_path):
             assert refused.code == 401
             assert json.loads(refused.read())["error"] == "Unauthorized"
         _concurrent_quotes_agree_with_the_library(url, {API_KEY_HEADER: "k3y"})
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        ten_mb = b"[" + b" " * 10_000_000 + b"]"
+        connection.request("POST", "/quote-many", ten_mb, {"Content-Type": "application/json"})
+        refused = connection.getresponse()
+        assert refused.status == 413 and json.loads(refused.read())["error"] == "TooLarge"
+        connection.close()
+        with urllib.request.urlopen(post, timeout=30) as response:  # still serving
+            assert response.status == 200
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -520,3 +529,16 @@ def _concurrent_quotes_agree_with_the_library(url: str, headers: dict[str, str])
         expected = corridor.quote(**body).to_dict()
         assert answer["totals"] == pytest.approx(expected["totals"]), body
         assert [s["ref"] for s in answer["steps"]] == [s["ref"] for s in expected["steps"]]
+
+
+def test_serve_answers_on_the_data_folder_given(data_copy, edit_cell, tmp_path):
+    edit_cell("tariffs.csv", 1, "fixed_usd_per_teu", "500")  # dearer standard-gauge rail
+    client = TestClient(create_app(Settings(data_dir=data_copy)))
+    answer = client.post("/quote", json=KUNMING_HANOI)
+    assert answer.status_code == 200
+    expected = corridor.quote("Kunming", "Hanoi", data_dir=data_copy)
+    assert answer.json()["totals"]["cost_usd"] == round(expected.cost_usd, 2)
+    assert expected.cost_usd != corridor.quote("Kunming", "Hanoi").cost_usd
+    missing = CliRunner().invoke(app, ["serve", "--data", str(tmp_path / "nowhere")])
+    assert missing.exit_code == 2
+    assert missing.stderr.startswith("error: ") and "nowhere" in missing.stderr
