@@ -542,3 +542,33 @@ def test_serve_answers_on_the_data_folder_given(data_copy, edit_cell, tmp_path):
     missing = CliRunner().invoke(app, ["serve", "--data", str(tmp_path / "nowhere")])
     assert missing.exit_code == 2
     assert missing.stderr.startswith("error: ") and "nowhere" in missing.stderr
+
+
+def test_a_bug_in_quote_many_marks_its_rows_and_the_stream_goes_on(monkeypatch, client, caplog):
+    real = corridor.web.api.quote_many
+    calls = []
+
+    def first_chunk_breaks(rows, **kwargs):
+        calls.append(len(rows))
+        if len(calls) == 1:
+            msg = "secret detail 42"
+            raise ZeroDivisionError(msg)
+        return real(rows, **kwargs)
+
+    monkeypatch.setattr("corridor.web.api.quote_many", first_chunk_breaks)
+    monkeypatch.setattr("corridor.web.api.CHUNK_ROWS", 2)
+    rows = [KUNMING_HANOI] * 3
+    with caplog.at_level(logging.ERROR, logger="corridor.web.api"):
+        response = client.post("/quote-many", json=rows)
+    got = [json.loads(line) for line in response.text.splitlines()]
+    assert [r["status"] for r in got] == ["InternalError", "InternalError", "ok"]
+    assert "secret detail" not in response.text and "ZeroDivisionError" in caplog.text
+    assert got[0]["origin"] == "Kunming" and calls == [2, 1]
+
+
+def test_serve_warns_when_it_listens_beyond_loopback_without_a_key():
+    from corridor.cli.web_commands import _loopback
+
+    assert _loopback("127.0.0.1") and _loopback("127.8.0.1") and _loopback("::1")
+    assert _loopback("localhost")
+    assert not _loopback("0.0.0.0") and not _loopback("192.0.2.7") and not _loopback("my.host")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from pathlib import Path
 from typing import Annotated
@@ -69,4 +70,20 @@ def serve(
     application.state.networks.get(2026)  # load (and check) the data before the first request
     key = "an API key (X-API-Key)" if settings.api_key else "no API key"
     err.print(f"corridor serving on http://{host}:{port}/ with {key}", markup=False)
+    if settings.api_key is None and not _loopback(host):
+        err.print(
+            f"warning: {host} is reachable from other machines and no API key is set: anyone "
+            "who reaches the port can use the service (set CORRIDOR_API_KEY)",
+            markup=False,
+        )
     uvicorn.run(application, host=host, port=port, log_level=log_level.lower())
+
+
+def _loopback(host: str) -> bool:
+    """Whether ``host`` is this machine only (127.0.0.0/8, ::1 or localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name: it may resolve to anything
+        return False

@@ -11,10 +11,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import math
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
+import pandas as pd
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import StreamingResponse
 
@@ -27,7 +29,7 @@ from corridor.routing import QuoteRequest, pareto, quote, request_year
 from corridor.routing.batch import MANY_COLUMNS, quote_many
 from corridor.routing.request import DEFAULT_TIME_LIMIT_S
 from corridor.tables import csv_table
-from corridor.web.errors import BAD_REQUEST, TOO_LARGE, strict_json
+from corridor.web.errors import BAD_REQUEST, INTERNAL, TOO_LARGE, strict_json
 from corridor.web.models import (
     ParetoBody,
     PlaceSearchDocument,
@@ -40,8 +42,7 @@ from corridor.web.models import (
 from corridor.web.networks import Networks
 from corridor.web.settings import Settings
 
-if TYPE_CHECKING:
-    import pandas as pd
+logger = logging.getLogger(__name__)
 
 CHUNK_ROWS = 50
 """Rows of a quote-many request quoted at a time (their results are then sent)."""
@@ -164,7 +165,12 @@ def _solving_routes(router: APIRouter, settings: Settings, networks: Networks) -
         def results() -> Iterator[dict[str, Any]]:
             for start in range(0, len(prepared), CHUNK_ROWS):
                 chunk = prepared[start : start + CHUNK_ROWS]
-                table = quote_many([r for r, f in chunk if f is None], network=network)
+                try:
+                    table = quote_many([r for r, f in chunk if f is None], network=network)
+                except Exception:  # a bug: the status is sent, so each row says so
+                    logger.exception("quote-many failed on rows %d-%d", start, start + len(chunk))
+                    failed = {"status": "InternalError", "message": INTERNAL}
+                    table = pd.DataFrame([_ends(r) | failed for r, f in chunk if f is None])
                 records = iter(_records(table))
                 for row, failure in chunk:
                     yield next(records) if failure is None else _ends(row) | failure

@@ -45,6 +45,8 @@ TOO_LARGE = 413
 UNPROCESSABLE = 422
 BAD_REQUEST = 400
 SERVER_ERROR = 500
+INTERNAL = "internal error (a bug); see the server's log"
+"""The message of a bug: the details go to the log, not to the client."""
 
 
 def error_response(
@@ -134,9 +136,7 @@ def install_handlers(app: FastAPI, requests: dict[str, type]) -> None:
     async def on_bug(request: Request, error: Exception) -> JSONResponse:
         logger.exception("internal error on %s %s", request.method, request.url.path)
         del error
-        return error_response(
-            SERVER_ERROR, "InternalError", "internal error (a bug); see the server's log"
-        )
+        return error_response(SERVER_ERROR, "InternalError", INTERNAL)
 
 
 class BodyLimit:
