@@ -20,6 +20,7 @@ demo: $(STAMP)
 # The suite runs on every core (pytest-xdist); `$(BIN)/python -m pytest -q` runs it in one process.
 test: $(STAMP) chromium
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -n auto
 
 docs: $(STAMP)
@@ -39,6 +40,7 @@ chromium:
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis site
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis site

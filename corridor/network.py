@@ -108,6 +108,12 @@ class Network:
             f"{len(self.transfers)} transfers, {len(self.crossings)} border crossings>"
         )
 
+    def _repr_html_(self) -> str:
+        """The network in a notebook: counts, legs and km by mode (:mod:`corridor.render.html`)."""
+        from corridor.render.html import network_html
+
+        return network_html(self)
+
     def place(self, query: str | Place) -> Place:
         """Resolve a place id or name (English, Vietnamese with or without diacritics, Chinese).
 
@@ -310,6 +316,36 @@ class Network:
 
         return network_map(self)
 
+    def gate_records(self, month: int | None = None) -> list[dict[str, Any]]:
+        """The border crossings as JSON-safe records (``corridor gates --json``, ``GET /gates``).
+
+        Opening hours on Viet Nam's clock, capacity in TEU/day, clearance hours (P50, P90)
+        by direction in ``month`` (its peak factor applied; None: no peak), fees and
+        transloading in USD per TEU and hours.
+        """
+        if month is not None:
+            check_month(month)
+        return [
+            {
+                "id": c.id,
+                "name": c.name,
+                "mode": c.mode.value,
+                "leg": c.leg,
+                "open": f"{c.open_hour:02d}:00-{c.close_hour:02d}:00",
+                "capacity_teu_day": c.capacity_teu_day,
+                "cn_vn_p50_p90": c.clearance_hours(northbound=False, month=month),
+                "vn_cn_p50_p90": c.clearance_hours(northbound=True, month=month),
+                "fee_usd_per_teu": c.fee_usd_per_teu,
+                "trucks": c.trucks.value if c.trucks else None,
+                "transload_usd_per_teu": c.transload_usd_per_teu if c.trucks else None,
+                "transload_hours": c.transload_hours if c.trucks else None,
+                "smart_gate": c.smart_gate,
+                "peak_months": sorted(c.peak_months),
+                "peak_multiplier": c.peak_multiplier,
+            }
+            for c in self.crossings.values()
+        ]
+
     def summary(self) -> dict[str, Any]:
         """Counts by mode and kind, km by mode, and what is not yet open in this year."""
         ds = self.dataset
@@ -336,6 +372,17 @@ class Network:
             "not_yet_open": len(later),
             "opening_years": sorted({x.opens for x in later if x.opens is not None}),
         }
+
+
+def place_summary(place: Place) -> dict[str, Any]:
+    """A place as a JSON-safe record (``corridor places --json``, ``GET /places``).
+
+    Its id, names, country, kind, WGS84 position and the modes it serves (a list).
+    """
+    record = _place_record(place)
+    shown = ("name", "name_vi", "name_zh", "country", "kind", "lat", "lon")
+    modes = sorted(m.value for m in place.modes)
+    return {"id": place.id} | {k: record[k] for k in shown} | {"modes": modes}
 
 
 def _place_record(place: Place) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import typing
+from collections.abc import Iterable
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
@@ -231,6 +232,50 @@ def comparison_schema() -> dict[str, Any]:
     return _draft(ComparisonDocument)
 
 
+def request_model(
+    request: type,
+    *,
+    name: str,
+    title: str,
+    skip: Iterable[str] = (),
+    extra: dict[str, Any] | None = None,
+) -> type[BaseModel]:
+    """A pydantic model of a request class, made from its declarations (:mod:`corridor.options`).
+
+    One field per field of ``request`` (a frozen dataclass of :func:`~corridor.options.option`
+    fields) but those in ``skip``, with the type the declaration gives for JSON, its default
+    (a tuple as a list) and its help as the description; ``extra`` adds fields (name:
+    ``(type, Field(...))``). Unknown fields and NaN or infinite numbers are refused. The
+    request's own checks still run when the request is made from the model's values.
+
+    Examples
+    --------
+    >>> from corridor.routing.request import QuoteRequest
+    >>> model = request_model(QuoteRequest, name="Body", title="a quote", skip=["seed"])
+    >>> "seed" in model.model_fields, model.model_fields["teu"].default
+    (False, 1.0)
+    """
+    hints = typing.get_type_hints(request)
+    skipped = set(skip)
+    fields: dict[str, Any] = {}
+    for f in dataclasses.fields(request):
+        if f.name in skipped:
+            continue
+        declared = options_of(request)[f.name]
+        kind = declared.json_type if declared.json_type is not None else hints[f.name]
+        default = ... if f.default is dataclasses.MISSING else f.default
+        default = list(default) if isinstance(default, tuple) else default
+        within = declared.range
+        bounds = {} if within is None else within.json_schema()
+        fields[f.name] = (kind, Field(default, description=declared.help, json_schema_extra=bounds))
+    return create_model(
+        name,
+        __config__=ConfigDict(extra="forbid", title=title, allow_inf_nan=False),
+        **fields,
+        **(extra or {}),
+    )
+
+
 def request_schema() -> dict[str, Any]:
     """The JSON schema of a quote request, made from the declarations of QuoteRequest.
 
@@ -240,22 +285,7 @@ def request_schema() -> dict[str, Any]:
     >>> schema["required"], schema["properties"]["teu"]["default"]
     (['origin', 'destination'], 1.0)
     """
-    hints = typing.get_type_hints(QuoteRequest)
-    fields: dict[str, Any] = {}
-    for f in dataclasses.fields(QuoteRequest):
-        declared = options_of(QuoteRequest)[f.name]
-        kind = declared.json_type if declared.json_type is not None else hints[f.name]
-        default = ... if f.default is dataclasses.MISSING else f.default
-        default = list(default) if isinstance(default, tuple) else default
-        within = declared.range
-        bounds = {} if within is None else within.json_schema()
-        fields[f.name] = (kind, Field(default, description=declared.help, json_schema_extra=bounds))
-    model = create_model(  # type: ignore[call-overload]
-        "QuoteRequest",
-        __config__=ConfigDict(extra="forbid", title="corridor quote request"),
-        **fields,
-    )
-    return _draft(model)
+    return _draft(request_model(QuoteRequest, name="QuoteRequest", title="corridor quote request"))
 
 
 SCHEMAS = {

@@ -148,14 +148,27 @@ def read_csv_table(path: str | Path) -> pd.DataFrame:
         Naming the file (and line): missing, not UTF-8, empty, a line with more fields than
         the header, a column named twice.
     """
-    import pandas as pd
-
     path, name = Path(path), str(path)
     if not path.is_file():
         raise DataError(
             "a folder, not a CSV file" if path.is_dir() else "file not found", file=name
         )
-    text = read_text(path, name, csv_header=True)
+    return csv_table(read_text(path, name, csv_header=True), name)
+
+
+def csv_table(text: str, name: str) -> pd.DataFrame:
+    """A CSV table given as text (an upload, say) as :func:`read_csv_table` reads a file.
+
+    ``name`` is what errors call it (``attrs["file"]``).
+
+    Raises
+    ------
+    DataError
+        Naming ``name`` (and line): empty, a line with more fields than the header, a column
+        named twice.
+    """
+    import pandas as pd
+
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader, [])

@@ -146,6 +146,9 @@ HEAVY = (
     "geopandas",
     "matplotlib",
     "pandas",  # tables are built when asked for (to_frame, a demand table), not to quote
+    "fastapi",  # the HTTP service: only `corridor serve` and corridor.web import them
+    "uvicorn",
+    "starlette",
 )
 
 

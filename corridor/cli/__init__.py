@@ -5,8 +5,9 @@
 - :mod:`~corridor.cli.tables`: rich tables of quotes and comparisons;
 - the commands: :mod:`~corridor.cli.network_commands` (``network``, ``places``, ``gates``),
   :mod:`~corridor.cli.quote_commands` (``quote``, ``pareto``, ``schema``),
-  :mod:`~corridor.cli.plan_commands` (``plan``, ``sweep``) and
-  :mod:`~corridor.cli.scenario_commands` (``scenario``).
+  :mod:`~corridor.cli.plan_commands` (``plan``, ``sweep``),
+  :mod:`~corridor.cli.scenario_commands` (``scenario``) and
+  :mod:`~corridor.cli.web_commands` (``serve``).
 """
 
 from corridor.cli import (  # noqa: F401 - importing a command module registers its commands
@@ -14,6 +15,7 @@ from corridor.cli import (  # noqa: F401 - importing a command module registers 
     plan_commands,
     quote_commands,
     scenario_commands,
+    web_commands,
 )
 from corridor.cli.common import app, main
 

@@ -26,7 +26,7 @@ from corridor.cli.common import (
 from corridor.cli.tables import fitted
 from corridor.data import load_dataset
 from corridor.errors import PlaceNotOpenError, UnknownPlaceError
-from corridor.network import DEFAULT_YEAR, load_network
+from corridor.network import DEFAULT_YEAR, load_network, place_summary
 from corridor.outputs import replacing
 
 MonthOption = Annotated[int | None, typer.Option(help="Month of travel, 1-12.")]
@@ -131,22 +131,7 @@ def places(
         nearest = ", ".join(f"{p.name} ({p.id})" for p in found)
         err.print(f"note: no place named {query!r}; nearest: {nearest}", markup=False)
     if as_json:
-        print_json(
-            [
-                {
-                    "id": p.id,
-                    "name": p.name,
-                    "name_vi": p.name_vi,
-                    "name_zh": p.name_zh,
-                    "country": str(p.country),
-                    "kind": p.kind.value,
-                    "lat": p.lat,
-                    "lon": p.lon,
-                    "modes": sorted(m.value for m in p.modes),
-                }
-                for p in found
-            ]
-        )
+        print_json([place_summary(p) for p in found])
         return
     table = Table("id", "name", "Tiếng Việt", "中文", "kind", "country", "modes")
     for p in found:
@@ -172,26 +157,7 @@ def gates(
 ) -> None:
     """Border crossings: hours, capacity, clearance P50/P90 by direction, fees, peaks."""
     network = load_network(year, data)
-    rows = [
-        {
-            "id": c.id,
-            "name": c.name,
-            "mode": c.mode.value,
-            "leg": c.leg,
-            "open": f"{c.open_hour:02d}:00-{c.close_hour:02d}:00",
-            "capacity_teu_day": c.capacity_teu_day,
-            "cn_vn_p50_p90": c.clearance_hours(northbound=False, month=month),
-            "vn_cn_p50_p90": c.clearance_hours(northbound=True, month=month),
-            "fee_usd_per_teu": c.fee_usd_per_teu,
-            "trucks": c.trucks.value if c.trucks else None,
-            "transload_usd_per_teu": c.transload_usd_per_teu if c.trucks else None,
-            "transload_hours": c.transload_hours if c.trucks else None,
-            "smart_gate": c.smart_gate,
-            "peak_months": sorted(c.peak_months),
-            "peak_multiplier": c.peak_multiplier,
-        }
-        for c in network.crossings.values()
-    ]
+    rows = network.gate_records(month)
     if as_json:
         print_json(rows)
         return

@@ -25,11 +25,10 @@ from corridor.cli.options import request_options
 from corridor.cli.tables import fitted, print_notes, quote_table, routes_table
 from corridor.outputs import replacing
 from corridor.routing import Quote, QuoteRequest, pareto, quote
+from corridor.routing.frontier import PARETO_SKIPS
 
 OriginArgument = Annotated[str, typer.Argument(help="Origin: name (any language) or id.")]
 DestinationArgument = Annotated[str, typer.Argument(help="Destination: name or id.")]
-PARETO_SKIPS = ("alternatives", "objective", "value_usd", "carbon_price_usd_per_t", "confidence")
-"""Quote options a Pareto front has no use for (it trades cost, time and CO2 off itself)."""
 
 
 @app.command("quote")

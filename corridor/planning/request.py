@@ -7,6 +7,7 @@ line's ``corridor plan`` flags are made from them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 from corridor.errors import InvalidRequestError
 from corridor.model import check_objective
@@ -20,8 +21,10 @@ from corridor.options import (
     yes_no,
 )
 
-OBJECTIVES = ("cost", "generalised")
-METHODS = ("auto", "arcs", "paths")
+PlanObjective = Literal["cost", "generalised"]
+PlanMethod = Literal["auto", "arcs", "paths"]
+OBJECTIVES: tuple[str, ...] = get_args(PlanObjective)
+METHODS: tuple[str, ...] = get_args(PlanMethod)
 
 
 def _objective(value: object, name: str) -> str:
@@ -61,6 +64,7 @@ class PlanRequest:
         "cost (USD) or generalised (USD + value of time × hours; every row then needs its "
         "value_usd_per_teu).",
         _objective,
+        json_type=PlanObjective,
     )
     integer: bool = option(
         False,
@@ -73,6 +77,7 @@ class PlanRequest:
         "arcs (arc-based LP), paths (the same LP by column generation) or auto (paths when "
         "the arc model is large or a row has a deadline).",
         _method,
+        json_type=PlanMethod,
     )
     time_limit_s: float | None = option(
         None,

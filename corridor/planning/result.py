@@ -72,6 +72,12 @@ class Plan:
             f"{totals['cost_usd_per_day']:,.0f} USD/day, {len(self.bottlenecks)} saturated>"
         )
 
+    def _repr_html_(self) -> str:
+        """The plan in a notebook: summary, bottlenecks, routes (:mod:`corridor.render.html`)."""
+        from corridor.render.html import plan_html
+
+        return plan_html(self)
+
     @property
     def bottlenecks(self) -> pd.DataFrame:
         """Saturated capacities, most valuable first.

@@ -5,6 +5,7 @@ Links are straight lines between places (no real geometry is shipped yet).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,6 +37,23 @@ def write_network(network: Network, path: str | Path) -> list[Path]:
     """
     places, links = network.to_geodataframes()
     return write_layers({"places": places, "links": links}, path)
+
+
+def network_geojson(network: Network) -> dict[str, Any]:
+    """The network as one GeoJSON FeatureCollection (EPSG:4326): places, then links.
+
+    Each feature's ``id`` is the place, leg or crossing id and its ``layer`` property
+    ``place`` or ``link``; the other properties are the columns of
+    :meth:`~corridor.network.Network.to_geodataframes` (missing values as null).
+    """
+    places, links = network.to_geodataframes()
+    features = []
+    for layer, frame in (("place", places), ("link", links)):
+        collection = json.loads(frame.to_json(na="null", drop_id=False))
+        for feature in collection["features"]:
+            feature["properties"] = {"layer": layer} | feature["properties"]
+            features.append(feature)
+    return {"type": "FeatureCollection", "year": network.year, "features": features}
 
 
 def write_layers(layers: dict[str, gpd.GeoDataFrame], path: str | Path) -> list[Path]:

@@ -20,6 +20,11 @@ from corridor.routing.result import Quote
 
 _COLUMNS = {"cost": "cost_usd", "time": "hours_p50", "co2": "co2e_kg"}
 
+PARETO_SKIPS = ("alternatives", "objective", "value_usd", "carbon_price_usd_per_t", "confidence")
+"""Quote options a Pareto front has no use for (it trades cost, time and CO2 off itself)."""
+OBJECTIVE_NAMES = tuple(_COLUMNS)
+"""What a front can trade off: ``cost`` (USD), ``time`` (P50 hours), ``co2`` (kg CO2e)."""
+
 PARETO_RESOLUTION = 0.01
 """Frontier points closer than this in an objective (USD, h or kg) are one point."""
 

@@ -229,6 +229,12 @@ class Quote:
             "notes": list(self.notes),
         }
 
+    def _repr_html_(self) -> str:
+        """The quote in a notebook: totals, steps, notes, map (:mod:`corridor.render.html`)."""
+        from corridor.render.html import quote_html
+
+        return quote_html(self)
+
     def describe(self, step: Step) -> str:
         """One line naming what a step is, with place names."""
         a, b = self.names.get(step.from_place, step.from_place), self.names.get(step.to_place)

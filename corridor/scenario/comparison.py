@@ -84,6 +84,12 @@ class Comparison:
         lines += [f"note: {note}" for note in self.notes]
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str:
+        """The comparison in a notebook: KPIs and changed routes (:mod:`corridor.render.html`)."""
+        from corridor.render.html import comparison_html
+
+        return comparison_html(self)
+
     def __repr__(self) -> str:
         """One line: the cases compared (the figures: :meth:`explain`, :meth:`to_frame`)."""
         cases = ", ".join(str(case) for case in self.kpis["case"])
