@@ -265,9 +265,11 @@ def request_model(
         kind = declared.json_type if declared.json_type is not None else hints[f.name]
         default = ... if f.default is dataclasses.MISSING else f.default
         default = list(default) if isinstance(default, tuple) else default
-        within = declared.range
-        bounds = {} if within is None else within.json_schema()
-        fields[f.name] = (kind, Field(default, description=declared.help, json_schema_extra=bounds))
+        within = declared.range  # its bounds as minimum / maximum
+        bounds: dict[str, Any] = (
+            {} if within is None else {"json_schema_extra": within.json_schema()}
+        )
+        fields[f.name] = (kind, Field(default, description=declared.help, **bounds))
     return create_model(
         name,
         __config__=ConfigDict(extra="forbid", title=title, allow_inf_nan=False),

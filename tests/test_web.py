@@ -211,7 +211,11 @@ def test_an_unknown_place_is_404_with_suggestions(client):
     [
         ({**KUNMING_HANOI, "dedline": 5}, "InvalidRequestError", "did you mean 'deadline'"),
         ({**KUNMING_HANOI, "teu": "two"}, "InvalidRequestError", "teu: Input should be"),
-        ({**KUNMING_HANOI, "teu": 0}, "InvalidRequestError", "teu must be positive, got 0"),
+        (
+            {**KUNMING_HANOI, "teu": 0},
+            "InvalidRequestError",
+            "teu must be more than 0 and at most 10,000 TEU, got 0",
+        ),
         ({**KUNMING_HANOI, "cargo": "gold"}, "InvalidRequestError", "cargo: Input should be"),
         ({**KUNMING_HANOI, "month": 13}, "InvalidRequestError", "month must be 1-12"),
         ({**KUNMING_HANOI, "year": 26}, "InvalidRequestError", "did you mean 2026?"),
