@@ -189,6 +189,11 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(code if isinstance(code, int) else 0)
 
 
+def show_progress(as_json: bool) -> bool:
+    """Whether to draw a progress bar: on a terminal, and not for ``--json`` output."""
+    return not as_json and err.is_terminal
+
+
 def print_json(payload: Any) -> None:  # noqa: ANN401 - any JSON-able value
     """Print ``payload`` as JSON on stdout (non-ASCII characters as they are)."""
     out.print_json(json.dumps(payload, ensure_ascii=False))

@@ -22,6 +22,7 @@ from corridor.cli.common import (
     one_line_errors,
     out,
     print_json,
+    show_progress,
     wrote,
 )
 from corridor.cli.options import request_options
@@ -162,7 +163,9 @@ def sweep_command(
     from corridor.scenario import sweep
 
     check_output(out_file, "--out", (".csv",), [spec, data])
-    results = sweep(spec, data_dir=data, workers=workers, dask_address=dask, progress=not as_json)
+    results = sweep(
+        spec, data_dir=data, workers=workers, dask_address=dask, progress=show_progress(as_json)
+    )
     if out_file is not None:
         with replacing(out_file) as part:
             results.to_csv(part, index=False)

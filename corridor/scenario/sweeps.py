@@ -42,10 +42,8 @@ from __future__ import annotations
 
 import itertools
 import math
-import os
 import random
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
@@ -58,23 +56,20 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from rich.progress import Progress
 
 from corridor import units
 from corridor.errors import CorridorError, InvalidRequestError, ScenarioError, location
 from corridor.model import check_objective
 from corridor.network import YEARS, load_network
-from corridor.options import whole
 from corridor.planning import grown_demand, plan, read_demand
 from corridor.planning.request import OBJECTIVES as PLAN_OBJECTIVES
 from corridor.scenario.files import find_scenario, shipped_scenario
 from corridor.scenario.kpis import plan_kpis
 from corridor.scenario.loading import line_at, load_yaml
+from corridor.scenario.parallel import ProgressCallback, check_workers, run_all
 from corridor.scenario.patch import Scenario, Update, apply_all, check_update
 
 DEMAND_GROWTH = "demand_growth"
-MAX_WORKERS = 256
-"""The most local processes of a sweep (each holds a network and a solver)."""
 Seconds = units.SECONDS.validator()
 
 
@@ -283,7 +278,7 @@ def sweep(
     data_dir: str | Path | None = None,
     workers: int | None = None,
     dask_address: str | None = None,
-    progress: bool = False,
+    progress: bool | ProgressCallback = False,
 ) -> pd.DataFrame:
     """Run every combination of a sweep; one row per run, in the order of :meth:`runs`.
 
@@ -300,45 +295,29 @@ def sweep(
     dask_address
         A Dask distributed scheduler (``tcp://host:8786``): run there instead.
     progress
-        Show a rich progress bar.
+        A callback ``(runs done, runs in all)``, or True for a rich progress bar on stderr.
 
     Raises
     ------
     InvalidRequestError
-        For workers not from 1 to :data:`MAX_WORKERS`, or given with a Dask scheduler.
+        For workers not from 1 to :data:`~corridor.scenario.parallel.MAX_WORKERS`, or given
+        with a Dask scheduler, or a Dask scheduler that cannot be reached.
     ScenarioError, DataError
         For a malformed spec, or what would fail every run alike (see :func:`check_spec`).
     """
-    if workers is not None:
-        workers = whole(workers, "workers", 1, MAX_WORKERS)
-    if workers is not None and dask_address is not None:
-        msg = "give workers (a local pool) or dask_address (a cluster), not both"
-        raise InvalidRequestError(msg)
+    workers = check_workers(workers, dask_address)
     spec = spec if isinstance(spec, SweepSpec) else SweepSpec.from_yaml(spec)
     data_dir = None if data_dir is None else Path(data_dir).resolve()  # the same for workers
     check_spec(spec, data_dir)
-    runs = spec.runs()
-    if dask_address is not None:
-        from distributed import Client
-
-        try:
-            client = Client(dask_address)
-        except (ValueError, TypeError, OSError) as error:  # a malformed or unreachable address
-            msg = f"dask_address {dask_address!r}: cannot connect to a scheduler ({error})"
-            raise InvalidRequestError(msg) from None
-        with client:
-            count = len(runs)
-            futures = client.map(run_once, [spec] * count, runs, [data_dir] * count, pure=False)
-            rows = client.gather(futures)
-    elif workers == 1:
-        rows = []
-        with Progress(disable=not progress) as bar:
-            task = bar.add_task(spec.name, total=len(runs))
-            for params in runs:
-                rows.append(run_once(spec, params, data_dir))
-                bar.advance(task)
-    else:
-        rows = _pool(spec, runs, data_dir, workers, progress)
+    runs = [(spec, params, data_dir) for params in spec.runs()]
+    rows = run_all(
+        run_once,
+        runs,
+        workers=workers,
+        dask_address=dask_address,
+        progress=progress,
+        label=spec.name,
+    )
     return pd.DataFrame(rows)
 
 
@@ -384,23 +363,3 @@ def check_spec(spec: SweepSpec, data_dir: str | Path | None = None) -> None:
             check_update(network, table, element, [field])
         except ScenarioError as error:
             raise ScenarioError(f"{spec._where(name)}: {error}") from None
-
-
-def _pool(
-    spec: SweepSpec,
-    runs: list[dict[str, float]],
-    data_dir: Path | None,
-    workers: int | None,
-    progress: bool,
-) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = [{} for _ in runs]
-    size = min(workers or os.cpu_count() or 1, len(runs)) or 1  # no idle processes
-    with ProcessPoolExecutor(max_workers=size) as pool, Progress(disable=not progress) as bar:
-        task = bar.add_task(spec.name, total=len(runs))
-        futures = {
-            pool.submit(run_once, spec, params, data_dir): i for i, params in enumerate(runs)
-        }
-        for future in as_completed(futures):
-            rows[futures[future]] = future.result()
-            bar.advance(task)
-    return rows
