@@ -1,9 +1,10 @@
 """corridor: multimodal freight routing on the Kunming – Lao Cai – Hanoi – Hai Phong corridor.
 
 The short functions are here (:func:`quote`, :func:`pareto`, :func:`quote_many`,
-:func:`plan`, :func:`compare`, :func:`sweep`, :func:`load_network`), imported on first use
-so that ``import corridor`` loads no solver, map or chart library; the packages that hold
-them keep their own names, one per stage of the pipeline (see ``docs/architecture.md``):
+:func:`plan`, :func:`compare`, :func:`sweep`, :func:`criticality`, :func:`load_network`),
+imported on first use so that ``import corridor`` loads no solver, map or chart library; the
+packages that hold them keep their own names, one per stage of the pipeline (see
+``docs/architecture.md``):
 :mod:`corridor.data` → :mod:`corridor.network` → :mod:`corridor.service` →
 :mod:`corridor.routing` / :mod:`corridor.planning` (on :mod:`corridor.solvers`) →
 :mod:`corridor.scenario` → :mod:`corridor.render` and :mod:`corridor.cli`.
@@ -31,7 +32,15 @@ if TYPE_CHECKING:  # imported on first use (below), so that `import corridor` st
     from corridor.network import Network, load_network
     from corridor.planning import Plan, PlanRequest, plan, read_demand
     from corridor.routing import Quote, QuoteRequest, Step, pareto, quote, quote_many
-    from corridor.scenario import Comparison, Scenario, apply_all, compare, sweep
+    from corridor.scenario import (
+        Comparison,
+        Criticality,
+        Scenario,
+        apply_all,
+        compare,
+        criticality,
+        sweep,
+    )
 
 __getattr__, __dir__ = lazy_names(
     __name__,
@@ -39,7 +48,15 @@ __getattr__, __dir__ = lazy_names(
         "corridor.network": ("Network", "load_network"),
         "corridor.planning": ("Plan", "PlanRequest", "plan", "read_demand"),
         "corridor.routing": ("Quote", "QuoteRequest", "Step", "pareto", "quote", "quote_many"),
-        "corridor.scenario": ("Comparison", "Scenario", "apply_all", "compare", "sweep"),
+        "corridor.scenario": (
+            "Comparison",
+            "Criticality",
+            "Scenario",
+            "apply_all",
+            "compare",
+            "criticality",
+            "sweep",
+        ),
     },
 )
 
@@ -52,6 +69,7 @@ __all__ = [
     "CargoClass",
     "Comparison",
     "CorridorError",
+    "Criticality",
     "DataError",
     "DeadlineError",
     "InfeasibleError",
@@ -74,6 +92,7 @@ __all__ = [
     "__version__",
     "apply_all",
     "compare",
+    "criticality",
     "load_network",
     "pareto",
     "plan",

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Annotated, Any
 
+import pandas as pd
 import typer
 from rich.table import Column, Table
 
@@ -16,6 +17,7 @@ from corridor.cli.common import (
     DataOption,
     JsonOption,
     PngOption,
+    YearOption,
     app,
     check_output,
     err,
@@ -26,7 +28,7 @@ from corridor.cli.common import (
     wrote,
 )
 from corridor.cli.options import request_options
-from corridor.cli.tables import usd
+from corridor.cli.tables import fitted, usd
 from corridor.network import DEFAULT_YEAR, load_network
 from corridor.outputs import replacing
 from corridor.planning.capacities import UNSERVED_PENALTY_USD_PER_TEU
@@ -147,14 +149,18 @@ def plan_command(
         out.print(unserved)
 
 
+WorkersOption = Annotated[int | None, typer.Option(help="Local processes (default: cores).")]
+DaskOption = Annotated[
+    str | None, typer.Option("--dask", help="Dask scheduler address, tcp://host:8786.")
+]
+
+
 @app.command("sweep")
 @one_line_errors
 def sweep_command(
     spec: Annotated[Path, typer.Argument(help="Sweep spec YAML (grid or Monte Carlo).")],
-    workers: Annotated[int | None, typer.Option(help="Local processes (default: cores).")] = None,
-    dask: Annotated[
-        str | None, typer.Option("--dask", help="Dask scheduler address, tcp://host:8786.")
-    ] = None,
+    workers: WorkersOption = None,
+    dask: DaskOption = None,
     out_file: Annotated[Path | None, typer.Option("--out", help="Write results CSV.")] = None,
     data: DataOption = None,
     as_json: JsonOption = False,
@@ -195,3 +201,81 @@ def sweep_command(
         out.print(table)
     for row in failed.head(5).itertuples():
         err.print(f"run failed: {row.message}", markup=False)
+
+
+SHOWN_ELEMENTS = 15
+"""Elements the criticality table lists (``--out`` and ``--json`` give them all)."""
+
+
+@app.command("criticality")
+@one_line_errors
+def criticality_command(
+    demand: Annotated[Path, typer.Argument(help="Demand CSV, as corridor plan reads it.")],
+    year: YearOption = DEFAULT_YEAR,
+    elements: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--elements",
+            help="all, legs, crossings or transfers, or element ids (repeat); default all.",
+        ),
+    ] = None,
+    objective: Annotated[str, typer.Option(help="cost or generalised.")] = "cost",
+    workers: WorkersOption = None,
+    dask: DaskOption = None,
+    out_file: Annotated[Path | None, typer.Option("--out", help="Write the ranking CSV.")] = None,
+    map_file: Annotated[
+        Path | None, typer.Option("--map", help="Write an HTML map coloured by loss.")
+    ] = None,
+    data: DataOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Close each leg, crossing and transfer in turn; rank them by the loss of the plan."""
+    from corridor.scenario import criticality
+
+    check_output(out_file, "--out", (".csv",), [demand, data])
+    check_output(map_file, "--map", HTML, [demand, data])
+    result = criticality(
+        demand,
+        year=year,
+        data_dir=data,
+        elements=elements or "all",
+        objective=objective,
+        workers=workers,
+        dask_address=dask,
+        progress=show_progress(as_json),
+    )
+    for note in result.notes:
+        err.print(f"note: {note}", markup=False)
+    if out_file is not None:
+        with replacing(out_file) as part:
+            result.ranking.to_csv(part)
+        wrote(out_file)
+    if map_file is not None:
+        with replacing(map_file) as part:
+            result.map().save(str(part))
+        wrote(map_file)
+    if as_json:
+        print_json(result.to_dict())
+        return
+    table = Table(
+        "#",
+        "element",
+        Column("loss USD/day", justify="right"),
+        Column("unserved TEU/day", justify="right"),
+        Column("rerouted TEU/day", justify="right"),
+        title=f"Criticality {result.network.year}: {len(result.ranking)} elements closed one "
+        "at a time",
+        caption_justify="left",
+        caption=f"baseline {result.baseline['objective_usd_per_day']:,.0f} USD/day; loss: the "
+        f"rise of what the plan minimises, unserved demand at "
+        f"{UNSERVED_PENALTY_USD_PER_TEU:,.0f} USD/TEU included",
+    )
+    for rank, (element, row) in enumerate(result.ranking.head(SHOWN_ELEMENTS).iterrows(), 1):
+        table.add_row(
+            str(rank),
+            f"{row['name']} ({element})",
+            "" if pd.isna(row["loss_usd_per_day"]) else f"{row['loss_usd_per_day']:,.0f}",
+            f"{row['unserved_teu_per_day']:+,.1f}",
+            f"{row['rerouted_teu_per_day']:,.1f}",
+        )
+    out.print(fitted(table))

@@ -21,12 +21,19 @@ import pandas as pd
 
 from corridor.errors import InvalidRequestError
 from corridor.render.geo import link_loads, network_of
-from corridor.render.style import MODE_COLOURS, UNLIMITED_COLOUR, UTILISATION_COLOURS
+from corridor.render.style import (
+    LOSS_COLOURS,
+    MODE_COLOURS,
+    NO_LOSS_COLOUR,
+    UNLIMITED_COLOUR,
+    UTILISATION_COLOURS,
+)
 
 if TYPE_CHECKING:
     from corridor.network import Network
     from corridor.planning import Plan
     from corridor.routing import Quote, Step
+    from corridor.scenario import Criticality
 
 CENTRE = (22.4, 105.0)
 """Map centre: between Kunming and Hai Phong."""
@@ -160,6 +167,65 @@ def plan_map(plan: Plan) -> folium.Map:
         f'to right,{",".join(UTILISATION_COLOURS)})"></span> 100 %; '
         f'<span style="color:{UNLIMITED_COLOUR}">&#9644;</span> no capacity given; '
         "width ∝ TEU/day",
+        "bottom:20px;right:20px",
+    )
+    return fmap
+
+
+def criticality_map(result: Criticality) -> folium.Map:
+    """An HTML map of a criticality ranking: each leg and crossing coloured by its loss.
+
+    The colour grows with the square root of the loss (USD/day), so that the few elements
+    whose closure leaves demand unserved do not wash out the rest; elements whose closure
+    costs nothing are grey, those that could not be planned without dashed black. A transfer
+    is a circle at its place, coloured as its costliest transfer there. Tooltips give the
+    loss, the TEU/day left unserved and the rank.
+    """
+    ranking = result.ranking
+    _, links = result.network.to_geodataframes()
+    largest = max(float(ranking["loss_usd_per_day"].max(skipna=True) or 0.0), 1.0)
+    colours = branca.colormap.LinearColormap(LOSS_COLOURS, vmin=0.0, vmax=largest**0.5)
+    rank = {element: i for i, element in enumerate(ranking.index, 1)}
+    fmap = base_map(legend=False)
+
+    def style(element: str) -> tuple[str, str, str | None]:
+        row = ranking.loc[element]
+        loss = row["loss_usd_per_day"]
+        tip = f"#{rank[element]} {row['name']} ({element}): " + (
+            f"closing it is not planned: {row['message']}"
+            if pd.isna(loss)
+            else f"+{loss:,.0f} USD/day, {row['unserved_teu_per_day']:+,.1f} TEU/day unserved"
+        )
+        if pd.isna(loss):
+            return "#000000", tip, "4 4"
+        return (colours(loss**0.5) if loss > 0 else NO_LOSS_COLOUR), tip, None
+
+    for element, row in links.sort_index().iterrows():
+        if element not in ranking.index:
+            continue
+        colour, tip, dash = style(str(element))
+        folium.PolyLine(
+            [(lat, lon) for lon, lat in row.geometry.coords],
+            color=colour,
+            weight=5 if colour != NO_LOSS_COLOUR else 2,
+            dash_array=dash,
+            tooltip=tip,
+        ).add_to(fmap)
+    transfers = ranking[ranking["kind"] == "transfers"]
+    worst = transfers.assign(place=[e.split(":", 1)[0] for e in transfers.index])
+    for place_id, group in worst.sort_values("loss_usd_per_day").groupby("place", sort=False):
+        place = result.network.places[place_id]
+        colour, tip, _ = style(str(group.index[-1]))
+        folium.CircleMarker(
+            (place.lat, place.lon), radius=7, color=colour, fill=True, fill_opacity=0.9, tooltip=tip
+        ).add_to(fmap)
+    _add_html(
+        fmap,
+        "loss when closed: 0 "
+        f'<span style="display:inline-block;width:120px;height:10px;background:linear-gradient('
+        f'to right,{",".join(LOSS_COLOURS)})"></span> {largest:,.0f} USD/day (square-root '
+        f'scale); <span style="color:{NO_LOSS_COLOUR}">&#9644;</span> no loss; circles: '
+        "transfers",
         "bottom:20px;right:20px",
     )
     return fmap

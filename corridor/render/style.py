@@ -13,3 +13,7 @@ UTILISATION_COLOURS = ("#1a9850", "#fee08b", "#d73027")
 """Plan maps: colour of a loaded link from 0 % to 100 % utilisation."""
 UNLIMITED_COLOUR = "#4575b4"
 """Plan maps: colour of a loaded link without a capacity in the data."""
+LOSS_COLOURS = ("#fee08b", "#fc8d59", "#d73027", "#67001f")
+"""Criticality maps: from a small loss to the largest (the loss is drawn on a square-root scale)."""
+NO_LOSS_COLOUR = "#bbbbbb"
+"""Criticality maps: an element whose closure costs nothing."""

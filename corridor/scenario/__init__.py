@@ -8,10 +8,14 @@
 - :mod:`~corridor.scenario.kpis`: the KPIs of a plan and of quotes, one definition for
   comparisons and sweeps;
 - :mod:`~corridor.scenario.sweeps`: :func:`sweep`, grids and Monte Carlo on a local pool or
-  a Dask cluster.
+  a Dask cluster;
+- :mod:`~corridor.scenario.criticality`: :func:`criticality`, elements ranked by the loss
+  their closure causes;
+- :mod:`~corridor.scenario.parallel`: running many plans (in process, a pool, Dask).
 """
 
 from corridor.scenario.comparison import Comparison, compare
+from corridor.scenario.criticality import Criticality, criticality
 from corridor.scenario.files import check_file, find_scenario, shipped_scenarios
 from corridor.scenario.patch import Add, Close, Scenario, Update, apply_all
 from corridor.scenario.sweeps import SweepSpec, sweep
@@ -20,12 +24,14 @@ __all__ = [
     "Add",
     "Close",
     "Comparison",
+    "Criticality",
     "Scenario",
     "SweepSpec",
     "Update",
     "apply_all",
     "check_file",
     "compare",
+    "criticality",
     "find_scenario",
     "shipped_scenarios",
     "sweep",
