@@ -33,6 +33,7 @@ from corridor.network import DEFAULT_YEAR, load_network
 from corridor.outputs import replacing
 from corridor.planning.capacities import UNSERVED_PENALTY_USD_PER_TEU
 from corridor.planning.request import PlanRequest
+from corridor.progress import progress_bar
 
 SHOWN_BOTTLENECKS = 10
 """Saturated capacities the plan summary lists (``--json`` and ``--out`` give them all)."""
@@ -88,11 +89,13 @@ def plan_command(
         patch = check_file(find_scenario(name, scenario_folder(data)), network)
         network, growth = patch.apply(network), growth * patch.demand_growth
         err.print(f"note: scenario {patch.name!r} applied", markup=False)
-    result = plan(
-        demand if growth == 1 else grown_demand(demand, growth),
-        network=network,
-        **{k: v for k, v in vars(request).items() if k != "year"},
-    )
+    with progress_bar("marginal values", shown=show_progress(as_json)) as progress:
+        result = plan(
+            demand if growth == 1 else grown_demand(demand, growth),
+            network=network,
+            progress=progress,
+            **{k: v for k, v in vars(request).items() if k != "year"},
+        )
     if out_file is not None:
         from corridor.render.geo import write_table
 

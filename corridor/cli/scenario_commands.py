@@ -24,6 +24,7 @@ from corridor.cli.common import (
     out,
     print_json,
     scenario_app,
+    show_progress,
     wrote,
 )
 from corridor.cli.plan_commands import scenario_folder
@@ -32,6 +33,7 @@ from corridor.errors import CorridorError, InvalidRequestError
 from corridor.model import blank
 from corridor.network import DEFAULT_YEAR, load_network
 from corridor.outputs import replacing
+from corridor.progress import progress_bar
 from corridor.tables import read_csv_table
 
 ScenarioFilesArgument = Annotated[
@@ -188,15 +190,17 @@ def scenario_compare(
     shipments = rows or None
     baseline = load_network(year, data)
     folder = scenario_folder(data)
-    result = compare(
-        baseline,
-        [check_file(find_scenario(f, folder), baseline) for f in files],
-        shipments=shipments,
-        demand=demand,
-        objective=objective,
-        month=month,
-        time_limit_s=time_limit,
-    )
+    with progress_bar("cases", shown=show_progress(as_json)) as progress:
+        result = compare(
+            baseline,
+            [check_file(find_scenario(f, folder), baseline) for f in files],
+            shipments=shipments,
+            demand=demand,
+            objective=objective,
+            month=month,
+            time_limit_s=time_limit,
+            progress=progress,
+        )
     for note in result.notes:
         err.print(f"note: {note}", markup=False)
     if report is not None:

@@ -35,6 +35,7 @@ from corridor.planning.result import (
     clean,
     route_record,
 )
+from corridor.progress import ProgressCallback, counted
 from corridor.service import SINK, SOURCE, Vertex
 
 MARGINAL_STEP_TEU_DAY = 1.0
@@ -115,7 +116,13 @@ class ArcModel:
                 mathopt.fast_sum(variables) <= self.capacity[group]
             )
 
-    def solve(self, time_limit_s: float | None, *, marginal: bool = False) -> Plan:
+    def solve(
+        self,
+        time_limit_s: float | None,
+        *,
+        marginal: bool = False,
+        progress: ProgressCallback | None = None,
+    ) -> Plan:
         """Solve (GLOP for the LP, HiGHS for whole TEU) and read the plan's tables."""
         self.model.minimize(mathopt.fast_sum(self.terms))
         params = mathopt.SolveParameters()
@@ -134,7 +141,7 @@ class ArcModel:
             result = solver.solve(params=params)
             values = {}
             if marginal and result.termination.reason is mathopt.TerminationReason.OPTIMAL:
-                values = self._marginal_values(solver, result, params, deadline)
+                values = self._marginal_values(solver, result, params, deadline, progress)
         finally:
             solver.close()
         return self._plan(result, time_limit_s, values)
@@ -145,6 +152,7 @@ class ArcModel:
         result: mathopt.SolveResult,
         params: mathopt.SolveParameters,
         deadline: float | None,
+        progress: ProgressCallback | None,
     ) -> dict[tuple[str, ...], tuple[float, float]]:
         """(USD/day saved by one TEU/day more, USD/day added by one less) per saturated group.
 
@@ -165,10 +173,13 @@ class ArcModel:
         again_params = dataclasses.replace(params)  # its own time limit
         out = {}
         late = 0
-        for group, constraint in self.constraints.items():
+        saturated = [
+            (group, constraint)
+            for group, constraint in self.constraints.items()
+            if sum(values[v] for v in self.groups[group]) >= BINDING * self.capacity[group]
+        ]
+        for group, constraint in counted(saturated, progress):
             capacity = self.capacity[group]
-            if sum(values[v] for v in self.groups[group]) < BINDING * capacity:
-                continue
             left_s = None if deadline is None else deadline - time.monotonic()
             if left_s is not None and left_s <= 0:
                 late += 1

@@ -39,6 +39,7 @@ from corridor.options import unknown_options
 from corridor.planning.demand import Demand, read_demand
 from corridor.planning.request import PlanRequest
 from corridor.planning.result import Plan
+from corridor.progress import ProgressCallback
 from corridor.routing import quote
 from corridor.service import SINK, SOURCE
 
@@ -54,6 +55,7 @@ def plan(
     request: PlanRequest | None = None,
     *,
     network: Network | None = None,
+    progress: ProgressCallback | None = None,
     **options: Any,  # noqa: ANN401 - the fields of PlanRequest
 ) -> Plan:
     """Assign a demand table to the network under capacities (exact LP, or whole TEU).
@@ -68,6 +70,8 @@ def plan(
         A :class:`PlanRequest`; or give its fields as keywords.
     network
         A loaded network; default ``load_network(year)``.
+    progress
+        Told (re-solves done, re-solves) after each marginal re-solve.
     **options
         The fields of :class:`PlanRequest`: ``year``, ``objective`` (``cost``, or
         ``generalised``, for which every row needs its ``value_usd_per_teu``, as
@@ -153,7 +157,7 @@ def plan(
         for commodity, members in commodities.items():
             model.add_commodity(commodity, members)
         model.add_capacities()
-        result = model.solve(r.time_limit_s, marginal=r.marginal)
+        result = model.solve(r.time_limit_s, marginal=r.marginal, progress=progress)
     notes = _missing_routes(network, result.unserved, r.month, rows)
     return dataclasses.replace(result, notes=(*result.notes, *notes)) if notes else result
 

@@ -10,6 +10,7 @@ from corridor.errors import CorridorError, InvalidRequestError
 from corridor.model import blank
 from corridor.network import Network, load_network
 from corridor.options import options_of, table_cell, unknown_options
+from corridor.progress import ProgressCallback, counted
 from corridor.routing.request import QuoteRequest, request_year
 from corridor.routing.search import quote
 
@@ -51,6 +52,7 @@ def quote_many(
     *,
     network: Network | None = None,
     year: int | None = None,
+    progress: ProgressCallback | None = None,
     **options: Any,  # noqa: ANN401 - the fields of QuoteRequest, for every row
 ) -> pd.DataFrame:
     """Quote many shipments; one row per request with a ``status``, never an exception.
@@ -70,7 +72,7 @@ def quote_many(
     where not given). The network (the one given, else that of ``year``, else that of each
     row's ``ready`` year or 2026) is loaded once per year and its service graphs are reused;
     identical requests are quoted once, which gives the same figures as quoting each (the
-    Monte Carlo is seeded).
+    Monte Carlo is seeded). ``progress`` is told (rows done, rows) after each row.
 
     Examples
     --------
@@ -93,7 +95,10 @@ def quote_many(
 
     if isinstance(requests, str | Path):
         requests = read_csv_table(requests)
-    rows = requests.to_dict("records") if isinstance(requests, pd.DataFrame) else requests
+    if not isinstance(requests, pd.DataFrame | Iterable) or isinstance(requests, dict):
+        msg = f"requests must be a DataFrame, a CSV path or a list of dicts, got {requests!r:.60}"
+        raise InvalidRequestError(msg)
+    rows = requests.to_dict("records") if isinstance(requests, pd.DataFrame) else list(requests)
     if "alternatives" in options:
         msg = "alternatives is not supported by quote_many"
         raise InvalidRequestError(msg)
@@ -119,7 +124,7 @@ def quote_many(
     out = []
     done: dict[QuoteRequest, dict[str, Any]] = {}
     as_written: dict[tuple[tuple[str, str, Any], ...], dict[str, Any]] = {}
-    for row in rows:
+    for row in counted(rows, progress):
         record: dict[str, Any] = {
             "origin": _cell(row.get("origin")),
             "destination": _cell(row.get("destination")),

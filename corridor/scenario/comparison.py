@@ -17,6 +17,7 @@ from corridor.network import Network
 from corridor.options import seconds
 from corridor.planning import grown_demand, plan, read_demand
 from corridor.planning.request import OBJECTIVES as PLAN_OBJECTIVES
+from corridor.progress import ProgressCallback, Steps
 from corridor.routing import OBJECTIVES as QUOTE_OBJECTIVES
 from corridor.routing import quote_many
 from corridor.scenario.kpis import plan_kpis, quote_kpis
@@ -109,6 +110,7 @@ def compare(
     objective: str = "cost",
     month: int | None = None,
     time_limit_s: float | None = None,
+    progress: ProgressCallback | None = None,
 ) -> Comparison:
     """Run the baseline and each scenario on the same shipments and/or demand table.
 
@@ -116,7 +118,8 @@ def compare(
     ``demand`` is planned under capacities (scaled by each scenario's ``demand_growth``);
     both by ``objective`` (``cost`` or ``generalised``; quotes alone also ``time`` or ``co2``),
     and in ``month`` (1–12: its seasonal legs and peak clearance times) if given;
-    ``time_limit_s`` limits each plan's solve and each quote's exact searches (s).
+    ``time_limit_s`` limits each plan's solve and each quote's exact searches (s);
+    ``progress`` is told (steps done, steps) after each case's quotes and each case's plan.
     The ``mean_*`` KPIs are over the shipments quoted in every case compared
     (``shipments_compared``; a baseline of a year no scenario is evaluated in is not
     compared), so a shipment that fails in one case does not shift the others' means;
@@ -157,14 +160,17 @@ def compare(
     if isinstance(demand, (str, Path)):  # once: a file's own errors are no case's
         demand = read_csv_table(demand)
     cases, notes = _cases(baseline, scenarios)
+    steps = Steps(progress, len(cases) * ((shipments is not None) + (demand is not None)))
     pairs = [(name, against) for name, _, _, against in cases if against is not None]
     quotes = {}
     if shipments is not None:
         _check_places(shipments, [network for _, network, _, _ in cases])
-        quotes = {
-            name: quote_many(shipments, network=network, objective=objective, **in_month, **limited)
-            for name, network, _, _ in cases
-        }
+        quotes = {}
+        for name, network, _, _ in cases:
+            quotes[name] = quote_many(
+                shipments, network=network, objective=objective, **in_month, **limited
+            )
+            steps.step()
         _raise_if_every_shipment_fails_alike(quotes[BASELINE])
     common = _quoted_everywhere(quotes, pairs)
     if shipments is not None:
@@ -193,6 +199,8 @@ def compare(
                 (k if k.startswith("share_") or k == "top_bottleneck" else f"plan_{k}"): v
                 for k, v in plan_kpis(result).items()
             }
+        if demand is not None:
+            steps.step()
         kpis.append(row)
     return Comparison(pd.DataFrame(kpis), _changes(routes, pairs), tuple(scenarios), tuple(notes))
 

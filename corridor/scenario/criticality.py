@@ -29,7 +29,8 @@ from corridor.network import DEFAULT_YEAR, Network, check_year, load_network
 from corridor.options import seconds
 from corridor.planning import Plan, plan, read_demand
 from corridor.planning.request import OBJECTIVES
-from corridor.scenario.parallel import ProgressCallback, check_workers, run_all
+from corridor.progress import ProgressCallback
+from corridor.scenario.parallel import check_workers, run_all
 from corridor.scenario.patch import Close, Scenario
 from corridor.tables import read_csv_table
 

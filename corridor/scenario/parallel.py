@@ -4,26 +4,25 @@ Sweeps and criticality rankings are many plans that share nothing; :func:`run_al
 function over their arguments and returns the results in order. The default is a local
 process pool (one process per core); ``dask_address`` sends the runs to a Dask distributed
 scheduler instead. Progress is reported to a callback ``(done, total)``, or drawn as a rich
-bar on stderr.
+bar on stderr (:mod:`corridor.progress`).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from corridor.errors import InvalidRequestError
 from corridor.options import whole
+from corridor.progress import ProgressCallback, progress_bar, tell
 
 T = TypeVar("T")
 
 MAX_WORKERS = 256
 """The most local processes (each holds a network and a solver)."""
-
-ProgressCallback = Callable[[int, int], None]
-"""Called with (runs done, runs in all) after each run."""
 
 
 def check_workers(workers: object, dask_address: str | None) -> int | None:
@@ -74,8 +73,7 @@ def run_all(
         For bad workers, or a Dask scheduler that cannot be reached.
     """
     workers = check_workers(workers, dask_address)
-    report = _reporter(progress, label, len(runs))
-    try:
+    with _reporting(progress, label, len(runs)) as report:
         if dask_address is not None:
             return _on_dask(function, runs, dask_address, report)
         if workers == 1 or len(runs) <= 1:
@@ -85,15 +83,13 @@ def run_all(
                 report(len(results))
             return results
         return _on_pool(function, runs, workers, report)
-    finally:
-        report(None)
 
 
 def _on_pool(
     function: Callable[..., T],
     runs: Sequence[tuple[Any, ...]],
     workers: int | None,
-    report: Callable[[int | None], None],
+    report: Callable[[int], None],
 ) -> list[T]:
     size = min(workers or os.cpu_count() or 1, len(runs))  # no idle processes
     results: list[Any] = [None] * len(runs)
@@ -109,7 +105,7 @@ def _on_dask(
     function: Callable[..., T],
     runs: Sequence[tuple[Any, ...]],
     address: str,
-    report: Callable[[int | None], None],
+    report: Callable[[int], None],
 ) -> list[T]:
     from distributed import Client
     from distributed import as_completed as completed
@@ -126,25 +122,13 @@ def _on_dask(
         return client.gather(futures)
 
 
-def _reporter(
+@contextmanager
+def _reporting(
     progress: bool | ProgressCallback, label: str, total: int
-) -> Callable[[int | None], None]:
-    """A function told the runs done so far, and None at the end (a bar is then closed)."""
+) -> Iterator[Callable[[int], None]]:
+    """A function told the runs done so far: the callback, a bar (True) or nothing."""
     if callable(progress):
-        return lambda done: None if done is None else progress(done, total)
-    if not progress:
-        return lambda done: None
-    from rich.console import Console
-    from rich.progress import Progress
-
-    bar = Progress(console=Console(stderr=True))
-    task = bar.add_task(label, total=total)
-    bar.start()
-
-    def report(done: int | None) -> None:
-        if done is None:
-            bar.stop()
-        else:
-            bar.update(task, completed=done)
-
-    return report
+        yield lambda done: progress(done, total)
+        return
+    with progress_bar(label, shown=bool(progress)) as update:
+        yield lambda done: tell(update, done, total)

@@ -63,10 +63,11 @@ from corridor.model import check_objective
 from corridor.network import YEARS, load_network
 from corridor.planning import grown_demand, plan, read_demand
 from corridor.planning.request import OBJECTIVES as PLAN_OBJECTIVES
+from corridor.progress import ProgressCallback
 from corridor.scenario.files import find_scenario, shipped_scenario
 from corridor.scenario.kpis import plan_kpis
 from corridor.scenario.loading import line_at, load_yaml
-from corridor.scenario.parallel import ProgressCallback, check_workers, run_all
+from corridor.scenario.parallel import check_workers, run_all
 from corridor.scenario.patch import Scenario, Update, apply_all, check_update
 
 DEMAND_GROWTH = "demand_growth"
