@@ -396,7 +396,7 @@ def test_a_scenario_built_in_python_names_the_operation(network):
 
 def test_composed_scenarios_name_the_file_of_the_earlier_row(network, tmp_path):
     row = (
-        "{id: road_test, origin: kunming, destination: yuxi, mode: road, km: 9, "
+        "{id: road_test, origin: kunming, destination: yuxi, mode: road, km: 90, "
         "speed_kmh: 50, reefer: true, dangerous: true, source: 'estimate: t'}"
     )
     first, second = tmp_path / "first.yaml", tmp_path / "second.yaml"
@@ -431,7 +431,7 @@ def test_add_and_close(network, tmp_path):
     path.write_text(
         "name: new road\nsource: 'estimate: test'\noperations:\n"
         "  - add: legs\n    row: {id: road_test, origin: ban_vuoc, destination: yen_bai, "
-        "mode: road, km: 10, speed_kmh: 50, reefer: true, dangerous: true, "
+        "mode: road, km: 160, speed_kmh: 50, reefer: true, dangerous: true, "
         "source: 'estimate: test'}\n"
         "  - {close: legs, id: road_kunming_yuxi, year: 2026}\n",
         encoding="utf-8",
@@ -496,7 +496,7 @@ def test_a_legs_km_changed_alone_keeps_its_speed(network):
 
     longer = updated(set={"km": leg.km * 2})
     assert longer.km == leg.km * 2 and longer.hours == pytest.approx(leg.hours * 2)
-    assert updated(scale={"km": 0.5}).hours == pytest.approx(leg.hours / 2)
+    assert updated(scale={"km": 1.5}).hours == pytest.approx(leg.hours * 1.5)
     assert updated(set={"km": 300, "hours": 9}).hours == 9  # a time given is kept
     both = updated(scale={"km": 2, "speed_kmh": 2})  # twice as far, twice as fast
     assert both.hours == pytest.approx(leg.hours)
@@ -628,7 +628,7 @@ def test_compare_sees_a_route_change_by_the_same_mode_through_other_places(netwo
                     "origin": "lao_cai",
                     "destination": "hanoi",
                     "mode": "road",
-                    "km": 250,
+                    "km": 265,
                     "speed_kmh": 70,
                     "reefer": True,
                     "dangerous": True,

@@ -173,7 +173,7 @@ def test_a_failing_run_is_reported_not_fatal(tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text(
         f"name: bad\ndemand: {DATA / 'demand' / 'sample_2026.csv'}\n"
-        "grid:\n  legs.road_kunming_yuxi.km: [10, -5]\n",
+        "grid:\n  legs.road_kunming_yuxi.km: [90, -5]\n",
         encoding="utf-8",
     )
     results = sweep(path, workers=1)
