@@ -139,7 +139,10 @@ class PlaceRow(_Row):
 
 
 class LegRow(_Row):
-    """Schema of ``legs.csv``: give either ``speed_kmh`` or ``hours``."""
+    """Schema of ``legs.csv``: give either ``speed_kmh`` or ``hours``.
+
+    ``p90_factor`` (optional, blank = 1) is the running time's P90 over its P50.
+    """
 
     file = TABLE_FILES["legs"]
     value_type = Leg
@@ -150,6 +153,7 @@ class LegRow(_Row):
     km: PositiveFloat
     speed_kmh: OptionalPositive = None
     hours: Annotated[OptionalPositive, Field(validate_default=True)] = None
+    p90_factor: Annotated[float, BeforeValidator(lambda v: v or 1), Field(ge=1)] = 1.0
     departures_per_day: OptionalPositive = None
     capacity_teu_day: OptionalPositive = None
     vessel_teu: OptionalPositive = None

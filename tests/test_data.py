@@ -369,3 +369,23 @@ def test_an_unknown_place_id_suggests_ids_with_or_without_underscores():
     assert unknown_place("sapa", ids) == "unknown place 'sapa'; did you mean 'sa_pa_airport'?"
     assert unknown_place("laocai", ids).endswith("did you mean 'lao_cai', 'lao_cai_station'?")
     assert unknown_place("atlantis", ids) == "unknown place 'atlantis'"
+
+
+def test_p90_factor_is_optional_and_at_least_1(data_copy: Path, edit_cell):
+    """A legs.csv without the column reads (every factor 1); a factor below 1 is refused."""
+    shipped = load_dataset(data_copy)
+    assert any(leg.p90_factor > 1 for leg in shipped.legs)
+    index, line = _line_of(data_copy, "legs.csv", "road_kunming_yuxi")
+    edit_cell("legs.csv", index, "p90_factor", "0.8")
+    with pytest.raises(DataError, match="greater than or equal to 1") as caught:
+        load_dataset(data_copy)
+    assert (caught.value.row, caught.value.column) == (line, "p90_factor")
+    path = data_copy / "legs.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        columns = [c for c in rows[0] if c != "p90_factor"]
+        writer = csv.DictWriter(handle, columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    assert all(leg.p90_factor == 1 for leg in load_dataset(data_copy).legs)
