@@ -882,3 +882,17 @@ def test_a_request_error_of_every_shipment_is_the_comparisons_own(network):
     priced = shipments.assign(value_usd=[40_000, None])  # one row fails, in every case: a note
     result = compare(network, [smart_gate], shipments=priced, objective="generalised")
     assert any("1 of 2 shipments failed" in note for note in result.notes)
+
+
+def test_a_scenario_setting_a_km_below_the_straight_line_is_refused(network):
+    """The loader's straight-line rule holds for scenarios too, with both figures."""
+    update = Update(update="legs", id="road_hanoi_lang_son", scale={"km": 0.5})
+    with pytest.raises(ScenarioError) as caught:
+        Scenario(name="x", source="estimate: test", operations=[update]).apply(network)
+    assert str(caught.value).startswith(
+        "scenario 'x' leaves the data invalid: operations.0, column 'km': 68 km is shorter "
+        "than the 132.5 km straight line between 'hanoi' and 'lang_son'"
+    )
+    moved = Update(update="places", id="youyiguan", set={"lat": 22.02})  # 4.9 km north
+    with pytest.raises(ScenarioError, match="'youyiguan' and 'huu_nghi'"):
+        Scenario(name="x", source="estimate: test", operations=[moved]).apply(network)
