@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 CACHE_ENV = "CORRIDOR_CACHE"
 """Environment variable: the cache folder, or ``off``."""
-_CODE = ("data.py", "rows.py", "tables.py", "model.py", "names.py", "cache.py")
+_CODE = ("data.py", "rows.py", "tables.py", "model.py", "names.py", "distance.py", "cache.py")
 """The modules whose code shapes a cached dataset (its classes and how it is read)."""
 
 

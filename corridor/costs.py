@@ -96,13 +96,15 @@ def leg_figures(
 ) -> ArcFigures:
     """Figures for one TEU on ``leg``; the wait for a departure only when ``boarding``.
 
+    P90 hours are the running time's P90 (congestion) plus the wait's P90.
+
     A train that runs on through a place (``boarding=False``) adds no wait there.
     """
     wait_p50, wait_p90 = departure_wait_hours(leg.departures_per_day if boarding else None)
     return _figures(
         tariff.usd_per_teu_km * leg.km * profile.tariff_multiplier,
         leg.hours + wait_p50,
-        leg.hours + wait_p90,
+        leg.hours_p90 + wait_p90,
         co2e_kg(leg.km, emission, profile),
         profile,
     )

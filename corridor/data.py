@@ -3,7 +3,8 @@
 Each CSV file in the data folder is read row by row; every row is checked by a pydantic
 schema (types, units, ranges, no NaN) and then the tables are checked against each other
 (unknown place references, duplicates, modes a place does not serve, missing tariffs, source
-keys not in ``SOURCES.md``). Every problem raises :class:`~corridor.errors.DataError` naming
+keys not in ``SOURCES.md``, a leg or crossing shorter than the straight line between its
+places: :mod:`corridor.distance`). Every problem raises :class:`~corridor.errors.DataError` naming
 the file, the line (1 is the header) and the column.
 """
 
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from corridor.distance import places_km
 from corridor.errors import DataError, location
 from corridor.model import (
     BorderCrossing,
@@ -212,6 +214,11 @@ def check_references(tables: dict[str, list[tuple[Where, Any]]]) -> None:
     _check_transfers(tables["transfers"], places)
     _check_crossings(tables["crossings"], places, legs)
     _check_cross_border_legs(tables["legs"], tables["crossings"], places)
+    for where, crossing in tables["crossings"]:  # one cleared on a leg: the leg has the km
+        if crossing.leg is None:
+            _check_not_shorter(
+                where, crossing.km, places[crossing.cn_place], places[crossing.vn_place]
+            )
     _check_complete(tables)
 
 
@@ -281,6 +288,24 @@ def _check_legs(rows: list[tuple[Where, Leg]], places: dict[str, Place]) -> None
             raise _fail(where, "opens", "a leg that is not open needs its opening year")
         if leg.opens is not None and leg.closes is not None and leg.closes <= leg.opens:
             raise _fail(where, "closes", "closes must be after opens")
+        _check_not_shorter(where, leg.km, places[leg.origin], places[leg.destination])
+
+
+def _check_not_shorter(where: Where, km: float, a: Place, b: Place) -> None:
+    """A leg or crossing of ``km`` is at least as long as the straight line from ``a`` to ``b``.
+
+    Both figures are in the message, the line to 0.01 km where 0.1 would not tell them apart.
+    """
+    line = places_km(a, b)
+    if km < line:
+        digits = 1 if round(line, 1) > km else 2
+        raise _fail(
+            where,
+            "km",
+            f"{km:g} km is shorter than the {line:.{digits}f} km straight line between "
+            f"{a.id!r} and {b.id!r} (great circle between their places.csv coordinates): "
+            "correct the km or the coordinates",
+        )
 
 
 def _check_transfers(rows: list[tuple[Where, Transfer]], places: dict[str, Place]) -> None:

@@ -181,7 +181,8 @@ class Leg:
     """A link between two places by one mode, usable in both directions.
 
     ``hours`` is the running time (P50); waiting for a departure comes on top and follows from
-    ``departures_per_day`` (``None``: on demand, no wait).
+    ``departures_per_day`` (``None``: on demand, no wait). ``p90_factor`` is the running
+    time's P90 over its P50 (1: a fixed time; above 1 for roads that congest).
     """
 
     id: str
@@ -200,6 +201,12 @@ class Leg:
     opens: int | None = None
     closes: int | None = None
     status: Status = Status.OPEN
+    p90_factor: float = 1.0
+
+    @property
+    def hours_p90(self) -> float:
+        """The running time's P90, hours (``hours`` × ``p90_factor``)."""
+        return self.hours * self.p90_factor
 
     def in_service(self, year: int) -> bool:
         """Whether the leg runs in ``year``."""

@@ -167,7 +167,10 @@ class PlaceRow(_Row):
 
 
 class LegRow(_Row):
-    """Schema of ``legs.csv``: give either ``speed_kmh`` or ``hours``."""
+    """Schema of ``legs.csv``: give either ``speed_kmh`` or ``hours``.
+
+    ``p90_factor`` (optional, blank = 1) is the running time's P90 over its P50.
+    """
 
     file = TABLE_FILES["legs"]
     value_type = Leg
@@ -178,6 +181,7 @@ class LegRow(_Row):
     km: Km
     speed_kmh: OptionalKmPerHour = None
     hours: Annotated[OptionalHours, Field(validate_default=True)] = None
+    p90_factor: Annotated[FactorOr1, Field(ge=1)] = 1.0
     departures_per_day: OptionalDeparturesPerDay = None
     capacity_teu_day: OptionalCapacity = None
     vessel_teu: OptionalTeu = None

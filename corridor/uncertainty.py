@@ -8,7 +8,8 @@ Model (documented in ``docs/uncertainty.md``):
 - Scheduled services (legs with departures per day) leave at evenly spaced times from
   00:00 (``n`` a day: every ``24 / n`` h); cargo waits for the next one, then runs for the
   leg's hours; a train running on through a place waits for nothing there. On-demand
-  services (road) leave at once.
+  services (road) leave at once. A leg's running time is lognormal too (its ``hours`` the
+  median, ``hours × p90_factor`` the P90): roads congest; a fixed time where the factor is 1.
 - A border gate takes arrivals between its opening and closing hours; cargo arriving
   outside them waits for the opening, then clears (clearance may run past closing).
   Northbound clearance is longer in the gate's peak months (see the data).
@@ -136,7 +137,8 @@ def _step_hours(
         leg = network.legs[step.ref]
         departures = leg.departures_per_day if _boards(step, leg) else None
         local = clock + utc_offset_hours(network.places[step.from_place].country)
-        return wait_for_departure(local, departures) + leg.hours
+        running = sample_hours(rng, leg.hours, leg.hours_p90, size)
+        return wait_for_departure(local, departures) + running
     if step.kind == "border":
         crossing = network.crossings[step.ref]
         northbound = step.to_place == crossing.cn_place  # a clearance on a leg is at arrival

@@ -703,7 +703,7 @@ def test_sweep_command(tmp_path):
     spec = tmp_path / "spec.yaml"
     spec.write_text(
         f"name: cli\ndemand: {data / 'demand' / 'sample_2026.csv'}\n"
-        "grid: {demand_growth: [1, 2]}\n",
+        "grid: {demand_growth: [1, 4]}\n",
         encoding="utf-8",
     )
     out_file = tmp_path / "runs.csv"
@@ -726,12 +726,12 @@ def test_sweep_command(tmp_path):
             f"{figures.median():,.0f}",
             f"{figures.max():,.0f}",
         ]
-    assert runs.loc[1, "unserved_teu_per_day"] > 0  # doubled demand: the objective counts it
+    assert runs.loc[1, "unserved_teu_per_day"] > 0  # 4x demand: the objective counts it
     assert runs.loc[1, "objective_usd_per_day"] > 10 * runs.loc[1, "cost_usd_per_day"]
     payload = json.loads(
         runner.invoke(app, ["sweep", str(spec), "--workers", "1", "--json"]).stdout
     )
-    assert [run["demand_growth"] for run in payload] == [1, 2]
+    assert [run["demand_growth"] for run in payload] == [1, 4]
     none = runner.invoke(app, ["sweep", str(spec), "--workers", "0"])
     assert none.exit_code == 2, none.output
     assert none.stderr == "error: --workers must be 1 or more, got 0\n"

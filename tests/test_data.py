@@ -5,12 +5,12 @@ from __future__ import annotations
 import codecs
 import csv
 import dataclasses
-import math
 from pathlib import Path
 
 import pytest
 
 from corridor.data import check_source, load_dataset, source_keys, unknown_place
+from corridor.distance import places_km
 from corridor.errors import DataError
 from corridor.model import Mode, Status
 
@@ -84,34 +84,74 @@ def test_every_row_cites_a_known_source_or_an_estimate():
         check_source(row.source, keys)  # raises on an unknown key or an empty cell
 
 
-COORDINATE_SLACK_KM = 2.5
-"""City and station coordinates are good to about ±2 km (docs/data.md), so a leg may look
-this much shorter than the straight line between its places."""
-
-
-def _straight_line_km(a, b) -> float:
-    """Great-circle distance between two places, km (haversine, Earth radius 6,371 km)."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371 * math.asin(math.sqrt(h))
-
-
-def test_no_leg_is_shorter_than_the_straight_line_between_its_places():
+def test_no_leg_or_crossing_is_shorter_than_the_straight_line_between_its_places():
+    """The loader refuses such rows; this checks the shipped data against the same rule."""
     dataset = load_dataset()
     places = {p.id: p for p in dataset.places}
-    line = {
-        leg.id: _straight_line_km(places[leg.origin], places[leg.destination])
-        for leg in dataset.legs
-    }
     short = {
-        leg.id: (leg.km, round(line[leg.id], 1))
+        leg.id: (leg.km, round(places_km(places[leg.origin], places[leg.destination]), 2))
         for leg in dataset.legs
-        if leg.km < line[leg.id] - COORDINATE_SLACK_KM
+        if leg.km < places_km(places[leg.origin], places[leg.destination])
+    }
+    short |= {
+        c.id: (c.km, round(places_km(places[c.cn_place], places[c.vn_place]), 2))
+        for c in dataset.crossings
+        if c.leg is None and c.km < places_km(places[c.cn_place], places[c.vn_place])
     }
     assert not short, f"km against the straight line: {short}"
+
+
+def _line_of(data_copy: Path, file: str, row_id: str) -> tuple[int, int]:
+    """(row index under the header, line in the file) of the row with ``id`` ``row_id``."""
+    with (data_copy / file).open(encoding="utf-8", newline="") as handle:
+        index = [row["id"] for row in csv.DictReader(handle)].index(row_id)
+    return index, index + 2
+
+
+@pytest.mark.parametrize(
+    ("file", "row_id", "km", "line_km", "between"),
+    [
+        # rail Yuxi - Mengzi (141 km) against the GeoNames "Wenlan" point it once had
+        ("legs.csv", "rail1435_yuxi_mengzi", "141", "143.2", "'yuxi' and 'mengzi'"),
+        ("legs.csv", "road_hanoi_gia_lam", "5", "5.8", "'hanoi' and 'gia_lam_icd'"),
+        ("border_crossings.csv", "hekou_north_lao_cai_rail", "6", "6.7", "'hekou_north'"),
+        ("border_crossings.csv", "ba_sa_ban_vuoc", "0.3", "0.4", "'ba_sa' and 'ban_vuoc'"),
+    ],
+)
+def test_a_row_shorter_than_the_straight_line_is_refused(
+    data_copy: Path, edit_cell, file, row_id, km, line_km, between
+):
+    index, line = _line_of(data_copy, file, row_id)
+    edit_cell(file, index, "km", km)
+    if row_id == "rail1435_yuxi_mengzi":
+        mengzi, _ = _line_of(data_copy, "places.csv", "mengzi")
+        edit_cell("places.csv", mengzi, "lat", "23.36002")  # GeoNames#1800663 'Wenlan'
+        edit_cell("places.csv", mengzi, "lon", "103.43684")
+    with pytest.raises(DataError, match="shorter than the") as caught:
+        load_dataset(data_copy)
+    error = caught.value
+    assert (error.file, error.row, error.column) == (file, line, "km")
+    assert f"{file}, line {line}, column 'km': {km} km is shorter than the {line_km} km" in str(
+        error
+    )
+    assert between in str(error)
+
+
+def test_moving_a_place_away_from_its_legs_is_refused(data_copy: Path, edit_cell):
+    """Coordinates are checked against the legs too: the error names the leg's row."""
+    youyiguan, _ = _line_of(data_copy, "places.csv", "youyiguan")
+    edit_cell("places.csv", youyiguan, "lat", "22.02")  # 4.9 km north of the Friendship Pass
+    _, line = _line_of(data_copy, "border_crossings.csv", "youyiguan_huu_nghi")
+    with pytest.raises(DataError, match="'youyiguan' and 'huu_nghi'") as caught:
+        load_dataset(data_copy)
+    assert (caught.value.file, caught.value.row) == ("border_crossings.csv", line)
+
+
+def test_the_air_customs_crossing_is_not_measured(data_copy: Path):
+    """A crossing cleared on a leg has km 0: the leg carries the distance."""
+    dataset = load_dataset(data_copy)
+    air = next(c for c in dataset.crossings if c.leg == "air_changshui_noi_bai")
+    assert air.km == 0
 
 
 @pytest.mark.parametrize(
@@ -134,7 +174,11 @@ def test_check_source_accepts_keys_details_and_estimates():
 
 
 # where a bad value in one column is reported against another (the cross-table check)
-EXPECTED_COLUMN = {("legs.csv", 10): "destination", ("places.csv", 4): "opens"}
+EXPECTED_COLUMN = {
+    ("legs.csv", 10): "destination",
+    ("places.csv", 4): "opens",
+    ("places.csv", 31): "lat",
+}
 AIR_CUSTOMS = 10
 """Row index in border_crossings.csv of the customs cleared on the Changshui – Noi Bai flight."""
 
@@ -157,7 +201,7 @@ def test_air_customs_row_index(data_copy: Path):
         ("legs.csv", 9, "id", "road_kunming_yuxi", "duplicate"),
         ("legs.csv", 10, "mode", "rail_1435", "'youyiguan' does not serve mode 'rail_1435'"),
         ("places.csv", 2, "lat", "95", "less than or equal to 90"),
-        ("places.csv", 16, "lat", "22.51", "same coordinates as 'hekou'"),
+        ("places.csv", 31, "lon", "105.84", "same coordinates as 'giap_bat'"),
         ("places.csv", 3, "source", "made-up-2020", "not in SOURCES.md"),
         ("places.csv", 4, "status", "planned", "needs its opening year"),
         ("transfers.csv", 0, "hours_p90", "1", "P90 hours below P50"),
@@ -289,7 +333,7 @@ def test_a_byte_order_mark_is_accepted(data_copy: Path):
     ("file", "text", "line", "column"),
     [
         ("places.csv", "Côn Minh", 2, "name_vi"),  # Kunming's row
-        ("SOURCES.md", "Lào Cai station", 15, None),
+        ("SOURCES.md", "Lào Cai station", 16, None),
     ],
 )
 def test_a_file_that_is_not_utf8_names_the_line(data_copy: Path, file, text, line, column):
@@ -331,3 +375,23 @@ def test_an_unknown_place_id_suggests_ids_with_or_without_underscores():
     assert unknown_place("sapa", ids) == "unknown place 'sapa'; did you mean 'sa_pa_airport'?"
     assert unknown_place("laocai", ids).endswith("did you mean 'lao_cai', 'lao_cai_station'?")
     assert unknown_place("atlantis", ids) == "unknown place 'atlantis'"
+
+
+def test_p90_factor_is_optional_and_at_least_1(data_copy: Path, edit_cell):
+    """A legs.csv without the column reads (every factor 1); a factor below 1 is refused."""
+    shipped = load_dataset(data_copy)
+    assert any(leg.p90_factor > 1 for leg in shipped.legs)
+    index, line = _line_of(data_copy, "legs.csv", "road_kunming_yuxi")
+    edit_cell("legs.csv", index, "p90_factor", "0.8")
+    with pytest.raises(DataError, match="greater than or equal to 1") as caught:
+        load_dataset(data_copy)
+    assert (caught.value.row, caught.value.column) == (line, "p90_factor")
+    path = data_copy / "legs.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        columns = [c for c in rows[0] if c != "p90_factor"]
+        writer = csv.DictWriter(handle, columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    assert all(leg.p90_factor == 1 for leg in load_dataset(data_copy).legs)

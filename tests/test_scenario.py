@@ -79,7 +79,11 @@ def test_dual_gauge_link_first_opens_a_second_rail_crossing_in_2028():
     assert early.year == 2028
     # Without the metre-gauge bridge, the baseline of 2028 has no rail route across the border;
     # the early link carries standard-gauge trains to Lao Cai station, which is the gauge break.
-    rail = {"modes": ["rail_1435", "rail_1000"], "avoid": ["hekou_north_lao_cai_rail"]}
+    # (the round by the Nanning - Kunming railway and Pingxiang - Dong Dang is avoided too)
+    rail = {
+        "modes": ["rail_1435", "rail_1000"],
+        "avoid": ["hekou_north_lao_cai_rail", "pingxiang_dong_dang_rail"],
+    }
     with pytest.raises(NoRouteError):
         quote("Kunming", "Yen Vien", network=baseline, **rail)
     q = quote("Kunming", "Yen Vien", network=early.apply(baseline), **rail)
@@ -396,7 +400,7 @@ def test_a_scenario_built_in_python_names_the_operation(network):
 
 def test_composed_scenarios_name_the_file_of_the_earlier_row(network, tmp_path):
     row = (
-        "{id: road_test, origin: kunming, destination: yuxi, mode: road, km: 9, "
+        "{id: road_test, origin: kunming, destination: yuxi, mode: road, km: 90, "
         "speed_kmh: 50, reefer: true, dangerous: true, source: 'estimate: t'}"
     )
     first, second = tmp_path / "first.yaml", tmp_path / "second.yaml"
@@ -431,7 +435,7 @@ def test_add_and_close(network, tmp_path):
     path.write_text(
         "name: new road\nsource: 'estimate: test'\noperations:\n"
         "  - add: legs\n    row: {id: road_test, origin: ban_vuoc, destination: yen_bai, "
-        "mode: road, km: 10, speed_kmh: 50, reefer: true, dangerous: true, "
+        "mode: road, km: 160, speed_kmh: 50, reefer: true, dangerous: true, "
         "source: 'estimate: test'}\n"
         "  - {close: legs, id: road_kunming_yuxi, year: 2026}\n",
         encoding="utf-8",
@@ -496,7 +500,7 @@ def test_a_legs_km_changed_alone_keeps_its_speed(network):
 
     longer = updated(set={"km": leg.km * 2})
     assert longer.km == leg.km * 2 and longer.hours == pytest.approx(leg.hours * 2)
-    assert updated(scale={"km": 0.5}).hours == pytest.approx(leg.hours / 2)
+    assert updated(scale={"km": 1.5}).hours == pytest.approx(leg.hours * 1.5)
     assert updated(set={"km": 300, "hours": 9}).hours == 9  # a time given is kept
     both = updated(scale={"km": 2, "speed_kmh": 2})  # twice as far, twice as fast
     assert both.hours == pytest.approx(leg.hours)
@@ -628,7 +632,7 @@ def test_compare_sees_a_route_change_by_the_same_mode_through_other_places(netwo
                     "origin": "lao_cai",
                     "destination": "hanoi",
                     "mode": "road",
-                    "km": 250,
+                    "km": 265,
                     "speed_kmh": 70,
                     "reefer": True,
                     "dangerous": True,
@@ -719,7 +723,8 @@ def test_removing_a_flight_removes_the_customs_cleared_on_it(network):
 def test_top_bottleneck_changes_only_when_the_plan_does():
     """Ban Vuoc and Ma Lu Thang leave the 2031 plan's cost as it is: the KPI must not move with
     the simplex's choice among equally optimal duals; the Huu Nghi smart gate moves it (the
-    Lang Son gates, full in 2031, are no longer the most valuable capacity)."""
+    Lang Son gates, full in 2031, are no longer the most valuable capacity). Since the links
+    round by Nanning and Mong Cai (issue 26) all the 2031 demand is carried, at a cost."""
     names = ["ban-vuoc-bridge.yaml", "ma-lu-thang-bridge.yaml", "huu-nghi-smart-gate.yaml"]
     network = load_network(2031)
     result = compare(network, [scenario(n) for n in names], demand=DEMAND / "sample_2031.csv")
@@ -731,8 +736,8 @@ def test_top_bottleneck_changes_only_when_the_plan_does():
     assert unchanged.sum() == 3  # the baseline and the two bridges
     assert (kpis.loc[unchanged, "top_bottleneck"] == base["top_bottleneck"]).all()
     gate = kpis.loc["Huu Nghi smart border gate"]
-    assert gate["plan_unserved_teu_per_day"] < base["plan_unserved_teu_per_day"]
-    assert gate["plan_teu_per_day"] > base["plan_teu_per_day"]  # carried, at a cost
+    # the full Lang Son gates send flows round by Yunnan or Mong Cai: more capacity saves
+    assert gate["plan_cost_usd_per_day"] < base["plan_cost_usd_per_day"]
     assert gate["top_bottleneck"] != base["top_bottleneck"]
 
 
@@ -877,3 +882,17 @@ def test_a_request_error_of_every_shipment_is_the_comparisons_own(network):
     priced = shipments.assign(value_usd=[40_000, None])  # one row fails, in every case: a note
     result = compare(network, [smart_gate], shipments=priced, objective="generalised")
     assert any("1 of 2 shipments failed" in note for note in result.notes)
+
+
+def test_a_scenario_setting_a_km_below_the_straight_line_is_refused(network):
+    """The loader's straight-line rule holds for scenarios too, with both figures."""
+    update = Update(update="legs", id="road_hanoi_lang_son", scale={"km": 0.5})
+    with pytest.raises(ScenarioError) as caught:
+        Scenario(name="x", source="estimate: test", operations=[update]).apply(network)
+    assert str(caught.value).startswith(
+        "scenario 'x' leaves the data invalid: operations.0, column 'km': 68 km is shorter "
+        "than the 132.5 km straight line between 'hanoi' and 'lang_son'"
+    )
+    moved = Update(update="places", id="youyiguan", set={"lat": 22.02})  # 4.9 km north
+    with pytest.raises(ScenarioError, match="'youyiguan' and 'huu_nghi'"):
+        Scenario(name="x", source="estimate: test", operations=[moved]).apply(network)

@@ -173,7 +173,7 @@ def test_a_failing_run_is_reported_not_fatal(tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text(
         f"name: bad\ndemand: {DATA / 'demand' / 'sample_2026.csv'}\n"
-        "grid:\n  legs.road_kunming_yuxi.km: [10, -5]\n",
+        "grid:\n  legs.road_kunming_yuxi.km: [90, -5]\n",
         encoding="utf-8",
     )
     results = sweep(path, workers=1)
@@ -348,7 +348,8 @@ def test_contradictory_or_malformed_specs_are_rejected_when_read(tmp_path, body,
 
 def test_runs_report_the_objective_with_unserved_demand(tmp_path):
     """More gate capacity carries more at a higher cost: only the objective shows the gain."""
-    path = _spec(tmp_path, "grid:\n  crossings.youyiguan_huu_nghi.capacity_teu_day*: [1, 2]\n")
+    body = "grid:\n  demand_growth: [2]\n  crossings.youyiguan_huu_nghi.capacity_teu_day*: [1, 2]\n"
+    path = _spec(tmp_path, body)  # twice the 2031 demand: the Lang Son gates turn some away
     tight, ample = sweep(path, workers=1).itertuples()
     assert tight.unserved_teu_per_day > ample.unserved_teu_per_day
     assert ample.cost_usd_per_day > tight.cost_usd_per_day
