@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Annotated, Any
 
-import pandas as pd
 import typer
 from rich.table import Column, Table
 
@@ -277,7 +277,7 @@ def criticality_command(
         table.add_row(
             str(rank),
             f"{row['name']} ({element})",
-            "" if pd.isna(row["loss_usd_per_day"]) else f"{row['loss_usd_per_day']:,.0f}",
+            "" if math.isnan(row["loss_usd_per_day"]) else f"{row['loss_usd_per_day']:,.0f}",
             f"{row['unserved_teu_per_day']:+,.1f}",
             f"{row['rerouted_teu_per_day']:,.1f}",
         )

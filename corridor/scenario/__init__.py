@@ -9,15 +9,15 @@
   comparisons and sweeps;
 - :mod:`~corridor.scenario.sweeps`: :func:`sweep`, grids and Monte Carlo on a local pool or
   a Dask cluster;
-- :mod:`~corridor.scenario.criticality`: :func:`criticality`, elements ranked by the loss
+- :mod:`~corridor.scenario.ranking`: :func:`criticality`, elements ranked by the loss
   their closure causes;
 - :mod:`~corridor.scenario.parallel`: running many plans (in process, a pool, Dask).
 """
 
 from corridor.scenario.comparison import Comparison, compare
-from corridor.scenario.criticality import Criticality, criticality
 from corridor.scenario.files import check_file, find_scenario, shipped_scenarios
 from corridor.scenario.patch import Add, Close, Scenario, Update, apply_all
+from corridor.scenario.ranking import Criticality, criticality
 from corridor.scenario.sweeps import SweepSpec, sweep
 
 __all__ = [
