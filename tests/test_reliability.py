@@ -108,6 +108,14 @@ def test_scenario_values_out_of_range_are_refused(tmp_path, network):
         )
         with pytest.raises(ScenarioError, match=re.escape(message)):
             Scenario.from_yaml(path).apply(network)
+    path.write_text(
+        "name: s\nsource: 'estimate: t'\noperations:\n"
+        "  - {update: legs, id: road_kunming_yuxi, set: {km: 5}}\n",
+        "utf-8",
+    )
+    below = r"5 km is shorter than the [\d.]+ km straight line between 'kunming' and 'yuxi'"
+    with pytest.raises(ScenarioError, match=below):
+        Scenario.from_yaml(path).apply(network)
     path.write_text("name: s\nsource: 'estimate: t'\ndemand_growth: .inf\n", "utf-8")
     with pytest.raises(ScenarioError, match="demand_growth: must be more than 0 and at most 100"):
         Scenario.from_yaml(path)
