@@ -1,10 +1,10 @@
 """corridor: multimodal freight routing on the Kunming – Lao Cai – Hanoi – Hai Phong corridor.
 
 The short functions are here (:func:`quote`, :func:`pareto`, :func:`quote_many`,
-:func:`plan`, :func:`compare`, :func:`sweep`, :func:`criticality`, :func:`load_network`),
-imported on first use so that ``import corridor`` loads no solver, map or chart library; the
-packages that hold them keep their own names, one per stage of the pipeline (see
-``docs/architecture.md``):
+:func:`plan`, :func:`congestion`, :func:`compare`, :func:`sweep`, :func:`criticality`,
+:func:`load_network`), imported on first use so that ``import corridor`` loads no solver, map
+or chart library; the packages that hold them keep their own names, one per stage of the
+pipeline (see ``docs/architecture.md``):
 :mod:`corridor.data` → :mod:`corridor.network` → :mod:`corridor.service` →
 :mod:`corridor.routing` / :mod:`corridor.planning` (on :mod:`corridor.solvers`) →
 :mod:`corridor.scenario` → :mod:`corridor.render` and :mod:`corridor.cli`.
@@ -30,7 +30,7 @@ from corridor.model import CargoClass, Mode, PlaceKind, Shipment
 
 if TYPE_CHECKING:  # imported on first use (below), so that `import corridor` stays light
     from corridor.network import Network, load_network
-    from corridor.planning import Plan, PlanRequest, plan, read_demand
+    from corridor.planning import Congestion, Plan, PlanRequest, congestion, plan, read_demand
     from corridor.routing import Quote, QuoteRequest, Step, pareto, quote, quote_many
     from corridor.scenario import (
         Comparison,
@@ -46,7 +46,14 @@ __getattr__, __dir__ = lazy_names(
     __name__,
     {
         "corridor.network": ("Network", "load_network"),
-        "corridor.planning": ("Plan", "PlanRequest", "plan", "read_demand"),
+        "corridor.planning": (
+            "Congestion",
+            "Plan",
+            "PlanRequest",
+            "congestion",
+            "plan",
+            "read_demand",
+        ),
         "corridor.routing": ("Quote", "QuoteRequest", "Step", "pareto", "quote", "quote_many"),
         "corridor.scenario": (
             "Comparison",
@@ -68,6 +75,7 @@ except _metadata.PackageNotFoundError:  # pragma: no cover - running from a sour
 __all__ = [
     "CargoClass",
     "Comparison",
+    "Congestion",
     "CorridorError",
     "Criticality",
     "DataError",
@@ -92,6 +100,7 @@ __all__ = [
     "__version__",
     "apply_all",
     "compare",
+    "congestion",
     "criticality",
     "load_network",
     "pareto",

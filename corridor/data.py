@@ -34,6 +34,7 @@ from corridor.model import (
     Status,
     Tariff,
     Transfer,
+    VolumeDelay,
 )
 from corridor.names import check_unique_names
 from corridor.tables import TABLE_FILES, read_text
@@ -133,6 +134,7 @@ class Dataset:
     emissions: tuple[EmissionFactor, ...]
     cargo_profiles: tuple[CargoProfile, ...]
     rates: tuple[ExchangeRate, ...]
+    volume_delay: tuple[VolumeDelay, ...]
     data_dir: Path
     where: Mapping[str, tuple[Where, ...]] = field(default_factory=dict, compare=False, repr=False)
     """Where each row of each table was written (by table name, in row order), for errors."""
@@ -175,6 +177,7 @@ def load_dataset(data_dir: str | Path | None = None) -> Dataset:
                 raise DataError(str(error), file=schema.file, row=line, column="source") from None
         tables[attribute] = [(Where(schema.file, line), row.to_value()) for line, row in rows]
     check_references(tables)
+    _check_volume_delay(tables)  # at load only: a scenario may remove an element it names
     values = {name: tuple(value for _, value in rows) for name, rows in tables.items()}
     where = {name: tuple(w for w, _ in rows) for name, rows in tables.items()}
     dataset = Dataset(data_dir=folder, where=where, **values)
@@ -220,6 +223,24 @@ def check_references(tables: dict[str, list[tuple[Where, Any]]]) -> None:
                 where, crossing.km, places[crossing.cn_place], places[crossing.vn_place]
             )
     _check_complete(tables)
+
+
+def _check_volume_delay(tables: dict[str, list[tuple[Where, Any]]]) -> None:
+    """Each volume-delay row names ``*`` or an element of its kind, once."""
+    known = {
+        "crossings": {c.id for _, c in tables["crossings"]},
+        "transfers": {
+            f"{t.place}:{a.value}>{b.value}"
+            for _, t in tables["transfers"]
+            for a, b in ((t.from_mode, t.to_mode), (t.to_mode, t.from_mode))
+        },
+    }
+    _unique(tables["volume_delay"], lambda v: (v.kind, v.element), "element")
+    for where, row in tables["volume_delay"]:
+        if row.element != "*" and row.element not in known[row.kind]:
+            close = difflib.get_close_matches(row.element, known[row.kind], n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise _fail(where, "element", f"no {row.kind[:-1]} {row.element!r}{hint}")
 
 
 def _check_unique(tables: dict[str, list[tuple[Where, Any]]]) -> None:

@@ -357,6 +357,23 @@ class ExchangeRate:
     source: str
 
 
+@dataclass(frozen=True, slots=True)
+class VolumeDelay:
+    """A volume-delay function (BPR form) of border crossings or transfers.
+
+    An element's clearance or handling takes ``t0 × alpha × (v / c) ** beta`` hours more at a
+    flow of ``v`` TEU/day through a capacity of ``c`` TEU/day (``t0``: its free-flow hours).
+    ``kind`` is ``crossings`` or ``transfers``; ``element`` a crossing id, a transfer as
+    ``place:mode>mode``, or ``*`` for every element of the kind without a row of its own.
+    """
+
+    kind: str
+    element: str
+    alpha: float
+    beta: float
+    source: str
+
+
 MAX_TONNES_PER_TEU = 36.0
 """The most a TEU can weigh, t: ISO 668:2020 (with its 2016 amendment) rates series-1
 containers of 20 ft and longer at 36,000 kg maximum gross mass, so a 20-foot box (1 TEU) holds

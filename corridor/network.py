@@ -27,6 +27,7 @@ from corridor.model import (
     Place,
     Tariff,
     Transfer,
+    VolumeDelay,
     check_month,
 )
 from corridor.names import PlaceIndex
@@ -169,6 +170,15 @@ class Network:
                 ]
             )
         return self._closed_index
+
+    def volume_delay(self, kind: str, element: str) -> VolumeDelay | None:
+        """The volume-delay function of a crossing or transfer (its own, else its kind's).
+
+        ``kind`` is ``crossings`` or ``transfers``; a transfer is named ``place:mode>mode``
+        (either direction). None if ``volume_delay.csv`` gives the element none.
+        """
+        rows = {(v.kind, v.element): v for v in self.dataset.volume_delay}
+        return rows.get((kind, element)) or rows.get((kind, "*"))
 
     def transfer_between(self, place: str, a: Mode, b: Mode) -> Transfer | None:
         """The transfer between modes ``a`` and ``b`` at ``place``, if there is one."""

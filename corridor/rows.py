@@ -38,6 +38,7 @@ from corridor.model import (
     Tariff,
     Transfer,
     TruckRegime,
+    VolumeDelay,
 )
 from corridor.tables import TABLE_FILES, read_text
 from corridor.units import Range
@@ -114,6 +115,8 @@ PerUsd = units.PER_USD.validator()
 TonnesPerTeu = units.TONNES_PER_TEU.validator()
 UsdPerTeu = units.USD_PER_TEU.validator()
 UsdPerTeuKm = units.USD_PER_TEU_KM.validator()
+VdfAlpha = units.VDF_ALPHA.validator()
+VdfBeta = units.VDF_BETA.validator()
 Year = Annotated[int, Field(ge=1800, le=2200)]
 OptionalYear = Annotated[Year | None, BeforeValidator(_blank_to_none)]
 Text = Annotated[str, Field(min_length=1)]
@@ -299,6 +302,17 @@ class RateRow(_Row):
     date: Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
 
 
+class VolumeDelayRow(_Row):
+    """Schema of ``volume_delay.csv``: BPR parameters by element kind or element."""
+
+    file = TABLE_FILES["volume_delay"]
+    value_type = VolumeDelay
+    kind: Annotated[str, Field(pattern=r"^(crossings|transfers)$")]
+    element: Annotated[str, Field(pattern=r"^(\*|[a-z0-9_]+(:[a-z0-9_]+>[a-z0-9_]+)?)$")]
+    alpha: VdfAlpha
+    beta: VdfBeta
+
+
 RowT = TypeVar("RowT", bound=_Row)
 
 
@@ -365,5 +379,6 @@ SCHEMAS: dict[str, type[_Row]] = {
     "emissions": EmissionRow,
     "cargo_profiles": CargoRow,
     "rates": RateRow,
+    "volume_delay": VolumeDelayRow,
 }
 """The schema of each table of a :class:`~corridor.data.Dataset`, by attribute name."""

@@ -282,3 +282,80 @@ def criticality_command(
             f"{row['rerouted_teu_per_day']:,.1f}",
         )
     out.print(fitted(table))
+
+
+@app.command("congestion")
+@one_line_errors
+def congestion_command(
+    demand: Annotated[Path, typer.Argument(help="Demand CSV, as corridor plan reads it.")],
+    year: YearOption = DEFAULT_YEAR,
+    growth: Annotated[float, typer.Option(help="Factor on every row's TEU/day.")] = 1.0,
+    value_of_time: Annotated[
+        float | None,
+        typer.Option(help="USD per TEU-hour (default: the demand's goods values)."),
+    ] = None,
+    tolerance: Annotated[
+        float, typer.Option(help="Relative gap at which the equilibrium stops.")
+    ] = 1e-4,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Write the gates and terminals CSV.")
+    ] = None,
+    data: DataOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Queues at gates and terminals: the system optimum against the user equilibrium."""
+    from corridor.planning import congestion
+
+    check_output(out_file, "--out", (".csv",), [demand, data])
+    result = congestion(
+        demand,
+        network=load_network(year, data),
+        growth=growth,
+        value_of_time_usd_per_teu_hour=value_of_time,
+        tolerance=tolerance,
+    )
+    for note in result.notes:
+        err.print(f"note: {note}", markup=False)
+    if out_file is not None:
+        with replacing(out_file) as part:
+            result.elements.to_csv(part)
+        wrote(out_file)
+    if as_json:
+        print_json(result.to_dict())
+        return
+    totals = Table(
+        "",
+        Column("generalised USD/day", justify="right"),
+        Column("cost USD/day", justify="right"),
+        Column("queues TEU-h/day", justify="right"),
+        title=f"Congestion {result.year}, demand × {growth:g}: value of time "
+        f"{result.value_of_time_usd_per_teu_hour:,.2f} USD/TEU-h; equilibrium gap "
+        f"{result.relative_gap:.1e} after {result.iterations} iterations",
+    )
+    for name, row in result.totals.iterrows():
+        totals.add_row(
+            str(name),
+            f"{row['generalised_usd_per_day']:,.0f}",
+            f"{row['cost_usd_per_day']:,.0f}",
+            f"{row['delay_teu_hours_per_day']:,.0f}",
+        )
+    out.print(fitted(totals))
+    gates = Table(
+        "element",
+        Column("capacity TEU/day", justify="right"),
+        Column("equilibrium TEU/day", justify="right"),
+        Column("queue h", justify="right"),
+        Column("optimum TEU/day", justify="right"),
+        Column("queue h ", justify="right"),
+        title="Most loaded gates and terminals",
+    )
+    for _, row in result.elements.head(SHOWN_ELEMENTS).iterrows():
+        gates.add_row(
+            f"{row['name']} ({row['ref']})",
+            f"{row['capacity_teu_day']:,.0f}",
+            f"{row['equilibrium_teu_per_day']:,.1f}",
+            f"{row['equilibrium_delay_hours']:,.2f}",
+            f"{row['system_teu_per_day']:,.1f}",
+            f"{row['system_delay_hours']:,.2f}",
+        )
+    out.print(fitted(gates))

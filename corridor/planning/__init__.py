@@ -7,7 +7,9 @@
   re-solves of the saturated capacities;
 - :mod:`~corridor.planning.path_model`: the same LP over paths, by column generation;
 - :mod:`~corridor.planning.planner`: :func:`plan`, which picks the model;
-- :mod:`~corridor.planning.result`: :class:`Plan`.
+- :mod:`~corridor.planning.result`: :class:`Plan`;
+- :mod:`~corridor.planning.assignment`: :func:`congestion`, queues at gates and terminals:
+  the system optimum (an LP) and the user equilibrium (Frank-Wolfe).
 """
 
 from typing import TYPE_CHECKING
@@ -15,6 +17,7 @@ from typing import TYPE_CHECKING
 from corridor.lazy import lazy_names
 
 if TYPE_CHECKING:  # imported on first use: the models load their solvers
+    from corridor.planning.assignment import Congestion, congestion
     from corridor.planning.capacities import UNSERVED_PENALTY_USD_PER_TEU
     from corridor.planning.demand import Demand, grown_demand, read_demand
     from corridor.planning.planner import plan
@@ -24,6 +27,7 @@ if TYPE_CHECKING:  # imported on first use: the models load their solvers
 __getattr__, __dir__ = lazy_names(
     __name__,
     {
+        "corridor.planning.assignment": ("Congestion", "congestion"),
         "corridor.planning.capacities": ("UNSERVED_PENALTY_USD_PER_TEU",),
         "corridor.planning.demand": ("Demand", "grown_demand", "read_demand"),
         "corridor.planning.planner": ("plan",),
@@ -34,9 +38,11 @@ __getattr__, __dir__ = lazy_names(
 
 __all__ = [
     "UNSERVED_PENALTY_USD_PER_TEU",
+    "Congestion",
     "Demand",
     "Plan",
     "PlanRequest",
+    "congestion",
     "grown_demand",
     "plan",
     "read_demand",
