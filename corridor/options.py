@@ -82,7 +82,7 @@ def optional(check: Check) -> Check:
     def optional(value: object, name: str) -> object:
         return None if value is None else check(value, name)
 
-    optional.within = check  # type: ignore[attr-defined] - for range_of
+    setattr(optional, "within", check)  # noqa: B010 - read by Option.range
     return optional
 
 
@@ -190,7 +190,7 @@ REQUIRED = dataclasses.MISSING
 def option(default: object, help: str, check: Check, **how: Any) -> Any:  # noqa: A002, ANN401
     """A request field with its :class:`Option` (``how``: the other Option fields)."""
     meta = {"option": Option(help, check, **how)}
-    return field(default=default, metadata=meta)  # type: ignore[call-overload]
+    return field(default=default, metadata=meta)
 
 
 @functools.cache
@@ -248,5 +248,6 @@ def unknown_options(unknown: Iterable[str], request: type, what: str = "column(s
 
 def check_fields(request: object) -> None:
     """Check and coerce every declared field of a frozen request dataclass, in order."""
-    for name, declared in options_of(type(request)).items():
+    kind: type = type(request)
+    for name, declared in options_of(kind).items():
         object.__setattr__(request, name, declared.check(getattr(request, name), name))

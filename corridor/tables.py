@@ -176,7 +176,9 @@ def csv_table(text: str, name: str) -> pd.DataFrame:
         if not header:
             raise DataError("empty file", file=name)
         check_columns(header, name)
-        rows, lines, end = [], [], reader.line_num
+        rows: list[list[str]] = []
+        lines: list[int] = []
+        end = reader.line_num
         for record in reader:
             start, end = end + 1, reader.line_num
             if not record:

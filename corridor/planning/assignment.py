@@ -33,7 +33,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -212,8 +212,10 @@ def congestion(
     )
 
 
-def _as_table(demand: object) -> Any:  # noqa: ANN401 - a path or a table
-    return demand if isinstance(demand, str | Path | pd.DataFrame) else pd.DataFrame(list(demand))
+def _as_table(demand: object) -> str | Path | pd.DataFrame:
+    if isinstance(demand, str | Path | pd.DataFrame):
+        return demand
+    return pd.DataFrame(list(cast(Iterable[dict[str, Any]], demand)))
 
 
 def _default_value_of_time(network: Network, rows: list[Demand]) -> float:
@@ -287,14 +289,15 @@ class _Model:
         for row in rows:
             source = arrays.index.get((row.origin, SOURCE))
             sink = arrays.index.get((row.destination, SINK))
-            reached = (
+            if row.teu_per_day <= 0:
+                continue
+            if (
                 source is not None
                 and sink is not None
                 and math.isfinite(dijkstra(matrix, indices=source)[sink])
-            )
-            if reached and row.teu_per_day > 0:
+            ):
                 trips[source].append((sink, row.teu_per_day))
-            elif row.teu_per_day > 0:
+            else:
                 unserved.append(f"{row.origin} → {row.destination} ({cargo.value})")
         if unserved:
             self.notes.append(
@@ -340,12 +343,7 @@ class _Model:
 
     def delay(self, v: np.ndarray) -> np.ndarray:
         """Hours of queue at each element at flows ``v`` (TEU/day)."""
-        return self.t0 * self.a * (np.maximum(v, 0.0) / self.c) ** self.b
-
-    def integral(self, v: np.ndarray) -> np.ndarray:
-        """∫0^v delay, TEU-hours/day (Beckmann's term of each element)."""
-        v = np.maximum(v, 0.0)
-        return self.t0 * self.a * self.c / (self.b + 1) * (v / self.c) ** (self.b + 1)
+        return np.asarray(self.t0 * self.a * (np.maximum(v, 0.0) / self.c) ** self.b, dtype=float)
 
     def loads(self, flows: list[np.ndarray]) -> np.ndarray:
         """TEU/day through each element, from the arc flows of every graph."""
@@ -471,12 +469,12 @@ class _Model:
             msg = f"system optimum: GLOP stopped without an optimum ({what})"
             raise SolverError(msg, solver="GLOP", status=reason.name, time_limit=stopped)
         values = result.variable_values()
-        flows = []
+        flows: list[np.ndarray] = []
         for graph, per_origin in zip(self.graphs, variables, strict=True):
-            flow = np.zeros(len(graph.arcs))
+            on_arcs = np.zeros(len(graph.arcs))
             for arcs, flow_vars in per_origin:
-                flow[arcs] += np.array([values[var] for var in flow_vars])
-            flows.append(flow)
+                on_arcs[arcs] += np.array([values[var] for var in flow_vars])
+            flows.append(on_arcs)
         return flows
 
     def _pieces(self, element: int) -> list[tuple[float, float]]:

@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from corridor.errors import InvalidRequestError
 from corridor.options import whole
@@ -111,15 +111,15 @@ def _on_dask(
     from distributed import as_completed as completed
 
     try:
-        client = Client(address)
+        client = Client(address)  # type: ignore[no-untyped-call]
     except (ValueError, TypeError, OSError) as error:  # a malformed or unreachable address
         msg = f"dask_address {address!r}: cannot connect to a scheduler ({error})"
         raise InvalidRequestError(msg) from None
     with client:
         futures = client.map(function, *zip(*runs, strict=True), pure=False)
-        for done, _ in enumerate(completed(futures), 1):
+        for done, _ in enumerate(completed(futures), 1):  # type: ignore[no-untyped-call]
             report(done)
-        return client.gather(futures)
+        return cast(list[T], client.gather(futures))  # type: ignore[no-untyped-call]
 
 
 @contextmanager

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import functools
 import json
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
@@ -164,7 +165,7 @@ def criticality(
     network = _network(year, data_dir)
     table = _table(demand)
     read_demand(table, network, needs_value=objective == "generalised")  # fail before any run
-    options = {"objective": objective, "month": month, "time_limit_s": time_limit_s}
+    options: dict[str, Any] = {"objective": objective, "month": month, "time_limit_s": time_limit_s}
     baseline = plan(table, network=network, **options)
     chosen = _elements(network, elements)
     flows = _element_flows(baseline)
@@ -257,18 +258,16 @@ def _transfer_key(place: str, a: str, b: str) -> str:
 
 def _element_flows(result: Plan) -> dict[str, float]:
     """TEU/day through each element in a plan (both directions; a transfer by either key)."""
-    arcs = result.arcs
-    flows: dict[str, float] = {}
-    for row in arcs.itertuples():
-        if row.kind in ("leg", "border"):
-            flows[row.ref] = flows.get(row.ref, 0.0) + row.teu_per_day
-        elif row.kind == "transfer":
-            for key in (
-                _transfer_key(row.from_place, row.from_mode, row.to_mode),
-                _transfer_key(row.from_place, row.to_mode, row.from_mode),
-            ):
-                flows[key] = flows.get(key, 0.0) + row.teu_per_day
-    return flows
+    flows: dict[str, float] = defaultdict(float)
+    for arc in result.arcs.to_dict("records"):
+        kind, ref, teu = str(arc["kind"]), str(arc["ref"]), float(arc["teu_per_day"])
+        if kind in ("leg", "border"):
+            flows[ref] += teu
+        elif kind == "transfer":
+            place, a, b = str(arc["from_place"]), str(arc["from_mode"]), str(arc["to_mode"])
+            flows[_transfer_key(place, a, b)] += teu
+            flows[_transfer_key(place, b, a)] += teu
+    return dict(flows)
 
 
 @dataclass(frozen=True)
@@ -312,7 +311,7 @@ def _routes(result: Plan) -> dict[tuple[str, ...], float]:
     keys = ["origin", "destination", "cargo", "modes", "gates"]
     routes = result.routes
     return {
-        tuple(str(v) for v in key): float(teu)
+        tuple(str(v) for v in cast(tuple[Any, ...], key)): float(teu)
         for key, teu in routes.groupby(keys, dropna=False)["teu_per_day"].sum().items()
     }
 
