@@ -236,6 +236,27 @@ def check_output(
             raise InvalidRequestError(msg)
 
 
+def save(path: Path | None, write: Callable[[Path], object]) -> None:
+    """Write an output file whole or not at all, then say so; nothing when ``path`` is None.
+
+    ``write`` writes the file it is given (a temporary one beside ``path``, renamed onto it
+    when complete, :func:`corridor.outputs.replacing`).
+    """
+    if path is None:
+        return
+    from corridor.outputs import replacing
+
+    with replacing(path) as part:
+        write(part)
+    wrote(path)
+
+
+def print_notes(notes: Iterable[str]) -> None:
+    """Each note of a result as ``note: ...`` on stderr."""
+    for note in notes:
+        err.print(f"note: {note}", markup=False)
+
+
 def wrote(*paths: Path) -> None:
     """List the files a command wrote on stderr (stdout stays its table or JSON)."""
     for path in paths:

@@ -21,13 +21,13 @@ from corridor.cli.common import (
     one_line_errors,
     out,
     print_json,
+    save,
     wrote,
 )
 from corridor.cli.tables import fitted
 from corridor.data import load_dataset
 from corridor.errors import PlaceNotOpenError, UnknownPlaceError
 from corridor.network import DEFAULT_YEAR, load_network, place_summary
-from corridor.outputs import replacing
 
 MonthOption = Annotated[int | None, typer.Option(help="Month of travel, 1-12.")]
 
@@ -101,9 +101,7 @@ def network_map_command(
 ) -> None:
     """Write an HTML map of the network (links by mode, planned ones dashed)."""
     check_output(path, "network map", HTML, [data])
-    with replacing(path) as part:
-        load_network(year, data).map().save(str(part))
-    wrote(path)
+    save(path, lambda p: load_network(year, data).map().save(str(p)))
 
 
 @app.command("places")

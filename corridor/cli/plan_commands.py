@@ -24,13 +24,14 @@ from corridor.cli.common import (
     one_line_errors,
     out,
     print_json,
+    print_notes,
+    save,
     show_progress,
     wrote,
 )
 from corridor.cli.options import request_options
 from corridor.cli.tables import fitted, usd
 from corridor.network import DEFAULT_YEAR, load_network
-from corridor.outputs import replacing
 from corridor.planning.capacities import UNSERVED_PENALTY_USD_PER_TEU
 from corridor.planning.request import PlanRequest
 from corridor.progress import progress_bar
@@ -100,16 +101,9 @@ def plan_command(
         from corridor.render.geo import write_table
 
         wrote(write_table(result.to_geodataframe(), out_file, layer="loaded_links"))
-    if map_file is not None:
-        with replacing(map_file) as part:
-            result.map().save(str(part))
-        wrote(map_file)
-    if png_file is not None:
-        with replacing(png_file) as part:
-            result.chart().savefig(part, dpi=150)
-        wrote(png_file)
-    for note in result.notes:
-        err.print(f"note: {note}", markup=False)
+    save(map_file, lambda p: result.map().save(str(p)))
+    save(png_file, lambda p: result.chart().savefig(p, dpi=150))
+    print_notes(result.notes)
     if as_json:
         print_json(result.to_dict())
         return
@@ -175,10 +169,7 @@ def sweep_command(
     results = sweep(
         spec, data_dir=data, workers=workers, dask_address=dask, progress=show_progress(as_json)
     )
-    if out_file is not None:
-        with replacing(out_file) as part:
-            results.to_csv(part, index=False)
-        wrote(out_file)
+    save(out_file, lambda p: results.to_csv(p, index=False))
     if as_json:
         print_json(json.loads(results.to_json(orient="records")))
         return
@@ -247,16 +238,9 @@ def criticality_command(
         dask_address=dask,
         progress=show_progress(as_json),
     )
-    for note in result.notes:
-        err.print(f"note: {note}", markup=False)
-    if out_file is not None:
-        with replacing(out_file) as part:
-            result.ranking.to_csv(part)
-        wrote(out_file)
-    if map_file is not None:
-        with replacing(map_file) as part:
-            result.map().save(str(part))
-        wrote(map_file)
+    print_notes(result.notes)
+    save(out_file, result.ranking.to_csv)
+    save(map_file, lambda p: result.map().save(str(p)))
     if as_json:
         print_json(result.to_dict())
         return
@@ -314,12 +298,8 @@ def congestion_command(
         value_of_time_usd_per_teu_hour=value_of_time,
         tolerance=tolerance,
     )
-    for note in result.notes:
-        err.print(f"note: {note}", markup=False)
-    if out_file is not None:
-        with replacing(out_file) as part:
-            result.elements.to_csv(part)
-        wrote(out_file)
+    print_notes(result.notes)
+    save(out_file, result.elements.to_csv)
     if as_json:
         print_json(result.to_dict())
         return
