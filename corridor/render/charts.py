@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 
 from corridor.errors import InvalidRequestError
 from corridor.render.geo import link_loads
+from corridor.render.labels import kpi_label
 from corridor.render.style import MODE_COLOURS, UNLIMITED_COLOUR, UTILISATION_COLOURS
 
 if TYPE_CHECKING:
@@ -31,16 +32,16 @@ if TYPE_CHECKING:
     from corridor.routing import Quote
     from corridor.scenario import Comparison
 
-COMPARED = {
-    "mean_cost_usd": "quote cost (USD)",
-    "mean_planned_hours": "quote hours",
-    "mean_co2e_kg": "quote CO2e (kg)",
-    "plan_objective_usd_per_day": "plan objective (USD/day)",
-    "plan_cost_usd_per_day": "plan cost (USD/day)",
-    "plan_co2e_kg_per_day": "plan CO2e (kg/day)",
-    "plan_unserved_teu_per_day": "unserved (TEU/day)",
-}
-"""KPIs drawn by :func:`comparison_chart` (those present), with their labels."""
+COMPARED = (
+    "mean_cost_usd",
+    "mean_planned_hours",
+    "mean_co2e_kg",
+    "plan_objective_usd_per_day",
+    "plan_cost_usd_per_day",
+    "plan_co2e_kg_per_day",
+    "plan_unserved_teu_per_day",
+)
+"""KPIs drawn by :func:`comparison_chart` (those present), labelled by :func:`kpi_label`."""
 
 
 def pareto_chart(quotes: Sequence[Quote], *, title: str | None = None) -> Figure:
@@ -119,7 +120,7 @@ def comparison_chart(
         ax.barh(
             rows + i * height, values.fillna(0.0), height=height, label=str(case), color=colours[i]
         )
-    ax.set_yticks(rows + height * (len(change) - 1) / 2, [COMPARED[c] for c in change.columns])
+    ax.set_yticks(rows + height * (len(change) - 1) / 2, [kpi_label(c) for c in change.columns])
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel("% change from the baseline (of the scenario's year)")
     ax.invert_yaxis()
