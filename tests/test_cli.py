@@ -934,6 +934,11 @@ def test_scenario_compare_prints_one_table_of_changes_for_many_scenarios():
     )
     assert rows["plan objective, USD/day"][1] == "="  # #1, the first file: unchanged
     assert len(result.stdout.splitlines()) < 40  # not a table per scenario (260 lines)
+    top = kpis["baseline"]["top_bottleneck"]  # by name, its id beside it
+    ref = top.partition(" from ")[0]
+    text = " ".join(result.stdout.split())
+    assert top not in text and f"({ref}): +1 TEU/day saves" in text
+    assert "top bottleneck (baseline," in text
 
 
 def test_scenario_compare_splits_a_wide_table_to_fit_the_terminal():

@@ -120,7 +120,9 @@ def routes_table(quotes: list[Quote], title: str) -> Table:
     return table
 
 
-def comparison_tables(kpis: pd.DataFrame, title: str, width: int) -> list[Table | Text]:
+def comparison_tables(
+    kpis: pd.DataFrame, title: str, width: int, *, names: dict[str, str] | None = None
+) -> list[Table | Text]:
     """The KPIs of a comparison as one table: a row per KPI, a column per case.
 
     A baseline's column holds its values, a scenario's (headed ``#1``, ``#2``, ... in the
@@ -128,7 +130,8 @@ def comparison_tables(kpis: pd.DataFrame, title: str, width: int) -> list[Table 
     baseline (:func:`corridor.render.text.format_changes`). Under the table: a key naming
     each numbered scenario, and the top bottleneck of each case (grouped where equal).
     Only when the columns do not fit ``width`` is the table split, each part with the KPI
-    labels and the baselines its scenarios are compared with.
+    labels and the baselines its scenarios are compared with. ``names`` gives a text to
+    show for a ``top_bottleneck`` value (its capacity's name).
     """
     table = labelled(format_changes(kpis))
     cases = list(kpis["case"])
@@ -168,6 +171,7 @@ def comparison_tables(kpis: pd.DataFrame, title: str, width: int) -> list[Table 
         for case in shown:
             text = bottlenecks[case]
             label = str(text) if isinstance(text, str) and text else "none"
+            label = (names or {}).get(label, label)
             by_text.setdefault(label, []).append(heads[case].replace("\n", " "))
         for text, where in by_text.items():
             key.append("top bottleneck", style="bold")

@@ -156,3 +156,21 @@ def capacity_name(network: Network, element: str, ref: str, direction: str) -> s
     if direction.startswith("from "):
         direction = f"from {place_name(network, direction.removeprefix('from '))}"
     return f"{element_name(network, kind, ref)}, {direction}"
+
+
+def named_bottleneck(result: Plan, text: str) -> str:
+    """A ``top_bottleneck`` KPI of ``result`` with the capacity's name before its id.
+
+    ``pingxiang_dong_dang_rail from pingxiang (+1 TEU/day saves 170 USD/day)`` becomes
+    ``Pingxiang – Dong Dang railway, from Pingxiang (pingxiang_dong_dang_rail): +1 TEU/day
+    saves 170 USD/day``; a text that is not the plan's top bottleneck is returned as it is.
+    """
+    top = result.bottlenecks.head(1)
+    if top.empty or not text:
+        return text
+    row = top.iloc[0]
+    prefix = f"{row['ref']} {row['direction']} ("
+    if not text.startswith(prefix) or not text.endswith(")"):
+        return text
+    name = capacity_name(result.network, row["element"], row["ref"], row["direction"])
+    return f"{name} ({row['ref']}): {text[len(prefix) : -1]}"
