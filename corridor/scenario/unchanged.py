@@ -80,7 +80,7 @@ def why_unchanged(
     else:
         percent = objective / base.objective_usd_per_day * 100 if base.objective_usd_per_day else 0
         moved = (
-            f"objective {objective:+,.0f} USD/day, {percent:+.2f} %"
+            f"objective {objective:+,.0f} USD/day, {percent:+.2g} %"
             if round(objective)
             else "the objective as it was"
         )
@@ -90,8 +90,7 @@ def why_unchanged(
         )
     parts = [f"{scenario.name!r} {how} against {against!r}"]
     elements = changed_elements(scenario)
-    if elements:
-        parts.append(_uses(elements, base, new))
+    parts.append(_uses(elements, base, new) if elements else "it changes no element")
     parts.append(_binding(new, {element for _, element in elements}))
     return ". ".join(_capital(part) for part in parts) + "."
 
