@@ -225,6 +225,8 @@ def test_a_scenario_that_changes_nothing_says_why(unchanged):
     ct05 = notes["Yen Bai - Lao Cai expressway widened to 4 lanes"][0]
     flow = plans["baseline"].arcs.query("ref == 'road_ct05_lao_cai_yen_bai'")["teu_per_day"].sum()
     assert flow > 0 and f"carries {flow:,.1f} TEU/day in the baseline plan" in ct05
+    assert "(--objective generalised)" in ct05  # by cost alone, hours saved do not count
+    assert "--objective" not in river
     gate = notes["Lao Cai smart border gate"][0]
     assert "nearly unchanged" in gate and "(hekou_kim_thanh)" in gate and "not saturated" in gate
     assert "against 'baseline 2031'" in notes["Sa Pa airport with a daily cargo service"][0]

@@ -92,7 +92,28 @@ def why_unchanged(
     elements = changed_elements(scenario)
     parts.append(_uses(elements, base, new) if elements else "it changes no element")
     parts.append(_binding(new, {element for _, element in elements}))
+    if new.objective == "cost" and _saves_time_only(scenario):
+        parts.append(
+            "By cost alone the hours it saves do not count: compare with the generalised "
+            "objective (--objective generalised) to weigh them"
+        )
     return ". ".join(_capital(part) for part in parts) + "."
+
+
+TIME_FIELDS = ("speed_kmh", "hours", "transload_hours", "hours_p50", "hours_p90")
+"""Fields (or the start of their names) that change an element's hours only."""
+
+
+def _saves_time_only(scenario: Scenario) -> bool:
+    """Whether every operation of ``scenario`` updates hours or speeds only."""
+    from corridor.scenario.patch import Update
+
+    fields = [
+        name
+        for op in scenario.operations
+        for name in (op.set.keys() | op.scale.keys() if isinstance(op, Update) else {""})
+    ]
+    return bool(fields) and all(name.startswith(TIME_FIELDS) for name in fields)
 
 
 def _capital(text: str) -> str:
@@ -172,7 +193,7 @@ def _fullest(result: Plan, kind: str, element: str) -> str:
     else:
         return ""
     if rows.empty:
-        return "which has no capacity limit in the data"
+        return "with no capacity limit in the data"
     top = rows.loc[rows["utilisation"].idxmax()]
     state = "saturated" if top["utilisation"] >= BINDING else "not saturated"
     return (
