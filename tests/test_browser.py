@@ -1,16 +1,23 @@
-"""Real-browser check: headless Chromium opens a generated map and the screenshot shows it."""
+"""Real-browser checks: headless Chromium opens a generated map (the screenshot shows it) and
+a scenario report (its maps are drawn)."""
 
 from __future__ import annotations
 
 import importlib.util
+import re
+import subprocess
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 from matplotlib.image import imread
 
-from corridor import quote
-from corridor.render.style import MODE_COLOURS
+from corridor import load_network, quote
+from corridor.data import default_data_dir
+from corridor.render.geo import link_changes, link_loads
+from corridor.render.style import LESS_COLOUR, MODE_COLOURS, MORE_COLOUR
+from corridor.scenario import Scenario, compare
 
 SCRIPT = Path(__file__).parents[1] / "docs" / "screenshots.py"
 _spec = importlib.util.spec_from_file_location("screenshots", SCRIPT)
@@ -42,3 +49,53 @@ def test_quote_map_renders_in_chromium(network, tmp_path):
             assert drawn > 100, mode
         else:  # other modes only appear in the legend
             assert drawn < 100, mode
+
+
+def _dom(page: Path) -> str:
+    """The document headless Chromium makes of ``page`` once its scripts have run."""
+    with tempfile.TemporaryDirectory() as profile:
+        done = subprocess.run(
+            [
+                screenshots.chromium(),
+                *(f for f in screenshots.FLAGS if not f.startswith("--timeout")),
+                f"--user-data-dir={profile}",
+                "--window-size=1300,1000",
+                "--virtual-time-budget=10000",  # Leaflet draws before the DOM is dumped
+                "--dump-dom",
+                page.resolve().as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        )
+    return done.stdout
+
+
+def test_the_scenario_report_draws_its_flow_map_in_chromium(tmp_path):
+    """The report's maps are drawn in the page itself: Leaflet's paths, one per link."""
+    data = default_data_dir()
+    result = compare(
+        load_network(2026),
+        [Scenario.from_yaml(data / "scenarios" / "huu-nghi-smart-gate.yaml")],
+        demand=data / "demand" / "sample_2026.csv",
+    )
+    page = tmp_path / "report.html"
+    page.write_text(result.to_html(), encoding="utf-8")
+    dom = _dom(page)
+    flows = dom[dom.index('id="flows-map"') : dom.index('id="difference-map"')]
+    paths = re.findall(r'<path class="leaflet-interactive"[^>]*>', flows)
+    _, links = result.plans["baseline"].network.to_geodataframes()
+    loaded = link_loads(result.plans["baseline"])
+    assert len(paths) >= len(links) + len(loaded)  # the network, then the baseline's flows
+    widest = max(float(w) for w in re.findall(r'stroke-width="([\d.]+)"', flows))
+    heaviest = max(link_loads(p)["teu_per_day"].max() for p in result.plans.values())
+    # the baseline is shown, on the scale of the heaviest link of every case
+    assert widest == pytest.approx(2 + 12 * loaded["teu_per_day"].max() / heaviest)
+    difference = dom[dom.index('id="difference-map"') :]
+    moved = link_changes(result.plans["baseline"], result.plans[result.scenarios[0].name])
+    assert len(moved) > 0
+    assert len(re.findall(r'<path class="leaflet-interactive"', difference)) >= len(moved)
+    for colour in (MORE_COLOUR, LESS_COLOUR):
+        if (moved["change"] > 0).any() if colour == MORE_COLOUR else (moved["change"] < 0).any():
+            assert f'stroke="{colour}"' in difference

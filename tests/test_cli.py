@@ -891,9 +891,8 @@ def test_scenario_compare_prints_counts_as_integers():
     result = runner.invoke(app, [*args, "--shipment", "Kunming:Hanoi"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     rows = kpi_rows(result.stdout)
-    assert rows["year"] == ["2026", "2026"]
-    assert rows["quoted"] == ["1", "1"] and rows["failed"] == ["0", "0"]
-    assert rows["compared_with"] == ["", "baseline"]
+    assert rows["shipments quoted"] == ["1", "="] and rows["shipments failed"] == ["0", "="]
+    assert "#1 Lao Cai smart border gate (2026, against baseline)" in result.stdout
     assert "-0" not in result.stdout and "nan" not in result.stdout
 
 
@@ -908,37 +907,87 @@ def test_scenario_compare_unknown_shipment_place_is_one_line_and_exit_2_as_in_qu
     assert result.stderr.count("\n") == 1
 
 
+def test_scenario_compare_prints_one_table_of_changes_for_many_scenarios():
+    """Every shipped scenario: one table, a column per case, the changes against the baseline."""
+    demand = str(Path(__file__).parents[1] / "data" / "demand" / "sample_2026.csv")
+    listed = json.loads(runner.invoke(app, ["scenario", "list", "--json"]).stdout)
+    args = ["scenario", "compare", *(row["file"] for row in listed), "--demand", demand]
+    result = runner.invoke(app, args, env={"COLUMNS": "160"})
+    assert result.exit_code == 0, result.output
+    titles = [line for line in result.stdout.splitlines() if "Scenario comparison" in line]
+    assert [t.strip() for t in titles] == ["Scenario comparison (cost)"]
+    heads = [line for line in result.stdout.splitlines() if line.startswith("┃ KPI")]
+    assert len(heads) == 1 and all(f"#{n}" in heads[0] for n in range(1, len(listed) + 1))
+    rows = kpi_rows(result.stdout)
+    payload = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    kpis = {row["case"]: row for row in payload["kpis"]}
+    assert (
+        rows["plan objective, USD/day"][0]
+        == f"{kpis['baseline']['plan_objective_usd_per_day']:,.0f}"
+    )
+    ban_vuoc = next(
+        i for i, row in enumerate(listed) if row["file"].endswith("ban-vuoc-bridge.yaml")
+    )
+    assert (
+        kpis[listed[ban_vuoc]["name"]]["plan_objective_usd_per_day"]
+        == (kpis["baseline"]["plan_objective_usd_per_day"])
+    )
+    assert rows["plan objective, USD/day"][1] == "="  # #1, the first file: unchanged
+    assert len(result.stdout.splitlines()) < 40  # not a table per scenario (260 lines)
+    top = kpis["baseline"]["top_bottleneck"]  # by name, its id beside it
+    ref = top.partition(" from ")[0]
+    text = " ".join(result.stdout.split())
+    assert top not in text and f"({ref}): +1 TEU/day saves" in text
+    assert "top bottleneck (baseline," in text
+
+
 def test_scenario_compare_splits_a_wide_table_to_fit_the_terminal():
-    """Narrow: one table per case, each with the KPI names and the baseline; nothing cut."""
+    """Narrow: parts, each with the KPI names and the baseline; nothing cut."""
     names = ["ban-vuoc-bridge", "cbta-permits-expanded", "ct05-widening", "lao-cai-smart-gate"]
     args = ["scenario", "compare", *names, "--shipment", "Kunming:Hanoi"]
-    narrow = runner.invoke(app, args, env={"COLUMNS": "80"})
+    narrow = runner.invoke(app, args, env={"COLUMNS": "52"})
     assert narrow.exit_code == 0, narrow.output
     lines = narrow.stdout.splitlines()
-    assert max(map(len, lines)) <= 80 and "…" not in narrow.stdout
+    assert max(map(len, lines)) <= 52 and "…" not in narrow.stdout
     titles = [line.strip() for line in lines if "Scenario comparison" in line]
-    assert titles == [f"Scenario comparison (cost), {n} of 4" for n in range(1, 5)]
-    years = [line for line in lines if line.startswith("│ year")]
-    assert len(years) == 4 and all(line.count("2026") == 2 for line in years)
-    wide = runner.invoke(app, args, env={"COLUMNS": "400"})
+    assert len(titles) > 1
+    assert titles == [
+        f"Scenario comparison (cost), {n} of {len(titles)}" for n in range(1, len(titles) + 1)
+    ]
+    heads = [line for line in lines if line.startswith("┃ KPI")]
+    assert len(heads) == len(titles) and all("baseline" in head for head in heads)
+    assert [f"#{n}" in "".join(heads) for n in range(1, 5)] == [True] * 4
+    wide = runner.invoke(app, args, env={"COLUMNS": "80"})
     assert [line.strip() for line in wide.stdout.splitlines() if "Scenario comp" in line] == [
         "Scenario comparison (cost)"
     ]
-    assert kpi_rows(wide.stdout)["year"] == ["2026"] * 5
+    assert kpi_rows(wide.stdout)["shipments quoted"] == ["1", "=", "=", "=", "="]
 
 
 def test_a_split_comparison_puts_each_case_beside_its_own_baseline():
-    """dual-gauge-link-first sets 2028: its part leads with the 2028 baseline, not 2031's."""
+    """dual-gauge-link-first sets 2028: its column follows the 2028 baseline, not 2031's."""
     names = ["dual-gauge-link-first", "ban-vuoc-bridge"]
     args = ["scenario", "compare", *names, "--year", "2031", "--shipment", "Kunming:Hanoi"]
-    narrow = runner.invoke(app, args, env={"COLUMNS": "80"})
-    assert narrow.exit_code == 0, narrow.output
+    wide = runner.invoke(app, args, env={"COLUMNS": "100"})
+    assert wide.exit_code == 0, wide.output
+    (head,) = [line for line in wide.stdout.splitlines() if line.startswith("┃ KPI")]
+    assert [cell.strip() for cell in head.strip("┃ ").split("┃")] == [
+        "KPI",
+        "baseline",
+        "#1",
+        "2028",
+        "#2",
+    ]
+    assert "#2 Lao Cai - Hekou North dual-gauge link first (2028, against baseline 2028)" in (
+        wide.stdout
+    )
+    narrow = runner.invoke(app, args, env={"COLUMNS": "60"})
     lines = narrow.stdout.splitlines()
     heads = [line for line in lines if line.startswith("┃ KPI")]
-    years = [line.split("│")[2:4] for line in lines if line.startswith("│ year")]
-    assert len(heads) == len(years) == 2
-    assert "baseline 2028" not in heads[0] and "baseline 2028" in heads[1]
-    assert [[y.strip() for y in pair] for pair in years] == [["2031"] * 2, ["2028"] * 2]
+    assert len(heads) == 2
+    assert "#2" not in heads[0] and "#2" in heads[1] and "2028" in heads[1]
+    quoted = [line.split("│")[2:4] for line in lines if line.startswith("│ shipments quoted")]
+    assert [[q.strip() for q in pair] for pair in quoted] == [["1", "="], ["1", "="]]
 
 
 def test_scenario_compare_objective_reaches_quotes_and_plans(tmp_path):

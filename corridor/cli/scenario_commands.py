@@ -28,7 +28,7 @@ from corridor.cli.common import (
     wrote,
 )
 from corridor.cli.plan_commands import scenario_folder
-from corridor.cli.tables import fitted, kpi_tables
+from corridor.cli.tables import comparison_tables, fitted
 from corridor.errors import CorridorError, InvalidRequestError
 from corridor.model import blank
 from corridor.network import DEFAULT_YEAR, load_network
@@ -163,8 +163,8 @@ def scenario_compare(
 
     A scenario file that sets its own year is compared with the baseline of that year.
     """
-    from corridor.render.text import format_kpis
     from corridor.scenario import check_file, compare, find_scenario
+    from corridor.scenario.elements import named_bottleneck
 
     check_output(report, "--out", HTML, [demand, data])
     check_output(png_file, "--png", PNG, [demand, data])
@@ -215,7 +215,13 @@ def scenario_compare(
         print_json(result.to_dict())
         return
     title = f"Scenario comparison ({objective}{'' if month is None else f', month {month}'})"
-    out.print(*kpi_tables(format_kpis(result.kpis), title, out.width))
+    tops = dict(zip(result.kpis["case"], result.kpis.get("top_bottleneck", []), strict=False))
+    names = {
+        str(tops[case]): named_bottleneck(plan, str(tops[case]))
+        for case, plan in result.plans.items()
+        if isinstance(tops.get(case), str)
+    }
+    out.print(*comparison_tables(result.kpis, title, out.width, names=names))
     if not result.changes.empty:
         changes = Table(
             "case", "origin → destination", "before", "after", title="Routes that changed"

@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 from rich.markup import escape
 from rich.table import Column, Table
+from rich.text import Text
 
 from corridor.cli.common import out
+from corridor.render.text import format_changes, labelled
 from corridor.routing import Quote
 
 if TYPE_CHECKING:
@@ -118,43 +120,105 @@ def routes_table(quotes: list[Quote], title: str) -> Table:
     return table
 
 
-CASE_WIDTH = 18
-"""Characters per case column when the KPI table is split to fit the terminal."""
+def comparison_tables(
+    kpis: pd.DataFrame, title: str, width: int, *, names: dict[str, str] | None = None
+) -> list[Table | Text]:
+    """The KPIs of a comparison as one table: a row per KPI, a column per case.
 
-
-def kpi_tables(kpis: pd.DataFrame, title: str, width: int) -> list[Table]:
-    """The KPI table (one column per case, the baseline first), fitted to ``width``.
-
-    One table when the cases fit at their natural width; else several, each with the KPI
-    names, the baseline the cases are compared with (a scenario that sets its own year has
-    the baseline of that year) and as many of those cases, in order, as fit.
+    A baseline's column holds its values, a scenario's (headed ``#1``, ``#2``, ... in the
+    order of the cases, each after the baseline it is compared with) its change against that
+    baseline (:func:`corridor.render.text.format_changes`). Under the table: a key naming
+    each numbered scenario, and the top bottleneck of each case (grouped where equal).
+    Only when the columns do not fit ``width`` is the table split, each part with the KPI
+    labels and the baselines its scenarios are compared with. ``names`` gives a text to
+    show for a ``top_bottleneck`` value (its capacity's name).
     """
-    label = max(len("KPI"), *(len(str(name)) for name in kpis.index)) + 3
-    natural = [
-        max(len(str(case)), *(len(cell) for cell in kpis[case])) + 3 for case in kpis.columns
+    table = labelled(format_changes(kpis))
+    cases = list(kpis["case"])
+    against = dict(zip(cases, kpis.get("compared_with", [None] * len(cases)), strict=True))
+    groups = [  # each baseline, and the scenarios compared with it
+        (case, [c for c in cases if against[c] == case])
+        for case in cases
+        if not _scenario(against[case])
     ]
-    if label + sum(natural) + 1 <= width:
-        parts, cap = [kpis], None
-    else:
-        per = max(1, (width - label - 1) // (CASE_WIDTH + 3) - 1)
-        against = kpis.loc["compared_with"]
-        parts = []
-        for baseline in kpis.columns[against == ""]:
-            cases = list(kpis.columns[against == baseline])
-            parts += [
-                kpis[[baseline, *cases[start : start + per]]] for start in range(0, len(cases), per)
-            ] or [kpis[[baseline]]]
-        cap = CASE_WIDTH
-    tables = []
-    for number, part in enumerate(parts, start=1):
-        name = title if len(parts) == 1 else f"{title}, {number} of {len(parts)}"
-        table = Table("KPI", title=name)
-        for case in part.columns:
-            table.add_column(str(case), max_width=cap, overflow="fold")
-        for kpi, values in part.iterrows():
-            table.add_row(str(kpi), *values)
-        tables.append(table)
+    in_order = [case for _, scenarios in groups for case in scenarios]
+    number = {case: n for n, case in enumerate(in_order, 1)}
+    heads = {  # baseline 2028 over two lines
+        case: f"#{number[case]}" if case in number else str(case).replace(" ", "\n", 1)
+        for case in cases
+    }
+    shown = [(base, scenarios) for base, scenarios in groups if scenarios] or groups[:1]
+    parts = _fit(shown, table, heads, width)
+    tables: list[Table | Text] = []
+    for count, part in enumerate(parts, start=1):
+        name = title if len(parts) == 1 else f"{title}, {count} of {len(parts)}"
+        tables.append(_kpi_table(table, part, heads, name))
+    key = Text()
+    for case, n in number.items():
+        year = kpis.loc[kpis["case"] == case, "year"].iloc[0]
+        key.append(f"#{n} ", style="bold")
+        key.append(f"{case} ({year}, against {against[case]})\n")
+    if number:
+        key.append(
+            "changes: % of the baseline, pt: percentage points, TEU/day and counts as "
+            "differences; =: unchanged, ~0: a change that rounds to 0\n",
+            style="dim",
+        )
+    if "top_bottleneck" in kpis:
+        by_text: dict[str, list[str]] = {}
+        shown = [*(c for c in cases if c not in number), *number]
+        bottlenecks = dict(zip(cases, kpis["top_bottleneck"], strict=True))
+        for case in shown:
+            text = bottlenecks[case]
+            label = str(text) if isinstance(text, str) and text else "none"
+            label = (names or {}).get(label, label)
+            by_text.setdefault(label, []).append(heads[case].replace("\n", " "))
+        for text, where in by_text.items():
+            key.append("top bottleneck", style="bold")
+            key.append(f" ({', '.join(where)}): {text}\n")
+    if key:
+        key.rstrip()
+        tables.append(key)
     return tables
+
+
+def _scenario(against: object) -> bool:
+    """Whether a case is a scenario: it names the baseline it is compared with."""
+    return isinstance(against, str) and bool(against)
+
+
+def _fit(
+    groups: list[tuple[str, list[str]]], table: pd.DataFrame, heads: dict[str, str], width: int
+) -> list[list[str]]:
+    """The columns in as few parts as fit ``width``, each scenario beside its baseline.
+
+    ``groups``: each baseline with the scenarios compared with it, in order.
+    """
+    parts: list[list[str]] = []
+    part: list[str] = []
+    for base, scenarios in groups:
+        for case in scenarios or [base]:
+            add = [c for c in dict.fromkeys((base, case)) if c not in part]
+            if part and _width(_kpi_table(table, part + add, heads, "")) > width:
+                parts.append(part)
+                part = list(dict.fromkeys((base, case)))
+            else:
+                part += add
+    parts.append(part)
+    return parts
+
+
+def _width(table: Table) -> int:
+    return out.measure(table, options=out.options.update_width(10_000)).maximum
+
+
+def _kpi_table(table: pd.DataFrame, part: list[str], heads: dict[str, str], title: str) -> Table:
+    result = Table(Column("KPI", overflow="fold"), title=title or None)
+    for case in part:
+        result.add_column(heads[case], justify="right", overflow="fold")
+    for label, values in table[part].iterrows():
+        result.add_row(str(label), *(str(v) for v in values))
+    return result
 
 
 def print_notes(quotes: list[Quote]) -> None:

@@ -17,7 +17,13 @@ from matplotlib.figure import Figure
 
 from corridor.errors import InvalidRequestError
 from corridor.render.geo import link_loads
-from corridor.render.style import MODE_COLOURS, UNLIMITED_COLOUR, UTILISATION_COLOURS
+from corridor.render.labels import kpi_label
+from corridor.render.style import (
+    MODE_COLOURS,
+    UNLIMITED_COLOUR,
+    UTILISATION_COLOURS,
+    width_steps,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -31,16 +37,16 @@ if TYPE_CHECKING:
     from corridor.routing import Quote
     from corridor.scenario import Comparison
 
-COMPARED = {
-    "mean_cost_usd": "quote cost (USD)",
-    "mean_planned_hours": "quote hours",
-    "mean_co2e_kg": "quote CO2e (kg)",
-    "plan_objective_usd_per_day": "plan objective (USD/day)",
-    "plan_cost_usd_per_day": "plan cost (USD/day)",
-    "plan_co2e_kg_per_day": "plan CO2e (kg/day)",
-    "plan_unserved_teu_per_day": "unserved (TEU/day)",
-}
-"""KPIs drawn by :func:`comparison_chart` (those present), with their labels."""
+COMPARED = (
+    "mean_cost_usd",
+    "mean_planned_hours",
+    "mean_co2e_kg",
+    "plan_objective_usd_per_day",
+    "plan_cost_usd_per_day",
+    "plan_co2e_kg_per_day",
+    "plan_unserved_teu_per_day",
+)
+"""KPIs drawn by :func:`comparison_chart` (those present), labelled by :func:`kpi_label`."""
 
 
 def pareto_chart(quotes: Sequence[Quote], *, title: str | None = None) -> Figure:
@@ -119,7 +125,7 @@ def comparison_chart(
         ax.barh(
             rows + i * height, values.fillna(0.0), height=height, label=str(case), color=colours[i]
         )
-    ax.set_yticks(rows + height * (len(change) - 1) / 2, [COMPARED[c] for c in change.columns])
+    ax.set_yticks(rows + height * (len(change) - 1) / 2, [kpi_label(c) for c in change.columns])
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel("% change from the baseline (of the scenario's year)")
     ax.invert_yaxis()
@@ -202,34 +208,65 @@ def plan_chart(plan: Plan) -> Figure:
     """A static map of a plan: loaded links, width by TEU/day, colour by utilisation.
 
     Both directions of a link make one line: width by their sum, colour by the more utilised.
+    Links without a capacity in the data are drawn first, fainter, and the others over them
+    from the least to the most utilised, so that a saturated rail line shows over the busy
+    road beside it. The legend gives the width of a few flows (TEU/day).
     """
     fig, ax = _map_axes(plan.network)
-    loads = link_loads(plan).sort_values("utilisation")
+    loads = link_loads(plan)
+    limited = loads["utilisation"].notna().to_numpy()
     colours = LinearSegmentedColormap.from_list("utilisation", UTILISATION_COLOURS)
     heaviest = max(float(loads["teu_per_day"].max()), 1.0) if not loads.empty else 1.0
+
+    def width(teu: np.ndarray | float) -> np.ndarray | float:
+        return CHART_WIDTH_PT[0] + CHART_WIDTH_PT[1] * np.asarray(teu) / heaviest
+
+    unlimited = loads[~limited]
     ax.add_collection(
         LineCollection(
-            [list(line.coords) for line in loads.geometry],
-            colors=[
-                colours(min(u, 1.0)) if np.isfinite(u) else UNLIMITED_COLOUR
-                for u in loads["utilisation"]
-            ],
-            linewidths=1 + 8 * loads["teu_per_day"].to_numpy() / heaviest,
+            [list(line.coords) for line in unlimited.geometry],
+            colors=UNLIMITED_COLOUR,
+            alpha=UNLIMITED_ALPHA,
+            linewidths=width(unlimited["teu_per_day"].to_numpy()),
+        )
+    )
+    capped = loads[limited].sort_values("utilisation")
+    ax.add_collection(
+        LineCollection(
+            [list(line.coords) for line in capped.geometry],
+            colors=[colours(min(u, 1.0)) for u in capped["utilisation"]],
+            linewidths=width(capped["teu_per_day"].to_numpy()),
         )
     )
     scale = fig.colorbar(
         ScalarMappable(cmap=colours), ax=ax, label="utilisation of capacity", shrink=0.6
     )
     scale.ax.yaxis.set_major_formatter("{x:.0%}")
-    ax.plot([], [], color=UNLIMITED_COLOUR, linewidth=3, label="no capacity given")
+    ax.plot(
+        [],
+        [],
+        color=UNLIMITED_COLOUR,
+        alpha=UNLIMITED_ALPHA,
+        linewidth=3,
+        label="no capacity given (underneath)",
+    )
+    for teu in width_steps(heaviest):
+        ax.plot([], [], color="#555", linewidth=float(width(teu)), label=f"{teu:,.0f} TEU/day")
     ax.legend(fontsize=8, loc="lower left")
     totals = plan.totals
     ax.set_title(
         f"Plan {plan.year}: {totals['teu_per_day']:,.0f} TEU/day, "
-        f"{totals['unserved_teu_per_day']:,.0f} unserved; width ∝ TEU/day",
+        f"{totals['unserved_teu_per_day']:,.0f} unserved; width ∝ TEU/day (both directions)",
         fontsize=10,
     )
     return fig
+
+
+CHART_WIDTH_PT = (1.0, 8.0)
+"""Plan charts: a link's line width, points: the first figure plus the second times its
+TEU/day over the heaviest link's."""
+UNLIMITED_ALPHA = 0.45
+"""Plan charts: opacity of links without a capacity (drawn under the others)."""
 
 
 def _map_axes(network: Network) -> tuple[Figure, Axes]:

@@ -225,6 +225,41 @@ def link_loads(plan: Plan) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(links.reset_index(), geometry="geometry", crs=loads.crs)
 
 
+def link_changes(base: Plan, new: Plan) -> gpd.GeoDataFrame:
+    """The links whose flow differs between two plans, both directions together.
+
+    One row per link (``ref``) with ``mode``, ``before`` and ``after`` (TEU/day), ``change``
+    (after − before), a ``tooltip`` and the line (the new plan's, else the old one's). Changes
+    under :data:`MOVED_TEU_PER_DAY` are left out (solver noise).
+    """
+    old, now = link_loads(base).set_index("ref"), link_loads(new).set_index("ref")
+    refs = list(dict.fromkeys([*now.index, *old.index]))
+    before = old["teu_per_day"].reindex(refs, fill_value=0.0)
+    after = now["teu_per_day"].reindex(refs, fill_value=0.0)
+    change = after - before
+    moved = [ref for ref in refs if abs(change[ref]) >= MOVED_TEU_PER_DAY]
+    geometry = [now.at[r, "geometry"] if r in now.index else old.at[r, "geometry"] for r in moved]
+    modes = [now.at[r, "mode"] if r in now.index else old.at[r, "mode"] for r in moved]
+    frame = pd.DataFrame(
+        {
+            "ref": moved,
+            "mode": modes,
+            "before": before[moved].to_numpy(),
+            "after": after[moved].to_numpy(),
+            "change": change[moved].to_numpy(),
+        }
+    )
+    frame["tooltip"] = [
+        f"{r.ref} ({r.mode}): {r.before:,.0f} → {r.after:,.0f} TEU/day ({r.change:+,.0f})"
+        for r in frame.itertuples()
+    ]
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
+
+
+MOVED_TEU_PER_DAY = 0.05
+"""A change of flow smaller than this (TEU/day) is no change on a difference map."""
+
+
 def network_of(quote: Quote) -> Network:
     """The network a quote was found on (maps and files need its places)."""
     if quote.network is None:

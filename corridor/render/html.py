@@ -78,10 +78,10 @@ def plan_html(plan: Plan) -> str:
 
 
 def comparison_html(comparison: Comparison) -> str:
-    """A comparison as HTML: the KPI table (a column per case), the routes that changed."""
-    from corridor.render.text import format_kpis
+    """A comparison as HTML: the KPI table (a column per case, labelled), the changed routes."""
+    from corridor.render.text import format_kpis, labelled
 
-    parts = [_table(format_kpis(comparison.kpis), index=True)]
+    parts = [_table(labelled(format_kpis(comparison.kpis)), index=True)]
     if not comparison.changes.empty:
         parts += ["<p>Routes that changed</p>", _table(comparison.changes)]
     parts.append(_notes(comparison.notes))

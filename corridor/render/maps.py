@@ -27,6 +27,7 @@ from corridor.render.style import (
     NO_LOSS_COLOUR,
     UNLIMITED_COLOUR,
     UTILISATION_COLOURS,
+    width_steps,
 )
 
 if TYPE_CHECKING:
@@ -141,35 +142,75 @@ def plan_map(plan: Plan) -> folium.Map:
 
     Both directions of a link are drawn as one line (width by their sum, colour by the more
     utilised); its tooltip gives each direction's TEU/day, utilisation and what one more
-    TEU/day of capacity saves (the shadow price when that was not re-solved). The most
-    utilised links are drawn on top.
+    TEU/day of capacity saves (the shadow price when that was not re-solved). Links without
+    a capacity in the data are drawn first and fainter, then the others from the least to
+    the most utilised, so that a saturated link shows on top of a busy road beside it. The
+    legend gives the colours and the width of a few flows (TEU/day).
     """
-    loads = link_loads(plan).sort_values("utilisation")
     fmap = base_map(legend=False)
     _context(plan.network, fmap)
+    heaviest = draw_loads(plan, fmap)
+    _add_html(fmap, loads_legend(heaviest), "bottom:20px;right:20px")
+    return fmap
+
+
+LOAD_WIDTH_PX = (2.0, 12.0)
+"""Plan maps: a loaded link's line width, px: the first figure plus the second times its
+TEU/day over the heaviest link's."""
+UNLIMITED_OPACITY = 0.45
+"""Plan maps: opacity of a loaded link without a capacity (drawn under the others)."""
+
+
+def load_width(teu_per_day: float, heaviest: float) -> float:
+    """The line width (px) of a link with ``teu_per_day`` when the heaviest has ``heaviest``."""
+    low, span = LOAD_WIDTH_PX
+    return low + span * teu_per_day / heaviest
+
+
+def draw_loads(
+    plan: Plan, parent: folium.Map | folium.FeatureGroup, *, heaviest: float | None = None
+) -> float:
+    """Draw a plan's loaded links on ``parent`` (see :func:`plan_map`); the TEU/day of width.
+
+    ``heaviest`` is the TEU/day drawn at the widest (default: the plan's heaviest link), so
+    that several plans drawn on one scale compare. Returns the ``heaviest`` used.
+    """
+    loads = link_loads(plan)
+    limited = loads["utilisation"].notna()
+    loads = pd.concat([loads[~limited], loads[limited].sort_values("utilisation")])
+    if heaviest is None:
+        heaviest = max(float(loads["teu_per_day"].max()), 1.0) if not loads.empty else 1.0
     colours = branca.colormap.LinearColormap(UTILISATION_COLOURS, vmin=0.0, vmax=1.0)
-    heaviest = max(float(loads["teu_per_day"].max()), 1.0) if not loads.empty else 1.0
     for row in loads.itertuples():
-        coords = [(lat, lon) for lon, lat in row.geometry.coords]
-        limited = pd.notna(row.utilisation)
-        tooltip = row.tooltip
+        has_capacity = pd.notna(row.utilisation)
         folium.PolyLine(
-            coords,
-            color=colours(min(row.utilisation, 1.0)) if limited else UNLIMITED_COLOUR,
-            weight=2 + 12 * row.teu_per_day / heaviest,
-            opacity=0.85,
-            tooltip=tooltip,
-        ).add_to(fmap)
-    _add_html(
-        fmap,
+            [(lat, lon) for lon, lat in row.geometry.coords],
+            color=colours(min(row.utilisation, 1.0)) if has_capacity else UNLIMITED_COLOUR,
+            weight=load_width(row.teu_per_day, heaviest),
+            opacity=0.85 if has_capacity else UNLIMITED_OPACITY,
+            tooltip=row.tooltip,
+        ).add_to(parent)
+    return heaviest
+
+
+def _width_key(heaviest: float, colour: str = "#555") -> str:
+    """Legend lines: the width of a few flows, TEU/day."""
+    return " ".join(
+        f'<span style="display:inline-block;width:28px;height:{load_width(teu, heaviest):.0f}px;'
+        f'background:{colour};vertical-align:middle"></span> {teu:,.0f}'
+        for teu in width_steps(heaviest)
+    )
+
+
+def loads_legend(heaviest: float) -> str:
+    """The legend of a plan map: utilisation colours, links without capacity, widths."""
+    return (
         "utilisation 0 % "
         f'<span style="display:inline-block;width:120px;height:10px;background:linear-gradient('
         f'to right,{",".join(UTILISATION_COLOURS)})"></span> 100 %; '
-        f'<span style="color:{UNLIMITED_COLOUR}">&#9644;</span> no capacity given; '
-        "width ∝ TEU/day",
-        "bottom:20px;right:20px",
+        f'<span style="color:{UNLIMITED_COLOUR}">&#9644;</span> no capacity given (drawn '
+        f"underneath)<br>width, TEU/day (both directions): {_width_key(heaviest)}"
     )
-    return fmap
 
 
 def criticality_map(result: Criticality) -> folium.Map:
@@ -320,10 +361,15 @@ def _legend(fmap: folium.Map) -> None:
     _add_html(fmap, rows, "bottom:20px;left:20px")
 
 
-def _add_html(fmap: folium.Map, content: str, position: str) -> None:
-    """A fixed box on the map (legends)."""
+def _add_html(fmap: folium.Map, content: str, position: str, *, fixed: bool = True) -> None:
+    """A box on the map (legends).
+
+    Fixed in the window, or (``fixed=False``) placed in the element that holds the map, for a
+    map embedded in a page (the report).
+    """
+    where = "fixed" if fixed else "absolute"
     html = (
-        f'<div style="position:fixed;{position};z-index:9999;background:white;'
+        f'<div style="position:{where};{position};z-index:9999;background:white;'
         f'padding:6px;border:1px solid #999;font:12px sans-serif">{content}</div>'
     )
     fmap.get_root().html.add_child(folium.Element(html))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,13 +15,14 @@ from corridor.errors import DataError, InvalidRequestError, ScenarioError, Unkno
 from corridor.model import blank, check_month, check_objective
 from corridor.network import Network
 from corridor.options import seconds
-from corridor.planning import grown_demand, plan, read_demand
+from corridor.planning import Plan, grown_demand, plan, read_demand
 from corridor.planning.request import OBJECTIVES as PLAN_OBJECTIVES
 from corridor.progress import ProgressCallback, Steps
 from corridor.routing import OBJECTIVES as QUOTE_OBJECTIVES
 from corridor.routing import quote_many
 from corridor.scenario.kpis import plan_kpis, quote_kpis
 from corridor.scenario.patch import Scenario
+from corridor.scenario.unchanged import why_unchanged
 from corridor.tables import read_csv_table
 
 if TYPE_CHECKING:
@@ -42,7 +43,10 @@ class Comparison:
     scenarios: tuple[Scenario, ...] = ()
     """The scenarios compared, in the order of their KPI rows (after the baseline rows)."""
     notes: tuple[str, ...] = ()
-    """What a reader must know to read the figures (a scenario evaluated in its own year)."""
+    """What a reader must know to read the figures: a scenario evaluated in its own year,
+    failed quotes, and why a scenario leaves the plan (nearly) unchanged."""
+    plans: dict[str, Plan] = field(default_factory=dict, repr=False, compare=False)
+    """Each case's plan by case name (with a demand table): the report's maps and tables."""
 
     def chart(self) -> Figure:
         """A bar chart of the KPIs' change from the baseline (see :mod:`corridor.render.charts`)."""
@@ -75,9 +79,9 @@ class Comparison:
 
     def explain(self) -> str:
         """The KPI table as text (one column per case), the routes that changed, the notes."""
-        from corridor.render.text import format_kpis
+        from corridor.render.text import format_kpis, labelled
 
-        lines = [format_kpis(self.kpis).to_string()]
+        lines = [labelled(format_kpis(self.kpis)).to_string()]
         lines += [
             f"{row.case}: {row.origin} → {row.destination}: {row.before} becomes {row.after}"
             for row in self.changes.itertuples()
@@ -178,7 +182,7 @@ def compare(
     unread: set[str] = set()
     if demand is not None:
         unread = _check_demand(demand, cases, pairs, objective, notes)
-    kpis, routes = [], {}
+    kpis, routes, plans = [], {}, {}
     for name, network, scenario, against in cases:
         row: dict[str, Any] = {"case": name, "year": network.year, "compared_with": against}
         if shipments is not None:
@@ -195,6 +199,7 @@ def compare(
                 month=month,
                 time_limit_s=time_limit_s,
             )
+            plans[name] = result
             row |= {
                 (k if k.startswith("share_") or k == "top_bottleneck" else f"plan_{k}"): v
                 for k, v in plan_kpis(result).items()
@@ -202,7 +207,22 @@ def compare(
         if demand is not None:
             steps.step()
         kpis.append(row)
-    return Comparison(pd.DataFrame(kpis), _changes(routes, pairs), tuple(scenarios), tuple(notes))
+    notes += _unchanged_notes(cases, plans)
+    return Comparison(
+        pd.DataFrame(kpis), _changes(routes, pairs), tuple(scenarios), tuple(notes), plans
+    )
+
+
+def _unchanged_notes(cases: list[_Case], plans: dict[str, Plan]) -> list[str]:
+    """A note per scenario whose plan is (nearly) its baseline's: why (:func:`why_unchanged`)."""
+    notes = []
+    for name, _, scenario, against in cases:
+        if scenario is None or against is None or name not in plans or against not in plans:
+            continue
+        note = why_unchanged(scenario, plans[against], plans[name], against=against)
+        if note is not None:
+            notes.append(note)
+    return notes
 
 
 _Case = tuple[str, Network, Scenario | None, str | None]

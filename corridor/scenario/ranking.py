@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import json
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +30,7 @@ from corridor.options import seconds
 from corridor.planning import Plan, plan, read_demand
 from corridor.planning.request import OBJECTIVES
 from corridor.progress import ProgressCallback
+from corridor.scenario.elements import element_flows, element_name, transfer_key
 from corridor.scenario.parallel import check_workers, run_all
 from corridor.scenario.patch import Close, Scenario
 from corridor.tables import read_csv_table
@@ -168,7 +168,7 @@ def criticality(
     options: dict[str, Any] = {"objective": objective, "month": month, "time_limit_s": time_limit_s}
     baseline = plan(table, network=network, **options)
     chosen = _elements(network, elements)
-    flows = _element_flows(baseline)
+    flows = element_flows(baseline)
     for crossing in network.crossings.values():  # cleared on a leg (a flight): the leg's flow
         if crossing.leg is not None:
             flows[crossing.id] = flows.get(crossing.leg, 0.0)
@@ -231,7 +231,7 @@ def _elements(network: Network, elements: str | Iterable[str]) -> list[tuple[str
         "legs": list(network.legs),
         "crossings": list(network.crossings),
         "transfers": [
-            _transfer_key(t.place, t.from_mode.value, t.to_mode.value) for t in network.transfers
+            transfer_key(t.place, t.from_mode.value, t.to_mode.value) for t in network.transfers
         ],
     }
     wanted = [elements] if isinstance(elements, str) else list(elements)
@@ -249,25 +249,6 @@ def _elements(network: Network, elements: str | Iterable[str]) -> list[tuple[str
             msg = f"elements: {item!r} is no element kind ({kinds}) nor an element in {year}"
             raise InvalidRequestError(msg)
     return list(dict.fromkeys(chosen))
-
-
-def _transfer_key(place: str, a: str, b: str) -> str:
-    """A transfer's id as scenarios name it; either direction of the arc gives the same."""
-    return f"{place}:{a}>{b}"
-
-
-def _element_flows(result: Plan) -> dict[str, float]:
-    """TEU/day through each element in a plan (both directions; a transfer by either key)."""
-    flows: dict[str, float] = defaultdict(float)
-    for arc in result.arcs.to_dict("records"):
-        kind, ref, teu = str(arc["kind"]), str(arc["ref"]), float(arc["teu_per_day"])
-        if kind in ("leg", "border"):
-            flows[ref] += teu
-        elif kind == "transfer":
-            place, a, b = str(arc["from_place"]), str(arc["from_mode"]), str(arc["to_mode"])
-            flows[_transfer_key(place, a, b)] += teu
-            flows[_transfer_key(place, b, a)] += teu
-    return dict(flows)
 
 
 @dataclass(frozen=True)
@@ -325,7 +306,7 @@ def _row(
 ) -> dict[str, Any]:
     """One ranking row: the plan without ``closing`` (kind, id) against the baseline."""
     kind, element = closing
-    row = {"kind": kind, "name": _name(network, kind, element), "baseline_teu_per_day": flow}
+    row = {"kind": kind, "name": element_name(network, kind, element), "baseline_teu_per_day": flow}
     if closed is None:  # no flow in an optimal baseline: nothing changes
         changes = ("loss_usd_per_day", "unserved_teu_per_day", "cost_usd_per_day")
         unchanged = dict.fromkeys((*changes, "rerouted_teu_per_day"), 0.0)
@@ -360,15 +341,3 @@ def _row(
         "status": "ok",
         "message": "",
     }
-
-
-def _name(network: Network, kind: str, element: str) -> str:
-    """A person's name for an element."""
-    if kind == "legs":
-        leg = network.legs[element]
-        a, b = network.places[leg.origin].name, network.places[leg.destination].name
-        return f"{leg.mode.value} {a} – {b}"
-    if kind == "crossings":
-        return network.crossings[element].name
-    place, modes = element.split(":", 1)
-    return f"transfer {modes.replace('>', ' ⇄ ')} at {network.places[place].name}"
