@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 import numpy as np
@@ -42,3 +43,27 @@ def test_quote_map_renders_in_chromium(network, tmp_path):
             assert drawn > 100, mode
         else:  # other modes only appear in the legend
             assert drawn < 100, mode
+
+
+def _path_points(dom: str, colour: str) -> list[int]:
+    """The number of points of each SVG path Leaflet drew in ``colour`` (the route's width)."""
+    paths = re.findall(rf'<path[^>]*stroke="{colour}"[^>]*stroke-width="5"[^>]*d="([^"]*)"', dom)
+    return [len(re.findall(r"[ML]", d)) for d in paths]
+
+
+@pytest.mark.parametrize(
+    ("origin", "destination", "modes", "mode"),
+    [
+        ("Kunming", "Hai Phong", None, "rail_1000"),  # the Hanoi - Lao Cai line by its stations
+        ("Hanoi", "Lang Son", ["road"], "road"),  # the road by Bac Giang and Chi Lang
+    ],
+)
+def test_main_road_and_rail_legs_are_drawn_curved_in_chromium(
+    network, tmp_path, origin, destination, modes, mode
+):
+    q = quote(origin, destination, modes=modes, network=network)
+    page = tmp_path / "route.html"
+    q.map().save(str(page))
+    points = _path_points(screenshots.dump_dom(page), MODE_COLOURS[mode])
+    assert points, f"no {mode} path drawn"
+    assert max(points) > 2, points  # a polyline through its towns, not a straight segment
