@@ -346,10 +346,11 @@ class Network:
             }
             for c in self.crossings.values()
         ]
-        geometry = [LineString(self.line(r["id"])) for r in records]
+        geometry = [LineString(self.line(str(r["id"]))) for r in records]
         for record, line in zip(records, geometry, strict=True):
             curved = len(line.coords) > 2
-            record["line_source"] = self.dataset.line_sources.get(record["id"]) if curved else None
+            source = self.dataset.line_sources.get(str(record["id"]))
+            record["line_source"] = source if curved else None
         links = gpd.GeoDataFrame(pd.DataFrame(records).set_index("id"), geometry=geometry, crs=CRS)
         return places_gdf, links
 

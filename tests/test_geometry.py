@@ -38,7 +38,10 @@ def test_the_main_road_and_rail_legs_have_lines_within_the_km_tolerance(network)
         line = network.line(leg_id)
         assert len(line) > 2, leg_id  # more than its two places
         leg = network.legs[leg_id]
-        assert (line[0][1], line[0][0]) == (network.places[leg.origin].lat, network.places[leg.origin].lon)
+        assert (line[0][1], line[0][0]) == (
+            network.places[leg.origin].lat,
+            network.places[leg.origin].lon,
+        )
         assert low * line_km(line) <= leg.km <= high * line_km(line)
         assert network.dataset.line_sources[leg_id]
     assert len(network.line("road_hanoi_hai_phong")) == 2  # no documented route: straight
