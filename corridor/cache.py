@@ -1,11 +1,11 @@
 """The validated dataset kept on disk, so that a one-off command does not re-validate every CSV.
 
-The cache key is a hash of the data folder's path and tables (every CSV of the dataset and
-``SOURCES.md``), of the code that reads them and of the package version: editing a data
-file, or upgrading corridor, makes a new entry. Entries live in ``$CORRIDOR_CACHE`` (a
-folder; ``off`` turns the cache off), else ``$XDG_CACHE_HOME/corridor`` or
-``~/.cache/corridor``. A cache that cannot be read or written is skipped without a word
-(logged at DEBUG): it only saves time.
+The cache key is a hash of the data folder's path and tables (every CSV of the dataset,
+``SOURCES.md`` and the leg lines of ``leg_geometry.geojson``), of the code that reads them
+and of the package version: editing a data file, or upgrading corridor, makes a new entry.
+Entries live in ``$CORRIDOR_CACHE`` (a folder; ``off`` turns the cache off), else
+``$XDG_CACHE_HOME/corridor`` or ``~/.cache/corridor``. A cache that cannot be read or written
+is skipped without a word (logged at DEBUG): it only saves time.
 """
 
 from __future__ import annotations
@@ -18,13 +18,23 @@ import tempfile
 from pathlib import Path
 
 from corridor.data import SOURCES_FILE, Dataset, load_dataset
+from corridor.geometry import LINES_FILE
 from corridor.tables import TABLE_FILES
 
 logger = logging.getLogger(__name__)
 
 CACHE_ENV = "CORRIDOR_CACHE"
 """Environment variable: the cache folder, or ``off``."""
-_CODE = ("data.py", "rows.py", "tables.py", "model.py", "names.py", "distance.py", "cache.py")
+_CODE = (
+    "data.py",
+    "rows.py",
+    "tables.py",
+    "model.py",
+    "names.py",
+    "distance.py",
+    "geometry.py",
+    "cache.py",
+)
 """The modules whose code shapes a cached dataset (its classes and how it is read)."""
 
 
@@ -54,7 +64,8 @@ def dataset_key(folder: Path) -> str:
 
 
 def _data_files(folder: Path) -> list[Path]:
-    return [folder / SOURCES_FILE, *(folder / name for name in TABLE_FILES.values())]
+    tables = (folder / name for name in TABLE_FILES.values())
+    return [folder / SOURCES_FILE, *tables, folder / LINES_FILE]
 
 
 def cached_dataset(folder: Path, key: str) -> Dataset:

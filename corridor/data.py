@@ -4,8 +4,9 @@ Each CSV file in the data folder is read row by row; every row is checked by a p
 schema (types, units, ranges, no NaN) and then the tables are checked against each other
 (unknown place references, duplicates, modes a place does not serve, missing tariffs, source
 keys not in ``SOURCES.md``, a leg or crossing shorter than the straight line between its
-places: :mod:`corridor.distance`). Every problem raises :class:`~corridor.errors.DataError` naming
-the file, the line (1 is the header) and the column.
+places: :mod:`corridor.distance`); the leg lines of ``leg_geometry.geojson`` are read and
+checked against their legs by :mod:`corridor.geometry`. Every problem raises
+:class:`~corridor.errors.DataError` naming the file, the line (1 is the header) and the column.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 
 from corridor.distance import places_km
 from corridor.errors import DataError, location
+from corridor.geometry import Line, read_lines
 from corridor.model import (
     BorderCrossing,
     CargoClass,
@@ -140,6 +142,10 @@ class Dataset:
     """Where each row of each table was written (by table name, in row order), for errors."""
     removed_places: tuple[Place, ...] = ()
     """Places a scenario removed, so that naming one says so (never another place's name)."""
+    lines: Mapping[str, Line] = field(default_factory=dict, compare=False, repr=False)
+    """Leg lines by leg id, (lon, lat) from the leg's origin (:mod:`corridor.geometry`)."""
+    line_sources: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+    """The ``source`` of each leg line, by leg id."""
 
     def located(self, table: str) -> list[tuple[Where, Any]]:
         """The rows of ``table`` with where each was written (the file only, if not known)."""
@@ -178,9 +184,17 @@ def load_dataset(data_dir: str | Path | None = None) -> Dataset:
         tables[attribute] = [(Where(schema.file, line), row.to_value()) for line, row in rows]
     check_references(tables)
     _check_volume_delay(tables)  # at load only: a scenario may remove an element it names
+    lines, line_sources = read_lines(  # at load only, as the volume-delay functions
+        folder,
+        {leg.id: leg for _, leg in tables["legs"]},
+        {place.id: place for _, place in tables["places"]},
+        lambda cell: check_source(cell, keys),
+    )
     values = {name: tuple(value for _, value in rows) for name, rows in tables.items()}
     where = {name: tuple(w for w, _ in rows) for name, rows in tables.items()}
-    dataset = Dataset(data_dir=folder, where=where, **values)
+    dataset = Dataset(
+        data_dir=folder, where=where, lines=lines, line_sources=line_sources, **values
+    )
     logger.debug(
         "loaded %d places and %d legs from %s", len(dataset.places), len(dataset.legs), folder
     )

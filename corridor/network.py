@@ -10,12 +10,14 @@ from __future__ import annotations
 import logging
 import numbers
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
 from corridor.data import Dataset, default_data_dir, load_dataset
+from corridor.distance import straight_km
 from corridor.errors import InvalidRequestError, PlaceNotOpenError, UnknownPlaceError
 from corridor.model import (
     BorderCrossing,
@@ -257,8 +259,44 @@ class Network:
 
     # --- tables -----------------------------------------------------------------------
 
+    def line(self, link: str, from_place: str | None = None) -> list[tuple[float, float]]:
+        """The line of a leg or border crossing: (lon, lat) points, WGS84 degrees.
+
+        A leg's line from ``leg_geometry.geojson`` (:mod:`corridor.geometry`), else the
+        straight line between its places, as for a crossing (Chinese place first). Drawn
+        from ``from_place`` if given (either end). A line whose ends are no longer at its
+        leg's places (a scenario moved a place or a leg) is left for the straight line.
+
+        Raises
+        ------
+        KeyError
+            If ``link`` is no leg or crossing of this network.
+
+        Examples
+        --------
+        >>> net = load_network(2026)
+        >>> len(net.line("rail1000_viet_tri_yen_vien")) > 2, len(net.line("road_hanoi_hai_phong"))
+        (True, 2)
+        >>> net.line("road_hanoi_hai_phong", "hai_phong")[0] == (net.places["hai_phong"].lon, 20.84)
+        True
+        """
+        if link in self.legs:
+            leg = self.legs[link]
+            a, b = self.places[leg.origin], self.places[leg.destination]
+        else:
+            crossing = self.crossings[link]
+            a, b = self.places[crossing.cn_place], self.places[crossing.vn_place]
+        points = [(a.lon, a.lat), (b.lon, b.lat)]
+        drawn = self.dataset.lines.get(link) if link in self.legs else None
+        if drawn is not None and _ends_at(drawn, a, b):
+            points = list(drawn)
+        return points[::-1] if from_place == b.id and from_place != a.id else points
+
     def to_geodataframes(self) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-        """Places (points) and links (legs and border crossings, straight lines), EPSG:4326.
+        """Places (points) and links (legs and border crossings), EPSG:4326.
+
+        A link's geometry is its :meth:`line`: the leg's line where the data give one
+        (``line_source`` cites it), else straight between its places (``line_source`` empty).
 
         Returns
         -------
@@ -308,15 +346,11 @@ class Network:
             }
             for c in self.crossings.values()
         ]
-        geometry = [
-            LineString(
-                [
-                    (self.places[r["origin"]].lon, self.places[r["origin"]].lat),
-                    (self.places[r["destination"]].lon, self.places[r["destination"]].lat),
-                ]
-            )
-            for r in records
-        ]
+        geometry = [LineString(self.line(str(r["id"]))) for r in records]
+        for record, line in zip(records, geometry, strict=True):
+            curved = len(line.coords) > 2
+            source = self.dataset.line_sources.get(str(record["id"]))
+            record["line_source"] = source if curved else None
         links = gpd.GeoDataFrame(pd.DataFrame(records).set_index("id"), geometry=geometry, crs=CRS)
         return places_gdf, links
 
@@ -382,6 +416,17 @@ class Network:
             "not_yet_open": len(later),
             "opening_years": sorted({x.opens for x in later if x.opens is not None}),
         }
+
+
+def _ends_at(line: Sequence[tuple[float, float]], a: Place, b: Place) -> bool:
+    """Whether ``line`` runs from place ``a`` to place ``b`` (within the loader's tolerance)."""
+    from corridor.geometry import END_TOLERANCE_KM
+
+    (lon1, lat1), (lon2, lat2) = line[0], line[-1]
+    return (
+        straight_km(lat1, lon1, a.lat, a.lon) <= END_TOLERANCE_KM
+        and straight_km(lat2, lon2, b.lat, b.lon) <= END_TOLERANCE_KM
+    )
 
 
 def place_summary(place: Place) -> dict[str, Any]:

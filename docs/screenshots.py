@@ -61,6 +61,31 @@ def screenshot(html: Path, png: Path, size: tuple[int, int] = (1000, 700)) -> Pa
     return png
 
 
+def dump_dom(html: Path, size: tuple[int, int] = (900, 600)) -> str:
+    """Open ``html`` in headless Chromium, let its scripts draw, and return the page's DOM."""
+    browser = chromium()
+    if browser is None:
+        msg = "Chromium is not installed (apt-get install chromium)"
+        raise FileNotFoundError(msg)
+    with tempfile.TemporaryDirectory() as profile:
+        done = subprocess.run(
+            [
+                browser,
+                *(flag for flag in FLAGS if not flag.startswith("--timeout")),
+                f"--user-data-dir={profile}",
+                f"--window-size={size[0]},{size[1]}",
+                "--virtual-time-budget=10000",  # Leaflet draws before the DOM is dumped
+                "--dump-dom",
+                html.resolve().as_uri(),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    return done.stdout
+
+
 def main() -> None:
     """Write the README pictures."""
     images = HERE / "img"

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import importlib.util
 import re
-import subprocess
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -51,27 +49,6 @@ def test_quote_map_renders_in_chromium(network, tmp_path):
             assert drawn < 100, mode
 
 
-def _dom(page: Path) -> str:
-    """The document headless Chromium makes of ``page`` once its scripts have run."""
-    with tempfile.TemporaryDirectory() as profile:
-        done = subprocess.run(
-            [
-                screenshots.chromium(),
-                *(f for f in screenshots.FLAGS if not f.startswith("--timeout")),
-                f"--user-data-dir={profile}",
-                "--window-size=1300,1000",
-                "--virtual-time-budget=10000",  # Leaflet draws before the DOM is dumped
-                "--dump-dom",
-                page.resolve().as_uri(),
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=120,
-        )
-    return done.stdout
-
-
 def test_the_scenario_report_draws_its_flow_map_in_chromium(tmp_path):
     """The report's maps are drawn in the page itself: Leaflet's paths, one per link."""
     data = default_data_dir()
@@ -82,7 +59,7 @@ def test_the_scenario_report_draws_its_flow_map_in_chromium(tmp_path):
     )
     page = tmp_path / "report.html"
     page.write_text(result.to_html(), encoding="utf-8")
-    dom = _dom(page)
+    dom = screenshots.dump_dom(page, (1300, 1000))
     flows = dom[dom.index('id="flows-map"') : dom.index('id="difference-map"')]
     paths = re.findall(r'<path class="leaflet-interactive"[^>]*>', flows)
     _, links = result.plans["baseline"].network.to_geodataframes()
@@ -99,3 +76,27 @@ def test_the_scenario_report_draws_its_flow_map_in_chromium(tmp_path):
     for colour in (MORE_COLOUR, LESS_COLOUR):
         if (moved["change"] > 0).any() if colour == MORE_COLOUR else (moved["change"] < 0).any():
             assert f'stroke="{colour}"' in difference
+
+
+def _path_points(dom: str, colour: str) -> list[int]:
+    """The number of points of each SVG path Leaflet drew in ``colour`` (the route's width)."""
+    paths = re.findall(rf'<path[^>]*stroke="{colour}"[^>]*stroke-width="5"[^>]*d="([^"]*)"', dom)
+    return [len(re.findall(r"[ML]", d)) for d in paths]
+
+
+@pytest.mark.parametrize(
+    ("origin", "destination", "modes", "mode"),
+    [
+        ("Kunming", "Hai Phong", None, "rail_1000"),  # the Hanoi - Lao Cai line by its stations
+        ("Hanoi", "Lang Son", ["road"], "road"),  # the road by Bac Giang and Chi Lang
+    ],
+)
+def test_main_road_and_rail_legs_are_drawn_curved_in_chromium(
+    network, tmp_path, origin, destination, modes, mode
+):
+    q = quote(origin, destination, modes=modes, network=network)
+    page = tmp_path / "route.html"
+    q.map().save(str(page))
+    points = _path_points(screenshots.dump_dom(page), MODE_COLOURS[mode])
+    assert points, f"no {mode} path drawn"
+    assert max(points) > 2, points  # a polyline through its towns, not a straight segment

@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from corridor.errors import InvalidRequestError
 from corridor.render.geo import link_loads
 from corridor.render.labels import kpi_label
+from corridor.render.lines import drawn_links, drawn_step
 from corridor.render.style import (
     MODE_COLOURS,
     UNLIMITED_COLOUR,
@@ -167,6 +168,8 @@ def relative_change(kpis: pd.DataFrame) -> pd.DataFrame:
 def route_chart(quote: Quote) -> Figure:
     """A static map of a route: the network in grey, the legs coloured by mode, places named.
 
+    Legs follow their lines, parallel links set apart (:mod:`corridor.render.lines`).
+
     Raises
     ------
     InvalidRequestError
@@ -181,7 +184,7 @@ def route_chart(quote: Quote) -> Figure:
     places = network.places
     ax.add_collection(
         LineCollection(
-            [[_xy(places[s.from_place]), _xy(places[s.to_place])] for s in moving],
+            [[(lon, lat) for lat, lon in drawn_step(network, s)] for s in moving],
             colors=[MODE_COLOURS.get(s.to_mode or "", "#555") for s in moving],
             linewidths=3,
         )
@@ -271,7 +274,7 @@ UNLIMITED_ALPHA = 0.45
 
 def _map_axes(network: Network) -> tuple[Figure, Axes]:
     """A figure with the whole network in light grey, lon/lat axes at equal scale."""
-    _, links = network.to_geodataframes()
+    links = drawn_links(network)
     fig = Figure(figsize=(7, 6), layout="constrained")
     ax = fig.add_subplot()
     ax.add_collection(

@@ -1,6 +1,7 @@
 """Results and the network as GeoDataFrames and files: GeoPackage, GeoJSON, CSV (EPSG:4326).
 
-Links are straight lines between places (no real geometry is shipped yet).
+Links are their :meth:`~corridor.network.Network.line`: a leg's line where the data give one
+(``data/leg_geometry.geojson``), else straight between its places.
 """
 
 from __future__ import annotations
@@ -96,19 +97,26 @@ def _with_ids(frame: pd.DataFrame) -> pd.DataFrame:
 def quote_geodataframe(quote: Quote) -> gpd.GeoDataFrame:
     """The steps of a quote with geometry, EPSG:4326, indexed by ``step`` (0: loading).
 
-    Legs and land border crossings are lines between their places; transshipments, loading,
-    unloading and customs at an airport are points at their place.
+    Legs and land border crossings are their lines (:meth:`~corridor.network.Network.line`)
+    in the direction of travel; transshipments, loading, unloading and customs at an airport
+    are points at their place.
     """
     network = network_of(quote)
     geometry = []
     for step in quote.steps:
         a, b = network.places[step.from_place], network.places[step.to_place]
-        geometry.append(
-            Point(a.lon, a.lat) if a.id == b.id else LineString([(a.lon, a.lat), (b.lon, b.lat)])
-        )
+        geometry.append(Point(a.lon, a.lat) if a.id == b.id else _step_line(network, step))
     frame = quote.to_frame().assign(description=[quote.describe(s) for s in quote.steps])
     frame.index.name = "step"
     return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
+
+
+def _step_line(network: Network, step: Any) -> LineString:  # noqa: ANN401 - a Step
+    """A moving step's line from its first place to its second (straight if not a link)."""
+    if step.ref in network.legs or step.ref in network.crossings:
+        return LineString(network.line(step.ref, step.from_place))
+    a, b = network.places[step.from_place], network.places[step.to_place]
+    return LineString([(a.lon, a.lat), (b.lon, b.lat)])
 
 
 def routes_geodataframe(quotes: Sequence[Quote]) -> gpd.GeoDataFrame:
@@ -205,9 +213,12 @@ def link_loads(plan: Plan) -> gpd.GeoDataFrame:
     """A plan's loaded links for drawing: one row per link, both directions together.
 
     ``teu_per_day`` is the sum of the directions, ``utilisation`` the higher of them (NaN
-    without a capacity), ``tooltip`` a line per direction; the geometry is the first
-    direction's. See :meth:`corridor.planning.Plan.to_geodataframe` for one row per direction.
+    without a capacity), ``tooltip`` a line per direction; the geometry is the link's drawn
+    line (:func:`corridor.render.lines.drawn_lines`: parallel links set apart). See
+    :meth:`corridor.planning.Plan.to_geodataframe` for one row per direction.
     """
+    from corridor.render.lines import drawn_lines
+
     loads = plan.to_geodataframe()
     tips = [direction_tip(row) for row in loads.itertuples()]
     loads = loads.assign(tooltip=tips)
@@ -221,6 +232,11 @@ def link_loads(plan: Plan) -> gpd.GeoDataFrame:
     links["tooltip"] = [
         f"{ref} ({mode}): {tip}"
         for ref, mode, tip in zip(links.index, links["mode"], links["tooltip"], strict=True)
+    ]
+    drawn = drawn_lines(plan.network)
+    links["geometry"] = [
+        LineString(drawn[ref]) if ref in drawn else line
+        for ref, line in zip(links.index, links["geometry"], strict=True)
     ]
     return gpd.GeoDataFrame(links.reset_index(), geometry="geometry", crs=loads.crs)
 
@@ -323,10 +339,9 @@ def plan_geodataframe(plan: Plan) -> gpd.GeoDataFrame:
     loads = loads.drop(columns="limit")
     columns = ["ref", "kind", "mode", "direction", "from_place", "to_place", "km"]
     loads = loads[columns + [c for c in loads.columns if c not in columns]]
-    places = plan.network.places
     geometry = [
-        LineString([(places[a].lon, places[a].lat), (places[b].lon, places[b].lat)])
-        for a, b in zip(loads["from_place"], loads["to_place"], strict=True)
+        LineString(plan.network.line(ref, a))
+        for ref, a in zip(loads["ref"], loads["from_place"], strict=True)
     ]
     return gpd.GeoDataFrame(loads, geometry=geometry, crs="EPSG:4326")
 

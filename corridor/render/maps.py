@@ -1,8 +1,10 @@
 """Folium HTML maps of networks, quotes, Pareto fronts and plans.
 
-Links are drawn as straight lines between places, coloured by mode; planned links (not open
-yet) are dashed. Every map carries Leaflet inline (see ``corridor/assets/leaflet``), so it
-opens without network access; only the background tiles are fetched by the browser.
+Links are drawn along their lines (a leg's line from the data, else straight between its
+places; parallel links set apart: :mod:`corridor.render.lines`), coloured by mode; planned
+links (not open yet) are dashed. Every map carries Leaflet inline (see
+``corridor/assets/leaflet``), so it opens without network access; only the background tiles
+are fetched by the browser.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import pandas as pd
 
 from corridor.errors import InvalidRequestError
 from corridor.render.geo import link_loads, network_of
+from corridor.render.lines import drawn_links, drawn_step
 from corridor.render.style import (
     LOSS_COLOURS,
     MODE_COLOURS,
@@ -55,9 +58,9 @@ def base_map(*, legend: bool = True) -> folium.Map:
 
 def network_map(network: Network) -> folium.Map:
     """An HTML map of the network: links by mode (planned ones dashed), places with names."""
-    places, links = network.to_geodataframes()
+    places, _ = network.to_geodataframes()
     later = {x.id for x in network.dataset.legs if not x.in_service(network.year)}
-    everything = _with_planned(network, links, later)
+    everything = _with_planned(network, drawn_links(network), later)
     fmap = base_map()
     for row in everything.itertuples():
         coords = [(lat, lon) for lon, lat in row.geometry.coords]
@@ -88,7 +91,7 @@ def _with_planned(network: Network, links: gpd.GeoDataFrame, later: set[str]) ->
     if not later:
         return frame
     future = type(network)(network.dataset, 2200)  # every planned element open
-    _, all_links = future.to_geodataframes()
+    all_links = drawn_links(future)
     planned = all_links.loc[all_links.index.isin(later)].assign(planned=True)
     return pd.concat([frame, planned])
 
@@ -223,7 +226,7 @@ def criticality_map(result: Criticality) -> folium.Map:
     loss, the TEU/day left unserved and the rank.
     """
     ranking = result.ranking
-    _, links = result.network.to_geodataframes()
+    links = drawn_links(result.network)
     largest = max(float(ranking["loss_usd_per_day"].max(skipna=True) or 0.0), 1.0)
     colours = branca.colormap.LinearColormap(LOSS_COLOURS, vmin=0.0, vmax=largest**0.5)
     rank = {element: i for i, element in enumerate(ranking.index, 1)}
@@ -274,7 +277,8 @@ def criticality_map(result: Criticality) -> folium.Map:
 
 def _context(network: Network, fmap: folium.Map) -> None:
     """The whole network in faint grey, and its places, under a route or plan."""
-    places, links = network.to_geodataframes()
+    places, _ = network.to_geodataframes()
+    links = drawn_links(network)
     for row in links.itertuples():
         folium.PolyLine(
             [(lat, lon) for lon, lat in row.geometry.coords],
@@ -292,11 +296,11 @@ def _context(network: Network, fmap: folium.Map) -> None:
 def _draw_route(quote: Quote, parent: folium.Map | folium.FeatureGroup) -> None:
     network = network_of(quote)
     for step in quote.steps:
-        a, b = network.places[step.from_place], network.places[step.to_place]
+        b = network.places[step.to_place]
         label = _label(quote, step)
         if step.kind in {"leg", "border"}:
             folium.PolyLine(
-                [(a.lat, a.lon), (b.lat, b.lon)],
+                drawn_step(network, step),
                 weight=5,
                 color=MODE_COLOURS.get(step.to_mode or "", "#555"),
                 dash_array="4 8" if step.kind == "border" else None,
