@@ -23,16 +23,16 @@ from corridor.cli.common import (
     one_line_errors,
     out,
     print_json,
+    print_notes,
+    save,
     scenario_app,
     show_progress,
-    wrote,
 )
 from corridor.cli.plan_commands import scenario_folder
 from corridor.cli.tables import comparison_tables, fitted
 from corridor.errors import CorridorError, InvalidRequestError
 from corridor.model import blank
 from corridor.network import DEFAULT_YEAR, load_network
-from corridor.outputs import replacing
 from corridor.progress import progress_bar
 from corridor.tables import read_csv_table
 
@@ -201,16 +201,9 @@ def scenario_compare(
             time_limit_s=time_limit,
             progress=progress,
         )
-    for note in result.notes:
-        err.print(f"note: {note}", markup=False)
-    if report is not None:
-        with replacing(report) as part:
-            part.write_text(result.to_html(), encoding="utf-8")
-        wrote(report)
-    if png_file is not None:
-        with replacing(png_file) as part:
-            result.chart().savefig(part, dpi=150)
-        wrote(png_file)
+    print_notes(result.notes)
+    save(report, lambda p: p.write_text(result.to_html(), encoding="utf-8"))
+    save(png_file, lambda p: result.chart().savefig(p, dpi=150))
     if as_json:
         print_json(result.to_dict())
         return
