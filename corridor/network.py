@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import numbers
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -393,12 +393,14 @@ class Network:
     def summary(self) -> dict[str, Any]:
         """Counts by mode and kind, km by mode, and what is not yet open in this year."""
         ds = self.dataset
-        later = [
-            x
-            for x in (*ds.places, *ds.legs, *ds.crossings, *ds.transfers)
-            if not x.in_service(self.year)
-        ]
-        km_by_mode: Counter[str] = Counter()
+        elements: tuple[Place | Leg | BorderCrossing | Transfer, ...] = (
+            *ds.places,
+            *ds.legs,
+            *ds.crossings,
+            *ds.transfers,
+        )
+        later = [x for x in elements if not x.in_service(self.year)]
+        km_by_mode: dict[str, float] = defaultdict(float)
         legs_by_mode: Counter[str] = Counter()
         for leg in self.legs.values():
             km_by_mode[leg.mode.value] += leg.km
@@ -478,12 +480,13 @@ def check_year(year: object) -> int:
     if isinstance(year, bool) or not isinstance(year, numbers.Integral):
         msg = f"year must be a whole number, got {year!r}"
         raise InvalidRequestError(msg)
-    if year not in YEARS:
-        hint = f" (did you mean {2000 + year}?)" if 0 <= year < 100 else ""
-        hint = f"; {EARLIER_YEARS}" if 1900 <= year < YEARS.start else hint
-        msg = f"year must be from {YEARS.start} to {YEARS.stop - 1}, got {year}{hint}"
+    whole = int(year)
+    if whole not in YEARS:
+        hint = f" (did you mean {2000 + whole}?)" if 0 <= whole < 100 else ""
+        hint = f"; {EARLIER_YEARS}" if 1900 <= whole < YEARS.start else hint
+        msg = f"year must be from {YEARS.start} to {YEARS.stop - 1}, got {whole}{hint}"
         raise InvalidRequestError(msg)
-    return int(year)
+    return whole
 
 
 def load_network(year: int = DEFAULT_YEAR, data_dir: str | Path | None = None) -> Network:

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -119,7 +119,8 @@ def read_demand(
     problems: list[DataError] = []
     # a CSV's own lines, else the lines the table would have as a CSV (the header is line 1)
     lines = demand.index if demand.index.name == LINE else range(2, len(demand) + 2)
-    for line, record in zip(lines, demand.to_dict("records"), strict=True):
+    records = cast(list[dict[str, Any]], demand.to_dict("records"))
+    for line, record in zip(lines, records, strict=True):
         try:
             key, teu = _row(record, network, name, line, needs_value=needs_value)
         except DataError as error:
@@ -280,7 +281,7 @@ def _place(network: Network, value: object, file: str, line: int, column: str) -
         raise DataError(str(error), file=file, row=line, column=column) from None
 
 
-def _volume(record: dict, tonnes_per_teu: float, file: str, line: int) -> float:
+def _volume(record: dict[str, Any], tonnes_per_teu: float, file: str, line: int) -> float:
     """A row's TEU/day: ``teu_per_day``, or ``tonnes_per_day`` at the cargo's payload."""
     teu, tonnes = (_given(record.get(column)) for column in VOLUME_COLUMNS)
     if teu is not None and tonnes is not None:

@@ -184,21 +184,21 @@ def _missing_routes(
     route meets a row's deadline even on an empty network.
     """
     notes = []
-    for row in unserved.itertuples():
-        cargo = CargoClass(row.cargo)
+    for row in unserved.to_dict("records"):
+        origin, destination = str(row["origin"]), str(row["destination"])
+        cargo = CargoClass(str(row["cargo"]))
         arrays = network.service_arrays(cargo, month)
-        if arrays.reaches((row.origin, SOURCE), (row.destination, SINK)):
-            pair = (row.origin, row.destination, cargo)
-            notes += _missed_deadlines(network, pair, month, rows)
+        if arrays.reaches((origin, SOURCE), (destination, SINK)):
+            notes += _missed_deadlines(network, (origin, destination, cargo), month, rows)
             continue
         try:
-            quote(row.origin, row.destination, cargo=cargo, network=network, month=month)
+            quote(origin, destination, cargo=cargo, network=network, month=month)
         except CorridorError as error:
             reason = str(error)
         else:  # not expected: the quote sees the same service graph
             reason = "no route"
         notes.append(
-            f"{row.origin} → {row.destination} ({row.cargo}): {row.teu_per_day:,.1f} TEU/day "
+            f"{origin} → {destination} ({cargo.value}): {row['teu_per_day']:,.1f} TEU/day "
             f"unserved whatever the capacities: {reason}"
         )
     return notes

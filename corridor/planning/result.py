@@ -202,17 +202,17 @@ class Plan:
                 for mode, km in split.sort_values(ascending=False).items()
             )
             lines.append(f"mode split (TEU-km): {shares}")
-        for row in self.bottlenecks.head(EXPLAINED_BOTTLENECKS).itertuples():
-            value = row.marginal_saving_usd
-            price = row.shadow_price_usd if np.isnan(value) else value
+        for row in self.bottlenecks.head(EXPLAINED_BOTTLENECKS).to_dict("records"):
+            value = float(row["marginal_saving_usd"])
+            price = float(row["shadow_price_usd"]) if np.isnan(value) else value
             lines.append(
-                f"  bottleneck {row.element} {row.ref} ({row.direction}): "
-                f"{row.capacity_teu_day:,.0f} TEU/day, one more saves {price:,.1f} USD/day"
+                f"  bottleneck {row['element']} {row['ref']} ({row['direction']}): "
+                f"{row['capacity_teu_day']:,.0f} TEU/day, one more saves {price:,.1f} USD/day"
             )
-        for row in self.unserved.itertuples():
+        for missed in self.unserved.to_dict("records"):
             lines.append(
-                f"  unserved {row.origin} → {row.destination} ({row.cargo}): "
-                f"{row.teu_per_day:,.1f} TEU/day"
+                f"  unserved {missed['origin']} → {missed['destination']} ({missed['cargo']}): "
+                f"{missed['teu_per_day']:,.1f} TEU/day"
             )
         lines += [f"note: {note}" for note in self.notes]
         return "\n".join(lines)
@@ -281,7 +281,8 @@ def _finite(value: float) -> float | None:
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """A table as JSON-safe records (NaN as ``null``)."""
-    return json.loads(frame.to_json(orient="records"))
+    records: list[dict[str, Any]] = json.loads(frame.to_json(orient="records"))
+    return records
 
 
 def clean(usd: float) -> float:

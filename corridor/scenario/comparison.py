@@ -159,17 +159,16 @@ def compare(
     check_month(month)
     if time_limit_s is not None:
         time_limit_s = seconds(time_limit_s, "time_limit_s")
-    in_month = {} if month is None else {"month": month}
-    limited = {} if time_limit_s is None else {"time_limit_s": time_limit_s}
+    in_month: dict[str, Any] = {} if month is None else {"month": month}
+    limited: dict[str, Any] = {} if time_limit_s is None else {"time_limit_s": time_limit_s}
     if isinstance(demand, (str, Path)):  # once: a file's own errors are no case's
         demand = read_csv_table(demand)
     cases, notes = _cases(baseline, scenarios)
     steps = Steps(progress, len(cases) * ((shipments is not None) + (demand is not None)))
     pairs = [(name, against) for name, _, _, against in cases if against is not None]
-    quotes = {}
+    quotes: dict[str, pd.DataFrame] = {}
     if shipments is not None:
         _check_places(shipments, [network for _, network, _, _ in cases])
-        quotes = {}
         for name, network, _, _ in cases:
             quotes[name] = quote_many(
                 shipments, network=network, objective=objective, **in_month, **limited
@@ -288,10 +287,10 @@ def _check_demand(
     seen = {tuple((p.row, p.column, p.detail) for p in e.problems) for e in failed.values()}
     if len(failed) == len(cases) and len(seen) == 1:
         raise next(iter(failed.values()))
-    for name, error in failed.items():
+    for name, problem in failed.items():
         if name in compared:
-            raise error.within(f"case {name!r}")
-        notes.append(f"{name!r} is not compared and cannot read the demand table: {error}")
+            raise problem.within(f"case {name!r}")
+        notes.append(f"{name!r} is not compared and cannot read the demand table: {problem}")
     return set(failed)
 
 
