@@ -88,12 +88,12 @@ def _parse_months(value: Any) -> Any:  # noqa: ANN401
 
 def _optional(within: Range) -> Any:  # noqa: ANN401 - a pydantic annotation
     """A number in ``within``, or None for a blank cell."""
-    return Annotated[within.validator() | None, BeforeValidator(_blank_to_none)]
+    return Annotated[Annotated[float, within.validator()] | None, BeforeValidator(_blank_to_none)]
 
 
 def _blank_is(default: float, within: Range) -> Any:  # noqa: ANN401 - a pydantic annotation
     """A number in ``within``, ``default`` for a blank cell."""
-    return Annotated[within.validator(), BeforeValidator(lambda v: v or default)]
+    return Annotated[float, within.validator(), BeforeValidator(lambda v: v or default)]
 
 
 DurationOr0 = _blank_is(0, units.DURATION)
@@ -104,19 +104,19 @@ OptionalDeparturesPerDay = _optional(units.DEPARTURES_PER_DAY)
 OptionalHours = _optional(units.HOURS)
 OptionalKmPerHour = _optional(units.KM_PER_HOUR)
 OptionalTeu = _optional(units.TEU)
-CrossingKm = units.CROSSING_KM.validator()
-Duration = units.DURATION.validator()
-GCo2ePerTkm = units.G_CO2E_PER_TKM.validator()
-KgCo2ePerHour = units.KG_CO2E_PER_HOUR.validator()
-Km = units.KM.validator()
-Multiplier = units.MULTIPLIER.validator()
-PercentPerDay = units.PERCENT_PER_DAY.validator()
-PerUsd = units.PER_USD.validator()
-TonnesPerTeu = units.TONNES_PER_TEU.validator()
-UsdPerTeu = units.USD_PER_TEU.validator()
-UsdPerTeuKm = units.USD_PER_TEU_KM.validator()
-VdfAlpha = units.VDF_ALPHA.validator()
-VdfBeta = units.VDF_BETA.validator()
+CrossingKm = Annotated[float, units.CROSSING_KM.validator()]
+Duration = Annotated[float, units.DURATION.validator()]
+GCo2ePerTkm = Annotated[float, units.G_CO2E_PER_TKM.validator()]
+KgCo2ePerHour = Annotated[float, units.KG_CO2E_PER_HOUR.validator()]
+Km = Annotated[float, units.KM.validator()]
+Multiplier = Annotated[float, units.MULTIPLIER.validator()]
+PercentPerDay = Annotated[float, units.PERCENT_PER_DAY.validator()]
+PerUsd = Annotated[float, units.PER_USD.validator()]
+TonnesPerTeu = Annotated[float, units.TONNES_PER_TEU.validator()]
+UsdPerTeu = Annotated[float, units.USD_PER_TEU.validator()]
+UsdPerTeuKm = Annotated[float, units.USD_PER_TEU_KM.validator()]
+VdfAlpha = Annotated[float, units.VDF_ALPHA.validator()]
+VdfBeta = Annotated[float, units.VDF_BETA.validator()]
 Year = Annotated[int, Field(ge=1800, le=2200)]
 OptionalYear = Annotated[Year | None, BeforeValidator(_blank_to_none)]
 Text = Annotated[str, Field(min_length=1)]
@@ -132,7 +132,7 @@ TextList = Annotated[tuple[str, ...], BeforeValidator(_split_list)]
 # --- row schemas --------------------------------------------------------------------------
 
 
-class _Row(BaseModel):
+class Row(BaseModel):
     """A validated CSV row; ``to_value`` converts it to the model's frozen dataclass."""
 
     model_config = ConfigDict(
@@ -147,7 +147,7 @@ class _Row(BaseModel):
         return self.value_type(**self.model_dump())
 
 
-class PlaceRow(_Row):
+class PlaceRow(Row):
     """Schema of ``places.csv``."""
 
     file = TABLE_FILES["places"]
@@ -169,7 +169,7 @@ class PlaceRow(_Row):
     status: Status = Status.OPEN
 
 
-class LegRow(_Row):
+class LegRow(Row):
     """Schema of ``legs.csv``: give either ``speed_kmh`` or ``hours``.
 
     ``p90_factor`` (optional, blank = 1) is the running time's P90 over its P50.
@@ -211,7 +211,7 @@ class LegRow(_Row):
         return Leg(hours=hours, **fields)
 
 
-class TransferRow(_Row):
+class TransferRow(Row):
     """Schema of ``transfers.csv`` (each row applies in both directions)."""
 
     file = TABLE_FILES["transfers"]
@@ -226,7 +226,7 @@ class TransferRow(_Row):
     opens: OptionalYear = None
 
 
-class BorderCrossingRow(_Row):
+class BorderCrossingRow(Row):
     """Schema of ``border_crossings.csv``; ``leg`` (optional) names the leg it is cleared on."""
 
     file = TABLE_FILES["crossings"]
@@ -256,7 +256,7 @@ class BorderCrossingRow(_Row):
     status: Status = Status.OPEN
 
 
-class TariffRow(_Row):
+class TariffRow(Row):
     """Schema of ``tariffs.csv``; ``country`` is ``CN``, ``VN`` or ``any``."""
 
     file = TABLE_FILES["tariffs"]
@@ -271,7 +271,7 @@ class TariffRow(_Row):
         return Tariff(**{**self.model_dump(), "country": self.country.lower()})
 
 
-class EmissionRow(_Row):
+class EmissionRow(Row):
     """Schema of ``emissions.csv``."""
 
     file = TABLE_FILES["emissions"]
@@ -280,7 +280,7 @@ class EmissionRow(_Row):
     g_co2e_per_tkm: GCo2ePerTkm
 
 
-class CargoRow(_Row):
+class CargoRow(Row):
     """Schema of ``cargo_classes.csv``."""
 
     file = TABLE_FILES["cargo_profiles"]
@@ -292,7 +292,7 @@ class CargoRow(_Row):
     refrigeration_kg_co2e_per_hour: KgCo2ePerHour
 
 
-class RateRow(_Row):
+class RateRow(Row):
     """Schema of ``exchange_rates.csv``."""
 
     file = TABLE_FILES["rates"]
@@ -302,7 +302,7 @@ class RateRow(_Row):
     date: Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
 
 
-class VolumeDelayRow(_Row):
+class VolumeDelayRow(Row):
     """Schema of ``volume_delay.csv``: BPR parameters by element kind or element."""
 
     file = TABLE_FILES["volume_delay"]
@@ -313,7 +313,7 @@ class VolumeDelayRow(_Row):
     beta: VdfBeta
 
 
-RowT = TypeVar("RowT", bound=_Row)
+RowT = TypeVar("RowT", bound=Row)
 
 
 def read_table(path: Path, schema: type[RowT]) -> list[tuple[int, RowT]]:
@@ -370,7 +370,7 @@ def read_table(path: Path, schema: type[RowT]) -> list[tuple[int, RowT]]:
     return rows
 
 
-SCHEMAS: dict[str, type[_Row]] = {
+SCHEMAS: dict[str, type[Row]] = {
     "places": PlaceRow,
     "legs": LegRow,
     "transfers": TransferRow,

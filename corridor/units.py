@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import numbers
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
 from corridor.errors import InvalidRequestError, shown
 
@@ -67,8 +67,8 @@ class Range:
 
     __call__ = check  # a Range is an option check (corridor.options.Check)
 
-    def validator(self) -> Any:  # noqa: ANN401 - a pydantic annotation
-        """A pydantic ``float`` annotation that checks the range (for row and file schemas)."""
+    def validator(self) -> Any:  # noqa: ANN401 - a pydantic AfterValidator
+        """A pydantic check of the range: ``Annotated[float, KM.validator()]`` in a schema."""
         from pydantic import AfterValidator
         from pydantic_core import PydanticCustomError
 
@@ -77,7 +77,7 @@ class Range:
                 raise PydanticCustomError("out_of_range", f"must be {self.describe()}")
             return value
 
-        return Annotated[float, AfterValidator(within)]
+        return AfterValidator(within)
 
 
 def _figure(value: float) -> str:

@@ -45,11 +45,18 @@ from corridor import units
 from corridor.data import Where, check_references, check_source, source_keys
 from corridor.errors import DataError, ScenarioError, location
 from corridor.network import YEARS, Network
-from corridor.rows import BorderCrossingRow, LegRow, PlaceRow, TariffRow, TransferRow
+from corridor.rows import (
+    BorderCrossingRow,
+    LegRow,
+    PlaceRow,
+    Row,
+    TariffRow,
+    TransferRow,
+)
 from corridor.scenario.loading import load_yaml, operation_wheres
 
 Table = Literal["places", "legs", "transfers", "crossings", "tariffs"]
-_SCHEMAS = {
+_SCHEMAS: dict[str, type[Row]] = {
     "places": PlaceRow,
     "legs": LegRow,
     "transfers": TransferRow,
@@ -58,8 +65,8 @@ _SCHEMAS = {
 }
 
 
-Factor = units.FACTOR.validator()
-Growth = units.GROWTH.validator()
+Factor = Annotated[float, units.FACTOR.validator()]
+Growth = Annotated[float, units.GROWTH.validator()]
 
 
 def _key(table: str, element: Any) -> str:  # noqa: ANN401 - any table's value type
@@ -67,7 +74,7 @@ def _key(table: str, element: Any) -> str:  # noqa: ANN401 - any table's value t
         return f"{element.mode.value}:{element.country}"
     if table == "transfers":
         return f"{element.place}:{element.from_mode.value}>{element.to_mode.value}"
-    return element.id
+    return str(element.id)
 
 
 class _Operation(BaseModel):
@@ -230,9 +237,10 @@ class Scenario(BaseModel):
         where_now = {name: tuple(w for w, _ in rows) for name, rows in located.items()}
         kept = {place.id for place in tables["places"]}
         removed = [p for p in (*dataset.removed_places, *dataset.places) if p.id not in kept]
+        changed: dict[str, Any] = {k: tuple(v) for k, v in tables.items()}
         dataset = dataclasses.replace(
             dataset,
-            **{k: tuple(v) for k, v in tables.items()},
+            **changed,
             where=dict(dataset.where) | where_now,
             removed_places=tuple({p.id: p for p in removed}.values()),
         )
@@ -361,7 +369,7 @@ def _updated(op: Update, row: object) -> dict[str, Any]:
     current = dataclasses.asdict(row)  # type: ignore[call-overload]
     changed = op.set.keys() | op.scale.keys()
     _check_fields(op.update, current, changed)
-    values = current | op.set
+    values: dict[str, Any] = current | op.set
     for name, factor in op.scale.items():
         if name == "speed_kmh":  # a leg keeps its hours: faster by f, hours ÷ f
             if not factor:

@@ -45,7 +45,7 @@ import math
 import random
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, cast
 
 import pandas as pd
 from pydantic import (
@@ -68,10 +68,18 @@ from corridor.scenario.files import find_scenario, shipped_scenario
 from corridor.scenario.kpis import plan_kpis
 from corridor.scenario.loading import line_at, load_yaml
 from corridor.scenario.parallel import check_workers, run_all
-from corridor.scenario.patch import Scenario, Update, apply_all, check_update
+from corridor.scenario.patch import (
+    Add,
+    Close,
+    Scenario,
+    Table,
+    Update,
+    apply_all,
+    check_update,
+)
 
 DEMAND_GROWTH = "demand_growth"
-Seconds = units.SECONDS.validator()
+Seconds = Annotated[float, units.SECONDS.validator()]
 
 
 def _check_growth(name: str, values: Iterable[float]) -> None:
@@ -251,14 +259,14 @@ def run_once(
     """
     row: dict[str, Any] = dict(params)
     try:
-        operations = []
+        operations: list[Add | Update | Close] = []
         for name, value in params.items():
             parsed = _parse_parameter(name)
             if parsed is None:
                 continue
             table, element, field, multiply = parsed
             change = {"scale": {field: value}} if multiply else {"set": {field: value}}
-            operations.append(Update(update=table, id=element, **change))
+            operations.append(Update(update=cast(Table, table), id=element, **change))
         patch = Scenario(name="sweep parameters", source="estimate: sweep", operations=operations)
         files = [_scenario_file(spec, path, data_dir) for path in spec.scenarios]
         scenarios = [Scenario.from_yaml(path) for path in files]
