@@ -344,6 +344,8 @@ class CargoProfile:
     tonnes_per_teu: float
     value_of_time_pct_per_day: float
     refrigeration_kg_co2e_per_hour: float
+    default_value_usd_per_teu: float
+    """Goods value per TEU when a quote gives none (the generalised objective's value), USD."""
     source: str
 
 

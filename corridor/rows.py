@@ -287,6 +287,7 @@ class CargoRow(_Row):
     tonnes_per_teu: TonnesPerTeu
     value_of_time_pct_per_day: PercentPerDay
     refrigeration_kg_co2e_per_hour: KgCo2ePerHour
+    default_value_usd_per_teu: UsdPerTeu
 
 
 class RateRow(_Row):

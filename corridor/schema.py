@@ -87,6 +87,15 @@ class OptionsDocument(_Strict):
         description="Probability of arriving within the deadline asked for (null: none)."
     )
     carbon_price_usd_per_t: float = Field(ge=0, description="Carbon price, USD per t CO2e.")
+    value_of_time_usd_per_teu_hour: float | None = Field(
+        ge=0,
+        description=(
+            "Value of an hour in transit, USD per TEU-hour, of the generalised objective: the "
+            "goods value (given, else the cargo class default) × its value of time "
+            "(null: another objective)."
+        ),
+    )
+    cbta: bool = Field(description="Whether trucks may drive across under GMS CBTA permits.")
     samples: int = Field(gt=0, description="Monte Carlo draws behind the P50/P90 hours.")
     seed: int = Field(description="Seed of the Monte Carlo (same seed, same figures).")
 

@@ -133,6 +133,14 @@ class ServiceArrays(GraphArrays):
             ),
         )
 
+    @functools.cached_property
+    def by_ref(self) -> dict[str, list[int]]:
+        """The arcs of each ``ref`` (leg, crossing, transfer or place id), by index."""
+        arcs: dict[str, list[int]] = {}
+        for i, (_, _, data) in enumerate(self.arcs):
+            arcs.setdefault(data["ref"], []).append(i)
+        return arcs
+
     def mask(self, places: set[str], refs: set[str], allowed: set[str] | None) -> np.ndarray:
         """The arcs a route may use (bool per arc), avoiding places, crossings and modes.
 
@@ -140,7 +148,9 @@ class ServiceArrays(GraphArrays):
         all). Road loading, unloading and transfers stay allowed whatever the modes.
         """
         keep = np.ones(len(self.arcs), dtype=bool)
-        if not places and not refs and allowed is None:
+        if not places and allowed is None:  # crossings only (CBTA lanes): no loop over arcs
+            for ref in refs:
+                keep[self.by_ref.get(ref, [])] = False
             return keep
         for i, (tail, head, data) in enumerate(self.arcs):
             if place_of(tail) in places or place_of(head) in places or data["ref"] in refs:

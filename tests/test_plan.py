@@ -54,7 +54,12 @@ def test_with_ample_capacity_the_plan_is_the_sum_of_quotes(network):
         ("Yuxi", "Lach Huyen", 2, "general"),
     ]
     result = plan(demand(*rows), network=network)
-    expected = sum(quote(o, d, teu, cargo=c, network=network).cost_usd for o, d, teu, c in rows)
+    # the plan minimises cost: so do the quotes it is compared with (cbta: the plan's graph
+    # has the direct-trucking crossing too)
+    expected = sum(
+        quote(o, d, teu, cargo=c, objective="cost", cbta=True, network=network).cost_usd
+        for o, d, teu, c in rows
+    )
     assert result.objective_usd_per_day == pytest.approx(expected)
     assert result.totals["cost_usd_per_day"] == pytest.approx(expected)
     assert result.unserved.empty

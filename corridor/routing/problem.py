@@ -28,7 +28,7 @@ from corridor.errors import (
     PlaceNotOpenError,
     UnknownPlaceError,
 )
-from corridor.model import LOCAL_TIME, Place, Shipment
+from corridor.model import LOCAL_TIME, Place, Shipment, TruckRegime
 from corridor.names import MAX_SUGGESTIONS
 from corridor.network import DEFAULT_YEAR, Network, load_network
 from corridor.routing import diagnose
@@ -121,8 +121,10 @@ class Problem:
         avoided_places, avoided_refs = _avoid(net, r.avoid, {source.id, sink.id})
         via_ids = _via(net, r.via, avoided_places, {source.id, sink.id})
         allowed = None if r.modes is None else {m.value for m in r.modes}
+        permits = set() if r.cbta else _permit_crossings(net)
         arrays = net.service_arrays(r.cargo, month)
         columns = _shipment_columns(net, arrays, shipment)
+        value_of_time = value_of_time_usd_per_teu_hour(net, shipment)
         start = arrays.index.get((source.id, SOURCE), -1)
         end = arrays.index.get((sink.id, SINK), -1)
         problem = cls(
@@ -133,9 +135,9 @@ class Problem:
             month=month,
             ready=ready,
             arrays=arrays,
-            keep=arrays.mask(avoided_places, avoided_refs, allowed)
+            keep=arrays.mask(avoided_places, avoided_refs | permits, allowed)
             & arrays.between(max(start, 0), max(end, 0)),
-            weights=_weights(net, columns, shipment, r.objective, r.carbon_price_usd_per_t),
+            weights=_weights(columns, r.objective, r.carbon_price_usd_per_t, value_of_time),
             columns=columns,
             start=start,
             end=end,
@@ -144,7 +146,7 @@ class Problem:
             max_transshipments=r.max_transshipments,
             allowed=allowed,
             avoided_places=avoided_places,
-            avoided_refs=avoided_refs,
+            avoided_refs=avoided_refs | permits,
             options={
                 "via": list(via_ids),
                 "avoid": sorted(avoided_places | avoided_refs),
@@ -152,6 +154,10 @@ class Problem:
                 "max_transshipments": r.max_transshipments,
                 "confidence": r.confidence,
                 "carbon_price_usd_per_t": r.carbon_price_usd_per_t,
+                "value_of_time_usd_per_teu_hour": (
+                    value_of_time if r.objective == "generalised" else None
+                ),
+                "cbta": r.cbta,
                 "samples": r.samples,
                 "seed": r.seed,
             },
@@ -500,28 +506,53 @@ def _shipment_columns(
     return columns | {"co2e_kg": (columns["co2e_kg"] - refrigeration) * scale + refrigeration}
 
 
+def _permit_crossings(net: Network) -> set[str]:
+    """The crossings a truck drives across (GMS CBTA direct trucking): they need permits.
+
+    Whether a truck crosses or its cargo is transloaded at the gate is the ``trucks`` column
+    of ``border_crossings.csv``; a quote without ``cbta`` uses only the transloading gates.
+    """
+    return {c.id for c in net.crossings.values() if c.trucks is TruckRegime.CROSS}
+
+
+def value_of_time_usd_per_teu_hour(net: Network, shipment: Shipment) -> float:
+    """What an hour in transit costs one TEU of ``shipment``, USD per TEU-hour.
+
+    The goods value (``value_usd``, else the cargo class's ``default_value_usd_per_teu``
+    for each TEU) × the class's value of time (``value_of_time_pct_per_day``) / 24.
+
+    Examples
+    --------
+    >>> from corridor import load_network
+    >>> from corridor.model import CargoClass
+    >>> net = load_network(2026)
+    >>> round(value_of_time_usd_per_teu_hour(net, Shipment("hanoi", "hai_phong", 1.0)), 2)
+    1.25
+    """
+    profile = net.cargo_profiles[shipment.cargo]
+    per_teu = (
+        profile.default_value_usd_per_teu
+        if shipment.value_usd is None
+        else shipment.value_usd / shipment.teu
+    )
+    return per_teu * profile.value_of_time_pct_per_day / 100.0 / HOURS_PER_DAY
+
+
 def _weights(
-    net: Network,
     cols: dict[str, np.ndarray],
-    shipment: Shipment,
     objective: str,
     carbon_price: float,
+    value_of_time: float,
 ) -> np.ndarray:
+    """The arc weights of ``objective``; ``value_of_time`` is USD per TEU-hour."""
     if objective == "cost":
         return cols["cost_usd"]
     if objective == "time":
         return cols["hours_p50"]
     if objective == "co2":
         return cols["co2e_kg"]
-    if shipment.value_usd is None:
-        msg = "the generalised objective needs value_usd (goods value) for the value of time"
-        raise InvalidRequestError(msg)
-    rate = net.cargo_profiles[shipment.cargo].value_of_time_pct_per_day / 100.0
-    usd_per_hour_per_teu = shipment.value_usd / shipment.teu * rate / HOURS_PER_DAY
     usd_per_kg = carbon_price / KG_PER_TONNE
-    return (
-        cols["cost_usd"] + usd_per_hour_per_teu * cols["hours_p50"] + usd_per_kg * cols["co2e_kg"]
-    )
+    return cols["cost_usd"] + value_of_time * cols["hours_p50"] + usd_per_kg * cols["co2e_kg"]
 
 
 def _step(net: Network, shipment: Shipment, tail: Vertex, head: Vertex, data: dict) -> Step:
@@ -541,7 +572,7 @@ def _step(net: Network, shipment: Shipment, tail: Vertex, head: Vertex, data: di
         from_mode=from_mode,
         to_mode=to_mode,
         km=data["km"],
-        cost_usd=data["cost_usd"] * shipment.teu,
+        cost_usd=round(data["cost_usd"] * shipment.teu, 9),  # 95.04, not 95.03999999999999
         hours_p50=data["hours_p50"],
         hours_p90=data["hours_p90"],
         co2e_kg=transport_co2e * tonnes / profile.tonnes_per_teu + refrigeration * shipment.teu,

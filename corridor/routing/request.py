@@ -46,6 +46,7 @@ from corridor.options import (
     unknown_options,
     whole,
     whole_in,
+    yes_no,
 )
 from corridor.uncertainty import DEFAULT_SAMPLES, DEFAULT_SEED
 
@@ -181,13 +182,15 @@ class QuoteRequest:
     )
     value_usd: float | None = option(
         None,
-        "Goods value, USD (the generalised objective's value of time).",
+        "Goods value, USD, for the generalised objective's value of time; default: the "
+        "cargo class's default value per TEU (cargo_classes.csv) × TEU.",
         optional(units.USD),
         cell="number",
     )
     objective: str = option(
-        "cost",
-        "What to minimise: cost (USD), time (P50 hours), co2 (kg CO2e) or generalised.",
+        "generalised",
+        "What to minimise: generalised (USD + value of time × P50 hours + carbon price × "
+        "CO2e, the default), cost (USD), time (P50 hours) or co2 (kg CO2e).",
         _objective,
         json_type=Objective,
     )
@@ -234,6 +237,12 @@ class QuoteRequest:
         flag="--mode",
         cli_type=list[str],
         json_type=list[Mode] | None,
+    )
+    cbta: bool = option(
+        False,
+        "The shipper holds GMS CBTA permits: trucks may drive across the gates that allow "
+        "direct trucking; without, road cargo is transloaded at the gate.",
+        yes_no,
     )
     year: int | None = option(
         None,
