@@ -13,14 +13,16 @@ Conventions (documented in ``docs/data.md``):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 
-from corridor.errors import DataError
+from corridor.errors import DataError, InvalidRequestError
 from corridor.model import (
     BorderCrossing,
     CargoProfile,
     EmissionFactor,
+    ExchangeRate,
     Leg,
     Mode,
     Tariff,
@@ -145,3 +147,42 @@ def crossing_figures(
         hours_p50 += crossing.transload_hours
         hours_p90 += crossing.transload_hours
     return _figures(cost, hours_p50, hours_p90, co2e_kg(crossing.km, emission, profile), profile)
+
+
+BASE_CURRENCY = "USD"
+"""The currency every figure is computed in; others are converted at a dated rate."""
+
+
+def exchange_rate(
+    rates: Iterable[ExchangeRate], currency: str, on: date | None = None
+) -> ExchangeRate | None:
+    """The rate that converts USD to ``currency``: the latest dated on or before ``on``.
+
+    ``None`` for USD (no conversion). Without ``on`` (no ready date), or when every rate of
+    the currency is dated after it, the latest rate in the data is taken.
+
+    Raises
+    ------
+    InvalidRequestError
+        If ``exchange_rates.csv`` has no rate for ``currency`` (naming those it has).
+
+    Examples
+    --------
+    >>> from corridor import load_network
+    >>> rates = load_network(2026).dataset.rates
+    >>> exchange_rate(rates, "VND").per_usd, exchange_rate(rates, "VND", date(2025, 6, 1)).per_usd
+    (26390.0, 24300.0)
+    """
+    if currency == BASE_CURRENCY:
+        return None
+    listed = sorted((r for r in rates if r.currency == currency), key=lambda r: r.date)
+    if not listed:
+        known = ", ".join(sorted({BASE_CURRENCY} | {r.currency for r in rates}))
+        msg = (
+            f"no exchange rate for currency {currency!r} in exchange_rates.csv; use one of {known}"
+        )
+        raise InvalidRequestError(msg)
+    if on is None:
+        return listed[-1]
+    dated = [r for r in listed if r.date <= on.isoformat()]
+    return dated[-1] if dated else listed[-1]

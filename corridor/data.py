@@ -234,7 +234,7 @@ def _check_unique(tables: dict[str, list[tuple[Where, Any]]]) -> None:
     _unique(tables["tariffs"], lambda t: (t.mode.value, t.country), "country")
     _unique(tables["emissions"], lambda e: e.mode.value, "mode")
     _unique(tables["cargo_profiles"], lambda c: c.cargo.value, "cargo")
-    _unique(tables["rates"], lambda r: r.currency, "currency")
+    _unique(tables["rates"], lambda r: (r.currency, r.date), "date")
 
 
 def unknown_place(place_id: str, places: Iterable[str]) -> str:

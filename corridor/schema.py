@@ -40,9 +40,19 @@ class ShipmentDocument(_Strict):
     deadline_hours: float | None = Field(description="Latest arrival, hours after ready.")
 
 
+class CurrencyDocument(_Strict):
+    """The currency of the ``cost`` figures and the dated rate they were converted at."""
+
+    code: str = Field(pattern=r"^[A-Z]{3}$", description="Currency code: USD, VND or CNY.")
+    per_usd: float = Field(gt=0, description="Units of the currency per USD (1 for USD).")
+    date: str | None = Field(description="Date of the rate, ISO 8601 (null for USD).")
+    source: str | None = Field(description="Source of the rate (exchange_rates.csv).")
+
+
 class TotalsDocument(_Strict):
     """Door-to-door totals of the whole shipment."""
 
+    cost: float = Field(description="Total cost in the quote's currency.")
     cost_usd: float = Field(description="Total cost, USD.")
     planned_hours: float = Field(description="Sum of the steps' median hours.")
     hours_p50: float = Field(description="Median door-to-door hours (Monte Carlo).")
@@ -71,6 +81,7 @@ class StepDocument(_Strict):
     to_mode: Mode | None = Field(description="Mode after the step (null at unloading).")
     km: float = Field(ge=0, description="Distance, km.")
     cost_usd: float = Field(description="Cost, USD.")
+    cost: float = Field(description="Cost in the quote's currency.")
     hours_p50: float = Field(ge=0, description="Median hours.")
     hours_p90: float = Field(ge=0, description="90th percentile hours.")
     co2e_kg: float = Field(ge=0, description="Emissions, kg CO2e.")
@@ -110,6 +121,7 @@ class QuoteDocument(_Strict):
     objective: Objective = Field(description="What the route minimises.")
     ready: str | None = Field(description="Ready time, ISO 8601, if given.")
     arrival_p50: str | None = Field(description="Median arrival, ISO 8601, if ready was given.")
+    currency: CurrencyDocument
     totals: TotalsDocument
     options: OptionsDocument
     modes: list[Mode] = Field(description="Modes in order, repeats collapsed.")

@@ -1091,3 +1091,70 @@ def test_cbta_is_a_flag_and_a_table_column(network):
     ]
     table = quote_many(rows, network=network)
     assert list(table["gates"]) == ["hekou_kim_thanh_cbta", "hekou_kim_thanh"]
+
+
+# --- currencies (issue 25) -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("currency", ["VND", "CNY"])
+def test_a_total_in_vnd_or_cny_is_usd_times_the_dated_rate(network, currency):
+    rates = sorted(
+        (r for r in network.dataset.rates if r.currency == currency), key=lambda r: r.date
+    )
+    latest = rates[-1]
+    q = quote("Kunming", "Hai Phong", 2, currency=currency.lower(), network=network)
+    usd = quote("Kunming", "Hai Phong", 2, network=network)
+    assert q.currency == currency and q.rate == latest
+    assert q.cost == pytest.approx(usd.cost_usd * latest.per_usd, rel=1e-12)
+    assert q.cost_usd == usd.cost_usd  # the route and its USD do not change
+    payload = q.to_dict()
+    assert payload["currency"] == {
+        "code": currency,
+        "per_usd": latest.per_usd,
+        "date": latest.date,
+        "source": latest.source,
+    }
+    assert payload["totals"]["cost"] == pytest.approx(usd.cost_usd * latest.per_usd, abs=0.01)
+    assert sum(s["cost"] for s in payload["steps"]) == pytest.approx(q.cost, abs=0.01 * 20)
+    assert f"{latest.per_usd:,.6g} {currency} per USD of {latest.date}" in q.explain()
+
+
+def test_an_earlier_ready_date_takes_the_rate_of_its_day():
+    rates = load_network(2025).dataset.rates
+    (old,) = [r for r in rates if r.currency == "VND" and r.date < "2025-06-01"]
+    q = quote("Hanoi", "Hai Phong", currency="VND", ready="2025-06-01T08:00")
+    assert q.rate == old and q.cost == pytest.approx(q.cost_usd * old.per_usd)
+
+
+def test_the_vnd_rate_is_the_sggp_december_2025_figure(network):
+    """VND 203.2 trillion ≈ USD 7.7 bn (SGGP, 19 Dec 2025): about 26,390 VND per USD."""
+    (latest,) = [r for r in network.dataset.rates if r.date == "2025-12-19" and r.currency == "VND"]
+    assert latest.per_usd == pytest.approx(203.2e12 / 7.7e9, rel=1e-3)
+
+
+def test_an_unknown_currency_names_those_the_data_has(network):
+    with pytest.raises(
+        InvalidRequestError, match="no exchange rate for currency 'EUR'.*CNY, USD, VND"
+    ):
+        quote("Hanoi", "Hai Phong", currency="EUR", network=network)
+    with pytest.raises(InvalidRequestError, match="three-letter currency code"):
+        quote("Hanoi", "Hai Phong", currency="dong", network=network)
+
+
+def test_currency_on_the_command_line_and_in_a_table(network):
+    result = CliRunner().invoke(cli_app, ["quote", "Hanoi", "Hai Phong", "--currency", "VND"])
+    assert result.exit_code == 0, result.output
+    caption = " ".join(result.stdout.split())
+    assert "VND at 26,390 VND per USD of 2025-12-19" in caption
+    table = quote_many(
+        [
+            {"origin": "Hanoi", "destination": "Hai Phong", "currency": "CNY"},
+            {"origin": "Hanoi", "destination": "Hai Phong"},
+        ],
+        network=network,
+    )
+    assert list(table["currency"]) == ["CNY", "USD"]
+    assert table["cost"].iloc[0] == pytest.approx(
+        table["cost_usd"].iloc[0] * table["per_usd"].iloc[0]
+    )
+    assert table["cost"].iloc[1] == table["cost_usd"].iloc[1]

@@ -22,13 +22,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from corridor.costs import exchange_rate
 from corridor.errors import (
     InvalidRequestError,
     NoRouteError,
     PlaceNotOpenError,
     UnknownPlaceError,
 )
-from corridor.model import LOCAL_TIME, Place, Shipment, TruckRegime
+from corridor.model import LOCAL_TIME, ExchangeRate, Place, Shipment, TruckRegime
 from corridor.names import MAX_SUGGESTIONS
 from corridor.network import DEFAULT_YEAR, Network, load_network
 from corridor.routing import diagnose
@@ -85,6 +86,8 @@ class Problem:
     """The route options as resolved, for :attr:`Quote.options`."""
     stop_at: float = float("inf")
     """When the request's time limit runs out (:func:`time.monotonic`)."""
+    rate: ExchangeRate | None = None
+    """The dated rate the quote's costs are shown at (None: USD)."""
     _layered: tuple[GraphArrays, np.ndarray] | None = field(default=None, repr=False)
     _once: Once | None = field(default=None, repr=False)
 
@@ -125,6 +128,7 @@ class Problem:
         arrays = net.service_arrays(r.cargo, month)
         columns = _shipment_columns(net, arrays, shipment)
         value_of_time = value_of_time_usd_per_teu_hour(net, shipment)
+        rate = exchange_rate(net.dataset.rates, r.currency, None if ready is None else ready.date())
         start = arrays.index.get((source.id, SOURCE), -1)
         end = arrays.index.get((sink.id, SINK), -1)
         problem = cls(
@@ -162,6 +166,7 @@ class Problem:
                 "seed": r.seed,
             },
             stop_at=time.monotonic() + r.time_limit_s,
+            rate=rate,
         )
         if start < 0 or end < 0:
             raise NoRouteError(diagnose.no_route_reason(problem))
@@ -392,6 +397,7 @@ class Problem:
             simulator,
             self.net,
             dict(self.options),
+            rate=self.rate,
         )
         return noted(route, [self.arrays.arcs[a][2]["capacity_teu_day"] for a in path], self.via)
 

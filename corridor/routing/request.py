@@ -112,6 +112,18 @@ def _modes(value: object, name: str) -> tuple[Mode, ...]:
     return tuple(dict.fromkeys(choose(item, "mode") for item in listed))
 
 
+def _currency(value: object, name: str) -> str:
+    """A currency code such as ``VND`` (any case): three letters, as ISO 4217 writes them.
+
+    Whether the data has a rate for it is checked when the request is solved.
+    """
+    code = value.strip().upper() if isinstance(value, str) else None
+    if code is None or len(code) != len("USD") or not code.isalpha():
+        msg = f"{name} must be a three-letter currency code such as USD, VND or CNY, got {value!r}"
+        raise InvalidRequestError(msg)
+    return code
+
+
 def _objective(value: object, name: str) -> str:
     del name
     return check_objective(value, OBJECTIVES)
@@ -243,6 +255,12 @@ class QuoteRequest:
         "The shipper holds GMS CBTA permits: trucks may drive across the gates that allow "
         "direct trucking; without, road cargo is transloaded at the gate.",
         yes_no,
+    )
+    currency: str = option(
+        "USD",
+        "Currency of the costs: USD, VND or CNY, at the latest rate of exchange_rates.csv "
+        "dated on or before the ready date (the rate and its date are in the quote).",
+        _currency,
     )
     year: int | None = option(
         None,
