@@ -46,6 +46,8 @@ class ArcFigures:
     hours_p90: float
     co2e_kg: float
     refrigeration_co2e_kg: float = 0.0
+    handling_usd: float = 0.0
+    """The part of ``cost_usd`` paid per box move or per crossing (the rest is a tariff)."""
 
 
 def _figures(
@@ -54,11 +56,18 @@ def _figures(
     hours_p90: float,
     transport_co2e_kg: float,
     profile: CargoProfile,
+    *,
+    handling_usd: float = 0.0,
 ) -> ArcFigures:
     """Arc figures with the refrigeration's kg CO2e over the P50 hours added to transport's."""
     refrigeration = profile.refrigeration_kg_co2e_per_hour * hours_p50
     return ArcFigures(
-        cost_usd, hours_p50, hours_p90, transport_co2e_kg + refrigeration, refrigeration
+        cost_usd,
+        hours_p50,
+        hours_p90,
+        transport_co2e_kg + refrigeration,
+        refrigeration,
+        handling_usd,
     )
 
 
@@ -124,7 +133,12 @@ def handling_figures(
     if transfer is None:
         return _figures(cost, 0.0, 0.0, 0.0, profile)
     return _figures(
-        cost + transfer.cost_usd_per_teu, transfer.hours_p50, transfer.hours_p90, 0.0, profile
+        cost + transfer.cost_usd_per_teu,
+        transfer.hours_p50,
+        transfer.hours_p90,
+        0.0,
+        profile,
+        handling_usd=transfer.cost_usd_per_teu,
     )
 
 
@@ -146,7 +160,8 @@ def crossing_figures(
         cost += crossing.transload_usd_per_teu
         hours_p50 += crossing.transload_hours
         hours_p90 += crossing.transload_hours
-    return _figures(cost, hours_p50, hours_p90, co2e_kg(crossing.km, emission, profile), profile)
+    transport = co2e_kg(crossing.km, emission, profile)
+    return _figures(cost, hours_p50, hours_p90, transport, profile, handling_usd=cost)
 
 
 BASE_CURRENCY = "USD"

@@ -25,6 +25,7 @@ from corridor.model import (
     BorderCrossing,
     CargoClass,
     CargoProfile,
+    ContainerType,
     Country,
     EmissionFactor,
     ExchangeRate,
@@ -138,6 +139,8 @@ class Dataset:
     """Where each row of each table was written (by table name, in row order), for errors."""
     removed_places: tuple[Place, ...] = ()
     """Places a scenario removed, so that naming one says so (never another place's name)."""
+    containers: tuple[ContainerType, ...] = ()
+    """Container types (``containers.csv``): TEU, tare, payload and price factors."""
 
     def located(self, table: str) -> list[tuple[Where, Any]]:
         """The rows of ``table`` with where each was written (the file only, if not known)."""
@@ -235,6 +238,7 @@ def _check_unique(tables: dict[str, list[tuple[Where, Any]]]) -> None:
     _unique(tables["emissions"], lambda e: e.mode.value, "mode")
     _unique(tables["cargo_profiles"], lambda c: c.cargo.value, "cargo")
     _unique(tables["rates"], lambda r: (r.currency, r.date), "date")
+    _unique(tables["containers"], lambda c: c.type, "type")
 
 
 def unknown_place(place_id: str, places: Iterable[str]) -> str:

@@ -27,6 +27,7 @@ from corridor.model import (
     BorderCrossing,
     CargoClass,
     CargoProfile,
+    ContainerType,
     Country,
     EmissionFactor,
     ExchangeRate,
@@ -111,6 +112,8 @@ Km = units.KM.validator()
 Multiplier = units.MULTIPLIER.validator()
 PercentPerDay = units.PERCENT_PER_DAY.validator()
 PerUsd = units.PER_USD.validator()
+Teu = units.TEU.validator()
+Tonnes = units.TONNES.validator()
 TonnesPerTeu = units.TONNES_PER_TEU.validator()
 UsdPerTeu = units.USD_PER_TEU.validator()
 UsdPerTeuKm = units.USD_PER_TEU_KM.validator()
@@ -300,6 +303,26 @@ class RateRow(_Row):
     date: Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
 
 
+class ContainerRow(_Row):
+    """Schema of ``containers.csv``."""
+
+    file = TABLE_FILES["containers"]
+    value_type = ContainerType
+    type: Annotated[str, Field(pattern=r"^[0-9]{2}[A-Z]{2}$")]
+    teu: Teu
+    tare_t: Tonnes
+    payload_t: Tonnes
+    reefer: bool
+    road: Multiplier
+    rail_1435: Multiplier
+    rail_1000: Multiplier
+    river: Multiplier
+    sea: Multiplier
+    air: Multiplier
+    handling: Multiplier
+    border: Multiplier
+
+
 RowT = TypeVar("RowT", bound=_Row)
 
 
@@ -366,5 +389,6 @@ SCHEMAS: dict[str, type[_Row]] = {
     "emissions": EmissionRow,
     "cargo_profiles": CargoRow,
     "rates": RateRow,
+    "containers": ContainerRow,
 }
 """The schema of each table of a :class:`~corridor.data.Dataset`, by attribute name."""

@@ -38,6 +38,9 @@ class ShipmentDocument(_Strict):
     tonnes: float | None = Field(description="Gross weight, t (null: cargo-class default).")
     value_usd: float | None = Field(description="Goods value, USD.")
     deadline_hours: float | None = Field(description="Latest arrival, hours after ready.")
+    containers: dict[str, int] | None = Field(
+        description="Boxes by type (containers.csv), if given so; teu is then theirs."
+    )
 
 
 class CurrencyDocument(_Strict):

@@ -81,7 +81,7 @@ def build_service_graph(network: Network, cargo: CargoClass, month: int | None) 
     return graph
 
 
-ARC_COLUMNS = ("cost_usd", "hours_p50", "co2e_kg", "refrigeration_co2e_kg")
+ARC_COLUMNS = ("cost_usd", "hours_p50", "co2e_kg", "refrigeration_co2e_kg", "handling_usd")
 """The arc attributes a :class:`ServiceArrays` holds as columns, per TEU (and
 ``transshipments``: 1 on a transfer arc)."""
 
@@ -132,6 +132,21 @@ class ServiceArrays(GraphArrays):
                 [by_mode.setdefault((place_of(v), v[1]), len(by_mode)) for v in self.vertices]
             ),
         )
+
+    @functools.cached_property
+    def pricing_units(self) -> tuple[np.ndarray, np.ndarray]:
+        """What each arc's cost is priced by (:data:`corridor.model.PRICING_UNITS`).
+
+        Two arrays of unit names: the tariff part's (the mode of a leg, the mode boarded on a
+        transfer or at loading) and the ``handling_usd`` part's (``border`` on a crossing,
+        else ``handling``: per box move).
+        """
+        tariff, handling = [], []
+        for tail, head, data in self.arcs:
+            mode = data.get("mode") or (head[1] if data["kind"] == "transfer" else tail[1])
+            tariff.append(mode)
+            handling.append("border" if data["kind"] == "border" else "handling")
+        return np.array(tariff, dtype=object), np.array(handling, dtype=object)
 
     @functools.cached_property
     def by_ref(self) -> dict[str, list[int]]:
@@ -409,6 +424,7 @@ def _arc(
         "hours_p90": figures.hours_p90,
         "co2e_kg": figures.co2e_kg,
         "refrigeration_co2e_kg": figures.refrigeration_co2e_kg,
+        "handling_usd": figures.handling_usd,
         "capacity_teu_day": capacity,
         **extra,
     }

@@ -28,6 +28,7 @@ TABLE_FILES = {
     "emissions": "emissions.csv",
     "cargo_profiles": "cargo_classes.csv",
     "rates": "exchange_rates.csv",
+    "containers": "containers.csv",
 }
 """The file of each table of a :class:`~corridor.data.Dataset`, by attribute name."""
 

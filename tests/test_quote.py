@@ -1158,3 +1158,63 @@ def test_currency_on_the_command_line_and_in_a_table(network):
         table["cost_usd"].iloc[0] * table["per_usd"].iloc[0]
     )
     assert table["cost"].iloc[1] == table["cost_usd"].iloc[1]
+
+
+# --- container types (issue 25) -------------------------------------------------------------
+
+
+def test_a_40ft_box_by_road_costs_the_road_rate_per_box(network):
+    """IDE-JETRO DP 743/744 (Ishida 2019): a 40' box costs about the same to truck as a 20'."""
+    kwargs = {"modes": ["road"], "network": network}
+    twenty = quote("Hanoi", "Hai Phong", containers={"20GP": 1}, **kwargs)
+    forty = quote("Hanoi", "Hai Phong", containers={"40GP": 1}, **kwargs)
+    two_twenties = quote("Hanoi", "Hai Phong", teu=2, **kwargs)
+    assert forty.shipment.teu == 2 and forty.cost_usd == pytest.approx(twenty.cost_usd)
+    assert two_twenties.cost_usd == pytest.approx(2 * twenty.cost_usd)
+    high_cubes = quote("Hanoi", "Hai Phong", containers={"40HC": 2}, **kwargs)
+    assert high_cubes.cost_usd == pytest.approx(2 * twenty.cost_usd)
+    assert "2 × 40HC (4 TEU)" in high_cubes.explain()
+    assert high_cubes.to_dict()["shipment"]["containers"] == {"40HC": 2}
+
+
+def test_each_step_of_a_box_is_priced_by_its_own_unit(network):
+    """Rail per box at the FEU/TEU ratio of the data, handling per box move: not per TEU."""
+    types = {c.type: c for c in network.dataset.containers}
+    twenty = quote("Kunming", "Hai Phong", containers={"20GP": 1}, network=network)
+    forty = quote("Kunming", "Hai Phong", containers={"40GP": 1}, network=network)
+    assert twenty.modes == forty.modes  # the same route here: compare step by step
+    for a, b in zip(twenty.steps, forty.steps, strict=True):
+        if a.kind == "leg":
+            unit = a.to_mode
+        elif a.kind == "border":
+            unit = "border"
+        else:
+            continue
+        assert b.cost_usd == pytest.approx(a.cost_usd * types["40GP"].factor(unit))
+    assert twenty.cost_usd < forty.cost_usd < 2 * twenty.cost_usd
+
+
+def test_container_requests_are_checked(network):
+    with pytest.raises(InvalidRequestError, match="unknown container type '40HQ'; did you mean"):
+        quote("Hanoi", "Hai Phong", containers={"40HQ": 1}, network=network)
+    with pytest.raises(InvalidRequestError, match="40RF is a reefer box"):
+        quote("Hanoi", "Hai Phong", containers={"40RF": 1}, network=network)
+    with pytest.raises(InvalidRequestError, match="20GP is no reefer box"):
+        quote("Hanoi", "Hai Phong", containers={"20GP": 1}, cargo="reefer", network=network)
+    with pytest.raises(InvalidRequestError, match="teu=3 contradicts the containers"):
+        quote("Hanoi", "Hai Phong", teu=3, containers={"40HC": 1}, network=network)
+    with pytest.raises(InvalidRequestError, match="more than the containers carry"):
+        quote("Hanoi", "Hai Phong", containers={"20GP": 1}, tonnes=30, network=network)
+    reefer = quote("Hanoi", "Hai Phong", containers={"40RF": 1}, cargo="reefer", network=network)
+    assert reefer.shipment.teu == 2
+
+
+def test_container_and_count_on_the_command_line():
+    args = ["quote", "Hanoi", "Hai Phong", "--mode", "road", "--json"]
+    counted = CliRunner().invoke(cli_app, [*args, "--container", "40HC", "--count", "2"])
+    assert counted.exit_code == 0, counted.output
+    written = CliRunner().invoke(cli_app, [*args, "--container", "40HC:2"])
+    assert json.loads(counted.stdout)["totals"] == json.loads(written.stdout)["totals"]
+    assert json.loads(counted.stdout)["shipment"]["containers"] == {"40HC": 2}
+    bad = CliRunner().invoke(cli_app, [*args, "--count", "2"])
+    assert bad.exit_code == 2 and "--count needs exactly one --container" in bad.stderr

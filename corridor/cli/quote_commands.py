@@ -23,6 +23,7 @@ from corridor.cli.common import (
 )
 from corridor.cli.options import request_options
 from corridor.cli.tables import fitted, print_notes, quote_table, routes_table
+from corridor.errors import InvalidRequestError
 from corridor.outputs import replacing
 from corridor.routing import Quote, QuoteRequest, pareto, quote
 from corridor.routing.frontier import PARETO_SKIPS
@@ -51,10 +52,17 @@ def quote_command(
         ),
     ] = None,
     png_file: PngOption = None,
+    count: Annotated[
+        int | None,
+        typer.Option(
+            "--count", min=1, help="How many boxes of the one --container type (40HC: 2)."
+        ),
+    ] = None,
     data: DataOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Quote the optimal route for one shipment (exact, OR-Tools)."""
+    options = with_count(options, count)
     check_output(map_file, "--map", HTML, [data])
     check_output(out_file, "--out", TABLES, [data])
     check_output(png_file, "--png", PNG, [data])
@@ -145,6 +153,23 @@ def schema_command(
     from corridor.schema import schema_of
 
     print_json(schema_of(of))
+
+
+def with_count(options: dict[str, Any], count: int | None) -> dict[str, Any]:
+    """``--container 40HC --count 2`` as the request's ``containers=["40HC:2"]``.
+
+    Raises
+    ------
+    InvalidRequestError
+        For ``--count`` without exactly one ``--container`` of no count of its own.
+    """
+    if count is None:
+        return options
+    boxes = options.get("containers") or []
+    if len(boxes) != 1 or ":" in boxes[0]:
+        msg = "--count needs exactly one --container, written without a count (--container 40HC)"
+        raise InvalidRequestError(msg)
+    return options | {"containers": [f"{boxes[0]}:{count}"]}
 
 
 def write_route_files(

@@ -63,7 +63,7 @@ def quote_table(q: Quote) -> Table:
         "h P90",
         "kg CO2e",
         title=f"{q.names[s.origin]} → {q.names[s.destination]}, "
-        f"{s.teu:g} TEU {s.cargo.value}, {q.year}, optimised for {q.objective}",
+        f"{q.boxes} {s.cargo.value}, {q.year}, optimised for {q.objective}",
         caption_justify="left",
         caption="total h: planned, the sum of the steps' P50 (what the optimiser minimises and "
         "a deadline bounds); door to door: simulated hours (waits for departures, gate hours)"

@@ -29,10 +29,21 @@ from corridor.errors import (
     PlaceNotOpenError,
     UnknownPlaceError,
 )
-from corridor.model import LOCAL_TIME, ExchangeRate, Place, Shipment, TruckRegime
+from corridor.model import (
+    LOCAL_TIME,
+    ExchangeRate,
+    Place,
+    Shipment,
+)
 from corridor.names import MAX_SUGGESTIONS
 from corridor.network import DEFAULT_YEAR, Network, load_network
 from corridor.routing import diagnose
+from corridor.routing.pricing import (
+    box_cost_per_teu,
+    box_teu,
+    permit_crossings,
+    value_of_time_usd_per_teu_hour,
+)
 from corridor.routing.request import QuoteRequest, request_year
 from corridor.routing.result import Quote, Step, noted
 from corridor.service import SINK, SOURCE, ServiceArrays, Vertex, place_of
@@ -117,14 +128,17 @@ class Problem:
             network=network,
             data_dir=data_dir,
         )
-        shipment = Shipment(source.id, sink.id, r.teu, r.cargo, r.tonnes, r.value_usd, r.deadline)
+        teu = r.teu if r.containers is None else box_teu(net, r)
+        shipment = Shipment(
+            source.id, sink.id, teu, r.cargo, r.tonnes, r.value_usd, r.deadline, r.containers
+        )
         if source.id == sink.id:
             msg = f"origin and destination are the same place ({source.id})"
             raise InvalidRequestError(msg)
         avoided_places, avoided_refs = _avoid(net, r.avoid, {source.id, sink.id})
         via_ids = _via(net, r.via, avoided_places, {source.id, sink.id})
         allowed = None if r.modes is None else {m.value for m in r.modes}
-        permits = set() if r.cbta else _permit_crossings(net)
+        permits = set() if r.cbta else permit_crossings(net)
         arrays = net.service_arrays(r.cargo, month)
         columns = _shipment_columns(net, arrays, shipment)
         value_of_time = value_of_time_usd_per_teu_hour(net, shipment)
@@ -375,7 +389,11 @@ class Problem:
 
     def quote(self, path: list[int]) -> Quote:
         """The itemised quote of a route given as service-graph arc indices."""
-        steps = tuple(_step(self.net, self.shipment, *self.arrays.arcs[a]) for a in path)
+        costs = self.columns["cost_usd"]
+        steps = tuple(
+            _step(self.net, self.shipment, *self.arrays.arcs[a], cost_usd_per_teu=costs[a])
+            for a in path
+        )
         names = {p.id: p.name for p in self.net.places.values()}
         names |= {c.id: c.name for c in self.net.crossings.values()}
         simulator = functools.partial(
@@ -504,44 +522,14 @@ def _shipment_columns(
     counts it); refrigeration is per box, whatever it weighs.
     """
     columns = arrays.columns
+    if shipment.containers is not None:
+        columns = columns | {"cost_usd": box_cost_per_teu(net, arrays, shipment)}
     if shipment.tonnes is None:
         return columns
     payload = net.cargo_profiles[shipment.cargo].tonnes_per_teu
     refrigeration = columns["refrigeration_co2e_kg"]
     scale = shipment.tonnes / shipment.teu / payload
     return columns | {"co2e_kg": (columns["co2e_kg"] - refrigeration) * scale + refrigeration}
-
-
-def _permit_crossings(net: Network) -> set[str]:
-    """The crossings a truck drives across (GMS CBTA direct trucking): they need permits.
-
-    Whether a truck crosses or its cargo is transloaded at the gate is the ``trucks`` column
-    of ``border_crossings.csv``; a quote without ``cbta`` uses only the transloading gates.
-    """
-    return {c.id for c in net.crossings.values() if c.trucks is TruckRegime.CROSS}
-
-
-def value_of_time_usd_per_teu_hour(net: Network, shipment: Shipment) -> float:
-    """What an hour in transit costs one TEU of ``shipment``, USD per TEU-hour.
-
-    The goods value (``value_usd``, else the cargo class's ``default_value_usd_per_teu``
-    for each TEU) × the class's value of time (``value_of_time_pct_per_day``) / 24.
-
-    Examples
-    --------
-    >>> from corridor import load_network
-    >>> from corridor.model import CargoClass
-    >>> net = load_network(2026)
-    >>> round(value_of_time_usd_per_teu_hour(net, Shipment("hanoi", "hai_phong", 1.0)), 2)
-    1.25
-    """
-    profile = net.cargo_profiles[shipment.cargo]
-    per_teu = (
-        profile.default_value_usd_per_teu
-        if shipment.value_usd is None
-        else shipment.value_usd / shipment.teu
-    )
-    return per_teu * profile.value_of_time_pct_per_day / 100.0 / HOURS_PER_DAY
 
 
 def _weights(
@@ -561,7 +549,15 @@ def _weights(
     return cols["cost_usd"] + value_of_time * cols["hours_p50"] + usd_per_kg * cols["co2e_kg"]
 
 
-def _step(net: Network, shipment: Shipment, tail: Vertex, head: Vertex, data: dict) -> Step:
+def _step(
+    net: Network,
+    shipment: Shipment,
+    tail: Vertex,
+    head: Vertex,
+    data: dict,
+    *,
+    cost_usd_per_teu: float,
+) -> Step:
     profile = net.cargo_profiles[shipment.cargo]
     tonnes = (
         shipment.tonnes if shipment.tonnes is not None else profile.tonnes_per_teu * shipment.teu
@@ -578,7 +574,7 @@ def _step(net: Network, shipment: Shipment, tail: Vertex, head: Vertex, data: di
         from_mode=from_mode,
         to_mode=to_mode,
         km=data["km"],
-        cost_usd=round(data["cost_usd"] * shipment.teu, 9),  # 95.04, not 95.03999999999999
+        cost_usd=round(float(cost_usd_per_teu) * shipment.teu, 9),  # 95.04, not 95.039999
         hours_p50=data["hours_p50"],
         hours_p90=data["hours_p90"],
         co2e_kg=transport_co2e * tonnes / profile.tonnes_per_teu + refrigeration * shipment.teu,

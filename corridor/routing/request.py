@@ -112,6 +112,58 @@ def _modes(value: object, name: str) -> tuple[Mode, ...]:
     return tuple(dict.fromkeys(choose(item, "mode") for item in listed))
 
 
+def _box_items(value: object) -> list[tuple[object, object]]:
+    """``(type, count)`` pairs as given, or [] when ``value`` is no way of writing boxes."""
+    if isinstance(value, str):
+        value = [part.strip() for part in value.split("|") if part.strip()]
+    if isinstance(value, Mapping):
+        return list(value.items())
+    if not isinstance(value, Iterable):
+        return []
+    items: list[tuple[object, object]] = []
+    for item in value:
+        if isinstance(item, str):
+            kind, _, count = item.partition(":")
+            items.append((kind, count.strip() or 1))
+        elif isinstance(item, tuple | list) and len(item) == len(("type", "count")):
+            items.append((item[0], item[1]))
+        else:
+            return []
+    return items
+
+
+def containers(value: object, name: str) -> tuple[tuple[str, int], ...]:
+    """Boxes by type: ``{"40HC": 2}``, ``["40HC", "20GP:3"]`` or text ``40HC:2|20GP``.
+
+    A count is at most 10,000 boxes (the most TEU a shipment may have).
+
+    Returns ``(type, count)`` pairs in the order given, a type named twice counted once with
+    both counts; types are upper-cased (``40hc`` is ``40HC``). Whether the data has the type
+    is checked when the request is solved.
+
+    >>> containers({"40hc": 2}, "containers"), containers("40HC:2|20GP", "containers")
+    ((('40HC', 2),), (('40HC', 2), ('20GP', 1)))
+    """
+    items = _box_items(value)
+    if not items:
+        msg = f"{name} must map container types to counts, like {{'40HC': 2}}, got {value!r}"
+        raise InvalidRequestError(msg)
+    boxes: dict[str, int] = {}
+    for kind, count in items:
+        if not isinstance(kind, str) or not kind.strip():
+            msg = f"{name}: a container type is a name such as 40HC, got {kind!r}"
+            raise InvalidRequestError(msg)
+        number_of = whole(
+            int(count) if isinstance(count, str) and count.isdigit() else count,
+            f"{name}[{kind.strip().upper()}]",
+            1,
+            10_000,
+        )
+        key = kind.strip().upper()
+        boxes[key] = boxes.get(key, 0) + number_of
+    return tuple(boxes.items())
+
+
 def _currency(value: object, name: str) -> str:
     """A currency code such as ``VND`` (any case): three letters, as ISO 4217 writes them.
 
@@ -173,6 +225,17 @@ class QuoteRequest:
         REQUIRED, "Destination: place id or name.", _place, flag=None, json_type=str
     )
     teu: float = option(1.0, "Volume, TEU.", units.TEU, cell="number")
+    containers: tuple[tuple[str, int], ...] | None = option(
+        None,
+        "Boxes by type instead of TEU: {'40HC': 2} (types in containers.csv: 20GP, 40GP, "
+        "40HC, 20RF, 40RF); each mode prices a box as the data says (a 40' truck costs as a "
+        "20'). Command line: --container 40HC --count 2, or --container 40HC:2 (repeat).",
+        optional(containers),
+        cell="text",
+        flag="--container",
+        cli_type=list[str],
+        json_type=dict[str, int] | None,
+    )
     alternatives: int = option(
         1,
         "Number of distinct routes, best first: they differ in transshipment points, gates "

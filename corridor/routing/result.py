@@ -105,6 +105,15 @@ class Quote:
             return ""
         return f"{self.rate.per_usd:,.6g} {self.rate.currency} per USD of {self.rate.date}"
 
+    @property
+    def boxes(self) -> str:
+        """What is shipped: ``2 × 40HC (4 TEU)``, or ``2 TEU`` when given in TEU."""
+        s = self.shipment
+        if s.containers is None:
+            return f"{s.teu:g} TEU"
+        listed = ", ".join(f"{count} × {kind}" for kind, count in s.containers)
+        return f"{listed} ({s.teu:g} TEU)"
+
     @functools.cached_property
     def transit(self) -> TransitTime | None:
         """Simulated door-to-door hours, computed on first use (None without a simulator)."""
@@ -226,6 +235,8 @@ class Quote:
         """JSON-safe dict: shipment, options, totals and steps."""
         shipment = asdict(self.shipment)
         shipment["cargo"] = self.shipment.cargo.value
+        boxes = self.shipment.containers
+        shipment["containers"] = None if boxes is None else dict(boxes)
         return {
             "shipment": shipment,
             "year": self.year,
@@ -293,7 +304,7 @@ class Quote:
         """A short human-readable account of the route and its totals."""
         s = self.shipment
         lines = [
-            f"{self.names[s.origin]} → {self.names[s.destination]}: {s.teu:g} TEU "
+            f"{self.names[s.origin]} → {self.names[s.destination]}: {self.boxes} "
             f"{s.cargo.value}, {self.year}, optimised for {self.objective}",
             f"via {' → '.join(self.modes)}; {len(self.transshipments)} transshipment(s), "
             f"{len(self.border_crossings)} border crossing(s)",
