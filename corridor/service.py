@@ -275,7 +275,11 @@ def _passable(network: Network, crossing: BorderCrossing, cargo: CargoClass) -> 
 def _handling_arcs(
     network: Network, cargo: CargoClass, profile: CargoProfile
 ) -> Iterator[tuple[Vertex, Vertex, str, dict[str, Any]]]:
-    """Transfers between modes, and access/egress arcs at the places that handle ``cargo``."""
+    """Transfers between modes, and loading and unloading arcs (access/egress).
+
+    Transfers, and loading onto or unloading from another mode than road, are at the places
+    that handle ``cargo``; a truck loads and unloads at every place.
+    """
     handling = [p for p in network.places.values() if p.handles(cargo)]  # stable order
     handled = {p.id for p in handling}
     road_transfers: dict[tuple[str, Mode], Transfer] = {}
@@ -303,10 +307,14 @@ def _handling_arcs(
         if Mode.ROAD in (t.from_mode, t.to_mode):
             other = t.to_mode if t.from_mode is Mode.ROAD else t.from_mode
             road_transfers[(t.place, other)] = t
-    for place in handling:
+    # a truck loads and unloads anywhere, whatever the cargo (a reefer truck delivers to a
+    # city without a reefer terminal); handling rules bind where a box changes mode
+    for place in network.places.values():
         for mode in sorted(place.modes):
             transfer = road_transfers.get((place.id, mode))
             if mode is not Mode.ROAD and transfer is None:
+                continue
+            if (mode is not Mode.ROAD or transfer is not None) and place.id not in handled:
                 continue
             boarding = costs.find_tariff(network.tariffs, mode, place.country.value)
             capacity = transfer.capacity_teu_day if transfer else None

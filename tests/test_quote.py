@@ -1218,3 +1218,20 @@ def test_container_and_count_on_the_command_line():
     assert json.loads(counted.stdout)["shipment"]["containers"] == {"40HC": 2}
     bad = CliRunner().invoke(cli_app, [*args, "--count", "2"])
     assert bad.exit_code == 2 and "--count needs exactly one --container" in bad.stderr
+
+
+# --- a reefer truck delivers anywhere (issue 25) ----------------------------------------------
+
+
+def test_a_reefer_truck_reaches_yen_bai(network):
+    """Yen Bai has no reefer terminal: handling rules bind only where a box changes mode."""
+    assert not network.places["yen_bai"].reefer
+    q = quote("Hanoi", "Yen Bai", cargo="reefer", modes=["road"], network=network)
+    assert q.modes == ["road"] and not q.transshipments
+    assert q.steps[-1].kind == "egress" and q.steps[-1].to_place == "yen_bai"
+    general = quote("Hanoi", "Yen Bai", modes=["road"], network=network)
+    multiplier = network.cargo_profiles[CargoClass.REEFER].tariff_multiplier
+    assert q.cost_usd == pytest.approx(general.cost_usd * multiplier)
+    # a box still changes mode only where the handling is: no reefer train from Yen Bai
+    with pytest.raises(NoRouteError, match="reefer"):
+        quote("Yen Bai", "Hanoi", cargo="reefer", modes=["rail_1000"], network=network)
