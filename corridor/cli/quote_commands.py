@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,6 +20,7 @@ from corridor.cli.common import (
     one_line_errors,
     out,
     print_json,
+    show_progress,
     wrote,
 )
 from corridor.cli.options import request_options
@@ -204,3 +206,52 @@ def write_route_files(
             route_chart(routes[0]).savefig(part, dpi=150)
         written.append(png_file)
     wrote(*written)
+
+
+@app.command("quote-many")
+@one_line_errors
+@request_options(QuoteRequest, skip=("alternatives",))
+def quote_many_command(
+    lanes: Annotated[
+        Path,
+        typer.Argument(
+            help="Lanes table, .csv or .xlsx: a row per lane with origin, destination and any "
+            "quote option (teu, containers, cargo, currency, ...); headers in any case."
+        ),
+    ],
+    options: dict[str, Any],
+    out_file: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write the price list: .csv or .xlsx."),
+    ] = None,
+    data: DataOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Price a list of lanes: one quote per row, prices per box and per TEU (a price list)."""
+    from corridor.network import DEFAULT_YEAR, load_network
+    from corridor.progress import progress_bar
+    from corridor.routing.pricelist import LANE_FILES, price_list, read_lanes, write_price_list
+
+    check_output(out_file, "--out", LANE_FILES, [lanes, data])
+    table = read_lanes(lanes)  # a bad column stops here, before any quote
+    year = options.pop("year", None)
+    network = load_network(year or DEFAULT_YEAR, data) if data is not None else None
+    with progress_bar("quoting lanes", shown=show_progress(as_json)) as progress:
+        prices = price_list(
+            table, network=network, progress=progress, **options, **_year(year, network)
+        )
+    if out_file is not None:
+        write_price_list(prices, out_file)
+        wrote(out_file)
+    if as_json:
+        print_json(json.loads(prices.to_json(orient="records")))
+        return
+    quoted = int((prices["status"] == "ok").sum())
+    out.print(f"{quoted} of {len(prices)} lanes quoted")
+    for _, row in prices[prices["status"] != "ok"].head(10).iterrows():
+        out.print(f"  {row['origin']} → {row['destination']}: {row['message']}")
+
+
+def _year(year: int | None, network: object) -> dict[str, int]:
+    """The ``year`` keyword of :func:`~corridor.routing.batch.quote_many`, unless a network."""
+    return {} if year is None or network is not None else {"year": year}

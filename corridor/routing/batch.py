@@ -25,6 +25,7 @@ MANY_COLUMNS = [
     "teu",
     "tonnes",
     "cargo",
+    "containers",
     "cost_usd",
     "cost",
     "currency",
@@ -161,6 +162,7 @@ def quote_many(
                 "teu": result.shipment.teu,
                 "tonnes": result.shipment.tonnes,
                 "cargo": result.shipment.cargo.value,
+                "containers": _boxes_text(result.shipment.containers),
                 "cost_usd": result.cost_usd,
                 "cost": result.cost,
                 "currency": result.currency,
@@ -182,6 +184,11 @@ def quote_many(
         if written is not None:
             as_written[written] = done[request]
     return pd.DataFrame(out, columns=MANY_COLUMNS)
+
+
+def _boxes_text(boxes: tuple[tuple[str, int], ...] | None) -> str | None:
+    """Boxes as a table cell writes them: ``40HC:2|20GP:1`` (None for a shipment in TEU)."""
+    return None if boxes is None else "|".join(f"{kind}:{count}" for kind, count in boxes)
 
 
 def _key(asked: dict[str, Any]) -> tuple[tuple[str, str, Any], ...] | None:
@@ -219,7 +226,7 @@ def _failure(error: CorridorError, asked: dict[str, Any]) -> dict[str, Any]:
     """A failed row: the error, and the shipment as requested (to tell failed rows apart)."""
     shipment = {
         k: getattr(asked[k], "value", asked[k])  # a CargoClass as its name
-        for k in ("teu", "tonnes", "cargo")
+        for k in ("teu", "tonnes", "cargo", "containers")
         if k in asked
     }
     return {"status": type(error).__name__, "message": str(error)} | shipment

@@ -110,6 +110,7 @@ def box_cost_per_teu(net: Network, arrays: ServiceArrays, shipment: Shipment) ->
         per_shipment = sum(types[k].factor(unit) * n for k, n in shipment.containers or ())
         tariff_factor[tariff_unit == unit] = per_shipment
         handling_factor[handling_unit == unit] = per_shipment
-    handling = arrays.columns["handling_usd"]
-    tariff = arrays.columns["cost_usd"] - handling
-    return (tariff * tariff_factor + handling * handling_factor) / shipment.teu
+    handling: np.ndarray = arrays.columns["handling_usd"]
+    tariff: np.ndarray = arrays.columns["cost_usd"] - handling
+    per_teu: np.ndarray = (tariff * tariff_factor + handling * handling_factor) / shipment.teu
+    return per_teu
