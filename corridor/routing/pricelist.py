@@ -152,7 +152,7 @@ def price_list(
     --------
     >>> prices = price_list(__import__("pandas").DataFrame(
     ...     {"origin": ["Hanoi"], "destination": ["Hai Phong"], "containers": ["40HC:2"]}))
-    >>> round(prices["price_per_box"][0], 2), round(prices["price_per_teu"][0], 2)
+    >>> float(prices["price_per_box"][0]), float(prices["price_per_teu"][0])
     (186.6, 93.3)
     """
     table = read_lanes(lanes) if isinstance(lanes, str | Path) else lanes
