@@ -71,11 +71,13 @@ def quote_many(
     a number written as text (``teu="2"``, as pandas reads a CSV column with one such bad
     cell) counts as the number; an empty cell (None, NaN, "") leaves the option at its
     default.
-    A quoted row gives the shipment's ``teu``, ``tonnes`` (as given, else blank) and
-    ``cargo`` beside its totals (USD, hours, kg CO2e, km), which are for the whole
-    shipment; a failed row gives the ``teu``, ``tonnes`` and ``cargo`` it asked for (blank
-    where not given). The network (the one given, else that of ``year``, else that of each
-    row's ``ready`` year or 2026) is loaded once per year and its service graphs are reused;
+    A quoted row gives the shipment's ``teu``, ``tonnes`` (as given, else blank),
+    ``cargo`` and ``containers`` (``40HC:2``, blank for TEU) beside its totals (USD, the
+    ``cost`` in the row's ``currency`` at ``per_usd`` of ``rate_date``, hours, kg CO2e, km),
+    which are for the whole shipment; a failed row gives the ``teu``, ``tonnes``, ``cargo``
+    and ``containers`` it asked for (blank where not given). The network (the one given,
+    else that of ``year``, else that of each row's ``ready`` year or 2026) is loaded once
+    per year and its service graphs are reused;
     identical requests are quoted once, which gives the same figures as quoting each (the
     Monte Carlo is seeded). ``progress`` is told (rows done, rows) after each row.
 
