@@ -13,14 +13,16 @@ Conventions (documented in ``docs/data.md``):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 
-from corridor.errors import DataError
+from corridor.errors import DataError, InvalidRequestError
 from corridor.model import (
     BorderCrossing,
     CargoProfile,
     EmissionFactor,
+    ExchangeRate,
     Leg,
     Mode,
     Tariff,
@@ -44,6 +46,8 @@ class ArcFigures:
     hours_p90: float
     co2e_kg: float
     refrigeration_co2e_kg: float = 0.0
+    handling_usd: float = 0.0
+    """The part of ``cost_usd`` paid per box move or per crossing (the rest is a tariff)."""
 
 
 def _figures(
@@ -52,11 +56,18 @@ def _figures(
     hours_p90: float,
     transport_co2e_kg: float,
     profile: CargoProfile,
+    *,
+    handling_usd: float = 0.0,
 ) -> ArcFigures:
     """Arc figures with the refrigeration's kg CO2e over the P50 hours added to transport's."""
     refrigeration = profile.refrigeration_kg_co2e_per_hour * hours_p50
     return ArcFigures(
-        cost_usd, hours_p50, hours_p90, transport_co2e_kg + refrigeration, refrigeration
+        cost_usd,
+        hours_p50,
+        hours_p90,
+        transport_co2e_kg + refrigeration,
+        refrigeration,
+        handling_usd,
     )
 
 
@@ -122,7 +133,12 @@ def handling_figures(
     if transfer is None:
         return _figures(cost, 0.0, 0.0, 0.0, profile)
     return _figures(
-        cost + transfer.cost_usd_per_teu, transfer.hours_p50, transfer.hours_p90, 0.0, profile
+        cost + transfer.cost_usd_per_teu,
+        transfer.hours_p50,
+        transfer.hours_p90,
+        0.0,
+        profile,
+        handling_usd=transfer.cost_usd_per_teu,
     )
 
 
@@ -144,4 +160,44 @@ def crossing_figures(
         cost += crossing.transload_usd_per_teu
         hours_p50 += crossing.transload_hours
         hours_p90 += crossing.transload_hours
-    return _figures(cost, hours_p50, hours_p90, co2e_kg(crossing.km, emission, profile), profile)
+    transport = co2e_kg(crossing.km, emission, profile)
+    return _figures(cost, hours_p50, hours_p90, transport, profile, handling_usd=cost)
+
+
+BASE_CURRENCY = "USD"
+"""The currency every figure is computed in; others are converted at a dated rate."""
+
+
+def exchange_rate(
+    rates: Iterable[ExchangeRate], currency: str, on: date | None = None
+) -> ExchangeRate | None:
+    """The rate that converts USD to ``currency``: the latest dated on or before ``on``.
+
+    ``None`` for USD (no conversion). Without ``on`` (no ready date), or when every rate of
+    the currency is dated after it, the latest rate in the data is taken.
+
+    Raises
+    ------
+    InvalidRequestError
+        If ``exchange_rates.csv`` has no rate for ``currency`` (naming those it has).
+
+    Examples
+    --------
+    >>> from corridor import load_network
+    >>> rates = load_network(2026).dataset.rates
+    >>> exchange_rate(rates, "VND").per_usd, exchange_rate(rates, "VND", date(2025, 6, 1)).per_usd
+    (26390.0, 24300.0)
+    """
+    if currency == BASE_CURRENCY:
+        return None
+    listed = sorted((r for r in rates if r.currency == currency), key=lambda r: r.date)
+    if not listed:
+        known = ", ".join(sorted({BASE_CURRENCY} | {r.currency for r in rates}))
+        msg = (
+            f"no exchange rate for currency {currency!r} in exchange_rates.csv; use one of {known}"
+        )
+        raise InvalidRequestError(msg)
+    if on is None:
+        return listed[-1]
+    dated = [r for r in listed if r.date <= on.isoformat()]
+    return dated[-1] if dated else listed[-1]

@@ -27,6 +27,7 @@ from corridor.model import (
     BorderCrossing,
     CargoClass,
     CargoProfile,
+    ContainerType,
     Country,
     EmissionFactor,
     ExchangeRate,
@@ -146,6 +147,8 @@ class Dataset:
     """Leg lines by leg id, (lon, lat) from the leg's origin (:mod:`corridor.geometry`)."""
     line_sources: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
     """The ``source`` of each leg line, by leg id."""
+    containers: tuple[ContainerType, ...] = ()
+    """Container types (``containers.csv``): TEU, tare, payload and price factors."""
 
     def located(self, table: str) -> list[tuple[Where, Any]]:
         """The rows of ``table`` with where each was written (the file only, if not known)."""
@@ -269,7 +272,8 @@ def _check_unique(tables: dict[str, list[tuple[Where, Any]]]) -> None:
     _unique(tables["tariffs"], lambda t: (t.mode.value, t.country), "country")
     _unique(tables["emissions"], lambda e: e.mode.value, "mode")
     _unique(tables["cargo_profiles"], lambda c: c.cargo.value, "cargo")
-    _unique(tables["rates"], lambda r: r.currency, "currency")
+    _unique(tables["rates"], lambda r: (r.currency, r.date), "date")
+    _unique(tables["containers"], lambda c: c.type, "type")
 
 
 def unknown_place(place_id: str, places: Iterable[str]) -> str:

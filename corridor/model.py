@@ -344,7 +344,42 @@ class CargoProfile:
     tonnes_per_teu: float
     value_of_time_pct_per_day: float
     refrigeration_kg_co2e_per_hour: float
+    default_value_usd_per_teu: float
+    """Goods value per TEU when a quote gives none (the generalised objective's value), USD."""
     source: str
+
+
+PRICING_UNITS = ("road", "rail_1435", "rail_1000", "river", "sea", "air", "handling", "border")
+"""What a container type's price factors are for: each mode's tariff, handling (a transfer,
+loading or unloading: per box move) and a border crossing (fees, transload)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ContainerType:
+    """A box (``20GP``, ``40HC``, ``40RF``...): its TEU, tare and payload, and how it is priced.
+
+    Each price factor is the box's price in units of the per-TEU tariff it pays: a 20′ box
+    pays 1 everywhere, a 40′ box 1 by road (trucking is per truck) and more per box move.
+    """
+
+    type: str
+    teu: float
+    tare_t: float
+    payload_t: float
+    reefer: bool
+    road: float
+    rail_1435: float
+    rail_1000: float
+    river: float
+    sea: float
+    air: float
+    handling: float
+    border: float
+    source: str
+
+    def factor(self, unit: str) -> float:
+        """The price factor for a pricing unit (:data:`PRICING_UNITS`)."""
+        return float(getattr(self, unit))
 
 
 @dataclass(frozen=True, slots=True)
@@ -399,6 +434,9 @@ class Shipment:
         Goods value, USD (for the value of time).
     deadline_hours
         Latest arrival, hours after ``ready``.
+    containers
+        The boxes, as ``(type, count)`` pairs (``(("40HC", 2),)``), when given by type;
+        ``teu`` is then their TEU.
     """
 
     origin: str
@@ -408,6 +446,7 @@ class Shipment:
     tonnes: float | None = None
     value_usd: float | None = None
     deadline_hours: float | None = None
+    containers: tuple[tuple[str, int], ...] | None = None
 
     def __post_init__(self) -> None:
         if not self.teu > 0:

@@ -103,13 +103,18 @@ def seconds(value: object, name: str) -> float:
 
 
 def yes_no(value: object, name: str) -> bool:
-    """A yes/no option: a bool (or 0/1 from a table)."""
+    """A yes/no option: a bool (or 0/1, or text true/false/yes/no from a table)."""
     if isinstance(value, bool):
         return value
-    if value in (0, 1):
+    if isinstance(value, int | float) and value in (0, 1):
         return bool(value)
+    if isinstance(value, str) and value.strip().lower() in _YES_NO:
+        return _YES_NO[value.strip().lower()]
     msg = f"{name} must be true or false, got {value!r}"
     raise InvalidRequestError(msg)
+
+
+_YES_NO = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 
 
 def month_number(value: object, name: str) -> int:

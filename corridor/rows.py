@@ -27,6 +27,7 @@ from corridor.model import (
     BorderCrossing,
     CargoClass,
     CargoProfile,
+    ContainerType,
     Country,
     EmissionFactor,
     ExchangeRate,
@@ -117,6 +118,8 @@ UsdPerTeu = Annotated[float, units.USD_PER_TEU.validator()]
 UsdPerTeuKm = Annotated[float, units.USD_PER_TEU_KM.validator()]
 VdfAlpha = Annotated[float, units.VDF_ALPHA.validator()]
 VdfBeta = Annotated[float, units.VDF_BETA.validator()]
+Teu = Annotated[float, units.TEU.validator()]
+Tonnes = Annotated[float, units.TONNES.validator()]
 Year = Annotated[int, Field(ge=1800, le=2200)]
 OptionalYear = Annotated[Year | None, BeforeValidator(_blank_to_none)]
 Text = Annotated[str, Field(min_length=1)]
@@ -290,6 +293,7 @@ class CargoRow(Row):
     tonnes_per_teu: TonnesPerTeu
     value_of_time_pct_per_day: PercentPerDay
     refrigeration_kg_co2e_per_hour: KgCo2ePerHour
+    default_value_usd_per_teu: UsdPerTeu
 
 
 class RateRow(Row):
@@ -300,6 +304,26 @@ class RateRow(Row):
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
     per_usd: PerUsd
     date: Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+
+
+class ContainerRow(Row):
+    """Schema of ``containers.csv``."""
+
+    file = TABLE_FILES["containers"]
+    value_type = ContainerType
+    type: Annotated[str, Field(pattern=r"^[0-9]{2}[A-Z]{2}$")]
+    teu: Teu
+    tare_t: Tonnes
+    payload_t: Tonnes
+    reefer: bool
+    road: Multiplier
+    rail_1435: Multiplier
+    rail_1000: Multiplier
+    river: Multiplier
+    sea: Multiplier
+    air: Multiplier
+    handling: Multiplier
+    border: Multiplier
 
 
 class VolumeDelayRow(Row):
@@ -379,6 +403,7 @@ SCHEMAS: dict[str, type[Row]] = {
     "emissions": EmissionRow,
     "cargo_profiles": CargoRow,
     "rates": RateRow,
+    "containers": ContainerRow,
     "volume_delay": VolumeDelayRow,
 }
 """The schema of each table of a :class:`~corridor.data.Dataset`, by attribute name."""

@@ -38,11 +38,24 @@ class ShipmentDocument(_Strict):
     tonnes: float | None = Field(description="Gross weight, t (null: cargo-class default).")
     value_usd: float | None = Field(description="Goods value, USD.")
     deadline_hours: float | None = Field(description="Latest arrival, hours after ready.")
+    containers: dict[str, int] | None = Field(
+        description="Boxes by type (containers.csv), if given so; teu is then theirs."
+    )
+
+
+class CurrencyDocument(_Strict):
+    """The currency of the ``cost`` figures and the dated rate they were converted at."""
+
+    code: str = Field(pattern=r"^[A-Z]{3}$", description="Currency code: USD, VND or CNY.")
+    per_usd: float = Field(gt=0, description="Units of the currency per USD (1 for USD).")
+    date: str | None = Field(description="Date of the rate, ISO 8601 (null for USD).")
+    source: str | None = Field(description="Source of the rate (exchange_rates.csv).")
 
 
 class TotalsDocument(_Strict):
     """Door-to-door totals of the whole shipment."""
 
+    cost: float = Field(description="Total cost in the quote's currency.")
     cost_usd: float = Field(description="Total cost, USD.")
     planned_hours: float = Field(description="Sum of the steps' median hours.")
     hours_p50: float = Field(description="Median door-to-door hours (Monte Carlo).")
@@ -71,6 +84,7 @@ class StepDocument(_Strict):
     to_mode: Mode | None = Field(description="Mode after the step (null at unloading).")
     km: float = Field(ge=0, description="Distance, km.")
     cost_usd: float = Field(description="Cost, USD.")
+    cost: float = Field(description="Cost in the quote's currency.")
     hours_p50: float = Field(ge=0, description="Median hours.")
     hours_p90: float = Field(ge=0, description="90th percentile hours.")
     co2e_kg: float = Field(ge=0, description="Emissions, kg CO2e.")
@@ -87,6 +101,15 @@ class OptionsDocument(_Strict):
         description="Probability of arriving within the deadline asked for (null: none)."
     )
     carbon_price_usd_per_t: float = Field(ge=0, description="Carbon price, USD per t CO2e.")
+    value_of_time_usd_per_teu_hour: float | None = Field(
+        ge=0,
+        description=(
+            "Value of an hour in transit, USD per TEU-hour, of the generalised objective: the "
+            "goods value (given, else the cargo class default) × its value of time "
+            "(null: another objective)."
+        ),
+    )
+    cbta: bool = Field(description="Whether trucks may drive across under GMS CBTA permits.")
     samples: int = Field(gt=0, description="Monte Carlo draws behind the P50/P90 hours.")
     seed: int = Field(description="Seed of the Monte Carlo (same seed, same figures).")
 
@@ -101,6 +124,7 @@ class QuoteDocument(_Strict):
     objective: Objective = Field(description="What the route minimises.")
     ready: str | None = Field(description="Ready time, ISO 8601, if given.")
     arrival_p50: str | None = Field(description="Median arrival, ISO 8601, if ready was given.")
+    currency: CurrencyDocument
     totals: TotalsDocument
     options: OptionsDocument
     modes: list[Mode] = Field(description="Modes in order, repeats collapsed.")

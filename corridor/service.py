@@ -81,7 +81,7 @@ def build_service_graph(network: Network, cargo: CargoClass, month: int | None) 
     return graph
 
 
-ARC_COLUMNS = ("cost_usd", "hours_p50", "co2e_kg", "refrigeration_co2e_kg")
+ARC_COLUMNS = ("cost_usd", "hours_p50", "co2e_kg", "refrigeration_co2e_kg", "handling_usd")
 """The arc attributes a :class:`ServiceArrays` holds as columns, per TEU (and
 ``transshipments``: 1 on a transfer arc)."""
 
@@ -133,6 +133,29 @@ class ServiceArrays(GraphArrays):
             ),
         )
 
+    @functools.cached_property
+    def pricing_units(self) -> tuple[np.ndarray, np.ndarray]:
+        """What each arc's cost is priced by (:data:`corridor.model.PRICING_UNITS`).
+
+        Two arrays of unit names: the tariff part's (the mode of a leg, the mode boarded on a
+        transfer or at loading) and the ``handling_usd`` part's (``border`` on a crossing,
+        else ``handling``: per box move).
+        """
+        tariff, handling = [], []
+        for tail, head, data in self.arcs:
+            mode = data.get("mode") or (head[1] if data["kind"] == "transfer" else tail[1])
+            tariff.append(mode)
+            handling.append("border" if data["kind"] == "border" else "handling")
+        return np.array(tariff, dtype=object), np.array(handling, dtype=object)
+
+    @functools.cached_property
+    def by_ref(self) -> dict[str, list[int]]:
+        """The arcs of each ``ref`` (leg, crossing, transfer or place id), by index."""
+        arcs: dict[str, list[int]] = {}
+        for i, (_, _, data) in enumerate(self.arcs):
+            arcs.setdefault(data["ref"], []).append(i)
+        return arcs
+
     def mask(self, places: set[str], refs: set[str], allowed: set[str] | None) -> np.ndarray:
         """The arcs a route may use (bool per arc), avoiding places, crossings and modes.
 
@@ -140,7 +163,9 @@ class ServiceArrays(GraphArrays):
         all). Road loading, unloading and transfers stay allowed whatever the modes.
         """
         keep = np.ones(len(self.arcs), dtype=bool)
-        if not places and not refs and allowed is None:
+        if not places and allowed is None:  # crossings only (CBTA lanes): no loop over arcs
+            for ref in refs:
+                keep[self.by_ref.get(ref, [])] = False
             return keep
         for i, (tail, head, data) in enumerate(self.arcs):
             if place_of(tail) in places or place_of(head) in places or data["ref"] in refs:
@@ -250,7 +275,11 @@ def _passable(network: Network, crossing: BorderCrossing, cargo: CargoClass) -> 
 def _handling_arcs(
     network: Network, cargo: CargoClass, profile: CargoProfile
 ) -> Iterator[tuple[Vertex, Vertex, str, dict[str, Any]]]:
-    """Transfers between modes, and access/egress arcs at the places that handle ``cargo``."""
+    """Transfers between modes, and loading and unloading arcs (access/egress).
+
+    Transfers, and loading onto or unloading from another mode than road, are at the places
+    that handle ``cargo``; a truck loads and unloads at every place.
+    """
     handling = [p for p in network.places.values() if p.handles(cargo)]  # stable order
     handled = {p.id for p in handling}
     road_transfers: dict[tuple[str, Mode], Transfer] = {}
@@ -278,10 +307,14 @@ def _handling_arcs(
         if Mode.ROAD in (t.from_mode, t.to_mode):
             other = t.to_mode if t.from_mode is Mode.ROAD else t.from_mode
             road_transfers[(t.place, other)] = t
-    for place in handling:
+    # a truck loads and unloads anywhere, whatever the cargo (a reefer truck delivers to a
+    # city without a reefer terminal); handling rules bind where a box changes mode
+    for place in network.places.values():
         for mode in sorted(place.modes):
             transfer = road_transfers.get((place.id, mode))
             if mode is not Mode.ROAD and transfer is None:
+                continue
+            if (mode is not Mode.ROAD or transfer is not None) and place.id not in handled:
                 continue
             boarding = costs.find_tariff(network.tariffs, mode, place.country.value)
             capacity = transfer.capacity_teu_day if transfer else None
@@ -399,6 +432,7 @@ def _arc(
         "hours_p90": figures.hours_p90,
         "co2e_kg": figures.co2e_kg,
         "refrigeration_co2e_kg": figures.refrigeration_co2e_kg,
+        "handling_usd": figures.handling_usd,
         "capacity_teu_day": capacity,
         **extra,
     }

@@ -29,6 +29,7 @@ TABLE_FILES = {
     "cargo_profiles": "cargo_classes.csv",
     "rates": "exchange_rates.csv",
     "volume_delay": "volume_delay.csv",
+    "containers": "containers.csv",
 }
 """The file of each table of a :class:`~corridor.data.Dataset`, by attribute name."""
 

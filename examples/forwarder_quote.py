@@ -20,15 +20,18 @@ print()
 print(cheapest.to_frame()[["kind", "ref", "cost_usd", "hours_p50", "co2e_kg"]].to_string())
 print()
 
-# The customer needs it within two days: the cheapest route that makes it (exact), then the
-# cheapest that does so nine times out of ten (simulated clearance, dwell and departures).
-within = corridor.quote("Kunming", "Hai Phong", teu=2, deadline=48)
+# The customer needs it within two days and the forwarder holds CBTA permits (its trucks may
+# drive across at Kim Thanh): the cheapest route that makes it (exact), then the cheapest
+# that does so nine times out of ten (simulated clearance, dwell and departures).
+within = corridor.quote("Kunming", "Hai Phong", teu=2, deadline=48, objective="cost", cbta=True)
 print(
     f"Within 48 h: {within.cost_usd:,.0f} USD, {within.planned_hours:.1f} h planned, "
     f"{within.hours_p90:.1f} h P90, {' → '.join(within.modes)}"
 )
 
-sure = corridor.quote("Kunming", "Hai Phong", teu=2, deadline=48, confidence=0.9)
+sure = corridor.quote(
+    "Kunming", "Hai Phong", teu=2, deadline=48, confidence=0.9, objective="cost", cbta=True
+)
 print(
     f"Within 48 h at 90 %: {sure.cost_usd:,.0f} USD, on time {sure.on_time_probability:.0%}, "
     f"{' → '.join(sure.modes)}"

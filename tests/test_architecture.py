@@ -220,7 +220,12 @@ def test_a_time_limit_is_on_every_solve(network):
 
 def test_quote_plan_and_comparison_agree_on_their_methods(network):
     q = quote("Kunming", "Hai Phong", network=network)
-    reefer = {"origin": "Kunming", "destination": "Yen Vien", "cargo": "reefer", "teu_per_day": 5}
+    reefer = {
+        "origin": "Kunming",
+        "destination": "Tien Son ICD",
+        "cargo": "dangerous",
+        "teu_per_day": 5,
+    }
     p = plan([*pd.read_csv(DEMAND / "sample_2031.csv").to_dict("records"), reefer], year=2031)
     c = compare(
         network,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from dataclasses import replace
@@ -12,7 +13,8 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from corridor import DeadlineError, InvalidRequestError, NoRouteError, load_network, pareto, quote
+import corridor
+from corridor import DeadlineError, InvalidRequestError, NoRouteError, load_network, pareto
 from corridor.data import load_dataset
 from corridor.model import CargoClass, Country, Leg, Mode, Place, PlaceKind, Transfer
 from corridor.network import Network
@@ -21,6 +23,11 @@ from corridor.service import SINK, SOURCE, place_of
 from corridor.solvers import rcsp, zero_one
 from corridor.solvers.arrays import GraphArrays
 from corridor.solvers.shortest import NoFlowError
+
+# These tests check the exact searches against brute force on cost (the objective of
+# the frontier's first point): quote by cost unless a test says otherwise (the default
+# objective is the generalised cost, which adds a value of time).
+quote = functools.partial(corridor.quote, objective="cost")
 
 SHIPPED = load_dataset()
 MODES = (Mode.ROAD, Mode.RAIL_1000, Mode.RIVER)

@@ -355,7 +355,7 @@ def test_a_file_that_is_not_utf8_names_the_line(data_copy: Path, file, text, lin
         ("transfers.csv", "kunming,rail_1435,road,1,2,3,,,estimate: t", "kunming rail_1435/road"),
         ("tariffs.csv", "road,ANY,1,1,estimate: t", "road any"),
         ("emissions.csv", "road,50,estimate: t", "'road'"),
-        ("cargo_classes.csv", "general,1,10,0.1,0,estimate: t", "'general'"),
+        ("cargo_classes.csv", "general,1,10,0.1,0,50000,estimate: t", "'general'"),
     ],
 )
 def test_a_duplicate_key_is_printed_as_plain_values(data_copy: Path, file, row, message):

@@ -176,10 +176,14 @@ def test_rail_run_pays_the_fixed_tariff_once(network):
 def test_reefer_graph_skips_places_without_reefer_handling(network):
     general = network.service_graph(CargoClass.GENERAL)
     reefer = network.service_graph(CargoClass.REEFER)
-    assert ("lao_cai_icd", SOURCE) in general
-    assert ("lao_cai_icd", SOURCE) not in reefer
-    for _tail, _head, data in reefer.edges(data=True):
-        if data["kind"] in {"transfer", "access", "egress"}:
+    assert not network.places["lao_cai_icd"].reefer
+    rail = [v for _, v in general.out_edges(("lao_cai_icd", SOURCE))]
+    assert ("lao_cai_icd", "rail_1000") in rail
+    # a reefer truck loads there (a truck delivers anywhere), but no box changes mode there
+    assert [v for _, v in reefer.out_edges(("lao_cai_icd", SOURCE))] == [("lao_cai_icd", "road")]
+    for tail, head, data in reefer.edges(data=True):
+        by_truck = data["kind"] in {"access", "egress"} and Mode.ROAD.value in (tail[1], head[1])
+        if data["kind"] in {"transfer", "access", "egress"} and not by_truck:
             assert network.places[data["from_place"]].reefer
         if data["kind"] == "leg":
             assert network.legs[data["ref"]].reefer

@@ -54,7 +54,12 @@ def test_with_ample_capacity_the_plan_is_the_sum_of_quotes(network):
         ("Yuxi", "Lach Huyen", 2, "general"),
     ]
     result = plan(demand(*rows), network=network)
-    expected = sum(quote(o, d, teu, cargo=c, network=network).cost_usd for o, d, teu, c in rows)
+    # the plan minimises cost: so do the quotes it is compared with (cbta: the plan's graph
+    # has the direct-trucking crossing too)
+    expected = sum(
+        quote(o, d, teu, cargo=c, objective="cost", cbta=True, network=network).cost_usd
+        for o, d, teu, c in rows
+    )
     assert result.objective_usd_per_day == pytest.approx(expected)
     assert result.totals["cost_usd_per_day"] == pytest.approx(expected)
     assert result.unserved.empty
@@ -541,12 +546,20 @@ def test_a_huge_demand_is_planned_not_a_crash(network):
 @pytest.mark.parametrize("method", ["arcs", "paths"])
 def test_demand_no_route_can_carry_says_why(network, method):
     rows = [
-        {"origin": "Kunming", "destination": "Yen Vien", "cargo": "reefer", "teu_per_day": 10},
+        # (a reefer truck now reaches any city: dangerous goods to an ICD without the handling)
+        {
+            "origin": "Kunming",
+            "destination": "Tien Son ICD",
+            "cargo": "dangerous",
+            "teu_per_day": 10,
+        },
         {"origin": "Kunming", "destination": "Hanoi", "cargo": "general", "teu_per_day": 3},
     ]
-    reason = r"kunming → yen_vien \(reefer\): 10.0 TEU/day unserved whatever the capacities: "
+    reason = (
+        r"kunming → tien_son_icd \(dangerous\): 10.0 TEU/day unserved whatever the capacities: "
+    )
     result = plan(rows, network=network, method=method)
-    assert [n for n in result.notes if re.match(reason + "Yen Vien station has no handling", n)]
+    assert [n for n in result.notes if re.match(reason + r"Tien Son ICD \(Bac Ninh\) has no", n)]
     assert result.unserved["teu_per_day"].tolist() == [10.0]
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
 from corridor import (
     CargoClass,
@@ -28,8 +29,9 @@ from corridor import (
     quote,
     quote_many,
 )
+from corridor.cli import app as cli_app
 from corridor.data import default_data_dir, load_dataset
-from corridor.model import MAX_TONNES_PER_TEU, Mode
+from corridor.model import MAX_TONNES_PER_TEU, Mode, TruckRegime
 from corridor.network import Network
 from corridor.service import SINK, SOURCE
 from corridor.solvers import shortest as shortest_module
@@ -94,7 +96,8 @@ def test_quote_matches_dijkstra_for_every_pair_of_cities(network, objective):
     graph = network.service_graph()
     ends = ["kunming", "hai_phong", "nanning", "hanoi", "lach_huyen", "lang_son", "yuxi"]
     for origin, destination in itertools.permutations(ends, 2):
-        q = quote(origin, destination, objective=objective, network=network)
+        # cbta: the service graph holds the direct-trucking crossing too
+        q = quote(origin, destination, objective=objective, cbta=True, network=network)
         expected = nx.dijkstra_path_length(
             graph, (origin, SOURCE), (destination, SINK), weight=column
         )
@@ -116,7 +119,7 @@ def test_solvers_see_only_arcs_on_some_route(network, origin, destination):
 
 @pytest.mark.parametrize("objective", ["time", "co2"])
 def test_ties_on_the_objective_go_to_the_cheaper_route(network, objective):
-    q = quote("Kunming", "Hai Phong", objective=objective, network=network)
+    q = quote("Kunming", "Hai Phong", objective=objective, cbta=True, network=network)
     places = [s.from_place for s in q.transshipments]
     assert len(places) == len(set(places))  # no chain of free handling moves at one place
     graph = network.service_graph()
@@ -279,7 +282,7 @@ def test_avoiding_a_crossing_by_id(network):
 
 def test_avoiding_one_crossing_of_a_gate_notes_the_other_one_used(network):
     """The transloading road gate and the CBTA crossing join the same two places."""
-    q = quote("Hekou", "Lao Cai", avoid=["hekou_kim_thanh"], network=network)
+    q = quote("Hekou", "Lao Cai", avoid=["hekou_kim_thanh"], cbta=True, network=network)
     assert [s.ref for s in q.border_crossings] == ["hekou_kim_thanh_cbta"]
     assert q.notes == (
         "avoid hekou_kim_thanh: the route crosses at hekou_kim_thanh_cbta, another crossing "
@@ -290,7 +293,7 @@ def test_avoiding_one_crossing_of_a_gate_notes_the_other_one_used(network):
 
 
 def test_generalised_objective_trades_money_for_time(network):
-    cheap = quote("Kunming", "Hai Phong", network=network)
+    cheap = quote("Kunming", "Hai Phong", objective="cost", network=network)
     valuable = quote(
         "Kunming", "Hai Phong", objective="generalised", value_usd=500_000, network=network
     )
@@ -311,7 +314,6 @@ def test_seasonal_river_is_used_only_in_its_months(network):
         ({"teu": 0}, InvalidRequestError, "teu must be more than 0"),
         ({"teu": -2}, InvalidRequestError, "teu must be more than 0"),
         ({"objective": "cheap"}, InvalidRequestError, "objective must be one of"),
-        ({"objective": "generalised"}, InvalidRequestError, "needs value_usd"),
         ({"avoid": ["Kunming"]}, InvalidRequestError, "origin or destination"),
         ({"month": 13}, InvalidRequestError, "month must be 1-12"),
         ({"year": 2031}, InvalidRequestError, "network given is for 2026"),
@@ -924,6 +926,8 @@ def test_the_quote_records_its_route_options_as_resolved(network):
         "max_transshipments": 3,
         "confidence": 0.5,
         "carbon_price_usd_per_t": 50,
+        "value_of_time_usd_per_teu_hour": pytest.approx(30_000 * 0.055 / 100 / 24),
+        "cbta": False,
         "samples": q.options["samples"],
         "seed": q.options["seed"],
     }
@@ -1027,3 +1031,207 @@ def test_totals_of_cent_amounts_are_cent_amounts(network):
     q = quote("Kunming", "Hai Phong", 2, network=network)
     assert all(round(s.cost_usd, 2) == s.cost_usd for s in q.steps)
     assert q.cost_usd == round(q.cost_usd, 2)
+
+
+# --- practical defaults: the ordinary gates and a value of time (issue 25) ----------------
+
+
+def test_without_cbta_a_road_quote_transloads_at_the_gate(network):
+    plain = quote("Kunming", "Hanoi", modes=["road"], network=network)
+    (gate,) = plain.border_crossings
+    crossing = network.crossings[gate.ref]
+    assert crossing.trucks is TruckRegime.TRANSLOAD and plain.options["cbta"] is False
+    assert gate.hours_p50 >= crossing.transload_hours  # the transload is in the step
+    permits = quote("Kunming", "Hanoi", modes=["road"], cbta=True, network=network)
+    assert [network.crossings[s.ref].trucks for s in permits.border_crossings] == [
+        TruckRegime.CROSS
+    ]
+    assert permits.planned_hours < plain.planned_hours - 12  # about a day saved
+    # without permits, avoiding the transloading lane goes by another gate, never the CBTA one
+    other = quote("Hekou", "Lao Cai", modes=["road"], avoid=["hekou_kim_thanh"], network=network)
+    assert "hekou_kim_thanh_cbta" not in {s.ref for s in other.border_crossings}
+
+
+def test_the_default_objective_takes_the_truck_hanoi_hai_phong(network):
+    default = quote("Hanoi", "Hai Phong", network=network)
+    cheapest = quote("Hanoi", "Hai Phong", objective="cost", network=network)
+    assert default.objective == "generalised" and default.modes == ["road"]
+    assert "river" in cheapest.modes and cheapest.cost_usd < default.cost_usd
+    # the hours saved are worth more than the USD paid at the default value of time
+    per_hour = default.options["value_of_time_usd_per_teu_hour"]
+    profile = network.cargo_profiles[CargoClass.GENERAL]
+    assert per_hour == pytest.approx(
+        profile.default_value_usd_per_teu * profile.value_of_time_pct_per_day / 100 / 24
+    )
+    saved = cheapest.planned_hours - default.planned_hours
+    assert default.cost_usd - cheapest.cost_usd < per_hour * saved
+
+
+def test_the_default_objective_leaves_the_slow_barge_kunming_hai_phong(network):
+    default = quote("Kunming", "Hai Phong", network=network)
+    cheapest = quote("Kunming", "Hai Phong", objective="cost", network=network)
+    assert "river" in cheapest.modes and "river" not in default.modes
+    assert default.planned_hours < cheapest.planned_hours - 24
+    # a given goods value sets the value of time: worth nothing, the cheapest route again
+    free = quote("Kunming", "Hai Phong", value_usd=0, network=network)
+    assert free.cost_usd == pytest.approx(cheapest.cost_usd)
+
+
+def test_cbta_is_a_flag_and_a_table_column(network):
+    result = CliRunner().invoke(
+        cli_app, ["quote", "Kunming", "Hanoi", "--mode", "road", "--cbta", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["options"]["cbta"] is True
+    assert [s["ref"] for s in payload["steps"] if s["kind"] == "border"] == ["hekou_kim_thanh_cbta"]
+    rows = [
+        {"origin": "Kunming", "destination": "Hanoi", "modes": "road", "cbta": "yes"},
+        {"origin": "Kunming", "destination": "Hanoi", "modes": "road", "cbta": "no"},
+    ]
+    table = quote_many(rows, network=network)
+    assert list(table["gates"]) == ["hekou_kim_thanh_cbta", "hekou_kim_thanh"]
+
+
+# --- currencies (issue 25) -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("currency", ["VND", "CNY"])
+def test_a_total_in_vnd_or_cny_is_usd_times_the_dated_rate(network, currency):
+    rates = sorted(
+        (r for r in network.dataset.rates if r.currency == currency), key=lambda r: r.date
+    )
+    latest = rates[-1]
+    q = quote("Kunming", "Hai Phong", 2, currency=currency.lower(), network=network)
+    usd = quote("Kunming", "Hai Phong", 2, network=network)
+    assert q.currency == currency and q.rate == latest
+    assert q.cost == pytest.approx(usd.cost_usd * latest.per_usd, rel=1e-12)
+    assert q.cost_usd == usd.cost_usd  # the route and its USD do not change
+    payload = q.to_dict()
+    assert payload["currency"] == {
+        "code": currency,
+        "per_usd": latest.per_usd,
+        "date": latest.date,
+        "source": latest.source,
+    }
+    assert payload["totals"]["cost"] == pytest.approx(usd.cost_usd * latest.per_usd, abs=0.01)
+    assert sum(s["cost"] for s in payload["steps"]) == pytest.approx(q.cost, abs=0.01 * 20)
+    assert f"{latest.per_usd:,.6g} {currency} per USD of {latest.date}" in q.explain()
+
+
+def test_an_earlier_ready_date_takes_the_rate_of_its_day():
+    rates = load_network(2025).dataset.rates
+    (old,) = [r for r in rates if r.currency == "VND" and r.date < "2025-06-01"]
+    q = quote("Hanoi", "Hai Phong", currency="VND", ready="2025-06-01T08:00")
+    assert q.rate == old and q.cost == pytest.approx(q.cost_usd * old.per_usd)
+
+
+def test_the_vnd_rate_is_the_sggp_december_2025_figure(network):
+    """VND 203.2 trillion ≈ USD 7.7 bn (SGGP, 19 Dec 2025): about 26,390 VND per USD."""
+    (latest,) = [r for r in network.dataset.rates if r.date == "2025-12-19" and r.currency == "VND"]
+    assert latest.per_usd == pytest.approx(203.2e12 / 7.7e9, rel=1e-3)
+
+
+def test_an_unknown_currency_names_those_the_data_has(network):
+    with pytest.raises(
+        InvalidRequestError, match="no exchange rate for currency 'EUR'.*CNY, USD, VND"
+    ):
+        quote("Hanoi", "Hai Phong", currency="EUR", network=network)
+    with pytest.raises(InvalidRequestError, match="three-letter currency code"):
+        quote("Hanoi", "Hai Phong", currency="dong", network=network)
+
+
+def test_currency_on_the_command_line_and_in_a_table(network):
+    result = CliRunner().invoke(cli_app, ["quote", "Hanoi", "Hai Phong", "--currency", "VND"])
+    assert result.exit_code == 0, result.output
+    caption = " ".join(result.stdout.split())
+    assert "VND at 26,390 VND per USD of 2025-12-19" in caption
+    table = quote_many(
+        [
+            {"origin": "Hanoi", "destination": "Hai Phong", "currency": "CNY"},
+            {"origin": "Hanoi", "destination": "Hai Phong"},
+        ],
+        network=network,
+    )
+    assert list(table["currency"]) == ["CNY", "USD"]
+    assert table["cost"].iloc[0] == pytest.approx(
+        table["cost_usd"].iloc[0] * table["per_usd"].iloc[0]
+    )
+    assert table["cost"].iloc[1] == table["cost_usd"].iloc[1]
+
+
+# --- container types (issue 25) -------------------------------------------------------------
+
+
+def test_a_40ft_box_by_road_costs_the_road_rate_per_box(network):
+    """IDE-JETRO DP 743/744 (Ishida 2019): a 40' box costs about the same to truck as a 20'."""
+    kwargs = {"modes": ["road"], "network": network}
+    twenty = quote("Hanoi", "Hai Phong", containers={"20GP": 1}, **kwargs)
+    forty = quote("Hanoi", "Hai Phong", containers={"40GP": 1}, **kwargs)
+    two_twenties = quote("Hanoi", "Hai Phong", teu=2, **kwargs)
+    assert forty.shipment.teu == 2 and forty.cost_usd == pytest.approx(twenty.cost_usd)
+    assert two_twenties.cost_usd == pytest.approx(2 * twenty.cost_usd)
+    high_cubes = quote("Hanoi", "Hai Phong", containers={"40HC": 2}, **kwargs)
+    assert high_cubes.cost_usd == pytest.approx(2 * twenty.cost_usd)
+    assert "2 × 40HC (4 TEU)" in high_cubes.explain()
+    assert high_cubes.to_dict()["shipment"]["containers"] == {"40HC": 2}
+
+
+def test_each_step_of_a_box_is_priced_by_its_own_unit(network):
+    """Rail per box at the FEU/TEU ratio of the data, handling per box move: not per TEU."""
+    types = {c.type: c for c in network.dataset.containers}
+    twenty = quote("Kunming", "Hai Phong", containers={"20GP": 1}, network=network)
+    forty = quote("Kunming", "Hai Phong", containers={"40GP": 1}, network=network)
+    assert twenty.modes == forty.modes  # the same route here: compare step by step
+    for a, b in zip(twenty.steps, forty.steps, strict=True):
+        if a.kind == "leg":
+            unit = a.to_mode
+        elif a.kind == "border":
+            unit = "border"
+        else:
+            continue
+        assert b.cost_usd == pytest.approx(a.cost_usd * types["40GP"].factor(unit))
+    assert twenty.cost_usd < forty.cost_usd < 2 * twenty.cost_usd
+
+
+def test_container_requests_are_checked(network):
+    with pytest.raises(InvalidRequestError, match="unknown container type '40HQ'; did you mean"):
+        quote("Hanoi", "Hai Phong", containers={"40HQ": 1}, network=network)
+    with pytest.raises(InvalidRequestError, match="40RF is a reefer box"):
+        quote("Hanoi", "Hai Phong", containers={"40RF": 1}, network=network)
+    with pytest.raises(InvalidRequestError, match="20GP is no reefer box"):
+        quote("Hanoi", "Hai Phong", containers={"20GP": 1}, cargo="reefer", network=network)
+    with pytest.raises(InvalidRequestError, match="teu=3 contradicts the containers"):
+        quote("Hanoi", "Hai Phong", teu=3, containers={"40HC": 1}, network=network)
+    with pytest.raises(InvalidRequestError, match="more than the containers carry"):
+        quote("Hanoi", "Hai Phong", containers={"20GP": 1}, tonnes=30, network=network)
+    reefer = quote("Hanoi", "Hai Phong", containers={"40RF": 1}, cargo="reefer", network=network)
+    assert reefer.shipment.teu == 2
+
+
+def test_container_and_count_on_the_command_line():
+    args = ["quote", "Hanoi", "Hai Phong", "--mode", "road", "--json"]
+    counted = CliRunner().invoke(cli_app, [*args, "--container", "40HC", "--count", "2"])
+    assert counted.exit_code == 0, counted.output
+    written = CliRunner().invoke(cli_app, [*args, "--container", "40HC:2"])
+    assert json.loads(counted.stdout)["totals"] == json.loads(written.stdout)["totals"]
+    assert json.loads(counted.stdout)["shipment"]["containers"] == {"40HC": 2}
+    bad = CliRunner().invoke(cli_app, [*args, "--count", "2"])
+    assert bad.exit_code == 2 and "--count needs exactly one --container" in bad.stderr
+
+
+# --- a reefer truck delivers anywhere (issue 25) ----------------------------------------------
+
+
+def test_a_reefer_truck_reaches_yen_bai(network):
+    """Yen Bai has no reefer terminal: handling rules bind only where a box changes mode."""
+    assert not network.places["yen_bai"].reefer
+    q = quote("Hanoi", "Yen Bai", cargo="reefer", modes=["road"], network=network)
+    assert q.modes == ["road"] and not q.transshipments
+    assert q.steps[-1].kind == "egress" and q.steps[-1].to_place == "yen_bai"
+    general = quote("Hanoi", "Yen Bai", modes=["road"], network=network)
+    multiplier = network.cargo_profiles[CargoClass.REEFER].tariff_multiplier
+    assert q.cost_usd == pytest.approx(general.cost_usd * multiplier)
+    # a box still changes mode only where the handling is: no reefer train from Yen Bai
+    with pytest.raises(NoRouteError, match="reefer"):
+        quote("Yen Bai", "Hanoi", cargo="reefer", modes=["rail_1000"], network=network)

@@ -877,10 +877,11 @@ def test_a_field_both_set_and_scaled_is_an_error_at_its_operation(tmp_path):
 def test_a_request_error_of_every_shipment_is_the_comparisons_own(network):
     smart_gate = Scenario.from_yaml(SCENARIOS / "lao-cai-smart-gate.yaml")
     shipments = pd.DataFrame({"origin": ["Kunming", "Lao Cai"], "destination": ["Hanoi"] * 2})
-    with pytest.raises(InvalidRequestError, match="^every shipment: the generalised objective"):
-        compare(network, [smart_gate], shipments=shipments, objective="generalised")
-    priced = shipments.assign(value_usd=[40_000, None])  # one row fails, in every case: a note
-    result = compare(network, [smart_gate], shipments=priced, objective="generalised")
+    # (a missing value_usd no longer fails: the cargo class's default goods value applies)
+    with pytest.raises(InvalidRequestError, match="^every shipment: teu must be more than 0"):
+        compare(network, [smart_gate], shipments=shipments.assign(teu=[0, 0]))
+    one_bad = shipments.assign(teu=[1, 0])  # one row fails, in every case: a note
+    result = compare(network, [smart_gate], shipments=one_bad)
     assert any("1 of 2 shipments failed" in note for note in result.notes)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,10 +20,12 @@ from corridor.cli.common import (
     one_line_errors,
     out,
     print_json,
+    show_progress,
     wrote,
 )
 from corridor.cli.options import request_options
 from corridor.cli.tables import fitted, print_notes, quote_table, routes_table
+from corridor.errors import InvalidRequestError
 from corridor.outputs import replacing
 from corridor.routing import Quote, QuoteRequest, pareto, quote
 from corridor.routing.frontier import PARETO_SKIPS
@@ -51,10 +54,17 @@ def quote_command(
         ),
     ] = None,
     png_file: PngOption = None,
+    count: Annotated[
+        int | None,
+        typer.Option(
+            "--count", min=1, help="How many boxes of the one --container type (40HC: 2)."
+        ),
+    ] = None,
     data: DataOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Quote the optimal route for one shipment (exact, OR-Tools)."""
+    options = with_count(options, count)
     check_output(map_file, "--map", HTML, [data])
     check_output(out_file, "--out", TABLES, [data])
     check_output(png_file, "--png", PNG, [data])
@@ -147,6 +157,23 @@ def schema_command(
     print_json(schema_of(of))
 
 
+def with_count(options: dict[str, Any], count: int | None) -> dict[str, Any]:
+    """``--container 40HC --count 2`` as the request's ``containers=["40HC:2"]``.
+
+    Raises
+    ------
+    InvalidRequestError
+        For ``--count`` without exactly one ``--container`` of no count of its own.
+    """
+    if count is None:
+        return options
+    boxes = options.get("containers") or []
+    if len(boxes) != 1 or ":" in boxes[0]:
+        msg = "--count needs exactly one --container, written without a count (--container 40HC)"
+        raise InvalidRequestError(msg)
+    return options | {"containers": [f"{boxes[0]}:{count}"]}
+
+
 def write_route_files(
     result: Quote | list[Quote],
     map_file: Path | None,
@@ -179,3 +206,52 @@ def write_route_files(
             route_chart(routes[0]).savefig(part, dpi=150)
         written.append(png_file)
     wrote(*written)
+
+
+@app.command("quote-many")
+@one_line_errors
+@request_options(QuoteRequest, skip=("alternatives",))
+def quote_many_command(
+    lanes: Annotated[
+        Path,
+        typer.Argument(
+            help="Lanes table, .csv or .xlsx: a row per lane with origin, destination and any "
+            "quote option (teu, containers, cargo, currency, ...); headers in any case."
+        ),
+    ],
+    options: dict[str, Any],
+    out_file: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write the price list: .csv or .xlsx."),
+    ] = None,
+    data: DataOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Price a list of lanes: one quote per row, prices per box and per TEU (a price list)."""
+    from corridor.network import DEFAULT_YEAR, load_network
+    from corridor.progress import progress_bar
+    from corridor.routing.pricelist import LANE_FILES, price_list, read_lanes, write_price_list
+
+    check_output(out_file, "--out", LANE_FILES, [lanes, data])
+    table = read_lanes(lanes)  # a bad column stops here, before any quote
+    year = options.pop("year", None)
+    network = load_network(year or DEFAULT_YEAR, data) if data is not None else None
+    with progress_bar("quoting lanes", shown=show_progress(as_json)) as progress:
+        prices = price_list(
+            table, network=network, progress=progress, **options, **_year(year, network)
+        )
+    if out_file is not None:
+        write_price_list(prices, out_file)
+        wrote(out_file)
+    if as_json:
+        print_json(json.loads(prices.to_json(orient="records")))
+        return
+    quoted = int((prices["status"] == "ok").sum())
+    out.print(f"{quoted} of {len(prices)} lanes quoted")
+    for _, row in prices[prices["status"] != "ok"].head(10).iterrows():
+        out.print(f"  {row['origin']} → {row['destination']}: {row['message']}")
+
+
+def _year(year: int | None, network: object) -> dict[str, int]:
+    """The ``year`` keyword of :func:`~corridor.routing.batch.quote_many`, unless a network."""
+    return {} if year is None or network is not None else {"year": year}

@@ -57,29 +57,31 @@ HOURS_CAPTION = (
 def quote_table(q: Quote) -> Table:
     """The steps of one route; the total row gives the planned hours, the next the simulated."""
     s = q.shipment
+    rate = f"; {q.currency} at {q.rate_text}" if q.rate is not None else ""
     table = Table(
         "step",
-        "USD",
+        q.currency,
         "h P50",
         "h P90",
         "kg CO2e",
         title=f"{q.names[s.origin]} → {q.names[s.destination]}, "
-        f"{s.teu:g} TEU {s.cargo.value}, {q.year}, optimised for {q.objective}",
+        f"{q.boxes} {s.cargo.value}, {q.year}, optimised for {q.objective}",
         caption_justify="left",
         caption="total h: planned, the sum of the steps' P50 (what the optimiser minimises and "
-        "a deadline bounds); door to door: simulated hours (waits for departures, gate hours)",
+        "a deadline bounds); door to door: simulated hours (waits for departures, gate hours)"
+        f"{rate}",
     )
     for step in q.steps:
         table.add_row(
             escape(q.describe(step)),
-            f"{step.cost_usd:,.0f}",
+            f"{q.in_currency(step.cost_usd):,.0f}",
             f"{step.hours_p50:.1f}",
             f"{step.hours_p90:.1f}",
             f"{step.co2e_kg:,.0f}",
         )
     table.add_row(
         "[bold]total[/bold] (planned h)",
-        f"[bold]{q.cost_usd:,.0f}[/bold]",
+        f"[bold]{q.cost:,.0f}[/bold]",
         f"[bold]{q.planned_hours:.1f}[/bold]",
         "",
         f"{q.co2e_kg:,.0f}",
@@ -91,16 +93,19 @@ def quote_table(q: Quote) -> Table:
 def routes_table(quotes: list[Quote], title: str) -> Table:
     """One row per route; on a narrow terminal the names wrap whole (never cut to "…")."""
     names = [Column(name, overflow="fold") for name in ("modes", "gates", "transshipments at")]
+    first = quotes[0] if quotes else None
+    currency = first.currency if first is not None else "USD"
+    rate = f"; {currency} at {first.rate_text}" if first is not None and first.rate else ""
     figures = [
         Column(name, justify="right")
-        for name in ("USD", "planned h", "sim. P50", "sim. P90", "kg CO2e")
+        for name in (currency, "planned h", "sim. P50", "sim. P90", "kg CO2e")
     ]
     table = Table(
         Column("#", no_wrap=True),
         *names,
         *figures,
         title=title,
-        caption=HOURS_CAPTION,
+        caption=HOURS_CAPTION + rate,
         caption_justify="left",
     )
     for rank, q in enumerate(quotes, 1):
@@ -111,7 +116,7 @@ def routes_table(quotes: list[Quote], title: str) -> Table:
             " → ".join(q.modes),
             escape(gates),
             escape(where),
-            f"{q.cost_usd:,.0f}",
+            f"{q.cost:,.0f}",
             f"{q.planned_hours:.1f}",
             f"{q.hours_p50:.1f}",
             f"{q.hours_p90:.1f}",

@@ -25,7 +25,12 @@ MANY_COLUMNS = [
     "teu",
     "tonnes",
     "cargo",
+    "containers",
     "cost_usd",
+    "cost",
+    "currency",
+    "per_usd",
+    "rate_date",
     "planned_hours",
     "hours_p50",
     "hours_p90",
@@ -66,11 +71,13 @@ def quote_many(
     a number written as text (``teu="2"``, as pandas reads a CSV column with one such bad
     cell) counts as the number; an empty cell (None, NaN, "") leaves the option at its
     default.
-    A quoted row gives the shipment's ``teu``, ``tonnes`` (as given, else blank) and
-    ``cargo`` beside its totals (USD, hours, kg CO2e, km), which are for the whole
-    shipment; a failed row gives the ``teu``, ``tonnes`` and ``cargo`` it asked for (blank
-    where not given). The network (the one given, else that of ``year``, else that of each
-    row's ``ready`` year or 2026) is loaded once per year and its service graphs are reused;
+    A quoted row gives the shipment's ``teu``, ``tonnes`` (as given, else blank),
+    ``cargo`` and ``containers`` (``40HC:2``, blank for TEU) beside its totals (USD, the
+    ``cost`` in the row's ``currency`` at ``per_usd`` of ``rate_date``, hours, kg CO2e, km),
+    which are for the whole shipment; a failed row gives the ``teu``, ``tonnes``, ``cargo``
+    and ``containers`` it asked for (blank where not given). The network (the one given,
+    else that of ``year``, else that of each row's ``ready`` year or 2026) is loaded once
+    per year and its service graphs are reused;
     identical requests are quoted once, which gives the same figures as quoting each (the
     Monte Carlo is seeded). ``progress`` is told (rows done, rows) after each row.
 
@@ -157,7 +164,12 @@ def quote_many(
                 "teu": result.shipment.teu,
                 "tonnes": result.shipment.tonnes,
                 "cargo": result.shipment.cargo.value,
+                "containers": _boxes_text(result.shipment.containers),
                 "cost_usd": result.cost_usd,
+                "cost": result.cost,
+                "currency": result.currency,
+                "per_usd": 1.0 if result.rate is None else result.rate.per_usd,
+                "rate_date": None if result.rate is None else result.rate.date,
                 "planned_hours": result.planned_hours,
                 "hours_p50": result.hours_p50,
                 "hours_p90": result.hours_p90,
@@ -174,6 +186,11 @@ def quote_many(
         if written is not None:
             as_written[written] = done[request]
     return pd.DataFrame(out, columns=MANY_COLUMNS)
+
+
+def _boxes_text(boxes: tuple[tuple[str, int], ...] | None) -> str | None:
+    """Boxes as a table cell writes them: ``40HC:2|20GP:1`` (None for a shipment in TEU)."""
+    return None if boxes is None else "|".join(f"{kind}:{count}" for kind, count in boxes)
 
 
 def _key(asked: dict[str, Any]) -> tuple[tuple[str, str, Any], ...] | None:
@@ -211,7 +228,7 @@ def _failure(error: CorridorError, asked: dict[str, Any]) -> dict[str, Any]:
     """A failed row: the error, and the shipment as requested (to tell failed rows apart)."""
     shipment = {
         k: getattr(asked[k], "value", asked[k])  # a CargoClass as its name
-        for k in ("teu", "tonnes", "cargo")
+        for k in ("teu", "tonnes", "cargo", "containers")
         if k in asked
     }
     return {"status": type(error).__name__, "message": str(error)} | shipment

@@ -22,16 +22,28 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from corridor.costs import exchange_rate
 from corridor.errors import (
     InvalidRequestError,
     NoRouteError,
     PlaceNotOpenError,
     UnknownPlaceError,
 )
-from corridor.model import LOCAL_TIME, Place, Shipment
+from corridor.model import (
+    LOCAL_TIME,
+    ExchangeRate,
+    Place,
+    Shipment,
+)
 from corridor.names import MAX_SUGGESTIONS
 from corridor.network import DEFAULT_YEAR, Network, load_network
 from corridor.routing import diagnose
+from corridor.routing.pricing import (
+    box_cost_per_teu,
+    box_teu,
+    permit_crossings,
+    value_of_time_usd_per_teu_hour,
+)
 from corridor.routing.request import QuoteRequest, request_year
 from corridor.routing.result import Quote, Step, noted
 from corridor.service import SINK, SOURCE, ServiceArrays, Vertex, place_of
@@ -85,6 +97,8 @@ class Problem:
     """The route options as resolved, for :attr:`Quote.options`."""
     stop_at: float = float("inf")
     """When the request's time limit runs out (:func:`time.monotonic`)."""
+    rate: ExchangeRate | None = None
+    """The dated rate the quote's costs are shown at (None: USD)."""
     _layered: tuple[GraphArrays, np.ndarray] | None = field(default=None, repr=False)
     _once: Once | None = field(default=None, repr=False)
 
@@ -114,15 +128,21 @@ class Problem:
             network=network,
             data_dir=data_dir,
         )
-        shipment = Shipment(source.id, sink.id, r.teu, r.cargo, r.tonnes, r.value_usd, r.deadline)
+        teu = r.teu if r.containers is None else box_teu(net, r)
+        shipment = Shipment(
+            source.id, sink.id, teu, r.cargo, r.tonnes, r.value_usd, r.deadline, r.containers
+        )
         if source.id == sink.id:
             msg = f"origin and destination are the same place ({source.id})"
             raise InvalidRequestError(msg)
         avoided_places, avoided_refs = _avoid(net, r.avoid, {source.id, sink.id})
         via_ids = _via(net, r.via, avoided_places, {source.id, sink.id})
         allowed = None if r.modes is None else {m.value for m in r.modes}
+        permits = set() if r.cbta else permit_crossings(net)
         arrays = net.service_arrays(r.cargo, month)
         columns = _shipment_columns(net, arrays, shipment)
+        value_of_time = value_of_time_usd_per_teu_hour(net, shipment)
+        rate = exchange_rate(net.dataset.rates, r.currency, None if ready is None else ready.date())
         start = arrays.index.get((source.id, SOURCE), -1)
         end = arrays.index.get((sink.id, SINK), -1)
         problem = cls(
@@ -133,9 +153,9 @@ class Problem:
             month=month,
             ready=ready,
             arrays=arrays,
-            keep=arrays.mask(avoided_places, avoided_refs, allowed)
+            keep=arrays.mask(avoided_places, avoided_refs | permits, allowed)
             & arrays.between(max(start, 0), max(end, 0)),
-            weights=_weights(net, columns, shipment, r.objective, r.carbon_price_usd_per_t),
+            weights=_weights(columns, r.objective, r.carbon_price_usd_per_t, value_of_time),
             columns=columns,
             start=start,
             end=end,
@@ -144,7 +164,7 @@ class Problem:
             max_transshipments=r.max_transshipments,
             allowed=allowed,
             avoided_places=avoided_places,
-            avoided_refs=avoided_refs,
+            avoided_refs=avoided_refs | permits,
             options={
                 "via": list(via_ids),
                 "avoid": sorted(avoided_places | avoided_refs),
@@ -152,10 +172,15 @@ class Problem:
                 "max_transshipments": r.max_transshipments,
                 "confidence": r.confidence,
                 "carbon_price_usd_per_t": r.carbon_price_usd_per_t,
+                "value_of_time_usd_per_teu_hour": (
+                    value_of_time if r.objective == "generalised" else None
+                ),
+                "cbta": r.cbta,
                 "samples": r.samples,
                 "seed": r.seed,
             },
             stop_at=time.monotonic() + r.time_limit_s,
+            rate=rate,
         )
         if start < 0 or end < 0:
             raise NoRouteError(diagnose.no_route_reason(problem))
@@ -364,7 +389,11 @@ class Problem:
 
     def quote(self, path: list[int]) -> Quote:
         """The itemised quote of a route given as service-graph arc indices."""
-        steps = tuple(_step(self.net, self.shipment, *self.arrays.arcs[a]) for a in path)
+        costs = self.columns["cost_usd"]
+        steps = tuple(
+            _step(self.net, self.shipment, *self.arrays.arcs[a], cost_usd_per_teu=costs[a])
+            for a in path
+        )
         names = {p.id: p.name for p in self.net.places.values()}
         names |= {c.id: c.name for c in self.net.crossings.values()}
         simulator = functools.partial(
@@ -386,6 +415,7 @@ class Problem:
             simulator,
             self.net,
             dict(self.options),
+            rate=self.rate,
         )
         return noted(route, [self.arrays.arcs[a][2]["capacity_teu_day"] for a in path], self.via)
 
@@ -492,6 +522,8 @@ def _shipment_columns(
     counts it); refrigeration is per box, whatever it weighs.
     """
     columns = arrays.columns
+    if shipment.containers is not None:
+        columns = columns | {"cost_usd": box_cost_per_teu(net, arrays, shipment)}
     if shipment.tonnes is None:
         return columns
     payload = net.cargo_profiles[shipment.cargo].tonnes_per_teu
@@ -501,30 +533,31 @@ def _shipment_columns(
 
 
 def _weights(
-    net: Network,
     cols: dict[str, np.ndarray],
-    shipment: Shipment,
     objective: str,
     carbon_price: float,
+    value_of_time: float,
 ) -> np.ndarray:
+    """The arc weights of ``objective``; ``value_of_time`` is USD per TEU-hour."""
     if objective == "cost":
         return cols["cost_usd"]
     if objective == "time":
         return cols["hours_p50"]
     if objective == "co2":
         return cols["co2e_kg"]
-    if shipment.value_usd is None:
-        msg = "the generalised objective needs value_usd (goods value) for the value of time"
-        raise InvalidRequestError(msg)
-    rate = net.cargo_profiles[shipment.cargo].value_of_time_pct_per_day / 100.0
-    usd_per_hour_per_teu = shipment.value_usd / shipment.teu * rate / HOURS_PER_DAY
     usd_per_kg = carbon_price / KG_PER_TONNE
-    return (
-        cols["cost_usd"] + usd_per_hour_per_teu * cols["hours_p50"] + usd_per_kg * cols["co2e_kg"]
-    )
+    return cols["cost_usd"] + value_of_time * cols["hours_p50"] + usd_per_kg * cols["co2e_kg"]
 
 
-def _step(net: Network, shipment: Shipment, tail: Vertex, head: Vertex, data: dict) -> Step:
+def _step(
+    net: Network,
+    shipment: Shipment,
+    tail: Vertex,
+    head: Vertex,
+    data: dict,
+    *,
+    cost_usd_per_teu: float,
+) -> Step:
     profile = net.cargo_profiles[shipment.cargo]
     tonnes = (
         shipment.tonnes if shipment.tonnes is not None else profile.tonnes_per_teu * shipment.teu
@@ -541,7 +574,7 @@ def _step(net: Network, shipment: Shipment, tail: Vertex, head: Vertex, data: di
         from_mode=from_mode,
         to_mode=to_mode,
         km=data["km"],
-        cost_usd=data["cost_usd"] * shipment.teu,
+        cost_usd=round(float(cost_usd_per_teu) * shipment.teu, 9),  # 95.04, not 95.039999
         hours_p50=data["hours_p50"],
         hours_p90=data["hours_p90"],
         co2e_kg=transport_co2e * tonnes / profile.tonnes_per_teu + refrigeration * shipment.teu,

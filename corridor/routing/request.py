@@ -46,6 +46,7 @@ from corridor.options import (
     unknown_options,
     whole,
     whole_in,
+    yes_no,
 )
 from corridor.uncertainty import DEFAULT_SAMPLES, DEFAULT_SEED
 
@@ -111,6 +112,70 @@ def _modes(value: object, name: str) -> tuple[Mode, ...]:
     return tuple(dict.fromkeys(choose(item, "mode") for item in listed))
 
 
+def _box_items(value: object) -> list[tuple[object, object]]:
+    """``(type, count)`` pairs as given, or [] when ``value`` is no way of writing boxes."""
+    if isinstance(value, str):
+        value = [part.strip() for part in value.split("|") if part.strip()]
+    if isinstance(value, Mapping):
+        return list(value.items())
+    if not isinstance(value, Iterable):
+        return []
+    items: list[tuple[object, object]] = []
+    for item in value:
+        if isinstance(item, str):
+            kind, _, count = item.partition(":")
+            items.append((kind, count.strip() or 1))
+        elif isinstance(item, tuple | list) and len(item) == len(("type", "count")):
+            items.append((item[0], item[1]))
+        else:
+            return []
+    return items
+
+
+def containers(value: object, name: str) -> tuple[tuple[str, int], ...]:
+    """Boxes by type: ``{"40HC": 2}``, ``["40HC", "20GP:3"]`` or text ``40HC:2|20GP``.
+
+    A count is at most 10,000 boxes (the most TEU a shipment may have).
+
+    Returns ``(type, count)`` pairs in the order given, a type named twice counted once with
+    both counts; types are upper-cased (``40hc`` is ``40HC``). Whether the data has the type
+    is checked when the request is solved.
+
+    >>> containers({"40hc": 2}, "containers"), containers("40HC:2|20GP", "containers")
+    ((('40HC', 2),), (('40HC', 2), ('20GP', 1)))
+    """
+    items = _box_items(value)
+    if not items:
+        msg = f"{name} must map container types to counts, like {{'40HC': 2}}, got {value!r}"
+        raise InvalidRequestError(msg)
+    boxes: dict[str, int] = {}
+    for kind, count in items:
+        if not isinstance(kind, str) or not kind.strip():
+            msg = f"{name}: a container type is a name such as 40HC, got {kind!r}"
+            raise InvalidRequestError(msg)
+        number_of = whole(
+            int(count) if isinstance(count, str) and count.isdigit() else count,
+            f"{name}[{kind.strip().upper()}]",
+            1,
+            10_000,
+        )
+        key = kind.strip().upper()
+        boxes[key] = boxes.get(key, 0) + number_of
+    return tuple(boxes.items())
+
+
+def _currency(value: object, name: str) -> str:
+    """A currency code such as ``VND`` (any case): three letters, as ISO 4217 writes them.
+
+    Whether the data has a rate for it is checked when the request is solved.
+    """
+    code = value.strip().upper() if isinstance(value, str) else None
+    if code is None or len(code) != len("USD") or not code.isalpha():
+        msg = f"{name} must be a three-letter currency code such as USD, VND or CNY, got {value!r}"
+        raise InvalidRequestError(msg)
+    return code
+
+
 def _objective(value: object, name: str) -> str:
     del name
     return check_objective(value, OBJECTIVES)
@@ -160,6 +225,17 @@ class QuoteRequest:
         REQUIRED, "Destination: place id or name.", _place, flag=None, json_type=str
     )
     teu: float = option(1.0, "Volume, TEU.", units.TEU, cell="number")
+    containers: tuple[tuple[str, int], ...] | None = option(
+        None,
+        "Boxes by type instead of TEU: {'40HC': 2} (types in containers.csv: 20GP, 40GP, "
+        "40HC, 20RF, 40RF); each mode prices a box as the data says (a 40' truck costs as a "
+        "20'). Command line: --container 40HC --count 2, or --container 40HC:2 (repeat).",
+        optional(containers),
+        cell="text",
+        flag="--container",
+        cli_type=list[str],
+        json_type=dict[str, int] | None,
+    )
     alternatives: int = option(
         1,
         "Number of distinct routes, best first: they differ in transshipment points, gates "
@@ -181,13 +257,15 @@ class QuoteRequest:
     )
     value_usd: float | None = option(
         None,
-        "Goods value, USD (the generalised objective's value of time).",
+        "Goods value, USD, for the generalised objective's value of time; default: the "
+        "cargo class's default value per TEU (cargo_classes.csv) × TEU.",
         optional(units.USD),
         cell="number",
     )
     objective: str = option(
-        "cost",
-        "What to minimise: cost (USD), time (P50 hours), co2 (kg CO2e) or generalised.",
+        "generalised",
+        "What to minimise: generalised (USD + value of time × P50 hours + carbon price × "
+        "CO2e, the default), cost (USD), time (P50 hours) or co2 (kg CO2e).",
         _objective,
         json_type=Objective,
     )
@@ -234,6 +312,18 @@ class QuoteRequest:
         flag="--mode",
         cli_type=list[str],
         json_type=list[Mode] | None,
+    )
+    cbta: bool = option(
+        False,
+        "The shipper holds GMS CBTA permits: trucks may drive across the gates that allow "
+        "direct trucking; without, road cargo is transloaded at the gate.",
+        yes_no,
+    )
+    currency: str = option(
+        "USD",
+        "Currency of the costs: USD, VND or CNY, at the latest rate of exchange_rates.csv "
+        "dated on or before the ready date (the rate and its date are in the quote).",
+        _currency,
     )
     year: int | None = option(
         None,

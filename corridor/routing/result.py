@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from corridor.model import PlaceKind, Shipment
+from corridor.model import ExchangeRate, PlaceKind, Shipment
 
 if TYPE_CHECKING:
     import folium
@@ -81,6 +81,38 @@ class Quote:
     """What the figures do not show: a step the shipment is larger than in a day (a quote
     ignores capacities; :func:`corridor.plan` respects them), a via border gate the route
     passes without crossing there."""
+    rate: ExchangeRate | None = field(default=None, compare=False)
+    """The dated rate of :attr:`currency` per USD the costs are also shown in (None: USD)."""
+
+    @property
+    def currency(self) -> str:
+        """The currency of :attr:`cost` (``USD``, ``VND``, ``CNY``): the request's."""
+        return "USD" if self.rate is None else self.rate.currency
+
+    def in_currency(self, usd: float) -> float:
+        """``usd`` in :attr:`currency`, at :attr:`rate` (unchanged for USD)."""
+        return usd if self.rate is None else usd * self.rate.per_usd
+
+    @property
+    def cost(self) -> float:
+        """Total cost in :attr:`currency`: :attr:`cost_usd` × the dated rate."""
+        return self.in_currency(self.cost_usd)
+
+    @property
+    def rate_text(self) -> str:
+        """The rate as a quote states it: ``26,390 VND per USD of 2025-12-19``; "" for USD."""
+        if self.rate is None:
+            return ""
+        return f"{self.rate.per_usd:,.6g} {self.rate.currency} per USD of {self.rate.date}"
+
+    @property
+    def boxes(self) -> str:
+        """What is shipped: ``2 × 40HC (4 TEU)``, or ``2 TEU`` when given in TEU."""
+        s = self.shipment
+        if s.containers is None:
+            return f"{s.teu:g} TEU"
+        listed = ", ".join(f"{count} × {kind}" for kind, count in s.containers)
+        return f"{listed} ({s.teu:g} TEU)"
 
     @functools.cached_property
     def transit(self) -> TransitTime | None:
@@ -203,6 +235,8 @@ class Quote:
         """JSON-safe dict: shipment, options, totals and steps."""
         shipment = asdict(self.shipment)
         shipment["cargo"] = self.shipment.cargo.value
+        boxes = self.shipment.containers
+        shipment["containers"] = None if boxes is None else dict(boxes)
         return {
             "shipment": shipment,
             "year": self.year,
@@ -212,7 +246,14 @@ class Quote:
             "arrival_p50": self.arrival_p50.isoformat(timespec="seconds")
             if self.arrival_p50
             else None,
+            "currency": {
+                "code": self.currency,
+                "per_usd": 1.0 if self.rate is None else self.rate.per_usd,
+                "date": None if self.rate is None else self.rate.date,
+                "source": None if self.rate is None else self.rate.source,
+            },
             "totals": {
+                "cost": round(self.cost, 2),
                 "cost_usd": round(self.cost_usd, 2),
                 "planned_hours": round(self.planned_hours, 2),
                 "hours_p50": round(self.hours_p50, 2),
@@ -225,7 +266,9 @@ class Quote:
             },
             "options": dict(self.options),
             "modes": self.modes,
-            "steps": [asdict(s) for s in self.steps],
+            "steps": [
+                asdict(s) | {"cost": round(self.in_currency(s.cost_usd), 2)} for s in self.steps
+            ],
             "notes": list(self.notes),
         }
 
@@ -261,12 +304,17 @@ class Quote:
         """A short human-readable account of the route and its totals."""
         s = self.shipment
         lines = [
-            f"{self.names[s.origin]} → {self.names[s.destination]}: {s.teu:g} TEU "
+            f"{self.names[s.origin]} → {self.names[s.destination]}: {self.boxes} "
             f"{s.cargo.value}, {self.year}, optimised for {self.objective}",
             f"via {' → '.join(self.modes)}; {len(self.transshipments)} transshipment(s), "
             f"{len(self.border_crossings)} border crossing(s)",
         ]
         lines += [f"  {self.describe(step)}" for step in self.steps]
+        if self.rate is not None:
+            lines.append(
+                f"total {self.cost:,.0f} {self.currency} ({self.cost_usd:,.2f} USD at "
+                f"{self.rate_text})"
+            )
         lines.append(
             f"total {self.cost_usd:,.0f} USD, {self.planned_hours:.1f} h planned (sum of the "
             f"steps' P50), {self.co2e_kg:,.0f} kg CO2e, {self.km:,.0f} km; door to door "

@@ -225,7 +225,10 @@ class Scenario(BaseModel):
         located = {
             name: [(origin[id(row)][1], row) for row in rows] for name, rows in tables.items()
         }
-        others = {name: dataset.located(name) for name in ("emissions", "cargo_profiles", "rates")}
+        others = {
+            name: dataset.located(name)
+            for name in ("emissions", "cargo_profiles", "rates", "containers")
+        }
         try:
             check_references(located | others)
         except DataError as error:

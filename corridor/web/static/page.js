@@ -177,6 +177,8 @@ async function start() {
   const defs = schema.components.schemas;
   for (const [id, values] of [["cargo", defs.CargoClass.enum], ["objective", defs.QuoteBody.properties.objective.enum]]) {
     $(id).replaceChildren(...values.map((v) => new Option(v, v)));
+    const preset = defs.QuoteBody.properties[id].default; // the library's default is selected
+    if (preset !== undefined) $(id).value = preset;
   }
   const params = new URLSearchParams(location.search);
   for (const [key, value] of params) if ($(key)) $(key).value = value;
