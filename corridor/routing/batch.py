@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from corridor.errors import CorridorError, InvalidRequestError
 from corridor.model import blank
@@ -105,7 +105,11 @@ def quote_many(
     if not isinstance(requests, pd.DataFrame | Iterable) or isinstance(requests, dict):
         msg = f"requests must be a DataFrame, a CSV path or a list of dicts, got {requests!r:.60}"
         raise InvalidRequestError(msg)
-    rows = requests.to_dict("records") if isinstance(requests, pd.DataFrame) else list(requests)
+    rows: list[dict[str, Any]] = (
+        cast(list[dict[str, Any]], requests.to_dict("records"))
+        if isinstance(requests, pd.DataFrame)
+        else list(cast(Iterable[dict[str, Any]], requests))
+    )
     if "alternatives" in options:
         msg = "alternatives is not supported by quote_many"
         raise InvalidRequestError(msg)
