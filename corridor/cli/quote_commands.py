@@ -20,6 +20,7 @@ from corridor.cli.common import (
     one_line_errors,
     out,
     print_json,
+    save,
     show_progress,
     wrote,
 )
@@ -124,15 +125,11 @@ def pareto_command(
     if map_file is not None:
         from corridor.render.maps import pareto_map
 
-        with replacing(map_file) as part:
-            pareto_map(front).save(str(part))
-        wrote(map_file)
+        save(map_file, lambda p: pareto_map(front).save(str(p)))
     if png_file is not None:
         from corridor.render.charts import pareto_chart
 
-        with replacing(png_file) as part:
-            pareto_chart(front).savefig(part, dpi=150)
-        wrote(png_file)
+        save(png_file, lambda p: pareto_chart(front).savefig(p, dpi=150))
     if as_json:
         print_json([q.to_dict() for q in front])
         return
