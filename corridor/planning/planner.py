@@ -85,10 +85,10 @@ def plan(
           optimum.
         - ``marginal``: re-solve the LP with
           :data:`~corridor.planning.arc_model.MARGINAL_STEP_TEU_DAY` more and less of each
-          saturated capacity (warm-started, one after the other) for
-          ``marginal_saving_usd`` and ``marginal_cost_usd`` in :attr:`Plan.capacities`:
-          unique values, unlike shadow prices in a degenerate LP. Arc model only; a few
-          hundredths of a second per saturated capacity on the corridor.
+          saturated capacity (from the plan's basis by the dual simplex, one after the
+          other) for ``marginal_saving_usd`` and ``marginal_cost_usd`` in
+          :attr:`Plan.capacities`: unique values, unlike shadow prices in a degenerate LP.
+          Arc model only; about 25 ms per saturated capacity on the corridor.
         - ``month`` (1–12): legs that run in it, such as the Red River at high water, and its
           border clearance times (the Tet peak in January or February); default: the whole
           year, on legs that run in every month.
