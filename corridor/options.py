@@ -69,9 +69,12 @@ def number(value: object, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         msg = f"{name} must be a number, got {shown(value)}"
         raise InvalidRequestError(msg)
-    as_float = float(value)
+    try:
+        as_float = float(value)
+    except OverflowError:  # an int beyond any float: 10**400
+        as_float = math.inf
     if not math.isfinite(as_float):
-        msg = f"{name} must be a finite number, got {value!r}"
+        msg = f"{name} must be a finite number, got {shown(value)}"
         raise InvalidRequestError(msg)
     return value if isinstance(value, int | float) else as_float  # messages show 2, not 2.0
 

@@ -54,8 +54,12 @@ class Range:
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             msg = f"{name} must be a number, got {shown(value)}"
             raise InvalidRequestError(msg)
-        if not self.contains(float(value)):
-            finite = "" if math.isfinite(value) else "a finite number "
+        try:
+            as_float = float(value)
+        except OverflowError:  # an int beyond any float: 10**400
+            as_float = math.inf
+        if not self.contains(as_float):
+            finite = "" if math.isfinite(as_float) else "a finite number "
             msg = f"{name} must be {finite}{self.describe()}, got {shown(value)}"
             raise InvalidRequestError(msg)
         return value if isinstance(value, int | float) else float(value)  # 2, not 2.0

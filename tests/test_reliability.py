@@ -52,6 +52,11 @@ def test_a_huge_carbon_price_is_a_bad_request_not_a_traceback():
     assert message == ("error: --carbon-price must be from 0 to 100,000 USD/t CO2e, got 1e+308")
 
 
+def test_an_int_beyond_any_float_is_refused_not_an_overflow():
+    with pytest.raises(InvalidRequestError, match="teu must be a finite number more than 0"):
+        quote("Kunming", "Hai Phong", teu=10**400)
+
+
 def test_a_huge_teu_is_refused_with_its_range():
     message = one_line(["quote", "Kunming", "Hai Phong", "--teu", "1e308"])
     assert message == "error: --teu must be more than 0 and at most 10,000 TEU, got 1e+308"

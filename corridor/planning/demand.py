@@ -10,6 +10,7 @@ Every problem names its line and column; all rows are checked before anything is
 from __future__ import annotations
 
 import difflib
+import math
 import warnings
 from collections import defaultdict
 from collections.abc import Iterable
@@ -300,6 +301,8 @@ def _number(value: object, file: str, line: int, column: str) -> float:
     """A cell as a number in its column's range (:data:`COLUMN_RANGES`)."""
     try:
         number = float(value)  # type: ignore[arg-type]
+    except OverflowError:  # an int beyond any float: out of range below
+        number = math.inf
     except (TypeError, ValueError):
         msg = f"not a number: {shown(value)}"
         raise DataError(msg, file=file, row=line, column=column) from None
