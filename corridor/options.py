@@ -15,7 +15,6 @@ import dataclasses
 import difflib
 import functools
 import math
-import numbers
 import operator
 import re
 from collections.abc import Callable, Iterable
@@ -66,13 +65,7 @@ def number(value: object, name: str) -> float:
     InvalidRequestError
         Naming ``name``, for text (``teu="x"``), None, a bool, NaN or infinity.
     """
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        msg = f"{name} must be a number, got {shown(value)}"
-        raise InvalidRequestError(msg)
-    try:
-        as_float = float(value)
-    except OverflowError:  # an int beyond any float: 10**400
-        as_float = math.inf
+    as_float = units.real(value, name)
     if not math.isfinite(as_float):
         msg = f"{name} must be a finite number, got {shown(value)}"
         raise InvalidRequestError(msg)

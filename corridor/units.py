@@ -51,18 +51,12 @@ class Range:
         InvalidRequestError
             Naming ``name``, for text, None, a bool, NaN, infinity or a number outside.
         """
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            msg = f"{name} must be a number, got {shown(value)}"
-            raise InvalidRequestError(msg)
-        try:
-            as_float = float(value)
-        except OverflowError:  # an int beyond any float: 10**400
-            as_float = math.inf
+        as_float = real(value, name)
         if not self.contains(as_float):
             finite = "" if math.isfinite(as_float) else "a finite number "
             msg = f"{name} must be {finite}{self.describe()}, got {shown(value)}"
             raise InvalidRequestError(msg)
-        return value if isinstance(value, int | float) else float(value)  # 2, not 2.0
+        return value if isinstance(value, int | float) else as_float  # 2, not 2.0
 
     def json_schema(self) -> dict[str, float]:
         """The range as JSON-schema keywords (``minimum``, ``exclusiveMinimum``, ``maximum``)."""
@@ -82,6 +76,23 @@ class Range:
             return value
 
         return AfterValidator(within)
+
+
+def real(value: object, name: str) -> float:
+    """``value`` as a float if it is a real number (an int beyond any float is infinite).
+
+    Raises
+    ------
+    InvalidRequestError
+        Naming ``name``, for text, None or a bool.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        msg = f"{name} must be a number, got {shown(value)}"
+        raise InvalidRequestError(msg)
+    try:
+        return float(value)
+    except OverflowError:  # 10**400
+        return math.inf
 
 
 def _figure(value: float) -> str:

@@ -284,19 +284,13 @@ class _Model:
         trips: dict[int, list[tuple[int, float]]] = defaultdict(list)
         money = arrays.columns["cost_usd"]
         hours = arrays.columns["hours_p50"]
-        matrix, _ = adjacency(arrays.n, arrays.tails, arrays.heads, money + self.vot * hours)
         unserved: list[str] = []
         for row in rows:
-            source = arrays.index.get((row.origin, SOURCE))
-            sink = arrays.index.get((row.destination, SINK))
             if row.teu_per_day <= 0:
                 continue
-            if (
-                source is not None
-                and sink is not None
-                and math.isfinite(dijkstra(matrix, indices=source)[sink])
-            ):
-                trips[source].append((sink, row.teu_per_day))
+            start, end = (row.origin, SOURCE), (row.destination, SINK)
+            if arrays.reaches(start, end):  # reachability is cached per origin
+                trips[arrays.index[start]].append((arrays.index[end], row.teu_per_day))
             else:
                 unserved.append(f"{row.origin} → {row.destination} ({cargo.value})")
         if unserved:
