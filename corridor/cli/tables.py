@@ -58,12 +58,14 @@ def quote_table(q: Quote) -> Table:
     """The steps of one route; the total row gives the planned hours, the next the simulated."""
     s = q.shipment
     rate = f"; {q.currency} at {q.rate_text}" if q.rate is not None else ""
+    card = bool(q.options.get("rates"))  # a rate card: a column says what priced each step
     table = Table(
         "step",
         q.currency,
         "h P50",
         "h P90",
         "kg CO2e",
+        *(["priced by"] if card else []),
         title=f"{q.names[s.origin]} → {q.names[s.destination]}, "
         f"{q.boxes} {s.cargo.value}, {q.year}, optimised for {q.objective}",
         caption_justify="left",
@@ -78,6 +80,7 @@ def quote_table(q: Quote) -> Table:
             f"{step.hours_p50:.1f}",
             f"{step.hours_p90:.1f}",
             f"{step.co2e_kg:,.0f}",
+            *([escape(step.priced_by)] if card else []),
         )
     table.add_row(
         "[bold]total[/bold] (planned h)",
@@ -85,8 +88,16 @@ def quote_table(q: Quote) -> Table:
         f"[bold]{q.planned_hours:.1f}[/bold]",
         "",
         f"{q.co2e_kg:,.0f}",
+        *([""] if card else []),
     )
-    table.add_row("door to door, simulated", "", f"{q.hours_p50:.1f}", f"{q.hours_p90:.1f}", "")
+    table.add_row(
+        "door to door, simulated",
+        "",
+        f"{q.hours_p50:.1f}",
+        f"{q.hours_p90:.1f}",
+        "",
+        *([""] if card else []),
+    )
     return table
 
 

@@ -124,6 +124,10 @@ def _read_xlsx(path: Path) -> pd.DataFrame:
     return table
 
 
+read_xlsx = _read_xlsx
+"""The first sheet of an Excel workbook as text cells (rate cards read it too)."""
+
+
 def _text(cell: object) -> str:
     """An Excel cell as the text a CSV would hold: ``2`` for 2.0, ``""`` for an empty cell."""
     if cell is None:

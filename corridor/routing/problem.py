@@ -11,6 +11,7 @@ once per via stage. :meth:`Problem.quote` turns a route into a :class:`Quote`.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import time
@@ -45,13 +46,14 @@ from corridor.routing.pricing import (
     value_of_time_usd_per_teu_hour,
 )
 from corridor.routing.request import QuoteRequest, request_year
-from corridor.routing.result import Quote, Step, noted
+from corridor.routing.result import SHIPPED, Quote, Step, noted
 from corridor.service import SINK, SOURCE, ServiceArrays, Vertex, place_of
 from corridor.solvers.arrays import GraphArrays
 from corridor.solvers.shortest import NoFlowError, cheapest_path
 from corridor.uncertainty import simulate
 
 if TYPE_CHECKING:
+    from corridor.routing.rates import Pricing
     from corridor.solvers.rcsp import Once
 
 HOURS_PER_DAY = 24.0
@@ -99,6 +101,12 @@ class Problem:
     """When the request's time limit runs out (:func:`time.monotonic`)."""
     rate: ExchangeRate | None = None
     """The dated rate the quote's costs are shown at (None: USD)."""
+    priced_by: dict[int, str] = field(default_factory=dict)
+    """What priced each arc a rate card touches (others: the shipped estimates)."""
+    twins: dict[int, list[int]] = field(default_factory=dict)
+    """Arcs that are one step (an arc and its rate-card copies), for distinct alternatives."""
+    card_notes: tuple[str, ...] = ()
+    """The rate card's notes (rows not used on the quote date)."""
     _layered: tuple[GraphArrays, np.ndarray] | None = field(default=None, repr=False)
     _once: Once | None = field(default=None, repr=False)
 
@@ -141,6 +149,17 @@ class Problem:
         permits = set() if r.cbta else permit_crossings(net)
         arrays = net.service_arrays(r.cargo, month)
         columns = _shipment_columns(net, arrays, shipment)
+        pricing = None
+        if r.rates is not None:
+            arrays, columns, pricing = _card(
+                net,
+                arrays,
+                columns,
+                shipment=shipment,
+                path=r.rates,
+                ready=ready,
+                lane=(source.id, sink.id),
+            )
         value_of_time = value_of_time_usd_per_teu_hour(net, shipment)
         rate = exchange_rate(net.dataset.rates, r.currency, None if ready is None else ready.date())
         start = arrays.index.get((source.id, SOURCE), -1)
@@ -176,11 +195,15 @@ class Problem:
                     value_of_time if r.objective == "generalised" else None
                 ),
                 "cbta": r.cbta,
+                "rates": r.rates,
                 "samples": r.samples,
                 "seed": r.seed,
             },
             stop_at=time.monotonic() + r.time_limit_s,
             rate=rate,
+            priced_by={} if pricing is None else pricing.labels,
+            twins={} if pricing is None else pricing.twins(),
+            card_notes=() if pricing is None else pricing.notes,
         )
         if start < 0 or end < 0:
             raise NoRouteError(diagnose.no_route_reason(problem))
@@ -367,7 +390,9 @@ class Problem:
             [
                 i
                 for i, (t, h, d) in enumerate(arcs)
-                if t[0] == origin and h == (origin, first_mode) and d["kind"] != "leg"
+                if t[0] == origin
+                and (place_of(h), h[1]) == (origin, first_mode)
+                and d["kind"] != "leg"
             ],
             [
                 i
@@ -382,8 +407,8 @@ class Problem:
             kind, place = arcs[a][2]["kind"], place_of(arcs[a][0])  # also aboard a train
             return kind == "border" or (kind == "transfer" and place not in {origin, destination})
 
-        groups += [[a] for a in path if distinctive(a)]
-        used = set(path)
+        groups += [self.twins.get(a, [a]) for a in path if distinctive(a)]
+        used = {b for a in path for b in self.twins.get(a, [a])}
         others = [a for a in range(len(arcs)) if distinctive(a) and a not in used]
         return Signature(groups, others)
 
@@ -391,7 +416,13 @@ class Problem:
         """The itemised quote of a route given as service-graph arc indices."""
         costs = self.columns["cost_usd"]
         steps = tuple(
-            _step(self.net, self.shipment, *self.arrays.arcs[a], cost_usd_per_teu=costs[a])
+            _step(
+                self.net,
+                self.shipment,
+                *self.arrays.arcs[a],
+                cost_usd_per_teu=costs[a],
+                priced_by=self.priced_by.get(a, SHIPPED),
+            )
             for a in path
         )
         names = {p.id: p.name for p in self.net.places.values()}
@@ -417,7 +448,10 @@ class Problem:
             dict(self.options),
             rate=self.rate,
         )
-        return noted(route, [self.arrays.arcs[a][2]["capacity_teu_day"] for a in path], self.via)
+        route = noted(route, [self.arrays.arcs[a][2]["capacity_teu_day"] for a in path], self.via)
+        if self.card_notes:
+            route = dataclasses.replace(route, notes=(*route.notes, *self.card_notes))
+        return route
 
 
 def _where_and_when(
@@ -532,6 +566,32 @@ def _shipment_columns(
     return columns | {"co2e_kg": (columns["co2e_kg"] - refrigeration) * scale + refrigeration}
 
 
+def _card(
+    net: Network,
+    arrays: ServiceArrays,
+    columns: dict[str, np.ndarray],
+    *,
+    shipment: Shipment,
+    path: str,
+    ready: datetime | None,
+    lane: tuple[str, str],
+) -> tuple[ServiceArrays, dict[str, np.ndarray], Pricing]:
+    """The service graph and columns with the rate card's prices (:mod:`.rates`)."""
+    from corridor.routing import rates
+
+    card = rates.read_rate_card(path)
+    types = rates.box_types(shipment.cargo, shipment.containers)
+    on = rates.request_date(ready)
+    pricing = rates.card_pricing(card, net, arrays, on=on, types=types, lane=lane)
+    boxes: dict[str, float] = (
+        dict(shipment.containers) if shipment.containers else {types[0]: shipment.teu}
+    )
+    priced = rates.card_columns(
+        pricing, net, base=arrays, columns=columns, boxes=boxes, teu=shipment.teu
+    )
+    return pricing.arrays, priced, pricing
+
+
 def _weights(
     cols: dict[str, np.ndarray],
     objective: str,
@@ -557,6 +617,7 @@ def _step(
     data: dict,
     *,
     cost_usd_per_teu: float,
+    priced_by: str = SHIPPED,
 ) -> Step:
     profile = net.cargo_profiles[shipment.cargo]
     tonnes = (
@@ -578,4 +639,5 @@ def _step(
         hours_p50=data["hours_p50"],
         hours_p90=data["hours_p90"],
         co2e_kg=transport_co2e * tonnes / profile.tonnes_per_teu + refrigeration * shipment.teu,
+        priced_by=priced_by,
     )

@@ -30,6 +30,11 @@ if TYPE_CHECKING:
     from corridor.uncertainty import TransitTime
 
 
+SHIPPED = "shipped estimate"
+"""What :attr:`Step.priced_by` says of a step no rate card prices: the shipped data's figures
+(``tariffs.csv``, ``transfers.csv``, ``border_crossings.csv``)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Step:
     """One item of a quote: a leg, a transshipment, a border crossing, loading or unloading.
@@ -50,6 +55,9 @@ class Step:
     hours_p50: float
     hours_p90: float
     co2e_kg: float
+    priced_by: str = SHIPPED
+    """What priced the step: ``rates.csv row 3 (carrier; ...)`` for a rate card's row (see
+    :mod:`corridor.routing.rates`), else ``shipped estimate``."""
 
 
 @dataclass(frozen=True)
@@ -309,7 +317,10 @@ class Quote:
             f"via {' → '.join(self.modes)}; {len(self.transshipments)} transshipment(s), "
             f"{len(self.border_crossings)} border crossing(s)",
         ]
-        lines += [f"  {self.describe(step)}" for step in self.steps]
+        if self.options.get("rates"):  # a rate card: what priced each step
+            lines += [f"  {self.describe(step)}: {step.priced_by}" for step in self.steps]
+        else:
+            lines += [f"  {self.describe(step)}" for step in self.steps]
         if self.rate is not None:
             lines.append(
                 f"total {self.cost:,.0f} {self.currency} ({self.cost_usd:,.2f} USD at "
