@@ -717,7 +717,8 @@ def _pricing(  # noqa: PLR0912, PLR0915
                         usd, _label(card, row, text), row.line
                     )
 
-    # extra vertices: a loading onto a priced leg, without the tariff's fixed part
+    # extra vertices: a loading onto a priced leg (or onto the lane's gate crossing just
+    # before it), without the tariff's fixed part
     vertices = list(arrays.vertices)
     index = dict(arrays.index)
     arcs = list(arrays.arcs)
@@ -728,26 +729,35 @@ def _pricing(  # noqa: PLR0912, PLR0915
     for arc, (_, head, data) in enumerate(arrays.arcs):
         if data["kind"] in {"access", "transfer"}:
             into.setdefault(head, []).append(arc)
+
+    def vertex(at: tuple[str, str], leg: str) -> tuple[str, str]:
+        made = (f"{at[0]}|rates:{leg}", at[1])
+        index[made] = len(vertices)
+        vertices.append(made)
+        return made
+
+    def add(tail: tuple[str, str], head: tuple[str, str], original: int) -> int:
+        arcs.append((tail, head, arrays.arcs[original][2]))
+        source.append(original)
+        tails.append(index[tail])
+        heads.append(index[head])
+        return len(arcs) - 1
+
     for arc in sorted(tariffs):
         tail, head, data = arrays.arcs[arc]
-        if "|" in tail[0] or tail not in into:  # aboard a train, or no loading there
+        if "|" in tail[0]:  # aboard a train: no loading here
             continue
-        vertex = (f"{tail[0]}|rates:{data['ref']}", tail[1])
-        index[vertex] = len(vertices)
-        vertices.append(vertex)
+        entry = vertex(tail, data["ref"])
+        tariffs[add(entry, head, arc)] = tariffs[arc]
+        starts = [(tail, entry)]
+        for crossing in _gate_before(resolved, tariffs[arc].values(), arrays, arc):
+            before = vertex(arrays.arcs[crossing][0], data["ref"])
+            add(before, entry, crossing)
+            starts.append((arrays.arcs[crossing][0], before))
         covered = tuple(sorted(tariffs[arc]))
-        for loading in into[tail]:
-            l_tail, _, l_data = arrays.arcs[loading]
-            waived[len(arcs)] = covered
-            arcs.append((l_tail, vertex, l_data))
-            source.append(loading)
-            tails.append(arrays.tails[loading])
-            heads.append(index[vertex])
-        tariffs[len(arcs)] = tariffs[arc]
-        arcs.append((vertex, head, data))
-        source.append(arc)
-        tails.append(index[vertex])
-        heads.append(arrays.heads[arc])
+        for at, start in starts:
+            for loading in into.get(at, []):
+                waived[add(arrays.arcs[loading][0], start, loading)] = covered
     copied = np.array(source, dtype=np.int64)
     augmented = ServiceArrays(
         n=len(vertices),
@@ -761,7 +771,7 @@ def _pricing(  # noqa: PLR0912, PLR0915
     labels = {
         arc: "; ".join(dict.fromkeys(p.label for p in by.values())) for arc, by in tariffs.items()
     }
-    for arc, by in surcharges.items():
+    for arc, by in list(surcharges.items()):
         text = "; ".join(dict.fromkeys(p.label for p in by.values()))
         labels[arc] = f"{labels.get(arc, SHIPPED)} + {text}"
         for copy in np.flatnonzero(copied == arc):
@@ -775,6 +785,33 @@ def _pricing(  # noqa: PLR0912, PLR0915
         if missing:
             labels[arc] += f"; {SHIPPED} for {', '.join(missing)}"
     return Pricing(augmented, copied, tariffs, surcharges, waived, labels, _unused(card, on))
+
+
+def _gate_before(
+    resolved: Resolved, prices: Iterable[Price], arrays: ServiceArrays, arc: int
+) -> list[int]:
+    """The gate crossing arcs just before leg ``arc`` on the lanes that price it, if any.
+
+    A lane that starts at a gate (Hekou → Lao Cai by road: the crossing, then the leg) is
+    loaded before the crossing: that loading does not pay the fixed part either.
+    """
+    tail, _, data = arrays.arcs[arc]
+    found: list[int] = []
+    for line in {price.line for price in prices}:
+        if line not in resolved.lanes:
+            continue
+        chain = resolved.lanes[line][2]
+        for i, link in enumerate(chain):
+            if (link.kind, link.ref, link.from_place) != ("leg", data["ref"], tail[0]):
+                continue
+            if i and chain[i - 1].kind == "border":
+                gate = chain[i - 1]
+                found += [
+                    x
+                    for x in arrays.by_ref.get(gate.ref, [])
+                    if arrays.arcs[x][0] == (gate.from_place, tail[1]) and arrays.arcs[x][1] == tail
+                ]
+    return sorted(set(found))
 
 
 def _label(card: RateCard, row: RateRow, text: str) -> str:
