@@ -47,8 +47,22 @@ def card(tmp_path: Path, *rows: str, name: str = "rates.csv") -> str:
     return str(path)
 
 
-def lane(origin, destination, rate, *, mode="road", container="", currency="USD", carrier="Acme",
-         valid=("2026-01-01", "2026-12-31"), fuel="", border="", weekend="", peak="", months=""):
+def lane(
+    origin,
+    destination,
+    rate,
+    *,
+    mode="road",
+    container="",
+    currency="USD",
+    carrier="Acme",
+    valid=("2026-01-01", "2026-12-31"),
+    fuel="",
+    border="",
+    weekend="",
+    peak="",
+    months="",
+):
     return (
         f"{origin},{destination},,,,{mode},{container},{carrier},{currency},{rate},,{valid[0]},"
         f"{valid[1]},{fuel},{border},{weekend},{peak},{months}"
@@ -119,7 +133,8 @@ def test_a_lane_sharing_some_legs_pays_the_prorated_share(tmp_path, net):
         assert f"{step.km:g} of {total:g} km" in step.priced_by
     replaced = sum(s.cost_usd for s in shipped.steps if s.kind in {"access", "leg"})
     assert math.isclose(
-        priced.cost_usd, shipped.cost_usd - replaced + 400 * chain_km(net, *KUNMING_HEKOU[1:]) / total
+        priced.cost_usd,
+        shipped.cost_usd - replaced + 400 * chain_km(net, *KUNMING_HEKOU[1:]) / total,
     )
 
 
@@ -143,8 +158,11 @@ def test_an_expired_lane_is_refused_with_its_date(tmp_path):
         lane("Hanoi", "Hai Phong", 150),
         lane("Kunming", "Hekou", 300, valid=("2026-01-01", "2026-06-30")),
     )
-    with pytest.raises(DataError, match=r"rates.csv, line 3, column 'valid_to': the rate expired "
-                       r"on 2026-06-30 \(quote date 2026-12-02\)"):
+    with pytest.raises(
+        DataError,
+        match=r"rates.csv, line 3, column 'valid_to': the rate expired "
+        r"on 2026-06-30 \(quote date 2026-12-02\)",
+    ):
         quote("Kunming", "Hekou", **ROAD, rates=path)
     with pytest.raises(DataError, match=r"expired on 2026-06-30 \(quote date 2026-12-07\)"):
         quote("Kunming", "Hekou", **ROAD, ready=MONDAY, rates=path)
@@ -154,8 +172,9 @@ def test_an_expired_lane_is_refused_with_its_date(tmp_path):
     assert quote("Kunming", "Hekou", **ROAD, ready="2026-05-04T08:00", rates=path).cost_usd
 
 
-@pytest.mark.parametrize(("ready", "currency"), [(MONDAY, "CNY"), (MONDAY, "VND"),
-                                                   ("2026-01-05T08:00", "VND")])
+@pytest.mark.parametrize(
+    ("ready", "currency"), [(MONDAY, "CNY"), (MONDAY, "VND"), ("2026-01-05T08:00", "VND")]
+)
 def test_currencies_convert_at_the_dated_rate(tmp_path, net, ready, currency):
     amount = 800 if currency == "CNY" else 2_500_000  # below the shipped USD 187 by road
     path = card(tmp_path, lane("Hanoi", "Hai Phong", amount, currency=currency))
@@ -213,8 +232,9 @@ def test_two_lane_rows_for_one_leg_are_an_error_naming_both(tmp_path):
     with pytest.raises(DataError, match="rows 2 and 3 both price the road leg mengzi → hekou"):
         quote("Kunming", "Hekou", **ROAD, rates=path)
     other_type = card(
-        tmp_path, lane("Kunming", "Hekou", 300, container="40HC"), lane("Mengzi", "Hekou", 100,
-                                                                       container="20GP"),
+        tmp_path,
+        lane("Kunming", "Hekou", 300, container="40HC"),
+        lane("Mengzi", "Hekou", 100, container="20GP"),
         name="types.csv",
     )
     assert quote("Kunming", "Hekou", **ROAD, rates=other_type).cost_usd
@@ -224,22 +244,41 @@ def test_two_lane_rows_for_one_leg_are_an_error_naming_both(tmp_path):
     ("row", "message"),
     [
         (lane("Kunmin", "Hekou", 300), r"column 'origin': no place 'Kunmin'; did you mean"),
-        (lane("Kunming", "Hekou", 300, mode="raod"), r"column 'mode': unknown mode 'raod'; did you "
-         r"mean 'road'"),
-        (lane("Kunming", "Hekou", 300, container="40HQ"), r"column 'container': unknown container "
-         r"type '40HQ'; did you mean"),
-        (lane("Kunming", "Hekou", 300, currency="EUR"), r"column 'currency': no exchange rate for "
-         r"'EUR'"),
-        (lane("Kunming", "Hekou", 300, valid=("2026-06-01", "2026-01-31")),
-         r"column 'valid_to': valid_to 2026-01-31 is before valid_from 2026-06-01"),
+        (
+            lane("Kunming", "Hekou", 300, mode="raod"),
+            r"column 'mode': unknown mode 'raod'; did you "
+            r"mean 'road'",
+        ),
+        (
+            lane("Kunming", "Hekou", 300, container="40HQ"),
+            r"column 'container': unknown container "
+            r"type '40HQ'; did you mean",
+        ),
+        (
+            lane("Kunming", "Hekou", 300, currency="EUR"),
+            r"column 'currency': no exchange rate for "
+            r"'EUR'",
+        ),
+        (
+            lane("Kunming", "Hekou", 300, valid=("2026-06-01", "2026-01-31")),
+            r"column 'valid_to': valid_to 2026-01-31 is before valid_from 2026-06-01",
+        ),
         (lane("Kunming", "Hekou", -5), r"column 'rate': rate must be a number of 0 or more"),
         (lane("Kunming", "Hekou", "cheap"), r"column 'rate': 'cheap' is not a number"),
-        (lane("Kunming", "Hanoi", 300, mode="rail_1435"), r"column 'destination': no chain of "
-         r"rail_1435 legs joins Kunming and Hanoi in 2026; from Kunming, rail_1435 reaches"),
-        (lane("Hanoi", "Hai Phong", 300, mode="air"), r"column 'origin': Hanoi has no air leg in "
-         r"2026; air reaches"),
-        (",,900,1000,vn,road,,X,USD,,1,2026-01-01,2026-12-31,,,,,",
-         r"column 'km_from': no road leg in vn of 900 to 1000 km in 2026; its legs in vn run"),
+        (
+            lane("Kunming", "Hanoi", 300, mode="rail_1435"),
+            r"column 'destination': no chain of "
+            r"rail_1435 legs joins Kunming and Hanoi in 2026; from Kunming, rail_1435 reaches",
+        ),
+        (
+            lane("Hanoi", "Hai Phong", 300, mode="air"),
+            r"column 'origin': Hanoi has no air leg in "
+            r"2026; air reaches",
+        ),
+        (
+            ",,900,1000,vn,road,,X,USD,,1,2026-01-01,2026-12-31,,,,,",
+            r"column 'km_from': no road leg in vn of 900 to 1000 km in 2026; its legs in vn run",
+        ),
     ],
 )
 def test_a_malformed_card_names_file_row_and_column(tmp_path, row, message):
@@ -251,8 +290,11 @@ def test_a_malformed_card_names_file_row_and_column(tmp_path, row, message):
 def test_a_card_header_is_checked_before_any_quote(tmp_path):
     path = tmp_path / "rates.csv"
     path.write_text("Origin, Destination ,Mode,currency,rate,valid_from,valid_until\n")
-    with pytest.raises(DataError, match=r"line 1: unknown column\(s\) 'valid_until'; did you mean "
-                       r"'valid_to'"):
+    with pytest.raises(
+        DataError,
+        match=r"line 1: unknown column\(s\) 'valid_until'; did you mean "
+        r"'valid_to'",
+    ):
         rates.read_rate_card(path)
     with pytest.raises(DataError, match="a rate card is a .csv or .xlsx file"):
         rates.read_rate_card(tmp_path / "rates.txt")
@@ -277,8 +319,9 @@ def test_exact_searches_use_the_card(tmp_path):
     cheapest = quote("Kunming", "Hanoi", objective="cost", rates=path)
     assert cheapest.legs[0].priced_by.startswith("rates.csv row 2")
     routes = quote("Kunming", "Hanoi", objective="cost", alternatives=3, rates=path)
-    keys = [(tuple(q.modes), tuple(s.ref for s in q.border_crossings), tuple(q.places))
-            for q in routes]
+    keys = [
+        (tuple(q.modes), tuple(s.ref for s in q.border_crossings), tuple(q.places)) for q in routes
+    ]
     assert len(set(keys)) == len(keys) == 3  # no route twice through a card's copied arcs
     assert routes[0].cost_usd == pytest.approx(cheapest.cost_usd)
     front = pareto("Kunming", "Hanoi", rates=path)
@@ -290,9 +333,12 @@ def test_exact_searches_use_the_card(tmp_path):
 def test_quote_many_with_a_card(tmp_path):
     path = card(tmp_path, lane("Hanoi", "Hai Phong", 120))
     table = quote_many(
-        [{"origin": "Hanoi", "destination": "Hai Phong"}, {"origin": "Kunming", "destination":
-                                                          "Hanoi"}],
-        rates=path, **ROAD,
+        [
+            {"origin": "Hanoi", "destination": "Hai Phong"},
+            {"origin": "Kunming", "destination": "Hanoi"},
+        ],
+        rates=path,
+        **ROAD,
     )
     assert list(table["status"]) == ["ok", "ok"]
     assert table["cost_usd"][0] == pytest.approx(
@@ -324,8 +370,19 @@ def test_cli_quote_and_quote_many_take_rates(tmp_path):
     lanes.write_text("origin,destination\nHanoi,Hai Phong\n", encoding="utf-8")
     out = tmp_path / "prices.csv"
     many = runner.invoke(
-        app, ["quote-many", str(lanes), "--rates", path, "--mode", "road", "--objective", "cost",
-              "--out", str(out)]
+        app,
+        [
+            "quote-many",
+            str(lanes),
+            "--rates",
+            path,
+            "--mode",
+            "road",
+            "--objective",
+            "cost",
+            "--out",
+            str(out),
+        ],
     )
     assert many.exit_code == 0, many.output
     expected = quote("Hanoi", "Hai Phong", **ROAD, rates=path).cost_usd
