@@ -202,7 +202,7 @@ class Problem:
             stop_at=time.monotonic() + r.time_limit_s,
             rate=rate,
             priced_by={} if pricing is None else pricing.labels,
-            twins={} if pricing is None else pricing.twins(),
+            twins={} if pricing is None else pricing.twins,
             card_notes=() if pricing is None else pricing.notes,
         )
         if start < 0 or end < 0:
@@ -586,9 +586,7 @@ def _card(
     boxes: dict[str, float] = (
         dict(shipment.containers) if shipment.containers else {types[0]: shipment.teu}
     )
-    priced = rates.card_columns(
-        pricing, net, base=arrays, columns=columns, boxes=boxes, teu=shipment.teu
-    )
+    priced = rates.card_columns(pricing, columns, boxes=boxes, teu=shipment.teu)
     return pricing.arrays, priced, pricing
 
 

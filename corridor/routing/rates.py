@@ -20,6 +20,7 @@ and rules: ``docs/rates-and-depots.md``.
 from __future__ import annotations
 
 import difflib
+import functools
 import heapq
 import math
 from collections.abc import Callable, Iterable, Mapping
@@ -533,7 +534,10 @@ class Pricing:
     """What priced each arc the card touches (:attr:`Step.priced_by`)."""
     notes: tuple[str, ...]
     """Rows not used on the date (expired or not yet valid)."""
+    deltas: dict[str, tuple[np.ndarray, np.ndarray]]
+    """Per box type: the arcs the card changes and by how much per box, USD."""
 
+    @functools.cached_property
     def twins(self) -> dict[int, list[int]]:
         """Each arc with copies, and each copy, mapped to the arcs that are the same step."""
         alike: dict[int, list[int]] = {}
@@ -626,7 +630,7 @@ def _pricing(  # noqa: PLR0912, PLR0915
     fx_text: dict[str, str] = {}
     for row in valid:
         per_usd, stated = _fx(net, row.currency, on)
-        fx = f"; {row.currency} at {stated}" if stated else ""
+        fx = f"; at {stated}" if stated else ""
         fx_text[row.currency] = fx
         if row.is_lane:
             origin, destination, chain = resolved.lanes[row.line]
@@ -784,7 +788,16 @@ def _pricing(  # noqa: PLR0912, PLR0915
         missing = [kind for kind in types if kind not in by]
         if missing:
             labels[arc] += f"; {SHIPPED} for {', '.join(missing)}"
-    return Pricing(augmented, copied, tariffs, surcharges, waived, labels, _unused(card, on))
+    return Pricing(
+        augmented,
+        copied,
+        tariffs,
+        surcharges,
+        waived,
+        labels,
+        _unused(card, on),
+        _deltas(net, arrays, copied, tariffs=tariffs, waived=waived, surcharges=surcharges),
+    )
 
 
 def _gate_before(
@@ -844,43 +857,64 @@ def _unused(card: RateCard, on: date) -> tuple[str, ...]:
 
 def card_columns(
     pricing: Pricing,
-    net: Network,
-    *,
-    base: ServiceArrays,
     columns: Mapping[str, np.ndarray],
+    *,
     boxes: Mapping[str, float],
     teu: float,
 ) -> dict[str, np.ndarray]:
     """The shipment's arc columns per TEU on :attr:`Pricing.arrays`, the card's prices in.
 
-    ``columns`` are the shipment's columns on ``base`` (box-priced per TEU); ``boxes`` the
-    number of boxes of each type (a quote in TEU: ``teu`` 20' boxes). On an arc the card
-    prices, each covered type's shipped tariff (the base tariff × the type's factor for the
-    mode) is replaced by the card's price per box; a loading copy drops the covered types'
-    fixed part; a border surcharge is added per box.
+    ``columns`` are the shipment's columns on the original graph (box-priced per TEU);
+    ``boxes`` the number of boxes of each type (a quote in TEU: ``teu`` 20' boxes). Each
+    type adds its :attr:`Pricing.deltas` per box.
     """
-    origin = pricing.source
-    out = {name: np.asarray(values)[origin] for name, values in columns.items()}
+    out = {name: np.asarray(values)[pricing.source] for name, values in columns.items()}
     cost = out["cost_usd"].copy()
+    for kind, (arcs, per_box) in pricing.deltas.items():
+        count = boxes.get(kind, 0.0)
+        if count:
+            cost[arcs] += count * per_box / teu
+    out["cost_usd"] = cost
+    return out
+
+
+def _deltas(
+    net: Network,
+    base: ServiceArrays,
+    source: np.ndarray,
+    *,
+    tariffs: Mapping[int, Mapping[str, Price]],
+    waived: Mapping[int, tuple[str, ...]],
+    surcharges: Mapping[int, Mapping[str, Price]],
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per box type: the arcs the card changes and the change per box, USD.
+
+    On an arc the card prices, the type's shipped tariff (the graph's tariff per TEU × the
+    type's factor for the mode, ``containers.csv``) is replaced by the card's price per box; a
+    loading copy drops the covered types' fixed part; a border surcharge is added per box.
+    """
     tariff = base.columns["cost_usd"] - base.columns["handling_usd"]  # per 20' box, shipped
     units, _ = base.pricing_units
     factors = {c.type: c for c in net.dataset.containers}
-    for arc, by in pricing.tariffs.items():
-        unit = units[origin[arc]]
+    change: dict[str, dict[int, float]] = {}
+    for arc, by in tariffs.items():
         for kind, price in by.items():
-            n = boxes.get(kind, 0.0)
-            shipped = tariff[origin[arc]] * _factor(factors, kind, unit)
-            cost[arc] += n * (price.usd - shipped) / teu
-    for arc, kinds in pricing.waived.items():
-        unit = units[origin[arc]]
+            shipped = tariff[source[arc]] * _factor(factors, kind, units[source[arc]])
+            into = change.setdefault(kind, {})
+            into[arc] = into.get(arc, 0.0) + price.usd - shipped
+    for arc, kinds in waived.items():
         for kind in kinds:
-            n = boxes.get(kind, 0.0)
-            cost[arc] -= n * tariff[origin[arc]] * _factor(factors, kind, unit) / teu
-    for arc, by in pricing.surcharges.items():
+            shipped = tariff[source[arc]] * _factor(factors, kind, units[source[arc]])
+            into = change.setdefault(kind, {})
+            into[arc] = into.get(arc, 0.0) - shipped
+    for arc, by in surcharges.items():
         for kind, price in by.items():
-            cost[arc] += boxes.get(kind, 0.0) * price.usd / teu
-    out["cost_usd"] = cost
-    return out
+            into = change.setdefault(kind, {})
+            into[arc] = into.get(arc, 0.0) + price.usd
+    return {
+        kind: (np.fromiter(by, dtype=np.int64), np.fromiter(by.values(), dtype=float))
+        for kind, by in change.items()
+    }
 
 
 def _factor(factors: Mapping[str, ContainerType], kind: str, unit: str) -> float:
