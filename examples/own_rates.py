@@ -1,4 +1,4 @@
-"""A forwarder's own rate card: Kunming → Hanoi by road, two 40HC, priced with examples/rate_card.csv.
+"""A forwarder's own rate card: Kunming → Hanoi by road, two 40HC, with examples/rate_card.csv.
 
 Each step says what priced it: a card row (with its share of the lane's km and the dated
 exchange rate) or the shipped estimate. Run with ``.venv/bin/python examples/own_rates.py``.

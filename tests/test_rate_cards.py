@@ -391,3 +391,25 @@ def test_cli_quote_and_quote_many_take_rates(tmp_path):
     )
     bad = runner.invoke(app, ["quote", "Hanoi", "Hai Phong", "--rates", str(tmp_path / "no.csv")])
     assert bad.exit_code == 2 and "file not found" in bad.output
+
+
+def test_the_notebook_display_shows_the_card_rows(tmp_path):
+    path = card(tmp_path, lane("Hanoi", "Hai Phong", 120, carrier="Port Haul"))
+    shown = quote("Hanoi", "Hai Phong", **ROAD, rates=path)._repr_html_()
+    assert "priced_by" in shown and "Port Haul" in shown
+    assert "priced_by" not in quote("Hanoi", "Hai Phong", **ROAD)._repr_html_()
+
+
+def test_the_http_service_takes_no_rate_card(tmp_path):
+    """A card is a file on the machine that quotes: the HTTP service reads none for a client."""
+    from fastapi.testclient import TestClient
+
+    from corridor.web import Settings, create_app
+
+    client = TestClient(create_app(Settings()), raise_server_exceptions=False)
+    path = card(tmp_path, lane("Hanoi", "Hai Phong", 120))
+    body = {"origin": "Hanoi", "destination": "Hai Phong", "rates": path}
+    assert client.post("/quote", json=body).status_code == 422
+    rows = [json.loads(line) for line in client.post("/quote-many", json=[body]).text.splitlines()]
+    assert rows[0]["status"] == "InvalidRequestError"
+    assert "not taken over HTTP" in rows[0]["message"]
