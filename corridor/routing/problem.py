@@ -45,6 +45,7 @@ from corridor.routing.pricing import (
     permit_crossings,
     value_of_time_usd_per_teu_hour,
 )
+from corridor.routing.rates import box_types
 from corridor.routing.request import QuoteRequest, request_year
 from corridor.routing.result import SHIPPED, Quote, Step, noted
 from corridor.service import SINK, SOURCE, ServiceArrays, Vertex, place_of
@@ -101,12 +102,10 @@ class Problem:
     """When the request's time limit runs out (:func:`time.monotonic`)."""
     rate: ExchangeRate | None = None
     """The dated rate the quote's costs are shown at (None: USD)."""
-    priced_by: dict[int, str] = field(default_factory=dict)
-    """What priced each arc a rate card touches (others: the shipped estimates)."""
+    pricing: Pricing | None = None
+    """The rate card's prices on :attr:`arrays` (None: the shipped tariffs)."""
     twins: dict[int, list[int]] = field(default_factory=dict)
     """Arcs that are one step (an arc and its rate-card copies), for distinct alternatives."""
-    card_notes: tuple[str, ...] = ()
-    """The rate card's notes (rows not used on the quote date)."""
     _layered: tuple[GraphArrays, np.ndarray] | None = field(default=None, repr=False)
     _once: Once | None = field(default=None, repr=False)
 
@@ -201,9 +200,8 @@ class Problem:
             },
             stop_at=time.monotonic() + r.time_limit_s,
             rate=rate,
-            priced_by={} if pricing is None else pricing.labels,
+            pricing=pricing,
             twins={} if pricing is None else pricing.twins,
-            card_notes=() if pricing is None else pricing.notes,
         )
         if start < 0 or end < 0:
             raise NoRouteError(diagnose.no_route_reason(problem))
@@ -415,13 +413,15 @@ class Problem:
     def quote(self, path: list[int]) -> Quote:
         """The itemised quote of a route given as service-graph arc indices."""
         costs = self.columns["cost_usd"]
+        card = self.pricing
+        types = box_types(self.shipment.cargo, self.shipment.containers)
         steps = tuple(
             _step(
                 self.net,
                 self.shipment,
                 *self.arrays.arcs[a],
                 cost_usd_per_teu=costs[a],
-                priced_by=self.priced_by.get(a, SHIPPED),
+                priced_by=SHIPPED if card is None else card.label(a, types),
             )
             for a in path
         )
@@ -449,8 +449,8 @@ class Problem:
             rate=self.rate,
         )
         route = noted(route, [self.arrays.arcs[a][2]["capacity_teu_day"] for a in path], self.via)
-        if self.card_notes:
-            route = dataclasses.replace(route, notes=(*route.notes, *self.card_notes))
+        if card is not None and card.notes:
+            route = dataclasses.replace(route, notes=(*route.notes, *card.notes))
         return route
 
 
@@ -580,7 +580,7 @@ def _card(
     from corridor.routing import rates
 
     card = rates.read_rate_card(path)
-    types = rates.box_types(shipment.cargo, shipment.containers)
+    types = box_types(shipment.cargo, shipment.containers)
     on = rates.request_date(ready)
     pricing = rates.card_pricing(card, net, arrays, on=on, types=types, lane=lane)
     boxes: dict[str, float] = (

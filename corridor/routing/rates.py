@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from stat import S_ISREG
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -172,7 +173,7 @@ class RateCard:
         return cached[1]
 
 
-_CARDS: dict[tuple[str, int, int], RateCard] = {}
+_CARDS: dict[tuple[int, int, int, int], RateCard] = {}
 
 
 @dataclass(frozen=True)
@@ -201,10 +202,13 @@ def read_rate_card(path: str | Path) -> RateCard:
     if where.suffix.lower() not in CARD_FILES:
         msg = f"a rate card is a .csv or .xlsx file, got {where.name!r}"
         raise DataError(msg, file=file)
-    if not where.is_file():
-        raise DataError("a folder, not a file" if where.is_dir() else "file not found", file=file)
-    stat = where.stat()
-    key = (str(where.resolve()), stat.st_mtime_ns, stat.st_size)
+    try:
+        stat = where.stat()
+    except OSError:
+        raise DataError("file not found", file=file) from None
+    if not S_ISREG(stat.st_mode):
+        raise DataError("a folder, not a file", file=file)
+    key = (stat.st_dev, stat.st_ino, stat.st_mtime_ns, stat.st_size)
     card = _CARDS.get(key)
     if card is None or card.file != file:
         card = RateCard(file, _rows(_table(where), file))
@@ -372,7 +376,7 @@ class Resolved:
     """Lane rows by line: origin id, destination id and the chain of links."""
     bands: dict[int, tuple[str, ...]]
     """Band rows by line: the ids of the legs in the band."""
-    _pricings: dict[tuple[int, date, tuple[str, ...]], tuple[ServiceArrays, Pricing]] = field(
+    _pricings: dict[tuple[int, date], tuple[ServiceArrays, Pricing]] = field(
         default_factory=dict, repr=False
     )
 
@@ -514,13 +518,15 @@ class Price:
 
 @dataclass
 class Pricing:
-    """A card's prices on one service graph, for one date and the shipment's box types.
+    """A card's prices on one service graph and date, for every container type of the data.
 
     Arc indices are the augmented graph's (:attr:`arrays`): the graph's own arcs, then
     :attr:`source` copies (the loadings without the tariff's fixed part, and the priced legs
     from the extra vertices).
     """
 
+    card: str
+    """The card's file name, as steps cite it."""
     arrays: ServiceArrays
     source: np.ndarray
     """For each arc, the arc of the original graph it is (a copy of)."""
@@ -530,12 +536,23 @@ class Pricing:
     """Per arc, per box type: a border surcharge added (crossings)."""
     waived: dict[int, tuple[str, ...]]
     """Loading copies: the box types whose tariff fixed part is not charged."""
-    labels: dict[int, str]
-    """What priced each arc the card touches (:attr:`Step.priced_by`)."""
     notes: tuple[str, ...]
     """Rows not used on the date (expired or not yet valid)."""
     deltas: dict[str, tuple[np.ndarray, np.ndarray]]
     """Per box type: the arcs the card changes and by how much per box, USD."""
+
+    def label(self, arc: int, types: tuple[str, ...]) -> str:
+        """What priced ``arc`` for boxes of ``types``: :attr:`Step.priced_by`."""
+        if any(kind in self.waived.get(arc, ()) for kind in types):
+            return f"{SHIPPED}, no tariff fixed part ({self.card} prices the next leg)"
+        by = self.tariffs.get(arc, {})
+        priced = [by[kind].label for kind in types if kind in by]
+        text = "; ".join(dict.fromkeys(priced)) if priced else SHIPPED
+        if priced and len(priced) < len(types):
+            text += f"; {SHIPPED} for {', '.join(k for k in types if k not in by)}"
+        extra = self.surcharges.get(arc, {})
+        added = [extra[kind].label for kind in types if kind in extra]
+        return f"{text} + {'; '.join(dict.fromkeys(added))}" if added else text
 
     @functools.cached_property
     def twins(self) -> dict[int, list[int]]:
@@ -564,25 +581,28 @@ def card_pricing(
     types: tuple[str, ...],
     lane: tuple[str, str] | None = None,
 ) -> Pricing:
-    """The card's prices on ``arrays`` on ``on`` for boxes of ``types`` (cached).
+    """The card's prices on ``arrays`` on ``on`` (cached per graph and date).
+
+    ``types`` are the shipment's box types, whose rows for the requested ``lane`` must not
+    all have expired; the pricing holds every type of ``containers.csv``.
 
     Raises
     ------
     DataError
         If every row for the requested ``lane`` (origin, destination ids) covering the
         shipment's boxes has expired (or starts later), naming the row and the date; if
-        two lane rows (or two km bands) price one leg for one box type on the date, naming
-        both rows.
+        two lane rows (or two km bands) price one leg for one container type on the date,
+        naming both rows (whatever the shipment's boxes: the card contradicts itself).
     """
     resolved = card.resolve(net)
     if lane is not None:
         _check_lane(resolved, lane, on, types)
-    key = (id(arrays), on, types)
+    key = (id(arrays), on)
     cached = resolved._pricings.get(key)
     if cached is None or cached[0] is not arrays:
         if len(resolved._pricings) >= MAX_PRICINGS:
             resolved._pricings.pop(next(iter(resolved._pricings)))
-        cached = (arrays, _pricing(resolved, arrays, on, types))
+        cached = (arrays, _pricing(resolved, arrays, on))
         resolved._pricings[key] = cached
     return cached[1]
 
@@ -619,9 +639,10 @@ def _fx(net: Network, currency: str, on: date) -> tuple[float, str]:
 
 
 def _pricing(  # noqa: PLR0912, PLR0915
-    resolved: Resolved, arrays: ServiceArrays, on: date, types: tuple[str, ...]
+    resolved: Resolved, arrays: ServiceArrays, on: date
 ) -> Pricing:
     card, net = resolved.card, resolved.net
+    types = [c.type for c in net.dataset.containers]
     valid = [row for row in card.rows if row.valid_on(on)]
     # (leg id, from place, to place) -> lane prices; leg id -> band rows
     lane_prices: dict[tuple[str, str, str], list[tuple[RateRow, float, str]]] = {}
@@ -772,29 +793,16 @@ def _pricing(  # noqa: PLR0912, PLR0915
         index=index,
         arcs=arcs,
     )
-    labels = {
-        arc: "; ".join(dict.fromkeys(p.label for p in by.values())) for arc, by in tariffs.items()
-    }
-    for arc, by in list(surcharges.items()):
-        text = "; ".join(dict.fromkeys(p.label for p in by.values()))
-        labels[arc] = f"{labels.get(arc, SHIPPED)} + {text}"
+    for arc, by in list(surcharges.items()):  # a copied crossing pays the surcharge too
         for copy in np.flatnonzero(copied == arc):
-            if copy != arc:
-                labels[int(copy)] = labels[arc]
-                surcharges[int(copy)] = by
-    for arc in waived:
-        labels[arc] = f"{SHIPPED}, no tariff fixed part ({card.name} prices the next leg)"
-    for arc, by in tariffs.items():
-        missing = [kind for kind in types if kind not in by]
-        if missing:
-            labels[arc] += f"; {SHIPPED} for {', '.join(missing)}"
+            surcharges[int(copy)] = by
     return Pricing(
+        card.name,
         augmented,
         copied,
         tariffs,
         surcharges,
         waived,
-        labels,
         _unused(card, on),
         _deltas(net, arrays, copied, tariffs=tariffs, waived=waived, surcharges=surcharges),
     )
