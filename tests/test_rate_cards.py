@@ -389,6 +389,8 @@ def test_cli_quote_and_quote_many_take_rates(tmp_path):
     assert f"{expected:.2f}" in out.read_text(encoding="utf-8") or str(round(expected, 2)) in (
         out.read_text(encoding="utf-8")
     )
+    front = runner.invoke(app, ["pareto", "Kunming", "Hai Phong", "--rates", path, "--json"])
+    assert front.exit_code == 0, front.output
     bad = runner.invoke(app, ["quote", "Hanoi", "Hai Phong", "--rates", str(tmp_path / "no.csv")])
     assert bad.exit_code == 2 and "file not found" in bad.output
 
