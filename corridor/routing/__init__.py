@@ -9,8 +9,8 @@
 - :mod:`~corridor.routing.diagnose`: why there is no route;
 - :mod:`~corridor.routing.result`: :class:`Quote` and :class:`Step`;
 - :mod:`~corridor.routing.batch`: :func:`quote_many`, one request per row;
-- :mod:`~corridor.routing.rates`: a forwarder's rate card (``rates=``), read, checked and
-  priced onto the service graph.
+- :mod:`~corridor.routing.rates`: a forwarder's rate card (``rates=``), read and checked;
+  :mod:`~corridor.routing.rate_pricing`: its prices on the service graph.
 """
 
 from typing import TYPE_CHECKING

@@ -11,12 +11,11 @@ once per via stage. :meth:`Problem.quote` turns a route into a :class:`Quote`.
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import functools
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,16 +44,16 @@ from corridor.routing.pricing import (
     permit_crossings,
     value_of_time_usd_per_teu_hour,
 )
-from corridor.routing.rates import box_types
+from corridor.routing.rate_pricing import box_types, priced
 from corridor.routing.request import QuoteRequest, request_year
-from corridor.routing.result import SHIPPED, Quote, Step, noted
+from corridor.routing.result import Quote, Step, noted
 from corridor.service import SINK, SOURCE, ServiceArrays, Vertex, place_of
 from corridor.solvers.arrays import GraphArrays
 from corridor.solvers.shortest import NoFlowError, cheapest_path
 from corridor.uncertainty import simulate
 
 if TYPE_CHECKING:
-    from corridor.routing.rates import Pricing
+    from corridor.routing.rate_pricing import Pricing
     from corridor.solvers.rcsp import Once
 
 HOURS_PER_DAY = 24.0
@@ -104,8 +103,6 @@ class Problem:
     """The dated rate the quote's costs are shown at (None: USD)."""
     pricing: Pricing | None = None
     """The rate card's prices on :attr:`arrays` (None: the shipped tariffs)."""
-    twins: dict[int, list[int]] = field(default_factory=dict)
-    """Arcs that are one step (an arc and its rate-card copies), for distinct alternatives."""
     _layered: tuple[GraphArrays, np.ndarray] | None = field(default=None, repr=False)
     _once: Once | None = field(default=None, repr=False)
 
@@ -149,16 +146,9 @@ class Problem:
         arrays = net.service_arrays(r.cargo, month)
         columns = _shipment_columns(net, arrays, shipment)
         pricing = None
-        if r.rates is not None:
-            arrays, columns, pricing = _card(
-                net,
-                arrays,
-                columns,
-                shipment=shipment,
-                path=r.rates,
-                ready=ready,
-                lane=(source.id, sink.id),
-            )
+        if r.rates is not None:  # a rate card's prices, on a copy of the graph
+            pricing, columns = priced(r.rates, net, arrays, columns, shipment=shipment, ready=ready)
+            arrays = pricing.arrays
         value_of_time = value_of_time_usd_per_teu_hour(net, shipment)
         rate = exchange_rate(net.dataset.rates, r.currency, None if ready is None else ready.date())
         start = arrays.index.get((source.id, SOURCE), -1)
@@ -201,7 +191,6 @@ class Problem:
             stop_at=time.monotonic() + r.time_limit_s,
             rate=rate,
             pricing=pricing,
-            twins={} if pricing is None else pricing.twins,
         )
         if start < 0 or end < 0:
             raise NoRouteError(diagnose.no_route_reason(problem))
@@ -388,9 +377,7 @@ class Problem:
             [
                 i
                 for i, (t, h, d) in enumerate(arcs)
-                if t[0] == origin
-                and (place_of(h), h[1]) == (origin, first_mode)
-                and d["kind"] != "leg"
+                if (t[0], place_of(h), h[1]) == (origin, origin, first_mode) and d["kind"] != "leg"
             ],
             [
                 i
@@ -405,26 +392,23 @@ class Problem:
             kind, place = arcs[a][2]["kind"], place_of(arcs[a][0])  # also aboard a train
             return kind == "border" or (kind == "transfer" and place not in {origin, destination})
 
-        groups += [self.twins.get(a, [a]) for a in path if distinctive(a)]
-        used = {b for a in path for b in self.twins.get(a, [a])}
+        twins = {} if self.pricing is None else self.pricing.twins  # a card's copied arcs
+        groups += [twins.get(a, [a]) for a in path if distinctive(a)]
+        used = {b for a in path for b in twins.get(a, [a])}
         others = [a for a in range(len(arcs)) if distinctive(a) and a not in used]
         return Signature(groups, others)
 
     def quote(self, path: list[int]) -> Quote:
         """The itemised quote of a route given as service-graph arc indices."""
         costs = self.columns["cost_usd"]
-        card = self.pricing
-        types = box_types(self.shipment.cargo, self.shipment.containers)
+        card, types = self.pricing, box_types(self.shipment.cargo, self.shipment.containers)
         steps = tuple(
-            _step(
-                self.net,
-                self.shipment,
-                *self.arrays.arcs[a],
-                cost_usd_per_teu=costs[a],
-                priced_by=SHIPPED if card is None else card.label(a, types),
-            )
+            _step(self.net, self.shipment, *self.arrays.arcs[a], cost_usd_per_teu=costs[a])
             for a in path
         )
+        if card is not None:  # what priced each step
+            labels = [card.label(a, types) for a in path]
+            steps = tuple(replace(s, priced_by=b) for s, b in zip(steps, labels, strict=True))
         names = {p.id: p.name for p in self.net.places.values()}
         names |= {c.id: c.name for c in self.net.crossings.values()}
         simulator = functools.partial(
@@ -449,9 +433,7 @@ class Problem:
             rate=self.rate,
         )
         route = noted(route, [self.arrays.arcs[a][2]["capacity_teu_day"] for a in path], self.via)
-        if card is not None and card.notes:
-            route = dataclasses.replace(route, notes=(*route.notes, *card.notes))
-        return route
+        return route if card is None else replace(route, notes=(*route.notes, *card.notes))
 
 
 def _where_and_when(
@@ -566,30 +548,6 @@ def _shipment_columns(
     return columns | {"co2e_kg": (columns["co2e_kg"] - refrigeration) * scale + refrigeration}
 
 
-def _card(
-    net: Network,
-    arrays: ServiceArrays,
-    columns: dict[str, np.ndarray],
-    *,
-    shipment: Shipment,
-    path: str,
-    ready: datetime | None,
-    lane: tuple[str, str],
-) -> tuple[ServiceArrays, dict[str, np.ndarray], Pricing]:
-    """The service graph and columns with the rate card's prices (:mod:`.rates`)."""
-    from corridor.routing import rates
-
-    card = rates.read_rate_card(path)
-    types = box_types(shipment.cargo, shipment.containers)
-    on = rates.request_date(ready)
-    pricing = rates.card_pricing(card, net, arrays, on=on, types=types, lane=lane)
-    boxes: dict[str, float] = (
-        dict(shipment.containers) if shipment.containers else {types[0]: shipment.teu}
-    )
-    priced = rates.card_columns(pricing, columns, boxes=boxes, teu=shipment.teu)
-    return pricing.arrays, priced, pricing
-
-
 def _weights(
     cols: dict[str, np.ndarray],
     objective: str,
@@ -615,7 +573,6 @@ def _step(
     data: dict,
     *,
     cost_usd_per_teu: float,
-    priced_by: str = SHIPPED,
 ) -> Step:
     profile = net.cargo_profiles[shipment.cargo]
     tonnes = (
@@ -637,5 +594,4 @@ def _step(
         hours_p50=data["hours_p50"],
         hours_p90=data["hours_p90"],
         co2e_kg=transport_co2e * tonnes / profile.tonnes_per_teu + refrigeration * shipment.teu,
-        priced_by=priced_by,
     )

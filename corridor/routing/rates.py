@@ -1,9 +1,10 @@
 """Rate cards: a forwarder's own buy rates (CSV or Excel) that price legs instead of the tariffs.
 
-:func:`read_rate_card` reads and checks a card once per file version (path, size and
-modification time); :func:`card_pricing` resolves it on a network (place names, the chain of
-legs of each lane, the legs of each km band) and prices the legs of a service graph with the
-rows valid on the quote date. Only per-arc costs change, so the optimisation stays exact.
+:func:`read_rate_card` reads and checks a card once per file version (its size and
+modification time); :meth:`RateCard.resolve` resolves it on a network (place names, the chain
+of legs of each lane, the legs of each km band); :mod:`corridor.routing.rate_pricing` prices
+the legs of a service graph with the rows valid on the quote date. Only per-arc costs change,
+so the optimisation stays exact.
 
 A **lane row** (``origin``, ``destination``, ``mode``) prices the legs of the shortest chain of
 legs of its mode between its places (one leg, if one joins them), in that direction, its rate
@@ -20,29 +21,26 @@ and rules: ``docs/rates-and-depots.md``.
 from __future__ import annotations
 
 import difflib
-import functools
 import heapq
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from stat import S_ISREG
 from typing import TYPE_CHECKING
 
-import numpy as np
-
-from corridor.costs import BASE_CURRENCY, exchange_rate
+from corridor.costs import BASE_CURRENCY
 from corridor.errors import DataError, UnknownPlaceError
-from corridor.model import CargoClass, ContainerType, Mode
-from corridor.routing.result import SHIPPED
-from corridor.service import ServiceArrays
-from corridor.tables import check_columns, column_key, read_csv_table
+from corridor.model import Mode
+from corridor.tables import check_columns, column_key, read_csv_table, read_xlsx_table
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from corridor.network import Network
+    from corridor.routing.rate_pricing import Pricing
+    from corridor.service import ServiceArrays
 
 CARD_FILES = (".csv", ".xlsx")
 """The rate-card files :func:`read_rate_card` reads."""
@@ -72,8 +70,6 @@ REQUIRED = ("mode", "currency", "valid_from", "valid_to")
 """The columns every rate card has."""
 MAX_CARDS = 16
 """Rate-card versions kept in memory (each read once per path, size and modification time)."""
-MAX_PRICINGS = 64
-"""Priced service graphs kept per resolved card (date × box types × graph)."""
 PER_CENT = 100.0
 WEEKEND = (5, 6)
 """``date.weekday()`` of Saturday and Sunday."""
@@ -219,12 +215,7 @@ def read_rate_card(path: str | Path) -> RateCard:
 
 
 def _table(path: Path) -> pd.DataFrame:
-    if path.suffix.lower() == ".csv":
-        table = read_csv_table(path)
-    else:
-        from corridor.routing.pricelist import read_xlsx
-
-        table = read_xlsx(path)
+    table = read_csv_table(path) if path.suffix.lower() == ".csv" else read_xlsx_table(path)
     check_columns(table.columns, str(path))
     table.columns = [column_key(c) for c in table.columns]
     return table
@@ -504,445 +495,9 @@ def _band(net: Network, row: RateRow, file: str) -> tuple[str, ...]:
     return tuple(leg.id for leg in within)
 
 
-# --- pricing a service graph ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Price:
-    """What a card row charges one box on one arc: USD, and the text the step shows."""
-
-    usd: float
-    label: str
-    line: int
-
-
-@dataclass
-class Pricing:
-    """A card's prices on one service graph and date, for every container type of the data.
-
-    Arc indices are the augmented graph's (:attr:`arrays`): the graph's own arcs, then
-    :attr:`source` copies (the loadings without the tariff's fixed part, and the priced legs
-    from the extra vertices).
-    """
-
-    card: str
-    """The card's file name, as steps cite it."""
-    arrays: ServiceArrays
-    source: np.ndarray
-    """For each arc, the arc of the original graph it is (a copy of)."""
-    tariffs: dict[int, dict[str, Price]]
-    """Per arc, per box type: the card price replacing the arc's tariff (legs)."""
-    surcharges: dict[int, dict[str, Price]]
-    """Per arc, per box type: a border surcharge added (crossings)."""
-    waived: dict[int, tuple[str, ...]]
-    """Loading copies: the box types whose tariff fixed part is not charged."""
-    notes: tuple[str, ...]
-    """Rows not used on the date (expired or not yet valid)."""
-    deltas: dict[str, tuple[np.ndarray, np.ndarray]]
-    """Per box type: the arcs the card changes and by how much per box, USD."""
-
-    def label(self, arc: int, types: tuple[str, ...]) -> str:
-        """What priced ``arc`` for boxes of ``types``: :attr:`Step.priced_by`."""
-        if any(kind in self.waived.get(arc, ()) for kind in types):
-            return f"{SHIPPED}, no tariff fixed part ({self.card} prices the next leg)"
-        by = self.tariffs.get(arc, {})
-        priced = [by[kind].label for kind in types if kind in by]
-        text = "; ".join(dict.fromkeys(priced)) if priced else SHIPPED
-        if priced and len(priced) < len(types):
-            text += f"; {SHIPPED} for {', '.join(k for k in types if k not in by)}"
-        extra = self.surcharges.get(arc, {})
-        added = [extra[kind].label for kind in types if kind in extra]
-        return f"{text} + {'; '.join(dict.fromkeys(added))}" if added else text
-
-    @functools.cached_property
-    def twins(self) -> dict[int, list[int]]:
-        """Each arc with copies, and each copy, mapped to the arcs that are the same step."""
-        alike: dict[int, list[int]] = {}
-        for copy in range(len(self.source)):
-            original = int(self.source[copy])
-            if original != copy:
-                alike.setdefault(original, [original]).append(copy)
-        return {arc: group for group in alike.values() for arc in group}
-
-
-def box_types(cargo: CargoClass, boxes: Iterable[tuple[str, int]] | None) -> tuple[str, ...]:
-    """The box types a shipment is priced as: its containers, else 20' boxes (20GP, 20RF)."""
-    if boxes is not None:
-        return tuple(sorted({kind for kind, _ in boxes}))
-    return ("20RF",) if cargo is CargoClass.REEFER else ("20GP",)
-
-
-def card_pricing(
-    card: RateCard,
-    net: Network,
-    arrays: ServiceArrays,
-    *,
-    on: date,
-    types: tuple[str, ...],
-    lane: tuple[str, str] | None = None,
-) -> Pricing:
-    """The card's prices on ``arrays`` on ``on`` (cached per graph and date).
-
-    ``types`` are the shipment's box types, whose rows for the requested ``lane`` must not
-    all have expired; the pricing holds every type of ``containers.csv``.
-
-    Raises
-    ------
-    DataError
-        If every row for the requested ``lane`` (origin, destination ids) covering the
-        shipment's boxes has expired (or starts later), naming the row and the date; if
-        two lane rows (or two km bands) price one leg for one container type on the date,
-        naming both rows (whatever the shipment's boxes: the card contradicts itself).
-    """
-    resolved = card.resolve(net)
-    if lane is not None:
-        _check_lane(resolved, lane, on, types)
-    key = (id(arrays), on)
-    cached = resolved._pricings.get(key)
-    if cached is None or cached[0] is not arrays:
-        if len(resolved._pricings) >= MAX_PRICINGS:
-            resolved._pricings.pop(next(iter(resolved._pricings)))
-        cached = (arrays, _pricing(resolved, arrays, on))
-        resolved._pricings[key] = cached
-    return cached[1]
-
-
-def _check_lane(
-    resolved: Resolved, lane: tuple[str, str], on: date, types: tuple[str, ...]
-) -> None:
-    card = resolved.card
-    rows = [
-        row
-        for row in card.rows
-        if row.is_lane
-        and resolved.lanes[row.line][:2] == lane
-        and any(row.covers(kind) for kind in types)
-    ]
-    if not rows or any(row.valid_on(on) for row in rows):
-        return
-    expired = [row for row in rows if row.valid_to < on]
-    if expired:
-        row = max(expired, key=lambda r: r.valid_to)
-        msg = f"the rate expired on {row.valid_to} (quote date {on})"
-        raise DataError(msg, file=card.file, row=row.line, column="valid_to")
-    row = min(rows, key=lambda r: r.valid_from)
-    msg = f"the rate is valid from {row.valid_from} (quote date {on})"
-    raise DataError(msg, file=card.file, row=row.line, column="valid_from")
-
-
-def _fx(net: Network, currency: str, on: date) -> tuple[float, str]:
-    """Units of ``currency`` per USD on ``on``, and how a step states it."""
-    rate = exchange_rate(net.dataset.rates, currency, on)
-    if rate is None:
-        return 1.0, ""
-    return rate.per_usd, f"{rate.per_usd:,.6g} {currency} per USD of {rate.date}"
-
-
-def _pricing(  # noqa: PLR0912, PLR0915
-    resolved: Resolved, arrays: ServiceArrays, on: date
-) -> Pricing:
-    card, net = resolved.card, resolved.net
-    types = [c.type for c in net.dataset.containers]
-    valid = [row for row in card.rows if row.valid_on(on)]
-    # (leg id, from place, to place) -> lane prices; leg id -> band rows
-    lane_prices: dict[tuple[str, str, str], list[tuple[RateRow, float, str]]] = {}
-    border_prices: dict[tuple[str, str, str], list[tuple[RateRow, float, str]]] = {}
-    band_rows: dict[str, list[RateRow]] = {}
-    fx_text: dict[str, str] = {}
-    for row in valid:
-        per_usd, stated = _fx(net, row.currency, on)
-        fx = f"; at {stated}" if stated else ""
-        fx_text[row.currency] = fx
-        if row.is_lane:
-            origin, destination, chain = resolved.lanes[row.line]
-            legs = [link for link in chain if link.kind == "leg"]
-            total_km = math.fsum(link.km for link in legs)
-            assert row.rate is not None
-            whole = row.rate * (1 + row.fuel_pct / PER_CENT) + row.surcharges(on)
-            crosses = net.places[origin].country != net.places[destination].country
-            for link in legs:
-                share = link.km / total_km if total_km else 1.0 / len(legs)
-                part = f"; {link.km:g} of {total_km:g} km" if len(legs) > 1 else ""
-                lane_prices.setdefault((link.ref, link.from_place, link.to_place), []).append(
-                    (row, whole * share / per_usd, part + fx)
-                )
-            gates = [link for link in chain if link.kind == "border"]
-            if crosses and row.border:
-                # the surcharge on the lane's gate; a lane crossing on a leg (a flight): on it
-                where = (
-                    gates[:1]
-                    or [
-                        link
-                        for link in legs
-                        if net.places[link.from_place].country != net.places[link.to_place].country
-                    ][:1]
-                )
-                for link in where:
-                    border_prices.setdefault((link.ref, link.from_place, link.to_place), []).append(
-                        (row, row.border / per_usd, "; border surcharge" + fx)
-                    )
-        else:
-            for leg_id in resolved.bands[row.line]:
-                band_rows.setdefault(leg_id, []).append(row)
-
-    tariffs: dict[int, dict[str, Price]] = {}
-    surcharges: dict[int, dict[str, Price]] = {}
-
-    def conflict(rows: list[RateRow], what: str, kind: str) -> DataError:
-        lines = sorted(r.line for r in rows)
-        msg = (
-            f"rows {lines[0]} and {lines[1]} both price {what} for {kind} on {on}; keep one "
-            "(or give them other dates or container types)"
-        )
-        return DataError(msg, file=card.file, row=lines[1])
-
-    for arc, (_, _, data) in enumerate(arrays.arcs):
-        if data["kind"] == "leg":
-            key = (data["ref"], data["from_place"], data["to_place"])
-            what = f"the {data['mode']} leg {data['from_place']} → {data['to_place']}"
-            for kind in types:
-                lanes = [p for p in lane_prices.get(key, []) if p[0].covers(kind)]
-                if len(lanes) > 1:
-                    raise conflict([p[0] for p in lanes], what, kind)
-                if lanes:
-                    row, usd, text = lanes[0]
-                    tariffs.setdefault(arc, {})[kind] = Price(
-                        usd, _label(card, row, text), row.line
-                    )
-                    continue
-                bands = [r for r in band_rows.get(data["ref"], []) if r.covers(kind)]
-                if len(bands) > 1:
-                    raise conflict(bands, what, kind)
-                if bands:
-                    row = bands[0]
-                    per_usd, _ = _fx(net, row.currency, on)
-                    assert row.rate_per_km is not None
-                    price = row.rate_per_km * data["km"] * (1 + row.fuel_pct / PER_CENT)
-                    price += row.surcharges(on)
-                    ends = {
-                        net.places[data["from_place"]].country,
-                        net.places[data["to_place"]].country,
-                    }
-                    price += row.border if len(ends) > 1 else 0.0
-                    text = f"; {data['km']:g} km × {row.rate_per_km:g}{fx_text[row.currency]}"
-                    tariffs.setdefault(arc, {})[kind] = Price(
-                        price / per_usd, _label(card, row, text), row.line
-                    )
-        if data["kind"] in {"border", "leg"}:
-            key = (data["ref"], data["from_place"], data["to_place"])
-            for kind in types:
-                extra = [p for p in border_prices.get(key, []) if p[0].covers(kind)]
-                if len(extra) > 1:
-                    raise conflict(
-                        [p[0] for p in extra], f"the border surcharge on {data['ref']}", kind
-                    )
-                if extra:
-                    row, usd, text = extra[0]
-                    surcharges.setdefault(arc, {})[kind] = Price(
-                        usd, _label(card, row, text), row.line
-                    )
-
-    # extra vertices: a loading onto a priced leg (or onto the lane's gate crossing just
-    # before it), without the tariff's fixed part
-    vertices = list(arrays.vertices)
-    index = dict(arrays.index)
-    arcs = list(arrays.arcs)
-    source = list(range(len(arcs)))
-    tails, heads = list(arrays.tails), list(arrays.heads)
-    waived: dict[int, tuple[str, ...]] = {}
-    into: dict[tuple[str, str], list[int]] = {}
-    for arc, (_, head, data) in enumerate(arrays.arcs):
-        if data["kind"] in {"access", "transfer"}:
-            into.setdefault(head, []).append(arc)
-
-    def vertex(at: tuple[str, str], leg: str) -> tuple[str, str]:
-        made = (f"{at[0]}|rates:{leg}", at[1])
-        index[made] = len(vertices)
-        vertices.append(made)
-        return made
-
-    def add(tail: tuple[str, str], head: tuple[str, str], original: int) -> int:
-        arcs.append((tail, head, arrays.arcs[original][2]))
-        source.append(original)
-        tails.append(index[tail])
-        heads.append(index[head])
-        return len(arcs) - 1
-
-    for arc in sorted(tariffs):
-        tail, head, data = arrays.arcs[arc]
-        if "|" in tail[0]:  # aboard a train: no loading here
-            continue
-        entry = vertex(tail, data["ref"])
-        tariffs[add(entry, head, arc)] = tariffs[arc]
-        starts = [(tail, entry)]
-        for crossing in _gate_before(resolved, tariffs[arc].values(), arrays, arc):
-            before = vertex(arrays.arcs[crossing][0], data["ref"])
-            add(before, entry, crossing)
-            starts.append((arrays.arcs[crossing][0], before))
-        covered = tuple(sorted(tariffs[arc]))
-        for at, start in starts:
-            for loading in into.get(at, []):
-                waived[add(arrays.arcs[loading][0], start, loading)] = covered
-    copied = np.array(source, dtype=np.int64)
-    augmented = ServiceArrays(
-        n=len(vertices),
-        tails=np.array(tails, dtype=np.int32),
-        heads=np.array(heads, dtype=np.int32),
-        columns={name: values[copied] for name, values in arrays.columns.items()},
-        vertices=vertices,
-        index=index,
-        arcs=arcs,
-    )
-    for arc, by in list(surcharges.items()):  # a copied crossing pays the surcharge too
-        for copy in np.flatnonzero(copied == arc):
-            surcharges[int(copy)] = by
-    return Pricing(
-        card.name,
-        augmented,
-        copied,
-        tariffs,
-        surcharges,
-        waived,
-        _unused(card, on),
-        _deltas(net, arrays, copied, tariffs=tariffs, waived=waived, surcharges=surcharges),
-    )
-
-
-def _gate_before(
-    resolved: Resolved, prices: Iterable[Price], arrays: ServiceArrays, arc: int
-) -> list[int]:
-    """The gate crossing arcs just before leg ``arc`` on the lanes that price it, if any.
-
-    A lane that starts at a gate (Hekou → Lao Cai by road: the crossing, then the leg) is
-    loaded before the crossing: that loading does not pay the fixed part either.
-    """
-    tail, _, data = arrays.arcs[arc]
-    found: list[int] = []
-    for line in {price.line for price in prices}:
-        if line not in resolved.lanes:
-            continue
-        chain = resolved.lanes[line][2]
-        for i, link in enumerate(chain):
-            if (link.kind, link.ref, link.from_place) != ("leg", data["ref"], tail[0]):
-                continue
-            if i and chain[i - 1].kind == "border":
-                gate = chain[i - 1]
-                found += [
-                    x
-                    for x in arrays.by_ref.get(gate.ref, [])
-                    if arrays.arcs[x][0] == (gate.from_place, tail[1]) and arrays.arcs[x][1] == tail
-                ]
-    return sorted(set(found))
-
-
-def _label(card: RateCard, row: RateRow, text: str) -> str:
-    carrier = row.carrier or "no carrier named"
-    return f"{card.name} row {row.line} ({carrier}{text})"
-
-
-def _unused(card: RateCard, on: date) -> tuple[str, ...]:
-    """Notes for the rows not used on ``on``: expired ones, and ones that start later."""
-    notes = []
-    expired = [row for row in card.rows if row.valid_to < on]
-    later = [row for row in card.rows if row.valid_from > on]
-    if expired:
-        lines = ", ".join(str(row.line) for row in expired)
-        last = max(row.valid_to for row in expired)
-        notes.append(
-            f"{card.name} row(s) {lines} expired before the quote date {on} (the latest on "
-            f"{last}): not used; the legs they would price are priced as the rest of the card "
-            "or the shipped estimates"
-        )
-    if later:
-        lines = ", ".join(str(row.line) for row in later)
-        first = min(row.valid_from for row in later)
-        notes.append(
-            f"{card.name} row(s) {lines} start after the quote date {on} (the first on "
-            f"{first}): not used"
-        )
-    return tuple(notes)
-
-
-def card_columns(
-    pricing: Pricing,
-    columns: Mapping[str, np.ndarray],
-    *,
-    boxes: Mapping[str, float],
-    teu: float,
-) -> dict[str, np.ndarray]:
-    """The shipment's arc columns per TEU on :attr:`Pricing.arrays`, the card's prices in.
-
-    ``columns`` are the shipment's columns on the original graph (box-priced per TEU);
-    ``boxes`` the number of boxes of each type (a quote in TEU: ``teu`` 20' boxes). Each
-    type adds its :attr:`Pricing.deltas` per box.
-    """
-    out = {name: np.asarray(values)[pricing.source] for name, values in columns.items()}
-    cost = out["cost_usd"].copy()
-    for kind, (arcs, per_box) in pricing.deltas.items():
-        count = boxes.get(kind, 0.0)
-        if count:
-            cost[arcs] += count * per_box / teu
-    out["cost_usd"] = cost
-    return out
-
-
-def _deltas(
-    net: Network,
-    base: ServiceArrays,
-    source: np.ndarray,
-    *,
-    tariffs: Mapping[int, Mapping[str, Price]],
-    waived: Mapping[int, tuple[str, ...]],
-    surcharges: Mapping[int, Mapping[str, Price]],
-) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Per box type: the arcs the card changes and the change per box, USD.
-
-    On an arc the card prices, the type's shipped tariff (the graph's tariff per TEU × the
-    type's factor for the mode, ``containers.csv``) is replaced by the card's price per box; a
-    loading copy drops the covered types' fixed part; a border surcharge is added per box.
-    """
-    tariff = base.columns["cost_usd"] - base.columns["handling_usd"]  # per 20' box, shipped
-    units, _ = base.pricing_units
-    factors = {c.type: c for c in net.dataset.containers}
-    change: dict[str, dict[int, float]] = {}
-    for arc, by in tariffs.items():
-        for kind, price in by.items():
-            shipped = tariff[source[arc]] * _factor(factors, kind, units[source[arc]])
-            into = change.setdefault(kind, {})
-            into[arc] = into.get(arc, 0.0) + price.usd - shipped
-    for arc, kinds in waived.items():
-        for kind in kinds:
-            shipped = tariff[source[arc]] * _factor(factors, kind, units[source[arc]])
-            into = change.setdefault(kind, {})
-            into[arc] = into.get(arc, 0.0) - shipped
-    for arc, by in surcharges.items():
-        for kind, price in by.items():
-            into = change.setdefault(kind, {})
-            into[arc] = into.get(arc, 0.0) + price.usd
-    return {
-        kind: (np.fromiter(by, dtype=np.int64), np.fromiter(by.values(), dtype=float))
-        for kind, by in change.items()
-    }
-
-
-def _factor(factors: Mapping[str, ContainerType], kind: str, unit: str) -> float:
-    container = factors.get(kind)
-    return 1.0 if container is None else float(container.factor(unit))
-
-
 def request_date(ready: datetime | None) -> date:
     """The quote date: the ready time's date (on the origin's clock), else :func:`today`."""
     return ready.date() if ready is not None else today()
 
 
-__all__ = [
-    "COLUMNS",
-    "SHIPPED",
-    "Pricing",
-    "RateCard",
-    "RateRow",
-    "card_columns",
-    "card_pricing",
-    "read_rate_card",
-    "today",
-]
+__all__ = ["COLUMNS", "RateCard", "RateRow", "read_rate_card", "request_date", "today"]
