@@ -54,16 +54,21 @@ HOURS_CAPTION = (
 )
 
 
-def quote_table(q: Quote) -> Table:
-    """The steps of one route; the total row gives the planned hours, the next the simulated."""
+def quote_table(q: Quote, *, emissions: bool = False) -> Table:
+    """The steps of one route; the total row gives the planned hours, the next the simulated.
+
+    ``emissions`` adds the ISO 14083 columns: kg CO2e tank to wheel, well to tank, at hubs.
+    """
     s = q.shipment
     rate = f"; {q.currency} at {q.rate_text}" if q.rate is not None else ""
+    iso = ("kg TTW", "kg WTT", "kg hub") if emissions else ()
     table = Table(
         "step",
         q.currency,
         "h P50",
         "h P90",
-        "kg CO2e",
+        "kg CO2e WTW" if emissions else "kg CO2e",
+        *iso,
         title=f"{q.names[s.origin]} → {q.names[s.destination]}, "
         f"{q.boxes} {s.cargo.value}, {q.year}, optimised for {q.objective}",
         caption_justify="left",
@@ -78,6 +83,11 @@ def quote_table(q: Quote) -> Table:
             f"{step.hours_p50:.1f}",
             f"{step.hours_p90:.1f}",
             f"{step.co2e_kg:,.0f}",
+            *(
+                (f"{step.co2e_ttw_kg:,.0f}", f"{step.co2e_wtt_kg:,.0f}", f"{step.hub_co2e_kg:,.0f}")
+                if emissions
+                else ()
+            ),
         )
     table.add_row(
         "[bold]total[/bold] (planned h)",
@@ -85,8 +95,20 @@ def quote_table(q: Quote) -> Table:
         f"[bold]{q.planned_hours:.1f}[/bold]",
         "",
         f"{q.co2e_kg:,.0f}",
+        *(
+            (f"{q.co2e_ttw_kg:,.0f}", f"{q.co2e_wtt_kg:,.0f}", f"{q.hub_co2e_kg:,.0f}")
+            if emissions
+            else ()
+        ),
     )
-    table.add_row("door to door, simulated", "", f"{q.hours_p50:.1f}", f"{q.hours_p90:.1f}", "")
+    table.add_row(
+        "door to door, simulated",
+        "",
+        f"{q.hours_p50:.1f}",
+        f"{q.hours_p90:.1f}",
+        "",
+        *("" for _ in iso),
+    )
     return table
 
 

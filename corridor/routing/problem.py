@@ -43,6 +43,7 @@ from corridor.routing.pricing import (
     box_teu,
     permit_crossings,
     value_of_time_usd_per_teu_hour,
+    weight_priced_cost_per_teu,
 )
 from corridor.routing.request import QuoteRequest, request_year
 from corridor.routing.result import Quote, Step, noted
@@ -518,12 +519,16 @@ def _shipment_columns(
 ) -> dict[str, np.ndarray]:
     """The arc columns per TEU of ``shipment``: a graph's CO2e is at the class payload.
 
-    Given ``tonnes``, transport CO2e scales with the tonnes per TEU (as :func:`_step`
-    counts it); refrigeration is per box, whatever it weighs.
+    Costs are the boxes' (if given) and air's by chargeable weight. Given ``tonnes``,
+    transport and hub CO2e scale with the tonnes per TEU (as :func:`_step` counts it);
+    refrigeration is per box, whatever it weighs.
     """
     columns = arrays.columns
     if shipment.containers is not None:
         columns = columns | {"cost_usd": box_cost_per_teu(net, arrays, shipment)}
+    columns = columns | {
+        "cost_usd": weight_priced_cost_per_teu(net, arrays, shipment, columns["cost_usd"])
+    }
     if shipment.tonnes is None:
         return columns
     payload = net.cargo_profiles[shipment.cargo].tonnes_per_teu
@@ -565,7 +570,9 @@ def _step(
     from_mode = None if tail[1] == SOURCE else tail[1]
     to_mode = None if head[1] == SINK else head[1]
     refrigeration = data["refrigeration_co2e_kg"]  # per box, whatever it weighs
-    transport_co2e = data["co2e_kg"] - refrigeration
+    transport_co2e = data["co2e_kg"] - refrigeration  # and the hub's: per tonne handled
+    refrigeration_ttw = data["refrigeration_ttw_co2e_kg"]
+    per_teu = tonnes / profile.tonnes_per_teu  # the shipment's payloads, TEU at the class's
     return Step(
         kind=data["kind"],
         ref=data["ref"],
@@ -577,5 +584,9 @@ def _step(
         cost_usd=round(float(cost_usd_per_teu) * shipment.teu, 9),  # 95.04, not 95.039999
         hours_p50=data["hours_p50"],
         hours_p90=data["hours_p90"],
-        co2e_kg=transport_co2e * tonnes / profile.tonnes_per_teu + refrigeration * shipment.teu,
+        co2e_kg=transport_co2e * per_teu + refrigeration * shipment.teu,
+        co2e_ttw_kg=(data["co2e_ttw_kg"] - refrigeration_ttw) * per_teu
+        + refrigeration_ttw * shipment.teu,
+        hub_co2e_kg=data["hub_co2e_kg"] * per_teu,
+        tonne_km=tonnes * data["km"],
     )

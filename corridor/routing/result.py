@@ -34,7 +34,12 @@ if TYPE_CHECKING:
 class Step:
     """One item of a quote: a leg, a transshipment, a border crossing, loading or unloading.
 
-    Figures are for the whole shipment: USD, hours (P50, P90), kg CO2e.
+    Figures are for the whole shipment: USD, hours (P50, P90), kg CO2e. Emissions follow
+    ISO 14083 / the GLEC Framework: ``co2e_kg`` is well to wheel (WTW: fuel or power
+    production and use), ``co2e_ttw_kg`` its tank-to-wheel part (burnt in the vehicle or
+    genset; 0 for electric traction); ``hub_co2e_kg`` the WTW part emitted handling the
+    cargo at a terminal (a transshipment, loading or unloading through one, a transload at a
+    gate). ``tonne_km`` is the transport activity: tonnes × km.
     """
 
     kind: str
@@ -50,6 +55,23 @@ class Step:
     hours_p50: float
     hours_p90: float
     co2e_kg: float
+    """Well-to-wheel emissions, kg CO2e (what the ``co2`` objective minimises)."""
+    co2e_ttw_kg: float = 0.0
+    """Tank-to-wheel emissions, kg CO2e."""
+    hub_co2e_kg: float = 0.0
+    """The part of ``co2e_kg`` emitted at a hub (terminal handling), kg CO2e."""
+    tonne_km: float = 0.0
+    """Transport activity: the shipment's tonnes × the step's km (0 for handling)."""
+
+    @property
+    def co2e_wtw_kg(self) -> float:
+        """Well-to-wheel emissions, kg CO2e (the same as ``co2e_kg``)."""
+        return self.co2e_kg
+
+    @property
+    def co2e_wtt_kg(self) -> float:
+        """Well-to-tank emissions (producing the fuel or power), kg CO2e: WTW − TTW."""
+        return self.co2e_kg - self.co2e_ttw_kg
 
 
 @dataclass(frozen=True)
@@ -186,8 +208,47 @@ class Quote:
 
     @property
     def co2e_kg(self) -> float:
-        """Total emissions, kg CO2e."""
+        """Total emissions, kg CO2e well to wheel (ISO 14083), hubs included."""
         return math.fsum(s.co2e_kg for s in self.steps)
+
+    @property
+    def co2e_wtw_kg(self) -> float:
+        """Total well-to-wheel emissions, kg CO2e (the same as :attr:`co2e_kg`)."""
+        return self.co2e_kg
+
+    @property
+    def co2e_ttw_kg(self) -> float:
+        """Total tank-to-wheel emissions, kg CO2e."""
+        return math.fsum(s.co2e_ttw_kg for s in self.steps)
+
+    @property
+    def co2e_wtt_kg(self) -> float:
+        """Total well-to-tank emissions, kg CO2e: :attr:`co2e_wtw_kg` − :attr:`co2e_ttw_kg`."""
+        return self.co2e_wtw_kg - self.co2e_ttw_kg
+
+    @property
+    def hub_co2e_kg(self) -> float:
+        """The part of :attr:`co2e_kg` emitted at hubs (terminal handling), kg CO2e."""
+        return math.fsum(s.hub_co2e_kg for s in self.steps)
+
+    @property
+    def tonne_km(self) -> float:
+        """Transport activity, t-km: the shipment's tonnes × each leg's (and crossing's) km.
+
+        A leg's km is the distance its road, line or waterway runs between its places (for
+        the flight, the great-circle distance), the shortest feasible distance ISO 14083 asks
+        for between the two ends of each leg.
+        """
+        return math.fsum(s.tonne_km for s in self.steps)
+
+    @property
+    def intensity_g_per_tkm(self) -> float | None:
+        """Emission intensity of the chain, g CO2e (WTW) per t-km (ISO 14083).
+
+        Total WTW emissions, hubs included, ÷ :attr:`tonne_km`; None without any distance.
+        """
+        tonne_km = self.tonne_km
+        return None if tonne_km <= 0 else self.co2e_wtw_kg * 1000.0 / tonne_km
 
     @property
     def km(self) -> float:
@@ -209,6 +270,8 @@ class Quote:
     def to_frame(self) -> pd.DataFrame:
         """One row per step, in order, each with the shipment its figures are for.
 
+        Emissions as in :class:`Step` (``co2e_kg`` well to wheel, ``co2e_ttw_kg``,
+        ``co2e_wtt_kg``, ``hub_co2e_kg``) and its ``tonne_km``.
         A step's USD and kg CO2e are for the whole shipment, so every row also carries its
         ``teu``, ``tonnes`` (gross weight, t, as given; NaN when not given: CO2e is then
         at the cargo class payload per TEU) and ``cargo`` class.
@@ -216,7 +279,9 @@ class Quote:
         import pandas as pd
 
         tonnes = self.shipment.tonnes
-        return pd.DataFrame([asdict(s) for s in self.steps]).assign(
+        frame = pd.DataFrame([asdict(s) for s in self.steps])
+        return frame.assign(
+            co2e_wtt_kg=frame["co2e_kg"] - frame["co2e_ttw_kg"],
             teu=self.shipment.teu,
             tonnes=np.nan if tonnes is None else tonnes,
             cargo=self.shipment.cargo.value,
@@ -260,6 +325,14 @@ class Quote:
                 "hours_p90": round(self.hours_p90, 2),
                 "on_time_probability": self.on_time_probability,
                 "co2e_kg": round(self.co2e_kg, 2),
+                "co2e_wtw_kg": round(self.co2e_wtw_kg, 2),
+                "co2e_ttw_kg": round(self.co2e_ttw_kg, 2),
+                "co2e_wtt_kg": round(self.co2e_wtt_kg, 2),
+                "hub_co2e_kg": round(self.hub_co2e_kg, 2),
+                "tonne_km": round(self.tonne_km, 1),
+                "intensity_g_per_tkm": None
+                if self.intensity_g_per_tkm is None
+                else round(self.intensity_g_per_tkm, 2),
                 "km": round(self.km, 1),
                 "transshipments": len(self.transshipments),
                 "border_crossings": len(self.border_crossings),
@@ -271,6 +344,16 @@ class Quote:
             ],
             "notes": list(self.notes),
         }
+
+    def emissions_text(self) -> str:
+        """One line of the ISO 14083 figures: WTW, TTW, WTT, hubs and the chain's intensity."""
+        intensity = self.intensity_g_per_tkm
+        per_tkm = "" if intensity is None else f", {intensity:,.1f} g CO2e per t-km"
+        return (
+            f"emissions (ISO 14083): {self.co2e_wtw_kg:,.0f} kg CO2e well to wheel = "
+            f"{self.co2e_ttw_kg:,.0f} tank to wheel + {self.co2e_wtt_kg:,.0f} well to tank; "
+            f"hubs {self.hub_co2e_kg:,.0f}; {self.tonne_km:,.0f} t-km{per_tkm}"
+        )
 
     def _repr_html_(self) -> str:
         """The quote in a notebook: totals, steps, notes, map (:mod:`corridor.render.html`)."""
@@ -320,6 +403,7 @@ class Quote:
             f"steps' P50), {self.co2e_kg:,.0f} kg CO2e, {self.km:,.0f} km; door to door "
             f"{self.hours_p50:.1f} h P50 / {self.hours_p90:.1f} h P90 (simulated)"
         )
+        lines.append(self.emissions_text())
         if self.on_time_probability is not None:
             lines.append(
                 f"on time within {self.shipment.deadline_hours:g} h: {self.on_time_probability:.0%}"
