@@ -67,7 +67,7 @@ def no_route_reason(problem: Problem) -> str:
     net, shipment = problem.net, problem.shipment
     cargo = shipment.cargo.value
     for place_id, vertex in ((shipment.origin, SOURCE), (shipment.destination, SINK)):
-        place = net.places[place_id]
+        place = problem.place(place_id)
         if not place.handles(shipment.cargo):
             return f"{place.name} has no handling for {cargo} cargo"
         if (place_id, vertex) not in problem.arrays.index:
@@ -84,8 +84,8 @@ def no_route_reason(problem: Problem) -> str:
     how = f" by {', '.join(sorted(problem.allowed))}" if problem.allowed else ""
     via = f" via {', '.join(net.places[v].name for v in problem.via)}" if problem.via else ""
     route = (
-        f"no route from {net.places[shipment.origin].name} to "
-        f"{net.places[shipment.destination].name} for {cargo} cargo{how}{via} in "
+        f"no route from {problem.place(shipment.origin).name} to "
+        f"{problem.place(shipment.destination).name} for {cargo} cargo{how}{via} in "
         f"{net.year}{when}"
     )
     handling = handling_gap(problem)
