@@ -121,7 +121,7 @@ def parse_coordinates(text: str) -> tuple[float, float, str | None] | None:
     if match is None:
         return None
     lat, lon = float(match[1]), float(match[2])
-    if not -90 <= lat <= 90 or not -180 <= lon <= 180:  # noqa: PLR2004 - degrees
+    if not -90 <= lat <= 90 or not -180 <= lon <= 180:
         msg = (
             f"coordinates {text.strip()!r}: latitude must be -90 to 90 and longitude -180 to "
             f"180 degrees, as 'lat,lon' (Bac Ninh is '21.18,106.07')"
@@ -157,7 +157,7 @@ class Gazetteer:
     def close(self, query: str, n: int = MAX_SUGGESTIONS) -> list[Town]:
         """Towns whose names come close to ``query`` (did-you-mean)."""
         key = fold(query)
-        if not key or len(key) > 200:  # noqa: PLR2004 - as names.MAX_QUERY_CHARS
+        if not key or len(key) > 200:
             return []
         keys = difflib.get_close_matches(key, self._by_key, n=n, cutoff=0.75)
         return list(dict.fromkeys(self._by_key[k][0] for k in keys))
@@ -174,7 +174,8 @@ def _haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) ->
     from corridor.distance import EARTH_RADIUS_KM
 
     h = np.sin((lats - lat) / 2) ** 2 + np.cos(lat) * np.cos(lats) * np.sin((lons - lon) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+    km: np.ndarray = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+    return km
 
 
 def _table(data_dir: Path | None, name: str) -> tuple[Path, list[dict[str, str]]]:
@@ -194,10 +195,10 @@ def _cell(path: Path, line: int, row: dict[str, str], column: str, kind: type) -
         value = kind(row[column])
     except (KeyError, TypeError, ValueError):
         msg = f"{column} {row.get(column)!r} is not a valid {kind.__name__}"
-        raise DataError(msg, file=path.name, line=line, column=column) from None
+        raise DataError(msg, file=path.name, row=line, column=column) from None
     if kind is float and not math.isfinite(value):
         msg = f"{column} {row[column]!r} is not a finite number"
-        raise DataError(msg, file=path.name, line=line, column=column)
+        raise DataError(msg, file=path.name, row=line, column=column)
     return value
 
 
@@ -248,7 +249,7 @@ def drayage_rules(data_dir: Path | None = None) -> dict[Country, DrayageRule]:
             country = Country(row.get("country", ""))
         except ValueError:
             msg = f"country {row.get('country')!r} is not CN or VN"
-            raise DataError(msg, file=path.name, line=line, column="country") from None
+            raise DataError(msg, file=path.name, row=line, column="country") from None
         rule = DrayageRule(
             country,
             _cell(path, line, row, "circuity", float),
@@ -262,15 +263,17 @@ def drayage_rules(data_dir: Path | None = None) -> dict[Country, DrayageRule]:
         for column, low in (("circuity", 1), ("speed_kmh", 0), ("p90_factor", 1)):
             if not getattr(rule, column) >= low:
                 msg = f"{column} must be at least {low}, got {getattr(rule, column)}"
-                raise DataError(msg, file=path.name, line=line, column=column)
+                raise DataError(msg, file=path.name, row=line, column=column)
         if rule.candidates < 1:
             msg = f"candidates must be at least 1, got {rule.candidates}"
-            raise DataError(msg, file=path.name, line=line, column="candidates")
+            raise DataError(msg, file=path.name, row=line, column="candidates")
         rules[country] = rule
     return rules
 
 
-def _site(place_id: str, name: str, country: Country, lat: float, lon: float, source: str) -> Place:
+def _site(
+    place_id: str, name: str, country: Country, *, lat: float, lon: float, source: str
+) -> Place:
     """A place that is not in the network: a truck loads or unloads there."""
     return Place(
         id=place_id,
@@ -343,9 +346,9 @@ def resolve(net: Network, query: str | Place) -> Place:
         f"geonames_{town.geonameid}",
         town.name,
         Country(town.country),
-        town.lat,
-        town.lon,
-        town.source,
+        lat=town.lat,
+        lon=town.lon,
+        source=town.source,
     )
     return _snapped(net, site)
 
@@ -381,9 +384,9 @@ def _point(net: Network, lat: float, lon: float, country: str | None, *, text: s
         f"point_{lat:.5f}_{lon:.5f}".replace("-", "m"),
         f"{lat}, {lon}",
         chosen,
-        lat,
-        lon,
-        f"estimate: coordinates as given; country {chosen} "
+        lat=lat,
+        lon=lon,
+        source=f"estimate: coordinates as given; country {chosen} "
         + ("as given" if country else f"of the nearest town or place, {name} ({km:.1f} km)"),
     )
     return _snapped(net, site)
@@ -414,7 +417,7 @@ def _nearest_places(net: Network, site: Place) -> list[tuple[float, Place]]:
 
 def country_note(net: Network, site: Place) -> str | None:
     """A note when a point's nearest place of the other country is almost as close."""
-    if not site.id.startswith("point_") or "as given" in site.source:
+    if not site.id.startswith("point_") or site.source.endswith("as given"):
         return None
     others = [
         straight_km(site.lat, site.lon, p.lat, p.lon)
@@ -474,7 +477,7 @@ def drayage_arcs(
     for straight, place in near[: rule.candidates]:
         km = straight * rule.circuity
         hours = km / rule.speed_kmh
-        figures = costs._figures(  # noqa: SLF001 - the one place refrigeration is added
+        figures = costs._figures(  # where refrigeration CO2e is added, as for legs
             tariff.usd_per_teu_km * km * profile.tariff_multiplier,
             hours,
             hours * rule.p90_factor,

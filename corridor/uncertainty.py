@@ -118,9 +118,7 @@ def simulate(
         start = np.full(samples, ready.hour + ready.minute / 60 + ready.second / 3600)
     if steps:  # the start is on the origin's clock; the steps run on UTC
         # (a gazetteer town or point is drayed to a place of its own country)
-        first = next(
-            p for s in steps for p in (s.from_place, s.to_place) if p in network.places
-        )
+        first = next(p for s in steps for p in (s.from_place, s.to_place) if p in network.places)
         start -= utc_offset_hours(network.places[first].country)
     clock = start.copy()
     for step in steps:

@@ -73,6 +73,8 @@ def no_route_reason(problem: Problem) -> str:
         if (place_id, vertex) not in problem.arrays.index:
             return f"{place.name} has no terminal for any mode open in {net.year}"
         served = {mode.value for mode in place.modes}
+        if place_id in problem.sites:  # reached by drayage whatever the modes allowed
+            continue
         if problem.allowed and not served & problem.allowed:
             hint = " (airports are reached by road)" if "air" in problem.allowed else ""
             return (

@@ -42,8 +42,8 @@ COLUMNS = (
     "population",
 )
 PREFIXES = ("Thành Phố ", "Thị Xã ", "Thị Trấn ", "Huyện ")
-"""Vietnamese words for city, town and district that start some GeoNames names: the name
-without them is an alias (``Uông Bí`` for ``Thành Phố Uông Bí``)."""
+"""Vietnamese words for city, town and district that start some GeoNames names: the name is
+kept without them (``Uông Bí``), the GeoNames name as an alias (``Thành Phố Uông Bí``)."""
 
 
 def rows() -> list[dict[str, object]]:
@@ -55,14 +55,14 @@ def rows() -> list[dict[str, object]]:
         if country not in COUNTRIES and (country, admin1) not in PROVINCES:
             continue
         han = sorted({n for n in city["alternatenames"] if HAN.match(n)}, key=lambda n: (len(n), n))
+        name = city["name"]
+        short = next((name.removeprefix(p) for p in PREFIXES if name.startswith(p)), name)
         out.append(
             {
                 "geonameid": city["geonameid"],
-                "name": city["name"],
+                "name": short,
                 "name_zh": "|".join(han),
-                "aliases": "|".join(
-                    city["name"].removeprefix(p) for p in PREFIXES if city["name"].startswith(p)
-                ),
+                "aliases": name if short != name else "",
                 "country": country,
                 "admin1": admin1,
                 "lat": city["latitude"],
