@@ -34,6 +34,7 @@ import functools
 import logging
 import math
 import re
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -314,15 +315,28 @@ def resolve(net: Network, query: str | Place) -> Place:
     """
     if isinstance(query, Place):
         return query if query.id not in net.places else net.place(query)
+    coordinates = parse_coordinates(query) if isinstance(query, str) else None
+    if coordinates is not None:  # no place's name or id is two numbers
+        return _point(net, *coordinates, text=query.strip())
+    resolved = _RESOLVED.setdefault(net, {})
+    if query in resolved:  # a town named before (finding that no place is named so is slow)
+        return resolved[query]
     try:
         return net.place(query)
     except PlaceNotOpenError:
         raise
     except UnknownPlaceError as error:
         unknown = error
-    coordinates = parse_coordinates(query)
-    if coordinates is not None:
-        return _point(net, *coordinates, text=query.strip())
+    resolved[query] = found = _town_site(net, query, unknown)
+    return found
+
+
+_RESOLVED: weakref.WeakKeyDictionary[Network, dict[str, Place]] = weakref.WeakKeyDictionary()
+"""The gazetteer towns each network has resolved a name to."""
+
+
+def _town_site(net: Network, query: str, unknown: UnknownPlaceError) -> Place:
+    """The site (or network place) of the gazetteer town ``query`` names."""
     data_dir = net.dataset.data_dir
     town = gazetteer(data_dir).exact(query)
     by_id = _GEONAMES_ID.match(query.strip())
@@ -523,7 +537,7 @@ def with_sites(
         columns[name] = np.concatenate([values, np.array(extra, dtype=values.dtype)])
     tails = np.array([index[t] for t, _, _ in arcs], dtype=np.int32)
     heads = np.array([index[h] for _, h, _ in arcs], dtype=np.int32)
-    return ServiceArrays(
+    extended = ServiceArrays(
         n=len(vertices),
         tails=np.concatenate([arrays.tails, tails]),
         heads=np.concatenate([arrays.heads, heads]),
@@ -532,3 +546,9 @@ def with_sites(
         index=index,
         arcs=[*arrays.arcs, *arcs],
     )
+    # the arcs by ref, from the cached graph's (a loop over every arc otherwise)
+    by_ref = {ref: list(found) for ref, found in arrays.by_ref.items()}
+    for i, (_, _, data) in enumerate(arcs, start=len(arrays.arcs)):
+        by_ref.setdefault(data["ref"], []).append(i)
+    extended.__dict__["by_ref"] = by_ref  # functools.cached_property's slot
+    return extended
