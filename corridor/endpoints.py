@@ -515,6 +515,22 @@ def drayage_arcs(
     return arcs
 
 
+def site_arrays(
+    net: Network, origin: Place, destination: Place, cargo: CargoClass, month: int | None
+) -> tuple[dict[str, Place], ServiceArrays]:
+    """The sites among the two ends, and the service arrays a request on them is solved on.
+
+    Without a site: the network's cached arrays; else a copy with each site's arcs
+    (:func:`drayage_arcs`) appended, for this request only.
+    """
+    arrays = net.service_arrays(cargo, month)
+    sites = {p.id: p for p in (origin, destination) if is_site(net, p)}
+    if not sites:
+        return sites, arrays
+    extra = [arc for p in sites.values() for arc in drayage_arcs(net, p, cargo, origin=p is origin)]
+    return sites, with_sites(arrays, extra)
+
+
 def with_sites(
     arrays: ServiceArrays, arcs: list[tuple[Vertex, Vertex, dict[str, Any]]]
 ) -> ServiceArrays:

@@ -144,15 +144,7 @@ class Problem:
         via_ids = _via(net, r.via, avoided_places, {source.id, sink.id})
         allowed = None if r.modes is None else {m.value for m in r.modes}
         permits = set() if r.cbta else permit_crossings(net)
-        arrays = net.service_arrays(r.cargo, month)
-        sites = {p.id: p for p in (source, sink) if endpoints.is_site(net, p)}
-        if sites:  # a copy with the first and last miles of this request only
-            extra = [
-                arc
-                for p in sites.values()
-                for arc in endpoints.drayage_arcs(net, p, r.cargo, origin=p is source)
-            ]
-            arrays = endpoints.with_sites(arrays, extra)
+        sites, arrays = endpoints.site_arrays(net, source, sink, r.cargo, month)
         columns = _shipment_columns(net, arrays, shipment)
         value_of_time = value_of_time_usd_per_teu_hour(net, shipment)
         rate = exchange_rate(net.dataset.rates, r.currency, None if ready is None else ready.date())
