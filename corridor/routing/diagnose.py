@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
+from corridor import endpoints
 from corridor.errors import DeadlineError, NoRouteError
 from corridor.model import BorderCrossing, CargoClass
 from corridor.routing.result import and_list, gates_text
@@ -122,7 +123,8 @@ def handling_gap(problem: Problem) -> str | None:
 
 def _general_cargo(problem: Problem) -> Problem | None:
     """The same request for general cargo, without deadline or transshipment cap."""
-    arrays = problem.net.service_arrays(CargoClass.GENERAL, problem.month)
+    ends = (problem.place(problem.shipment.origin), problem.place(problem.shipment.destination))
+    _, arrays = endpoints.site_arrays(problem.net, *ends, CargoClass.GENERAL, problem.month)
     start = arrays.index.get((problem.shipment.origin, SOURCE))
     end = arrays.index.get((problem.shipment.destination, SINK))
     if start is None or end is None:
