@@ -268,3 +268,19 @@ def test_every_row_has_a_source_and_a_bad_cell_is_named(data_copy):
     path.write_text(path.read_text(encoding="utf-8").replace("VN,1.16,", "VN,0.9,"), "utf-8")
     with pytest.raises(DataError, match=r"drayage.csv.*line 2.*circuity.*at least 1"):
         drayage_rules(data_copy)
+
+
+def test_the_http_service_quotes_towns_and_points():
+    from fastapi.testclient import TestClient
+
+    from corridor.web import Settings, create_app
+
+    client = TestClient(create_app(Settings()), raise_server_exceptions=False)
+    reply = client.post("/quote", json={"origin": "Hung Yen", "destination": "21.59,105.85"})
+    assert reply.status_code == 200, reply.text
+    kinds = [s["kind"] for s in reply.json()["steps"]]
+    assert kinds[1] == kinds[-2] == "drayage"
+    reply = client.post("/quote", json={"origin": "95,106", "destination": "Hanoi"})
+    assert reply.status_code == 422 and "latitude" in reply.json()["message"]
+    reply = client.post("/quote", json={"origin": "Hung Yem", "destination": "Hanoi"})
+    assert reply.status_code == 404 and "geonames_1580142" in reply.json()["suggestions"]
