@@ -86,8 +86,10 @@ class TotalsDocument(_Strict):
 class StepDocument(_Strict):
     """One item of the route, in order; figures for the whole shipment."""
 
-    kind: Literal["access", "leg", "transfer", "border", "egress"] = Field(
-        description="Loading, a leg, a transshipment, a border crossing or unloading."
+    kind: Literal["access", "leg", "transfer", "border", "egress", "drayage"] = Field(
+        description="Loading, a leg, a transshipment, a border crossing, unloading, or an "
+        "estimated drayage: the first or last mile by road between a gazetteer town or "
+        "coordinates and a network place (straight line × a circuity factor)."
     )
     ref: str = Field(
         description="Leg id, crossing id, 'place:from>to' for transfers, place id otherwise."

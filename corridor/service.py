@@ -186,7 +186,12 @@ class ServiceArrays(GraphArrays):
             if place_of(tail) in places or place_of(head) in places or data["ref"] in refs:
                 keep[i] = False
             elif allowed is not None and data["kind"] != "egress" and head[1] not in allowed:
-                keep[i] = head[1] == Mode.ROAD.value and data["kind"] in {"access", "transfer"}
+                # road loading, transfers and first or last miles (drayage) stay allowed
+                keep[i] = head[1] == Mode.ROAD.value and data["kind"] in {
+                    "access",
+                    "transfer",
+                    "drayage",
+                }
         return keep
 
     def reaches(self, start: Vertex, end: Vertex) -> bool:

@@ -11,6 +11,7 @@ once per via stage. :meth:`Problem.quote` turns a route into a :class:`Quote`.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import time
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from corridor import endpoints
 from corridor.costs import exchange_rate
 from corridor.errors import (
     InvalidRequestError,
@@ -100,6 +102,9 @@ class Problem:
     """When the request's time limit runs out (:func:`time.monotonic`)."""
     rate: ExchangeRate | None = None
     """The dated rate the quote's costs are shown at (None: USD)."""
+    sites: dict[str, Place] = field(default_factory=dict)
+    """The origin or destination if not a network place: a gazetteer town or a point, joined
+    to the network by estimated drayage arcs appended to this request's arrays only."""
     _layered: tuple[GraphArrays, np.ndarray] | None = field(default=None, repr=False)
     _once: Once | None = field(default=None, repr=False)
 
@@ -140,7 +145,7 @@ class Problem:
         via_ids = _via(net, r.via, avoided_places, {source.id, sink.id})
         allowed = None if r.modes is None else {m.value for m in r.modes}
         permits = set() if r.cbta else permit_crossings(net)
-        arrays = net.service_arrays(r.cargo, month)
+        sites, arrays = endpoints.site_arrays(net, source, sink, r.cargo, month)
         columns = _shipment_columns(net, arrays, shipment)
         value_of_time = value_of_time_usd_per_teu_hour(net, shipment)
         rate = exchange_rate(net.dataset.rates, r.currency, None if ready is None else ready.date())
@@ -182,10 +187,15 @@ class Problem:
             },
             stop_at=time.monotonic() + r.time_limit_s,
             rate=rate,
+            sites=sites,
         )
         if start < 0 or end < 0:
             raise NoRouteError(diagnose.no_route_reason(problem))
         return problem
+
+    def place(self, place_id: str) -> Place:
+        """A place of the network, or the request's origin or destination site."""
+        return self.sites.get(place_id) or self.net.places[place_id]
 
     # --- solving ----------------------------------------------------------------------
 
@@ -361,7 +371,7 @@ class Problem:
         other gates and mid-route transfers are listed too: a route using any of them differs.
         """
         arcs = self.arrays.arcs
-        moving = [a for a in path if arcs[a][2]["kind"] in {"leg", "border"}]
+        moving = [a for a in path if arcs[a][2]["kind"] in {"leg", "border", endpoints.DRAYAGE}]
         first_mode, last_mode = arcs[moving[0]][0][1], arcs[moving[-1]][1][1]
         origin, destination = self.shipment.origin, self.shipment.destination
         groups = [
@@ -397,6 +407,7 @@ class Problem:
         )
         names = {p.id: p.name for p in self.net.places.values()}
         names |= {c.id: c.name for c in self.net.crossings.values()}
+        names |= {p.id: p.name for p in self.sites.values()}
         simulator = functools.partial(
             simulate,
             self.net,
@@ -417,8 +428,11 @@ class Problem:
             self.net,
             dict(self.options),
             rate=self.rate,
+            sites=dict(self.sites),
         )
-        return noted(route, [self.arrays.arcs[a][2]["capacity_teu_day"] for a in path], self.via)
+        route = noted(route, [self.arrays.arcs[a][2]["capacity_teu_day"] for a in path], self.via)
+        notes = [n for p in self.sites.values() if (n := endpoints.country_note(self.net, p))]
+        return dataclasses.replace(route, notes=(*route.notes, *notes)) if notes else route
 
 
 def _where_and_when(
@@ -439,7 +453,7 @@ def _where_and_when(
     """
     first = year if ready is None else request_year(year, ready, network)
     net = _network(network, first, data_dir)
-    source, sink = net.place(origin), net.place(destination)
+    source, sink = endpoints.resolve(net, origin), endpoints.resolve(net, destination)
     if ready is None:
         return net, source, sink, None, month
     ready, month = _local_ready(ready, month, source)
@@ -448,7 +462,7 @@ def _where_and_when(
             msg = f"ready={ready.isoformat()} is in {ready.year} at {source.name}: give that year"
             raise InvalidRequestError(msg)
         net = _network(None, ready.year, data_dir)
-        source, sink = net.place(origin), net.place(destination)
+        source, sink = endpoints.resolve(net, origin), endpoints.resolve(net, destination)
     return net, source, sink, ready, month
 
 

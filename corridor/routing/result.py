@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from corridor.model import ExchangeRate, PlaceKind, Shipment
+from corridor.model import ExchangeRate, Place, PlaceKind, Shipment
 
 if TYPE_CHECKING:
     import folium
@@ -43,9 +43,12 @@ class Step:
     """
 
     kind: str
-    """``leg``, ``transfer``, ``border``, ``access`` (loading) or ``egress`` (unloading)."""
+    """``leg``, ``transfer``, ``border``, ``access`` (loading), ``egress`` (unloading) or
+    ``drayage``: an estimated first or last mile by road between a gazetteer town or a point
+    and a network place (straight line × a circuity factor, see :mod:`corridor.endpoints`)."""
     ref: str
-    """Leg id, crossing id, ``place:from>to`` for transfers, place id for access/egress."""
+    """Leg id, crossing id, ``place:from>to`` for transfers, place id for access/egress,
+    ``drayage:from>to`` for a drayage."""
     from_place: str
     to_place: str
     from_mode: str | None
@@ -105,6 +108,22 @@ class Quote:
     passes without crossing there."""
     rate: ExchangeRate | None = field(default=None, compare=False)
     """The dated rate of :attr:`currency` per USD the costs are also shown in (None: USD)."""
+    sites: dict[str, Place] = field(default_factory=dict, repr=False, compare=False)
+    """The origin or destination when it is no network place: a gazetteer town or a point
+    (see :mod:`corridor.endpoints`), by id."""
+
+    def place(self, place_id: str) -> Place:
+        """A place of the route: a site (:attr:`sites`) or a place of :attr:`network`."""
+        if place_id in self.sites:
+            return self.sites[place_id]
+        if self.network is None:
+            raise KeyError(place_id)
+        return self.network.places[place_id]
+
+    @property
+    def drayage(self) -> list[Step]:
+        """The estimated first and last miles by road (see :attr:`Step.kind`)."""
+        return [s for s in self.steps if s.kind == "drayage"]
 
     @property
     def currency(self) -> str:
@@ -173,7 +192,8 @@ class Quote:
     @property
     def modes(self) -> list[str]:
         """Modes of the legs and crossings in order, repeats collapsed."""
-        sequence = [s.to_mode for s in self.steps if s.kind in {"leg", "border"} and s.to_mode]
+        moving = {"leg", "border", "drayage"}
+        sequence = [s.to_mode for s in self.steps if s.kind in moving and s.to_mode]
         return [m for i, m in enumerate(sequence) if i == 0 or sequence[i - 1] != m]
 
     @property
@@ -366,6 +386,8 @@ class Quote:
         a, b = self.names.get(step.from_place, step.from_place), self.names.get(step.to_place)
         if step.kind == "leg":
             return f"{step.to_mode} {a} → {b} ({step.km:.0f} km)"
+        if step.kind == "drayage":
+            return f"estimated drayage by road {a} → {b} ({step.km:.0f} km)"
         if step.kind == "border":
             return f"border {self.names.get(step.ref, step.ref)} ({step.to_mode})"
         if step.kind == "transfer":
@@ -437,6 +459,7 @@ def _capacity_notes(q: Quote, capacities: Sequence[float | None]) -> list[str]:
         "transfer": f"the transshipment at {a} ({step.from_mode} → {step.to_mode})",
         "access": f"loading at {a} onto {step.to_mode}",
         "egress": f"unloading at {a} from {step.from_mode}",
+        "drayage": f"the estimated drayage {a} → {b}",
     }[step.kind]
     what = (
         f"{element} takes {capacity:g} TEU/day"
@@ -501,7 +524,7 @@ def route_key(q: Quote) -> tuple[tuple[str, ...], ...]:
     (onto a truck at the destination, say, only to unload it) moves nothing, so a route that
     adds one to another is the same route.
     """
-    moving = [i for i, s in enumerate(q.steps) if s.kind in {"leg", "border"}]
+    moving = [i for i, s in enumerate(q.steps) if s.kind in {"leg", "border", "drayage"}]
     inside = range(moving[0], moving[-1]) if moving else range(0)
     changes = tuple(
         dict.fromkeys(
