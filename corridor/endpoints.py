@@ -495,7 +495,7 @@ def drayage_arcs(
             tariff.usd_per_teu_km * km * profile.tariff_multiplier,
             hours,
             hours * rule.p90_factor,
-            costs.co2e_kg(km, emission, profile),
+            costs.transport_emitted(km, emission, profile),
             profile,
         )
         a, b = (site.id, place.id) if origin else (place.id, site.id)
