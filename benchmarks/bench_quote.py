@@ -72,6 +72,22 @@ def corridor_figures():
             lambda: corridor.quote("Hanoi", "Hai Phong", alternatives=15, network=network),
             3,
         ),
+        (
+            "quote, Hanoi → Hai Phong (network places)",
+            lambda: corridor.quote("Hanoi", "Hai Phong", network=network),
+            300,
+        ),
+        (
+            # the first and last miles are estimated drayage arcs added to a copy of the arrays
+            "quote, Hung Yen (gazetteer town) → Hai Phong",
+            lambda: corridor.quote("Hung Yen", "Hai Phong", network=network),
+            300,
+        ),
+        (
+            "quote, 21.18,106.07 (coordinates) → Kunming",
+            lambda: corridor.quote("21.18,106.07", "Kunming", network=network),
+            300,
+        ),
         ("pareto cost/time", lambda: corridor.pareto("Kunming", "Hai Phong", network=network), 20),
         (
             "pareto cost/time/co2",

@@ -31,6 +31,7 @@ from corridor.model import (
     Country,
     EmissionFactor,
     ExchangeRate,
+    HubEmission,
     Leg,
     Mode,
     Place,
@@ -149,6 +150,8 @@ class Dataset:
     """The ``source`` of each leg line, by leg id."""
     containers: tuple[ContainerType, ...] = ()
     """Container types (``containers.csv``): TEU, tare, payload and price factors."""
+    hub_emissions: tuple[HubEmission, ...] = ()
+    """Hub (terminal) emissions per tonne handled by kind of place (``hub_emissions.csv``)."""
 
     def located(self, table: str) -> list[tuple[Where, Any]]:
         """The rows of ``table`` with where each was written (the file only, if not known)."""
@@ -274,6 +277,7 @@ def _check_unique(tables: dict[str, list[tuple[Where, Any]]]) -> None:
     _unique(tables["cargo_profiles"], lambda c: c.cargo.value, "cargo")
     _unique(tables["rates"], lambda r: (r.currency, r.date), "date")
     _unique(tables["containers"], lambda c: c.type, "type")
+    _unique(tables.get("hub_emissions", []), lambda h: h.kind.value, "kind")
 
 
 def unknown_place(place_id: str, places: Iterable[str]) -> str:
@@ -446,6 +450,13 @@ def _check_complete(tables: dict[str, list[tuple[Where, Any]]]) -> None:
     for mode in sorted(used_modes - {e.mode for _, e in tables["emissions"]}):
         raise DataError(
             f"no emission factor for mode {mode.value!r}", file=TABLE_FILES["emissions"]
+        )
+    hubs = {h.kind for _, h in tables.get("hub_emissions", [])}
+    handling = {place.kind for _, place in tables["places"] if len(place.modes) > 1}
+    for kind in sorted(handling - hubs, key=lambda k: k.value):
+        raise DataError(
+            f"no hub emissions for places of kind {kind.value!r}",
+            file=TABLE_FILES["hub_emissions"],
         )
     missing = set(CargoClass) - {c.cargo for _, c in tables["cargo_profiles"]}
     if missing:

@@ -309,13 +309,26 @@ class BorderCrossing:
 
 @dataclass(frozen=True, slots=True)
 class Tariff:
-    """Linehaul price of a mode: ``fixed_usd_per_teu + usd_per_teu_km × km``."""
+    """Linehaul price of a mode: ``fixed_usd_per_teu + usd_per_teu_km × km``.
+
+    A mode priced by weight (air) has ``usd_per_kg`` of chargeable weight and a
+    ``minimum_usd`` per shipment: a quote pays the higher of the two once, on boarding; a plan
+    (flows, no shipments) pays ``usd_per_kg`` × the cargo class's payload per TEU.
+    """
 
     mode: Mode
     country: str
     fixed_usd_per_teu: float
     usd_per_teu_km: float
     source: str
+    usd_per_kg: float | None = None
+    minimum_usd: float | None = None
+
+    def shipment_usd(self, kg: float) -> float:
+        """What a shipment of ``kg`` chargeable weight pays a per-kg tariff, USD (0 if none)."""
+        if self.usd_per_kg is None:
+            return 0.0
+        return max(self.minimum_usd or 0.0, self.usd_per_kg * kg)
 
     def cost_usd_per_teu(self, km: float) -> float:
         """Price of ``km`` kilometres for one TEU of general cargo, USD."""
@@ -324,11 +337,37 @@ class Tariff:
 
 @dataclass(frozen=True, slots=True)
 class EmissionFactor:
-    """Well-to-wheel emission intensity of a mode, g CO2e per tonne-km (GLEC / ISO 14083)."""
+    """Emission intensity of a mode, g CO2e per tonne-km (GLEC / ISO 14083).
+
+    ``g_co2e_per_tkm`` is well to wheel (WTW), ``ttw_g_co2e_per_tkm`` its tank-to-wheel part
+    (0 for electric traction); the rest is well to tank (WTT).
+    """
 
     mode: Mode
     g_co2e_per_tkm: float
     source: str
+    ttw_g_co2e_per_tkm: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class HubEmission:
+    """Emissions of handling at a hub of one kind, kg CO2e per tonne handled (GLEC hubs).
+
+    Well to wheel and tank to wheel, for ambient cargo and for reefers.
+    """
+
+    kind: PlaceKind
+    wtw_kg_co2e_per_t: float
+    ttw_kg_co2e_per_t: float
+    reefer_wtw_kg_co2e_per_t: float
+    reefer_ttw_kg_co2e_per_t: float
+    source: str
+
+    def per_tonne(self, *, reefer: bool) -> tuple[float, float]:
+        """(WTW, TTW) kg CO2e per tonne handled, for reefer cargo or not."""
+        if reefer:
+            return self.reefer_wtw_kg_co2e_per_t, self.reefer_ttw_kg_co2e_per_t
+        return self.wtw_kg_co2e_per_t, self.ttw_kg_co2e_per_t
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,6 +386,10 @@ class CargoProfile:
     default_value_usd_per_teu: float
     """Goods value per TEU when a quote gives none (the generalised objective's value), USD."""
     source: str
+    refrigeration_ttw_kg_co2e_per_hour: float = 0.0
+    """The tank-to-wheel part of ``refrigeration_kg_co2e_per_hour`` (diesel burnt in a genset)."""
+    modes: frozenset[Mode] = frozenset(Mode)
+    """The modes this class may travel by (oversize cargo does not fly)."""
 
 
 PRICING_UNITS = ("road", "rail_1435", "rail_1000", "river", "sea", "air", "handling", "border")

@@ -24,9 +24,11 @@ from corridor.model import (
     CargoClass,
     CargoProfile,
     EmissionFactor,
+    HubEmission,
     Leg,
     Mode,
     Place,
+    PlaceKind,
     Tariff,
     Transfer,
     VolumeDelay,
@@ -93,6 +95,9 @@ class Network:
             (t.mode, t.country): t for t in dataset.tariffs
         }
         self.emissions: dict[Mode, EmissionFactor] = {e.mode: e for e in dataset.emissions}
+        self.hub_emissions: dict[PlaceKind, HubEmission] = {
+            h.kind: h for h in dataset.hub_emissions
+        }
         self.cargo_profiles: dict[CargoClass, CargoProfile] = {
             c.cargo: c for c in dataset.cargo_profiles
         }
@@ -189,6 +194,17 @@ class Network:
     def crossings_on(self, leg: Leg | str) -> list[BorderCrossing]:
         """The crossings cleared on ``leg`` (an international flight), open this year."""
         return list(self._cleared_on.get(leg if isinstance(leg, str) else leg.id, ()))
+
+    def hub_co2e_per_tonne(self, place_id: str, cargo: CargoClass) -> tuple[float, float]:
+        """(WTW, TTW) kg CO2e per tonne handled at ``place_id`` (``hub_emissions.csv``).
+
+        A hub is known by its place's kind (a seaport is a container terminal); (0, 0) when
+        the data has no hub emissions at all.
+        """
+        hub = self.hub_emissions.get(self.places[place_id].kind)
+        if hub is None:
+            return 0.0, 0.0
+        return hub.per_tonne(reefer=cargo is CargoClass.REEFER)
 
     def leg_country(self, leg: Leg) -> str:
         """``"cn"`` or ``"vn"`` when both ends are in one country, else ``"any"``."""

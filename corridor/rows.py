@@ -31,6 +31,7 @@ from corridor.model import (
     Country,
     EmissionFactor,
     ExchangeRate,
+    HubEmission,
     Leg,
     Mode,
     Place,
@@ -108,7 +109,11 @@ OptionalTeu = _optional(units.TEU)
 CrossingKm = Annotated[float, units.CROSSING_KM.validator()]
 Duration = Annotated[float, units.DURATION.validator()]
 GCo2ePerTkm = Annotated[float, units.G_CO2E_PER_TKM.validator()]
+KgCo2ePerT = Annotated[float, units.KG_CO2E_PER_T.validator()]
+OptionalUsdPerKg = _optional(units.USD_PER_KG)
+OptionalUsdPerShipment = _optional(units.USD_PER_SHIPMENT)
 KgCo2ePerHour = Annotated[float, units.KG_CO2E_PER_HOUR.validator()]
+KgCo2ePerHourOr0 = _blank_is(0, units.KG_CO2E_PER_HOUR)
 Km = Annotated[float, units.KM.validator()]
 Multiplier = Annotated[float, units.MULTIPLIER.validator()]
 PercentPerDay = Annotated[float, units.PERCENT_PER_DAY.validator()]
@@ -268,6 +273,16 @@ class TariffRow(Row):
     country: Annotated[str, Field(pattern=r"^(?i:cn|vn|any)$")]
     fixed_usd_per_teu: UsdPerTeu
     usd_per_teu_km: UsdPerTeuKm
+    usd_per_kg: OptionalUsdPerKg = None
+    minimum_usd: OptionalUsdPerShipment = None
+
+    @field_validator("minimum_usd")
+    @classmethod
+    def _minimum_needs_rate(cls, value: float | None, info: ValidationInfo) -> float | None:
+        if value is not None and info.data.get("usd_per_kg") is None:
+            msg = "a minimum charge needs a rate per kg (usd_per_kg)"
+            raise ValueError(msg)
+        return value
 
     def to_value(self) -> Tariff:
         """The row as a :class:`Tariff` with a lower-case country."""
@@ -281,6 +296,37 @@ class EmissionRow(Row):
     value_type = EmissionFactor
     mode: Mode
     g_co2e_per_tkm: GCo2ePerTkm
+    ttw_g_co2e_per_tkm: GCo2ePerTkm
+
+    @field_validator("ttw_g_co2e_per_tkm")
+    @classmethod
+    def _ttw_within_wtw(cls, value: float, info: ValidationInfo) -> float:
+        wtw = info.data.get("g_co2e_per_tkm")
+        if wtw is not None and value > wtw:
+            msg = f"tank to wheel ({value:g}) is more than well to wheel ({wtw:g})"
+            raise ValueError(msg)
+        return value
+
+
+class HubEmissionRow(Row):
+    """Schema of ``hub_emissions.csv``: kg CO2e per tonne handled by kind of place."""
+
+    file = TABLE_FILES["hub_emissions"]
+    value_type = HubEmission
+    kind: PlaceKind
+    wtw_kg_co2e_per_t: KgCo2ePerT
+    ttw_kg_co2e_per_t: KgCo2ePerT
+    reefer_wtw_kg_co2e_per_t: KgCo2ePerT
+    reefer_ttw_kg_co2e_per_t: KgCo2ePerT
+
+    @field_validator("ttw_kg_co2e_per_t", "reefer_ttw_kg_co2e_per_t")
+    @classmethod
+    def _ttw_within_wtw(cls, value: float, info: ValidationInfo) -> float:
+        wtw = info.data.get(str(info.field_name).replace("ttw", "wtw"))
+        if wtw is not None and value > wtw:
+            msg = f"tank to wheel ({value:g}) is more than well to wheel ({wtw:g})"
+            raise ValueError(msg)
+        return value
 
 
 class CargoRow(Row):
@@ -293,7 +339,20 @@ class CargoRow(Row):
     tonnes_per_teu: TonnesPerTeu
     value_of_time_pct_per_day: PercentPerDay
     refrigeration_kg_co2e_per_hour: KgCo2ePerHour
+    refrigeration_ttw_kg_co2e_per_hour: KgCo2ePerHourOr0 = 0
     default_value_usd_per_teu: UsdPerTeu
+    modes: Annotated[
+        frozenset[Mode], BeforeValidator(lambda v: _split_modes(v) if v else frozenset(Mode))
+    ] = frozenset(Mode)
+
+    @field_validator("refrigeration_ttw_kg_co2e_per_hour")
+    @classmethod
+    def _ttw_within_wtw(cls, value: float, info: ValidationInfo) -> float:
+        wtw = info.data.get("refrigeration_kg_co2e_per_hour")
+        if wtw is not None and value > wtw:
+            msg = f"tank to wheel ({value:g}) is more than well to wheel ({wtw:g})"
+            raise ValueError(msg)
+        return value
 
 
 class RateRow(Row):
@@ -401,6 +460,7 @@ SCHEMAS: dict[str, type[Row]] = {
     "crossings": BorderCrossingRow,
     "tariffs": TariffRow,
     "emissions": EmissionRow,
+    "hub_emissions": HubEmissionRow,
     "cargo_profiles": CargoRow,
     "rates": RateRow,
     "containers": ContainerRow,

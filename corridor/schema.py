@@ -63,7 +63,21 @@ class TotalsDocument(_Strict):
     on_time_probability: float | None = Field(
         ge=0, le=1, description="Probability of arriving within the deadline (null: none)."
     )
-    co2e_kg: float = Field(ge=0, description="Emissions, kg CO2e.")
+    co2e_kg: float = Field(
+        ge=0, description="Emissions, kg CO2e well to wheel (ISO 14083), hubs included."
+    )
+    co2e_wtw_kg: float = Field(ge=0, description="Well-to-wheel emissions, kg CO2e (= co2e_kg).")
+    co2e_ttw_kg: float = Field(ge=0, description="Tank-to-wheel emissions, kg CO2e.")
+    co2e_wtt_kg: float = Field(ge=0, description="Well-to-tank emissions, kg CO2e: WTW − TTW.")
+    hub_co2e_kg: float = Field(
+        ge=0, description="The part of co2e_kg emitted at hubs (terminal handling), kg CO2e."
+    )
+    tonne_km: float = Field(ge=0, description="Transport activity: tonnes × km of each leg, t-km.")
+    intensity_g_per_tkm: float | None = Field(
+        ge=0,
+        description="Emission intensity of the chain: well-to-wheel g CO2e per t-km "
+        "(null without any distance).",
+    )
     km: float = Field(ge=0, description="Distance, km.")
     transshipments: int = Field(ge=0, description="Number of mode changes on the way.")
     border_crossings: int = Field(ge=0, description="Number of border crossings.")
@@ -72,8 +86,10 @@ class TotalsDocument(_Strict):
 class StepDocument(_Strict):
     """One item of the route, in order; figures for the whole shipment."""
 
-    kind: Literal["access", "leg", "transfer", "border", "egress"] = Field(
-        description="Loading, a leg, a transshipment, a border crossing or unloading."
+    kind: Literal["access", "leg", "transfer", "border", "egress", "drayage"] = Field(
+        description="Loading, a leg, a transshipment, a border crossing, unloading, or an "
+        "estimated drayage: the first or last mile by road between a gazetteer town or "
+        "coordinates and a network place (straight line × a circuity factor)."
     )
     ref: str = Field(
         description="Leg id, crossing id, 'place:from>to' for transfers, place id otherwise."
@@ -87,7 +103,12 @@ class StepDocument(_Strict):
     cost: float = Field(description="Cost in the quote's currency.")
     hours_p50: float = Field(ge=0, description="Median hours.")
     hours_p90: float = Field(ge=0, description="90th percentile hours.")
-    co2e_kg: float = Field(ge=0, description="Emissions, kg CO2e.")
+    co2e_kg: float = Field(ge=0, description="Emissions, kg CO2e well to wheel.")
+    co2e_ttw_kg: float = Field(ge=0, description="Tank-to-wheel emissions, kg CO2e.")
+    hub_co2e_kg: float = Field(
+        ge=0, description="The part of co2e_kg emitted handling at a hub, kg CO2e."
+    )
+    tonne_km: float = Field(ge=0, description="Transport activity: tonnes × km, t-km.")
     priced_by: str = Field(
         "shipped estimate",
         description=(

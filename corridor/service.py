@@ -21,8 +21,10 @@ and a sink vertex ``(place, "out")`` per place. Its arcs are
 - ``access`` / ``egress``: loading at the origin or unloading at the destination. Road is
   free; any other mode is reachable only where the place has a road transfer for it.
 
-Every arc carries ``cost_usd``, ``hours_p50``, ``hours_p90`` and ``co2e_kg`` per TEU for one
-cargo class, and ``capacity_teu_day`` (``None``: unlimited).
+Every arc carries ``cost_usd``, ``hours_p50``, ``hours_p90`` and ``co2e_kg`` (well to wheel;
+``co2e_ttw_kg`` its tank-to-wheel part, ``hub_co2e_kg`` a terminal's handling) per TEU for
+one cargo class, and ``capacity_teu_day`` (``None``: unlimited). A cargo class travels only
+by its profile's modes (oversize cargo does not fly).
 """
 
 from __future__ import annotations
@@ -149,6 +151,19 @@ class ServiceArrays(GraphArrays):
         return np.array(tariff, dtype=object), np.array(handling, dtype=object)
 
     @functools.cached_property
+    def boarding(self) -> dict[str, list[int]]:
+        """The arcs that board each mode (a transfer onto it, loading onto it), by index.
+
+        A mode's tariff has its fixed part, or its per-kg charge, on these arcs.
+        """
+        arcs: dict[str, list[int]] = {}
+        tariff_unit, _ = self.pricing_units
+        for i, (_, _, data) in enumerate(self.arcs):
+            if data["kind"] in {"transfer", "access"}:
+                arcs.setdefault(str(tariff_unit[i]), []).append(i)
+        return arcs
+
+    @functools.cached_property
     def by_ref(self) -> dict[str, list[int]]:
         """The arcs of each ``ref`` (leg, crossing, transfer or place id), by index."""
         arcs: dict[str, list[int]] = {}
@@ -171,7 +186,12 @@ class ServiceArrays(GraphArrays):
             if place_of(tail) in places or place_of(head) in places or data["ref"] in refs:
                 keep[i] = False
             elif allowed is not None and data["kind"] != "egress" and head[1] not in allowed:
-                keep[i] = head[1] == Mode.ROAD.value and data["kind"] in {"access", "transfer"}
+                # road loading, transfers and first or last miles (drayage) stay allowed
+                keep[i] = head[1] == Mode.ROAD.value and data["kind"] in {
+                    "access",
+                    "transfer",
+                    "drayage",
+                }
         return keep
 
     def reaches(self, start: Vertex, end: Vertex) -> bool:
@@ -186,7 +206,11 @@ def service_arcs(
 ) -> Iterator[tuple[Vertex, Vertex, str, dict[str, Any]]]:
     """Every arc of the service graph as ``(tail, head, key, attributes)``."""
     profile = network.cargo_profiles[cargo]
-    legs = [leg for leg in network.legs.values() if leg.carries(cargo) and _runs(leg, month)]
+    legs = [
+        leg
+        for leg in network.legs.values()
+        if leg.carries(cargo) and leg.mode in profile.modes and _runs(leg, month)
+    ]
     aboard = _aboard_vertices(network, legs)
     yield from _leg_arcs(network, legs, aboard, cargo, profile)
     handling = list(_handling_arcs(network, cargo, profile))
@@ -297,7 +321,9 @@ def _handling_arcs(
                 _arc(
                     "transfer",
                     ref,
-                    costs.handling_figures(t, boarding, profile),
+                    costs.handling_figures(
+                        t, boarding, profile, network.hub_co2e_per_tonne(t.place, cargo)
+                    ),
                     t.capacity_teu_day,
                     km=0.0,
                     from_place=t.place,
@@ -318,6 +344,7 @@ def _handling_arcs(
                 continue
             boarding = costs.find_tariff(network.tariffs, mode, place.country.value)
             capacity = transfer.capacity_teu_day if transfer else None
+            hub = network.hub_co2e_per_tonne(place.id, cargo)
             common = {
                 "km": 0.0,
                 "from_place": place.id,
@@ -331,7 +358,7 @@ def _handling_arcs(
                 _arc(
                     "access",
                     place.id,
-                    costs.handling_figures(transfer, boarding, profile),
+                    costs.handling_figures(transfer, boarding, profile, hub),
                     capacity,
                     **common,
                 ),
@@ -343,7 +370,7 @@ def _handling_arcs(
                 _arc(
                     "egress",
                     place.id,
-                    costs.handling_figures(transfer, None, profile),
+                    costs.handling_figures(transfer, None, profile, hub),
                     capacity,
                     **common,
                 ),
@@ -369,6 +396,7 @@ def _crossing_arcs(
                 month=month,
                 emission=network.emissions[crossing.mode],
                 profile=profile,
+                hub=network.hub_co2e_per_tonne(crossing.vn_place, cargo),
             )
             # a gate joins its places; a clearance on a leg happens on arrival, at b
             if crossing.leg is not None:
@@ -433,6 +461,9 @@ def _arc(
         "co2e_kg": figures.co2e_kg,
         "refrigeration_co2e_kg": figures.refrigeration_co2e_kg,
         "handling_usd": figures.handling_usd,
+        "co2e_ttw_kg": figures.co2e_ttw_kg,
+        "refrigeration_ttw_co2e_kg": figures.refrigeration_ttw_co2e_kg,
+        "hub_co2e_kg": figures.hub_co2e_kg,
         "capacity_teu_day": capacity,
         **extra,
     }

@@ -26,6 +26,7 @@ TABLE_FILES = {
     "crossings": "border_crossings.csv",
     "tariffs": "tariffs.csv",
     "emissions": "emissions.csv",
+    "hub_emissions": "hub_emissions.csv",
     "cargo_profiles": "cargo_classes.csv",
     "rates": "exchange_rates.csv",
     "volume_delay": "volume_delay.csv",

@@ -117,7 +117,9 @@ def simulate(
     else:
         start = np.full(samples, ready.hour + ready.minute / 60 + ready.second / 3600)
     if steps:  # the start is on the origin's clock; the steps run on UTC
-        start -= utc_offset_hours(network.places[steps[0].from_place].country)
+        # (a gazetteer town or point is drayed to a place of its own country)
+        first = next(p for s in steps for p in (s.from_place, s.to_place) if p in network.places)
+        start -= utc_offset_hours(network.places[first].country)
     clock = start.copy()
     for step in steps:
         clock += _step_hours(network, step, clock, month, rng)
@@ -133,6 +135,8 @@ def _step_hours(
     :data:`~corridor.model.GATE_CLOCK`.
     """
     size = len(clock)
+    if step.kind == "drayage":  # a truck leaves at once; its hours are the step's
+        return sample_hours(rng, step.hours_p50, step.hours_p90, size)
     if step.kind == "leg":
         leg = network.legs[step.ref]
         departures = leg.departures_per_day if _boards(step, leg) else None

@@ -254,7 +254,7 @@ def test_ragged_row_is_reported_with_its_line(data_copy: Path):
     lines = path.read_text(encoding="utf-8").splitlines()
     lines[2] += ",extra"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"emissions.csv, line 3: 4 fields, header has 3"):
+    with pytest.raises(DataError, match=r"emissions.csv, line 3: 5 fields, header has 4"):
         load_dataset(data_copy)
 
 
@@ -353,9 +353,9 @@ def test_a_file_that_is_not_utf8_names_the_line(data_copy: Path, file, text, lin
     [
         # the same modes either way round: a transfer applies in both directions
         ("transfers.csv", "kunming,rail_1435,road,1,2,3,,,estimate: t", "kunming rail_1435/road"),
-        ("tariffs.csv", "road,ANY,1,1,estimate: t", "road any"),
-        ("emissions.csv", "road,50,estimate: t", "'road'"),
-        ("cargo_classes.csv", "general,1,10,0.1,0,50000,estimate: t", "'general'"),
+        ("tariffs.csv", "road,ANY,1,1,,,estimate: t", "road any"),
+        ("emissions.csv", "road,50,40,estimate: t", "'road'"),
+        ("cargo_classes.csv", "general,1,10,0.1,0,0,50000,,estimate: t", "'general'"),
     ],
 )
 def test_a_duplicate_key_is_printed_as_plain_values(data_copy: Path, file, row, message):

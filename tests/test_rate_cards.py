@@ -415,3 +415,21 @@ def test_the_http_service_takes_no_rate_card(tmp_path):
     rows = [json.loads(line) for line in client.post("/quote-many", json=[body]).text.splitlines()]
     assert rows[0]["status"] == "InvalidRequestError"
     assert "not taken over HTTP" in rows[0]["message"]
+
+
+def test_an_air_card_replaces_the_tariff_by_weight(tmp_path, net):
+    """Air is priced per kg at the loading: a card's flight leaves only the handling there."""
+    path = card(tmp_path, lane("Kunming Changshui", "Noi Bai", 300, mode="air"))
+    for tonnes in (0.05, 8):  # under the minimum per shipment, and far over it
+        q = quote("Kunming", "Hanoi", objective="time", tonnes=tonnes, ready=MONDAY, rates=path)
+        (flight,) = [s for s in q.legs if s.to_mode == "air"]
+        assert math.isclose(flight.cost_usd, 300)
+        boarding = next(s for s in q.steps if s.kind == "transfer" and s.to_mode == "air")
+        (transfer,) = [
+            t
+            for t in net.transfers
+            if t.place == boarding.from_place
+            and {t.from_mode.value, t.to_mode.value} == {"road", "air"}
+        ]
+        assert math.isclose(boarding.cost_usd, transfer.cost_usd_per_teu)
+        assert all(s.cost_usd >= 0 for s in q.steps)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from corridor.cli.common import (
     HTML,
@@ -61,6 +62,14 @@ def quote_command(
             "--count", min=1, help="How many boxes of the one --container type (40HC: 2)."
         ),
     ] = None,
+    emissions: Annotated[
+        bool,
+        typer.Option(
+            "--emissions",
+            help="Show the ISO 14083 / GLEC emissions: kg CO2e well to wheel, tank to wheel, "
+            "well to tank and at hubs per step, and the chain's g CO2e per t-km.",
+        ),
+    ] = False,
     data: DataOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -82,7 +91,9 @@ def quote_command(
         print_json(result.to_dict())
         return
     s = result.shipment
-    out.print(quote_table(result))
+    out.print(quote_table(result, emissions=emissions))
+    if emissions:
+        out.print(escape(result.emissions_text()))
     if s.deadline_hours is not None:
         out.print(
             f"deadline {s.deadline_hours:g} h: {result.planned_hours:.1f} h planned (the "

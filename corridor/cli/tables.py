@@ -54,18 +54,23 @@ HOURS_CAPTION = (
 )
 
 
-def quote_table(q: Quote) -> Table:
-    """The steps of one route; the total row gives the planned hours, the next the simulated."""
+def quote_table(q: Quote, *, emissions: bool = False) -> Table:
+    """The steps of one route; the total row gives the planned hours, the next the simulated.
+
+    ``emissions`` adds the ISO 14083 columns: kg CO2e tank to wheel, well to tank, at hubs.
+    """
     s = q.shipment
     rate = f"; {q.currency} at {q.rate_text}" if q.rate is not None else ""
-    card = bool(q.options.get("rates"))  # a rate card: a column says what priced each step
+    iso = ("kg TTW", "kg WTT", "kg hub") if emissions else ()
+    card = ["priced by"] if q.options.get("rates") else []  # a rate card: what priced each step
     table = Table(
         "step",
         q.currency,
         "h P50",
         "h P90",
-        "kg CO2e",
-        *(["priced by"] if card else []),
+        "kg CO2e WTW" if emissions else "kg CO2e",
+        *iso,
+        *card,
         title=f"{q.names[s.origin]} → {q.names[s.destination]}, "
         f"{q.boxes} {s.cargo.value}, {q.year}, optimised for {q.objective}",
         caption_justify="left",
@@ -80,6 +85,11 @@ def quote_table(q: Quote) -> Table:
             f"{step.hours_p50:.1f}",
             f"{step.hours_p90:.1f}",
             f"{step.co2e_kg:,.0f}",
+            *(
+                (f"{step.co2e_ttw_kg:,.0f}", f"{step.co2e_wtt_kg:,.0f}", f"{step.hub_co2e_kg:,.0f}")
+                if emissions
+                else ()
+            ),
             *([escape(step.priced_by)] if card else []),
         )
     table.add_row(
@@ -88,7 +98,12 @@ def quote_table(q: Quote) -> Table:
         f"[bold]{q.planned_hours:.1f}[/bold]",
         "",
         f"{q.co2e_kg:,.0f}",
-        *([""] if card else []),
+        *(
+            (f"{q.co2e_ttw_kg:,.0f}", f"{q.co2e_wtt_kg:,.0f}", f"{q.hub_co2e_kg:,.0f}")
+            if emissions
+            else ()
+        ),
+        *("" for _ in card),
     )
     table.add_row(
         "door to door, simulated",
@@ -96,7 +111,8 @@ def quote_table(q: Quote) -> Table:
         f"{q.hours_p50:.1f}",
         f"{q.hours_p90:.1f}",
         "",
-        *([""] if card else []),
+        *("" for _ in iso),
+        *("" for _ in card),
     )
     return table
 

@@ -104,8 +104,13 @@ def quote_geodataframe(quote: Quote) -> gpd.GeoDataFrame:
     network = network_of(quote)
     geometry = []
     for step in quote.steps:
-        a, b = network.places[step.from_place], network.places[step.to_place]
-        geometry.append(Point(a.lon, a.lat) if a.id == b.id else _step_line(network, step))
+        a, b = quote.place(step.from_place), quote.place(step.to_place)
+        if a.id == b.id:
+            geometry.append(Point(a.lon, a.lat))
+        elif step.ref in network.legs or step.ref in network.crossings:
+            geometry.append(_step_line(network, step))
+        else:  # an estimated drayage from or to a gazetteer town or a point: straight
+            geometry.append(LineString([(a.lon, a.lat), (b.lon, b.lat)]))
     frame = quote.to_frame().assign(description=[quote.describe(s) for s in quote.steps])
     frame.index.name = "step"
     return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")

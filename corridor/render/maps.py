@@ -296,8 +296,16 @@ def _context(network: Network, fmap: folium.Map) -> None:
 def _draw_route(quote: Quote, parent: folium.Map | folium.FeatureGroup) -> None:
     network = network_of(quote)
     for step in quote.steps:
-        b = network.places[step.to_place]
+        a, b = quote.place(step.from_place), quote.place(step.to_place)
         label = _label(quote, step)
+        if step.kind == "drayage":  # an estimate: straight, dotted
+            folium.PolyLine(
+                [(a.lat, a.lon), (b.lat, b.lon)],
+                weight=4,
+                color=MODE_COLOURS.get(step.to_mode or "", "#555"),
+                dash_array="2 6",
+                tooltip=label,
+            ).add_to(parent)
         if step.kind in {"leg", "border"}:
             folium.PolyLine(
                 drawn_step(network, step),
@@ -313,12 +321,11 @@ def _draw_route(quote: Quote, parent: folium.Map | folium.FeatureGroup) -> None:
 
 
 def _ends(quote: Quote, parent: folium.Map) -> None:
-    network = network_of(quote)
     for place_id, kind, colour in (
         (quote.shipment.origin, "origin", "#1a9850"),
         (quote.shipment.destination, "destination", "#d73027"),
     ):
-        place = network.places[place_id]
+        place = quote.place(place_id)
         folium.Marker(
             (place.lat, place.lon), tooltip=f"{kind}: {place.name}", icon=_glyph("●", colour)
         ).add_to(parent)
@@ -326,10 +333,7 @@ def _ends(quote: Quote, parent: folium.Map) -> None:
 
 def _fit(fmap: folium.Map, quotes: Sequence[Quote]) -> None:
     """Zoom to the places the routes touch."""
-    network = network_of(quotes[0])
-    places = [
-        network.places[p] for q in quotes for s in q.steps for p in (s.from_place, s.to_place)
-    ]
+    places = [q.place(p) for q in quotes for s in q.steps for p in (s.from_place, s.to_place)]
     fmap.fit_bounds(
         [
             (min(p.lat for p in places), min(p.lon for p in places)),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
+from corridor import endpoints
 from corridor.errors import DeadlineError, NoRouteError
 from corridor.model import BorderCrossing, CargoClass
 from corridor.routing.result import and_list, gates_text
@@ -67,12 +68,14 @@ def no_route_reason(problem: Problem) -> str:
     net, shipment = problem.net, problem.shipment
     cargo = shipment.cargo.value
     for place_id, vertex in ((shipment.origin, SOURCE), (shipment.destination, SINK)):
-        place = net.places[place_id]
+        place = problem.place(place_id)
         if not place.handles(shipment.cargo):
             return f"{place.name} has no handling for {cargo} cargo"
         if (place_id, vertex) not in problem.arrays.index:
             return f"{place.name} has no terminal for any mode open in {net.year}"
         served = {mode.value for mode in place.modes}
+        if place_id in problem.sites:  # reached by drayage whatever the modes allowed
+            continue
         if problem.allowed and not served & problem.allowed:
             hint = " (airports are reached by road)" if "air" in problem.allowed else ""
             return (
@@ -84,8 +87,8 @@ def no_route_reason(problem: Problem) -> str:
     how = f" by {', '.join(sorted(problem.allowed))}" if problem.allowed else ""
     via = f" via {', '.join(net.places[v].name for v in problem.via)}" if problem.via else ""
     route = (
-        f"no route from {net.places[shipment.origin].name} to "
-        f"{net.places[shipment.destination].name} for {cargo} cargo{how}{via} in "
+        f"no route from {problem.place(shipment.origin).name} to "
+        f"{problem.place(shipment.destination).name} for {cargo} cargo{how}{via} in "
         f"{net.year}{when}"
     )
     handling = handling_gap(problem)
@@ -120,7 +123,8 @@ def handling_gap(problem: Problem) -> str | None:
 
 def _general_cargo(problem: Problem) -> Problem | None:
     """The same request for general cargo, without deadline or transshipment cap."""
-    arrays = problem.net.service_arrays(CargoClass.GENERAL, problem.month)
+    ends = (problem.place(problem.shipment.origin), problem.place(problem.shipment.destination))
+    _, arrays = endpoints.site_arrays(problem.net, *ends, CargoClass.GENERAL, problem.month)
     start = arrays.index.get((problem.shipment.origin, SOURCE))
     end = arrays.index.get((problem.shipment.destination, SINK))
     if start is None or end is None:

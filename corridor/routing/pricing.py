@@ -2,9 +2,11 @@
 
 A quote's request is priced here before it is solved (:mod:`corridor.routing.problem`):
 container types (``containers.csv``: each mode prices a box by its own factor, a 40' truck as
-a 20' one), the generalised objective's value of time (the goods value, given or the cargo
-class default, × the class's daily rate), and the border crossings a truck may drive across
-only with GMS CBTA permits.
+a 20' one), modes priced by weight (air: USD per kg of chargeable weight with a minimum per
+shipment, ``tariffs.csv``), the generalised objective's value of time (the goods value,
+given or the cargo class default, × the class's daily rate), and the border crossings a
+truck may drive across only with GMS CBTA permits. Each is a number per arc known before
+the solve, so the optimisation stays exact.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from corridor.costs import KG_PER_TONNE, find_tariff
 from corridor.errors import InvalidRequestError
-from corridor.model import PRICING_UNITS, CargoClass, Shipment, TruckRegime
+from corridor.model import PRICING_UNITS, CargoClass, Mode, Shipment, TruckRegime
 
 if TYPE_CHECKING:
     from corridor.network import Network
@@ -114,3 +117,81 @@ def box_cost_per_teu(net: Network, arrays: ServiceArrays, shipment: Shipment) ->
     tariff: np.ndarray = arrays.columns["cost_usd"] - handling
     per_teu: np.ndarray = (tariff * tariff_factor + handling * handling_factor) / shipment.teu
     return per_teu
+
+
+def chargeable_kg(net: Network, shipment: Shipment) -> float:
+    """A shipment's chargeable weight, kg: its ``tonnes``, else the class payload × TEU.
+
+    (Volumetric weight is not modelled: a box's cargo is taken as dense enough.)
+    """
+    profile = net.cargo_profiles[shipment.cargo]
+    tonnes = profile.tonnes_per_teu * shipment.teu if shipment.tonnes is None else shipment.tonnes
+    return tonnes * KG_PER_TONNE
+
+
+def weight_priced_cost_per_teu(
+    net: Network, arrays: ServiceArrays, shipment: Shipment, cost: np.ndarray
+) -> np.ndarray:
+    """``cost`` (USD per TEU of the shipment) with each per-kg tariff charged by weight.
+
+    The service graph prices a mode that charges per kg (air) at the class payload per TEU,
+    on the arcs that board it; for a shipment those arcs pay the tariff's
+    :meth:`~corridor.model.Tariff.shipment_usd` of its chargeable weight (the rate, or the
+    minimum per shipment if higher) × the class multiplier, whatever its boxes.
+
+    Examples
+    --------
+    >>> from corridor import load_network
+    >>> net = load_network(2026)
+    >>> small = Shipment("kunming", "hanoi", 1.0, tonnes=0.05)  # 50 kg: the minimum applies
+    >>> arrays = net.service_arrays(small.cargo, None)
+    >>> air = arrays.boarding["air"]
+    >>> graph = arrays.columns["cost_usd"]
+    >>> priced = weight_priced_cost_per_teu(net, arrays, small, graph)
+    >>> float(graph[air[0]] - priced[air[0]])  # USD 10,000 a TEU at 10 t, USD 75 for 50 kg
+    9925.0
+    """
+    priced = cost.copy()
+    profile = net.cargo_profiles[shipment.cargo]
+    kg = chargeable_kg(net, shipment)
+    types = {c.type: c for c in net.dataset.containers}
+    graph_cost: np.ndarray = arrays.columns["cost_usd"]
+    handling: np.ndarray = arrays.columns["handling_usd"]
+    weighed = {t.mode for t in net.tariffs.values() if t.usd_per_kg is not None}
+    for mode in sorted(weighed, key=list(Mode).index):
+        for a in arrays.boarding.get(mode.value, []):
+            place = net.places[arrays.arcs[a][2]["from_place"]]
+            tariff = find_tariff(net.tariffs, mode, place.country.value)
+            if tariff.usd_per_kg is None:
+                continue  # the mode is priced per TEU in this country
+            factor = (
+                sum(types[k].factor(mode.value) * n for k, n in shipment.containers) / shipment.teu
+                if shipment.containers
+                else 1.0
+            )
+            by_teu = (graph_cost[a] - handling[a]) * factor  # what the boxes paid the graph
+            by_weight = tariff.shipment_usd(kg) * profile.tariff_multiplier / shipment.teu
+            priced[a] = cost[a] - by_teu + by_weight
+    return priced
+
+
+def shipment_columns(
+    net: Network, arrays: ServiceArrays, shipment: Shipment
+) -> dict[str, np.ndarray]:
+    """The arc columns per TEU of ``shipment``: a graph's CO2e is at the class payload.
+
+    Costs are the boxes' (if given) and air's by chargeable weight. Given ``tonnes``,
+    transport and hub CO2e scale with the tonnes per TEU (as a quote's steps count it);
+    refrigeration is per box, whatever it weighs.
+    """
+    columns: dict[str, np.ndarray] = dict(arrays.columns)
+    if shipment.containers is not None:
+        columns["cost_usd"] = box_cost_per_teu(net, arrays, shipment)
+    columns["cost_usd"] = weight_priced_cost_per_teu(net, arrays, shipment, columns["cost_usd"])
+    if shipment.tonnes is None:
+        return columns
+    payload = net.cargo_profiles[shipment.cargo].tonnes_per_teu
+    refrigeration = columns["refrigeration_co2e_kg"]
+    scale = shipment.tonnes / shipment.teu / payload
+    columns["co2e_kg"] = (columns["co2e_kg"] - refrigeration) * scale + refrigeration
+    return columns

@@ -11,17 +11,19 @@ once per via stage. :meth:`Problem.quote` turns a route into a :class:`Quote`.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from corridor import endpoints
 from corridor.costs import exchange_rate
 from corridor.errors import (
     InvalidRequestError,
@@ -39,12 +41,12 @@ from corridor.names import MAX_SUGGESTIONS
 from corridor.network import DEFAULT_YEAR, Network, load_network
 from corridor.routing import diagnose
 from corridor.routing.pricing import (
-    box_cost_per_teu,
     box_teu,
     permit_crossings,
+    shipment_columns,
     value_of_time_usd_per_teu_hour,
 )
-from corridor.routing.rate_pricing import box_types, priced
+from corridor.routing.rate_pricing import priced
 from corridor.routing.request import QuoteRequest, request_year
 from corridor.routing.result import Quote, Step, noted
 from corridor.service import SINK, SOURCE, ServiceArrays, Vertex, place_of
@@ -101,6 +103,9 @@ class Problem:
     """When the request's time limit runs out (:func:`time.monotonic`)."""
     rate: ExchangeRate | None = None
     """The dated rate the quote's costs are shown at (None: USD)."""
+    sites: dict[str, Place] = field(default_factory=dict)
+    """The origin or destination if not a network place: a gazetteer town or a point, joined
+    to the network by estimated drayage arcs appended to this request's arrays only."""
     pricing: Pricing | None = None
     """The rate card's prices on :attr:`arrays` (None: the shipped tariffs)."""
     _layered: tuple[GraphArrays, np.ndarray] | None = field(default=None, repr=False)
@@ -143,8 +148,8 @@ class Problem:
         via_ids = _via(net, r.via, avoided_places, {source.id, sink.id})
         allowed = None if r.modes is None else {m.value for m in r.modes}
         permits = set() if r.cbta else permit_crossings(net)
-        arrays = net.service_arrays(r.cargo, month)
-        columns = _shipment_columns(net, arrays, shipment)
+        sites, arrays = endpoints.site_arrays(net, source, sink, r.cargo, month)
+        columns = shipment_columns(net, arrays, shipment)
         pricing = None
         if r.rates is not None:  # a rate card's prices, on a copy of the graph
             pricing, columns = priced(r.rates, net, arrays, columns, shipment=shipment, ready=ready)
@@ -190,11 +195,16 @@ class Problem:
             },
             stop_at=time.monotonic() + r.time_limit_s,
             rate=rate,
+            sites=sites,
             pricing=pricing,
         )
         if start < 0 or end < 0:
             raise NoRouteError(diagnose.no_route_reason(problem))
         return problem
+
+    def place(self, place_id: str) -> Place:
+        """A place of the network, or the request's origin or destination site."""
+        return self.sites.get(place_id) or self.net.places[place_id]
 
     # --- solving ----------------------------------------------------------------------
 
@@ -370,7 +380,7 @@ class Problem:
         other gates and mid-route transfers are listed too: a route using any of them differs.
         """
         arcs = self.arrays.arcs
-        moving = [a for a in path if arcs[a][2]["kind"] in {"leg", "border"}]
+        moving = [a for a in path if arcs[a][2]["kind"] in {"leg", "border", endpoints.DRAYAGE}]
         first_mode, last_mode = arcs[moving[0]][0][1], arcs[moving[-1]][1][1]
         origin, destination = self.shipment.origin, self.shipment.destination
         groups = [
@@ -401,16 +411,15 @@ class Problem:
     def quote(self, path: list[int]) -> Quote:
         """The itemised quote of a route given as service-graph arc indices."""
         costs = self.columns["cost_usd"]
-        card, types = self.pricing, box_types(self.shipment.cargo, self.shipment.containers)
         steps = tuple(
             _step(self.net, self.shipment, *self.arrays.arcs[a], cost_usd_per_teu=costs[a])
             for a in path
         )
-        if card is not None:  # what priced each step
-            labels = [card.label(a, types) for a in path]
-            steps = tuple(replace(s, priced_by=b) for s, b in zip(steps, labels, strict=True))
+        if self.pricing is not None:  # a rate card: what priced each step
+            steps = self.pricing.labelled(steps, path, self.shipment)
         names = {p.id: p.name for p in self.net.places.values()}
         names |= {c.id: c.name for c in self.net.crossings.values()}
+        names |= {p.id: p.name for p in self.sites.values()}
         simulator = functools.partial(
             simulate,
             self.net,
@@ -431,9 +440,12 @@ class Problem:
             self.net,
             dict(self.options),
             rate=self.rate,
+            sites=dict(self.sites),
         )
         route = noted(route, [self.arrays.arcs[a][2]["capacity_teu_day"] for a in path], self.via)
-        return route if card is None else replace(route, notes=(*route.notes, *card.notes))
+        notes = [n for p in self.sites.values() if (n := endpoints.country_note(self.net, p))]
+        notes += [] if self.pricing is None else self.pricing.notes
+        return dataclasses.replace(route, notes=(*route.notes, *notes)) if notes else route
 
 
 def _where_and_when(
@@ -454,7 +466,7 @@ def _where_and_when(
     """
     first = year if ready is None else request_year(year, ready, network)
     net = _network(network, first, data_dir)
-    source, sink = net.place(origin), net.place(destination)
+    source, sink = endpoints.resolve(net, origin), endpoints.resolve(net, destination)
     if ready is None:
         return net, source, sink, None, month
     ready, month = _local_ready(ready, month, source)
@@ -463,7 +475,7 @@ def _where_and_when(
             msg = f"ready={ready.isoformat()} is in {ready.year} at {source.name}: give that year"
             raise InvalidRequestError(msg)
         net = _network(None, ready.year, data_dir)
-        source, sink = net.place(origin), net.place(destination)
+        source, sink = endpoints.resolve(net, origin), endpoints.resolve(net, destination)
     return net, source, sink, ready, month
 
 
@@ -529,25 +541,6 @@ def _via(net: Network, via: list[str], avoided: set[str], ends: set[str]) -> tup
     return ids
 
 
-def _shipment_columns(
-    net: Network, arrays: ServiceArrays, shipment: Shipment
-) -> dict[str, np.ndarray]:
-    """The arc columns per TEU of ``shipment``: a graph's CO2e is at the class payload.
-
-    Given ``tonnes``, transport CO2e scales with the tonnes per TEU (as :func:`_step`
-    counts it); refrigeration is per box, whatever it weighs.
-    """
-    columns = arrays.columns
-    if shipment.containers is not None:
-        columns = columns | {"cost_usd": box_cost_per_teu(net, arrays, shipment)}
-    if shipment.tonnes is None:
-        return columns
-    payload = net.cargo_profiles[shipment.cargo].tonnes_per_teu
-    refrigeration = columns["refrigeration_co2e_kg"]
-    scale = shipment.tonnes / shipment.teu / payload
-    return columns | {"co2e_kg": (columns["co2e_kg"] - refrigeration) * scale + refrigeration}
-
-
 def _weights(
     cols: dict[str, np.ndarray],
     objective: str,
@@ -581,7 +574,9 @@ def _step(
     from_mode = None if tail[1] == SOURCE else tail[1]
     to_mode = None if head[1] == SINK else head[1]
     refrigeration = data["refrigeration_co2e_kg"]  # per box, whatever it weighs
-    transport_co2e = data["co2e_kg"] - refrigeration
+    transport_co2e = data["co2e_kg"] - refrigeration  # and the hub's: per tonne handled
+    refrigeration_ttw = data["refrigeration_ttw_co2e_kg"]
+    per_teu = tonnes / profile.tonnes_per_teu  # the shipment's payloads, TEU at the class's
     return Step(
         kind=data["kind"],
         ref=data["ref"],
@@ -593,5 +588,9 @@ def _step(
         cost_usd=round(float(cost_usd_per_teu) * shipment.teu, 9),  # 95.04, not 95.039999
         hours_p50=data["hours_p50"],
         hours_p90=data["hours_p90"],
-        co2e_kg=transport_co2e * tonnes / profile.tonnes_per_teu + refrigeration * shipment.teu,
+        co2e_kg=transport_co2e * per_teu + refrigeration * shipment.teu,
+        co2e_ttw_kg=(data["co2e_ttw_kg"] - refrigeration_ttw) * per_teu
+        + refrigeration_ttw * shipment.teu,
+        hub_co2e_kg=data["hub_co2e_kg"] * per_teu,
+        tonne_km=tonnes * data["km"],
     )

@@ -13,6 +13,7 @@ exact.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from collections.abc import Iterable, Mapping
@@ -39,6 +40,7 @@ from corridor.service import ServiceArrays
 if TYPE_CHECKING:
     from corridor.model import Shipment
     from corridor.network import Network
+    from corridor.routing.result import Step
 
 MAX_PRICINGS = 64
 """Priced service graphs kept per resolved card (graph × date)."""
@@ -75,8 +77,8 @@ class Pricing:
     """Loading copies: the box types whose tariff fixed part is not charged."""
     notes: tuple[str, ...]
     """Rows not used on the date (expired or not yet valid)."""
-    deltas: dict[str, tuple[np.ndarray, np.ndarray]]
-    """Per box type: the arcs the card changes and by how much per box, USD."""
+    table: CardTable
+    """The card's changes as arrays, for :func:`card_columns`."""
 
     def label(self, arc: int, types: tuple[str, ...]) -> str:
         """What priced ``arc`` for boxes of ``types``: :attr:`Step.priced_by`."""
@@ -90,6 +92,16 @@ class Pricing:
         extra = self.surcharges.get(arc, {})
         added = [extra[kind].label for kind in types if kind in extra]
         return f"{text} + {'; '.join(dict.fromkeys(added))}" if added else text
+
+    def labelled(
+        self, steps: tuple[Step, ...], path: list[int], shipment: Shipment
+    ) -> tuple[Step, ...]:
+        """``steps`` (one per arc of ``path``) with what priced each (:attr:`Step.priced_by`)."""
+        types = box_types(shipment.cargo, shipment.containers)
+        return tuple(
+            dataclasses.replace(step, priced_by=self.label(arc, types))
+            for step, arc in zip(steps, path, strict=True)
+        )
 
     @functools.cached_property
     def twins(self) -> dict[int, list[int]]:
@@ -341,7 +353,7 @@ def _pricing(  # noqa: PLR0912, PLR0915
         surcharges,
         waived,
         _unused(card, on),
-        _deltas(net, arrays, copied, tariffs=tariffs, waived=waived, surcharges=surcharges),
+        _card_table(net, arrays, copied, tariffs=tariffs, waived=waived, surcharges=surcharges),
     )
 
 
@@ -400,30 +412,63 @@ def _unused(card: RateCard, on: date) -> tuple[str, ...]:
     return tuple(notes)
 
 
+@dataclass(frozen=True)
+class CardTable:
+    """The arcs a card changes, with one column per container type of the data (``types``).
+
+    ``covered``: the type's shipped tariff is not charged on the arc (a priced leg, or the
+    fixed part at a loading onto one); ``usd``: the card's price per box there (0 at a
+    loading); ``extra``: a border surcharge per box; ``factor``: the type's price factor for
+    the arc's mode (``containers.csv``); ``handling``: each type's factor per box move.
+    """
+
+    types: tuple[str, ...]
+    arcs: np.ndarray
+    covered: np.ndarray
+    usd: np.ndarray
+    extra: np.ndarray
+    factor: np.ndarray
+    handling: np.ndarray
+
+
 def card_columns(
     pricing: Pricing,
     columns: Mapping[str, np.ndarray],
     *,
     boxes: Mapping[str, float],
     teu: float,
+    boxed: bool = True,
 ) -> dict[str, np.ndarray]:
     """The shipment's arc columns per TEU on :attr:`Pricing.arrays`, the card's prices in.
 
-    ``columns`` are the shipment's columns on the original graph (box-priced per TEU);
-    ``boxes`` the number of boxes of each type (a quote in TEU: ``teu`` 20' boxes). Each
-    type adds its :attr:`Pricing.deltas` per box.
+    ``columns`` are the shipment's columns on the original graph (boxes, and air by weight,
+    priced per TEU); ``boxes`` the number of boxes of each type (a quote in TEU: ``teu`` 20'
+    boxes, ``boxed`` False: handling as the graph has it). On an arc the card changes, the
+    covered types' share of the shipment's own tariff cost (by their price factors: all of it
+    when every box is covered) is taken off, and the card's price and border surcharge per
+    box are added; handling is kept.
     """
     out = {name: np.asarray(values)[pricing.source] for name, values in columns.items()}
+    t = pricing.table
+    if not len(t.arcs):
+        return out
+    count = np.array([boxes.get(kind, 0.0) for kind in t.types])
+    original = pricing.source[t.arcs]
+    handling = np.asarray(columns["handling_usd"])[original]  # per TEU, a box move each
+    if boxed:
+        handling = handling * float(t.handling @ count) / teu
+    tariff = np.asarray(columns["cost_usd"])[original] - handling  # what the boxes pay
+    weights = t.factor * count
+    total = weights.sum(axis=1)
+    covered = (weights * t.covered).sum(axis=1)
+    share = np.divide(covered, total, out=np.zeros(len(total)), where=total > 0)
     cost = out["cost_usd"].copy()
-    for kind, (arcs, per_box) in pricing.deltas.items():
-        count = boxes.get(kind, 0.0)
-        if count:
-            cost[arcs] += count * per_box / teu
+    cost[t.arcs] += ((t.usd + t.extra) @ count) / teu - share * tariff
     out["cost_usd"] = cost
     return out
 
 
-def _deltas(
+def _card_table(
     net: Network,
     base: ServiceArrays,
     source: np.ndarray,
@@ -431,35 +476,25 @@ def _deltas(
     tariffs: Mapping[int, Mapping[str, Price]],
     waived: Mapping[int, tuple[str, ...]],
     surcharges: Mapping[int, Mapping[str, Price]],
-) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Per box type: the arcs the card changes and the change per box, USD.
-
-    On an arc the card prices, the type's shipped tariff (the graph's tariff per TEU × the
-    type's factor for the mode, ``containers.csv``) is replaced by the card's price per box; a
-    loading copy drops the covered types' fixed part; a border surcharge is added per box.
-    """
-    tariff = base.columns["cost_usd"] - base.columns["handling_usd"]  # per 20' box, shipped
+) -> CardTable:
+    """The card's changes on the augmented graph as a :class:`CardTable`."""
+    containers = {c.type: c for c in net.dataset.containers}
+    types = tuple(containers)
+    arcs = sorted(set(tariffs) | set(waived) | set(surcharges))
     units, _ = base.pricing_units
-    factors = {c.type: c for c in net.dataset.containers}
-    change: dict[str, dict[int, float]] = {}
-    for arc, by in tariffs.items():
-        for kind, price in by.items():
-            shipped = tariff[source[arc]] * _factor(factors, kind, units[source[arc]])
-            into = change.setdefault(kind, {})
-            into[arc] = into.get(arc, 0.0) + price.usd - shipped
-    for arc, kinds in waived.items():
-        for kind in kinds:
-            shipped = tariff[source[arc]] * _factor(factors, kind, units[source[arc]])
-            into = change.setdefault(kind, {})
-            into[arc] = into.get(arc, 0.0) - shipped
-    for arc, by in surcharges.items():
-        for kind, price in by.items():
-            into = change.setdefault(kind, {})
-            into[arc] = into.get(arc, 0.0) + price.usd
-    return {
-        kind: (np.fromiter(by, dtype=np.int64), np.fromiter(by.values(), dtype=float))
-        for kind, by in change.items()
-    }
+    shape = (len(arcs), len(types))
+    covered, usd, extra, factor = (np.zeros(shape) for _ in range(4))
+    for i, arc in enumerate(arcs):
+        for j, kind in enumerate(types):
+            price = tariffs.get(arc, {}).get(kind)
+            covered[i, j] = price is not None or kind in waived.get(arc, ())
+            usd[i, j] = 0.0 if price is None else price.usd
+            added = surcharges.get(arc, {}).get(kind)
+            extra[i, j] = 0.0 if added is None else added.usd
+            factor[i, j] = _factor(containers, kind, units[source[arc]])
+    handling = np.array([_factor(containers, kind, "handling") for kind in types])
+    index = np.array(arcs, dtype=np.int64)
+    return CardTable(types, index, covered.astype(bool), usd, extra, factor, handling)
 
 
 def _factor(factors: Mapping[str, ContainerType], kind: str, unit: str) -> float:
@@ -492,7 +527,8 @@ def priced(
     lane = (shipment.origin, shipment.destination)
     pricing = card_pricing(card, net, arrays, on=request_date(ready), types=types, lane=lane)
     boxes = dict(shipment.containers) if shipment.containers else {types[0]: shipment.teu}
-    return pricing, card_columns(pricing, columns, boxes=boxes, teu=shipment.teu)
+    boxed = shipment.containers is not None
+    return pricing, card_columns(pricing, columns, boxes=boxes, teu=shipment.teu, boxed=boxed)
 
 
 __all__ = ["Pricing", "box_types", "card_columns", "card_pricing", "priced"]

@@ -227,13 +227,18 @@ class QuoteRequest:
 
     origin: str | Place = option(
         REQUIRED,
-        "Origin: place id or name (English, Vietnamese, Chinese).",
+        "Origin: place id or name (English, Vietnamese, Chinese), a gazetteer town or "
+        "coordinates 'lat,lon' (reached by an estimated road drayage).",
         _place,
         flag=None,
         json_type=str,
     )
     destination: str | Place = option(
-        REQUIRED, "Destination: place id or name.", _place, flag=None, json_type=str
+        REQUIRED,
+        "Destination: place id or name, a gazetteer town or coordinates 'lat,lon'.",
+        _place,
+        flag=None,
+        json_type=str,
     )
     teu: float = option(1.0, "Volume, TEU.", units.TEU, cell="number")
     containers: tuple[tuple[str, int], ...] | None = option(

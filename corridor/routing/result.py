@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from corridor.model import ExchangeRate, PlaceKind, Shipment
+from corridor.model import ExchangeRate, Place, PlaceKind, Shipment
 
 if TYPE_CHECKING:
     import folium
@@ -39,13 +39,21 @@ SHIPPED = "shipped estimate"
 class Step:
     """One item of a quote: a leg, a transshipment, a border crossing, loading or unloading.
 
-    Figures are for the whole shipment: USD, hours (P50, P90), kg CO2e.
+    Figures are for the whole shipment: USD, hours (P50, P90), kg CO2e. Emissions follow
+    ISO 14083 / the GLEC Framework: ``co2e_kg`` is well to wheel (WTW: fuel or power
+    production and use), ``co2e_ttw_kg`` its tank-to-wheel part (burnt in the vehicle or
+    genset; 0 for electric traction); ``hub_co2e_kg`` the WTW part emitted handling the
+    cargo at a terminal (a transshipment, loading or unloading through one, a transload at a
+    gate). ``tonne_km`` is the transport activity: tonnes × km.
     """
 
     kind: str
-    """``leg``, ``transfer``, ``border``, ``access`` (loading) or ``egress`` (unloading)."""
+    """``leg``, ``transfer``, ``border``, ``access`` (loading), ``egress`` (unloading) or
+    ``drayage``: an estimated first or last mile by road between a gazetteer town or a point
+    and a network place (straight line × a circuity factor, see :mod:`corridor.endpoints`)."""
     ref: str
-    """Leg id, crossing id, ``place:from>to`` for transfers, place id for access/egress."""
+    """Leg id, crossing id, ``place:from>to`` for transfers, place id for access/egress,
+    ``drayage:from>to`` for a drayage."""
     from_place: str
     to_place: str
     from_mode: str | None
@@ -55,9 +63,26 @@ class Step:
     hours_p50: float
     hours_p90: float
     co2e_kg: float
+    """Well-to-wheel emissions, kg CO2e (what the ``co2`` objective minimises)."""
+    co2e_ttw_kg: float = 0.0
+    """Tank-to-wheel emissions, kg CO2e."""
+    hub_co2e_kg: float = 0.0
+    """The part of ``co2e_kg`` emitted at a hub (terminal handling), kg CO2e."""
+    tonne_km: float = 0.0
+    """Transport activity: the shipment's tonnes × the step's km (0 for handling)."""
     priced_by: str = SHIPPED
     """What priced the step: ``rates.csv row 3 (carrier; ...)`` for a rate card's row (see
     :mod:`corridor.routing.rates`), else ``shipped estimate``."""
+
+    @property
+    def co2e_wtw_kg(self) -> float:
+        """Well-to-wheel emissions, kg CO2e (the same as ``co2e_kg``)."""
+        return self.co2e_kg
+
+    @property
+    def co2e_wtt_kg(self) -> float:
+        """Well-to-tank emissions (producing the fuel or power), kg CO2e: WTW − TTW."""
+        return self.co2e_kg - self.co2e_ttw_kg
 
 
 @dataclass(frozen=True)
@@ -91,6 +116,22 @@ class Quote:
     passes without crossing there."""
     rate: ExchangeRate | None = field(default=None, compare=False)
     """The dated rate of :attr:`currency` per USD the costs are also shown in (None: USD)."""
+    sites: dict[str, Place] = field(default_factory=dict, repr=False, compare=False)
+    """The origin or destination when it is no network place: a gazetteer town or a point
+    (see :mod:`corridor.endpoints`), by id."""
+
+    def place(self, place_id: str) -> Place:
+        """A place of the route: a site (:attr:`sites`) or a place of :attr:`network`."""
+        if place_id in self.sites:
+            return self.sites[place_id]
+        if self.network is None:
+            raise KeyError(place_id)
+        return self.network.places[place_id]
+
+    @property
+    def drayage(self) -> list[Step]:
+        """The estimated first and last miles by road (see :attr:`Step.kind`)."""
+        return [s for s in self.steps if s.kind == "drayage"]
 
     @property
     def currency(self) -> str:
@@ -159,7 +200,8 @@ class Quote:
     @property
     def modes(self) -> list[str]:
         """Modes of the legs and crossings in order, repeats collapsed."""
-        sequence = [s.to_mode for s in self.steps if s.kind in {"leg", "border"} and s.to_mode]
+        moving = {"leg", "border", "drayage"}
+        sequence = [s.to_mode for s in self.steps if s.kind in moving and s.to_mode]
         return [m for i, m in enumerate(sequence) if i == 0 or sequence[i - 1] != m]
 
     @property
@@ -194,8 +236,47 @@ class Quote:
 
     @property
     def co2e_kg(self) -> float:
-        """Total emissions, kg CO2e."""
+        """Total emissions, kg CO2e well to wheel (ISO 14083), hubs included."""
         return math.fsum(s.co2e_kg for s in self.steps)
+
+    @property
+    def co2e_wtw_kg(self) -> float:
+        """Total well-to-wheel emissions, kg CO2e (the same as :attr:`co2e_kg`)."""
+        return self.co2e_kg
+
+    @property
+    def co2e_ttw_kg(self) -> float:
+        """Total tank-to-wheel emissions, kg CO2e."""
+        return math.fsum(s.co2e_ttw_kg for s in self.steps)
+
+    @property
+    def co2e_wtt_kg(self) -> float:
+        """Total well-to-tank emissions, kg CO2e: :attr:`co2e_wtw_kg` − :attr:`co2e_ttw_kg`."""
+        return self.co2e_wtw_kg - self.co2e_ttw_kg
+
+    @property
+    def hub_co2e_kg(self) -> float:
+        """The part of :attr:`co2e_kg` emitted at hubs (terminal handling), kg CO2e."""
+        return math.fsum(s.hub_co2e_kg for s in self.steps)
+
+    @property
+    def tonne_km(self) -> float:
+        """Transport activity, t-km: the shipment's tonnes × each leg's (and crossing's) km.
+
+        A leg's km is the distance its road, line or waterway runs between its places (for
+        the flight, the great-circle distance), the shortest feasible distance ISO 14083 asks
+        for between the two ends of each leg.
+        """
+        return math.fsum(s.tonne_km for s in self.steps)
+
+    @property
+    def intensity_g_per_tkm(self) -> float | None:
+        """Emission intensity of the chain, g CO2e (WTW) per t-km (ISO 14083).
+
+        Total WTW emissions, hubs included, ÷ :attr:`tonne_km`; None without any distance.
+        """
+        tonne_km = self.tonne_km
+        return None if tonne_km <= 0 else self.co2e_wtw_kg * 1000.0 / tonne_km
 
     @property
     def km(self) -> float:
@@ -217,6 +298,8 @@ class Quote:
     def to_frame(self) -> pd.DataFrame:
         """One row per step, in order, each with the shipment its figures are for.
 
+        Emissions as in :class:`Step` (``co2e_kg`` well to wheel, ``co2e_ttw_kg``,
+        ``co2e_wtt_kg``, ``hub_co2e_kg``) and its ``tonne_km``.
         A step's USD and kg CO2e are for the whole shipment, so every row also carries its
         ``teu``, ``tonnes`` (gross weight, t, as given; NaN when not given: CO2e is then
         at the cargo class payload per TEU) and ``cargo`` class.
@@ -224,7 +307,9 @@ class Quote:
         import pandas as pd
 
         tonnes = self.shipment.tonnes
-        return pd.DataFrame([asdict(s) for s in self.steps]).assign(
+        frame = pd.DataFrame([asdict(s) for s in self.steps])
+        return frame.assign(
+            co2e_wtt_kg=frame["co2e_kg"] - frame["co2e_ttw_kg"],
             teu=self.shipment.teu,
             tonnes=np.nan if tonnes is None else tonnes,
             cargo=self.shipment.cargo.value,
@@ -268,6 +353,14 @@ class Quote:
                 "hours_p90": round(self.hours_p90, 2),
                 "on_time_probability": self.on_time_probability,
                 "co2e_kg": round(self.co2e_kg, 2),
+                "co2e_wtw_kg": round(self.co2e_wtw_kg, 2),
+                "co2e_ttw_kg": round(self.co2e_ttw_kg, 2),
+                "co2e_wtt_kg": round(self.co2e_wtt_kg, 2),
+                "hub_co2e_kg": round(self.hub_co2e_kg, 2),
+                "tonne_km": round(self.tonne_km, 1),
+                "intensity_g_per_tkm": None
+                if self.intensity_g_per_tkm is None
+                else round(self.intensity_g_per_tkm, 2),
                 "km": round(self.km, 1),
                 "transshipments": len(self.transshipments),
                 "border_crossings": len(self.border_crossings),
@@ -280,6 +373,16 @@ class Quote:
             "notes": list(self.notes),
         }
 
+    def emissions_text(self) -> str:
+        """One line of the ISO 14083 figures: WTW, TTW, WTT, hubs and the chain's intensity."""
+        intensity = self.intensity_g_per_tkm
+        per_tkm = "" if intensity is None else f", {intensity:,.1f} g CO2e per t-km"
+        return (
+            f"emissions (ISO 14083): {self.co2e_wtw_kg:,.0f} kg CO2e well to wheel = "
+            f"{self.co2e_ttw_kg:,.0f} tank to wheel + {self.co2e_wtt_kg:,.0f} well to tank; "
+            f"hubs {self.hub_co2e_kg:,.0f}; {self.tonne_km:,.0f} t-km{per_tkm}"
+        )
+
     def _repr_html_(self) -> str:
         """The quote in a notebook: totals, steps, notes, map (:mod:`corridor.render.html`)."""
         from corridor.render.html import quote_html
@@ -291,6 +394,8 @@ class Quote:
         a, b = self.names.get(step.from_place, step.from_place), self.names.get(step.to_place)
         if step.kind == "leg":
             return f"{step.to_mode} {a} → {b} ({step.km:.0f} km)"
+        if step.kind == "drayage":
+            return f"estimated drayage by road {a} → {b} ({step.km:.0f} km)"
         if step.kind == "border":
             return f"border {self.names.get(step.ref, step.ref)} ({step.to_mode})"
         if step.kind == "transfer":
@@ -331,6 +436,7 @@ class Quote:
             f"steps' P50), {self.co2e_kg:,.0f} kg CO2e, {self.km:,.0f} km; door to door "
             f"{self.hours_p50:.1f} h P50 / {self.hours_p90:.1f} h P90 (simulated)"
         )
+        lines.append(self.emissions_text())
         if self.on_time_probability is not None:
             lines.append(
                 f"on time within {self.shipment.deadline_hours:g} h: {self.on_time_probability:.0%}"
@@ -364,6 +470,7 @@ def _capacity_notes(q: Quote, capacities: Sequence[float | None]) -> list[str]:
         "transfer": f"the transshipment at {a} ({step.from_mode} → {step.to_mode})",
         "access": f"loading at {a} onto {step.to_mode}",
         "egress": f"unloading at {a} from {step.from_mode}",
+        "drayage": f"the estimated drayage {a} → {b}",
     }[step.kind]
     what = (
         f"{element} takes {capacity:g} TEU/day"
@@ -428,7 +535,7 @@ def route_key(q: Quote) -> tuple[tuple[str, ...], ...]:
     (onto a truck at the destination, say, only to unload it) moves nothing, so a route that
     adds one to another is the same route.
     """
-    moving = [i for i, s in enumerate(q.steps) if s.kind in {"leg", "border"}]
+    moving = [i for i, s in enumerate(q.steps) if s.kind in {"leg", "border", "drayage"}]
     inside = range(moving[0], moving[-1]) if moving else range(0)
     changes = tuple(
         dict.fromkeys(

@@ -227,7 +227,7 @@ class Scenario(BaseModel):
         }
         others = {
             name: dataset.located(name)
-            for name in ("emissions", "cargo_profiles", "rates", "containers")
+            for name in ("emissions", "hub_emissions", "cargo_profiles", "rates", "containers")
         }
         try:
             check_references(located | others)
