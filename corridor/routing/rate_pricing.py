@@ -17,7 +17,7 @@ import dataclasses
 import functools
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -79,6 +79,9 @@ class Pricing:
     """Rows not used on the date (expired or not yet valid)."""
     table: CardTable
     """The card's changes as arrays, for :func:`card_columns`."""
+    base: ServiceArrays
+    """The original graph."""
+    _indexed: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
 
     def label(self, arc: int, types: tuple[str, ...]) -> str:
         """What priced ``arc`` for boxes of ``types``: :attr:`Step.priced_by`."""
@@ -98,10 +101,21 @@ class Pricing:
     ) -> tuple[Step, ...]:
         """``steps`` (one per arc of ``path``) with what priced each (:attr:`Step.priced_by`)."""
         types = box_types(shipment.cargo, shipment.containers)
+        labels = [self.label(arc, types) for arc in path]
         return tuple(
-            dataclasses.replace(step, priced_by=self.label(arc, types))
-            for step, arc in zip(steps, path, strict=True)
+            step if label == SHIPPED else dataclasses.replace(step, priced_by=label)
+            for step, label in zip(steps, labels, strict=True)
         )
+
+    def indexed(self, column: np.ndarray) -> np.ndarray:
+        """``column`` of the original graph on the augmented one (the graph's own: cached)."""
+        kept = self._indexed.get(id(column))
+        if kept is not None and kept[0] is column:
+            return kept[1]
+        values: np.ndarray = np.asarray(column)[self.source]
+        if any(column is own for own in self.base.columns.values()):
+            self._indexed[id(column)] = (column, values)
+        return values
 
     @functools.cached_property
     def twins(self) -> dict[int, list[int]]:
@@ -319,12 +333,13 @@ def _pricing(  # noqa: PLR0912, PLR0915
 
     for arc in sorted(tariffs):
         tail, head, data = arrays.arcs[arc]
-        if "|" in tail[0]:  # aboard a train: no loading here
+        crossings = _gate_before(resolved, tariffs[arc].values(), arrays, arc)
+        if "|" in tail[0] or (tail not in into and not crossings):  # aboard a train; no loading
             continue
         entry = vertex(tail, data["ref"])
         tariffs[add(entry, head, arc)] = tariffs[arc]
         starts = [(tail, entry)]
-        for crossing in _gate_before(resolved, tariffs[arc].values(), arrays, arc):
+        for crossing in crossings:
             before = vertex(arrays.arcs[crossing][0], data["ref"])
             add(before, entry, crossing)
             starts.append((arrays.arcs[crossing][0], before))
@@ -354,6 +369,7 @@ def _pricing(  # noqa: PLR0912, PLR0915
         waived,
         _unused(card, on),
         _card_table(net, arrays, copied, tariffs=tariffs, waived=waived, surcharges=surcharges),
+        arrays,
     )
 
 
@@ -448,7 +464,7 @@ def card_columns(
     when every box is covered) is taken off, and the card's price and border surcharge per
     box are added; handling is kept.
     """
-    out = {name: np.asarray(values)[pricing.source] for name, values in columns.items()}
+    out = {name: pricing.indexed(values) for name, values in columns.items()}
     t = pricing.table
     if not len(t.arcs):
         return out
