@@ -82,6 +82,7 @@ class Pricing:
     base: ServiceArrays
     """The original graph."""
     _indexed: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
+    _labels: dict[tuple[str, ...], dict[int, str]] = field(default_factory=dict, repr=False)
 
     def label(self, arc: int, types: tuple[str, ...]) -> str:
         """What priced ``arc`` for boxes of ``types``: :attr:`Step.priced_by`."""
@@ -101,7 +102,10 @@ class Pricing:
     ) -> tuple[Step, ...]:
         """``steps`` (one per arc of ``path``) with what priced each (:attr:`Step.priced_by`)."""
         types = box_types(shipment.cargo, shipment.containers)
-        labels = [self.label(arc, types) for arc in path]
+        known = self._labels.setdefault(types, {})
+        labels = [
+            known[a] if a in known else known.setdefault(a, self.label(a, types)) for a in path
+        ]
         return tuple(
             step if label == SHIPPED else dataclasses.replace(step, priced_by=label)
             for step, label in zip(steps, labels, strict=True)
@@ -318,8 +322,8 @@ def _pricing(  # noqa: PLR0912, PLR0915
         if data["kind"] in {"access", "transfer"}:
             into.setdefault(head, []).append(arc)
 
-    def vertex(at: tuple[str, str], leg: str) -> tuple[str, str]:
-        made = (f"{at[0]}|rates:{leg}", at[1])
+    def vertex(at: tuple[str, str]) -> tuple[str, str]:
+        made = (f"{at[0]}|rates:{len(vertices)}", at[1])
         index[made] = len(vertices)
         vertices.append(made)
         return made
@@ -331,19 +335,27 @@ def _pricing(  # noqa: PLR0912, PLR0915
         heads.append(index[head])
         return len(arcs) - 1
 
+    # one entry per place, mode and covered types: its loadings skip the fixed part for
+    # those types and it leads onto the legs priced for them (and from a lane's gate)
+    entries: dict[tuple[tuple[str, str], tuple[str, ...]], tuple[str, str]] = {}
+    gated: dict[tuple[int, tuple[str, str]], tuple[str, str]] = {}
     for arc in sorted(tariffs):
-        tail, head, data = arrays.arcs[arc]
+        tail, head, _ = arrays.arcs[arc]
         crossings = _gate_before(resolved, tariffs[arc].values(), arrays, arc)
         if "|" in tail[0] or (tail not in into and not crossings):  # aboard a train; no loading
             continue
-        entry = vertex(tail, data["ref"])
-        tariffs[add(entry, head, arc)] = tariffs[arc]
-        starts = [(tail, entry)]
-        for crossing in crossings:
-            before = vertex(arrays.arcs[crossing][0], data["ref"])
-            add(before, entry, crossing)
-            starts.append((arrays.arcs[crossing][0], before))
         covered = tuple(sorted(tariffs[arc]))
+        starts = []
+        if (tail, covered) not in entries:
+            entries[tail, covered] = vertex(tail)
+            starts.append((tail, entries[tail, covered]))
+        entry = entries[tail, covered]
+        tariffs[add(entry, head, arc)] = tariffs[arc]
+        for crossing in crossings:
+            if (crossing, entry) not in gated:
+                before = gated[crossing, entry] = vertex(arrays.arcs[crossing][0])
+                add(before, entry, crossing)
+                starts.append((arrays.arcs[crossing][0], before))
         for at, start in starts:
             for loading in into.get(at, []):
                 waived[add(arrays.arcs[loading][0], start, loading)] = covered
