@@ -34,13 +34,12 @@ from corridor.routing.rates import (
     read_rate_card,
     request_date,
 )
-from corridor.routing.result import SHIPPED
+from corridor.routing.result import SHIPPED, Step
 from corridor.service import ServiceArrays
 
 if TYPE_CHECKING:
     from corridor.model import Shipment
     from corridor.network import Network
-    from corridor.routing.result import Step
 
 MAX_PRICINGS = 64
 """Priced service graphs kept per resolved card (graph × date)."""
@@ -106,8 +105,11 @@ class Pricing:
         labels = [
             known[a] if a in known else known.setdefault(a, self.label(a, types)) for a in path
         ]
+        names = [f.name for f in dataclasses.fields(Step) if f.name != "priced_by"]
         return tuple(
-            step if label == SHIPPED else dataclasses.replace(step, priced_by=label)
+            step
+            if label == SHIPPED
+            else Step(**{n: getattr(step, n) for n in names}, priced_by=label)
             for step, label in zip(steps, labels, strict=True)
         )
 
@@ -457,6 +459,10 @@ class CardTable:
     extra: np.ndarray
     factor: np.ndarray
     handling: np.ndarray
+    mixes: dict[tuple[tuple[float, ...], float, bool], tuple[np.ndarray, np.ndarray, float]] = (
+        field(default_factory=dict, repr=False)
+    )
+    """Per box mix (counts by type, TEU, boxed): the covered share and card USD per TEU."""
 
 
 def card_columns(
@@ -480,18 +486,23 @@ def card_columns(
     t = pricing.table
     if not len(t.arcs):
         return out
-    count = np.array([boxes.get(kind, 0.0) for kind in t.types])
+    key = (tuple(boxes.get(kind, 0.0) for kind in t.types), teu, boxed)
+    if key not in t.mixes:  # the same boxes, the same shares and card prices per TEU
+        if len(t.mixes) >= MAX_PRICINGS:
+            t.mixes.clear()
+        count = np.array(key[0])
+        weights = t.factor * count
+        total = weights.sum(axis=1)
+        covered = (weights * t.covered).sum(axis=1)
+        share = np.divide(covered, total, out=np.zeros(len(total)), where=total > 0)
+        handled = float(t.handling @ count) / teu if boxed else 1.0  # box moves per TEU
+        t.mixes[key] = (share, ((t.usd + t.extra) @ count) / teu, handled)
+    share, added, handled = t.mixes[key]
     original = pricing.source[t.arcs]
-    handling = np.asarray(columns["handling_usd"])[original]  # per TEU, a box move each
-    if boxed:
-        handling = handling * float(t.handling @ count) / teu
+    handling = np.asarray(columns["handling_usd"])[original] * handled
     tariff = np.asarray(columns["cost_usd"])[original] - handling  # what the boxes pay
-    weights = t.factor * count
-    total = weights.sum(axis=1)
-    covered = (weights * t.covered).sum(axis=1)
-    share = np.divide(covered, total, out=np.zeros(len(total)), where=total > 0)
     cost = out["cost_usd"].copy()
-    cost[t.arcs] += ((t.usd + t.extra) @ count) / teu - share * tariff
+    cost[t.arcs] += added - share * tariff
     out["cost_usd"] = cost
     return out
 
