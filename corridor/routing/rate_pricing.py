@@ -4,11 +4,11 @@
 valid on the quote date, for every container type of the data (cached per graph and date);
 :func:`priced` gives a quote its graph and columns. On a leg a card prices, the shipped tariff
 is not charged for the box types the row covers, nor its fixed part at the loading onto that
-leg: the graph gets one extra vertex per priced leg at its start (``"<place>|rates:<leg>"``)
-that the loading arcs reach without the fixed part and that leads only onto that leg (and one
-before the gate crossing a lane starts with), so a route that runs a whole lane pays the card
-rate and nothing of the shipped tariff. The solver sees per-arc costs only: the optimum stays
-exact.
+leg: where priced legs start, the graph gets one extra vertex per place, mode and covered
+container types (``"<place>|rates:<n>"``) that the loading arcs reach without the fixed part
+and that leads only onto those legs (and one before the gate crossing a lane starts with), so
+a route that runs a whole lane pays the card rate and nothing of the shipped tariff. The
+solver sees per-arc costs only: the optimum stays exact.
 """
 
 from __future__ import annotations

@@ -11,11 +11,9 @@ legs of its mode between its places (one leg, if one joins them), in that direct
 per box spread over them pro rata by km. A **km band row** (``km_from``, ``km_to``,
 ``country``, ``mode``) prices every leg of its mode whose km lie in the band, in either
 direction, at ``rate_per_km`` × km per box. On a leg a card prices, the shipped tariff is not
-charged for the box types the row covers, nor its fixed part at the loading onto that leg:
-the service graph gets one extra vertex per priced leg at its start (``"<place>|rates:<leg>"``)
-that the loading arcs reach without the fixed part and that leads only onto that leg, so a
-route that runs a whole lane pays the card rate and nothing of the shipped tariff. Columns
-and rules: ``docs/rates-and-depots.md``.
+charged for the box types the row covers, nor its fixed part at the loading onto that leg
+(:mod:`corridor.routing.rate_pricing`), so a route that runs a whole lane pays the card rate
+and nothing of the shipped tariff. Columns and rules: ``docs/rates-and-depots.md``.
 """
 
 from __future__ import annotations
