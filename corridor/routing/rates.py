@@ -67,7 +67,7 @@ COLUMNS: dict[str, str] = {
 REQUIRED = ("mode", "currency", "valid_from", "valid_to")
 """The columns every rate card has."""
 MAX_CARDS = 16
-"""Rate-card versions kept in memory (each read once per path, size and modification time)."""
+"""Rate-card versions kept in memory (each file read once per size and modification time)."""
 PER_CENT = 100.0
 WEEKEND = (5, 6)
 """``date.weekday()`` of Saturday and Sunday."""
