@@ -24,12 +24,13 @@ OTHER_MAIN = (
     "rail1435_kunming_yuxi",
     "rail1435_yuxi_mengzi",
     "rail1435_mengzi_hekou_north",
+    "rail1000_kaiyuan_hekou_north",
     "rail1000_yen_vien_hai_phong",
     "rail1000_dong_dang_yen_vien",
     "rail1435_dong_dang_yen_vien",
     "road_hanoi_hai_phong",
 )
-"""The Kunming – Hekou standard gauge, the Hai Phong and Dong Dang lines and the CT.04."""
+"""The Kunming – Hekou lines, the Hai Phong and Dong Dang railways and the CT.04."""
 STRAIGHT = ("road_ct05_lao_cai_yen_bai", "road_mengzi_hekou", "river_yen_bai_viet_tri")
 """Main legs no source found names the towns of: drawn straight (docs/data.md, Leg lines)."""
 

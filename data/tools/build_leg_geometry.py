@@ -93,6 +93,13 @@ ROUTES = (
         "Lianhuatan and Yaoshan to Hekou North, Pingbian is drawn at Yuping, its county seat",
     ),
     Route(
+        "rail1000_kaiyuan_hekou_north",
+        (13512502, 1785642),  # Mengzi, Yuping (the seat of Pingbian county)
+        "chinadaily-2013-yunnan-vietnam#the metre-gauge Yunnan – Vietnam railway runs from "
+        "Kunming North to Hekou by Yiliang, Kaiyuan, Mengzi and Pingbian, Pingbian drawn at "
+        "Yuping, its county seat",
+    ),
+    Route(
         "road_hanoi_hai_phong",
         (8612761,),  # Yen My
         "wikipedia-ct04#the Hanoi – Hai Phong expressway (CT.04) runs from Long Bien through "
