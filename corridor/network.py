@@ -291,9 +291,10 @@ class Network:
         Examples
         --------
         >>> net = load_network(2026)
-        >>> len(net.line("rail1000_viet_tri_yen_vien")) > 2, len(net.line("road_hanoi_hai_phong"))
+        >>> len(net.line("rail1000_viet_tri_yen_vien")) > 2, len(net.line("road_mengzi_hekou"))
         (True, 2)
-        >>> net.line("road_hanoi_hai_phong", "hai_phong")[0] == (net.places["hai_phong"].lon, 20.84)
+        >>> hekou = net.places["hekou"]
+        >>> net.line("road_mengzi_hekou", "hekou")[0] == (hekou.lon, hekou.lat)
         True
         """
         if link in self.legs:

@@ -289,6 +289,14 @@ class TariffRow(Row):
         return Tariff(**{**self.model_dump(), "country": self.country.lower()})
 
 
+def _within_wtw(ttw: float, wtw: float | None) -> float:
+    """``ttw`` checked against its row's well-to-wheel figure (when that one is valid)."""
+    if wtw is not None and ttw > wtw:
+        msg = f"tank to wheel ({ttw:g}) is more than well to wheel ({wtw:g})"
+        raise ValueError(msg)
+    return ttw
+
+
 class EmissionRow(Row):
     """Schema of ``emissions.csv``."""
 
@@ -302,10 +310,7 @@ class EmissionRow(Row):
     @classmethod
     def _ttw_within_wtw(cls, value: float, info: ValidationInfo) -> float:
         wtw = info.data.get("g_co2e_per_tkm")
-        if wtw is not None and value > wtw:
-            msg = f"tank to wheel ({value:g}) is more than well to wheel ({wtw:g})"
-            raise ValueError(msg)
-        return value
+        return _within_wtw(value, wtw)
 
 
 class HubEmissionRow(Row):
@@ -323,10 +328,7 @@ class HubEmissionRow(Row):
     @classmethod
     def _ttw_within_wtw(cls, value: float, info: ValidationInfo) -> float:
         wtw = info.data.get(str(info.field_name).replace("ttw", "wtw"))
-        if wtw is not None and value > wtw:
-            msg = f"tank to wheel ({value:g}) is more than well to wheel ({wtw:g})"
-            raise ValueError(msg)
-        return value
+        return _within_wtw(value, wtw)
 
 
 class CargoRow(Row):
@@ -349,10 +351,7 @@ class CargoRow(Row):
     @classmethod
     def _ttw_within_wtw(cls, value: float, info: ValidationInfo) -> float:
         wtw = info.data.get("refrigeration_kg_co2e_per_hour")
-        if wtw is not None and value > wtw:
-            msg = f"tank to wheel ({value:g}) is more than well to wheel ({wtw:g})"
-            raise ValueError(msg)
-        return value
+        return _within_wtw(value, wtw)
 
 
 class RateRow(Row):

@@ -89,6 +89,9 @@ def _path_points(dom: str, colour: str) -> list[int]:
     [
         ("Kunming", "Hai Phong", None, "rail_1000"),  # the Hanoi - Lao Cai line by its stations
         ("Hanoi", "Lang Son", ["road"], "road"),  # the road by Bac Giang and Chi Lang
+        ("Kunming", "Hekou North", ["rail_1435"], "rail_1435"),  # by Kunyang, Tonghai, Pingbian
+        ("Hanoi", "Hai Phong", ["road"], "road"),  # the CT.04 expressway by Yen My
+        ("Yen Vien", "Hai Phong", ["rail_1000"], "rail_1000"),  # by Cam Giang, Hai Duong
     ],
 )
 def test_main_road_and_rail_legs_are_drawn_curved_in_chromium(

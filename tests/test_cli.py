@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from corridor import UnknownPlaceError, compare, load_network, pareto, plan, quote
 from corridor.cli import app, main
 from corridor.cli.tables import quote_table, routes_table
+from corridor.planning.capacities import UNSERVED_PENALTY_USD_PER_TEU
 from corridor.scenario import Scenario
 
 runner = CliRunner()
@@ -730,7 +731,10 @@ def test_sweep_command(tmp_path):
             f"{figures.max():,.0f}",
         ]
     assert runs.loc[1, "unserved_teu_per_day"] > 0  # 4x demand: the objective counts it
-    assert runs.loc[1, "objective_usd_per_day"] > 10 * runs.loc[1, "cost_usd_per_day"]
+    unserved_usd = runs.loc[1, "unserved_teu_per_day"] * UNSERVED_PENALTY_USD_PER_TEU
+    assert runs.loc[1, "objective_usd_per_day"] == pytest.approx(
+        runs.loc[1, "cost_usd_per_day"] + unserved_usd
+    )
     payload = json.loads(
         runner.invoke(app, ["sweep", str(spec), "--workers", "1", "--json"]).stdout
     )

@@ -20,6 +20,19 @@ MAIN_RAIL = ("rail1000_lao_cai_yen_bai", "rail1000_yen_bai_viet_tri", "rail1000_
 """The Hanoi – Lao Cai metre-gauge line, digitised through its stations."""
 MAIN_ROAD = ("road_hanoi_lang_son", "road_bac_giang_lang_son")
 """The Hanoi – Lang Son road (to Huu Nghi), through Bac Giang and Chi Lang."""
+OTHER_MAIN = (
+    "rail1435_kunming_yuxi",
+    "rail1435_yuxi_mengzi",
+    "rail1435_mengzi_hekou_north",
+    "rail1000_kaiyuan_hekou_north",
+    "rail1000_yen_vien_hai_phong",
+    "rail1000_dong_dang_yen_vien",
+    "rail1435_dong_dang_yen_vien",
+    "road_hanoi_hai_phong",
+)
+"""The Kunming – Hekou lines, the Hai Phong and Dong Dang railways and the CT.04."""
+STRAIGHT = ("road_ct05_lao_cai_yen_bai", "road_mengzi_hekou", "river_yen_bai_viet_tri")
+"""Main legs no source found names the towns of: drawn straight (docs/data.md, Leg lines)."""
 
 
 def _features(folder: Path) -> list[dict]:
@@ -34,7 +47,7 @@ def _write(folder: Path, features: list[dict]) -> None:
 
 def test_the_main_road_and_rail_legs_have_lines_within_the_km_tolerance(network):
     low, high = KM_TOLERANCE
-    for leg_id in (*MAIN_RAIL, *MAIN_ROAD):
+    for leg_id in (*MAIN_RAIL, *MAIN_ROAD, *OTHER_MAIN):
         line = network.line(leg_id)
         assert len(line) > 2, leg_id  # more than its two places
         leg = network.legs[leg_id]
@@ -44,7 +57,16 @@ def test_the_main_road_and_rail_legs_have_lines_within_the_km_tolerance(network)
         )
         assert low * line_km(line) <= leg.km <= high * line_km(line)
         assert network.dataset.line_sources[leg_id]
-    assert len(network.line("road_hanoi_hai_phong")) == 2  # no documented route: straight
+    for leg_id in STRAIGHT:
+        assert len(network.line(leg_id)) == 2, leg_id  # no documented route: straight
+
+
+def test_the_standard_gauge_line_is_about_as_long_as_the_railway(network):
+    # wikipedia-kunming-hekou: 388 km; the line through Kunyang, Tonghai and Pingbian cuts bends
+    legs = ("rail1435_kunming_yuxi", "rail1435_yuxi_mengzi", "rail1435_mengzi_hekou_north")
+    through_towns = sum(line_km(network.line(leg)) for leg in legs)
+    assert 0.75 * 388 < through_towns < 388
+    assert sum(network.legs[leg].km for leg in legs) == 388
 
 
 def test_the_rail_line_is_about_as_long_as_the_chainage(network):

@@ -173,25 +173,3 @@ def weight_priced_cost_per_teu(
             by_weight = tariff.shipment_usd(kg) * profile.tariff_multiplier / shipment.teu
             priced[a] = cost[a] - by_teu + by_weight
     return priced
-
-
-def shipment_columns(
-    net: Network, arrays: ServiceArrays, shipment: Shipment
-) -> dict[str, np.ndarray]:
-    """The arc columns per TEU of ``shipment``: a graph's CO2e is at the class payload.
-
-    Costs are the boxes' (if given) and air's by chargeable weight. Given ``tonnes``,
-    transport and hub CO2e scale with the tonnes per TEU (as a quote's steps count it);
-    refrigeration is per box, whatever it weighs.
-    """
-    columns: dict[str, np.ndarray] = dict(arrays.columns)
-    if shipment.containers is not None:
-        columns["cost_usd"] = box_cost_per_teu(net, arrays, shipment)
-    columns["cost_usd"] = weight_priced_cost_per_teu(net, arrays, shipment, columns["cost_usd"])
-    if shipment.tonnes is None:
-        return columns
-    payload = net.cargo_profiles[shipment.cargo].tonnes_per_teu
-    refrigeration = columns["refrigeration_co2e_kg"]
-    scale = shipment.tonnes / shipment.teu / payload
-    columns["co2e_kg"] = (columns["co2e_kg"] - refrigeration) * scale + refrigeration
-    return columns

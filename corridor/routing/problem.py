@@ -12,10 +12,9 @@ once per via stage. :meth:`Problem.quote` turns a route into a :class:`Quote`.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import functools
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -28,26 +27,24 @@ from corridor.costs import exchange_rate
 from corridor.errors import (
     InvalidRequestError,
     NoRouteError,
-    PlaceNotOpenError,
-    UnknownPlaceError,
 )
 from corridor.model import (
-    LOCAL_TIME,
     ExchangeRate,
     Place,
     Shipment,
 )
-from corridor.names import MAX_SUGGESTIONS
-from corridor.network import DEFAULT_YEAR, Network, load_network
+from corridor.network import Network
 from corridor.routing import diagnose
 from corridor.routing.pricing import (
+    box_cost_per_teu,
     box_teu,
     permit_crossings,
-    shipment_columns,
     value_of_time_usd_per_teu_hour,
+    weight_priced_cost_per_teu,
 )
 from corridor.routing.rate_pricing import priced
-from corridor.routing.request import QuoteRequest, request_year
+from corridor.routing.request import QuoteRequest
+from corridor.routing.resolve import avoided, via_places, where_and_when
 from corridor.routing.result import Quote, Step, noted
 from corridor.service import SINK, SOURCE, ServiceArrays, Vertex, place_of
 from corridor.solvers.arrays import GraphArrays
@@ -128,7 +125,7 @@ class Problem:
             If the origin or destination has no terminal for the cargo at all.
         """
         r = request
-        net, source, sink, ready, month = _where_and_when(
+        net, source, sink, ready, month = where_and_when(
             r.origin,
             r.destination,
             year=r.year,
@@ -144,12 +141,12 @@ class Problem:
         if source.id == sink.id:
             msg = f"origin and destination are the same place ({source.id})"
             raise InvalidRequestError(msg)
-        avoided_places, avoided_refs = _avoid(net, r.avoid, {source.id, sink.id})
-        via_ids = _via(net, r.via, avoided_places, {source.id, sink.id})
+        avoided_places, avoided_refs = avoided(net, r.avoid, {source.id, sink.id})
+        via_ids = via_places(net, r.via, avoided_places, {source.id, sink.id})
         allowed = None if r.modes is None else {m.value for m in r.modes}
         permits = set() if r.cbta else permit_crossings(net)
         sites, arrays = endpoints.site_arrays(net, source, sink, r.cargo, month)
-        columns = shipment_columns(net, arrays, shipment)
+        columns = _shipment_columns(net, arrays, shipment)
         pricing = None
         if r.rates is not None:  # a rate card's prices, on a copy of the graph
             pricing, columns = priced(r.rates, net, arrays, columns, shipment=shipment, ready=ready)
@@ -448,97 +445,27 @@ class Problem:
         return dataclasses.replace(route, notes=(*route.notes, *notes)) if notes else route
 
 
-def _where_and_when(
-    origin: str | Place,
-    destination: str | Place,
-    *,
-    year: int | None,
-    ready: datetime | None,
-    month: int | None,
-    network: Network | None,
-    data_dir: str | Path | None = None,
-) -> tuple[Network, Place, Place, datetime | None, int | None]:
-    """The network, the two places, ``ready`` on the origin's clock and the month of travel.
+def _shipment_columns(
+    net: Network, arrays: ServiceArrays, shipment: Shipment
+) -> dict[str, np.ndarray]:
+    """The arc columns per TEU of ``shipment``: a graph's CO2e is at the class payload.
 
-    A ``ready`` with a UTC offset sets the network year on the origin's clock: 20:00 UTC on
-    31 December is already New Year at Kunming and Hanoi, so that is quoted on the next
-    year's network (or refused if ``year`` or ``network`` says otherwise).
+    Costs are the boxes' (if given) and air's by chargeable weight. Given ``tonnes``,
+    transport and hub CO2e scale with the tonnes per TEU (as :func:`_step` counts it);
+    refrigeration is per box, whatever it weighs.
     """
-    first = year if ready is None else request_year(year, ready, network)
-    net = _network(network, first, data_dir)
-    source, sink = endpoints.resolve(net, origin), endpoints.resolve(net, destination)
-    if ready is None:
-        return net, source, sink, None, month
-    ready, month = _local_ready(ready, month, source)
-    if ready.year != net.year:  # the hour before New Year at Kunming, still the old at Hanoi
-        if year is not None or network is not None:
-            msg = f"ready={ready.isoformat()} is in {ready.year} at {source.name}: give that year"
-            raise InvalidRequestError(msg)
-        net = _network(None, ready.year, data_dir)
-        source, sink = endpoints.resolve(net, origin), endpoints.resolve(net, destination)
-    return net, source, sink, ready, month
-
-
-def _local_ready(ready: datetime, month: int | None, origin: Place) -> tuple[datetime, int]:
-    """``ready`` on the origin's clock, and the month of travel (a peak month is local)."""
-    if ready.tzinfo is not None:
-        ready = ready.astimezone(LOCAL_TIME[origin.country])
-    if month is not None and month != ready.month:
-        msg = f"month={month} contradicts ready={ready.isoformat()}"
-        raise InvalidRequestError(msg)
-    return ready, ready.month
-
-
-def _network(
-    network: Network | None, year: int | None, data_dir: str | Path | None = None
-) -> Network:
-    if network is None:
-        return load_network(year if year is not None else DEFAULT_YEAR, data_dir)
-    if year is not None and year != network.year:
-        msg = f"year={year} but the network given is for {network.year}"
-        raise InvalidRequestError(msg)
-    return network
-
-
-def _avoid(net: Network, avoid: Iterable[str], ends: set[str]) -> tuple[set[str], set[str]]:
-    places: set[str] = set()
-    refs: set[str] = set()
-    data_crossings = {c.id: c for c in net.dataset.crossings}
-    for item in avoid:
-        if item in net.crossings:
-            refs.add(item)
-            continue
-        if item in data_crossings:  # in the data, not open in this year (or its leg is not)
-            crossing = data_crossings[item]
-            opens = crossing.opens if crossing.opens and crossing.opens > net.year else None
-            raise PlaceNotOpenError(item, item, crossing.name, opens=opens, year=net.year)
-        try:
-            place = net.place(item)
-        except PlaceNotOpenError:
-            raise
-        except UnknownPlaceError as error:  # a misspelt crossing id, say: suggest crossings too
-            close = difflib.get_close_matches(str(item), net.crossings, n=MAX_SUGGESTIONS)
-            named = [(ref, net.crossings[ref].name) for ref in close]
-            places = [(pid, net.places[pid].name) for pid in error.suggestions]
-            raise UnknownPlaceError(item, (named + places)[:MAX_SUGGESTIONS]) from None
-        if place.id in ends:
-            msg = f"cannot avoid {place.name!r}: it is the origin or destination"
-            raise InvalidRequestError(msg)
-        places.add(place.id)
-    return places, refs
-
-
-def _via(net: Network, via: list[str], avoided: set[str], ends: set[str]) -> tuple[str, ...]:
-    """The ids of the ``via`` places, none of them avoided nor an end of the route."""
-    ids = tuple(net.place(v).id for v in via)
-    for place_id in ids:
-        if place_id in avoided:
-            msg = f"{net.places[place_id].name!r} is both a via place and avoided"
-            raise InvalidRequestError(msg)
-        if place_id in ends:
-            msg = f"via {net.places[place_id].name!r} is the origin or destination"
-            raise InvalidRequestError(msg)
-    return ids
+    columns = arrays.columns
+    if shipment.containers is not None:
+        columns = columns | {"cost_usd": box_cost_per_teu(net, arrays, shipment)}
+    columns = columns | {
+        "cost_usd": weight_priced_cost_per_teu(net, arrays, shipment, columns["cost_usd"])
+    }
+    if shipment.tonnes is None:
+        return columns
+    payload = net.cargo_profiles[shipment.cargo].tonnes_per_teu
+    refrigeration = columns["refrigeration_co2e_kg"]
+    scale = shipment.tonnes / shipment.teu / payload
+    return columns | {"co2e_kg": (columns["co2e_kg"] - refrigeration) * scale + refrigeration}
 
 
 def _weights(

@@ -55,6 +55,57 @@ ROUTES = (
         "Phuc Yen Km 38+990, Dong Anh Km 21+210, Yen Vien Km 10+900",
     ),
     Route(
+        "rail1000_yen_vien_hai_phong",
+        (1577958, 1581326, 8607234),  # Lai Cach (Cam Giang), Hai Duong, Phu Thai
+        "dailyvetauhoa-hanoi-haiphong#the Hanoi – Hai Phong line (102 km) runs from Gia Lam by "
+        "Cam Giang, Hai Duong and Phu Thai to Hai Phong, Cam Giang station is drawn at Lai Cach, "
+        "the seat of Cam Giang district",
+    ),
+    Route(
+        "rail1000_dong_dang_yen_vien",
+        (1579752,),  # Kep (Km 68+700)
+        "vna-2023-kep#Kep station is at Km 68+700 of the Hanoi (Yen Vien) – Dong Dang line",
+    ),
+    Route(
+        "rail1435_dong_dang_yen_vien",
+        (1579752,),  # Kep (Km 68+700): the same dual-gauge track
+        "vna-2023-kep#Kep station is at Km 68+700 of the Hanoi (Yen Vien) – Dong Dang line, "
+        "whose track is dual gauge (wikipedia-hanoi-dongdang)",
+    ),
+    Route(
+        "rail1435_kunming_yuxi",
+        (1804646,),  # Kunyang
+        "wikipedia-kyh-route-map#the Kunming – Yuxi section runs by Jinning East and Kunyang",
+    ),
+    Route(
+        "rail1435_yuxi_mengzi",
+        (1788263,),  # Xiushan, the seat of Tonghai county
+        "gokunming-2013-yumeng#the Yuxi – Mengzi line runs from Yuxi across the Tonghai plain, "
+        "then by the Qujiang valley and Jianshui to Mengzi, drawn through Tonghai (Xiushan) "
+        "only: a line also through Jianshui's GeoNames point (Lin'an, the town centre, not the "
+        "station) "
+        "measures 154 km, more than the 141 km of the railway (chinadaily-2013-yumeng)",
+    ),
+    Route(
+        "rail1435_mengzi_hekou_north",
+        (1785642,),  # Yuping, the seat of Pingbian county
+        "wikipedia-kyh-route-map#the Mengzi – Hekou section runs by Xinxian, Pingbian, "
+        "Lianhuatan and Yaoshan to Hekou North, Pingbian is drawn at Yuping, its county seat",
+    ),
+    Route(
+        "rail1000_kaiyuan_hekou_north",
+        (13512502, 1785642),  # Mengzi, Yuping (the seat of Pingbian county)
+        "chinadaily-2013-yunnan-vietnam#the metre-gauge Yunnan – Vietnam railway runs from "
+        "Kunming North to Hekou by Yiliang, Kaiyuan, Mengzi and Pingbian, Pingbian drawn at "
+        "Yuping, its county seat",
+    ),
+    Route(
+        "road_hanoi_hai_phong",
+        (8612761,),  # Yen My
+        "wikipedia-ct04#the Hanoi – Hai Phong expressway (CT.04) runs from Long Bien through "
+        "Hung Yen, with a major junction in Yen My, and Hai Duong to Dinh Vu",
+    ),
+    Route(
         "road_hanoi_lang_son",
         (1591527, 8522285),  # Bac Giang, Chi Lang
         "vnexpress-huunghi#the Hanoi – Huu Nghi road runs to Bac Giang, then on the 64 km Bac "
@@ -68,7 +119,8 @@ ROUTES = (
     ),
 )
 """The legs with a line. Every other leg is drawn straight: no source found names the towns
-it passes (the CT.05 expressway, the Chinese lines, the river, the planned standard gauge)."""
+it passes (the CT.05 expressway, the Chinese expressways, the river, the planned standard
+gauge, Hai Phong – Cai Lan)."""
 
 
 def _places() -> dict[str, dict[str, str]]:
