@@ -431,5 +431,4 @@ def test_every_source_key_is_cited_by_a_row_or_a_line():
         for key in source_keys(data)
         if not re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", cited)
     }
-    # a trucking-cost ratio, left for the rate cards (issue 25 item 2) to cite or drop
-    assert uncited <= {"vov-vcci-2018"}, sorted(uncited)
+    assert not uncited, sorted(uncited)
