@@ -5,6 +5,8 @@ Times the whole command path in one process (read the lanes table, quote every l
 it, write the .xlsx) once the network is loaded, and the same lanes through
 ``corridor.quote_many`` alone, to show what the price list adds. Figures go to
 docs/performance.md (targets of issue 25: under 2 s for 200 lanes, under 15 s for 10,000).
+Then the same with the example rate card (``--rates examples/rate_card.csv``), read once and
+its priced graph built once per box mix.
 """
 
 import csv
@@ -42,7 +44,10 @@ def lanes(count, network, seed=25):
     return rows
 
 
-def run(count, network, folder):
+CARD = Path(__file__).parents[1] / "examples" / "rate_card.csv"
+
+
+def run(count, network, folder, **options):
     rows = lanes(count, network)
     source = folder / f"lanes_{count}.csv"
     with source.open("w", newline="", encoding="utf-8") as handle:
@@ -51,15 +56,16 @@ def run(count, network, folder):
         writer.writerows(rows)
     start = time.perf_counter()
     table = read_lanes(source)
-    prices = price_list(table, network=network, currency="VND")
+    prices = price_list(table, network=network, currency="VND", **options)
     write_price_list(prices, folder / f"prices_{count}.xlsx")
     whole = time.perf_counter() - start
     start = time.perf_counter()
-    corridor.quote_many(read_lanes(source), network=network, currency="VND")
+    corridor.quote_many(read_lanes(source), network=network, currency="VND", **options)
     bare = time.perf_counter() - start
     ok = int((prices["status"] == "ok").sum())
+    card = " with the rate card" if options else ""
     print(
-        f"{count:>6,} lanes ({ok:,} quoted): price list {whole:6.2f} s "
+        f"{count:>6,} lanes{card} ({ok:,} quoted): price list {whole:6.2f} s "
         f"({1000 * whole / count:.2f} ms a lane); quote_many alone {bare:6.2f} s; "
         f"price list / quote_many {whole / bare:.2f}×"
     )
@@ -75,6 +81,9 @@ def main():
         if "--quick" not in sys.argv:
             large = run(10_000, network, folder)
             print(f"10,000 / 200 lanes: {large / small:.1f}× the time for 50× the lanes")
+        run(200, network, folder, rates=str(CARD))
+        if "--quick" not in sys.argv:
+            run(10_000, network, folder, rates=str(CARD))
 
 
 if __name__ == "__main__":

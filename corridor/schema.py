@@ -109,6 +109,13 @@ class StepDocument(_Strict):
         ge=0, description="The part of co2e_kg emitted handling at a hub, kg CO2e."
     )
     tonne_km: float = Field(ge=0, description="Transport activity: tonnes × km, t-km.")
+    priced_by: str = Field(
+        "shipped estimate",
+        description=(
+            "What priced the step: a rate card's row ('rates.csv row 3 (carrier; ...)', with "
+            "its share of the lane's km and the dated exchange rate) or 'shipped estimate'."
+        ),
+    )
 
 
 class OptionsDocument(_Strict):
@@ -133,6 +140,9 @@ class OptionsDocument(_Strict):
     cbta: bool = Field(description="Whether trucks may drive across under GMS CBTA permits.")
     samples: int = Field(gt=0, description="Monte Carlo draws behind the P50/P90 hours.")
     seed: int = Field(description="Seed of the Monte Carlo (same seed, same figures).")
+    rates: str | None = Field(
+        None, description="The rate card the quote was priced with (null: the shipped tariffs)."
+    )
 
 
 class QuoteDocument(_Strict):

@@ -206,3 +206,62 @@ def csv_table(text: str, name: str) -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=header, index=index, dtype=str)
     table.attrs["file"] = name  # for errors about the table once it has been passed on
     return table
+
+
+def read_xlsx_table(path: Path) -> pd.DataFrame:
+    """The first sheet of an Excel workbook as text cells, indexed by row number.
+
+    As :func:`read_csv_table` reads a CSV table: ``""`` for an empty cell, ``2`` for 2.0,
+    the index (:data:`LINE`) the row's number in the sheet; blank rows are skipped.
+
+    Raises
+    ------
+    DataError
+        Naming the file (and row): missing, not a workbook, an empty sheet, a column named
+        twice, more than :data:`MAX_ROWS` rows.
+    """
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    if not path.is_file():
+        raise DataError("file not found", file=str(path))
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises several kinds for a file it cannot read
+        msg = f"not a readable .xlsx workbook ({type(error).__name__})"
+        raise DataError(msg, file=str(path)) from None
+    try:
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        header = [_xlsx_text(cell) for cell in next(rows, ())]
+        while header and not header[-1]:
+            header.pop()
+        if not header:
+            raise DataError("empty sheet", file=str(path))
+        check_columns(header, str(path))
+        records: list[list[str]] = []
+        lines: list[int] = []
+        for line, row in enumerate(rows, 2):
+            cells = [_xlsx_text(cell) for cell in row[: len(header)]]
+            if not any(cells):
+                continue
+            if len(records) == MAX_ROWS:
+                msg = f"more than {MAX_ROWS:,} rows; split the table into smaller files"
+                raise DataError(msg, file=str(path), row=line)
+            records.append(cells + [""] * (len(header) - len(cells)))
+            lines.append(line)
+    finally:
+        book.close()
+    table = pd.DataFrame(
+        records, columns=header, index=pd.Index(lines, dtype=int, name=LINE), dtype=str
+    )
+    table.attrs["file"] = str(path)
+    return table
+
+
+def _xlsx_text(cell: object) -> str:
+    """An Excel cell as the text a CSV would hold: ``2`` for 2.0, ``""`` for an empty cell."""
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()

@@ -93,3 +93,10 @@ def test_gate_congestion_shows_the_harvest_queue_and_the_smart_gate(tmp_path: Pa
     assert figure("smart gate, fastest in July", "P90") < figure("fastest in July", "P90")
     assert "Huu Nghi" in by_label["smart gate, fastest in July"]
     assert usd("smart gate, promise in April") < usd("promise in April")
+
+
+def test_own_rates_names_the_card_rows_and_the_expired_one(tmp_path: Path):
+    out = run(EXAMPLES_DIR / "own_rates.py", tmp_path)
+    assert "rate_card.csv row 2 (Example Yunnan Haulage; 90 of 400 km" in out
+    assert "border surcharge" in out and "shipped estimate" in out
+    assert "row(s) 6 expired before the quote date 2026-12-07" in out

@@ -928,6 +928,7 @@ def test_the_quote_records_its_route_options_as_resolved(network):
         "carbon_price_usd_per_t": 50,
         "value_of_time_usd_per_teu_hour": pytest.approx(30_000 * 0.055 / 100 / 24),
         "cbta": False,
+        "rates": None,
         "samples": q.options["samples"],
         "seed": q.options["seed"],
     }

@@ -62,6 +62,7 @@ def quote_table(q: Quote, *, emissions: bool = False) -> Table:
     s = q.shipment
     rate = f"; {q.currency} at {q.rate_text}" if q.rate is not None else ""
     iso = ("kg TTW", "kg WTT", "kg hub") if emissions else ()
+    card = ["priced by"] if q.options.get("rates") else []  # a rate card: what priced each step
     table = Table(
         "step",
         q.currency,
@@ -69,6 +70,7 @@ def quote_table(q: Quote, *, emissions: bool = False) -> Table:
         "h P90",
         "kg CO2e WTW" if emissions else "kg CO2e",
         *iso,
+        *card,
         title=f"{q.names[s.origin]} → {q.names[s.destination]}, "
         f"{q.boxes} {s.cargo.value}, {q.year}, optimised for {q.objective}",
         caption_justify="left",
@@ -88,6 +90,7 @@ def quote_table(q: Quote, *, emissions: bool = False) -> Table:
                 if emissions
                 else ()
             ),
+            *([escape(step.priced_by)] if card else []),
         )
     table.add_row(
         "[bold]total[/bold] (planned h)",
@@ -100,6 +103,7 @@ def quote_table(q: Quote, *, emissions: bool = False) -> Table:
             if emissions
             else ()
         ),
+        *("" for _ in card),
     )
     table.add_row(
         "door to door, simulated",
@@ -108,6 +112,7 @@ def quote_table(q: Quote, *, emissions: bool = False) -> Table:
         f"{q.hours_p90:.1f}",
         "",
         *("" for _ in iso),
+        *("" for _ in card),
     )
     return table
 

@@ -56,7 +56,8 @@ def quote_html(quote: Quote, *, map: bool = True) -> str:  # noqa: A002 - as Quo
         f"{quote.co2e_kg:,.0f} kg CO2e, {quote.km:,.0f} km"
     )
     parts = [f"<p><strong>{headline}</strong><br>{totals}</p>"]
-    parts.append(_table(quote.to_frame()[STEP_COLUMNS]))
+    card = ["priced_by"] if quote.options.get("rates") else []  # a rate card: what priced
+    parts.append(_table(quote.to_frame()[STEP_COLUMNS + card]))
     parts.append(_notes(quote.notes))
     if map:
         parts.append(quote.map()._repr_html_())  # folium's notebook display: an iframe

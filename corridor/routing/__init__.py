@@ -8,7 +8,9 @@
 - :mod:`~corridor.routing.frontier`: :func:`pareto`, the exact cost / time (/ CO2) front;
 - :mod:`~corridor.routing.diagnose`: why there is no route;
 - :mod:`~corridor.routing.result`: :class:`Quote` and :class:`Step`;
-- :mod:`~corridor.routing.batch`: :func:`quote_many`, one request per row.
+- :mod:`~corridor.routing.batch`: :func:`quote_many`, one request per row;
+- :mod:`~corridor.routing.rates`: a forwarder's rate card (``rates=``), read and checked;
+  :mod:`~corridor.routing.rate_pricing`: its prices on the service graph.
 """
 
 from typing import TYPE_CHECKING

@@ -20,7 +20,7 @@ from corridor.options import unknown_options
 from corridor.outputs import replacing
 from corridor.routing.batch import ROW_OPTIONS, quote_many
 from corridor.routing.request import QuoteRequest, containers
-from corridor.tables import LINE, MAX_ROWS, check_columns, column_key, read_csv_table
+from corridor.tables import column_key, read_csv_table, read_xlsx_table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -71,7 +71,7 @@ def read_lanes(path: str | Path) -> pd.DataFrame:
     if suffix not in LANE_FILES:
         msg = f"a lanes table is a .csv or .xlsx file, got {path.name!r}"
         raise DataError(msg, file=str(path))
-    table = read_csv_table(path) if suffix == ".csv" else _read_xlsx(path)
+    table = read_csv_table(path) if suffix == ".csv" else read_xlsx_table(path)
     table.columns = [column_key(c) for c in table.columns]
     unknown = set(table.columns) - ROW_OPTIONS - {"source"}
     if unknown:
@@ -82,55 +82,6 @@ def read_lanes(path: str | Path) -> pd.DataFrame:
         msg = f"no {' or '.join(missing)} column; no lane was quoted"
         raise DataError(msg, file=str(path), row=1)
     return table
-
-
-def _read_xlsx(path: Path) -> pd.DataFrame:
-    """The first sheet of an Excel workbook as text cells, indexed by row number."""
-    import pandas as pd
-    from openpyxl import load_workbook
-
-    if not path.is_file():
-        raise DataError("file not found", file=str(path))
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises several kinds for a file it cannot read
-        msg = f"not a readable .xlsx workbook ({type(error).__name__})"
-        raise DataError(msg, file=str(path)) from None
-    try:
-        rows = book.worksheets[0].iter_rows(values_only=True)
-        header = [_text(cell) for cell in next(rows, ())]
-        while header and not header[-1]:
-            header.pop()
-        if not header:
-            raise DataError("empty sheet", file=str(path))
-        check_columns(header, str(path))
-        records: list[list[str]] = []
-        lines: list[int] = []
-        for line, row in enumerate(rows, 2):
-            cells = [_text(cell) for cell in row[: len(header)]]
-            if not any(cells):
-                continue
-            if len(records) == MAX_ROWS:
-                msg = f"more than {MAX_ROWS:,} rows; split the table into smaller files"
-                raise DataError(msg, file=str(path), row=line)
-            records.append(cells + [""] * (len(header) - len(cells)))
-            lines.append(line)
-    finally:
-        book.close()
-    table = pd.DataFrame(
-        records, columns=header, index=pd.Index(lines, dtype=int, name=LINE), dtype=str
-    )
-    table.attrs["file"] = str(path)
-    return table
-
-
-def _text(cell: object) -> str:
-    """An Excel cell as the text a CSV would hold: ``2`` for 2.0, ``""`` for an empty cell."""
-    if cell is None:
-        return ""
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    return str(cell).strip()
 
 
 def price_list(

@@ -42,6 +42,7 @@ from corridor.routing.pricing import (
     value_of_time_usd_per_teu_hour,
     weight_priced_cost_per_teu,
 )
+from corridor.routing.rate_pricing import priced
 from corridor.routing.request import QuoteRequest
 from corridor.routing.resolve import avoided, via_places, where_and_when
 from corridor.routing.result import Quote, Step, noted
@@ -51,6 +52,7 @@ from corridor.solvers.shortest import NoFlowError, cheapest_path
 from corridor.uncertainty import simulate
 
 if TYPE_CHECKING:
+    from corridor.routing.rate_pricing import Pricing
     from corridor.solvers.rcsp import Once
 
 HOURS_PER_DAY = 24.0
@@ -101,6 +103,8 @@ class Problem:
     sites: dict[str, Place] = field(default_factory=dict)
     """The origin or destination if not a network place: a gazetteer town or a point, joined
     to the network by estimated drayage arcs appended to this request's arrays only."""
+    pricing: Pricing | None = None
+    """The rate card's prices on :attr:`arrays` (None: the shipped tariffs)."""
     _layered: tuple[GraphArrays, np.ndarray] | None = field(default=None, repr=False)
     _once: Once | None = field(default=None, repr=False)
 
@@ -143,6 +147,10 @@ class Problem:
         permits = set() if r.cbta else permit_crossings(net)
         sites, arrays = endpoints.site_arrays(net, source, sink, r.cargo, month)
         columns = _shipment_columns(net, arrays, shipment)
+        pricing = None
+        if r.rates is not None:  # a rate card's prices, on a copy of the graph
+            pricing, columns = priced(r.rates, net, arrays, columns, shipment=shipment, ready=ready)
+            arrays = pricing.arrays
         value_of_time = value_of_time_usd_per_teu_hour(net, shipment)
         rate = exchange_rate(net.dataset.rates, r.currency, None if ready is None else ready.date())
         start = arrays.index.get((source.id, SOURCE), -1)
@@ -178,12 +186,14 @@ class Problem:
                     value_of_time if r.objective == "generalised" else None
                 ),
                 "cbta": r.cbta,
+                "rates": r.rates,
                 "samples": r.samples,
                 "seed": r.seed,
             },
             stop_at=time.monotonic() + r.time_limit_s,
             rate=rate,
             sites=sites,
+            pricing=pricing,
         )
         if start < 0 or end < 0:
             raise NoRouteError(diagnose.no_route_reason(problem))
@@ -374,7 +384,7 @@ class Problem:
             [
                 i
                 for i, (t, h, d) in enumerate(arcs)
-                if t[0] == origin and h == (origin, first_mode) and d["kind"] != "leg"
+                if (t[0], place_of(h), h[1]) == (origin, origin, first_mode) and d["kind"] != "leg"
             ],
             [
                 i
@@ -389,8 +399,9 @@ class Problem:
             kind, place = arcs[a][2]["kind"], place_of(arcs[a][0])  # also aboard a train
             return kind == "border" or (kind == "transfer" and place not in {origin, destination})
 
-        groups += [[a] for a in path if distinctive(a)]
-        used = set(path)
+        twins = {} if self.pricing is None else self.pricing.twins  # a card's copied arcs
+        groups += [twins.get(a, [a]) for a in path if distinctive(a)]
+        used = {b for a in path for b in twins.get(a, [a])}
         others = [a for a in range(len(arcs)) if distinctive(a) and a not in used]
         return Signature(groups, others)
 
@@ -401,6 +412,8 @@ class Problem:
             _step(self.net, self.shipment, *self.arrays.arcs[a], cost_usd_per_teu=costs[a])
             for a in path
         )
+        if self.pricing is not None:  # a rate card: what priced each step
+            steps = self.pricing.labelled(steps, path, self.shipment)
         names = {p.id: p.name for p in self.net.places.values()}
         names |= {c.id: c.name for c in self.net.crossings.values()}
         names |= {p.id: p.name for p in self.sites.values()}
@@ -428,6 +441,7 @@ class Problem:
         )
         route = noted(route, [self.arrays.arcs[a][2]["capacity_teu_day"] for a in path], self.via)
         notes = [n for p in self.sites.values() if (n := endpoints.country_note(self.net, p))]
+        notes += [] if self.pricing is None else self.pricing.notes
         return dataclasses.replace(route, notes=(*route.notes, *notes)) if notes else route
 
 

@@ -19,6 +19,7 @@ import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args
 
 from corridor import units
@@ -176,6 +177,16 @@ def _currency(value: object, name: str) -> str:
     return code
 
 
+def check_card_request(value: object, name: str) -> str:
+    """A rate card's path (text or a ``Path``); the card is read when the request is solved."""
+    if isinstance(value, PurePath):
+        return str(value)
+    if not isinstance(value, str) or not value.strip():
+        msg = f"{name} must be the path of a rate card (.csv or .xlsx), got {value!r}"
+        raise InvalidRequestError(msg)
+    return value.strip()
+
+
 def _objective(value: object, name: str) -> str:
     del name
     return check_objective(value, OBJECTIVES)
@@ -329,6 +340,13 @@ class QuoteRequest:
         "Currency of the costs: USD, VND or CNY, at the latest rate of exchange_rates.csv "
         "dated on or before the ready date (the rate and its date are in the quote).",
         _currency,
+    )
+    rates: str | None = option(
+        None,
+        "A rate card (.csv or .xlsx): your own buy rates per box by lane or km band, which "
+        "price the legs they cover instead of the shipped tariffs (docs: Your own rates).",
+        optional(check_card_request),
+        json_type=str | None,
     )
     year: int | None = option(
         None,

@@ -30,6 +30,11 @@ if TYPE_CHECKING:
     from corridor.uncertainty import TransitTime
 
 
+SHIPPED = "shipped estimate"
+"""What :attr:`Step.priced_by` says of a step no rate card prices: the shipped data's figures
+(``tariffs.csv``, ``transfers.csv``, ``border_crossings.csv``)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Step:
     """One item of a quote: a leg, a transshipment, a border crossing, loading or unloading.
@@ -65,6 +70,9 @@ class Step:
     """The part of ``co2e_kg`` emitted at a hub (terminal handling), kg CO2e."""
     tonne_km: float = 0.0
     """Transport activity: the shipment's tonnes × the step's km (0 for handling)."""
+    priced_by: str = SHIPPED
+    """What priced the step: ``rates.csv row 3 (carrier; ...)`` for a rate card's row (see
+    :mod:`corridor.routing.rates`), else ``shipped estimate``."""
 
     @property
     def co2e_wtw_kg(self) -> float:
@@ -414,7 +422,10 @@ class Quote:
             f"via {' → '.join(self.modes)}; {len(self.transshipments)} transshipment(s), "
             f"{len(self.border_crossings)} border crossing(s)",
         ]
-        lines += [f"  {self.describe(step)}" for step in self.steps]
+        if self.options.get("rates"):  # a rate card: what priced each step
+            lines += [f"  {self.describe(step)}: {step.priced_by}" for step in self.steps]
+        else:
+            lines += [f"  {self.describe(step)}" for step in self.steps]
         if self.rate is not None:
             lines.append(
                 f"total {self.cost:,.0f} {self.currency} ({self.cost_usd:,.2f} USD at "

@@ -31,6 +31,7 @@ from corridor.routing.request import DEFAULT_TIME_LIMIT_S
 from corridor.tables import csv_table
 from corridor.web.errors import BAD_REQUEST, INTERNAL, TOO_LARGE, strict_json
 from corridor.web.models import (
+    LOCAL_FILES,
     ParetoBody,
     PlaceSearchDocument,
     PlanBody,
@@ -275,6 +276,10 @@ def _capped(
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """A row with its time limit capped, and its failure if it asks too many draws."""
     row = dict(row)
+    files = [name for name in LOCAL_FILES if not blank(row.get(name))]
+    if files:  # a path on this server's disk: not read for a client
+        message = f"{', '.join(files)} (a file on the server) is not taken over HTTP"
+        return row, {"status": "InvalidRequestError", "message": message}
     limit = table_cell(QuoteRequest, "time_limit_s", row.get("time_limit_s"))
     if blank(limit) or (
         isinstance(limit, int | float) and not isinstance(limit, bool) and limit > cap

@@ -33,14 +33,18 @@ __all__ = [
     "QuoteManyRow",
 ]
 
-QuoteBody = request_model(QuoteRequest, name="QuoteBody", title="quote request")
-"""``POST /quote``: every field of :class:`~corridor.routing.request.QuoteRequest`."""
+LOCAL_FILES = ("rates",)
+"""Request fields that name a file on the machine (a rate card): not taken over HTTP."""
+
+QuoteBody = request_model(QuoteRequest, name="QuoteBody", title="quote request", skip=LOCAL_FILES)
+"""``POST /quote``: every field of :class:`~corridor.routing.request.QuoteRequest` but the
+files (:data:`LOCAL_FILES`)."""
 
 ParetoBody = request_model(
     QuoteRequest,
     name="ParetoBody",
     title="Pareto request",
-    skip=PARETO_SKIPS,
+    skip=(*PARETO_SKIPS, *LOCAL_FILES),
     extra={
         "objectives": (
             list[Literal[OBJECTIVE_NAMES]],  # type: ignore[valid-type]
@@ -59,7 +63,9 @@ QuoteManyRow = request_model(
     QuoteRequest,
     name="QuoteManyRow",
     title="quote-many row",
-    skip=[name for name in options_of(QuoteRequest) if name not in ROW_OPTIONS],
+    skip=[
+        name for name in options_of(QuoteRequest) if name not in ROW_OPTIONS or name in LOCAL_FILES
+    ],
 )
 """One row of ``POST /quote-many`` (a JSON object, or a CSV line with these columns)."""
 
