@@ -160,6 +160,10 @@ class QuoteDocument(_Strict):
     options: OptionsDocument
     modes: list[Mode] = Field(description="Modes in order, repeats collapsed.")
     steps: list[StepDocument] = Field(min_length=1)
+    valid_to: str | None = Field(
+        description="The last day (ISO 8601 date) the rate-card rows pricing the quote apply: "
+        "the earliest valid_to of those rows; null when no card row prices it."
+    )
     notes: list[str] = Field(
         description=(
             "What the figures do not show, one note each: a step the shipment is larger "

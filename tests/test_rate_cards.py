@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from datetime import date
 from pathlib import Path
 
@@ -433,3 +434,31 @@ def test_an_air_card_replaces_the_tariff_by_weight(tmp_path, net):
         ]
         assert math.isclose(boarding.cost_usd, transfer.cost_usd_per_teu)
         assert all(s.cost_usd >= 0 for s in q.steps)
+
+
+def test_a_quote_holds_until_the_earliest_last_day_of_its_card_rows(tmp_path):
+    path = card(
+        tmp_path,
+        lane("Kunming", "Hekou", 300, valid=("2026-01-01", "2027-03-31")),
+        lane("Lao Cai", "Hanoi", 200, valid=("2026-01-01", "2026-12-31")),
+    )
+    both = quote("Kunming", "Hanoi", **ROAD, ready=MONDAY, rates=path)
+    rows = {int(n) for s in both.steps for n in re.findall(r"rates\.csv row (\d+)", s.priced_by)}
+    assert rows == {2, 3}  # both rows price the route
+    assert both.valid_to == date(2026, 12, 31)
+    assert both.to_dict()["valid_to"] == "2026-12-31"
+    assert "card rates valid to 2026-12-31" in both.explain()
+    one = quote("Kunming", "Lao Cai", **ROAD, ready=MONDAY, rates=path)  # only the first row
+    assert one.valid_to == date(2027, 3, 31)
+    assert quote("Hanoi", "Hai Phong", **ROAD, ready=MONDAY, rates=path).valid_to is None
+    table = quote_many(
+        [
+            {"origin": "Kunming", "destination": "Hanoi"},
+            {"origin": "Hanoi", "destination": "Hai Phong"},
+        ],
+        rates=path,
+        ready=MONDAY,
+        **ROAD,
+    )
+    assert table["valid_to"][0] == "2026-12-31"
+    assert table["valid_to"].isna()[1]  # shipped estimates only: blank

@@ -31,6 +31,7 @@ MANY_COLUMNS = [
     "currency",
     "per_usd",
     "rate_date",
+    "valid_to",
     "planned_hours",
     "hours_p50",
     "hours_p90",
@@ -73,7 +74,8 @@ def quote_many(
     default.
     A quoted row gives the shipment's ``teu``, ``tonnes`` (as given, else blank),
     ``cargo`` and ``containers`` (``40HC:2``, blank for TEU) beside its totals (USD, the
-    ``cost`` in the row's ``currency`` at ``per_usd`` of ``rate_date``, hours, kg CO2e, km),
+    ``cost`` in the row's ``currency`` at ``per_usd`` of ``rate_date``, ``valid_to`` of the
+    rate-card rows pricing it (blank: none), hours, kg CO2e, km),
     which are for the whole shipment; a failed row gives the ``teu``, ``tonnes``, ``cargo``
     and ``containers`` it asked for (blank where not given). The network (the one given,
     else that of ``year``, else that of each row's ``ready`` year or 2026) is loaded once
@@ -174,6 +176,7 @@ def quote_many(
                 "currency": result.currency,
                 "per_usd": 1.0 if result.rate is None else result.rate.per_usd,
                 "rate_date": None if result.rate is None else result.rate.date,
+                "valid_to": None if result.valid_to is None else result.valid_to.isoformat(),
                 "planned_hours": result.planned_hours,
                 "hours_p50": result.hours_p50,
                 "hours_p90": result.hours_p90,

@@ -45,6 +45,7 @@ PRICE_COLUMNS = [
     "price_usd",
     "per_usd",
     "rate_date",
+    "valid_to",
     "route",
     "hours_p50",
     "hours_p90",
@@ -96,8 +97,10 @@ def price_list(
     ``price`` is the lane's total in its ``currency`` (``price_usd`` in USD), at the rate
     ``per_usd`` of ``rate_date``; ``price_per_box`` divides it by the boxes of a lane given
     in ``containers`` (blank for a lane given in TEU) and ``price_per_teu`` by its TEU.
-    ``route`` is the modes and the border crossings. A lane that cannot be quoted has its
-    error in ``status`` and ``message`` (see :func:`~corridor.routing.batch.quote_many`).
+    ``valid_to`` is the last day the rate-card rows pricing the lane apply (blank when the
+    shipped estimates price it all). ``route`` is the modes and the border crossings. A
+    lane that cannot be quoted has its error in ``status`` and ``message`` (see
+    :func:`~corridor.routing.batch.quote_many`).
 
     Examples
     --------

@@ -438,6 +438,7 @@ class Problem:
             dict(self.options),
             rate=self.rate,
             sites=dict(self.sites),
+            valid_to=None if self.pricing is None else self.pricing.valid_to(path, self.shipment),
         )
         route = noted(route, [self.arrays.arcs[a][2]["capacity_teu_day"] for a in path], self.via)
         notes = [n for p in self.sites.values() if (n := endpoints.country_note(self.net, p))]

@@ -52,6 +52,8 @@ class Price:
     usd: float
     label: str
     line: int
+    valid_to: date
+    """The row's last valid day."""
 
 
 @dataclass
@@ -112,6 +114,18 @@ class Pricing:
             else Step(**{n: getattr(step, n) for n in names}, priced_by=label)
             for step, label in zip(steps, labels, strict=True)
         )
+
+    def valid_to(self, path: list[int], shipment: Shipment) -> date | None:
+        """The earliest last day of the rows pricing ``path`` for the shipment's boxes."""
+        types = box_types(shipment.cargo, shipment.containers)
+        days = [
+            prices[kind].valid_to
+            for a in path
+            for prices in (self.tariffs.get(a, {}), self.surcharges.get(a, {}))
+            for kind in types
+            if kind in prices
+        ]
+        return min(days, default=None)
 
     def indexed(self, column: np.ndarray) -> np.ndarray:
         """``column`` of the original graph on the augmented one (the graph's own: cached)."""
@@ -276,7 +290,7 @@ def _pricing(  # noqa: PLR0912, PLR0915
                 if lanes:
                     row, usd, text = lanes[0]
                     tariffs.setdefault(arc, {})[kind] = Price(
-                        usd, _label(card, row, text), row.line
+                        usd, _label(card, row, text), row.line, row.valid_to
                     )
                     continue
                 bands = [r for r in band_rows.get(data["ref"], []) if r.covers(kind)]
@@ -295,7 +309,7 @@ def _pricing(  # noqa: PLR0912, PLR0915
                     price += row.border if len(ends) > 1 else 0.0
                     text = f"; {data['km']:g} km × {row.rate_per_km:g}{fx_text[row.currency]}"
                     tariffs.setdefault(arc, {})[kind] = Price(
-                        price / per_usd, _label(card, row, text), row.line
+                        price / per_usd, _label(card, row, text), row.line, row.valid_to
                     )
         if data["kind"] in {"border", "leg"}:
             key = (data["ref"], data["from_place"], data["to_place"])
@@ -308,7 +322,7 @@ def _pricing(  # noqa: PLR0912, PLR0915
                 if extra:
                     row, usd, text = extra[0]
                     surcharges.setdefault(arc, {})[kind] = Price(
-                        usd, _label(card, row, text), row.line
+                        usd, _label(card, row, text), row.line, row.valid_to
                     )
 
     # extra vertices: a loading onto a priced leg (or onto the lane's gate crossing just

@@ -13,7 +13,7 @@ import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -119,6 +119,9 @@ class Quote:
     sites: dict[str, Place] = field(default_factory=dict, repr=False, compare=False)
     """The origin or destination when it is no network place: a gazetteer town or a point
     (see :mod:`corridor.endpoints`), by id."""
+    valid_to: date | None = None
+    """The last day the rate-card rows that price this quote apply (the earliest ``valid_to``
+    of those rows); None when no card row prices it (shipped estimates do not expire)."""
 
     def place(self, place_id: str) -> Place:
         """A place of the route: a site (:attr:`sites`) or a place of :attr:`network`."""
@@ -370,6 +373,7 @@ class Quote:
             "steps": [
                 asdict(s) | {"cost": round(self.in_currency(s.cost_usd), 2)} for s in self.steps
             ],
+            "valid_to": None if self.valid_to is None else self.valid_to.isoformat(),
             "notes": list(self.notes),
         }
 
@@ -437,6 +441,8 @@ class Quote:
             f"{self.hours_p50:.1f} h P50 / {self.hours_p90:.1f} h P90 (simulated)"
         )
         lines.append(self.emissions_text())
+        if self.valid_to is not None:
+            lines.append(f"card rates valid to {self.valid_to.isoformat()}")
         if self.on_time_probability is not None:
             lines.append(
                 f"on time within {self.shipment.deadline_hours:g} h: {self.on_time_probability:.0%}"
