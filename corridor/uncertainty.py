@@ -22,6 +22,7 @@ gives the same samples.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -86,15 +87,20 @@ class TransitTime:
 
     samples: np.ndarray
 
+    @functools.cached_property
+    def _p50_p90(self) -> tuple[float, float]:
+        p50, p90 = np.percentile(self.samples, [50, 90])  # one sort for both
+        return float(p50), float(p90)
+
     @property
     def p50(self) -> float:
         """Median hours."""
-        return float(np.percentile(self.samples, 50))
+        return self._p50_p90[0]
 
     @property
     def p90(self) -> float:
         """90th percentile hours."""
-        return float(np.percentile(self.samples, 90))
+        return self._p50_p90[1]
 
     def probability_within(self, hours: float) -> float:
         """Share of draws that arrive within ``hours``."""
