@@ -462,3 +462,19 @@ def test_a_quote_holds_until_the_earliest_last_day_of_its_card_rows(tmp_path):
     )
     assert table["valid_to"][0] == "2026-12-31"
     assert table["valid_to"].isna()[1]  # shipped estimates only: blank
+
+
+def test_leaving_a_card_lane_onto_the_shipped_tariff_pays_its_fixed_part(tmp_path, net):
+    """A card lane's loading skips the shipped fixed part only for a run on card legs.
+
+    With a Kunming → Yuxi row, a Kunming → Mengzi road quote runs the card leg and then the
+    shipped Yuxi → Mengzi leg: that run on the shipped tariff pays its fixed part (once), as
+    the same quote without the card does.
+    """
+    path = card(tmp_path, lane("Kunming", "Yuxi", 100))
+    shipped = quote("Kunming", "Mengzi", **ROAD, ready=MONDAY)
+    priced = quote("Kunming", "Mengzi", **ROAD, ready=MONDAY, rates=path)
+    assert [s.ref for s in priced.legs] == ["road_kunming_yuxi", "road_yuxi_mengzi"]
+    first = next(s for s in shipped.legs if s.ref == "road_kunming_yuxi")
+    assert math.isclose(priced.cost_usd, shipped.cost_usd - first.cost_usd + 100)
+    assert priced.cost_usd == pytest.approx(sum(s.cost_usd for s in priced.steps))

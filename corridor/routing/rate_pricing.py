@@ -7,7 +7,10 @@ is not charged for the box types the row covers, nor its fixed part at the loadi
 leg: where priced legs start, the graph gets one extra vertex per place, mode and covered
 container types (``"<place>|rates:<n>"``) that the loading arcs reach without the fixed part
 and that leads only onto those legs (and one before the gate crossing a lane starts with), so
-a route that runs a whole lane pays the card rate and nothing of the shipped tariff. The
+a route that runs a whole lane pays the card rate and nothing of the shipped tariff. Those
+legs lead to such vertices too, from which only card legs for the same types, gates,
+transfers and unloading go on: a run that goes on onto a shipped leg is loaded with the fixed
+part. The
 solver sees per-arc costs only: the optimum stays exact.
 """
 
@@ -351,6 +354,18 @@ def _pricing(  # noqa: PLR0912, PLR0915
         heads.append(index[head])
         return len(arcs) - 1
 
+    # a run on card legs, loaded without the fixed part: at each place it goes on only by
+    # legs priced for its types (or a gate); any other arc ends it (a shipped leg after it
+    # is a new loading, with the fixed part)
+    runs: dict[tuple[tuple[str, str], tuple[str, ...]], tuple[str, str]] = {}
+    pending: list[tuple[tuple[str, str], tuple[str, ...]]] = []
+
+    def run(at: tuple[str, str], covered: tuple[str, ...]) -> tuple[str, str]:
+        if (at, covered) not in runs:
+            runs[at, covered] = vertex(at)
+            pending.append((at, covered))
+        return runs[at, covered]
+
     # one entry per place, mode and covered types: its loadings skip the fixed part for
     # those types and it leads onto the legs priced for them (and from a lane's gate)
     entries: dict[tuple[tuple[str, str], tuple[str, ...]], tuple[str, str]] = {}
@@ -366,7 +381,7 @@ def _pricing(  # noqa: PLR0912, PLR0915
             entries[tail, covered] = vertex(tail)
             starts.append((tail, entries[tail, covered]))
         entry = entries[tail, covered]
-        tariffs[add(entry, head, arc)] = tariffs[arc]
+        tariffs[add(entry, run(head, covered), arc)] = tariffs[arc]
         for crossing in crossings:
             if (crossing, entry) not in gated:
                 before = gated[crossing, entry] = vertex(arrays.arcs[crossing][0])
@@ -375,6 +390,21 @@ def _pricing(  # noqa: PLR0912, PLR0915
         for at, start in starts:
             for loading in into.get(at, []):
                 waived[add(arrays.arcs[loading][0], start, loading)] = covered
+    out: dict[tuple[str, str], list[int]] = {}
+    for arc, (tail, _, _) in enumerate(arcs):  # the graph's arcs and the loadings' copies
+        out.setdefault(tail, []).append(arc)
+    while pending:
+        at, covered = pending.pop()
+        for arc in out.get(at, []):
+            head, kind, original = arcs[arc][1], arcs[arc][2]["kind"], source[arc]
+            if kind == "leg" and set(covered) <= tariffs.get(arc, {}).keys():
+                tariffs[add(runs[at, covered], run(head, covered), arc)] = tariffs[arc]
+            elif kind == "border":
+                add(runs[at, covered], run(head, covered), arc)
+            elif kind != "leg":  # unloading, or a transfer (onto a card leg: as waived)
+                twin = add(runs[at, covered], head, original)
+                if arc in waived:
+                    waived[twin] = waived[arc]
     copied = np.array(source, dtype=np.int64)
     augmented = ServiceArrays(
         n=len(vertices),
