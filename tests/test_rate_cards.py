@@ -478,3 +478,17 @@ def test_leaving_a_card_lane_onto_the_shipped_tariff_pays_its_fixed_part(tmp_pat
     first = next(s for s in shipped.legs if s.ref == "road_kunming_yuxi")
     assert math.isclose(priced.cost_usd, shipped.cost_usd - first.cost_usd + 100)
     assert priced.cost_usd == pytest.approx(sum(s.cost_usd for s in priced.steps))
+
+
+def test_an_expired_row_of_a_mode_the_quote_excludes_does_not_refuse_it(tmp_path):
+    """The expiry check is on the rows that could price the quote: its modes only."""
+    path = card(
+        tmp_path,
+        lane("Kunming", "Hekou", 300, valid=("2026-01-01", "2026-06-30")),
+        lane("Kunming", "Yuxi", 80, mode="rail_1435", valid=("2026-01-01", "2026-06-30")),
+    )
+    road = quote("Kunming", "Yuxi", **ROAD, ready=MONDAY, rates=path)
+    assert road.cost_usd == pytest.approx(quote("Kunming", "Yuxi", **ROAD, ready=MONDAY).cost_usd)
+    assert any("expired" in note for note in road.notes)
+    with pytest.raises(DataError, match=r"line 3, column 'valid_to': the rate expired"):
+        quote("Kunming", "Yuxi", objective="cost", ready=MONDAY, rates=path)

@@ -166,11 +166,13 @@ def card_pricing(
     on: date,
     types: tuple[str, ...],
     lane: tuple[str, str] | None = None,
+    modes: Iterable[str] | None = None,
 ) -> Pricing:
     """The card's prices on ``arrays`` on ``on`` (cached per graph and date).
 
-    ``types`` are the shipment's box types, whose rows for the requested ``lane`` must not
-    all have expired; the pricing holds every type of ``containers.csv``.
+    ``types`` are the shipment's box types, whose rows for the requested ``lane`` (of the
+    quote's ``modes``; None: all) must not all have expired; the pricing holds every type of
+    ``containers.csv``.
 
     Raises
     ------
@@ -182,7 +184,7 @@ def card_pricing(
     """
     resolved = card.resolve(net)
     if lane is not None:
-        _check_lane(resolved, lane, on, types)
+        _check_lane(resolved, lane, on, types, None if modes is None else set(modes))
     key = (id(arrays), on)
     cached = resolved._pricings.get(key)
     if cached is None or cached[0] is not arrays:
@@ -194,7 +196,11 @@ def card_pricing(
 
 
 def _check_lane(
-    resolved: Resolved, lane: tuple[str, str], on: date, types: tuple[str, ...]
+    resolved: Resolved,
+    lane: tuple[str, str],
+    on: date,
+    types: tuple[str, ...],
+    modes: set[str] | None,
 ) -> None:
     card = resolved.card
     rows = [
@@ -203,6 +209,7 @@ def _check_lane(
         if row.is_lane
         and resolved.lanes[row.line][:2] == lane
         and any(row.covers(kind) for kind in types)
+        and (modes is None or row.mode.value in modes)
     ]
     if not rows or any(row.valid_on(on) for row in rows):
         return
@@ -593,11 +600,12 @@ def priced(
     *,
     shipment: Shipment,
     ready: datetime | None,
+    modes: Iterable[str] | None = None,
 ) -> tuple[Pricing, dict[str, np.ndarray]]:
     """A quote's pricing and its arc columns per TEU on :attr:`Pricing.arrays`.
 
     The card at ``path`` (read once per version) on the date of ``ready`` (else today),
-    ``columns`` being the shipment's on ``arrays``.
+    ``columns`` being the shipment's on ``arrays``, ``modes`` the quote's (None: all).
 
     Raises
     ------
@@ -608,7 +616,8 @@ def priced(
     card = read_rate_card(path)
     types = box_types(shipment.cargo, shipment.containers)
     lane = (shipment.origin, shipment.destination)
-    pricing = card_pricing(card, net, arrays, on=request_date(ready), types=types, lane=lane)
+    on = request_date(ready)
+    pricing = card_pricing(card, net, arrays, on=on, types=types, lane=lane, modes=modes)
     boxes = dict(shipment.containers) if shipment.containers else {types[0]: shipment.teu}
     boxed = shipment.containers is not None
     return pricing, card_columns(pricing, columns, boxes=boxes, teu=shipment.teu, boxed=boxed)
