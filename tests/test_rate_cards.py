@@ -492,3 +492,13 @@ def test_an_expired_row_of_a_mode_the_quote_excludes_does_not_refuse_it(tmp_path
     assert any("expired" in note for note in road.notes)
     with pytest.raises(DataError, match=r"line 3, column 'valid_to': the rate expired"):
         quote("Kunming", "Yuxi", objective="cost", ready=MONDAY, rates=path)
+
+
+@pytest.mark.parametrize("cell", ['"1,5"', '"12,50"', '"1,50,000"'])
+def test_a_decimal_comma_is_refused_not_read_as_thousands(tmp_path, cell):
+    """``1,5`` (a decimal comma) is not 15: only groups of three digits are thousands."""
+    path = card(tmp_path, lane("Hanoi", "Hai Phong", cell))
+    with pytest.raises(DataError, match=r"line 2, column 'rate': .*not a number.*decimal point"):
+        rates.read_rate_card(path)
+    grouped = card(tmp_path, lane("Hanoi", "Hai Phong", '"9,500,000.5"'), name="vnd.csv")
+    assert rates.read_rate_card(grouped).rows[0].rate == 9_500_000.5

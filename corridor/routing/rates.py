@@ -21,6 +21,7 @@ from __future__ import annotations
 import difflib
 import heapq
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -69,6 +70,8 @@ REQUIRED = ("mode", "currency", "valid_from", "valid_to")
 MAX_CARDS = 16
 """Rate-card versions kept in memory (each file read once per size and modification time)."""
 PER_CENT = 100.0
+THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+"""A number with commas between thousands (``9,500,000``); ``1,5`` is not one (no decimal comma)."""
 WEEKEND = (5, 6)
 """``date.weekday()`` of Saturday and Sunday."""
 
@@ -258,9 +261,12 @@ def _row(line: int, cells: dict[str, str], file: str) -> RateRow:  # noqa: PLR09
         if cell is None:
             return default
         try:
+            if "," in cell and not THOUSANDS.fullmatch(cell):
+                raise ValueError(cell)
             value = float(cell.replace(",", ""))
         except ValueError:
-            raise fail(column, f"{cell!r} is not a number") from None
+            msg = f"{cell!r} is not a number (a decimal point, and commas only between thousands)"
+            raise fail(column, msg) from None
         if not math.isfinite(value) or value < 0:
             raise fail(column, f"{column} must be a number of 0 or more, got {cell}")
         return value
