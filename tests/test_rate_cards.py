@@ -502,3 +502,11 @@ def test_a_decimal_comma_is_refused_not_read_as_thousands(tmp_path, cell):
         rates.read_rate_card(path)
     grouped = card(tmp_path, lane("Hanoi", "Hai Phong", '"9,500,000.5"'), name="vnd.csv")
     assert rates.read_rate_card(grouped).rows[0].rate == 9_500_000.5
+
+
+def test_a_card_row_prices_every_cargo_class_alike(tmp_path):
+    """As the docs say: the class multiplier (reefer, dangerous, bulk) is not applied to it."""
+    path = card(tmp_path, lane("Hanoi", "Hai Phong", 100))
+    for cargo in ("general", "reefer", "dangerous", "bulk"):
+        (leg,) = quote("Hanoi", "Hai Phong", **ROAD, cargo=cargo, rates=path).legs
+        assert math.isclose(leg.cost_usd, 100)
