@@ -510,3 +510,15 @@ def test_a_card_row_prices_every_cargo_class_alike(tmp_path):
     for cargo in ("general", "reefer", "dangerous", "bulk"):
         (leg,) = quote("Hanoi", "Hai Phong", **ROAD, cargo=cargo, rates=path).legs
         assert math.isclose(leg.cost_usd, 100)
+
+
+def test_a_card_saved_with_semicolons_says_so(tmp_path):
+    """Excel in a decimal-comma locale saves CSV with semicolons: the error says that."""
+    path = tmp_path / "rates.csv"
+    path.write_text(
+        "origin;destination;mode;currency;rate;valid_from;valid_to\n"
+        "Hanoi;Hai Phong;road;USD;5;2026-01-01;2026-12-31\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError, match=r"line 1: .*separated by semicolons.*commas.*\.xlsx"):
+        rates.read_rate_card(path)

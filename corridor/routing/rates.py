@@ -224,6 +224,12 @@ def _table(path: Path) -> pd.DataFrame:
 
 def _rows(table: pd.DataFrame, file: str) -> tuple[RateRow, ...]:
     unknown = sorted(set(table.columns) - COLUMNS.keys())
+    if any(";" in str(name) for name in unknown):
+        msg = (
+            "the header is separated by semicolons; a rate card's CSV is separated by commas "
+            "(or save the card as .xlsx)"
+        )
+        raise DataError(msg, file=file, row=1)
     if unknown:
         hints = [
             f"{close[0]!r} for {name!r}"
