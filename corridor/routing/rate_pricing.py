@@ -34,8 +34,10 @@ from corridor.routing.rates import (
     RateCard,
     RateRow,
     Resolved,
+    check_lane,
     read_rate_card,
     request_date,
+    unused_notes,
 )
 from corridor.routing.result import SHIPPED, Step
 from corridor.service import ServiceArrays
@@ -184,7 +186,7 @@ def card_pricing(
     """
     resolved = card.resolve(net)
     if lane is not None:
-        _check_lane(resolved, lane, on, types, None if modes is None else set(modes))
+        check_lane(resolved, lane, on, types, None if modes is None else set(modes))
     key = (id(arrays), on)
     cached = resolved._pricings.get(key)
     if cached is None or cached[0] is not arrays:
@@ -193,34 +195,6 @@ def card_pricing(
         cached = (arrays, _pricing(resolved, arrays, on))
         resolved._pricings[key] = cached
     return cached[1]
-
-
-def _check_lane(
-    resolved: Resolved,
-    lane: tuple[str, str],
-    on: date,
-    types: tuple[str, ...],
-    modes: set[str] | None,
-) -> None:
-    card = resolved.card
-    rows = [
-        row
-        for row in card.rows
-        if row.is_lane
-        and resolved.lanes[row.line][:2] == lane
-        and any(row.covers(kind) for kind in types)
-        and (modes is None or row.mode.value in modes)
-    ]
-    if not rows or any(row.valid_on(on) for row in rows):
-        return
-    expired = [row for row in rows if row.valid_to < on]
-    if expired:
-        row = max(expired, key=lambda r: r.valid_to)
-        msg = f"the rate expired on {row.valid_to} (quote date {on})"
-        raise DataError(msg, file=card.file, row=row.line, column="valid_to")
-    row = min(rows, key=lambda r: r.valid_from)
-    msg = f"the rate is valid from {row.valid_from} (quote date {on})"
-    raise DataError(msg, file=card.file, row=row.line, column="valid_from")
 
 
 def _fx(net: Network, currency: str, on: date) -> tuple[float, str]:
@@ -432,7 +406,7 @@ def _pricing(  # noqa: PLR0912, PLR0915
         tariffs,
         surcharges,
         waived,
-        _unused(card, on),
+        unused_notes(card, on),
         _card_table(net, arrays, copied, tariffs=tariffs, waived=waived, surcharges=surcharges),
         arrays,
     )
@@ -468,29 +442,6 @@ def _gate_before(
 def _label(card: RateCard, row: RateRow, text: str) -> str:
     carrier = row.carrier or "no carrier named"
     return f"{card.name} row {row.line} ({carrier}{text})"
-
-
-def _unused(card: RateCard, on: date) -> tuple[str, ...]:
-    """Notes for the rows not used on ``on``: expired ones, and ones that start later."""
-    notes = []
-    expired = [row for row in card.rows if row.valid_to < on]
-    later = [row for row in card.rows if row.valid_from > on]
-    if expired:
-        lines = ", ".join(str(row.line) for row in expired)
-        last = max(row.valid_to for row in expired)
-        notes.append(
-            f"{card.name} row(s) {lines} expired before the quote date {on} (the latest on "
-            f"{last}): not used; the legs they would price are priced as the rest of the card "
-            "or the shipped estimates"
-        )
-    if later:
-        lines = ", ".join(str(row.line) for row in later)
-        first = min(row.valid_from for row in later)
-        notes.append(
-            f"{card.name} row(s) {lines} start after the quote date {on} (the first on "
-            f"{first}): not used"
-        )
-    return tuple(notes)
 
 
 @dataclass(frozen=True)
