@@ -462,3 +462,63 @@ def test_a_quote_holds_until_the_earliest_last_day_of_its_card_rows(tmp_path):
     )
     assert table["valid_to"][0] == "2026-12-31"
     assert table["valid_to"].isna()[1]  # shipped estimates only: blank
+
+
+def test_leaving_a_card_lane_onto_the_shipped_tariff_pays_its_fixed_part(tmp_path, net):
+    """A card lane's loading skips the shipped fixed part only for a run on card legs.
+
+    With a Kunming → Yuxi row, a Kunming → Mengzi road quote runs the card leg and then the
+    shipped Yuxi → Mengzi leg: that run on the shipped tariff pays its fixed part (once), as
+    the same quote without the card does.
+    """
+    path = card(tmp_path, lane("Kunming", "Yuxi", 100))
+    shipped = quote("Kunming", "Mengzi", **ROAD, ready=MONDAY)
+    priced = quote("Kunming", "Mengzi", **ROAD, ready=MONDAY, rates=path)
+    assert [s.ref for s in priced.legs] == ["road_kunming_yuxi", "road_yuxi_mengzi"]
+    first = next(s for s in shipped.legs if s.ref == "road_kunming_yuxi")
+    assert math.isclose(priced.cost_usd, shipped.cost_usd - first.cost_usd + 100)
+    assert priced.cost_usd == pytest.approx(sum(s.cost_usd for s in priced.steps))
+
+
+def test_an_expired_row_of_a_mode_the_quote_excludes_does_not_refuse_it(tmp_path):
+    """The expiry check is on the rows that could price the quote: its modes only."""
+    path = card(
+        tmp_path,
+        lane("Kunming", "Hekou", 300, valid=("2026-01-01", "2026-06-30")),
+        lane("Kunming", "Yuxi", 80, mode="rail_1435", valid=("2026-01-01", "2026-06-30")),
+    )
+    road = quote("Kunming", "Yuxi", **ROAD, ready=MONDAY, rates=path)
+    assert road.cost_usd == pytest.approx(quote("Kunming", "Yuxi", **ROAD, ready=MONDAY).cost_usd)
+    assert any("expired" in note for note in road.notes)
+    with pytest.raises(DataError, match=r"line 3, column 'valid_to': the rate expired"):
+        quote("Kunming", "Yuxi", objective="cost", ready=MONDAY, rates=path)
+
+
+@pytest.mark.parametrize("cell", ['"1,5"', '"12,50"', '"1,50,000"'])
+def test_a_decimal_comma_is_refused_not_read_as_thousands(tmp_path, cell):
+    """``1,5`` (a decimal comma) is not 15: only groups of three digits are thousands."""
+    path = card(tmp_path, lane("Hanoi", "Hai Phong", cell))
+    with pytest.raises(DataError, match=r"line 2, column 'rate': .*not a number.*decimal point"):
+        rates.read_rate_card(path)
+    grouped = card(tmp_path, lane("Hanoi", "Hai Phong", '"9,500,000.5"'), name="vnd.csv")
+    assert rates.read_rate_card(grouped).rows[0].rate == 9_500_000.5
+
+
+def test_a_card_row_prices_every_cargo_class_alike(tmp_path):
+    """As the docs say: the class multiplier (reefer, dangerous, bulk) is not applied to it."""
+    path = card(tmp_path, lane("Hanoi", "Hai Phong", 100))
+    for cargo in ("general", "reefer", "dangerous", "bulk"):
+        (leg,) = quote("Hanoi", "Hai Phong", **ROAD, cargo=cargo, rates=path).legs
+        assert math.isclose(leg.cost_usd, 100)
+
+
+def test_a_card_saved_with_semicolons_says_so(tmp_path):
+    """Excel in a decimal-comma locale saves CSV with semicolons: the error says that."""
+    path = tmp_path / "rates.csv"
+    path.write_text(
+        "origin;destination;mode;currency;rate;valid_from;valid_to\n"
+        "Hanoi;Hai Phong;road;USD;5;2026-01-01;2026-12-31\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError, match=r"line 1: .*separated by semicolons.*commas.*\.xlsx"):
+        rates.read_rate_card(path)

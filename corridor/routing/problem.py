@@ -149,7 +149,9 @@ class Problem:
         columns = _shipment_columns(net, arrays, shipment)
         pricing = None
         if r.rates is not None:  # a rate card's prices, on a copy of the graph
-            pricing, columns = priced(r.rates, net, arrays, columns, shipment=shipment, ready=ready)
+            pricing, columns = priced(
+                r.rates, net, arrays, columns, shipment=shipment, ready=ready, modes=allowed
+            )
             arrays = pricing.arrays
         value_of_time = value_of_time_usd_per_teu_hour(net, shipment)
         rate = exchange_rate(net.dataset.rates, r.currency, None if ready is None else ready.date())

@@ -7,7 +7,10 @@ is not charged for the box types the row covers, nor its fixed part at the loadi
 leg: where priced legs start, the graph gets one extra vertex per place, mode and covered
 container types (``"<place>|rates:<n>"``) that the loading arcs reach without the fixed part
 and that leads only onto those legs (and one before the gate crossing a lane starts with), so
-a route that runs a whole lane pays the card rate and nothing of the shipped tariff. The
+a route that runs a whole lane pays the card rate and nothing of the shipped tariff. Those
+legs lead to such vertices too, from which only card legs for the same types, gates,
+transfers and unloading go on: a run that goes on onto a shipped leg is loaded with the fixed
+part. The
 solver sees per-arc costs only: the optimum stays exact.
 """
 
@@ -31,8 +34,10 @@ from corridor.routing.rates import (
     RateCard,
     RateRow,
     Resolved,
+    check_lane,
     read_rate_card,
     request_date,
+    unused_notes,
 )
 from corridor.routing.result import SHIPPED, Step
 from corridor.service import ServiceArrays
@@ -163,11 +168,13 @@ def card_pricing(
     on: date,
     types: tuple[str, ...],
     lane: tuple[str, str] | None = None,
+    modes: Iterable[str] | None = None,
 ) -> Pricing:
     """The card's prices on ``arrays`` on ``on`` (cached per graph and date).
 
-    ``types`` are the shipment's box types, whose rows for the requested ``lane`` must not
-    all have expired; the pricing holds every type of ``containers.csv``.
+    ``types`` are the shipment's box types, whose rows for the requested ``lane`` (of the
+    quote's ``modes``; None: all) must not all have expired; the pricing holds every type of
+    ``containers.csv``.
 
     Raises
     ------
@@ -179,7 +186,7 @@ def card_pricing(
     """
     resolved = card.resolve(net)
     if lane is not None:
-        _check_lane(resolved, lane, on, types)
+        check_lane(resolved, lane, on, types, None if modes is None else set(modes))
     key = (id(arrays), on)
     cached = resolved._pricings.get(key)
     if cached is None or cached[0] is not arrays:
@@ -188,29 +195,6 @@ def card_pricing(
         cached = (arrays, _pricing(resolved, arrays, on))
         resolved._pricings[key] = cached
     return cached[1]
-
-
-def _check_lane(
-    resolved: Resolved, lane: tuple[str, str], on: date, types: tuple[str, ...]
-) -> None:
-    card = resolved.card
-    rows = [
-        row
-        for row in card.rows
-        if row.is_lane
-        and resolved.lanes[row.line][:2] == lane
-        and any(row.covers(kind) for kind in types)
-    ]
-    if not rows or any(row.valid_on(on) for row in rows):
-        return
-    expired = [row for row in rows if row.valid_to < on]
-    if expired:
-        row = max(expired, key=lambda r: r.valid_to)
-        msg = f"the rate expired on {row.valid_to} (quote date {on})"
-        raise DataError(msg, file=card.file, row=row.line, column="valid_to")
-    row = min(rows, key=lambda r: r.valid_from)
-    msg = f"the rate is valid from {row.valid_from} (quote date {on})"
-    raise DataError(msg, file=card.file, row=row.line, column="valid_from")
 
 
 def _fx(net: Network, currency: str, on: date) -> tuple[float, str]:
@@ -351,6 +335,18 @@ def _pricing(  # noqa: PLR0912, PLR0915
         heads.append(index[head])
         return len(arcs) - 1
 
+    # a run on card legs, loaded without the fixed part: at each place it goes on only by
+    # legs priced for its types (or a gate); any other arc ends it (a shipped leg after it
+    # is a new loading, with the fixed part)
+    runs: dict[tuple[tuple[str, str], tuple[str, ...]], tuple[str, str]] = {}
+    pending: list[tuple[tuple[str, str], tuple[str, ...]]] = []
+
+    def run(at: tuple[str, str], covered: tuple[str, ...]) -> tuple[str, str]:
+        if (at, covered) not in runs:
+            runs[at, covered] = vertex(at)
+            pending.append((at, covered))
+        return runs[at, covered]
+
     # one entry per place, mode and covered types: its loadings skip the fixed part for
     # those types and it leads onto the legs priced for them (and from a lane's gate)
     entries: dict[tuple[tuple[str, str], tuple[str, ...]], tuple[str, str]] = {}
@@ -366,7 +362,7 @@ def _pricing(  # noqa: PLR0912, PLR0915
             entries[tail, covered] = vertex(tail)
             starts.append((tail, entries[tail, covered]))
         entry = entries[tail, covered]
-        tariffs[add(entry, head, arc)] = tariffs[arc]
+        tariffs[add(entry, run(head, covered), arc)] = tariffs[arc]
         for crossing in crossings:
             if (crossing, entry) not in gated:
                 before = gated[crossing, entry] = vertex(arrays.arcs[crossing][0])
@@ -375,6 +371,21 @@ def _pricing(  # noqa: PLR0912, PLR0915
         for at, start in starts:
             for loading in into.get(at, []):
                 waived[add(arrays.arcs[loading][0], start, loading)] = covered
+    out: dict[tuple[str, str], list[int]] = {}
+    for arc, (tail, _, _) in enumerate(arcs):  # the graph's arcs and the loadings' copies
+        out.setdefault(tail, []).append(arc)
+    while pending:
+        at, covered = pending.pop()
+        for arc in out.get(at, []):
+            head, kind, original = arcs[arc][1], arcs[arc][2]["kind"], source[arc]
+            if kind == "leg" and set(covered) <= tariffs.get(arc, {}).keys():
+                tariffs[add(runs[at, covered], run(head, covered), arc)] = tariffs[arc]
+            elif kind == "border":
+                add(runs[at, covered], run(head, covered), arc)
+            elif kind != "leg":  # unloading, or a transfer (onto a card leg: as waived)
+                twin = add(runs[at, covered], head, original)
+                if arc in waived:
+                    waived[twin] = waived[arc]
     copied = np.array(source, dtype=np.int64)
     augmented = ServiceArrays(
         n=len(vertices),
@@ -395,7 +406,7 @@ def _pricing(  # noqa: PLR0912, PLR0915
         tariffs,
         surcharges,
         waived,
-        _unused(card, on),
+        unused_notes(card, on),
         _card_table(net, arrays, copied, tariffs=tariffs, waived=waived, surcharges=surcharges),
         arrays,
     )
@@ -431,29 +442,6 @@ def _gate_before(
 def _label(card: RateCard, row: RateRow, text: str) -> str:
     carrier = row.carrier or "no carrier named"
     return f"{card.name} row {row.line} ({carrier}{text})"
-
-
-def _unused(card: RateCard, on: date) -> tuple[str, ...]:
-    """Notes for the rows not used on ``on``: expired ones, and ones that start later."""
-    notes = []
-    expired = [row for row in card.rows if row.valid_to < on]
-    later = [row for row in card.rows if row.valid_from > on]
-    if expired:
-        lines = ", ".join(str(row.line) for row in expired)
-        last = max(row.valid_to for row in expired)
-        notes.append(
-            f"{card.name} row(s) {lines} expired before the quote date {on} (the latest on "
-            f"{last}): not used; the legs they would price are priced as the rest of the card "
-            "or the shipped estimates"
-        )
-    if later:
-        lines = ", ".join(str(row.line) for row in later)
-        first = min(row.valid_from for row in later)
-        notes.append(
-            f"{card.name} row(s) {lines} start after the quote date {on} (the first on "
-            f"{first}): not used"
-        )
-    return tuple(notes)
 
 
 @dataclass(frozen=True)
@@ -563,11 +551,12 @@ def priced(
     *,
     shipment: Shipment,
     ready: datetime | None,
+    modes: Iterable[str] | None = None,
 ) -> tuple[Pricing, dict[str, np.ndarray]]:
     """A quote's pricing and its arc columns per TEU on :attr:`Pricing.arrays`.
 
     The card at ``path`` (read once per version) on the date of ``ready`` (else today),
-    ``columns`` being the shipment's on ``arrays``.
+    ``columns`` being the shipment's on ``arrays``, ``modes`` the quote's (None: all).
 
     Raises
     ------
@@ -578,7 +567,8 @@ def priced(
     card = read_rate_card(path)
     types = box_types(shipment.cargo, shipment.containers)
     lane = (shipment.origin, shipment.destination)
-    pricing = card_pricing(card, net, arrays, on=request_date(ready), types=types, lane=lane)
+    on = request_date(ready)
+    pricing = card_pricing(card, net, arrays, on=on, types=types, lane=lane, modes=modes)
     boxes = dict(shipment.containers) if shipment.containers else {types[0]: shipment.teu}
     boxed = shipment.containers is not None
     return pricing, card_columns(pricing, columns, boxes=boxes, teu=shipment.teu, boxed=boxed)

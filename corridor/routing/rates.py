@@ -21,6 +21,7 @@ from __future__ import annotations
 import difflib
 import heapq
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -69,6 +70,8 @@ REQUIRED = ("mode", "currency", "valid_from", "valid_to")
 MAX_CARDS = 16
 """Rate-card versions kept in memory (each file read once per size and modification time)."""
 PER_CENT = 100.0
+THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+"""A number with commas between thousands (``9,500,000``); ``1,5`` is not one (no decimal comma)."""
 WEEKEND = (5, 6)
 """``date.weekday()`` of Saturday and Sunday."""
 
@@ -221,6 +224,12 @@ def _table(path: Path) -> pd.DataFrame:
 
 def _rows(table: pd.DataFrame, file: str) -> tuple[RateRow, ...]:
     unknown = sorted(set(table.columns) - COLUMNS.keys())
+    if any(";" in str(name) for name in unknown):
+        msg = (
+            "the header is separated by semicolons; a rate card's CSV is separated by commas "
+            "(or save the card as .xlsx)"
+        )
+        raise DataError(msg, file=file, row=1)
     if unknown:
         hints = [
             f"{close[0]!r} for {name!r}"
@@ -258,9 +267,12 @@ def _row(line: int, cells: dict[str, str], file: str) -> RateRow:  # noqa: PLR09
         if cell is None:
             return default
         try:
+            if "," in cell and not THOUSANDS.fullmatch(cell):
+                raise ValueError(cell)
             value = float(cell.replace(",", ""))
         except ValueError:
-            raise fail(column, f"{cell!r} is not a number") from None
+            msg = f"{cell!r} is not a number (a decimal point, and commas only between thousands)"
+            raise fail(column, msg) from None
         if not math.isfinite(value) or value < 0:
             raise fail(column, f"{column} must be a number of 0 or more, got {cell}")
         return value
@@ -493,9 +505,73 @@ def _band(net: Network, row: RateRow, file: str) -> tuple[str, ...]:
     return tuple(leg.id for leg in within)
 
 
+def check_lane(
+    resolved: Resolved,
+    lane: tuple[str, str],
+    on: date,
+    types: tuple[str, ...],
+    modes: set[str] | None,
+) -> None:
+    """Refuse a quote on ``lane`` whose card rows (box ``types``, ``modes``) are all out of date.
+
+    ``modes`` None: all modes. The error names the row and the date.
+    """
+    card = resolved.card
+    rows = [
+        row
+        for row in card.rows
+        if row.is_lane
+        and resolved.lanes[row.line][:2] == lane
+        and any(row.covers(kind) for kind in types)
+        and (modes is None or row.mode.value in modes)
+    ]
+    if not rows or any(row.valid_on(on) for row in rows):
+        return
+    expired = [row for row in rows if row.valid_to < on]
+    if expired:
+        row = max(expired, key=lambda r: r.valid_to)
+        msg = f"the rate expired on {row.valid_to} (quote date {on})"
+        raise DataError(msg, file=card.file, row=row.line, column="valid_to")
+    row = min(rows, key=lambda r: r.valid_from)
+    msg = f"the rate is valid from {row.valid_from} (quote date {on})"
+    raise DataError(msg, file=card.file, row=row.line, column="valid_from")
+
+
+def unused_notes(card: RateCard, on: date) -> tuple[str, ...]:
+    """Notes for the rows not used on ``on``: expired ones, and ones that start later."""
+    notes = []
+    expired = [row for row in card.rows if row.valid_to < on]
+    later = [row for row in card.rows if row.valid_from > on]
+    if expired:
+        lines = ", ".join(str(row.line) for row in expired)
+        last = max(row.valid_to for row in expired)
+        notes.append(
+            f"{card.name} row(s) {lines} expired before the quote date {on} (the latest on "
+            f"{last}): not used; the legs they would price are priced as the rest of the card "
+            "or the shipped estimates"
+        )
+    if later:
+        lines = ", ".join(str(row.line) for row in later)
+        first = min(row.valid_from for row in later)
+        notes.append(
+            f"{card.name} row(s) {lines} start after the quote date {on} (the first on "
+            f"{first}): not used"
+        )
+    return tuple(notes)
+
+
 def request_date(ready: datetime | None) -> date:
     """The quote date: the ready time's date (on the origin's clock), else :func:`today`."""
     return ready.date() if ready is not None else today()
 
 
-__all__ = ["COLUMNS", "RateCard", "RateRow", "read_rate_card", "request_date", "today"]
+__all__ = [
+    "COLUMNS",
+    "RateCard",
+    "RateRow",
+    "check_lane",
+    "read_rate_card",
+    "request_date",
+    "today",
+    "unused_notes",
+]
