@@ -163,9 +163,11 @@ class Gazetteer:
         keys = difflib.get_close_matches(key, self._by_key, n=n, cutoff=0.75)
         return list(dict.fromkeys(self._by_key[k][0] for k in keys))
 
-    def nearest(self, lat: float, lon: float) -> tuple[Town, float]:
-        """The town nearest to a point, and its straight-line distance, km."""
+    def nearest(self, lat: float, lon: float, country: str | None = None) -> tuple[Town, float]:
+        """The town nearest to a point (in ``country``, if given), and its straight-line km."""
         km = _haversine_km(math.radians(lat), math.radians(lon), self._lat, self._lon)
+        if country is not None:
+            km = np.where([t.country == country for t in self.towns], km, np.inf)
         i = int(np.argmin(km))
         return self.towns[i], float(km[i])
 
@@ -393,6 +395,23 @@ def _point(net: Network, lat: float, lon: float, country: str | None, *, text: s
     if country is not None and country not in allowed:
         msg = f"coordinates {text!r}: country {country!r} is not CN or VN"
         raise InvalidRequestError(msg)
+    if country is not None and country != found:  # the side of the border meant, if near it
+        town, town_km = gazetteer(net.dataset.data_dir).nearest(lat, lon, country)
+        km, name = min(
+            [(town_km, town.name)]
+            + [
+                (k, net.places[p].name)
+                for k, p in places
+                if net.places[p].country == country.lower()
+            ]
+        )
+        if km > MAX_TOWN_KM:
+            msg = (
+                f"coordinates {text!r}: the nearest town or place in {country} is {name}, "
+                f"{km:,.0f} km away (at most {MAX_TOWN_KM:g} km): ',{country}' says which side "
+                "of the border a point near it is on"
+            )
+            raise InvalidRequestError(msg)
     chosen = Country(country or found)
     site = _site(
         f"point_{lat:.5f}_{lon:.5f}".replace("-", "m"),

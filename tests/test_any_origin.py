@@ -186,6 +186,16 @@ def test_bad_coordinates_are_refused_clearly(where, message):
         quote(where, "Hanoi")
 
 
+@pytest.mark.parametrize(
+    ("where", "country"),
+    [("21.0,105.9,CN", "CN"), ("23.36,103.4,VN", "VN")],  # Hanoi, Mengzi: far from the border
+)
+def test_a_country_given_far_from_that_country_is_refused(where, country):
+    """',CN' or ',VN' says which side of the border is meant; it does not move a point."""
+    with pytest.raises(InvalidRequestError, match=f"nearest town or place in {country} is"):
+        quote(where, "Lao Cai")
+
+
 def test_the_cached_network_is_not_changed(network):
     arrays = network.service_arrays()
     n, arcs = arrays.n, len(arrays.arcs)
