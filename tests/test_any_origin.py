@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from corridor import (
     DataError,
     InvalidRequestError,
+    NoRouteError,
     QuoteRequest,
     UnknownPlaceError,
     pareto,
@@ -211,6 +212,21 @@ def test_drayage_stays_allowed_whatever_the_modes_and_reefer_reaches_a_town():
     assert set(q.modes) == {"road", "rail_1000", "rail_1435"}
     reefer = quote("Hai Phong", "Hưng Yên", cargo="reefer", modes=["road"])
     assert reefer.steps[-2].kind == "drayage"
+
+
+def test_no_route_says_when_no_access_point_of_a_town_serves_the_modes_allowed(network):
+    """Hưng Yên's drayage reaches no standard-gauge terminal: the reason names its places."""
+    with pytest.raises(NoRouteError) as error:
+        quote("Gejiu", "Hưng Yên", modes=["rail_1435"], network=network)
+    message = str(error.value)
+    assert "Hưng Yên is drayed by road to" in message and "none served by rail_1435" in message
+    site = resolve(network, "Hưng Yên")
+    nearest = sorted(
+        (straight_km(site.lat, site.lon, p.lat, p.lon), p.name)
+        for p in network.places.values()
+        if p.country is Country.VN
+    )[: int(_rule("VN")["candidates"])]
+    assert all(name in message for _, name in nearest)
 
 
 def test_pareto_alternatives_and_quote_many_take_towns_and_points():
