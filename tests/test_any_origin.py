@@ -214,8 +214,8 @@ def test_drayage_stays_allowed_whatever_the_modes_and_reefer_reaches_a_town():
     assert reefer.steps[-2].kind == "drayage"
 
 
-def test_no_route_says_when_no_access_point_of_a_town_serves_the_modes_allowed(network):
-    """Hưng Yên's drayage reaches no standard-gauge terminal: the reason names its places."""
+def test_no_route_says_when_no_access_point_of_a_town_is_usable(network):
+    """Hưng Yên's drayage reaches no standard-gauge terminal, or only avoided places."""
     with pytest.raises(NoRouteError) as error:
         quote("Gejiu", "Hưng Yên", modes=["rail_1435"], network=network)
     message = str(error.value)
@@ -227,6 +227,9 @@ def test_no_route_says_when_no_access_point_of_a_town_serves_the_modes_allowed(n
         if p.country is Country.VN
     )[: int(_rule("VN")["candidates"])]
     assert all(name in message for _, name in nearest)
+    ids = [p.id for p in network.places.values() if p.name in {name for _, name in nearest}]
+    with pytest.raises(NoRouteError, match="Hưng Yên is drayed by road to .* all of them avoided"):
+        quote("Gejiu", "Hưng Yên", avoid=ids, network=network)
 
 
 def test_pareto_alternatives_and_quote_many_take_towns_and_points():

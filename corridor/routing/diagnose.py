@@ -101,9 +101,7 @@ def no_route_reason(problem: Problem) -> str:
 
 
 def _drayage_reason(problem: Problem, site_id: str) -> str | None:
-    """Why a site's drayage leads nowhere: none of its access places serves a mode allowed."""
-    if not problem.allowed:
-        return None
+    """Why a site's drayage leads nowhere: its access places avoided or not on a mode allowed."""
     arcs, prefix = problem.arrays.arcs, f"{endpoints.DRAYAGE}:"
     drayages = [
         arcs[i][2]
@@ -117,12 +115,18 @@ def _drayage_reason(problem: Problem, site_id: str) -> str | None:
         if data["kind"] == endpoints.DRAYAGE and site_id in {data["from_place"], data["to_place"]}
     ]
     places = [problem.net.places[p] for p in dict.fromkeys(ends)]
+    drayed = (
+        f"{problem.place(site_id).name} is drayed by road to {and_list([p.name for p in places])}"
+    )
+    if places and all(p.id in problem.avoided_places for p in places):
+        return f"{drayed} only, all of them avoided: avoid fewer of them"
+    if not problem.allowed:
+        return None
     if not places or any({m.value for m in p.modes} & problem.allowed for p in places):
         return None
     allowed = ", ".join(sorted(problem.allowed))
     return (
-        f"{problem.place(site_id).name} is drayed by road to {and_list([p.name for p in places])}"
-        f" only, none served by {allowed}: allow road too, or give a place served by "
+        f"{drayed} only, none served by {allowed}: allow road too, or give a place served by "
         f"{allowed} as the {'origin' if site_id == problem.shipment.origin else 'destination'}"
     )
 
