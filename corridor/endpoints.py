@@ -496,7 +496,6 @@ def drayage_arcs(
         raise NoRouteError(msg)
     profile = net.cargo_profiles[cargo]
     tariff = costs.find_tariff(net.tariffs, Mode.ROAD, site.country.value)
-    emission = net.emissions[Mode.ROAD]
     here: Vertex = (site.id, ROAD)
     end: Vertex = (site.id, SOURCE if origin else SINK)
     common = {"mode": ROAD, "km": 0.0, "from_place": site.id, "to_place": site.id}
@@ -508,30 +507,41 @@ def drayage_arcs(
         unloading = costs.handling_figures(None, None, profile)
         arcs.append((here, end, _arc("egress", site.id, unloading, None, **common)))
     for straight, place in near[: rule.candidates]:
-        km = straight * rule.circuity
-        hours = km / rule.speed_kmh
-        figures = costs._figures(  # where refrigeration CO2e is added, as for legs
-            tariff.usd_per_teu_km * km * profile.tariff_multiplier,
-            hours,
-            hours * rule.p90_factor,
-            costs.transport_emitted(km, emission, profile),
-            profile,
-        )
         a, b = (site.id, place.id) if origin else (place.id, site.id)
-        attrs = _arc(
-            DRAYAGE,
-            f"{DRAYAGE}:{a}>{b}",
-            figures,
-            None,
-            mode=ROAD,
-            km=km,
-            from_place=a,
-            to_place=b,
-            straight_km=straight,
-            circuity=rule.circuity,
-        )
-        arcs.append(((a, ROAD), (b, ROAD), attrs))
+        arcs.append(_drayage(net, rule, cargo, a, b, straight=straight))
     return arcs
+
+
+def _drayage(
+    net: Network, rule: DrayageRule, cargo: CargoClass, a: str, b: str, *, straight: float
+) -> tuple[Vertex, Vertex, dict[str, Any]]:
+    """The estimated drayage arc from ``a`` to ``b`` (place or site ids), ``straight`` km apart."""
+    from corridor.service import _arc
+
+    profile = net.cargo_profiles[cargo]
+    tariff = costs.find_tariff(net.tariffs, Mode.ROAD, rule.country.value)
+    km = straight * rule.circuity
+    hours = km / rule.speed_kmh
+    figures = costs._figures(  # where refrigeration CO2e is added, as for legs
+        tariff.usd_per_teu_km * km * profile.tariff_multiplier,
+        hours,
+        hours * rule.p90_factor,
+        costs.transport_emitted(km, net.emissions[Mode.ROAD], profile),
+        profile,
+    )
+    attrs = _arc(
+        DRAYAGE,
+        f"{DRAYAGE}:{a}>{b}",
+        figures,
+        None,
+        mode=ROAD,
+        km=km,
+        from_place=a,
+        to_place=b,
+        straight_km=straight,
+        circuity=rule.circuity,
+    )
+    return (a, ROAD), (b, ROAD), attrs
 
 
 def site_arrays(
@@ -547,6 +557,11 @@ def site_arrays(
     if not sites:
         return sites, arrays
     extra = [arc for p in sites.values() for arc in drayage_arcs(net, p, cargo, origin=p is origin)]
+    rule = drayage_rules(net.dataset.data_dir).get(origin.country)
+    if len(sites) == 2 and origin.country is destination.country and rule is not None:
+        straight = straight_km(origin.lat, origin.lon, destination.lat, destination.lon)
+        if straight <= rule.max_km:  # door to door by one truck, as a drayage to a place
+            extra.append(_drayage(net, rule, cargo, origin.id, destination.id, straight=straight))
     return sites, with_sites(arrays, extra)
 
 

@@ -232,6 +232,21 @@ def test_no_route_says_when_no_access_point_of_a_town_is_usable(network):
         quote("Gejiu", "Hưng Yên", avoid=ids, network=network)
 
 
+def test_two_sites_of_one_country_are_joined_by_a_direct_drayage():
+    """A town to a depot 4 km away is one truck, not a 90 km run through a Hanoi terminal."""
+    town = _town("Hưng Yên")
+    q = quote("Hưng Yên", "20.68,106.08")
+    assert [s.kind for s in q.steps] == ["access", "drayage", "egress"]
+    straight = straight_km(float(town["lat"]), float(town["lon"]), 20.68, 106.08)
+    drayage = q.steps[1]
+    assert drayage.km == pytest.approx(straight * float(_rule("VN")["circuity"]))
+    road = next(r for r in _rows("tariffs.csv") if r["mode"] == "road")
+    assert drayage.cost_usd == pytest.approx(float(road["usd_per_teu_km"]) * drayage.km)
+    assert drayage.hours_p50 == pytest.approx(drayage.km / float(_rule("VN")["speed_kmh"]))
+    across = quote("Hưng Yên", HEKOU_CN_SIDE)  # never across the border, even between sites
+    assert across.border_crossings and across.drayage[-1].from_place in q.network.places
+
+
 def test_pareto_alternatives_and_quote_many_take_towns_and_points():
     front = pareto("Hưng Yên", "21.59,105.85")
     assert len(front) >= 2
