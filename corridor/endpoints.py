@@ -396,20 +396,15 @@ def _point(net: Network, lat: float, lon: float, country: str | None, *, text: s
         msg = f"coordinates {text!r}: country {country!r} is not CN or VN"
         raise InvalidRequestError(msg)
     if country is not None and country != found:  # the side of the border meant, if near it
-        town, town_km = gazetteer(net.dataset.data_dir).nearest(lat, lon, country)
-        km, name = min(
-            [(town_km, town.name)]
-            + [
-                (k, net.places[p].name)
-                for k, p in places
-                if net.places[p].country == country.lower()
-            ]
-        )
+        town, km = gazetteer(net.dataset.data_dir).nearest(lat, lon, country)
+        name = town.name
+        for k, p in places:
+            if net.places[p].country == country.lower() and k < km:
+                km, name = k, net.places[p].name
         if km > MAX_TOWN_KM:
             msg = (
                 f"coordinates {text!r}: the nearest town or place in {country} is {name}, "
-                f"{km:,.0f} km away (at most {MAX_TOWN_KM:g} km): ',{country}' says which side "
-                "of the border a point near it is on"
+                f"{km:,.0f} km away (at most {MAX_TOWN_KM:g} km): ',{country}' is for the border"
             )
             raise InvalidRequestError(msg)
     chosen = Country(country or found)

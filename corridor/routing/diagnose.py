@@ -114,7 +114,7 @@ def _drayage_reason(problem: Problem, site_id: str) -> str | None:
         for data in drayages
         if data["kind"] == endpoints.DRAYAGE and site_id in {data["from_place"], data["to_place"]}
     ]
-    places = [problem.net.places[p] for p in dict.fromkeys(ends)]
+    places = [problem.place(p) for p in dict.fromkeys(ends)]  # a site too (two sites)
     drayed = (
         f"{problem.place(site_id).name} is drayed by road to {and_list([p.name for p in places])}"
     )
