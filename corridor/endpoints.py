@@ -163,9 +163,11 @@ class Gazetteer:
         keys = difflib.get_close_matches(key, self._by_key, n=n, cutoff=0.75)
         return list(dict.fromkeys(self._by_key[k][0] for k in keys))
 
-    def nearest(self, lat: float, lon: float) -> tuple[Town, float]:
-        """The town nearest to a point, and its straight-line distance, km."""
+    def nearest(self, lat: float, lon: float, country: str | None = None) -> tuple[Town, float]:
+        """The town nearest to a point (in ``country``, if given), and its straight-line km."""
         km = _haversine_km(math.radians(lat), math.radians(lon), self._lat, self._lon)
+        if country is not None:
+            km = np.where([t.country == country for t in self.towns], km, np.inf)
         i = int(np.argmin(km))
         return self.towns[i], float(km[i])
 
@@ -393,6 +395,18 @@ def _point(net: Network, lat: float, lon: float, country: str | None, *, text: s
     if country is not None and country not in allowed:
         msg = f"coordinates {text!r}: country {country!r} is not CN or VN"
         raise InvalidRequestError(msg)
+    if country is not None and country != found:  # the side of the border meant, if near it
+        town, km = gazetteer(net.dataset.data_dir).nearest(lat, lon, country)
+        name = town.name
+        for k, p in places:
+            if net.places[p].country == country.lower() and k < km:
+                km, name = k, net.places[p].name
+        if km > MAX_TOWN_KM:
+            msg = (
+                f"coordinates {text!r}: the nearest town or place in {country} is {name}, "
+                f"{km:,.0f} km away (at most {MAX_TOWN_KM:g} km): ',{country}' is for the border"
+            )
+            raise InvalidRequestError(msg)
     chosen = Country(country or found)
     site = _site(
         f"point_{lat:.5f}_{lon:.5f}".replace("-", "m"),
@@ -477,7 +491,6 @@ def drayage_arcs(
         raise NoRouteError(msg)
     profile = net.cargo_profiles[cargo]
     tariff = costs.find_tariff(net.tariffs, Mode.ROAD, site.country.value)
-    emission = net.emissions[Mode.ROAD]
     here: Vertex = (site.id, ROAD)
     end: Vertex = (site.id, SOURCE if origin else SINK)
     common = {"mode": ROAD, "km": 0.0, "from_place": site.id, "to_place": site.id}
@@ -489,30 +502,41 @@ def drayage_arcs(
         unloading = costs.handling_figures(None, None, profile)
         arcs.append((here, end, _arc("egress", site.id, unloading, None, **common)))
     for straight, place in near[: rule.candidates]:
-        km = straight * rule.circuity
-        hours = km / rule.speed_kmh
-        figures = costs._figures(  # where refrigeration CO2e is added, as for legs
-            tariff.usd_per_teu_km * km * profile.tariff_multiplier,
-            hours,
-            hours * rule.p90_factor,
-            costs.transport_emitted(km, emission, profile),
-            profile,
-        )
         a, b = (site.id, place.id) if origin else (place.id, site.id)
-        attrs = _arc(
-            DRAYAGE,
-            f"{DRAYAGE}:{a}>{b}",
-            figures,
-            None,
-            mode=ROAD,
-            km=km,
-            from_place=a,
-            to_place=b,
-            straight_km=straight,
-            circuity=rule.circuity,
-        )
-        arcs.append(((a, ROAD), (b, ROAD), attrs))
+        arcs.append(_drayage(net, rule, cargo, a, b, straight=straight))
     return arcs
+
+
+def _drayage(
+    net: Network, rule: DrayageRule, cargo: CargoClass, a: str, b: str, *, straight: float
+) -> tuple[Vertex, Vertex, dict[str, Any]]:
+    """The estimated drayage arc from ``a`` to ``b`` (place or site ids), ``straight`` km apart."""
+    from corridor.service import _arc
+
+    profile = net.cargo_profiles[cargo]
+    tariff = costs.find_tariff(net.tariffs, Mode.ROAD, rule.country.value)
+    km = straight * rule.circuity
+    hours = km / rule.speed_kmh
+    figures = costs._figures(  # where refrigeration CO2e is added, as for legs
+        tariff.usd_per_teu_km * km * profile.tariff_multiplier,
+        hours,
+        hours * rule.p90_factor,
+        costs.transport_emitted(km, net.emissions[Mode.ROAD], profile),
+        profile,
+    )
+    attrs = _arc(
+        DRAYAGE,
+        f"{DRAYAGE}:{a}>{b}",
+        figures,
+        None,
+        mode=ROAD,
+        km=km,
+        from_place=a,
+        to_place=b,
+        straight_km=straight,
+        circuity=rule.circuity,
+    )
+    return (a, ROAD), (b, ROAD), attrs
 
 
 def site_arrays(
@@ -528,6 +552,11 @@ def site_arrays(
     if not sites:
         return sites, arrays
     extra = [arc for p in sites.values() for arc in drayage_arcs(net, p, cargo, origin=p is origin)]
+    rule = drayage_rules(net.dataset.data_dir).get(origin.country)
+    if len(sites) == 2 and origin.country is destination.country and rule is not None:
+        straight = straight_km(origin.lat, origin.lon, destination.lat, destination.lon)
+        if straight <= rule.max_km:  # door to door by one truck, as a drayage to a place
+            extra.append(_drayage(net, rule, cargo, origin.id, destination.id, straight=straight))
     return sites, with_sites(arrays, extra)
 
 

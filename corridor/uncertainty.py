@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from corridor.model import GATE_CLOCK, Leg, Mode, Transfer, TruckRegime, utc_offset_hours
+from corridor.model import GATE_CLOCK, Country, Leg, Mode, Transfer, TruckRegime, utc_offset_hours
 
 if TYPE_CHECKING:
     from corridor.network import Network
@@ -115,8 +115,13 @@ def simulate(
     ready: datetime | None = None,
     samples: int = DEFAULT_SAMPLES,
     seed: int = DEFAULT_SEED,
+    country: Country | None = None,
 ) -> TransitTime:
-    """Monte Carlo of the door-to-door hours of a route given as quote steps."""
+    """Monte Carlo of the door-to-door hours of a route given as quote steps.
+
+    ``ready`` is on the clock of ``country`` (the origin's), by default that of the first
+    network place the route passes.
+    """
     rng = np.random.default_rng(seed)
     if ready is None:
         start = rng.uniform(0.0, HOURS_PER_DAY, samples)
@@ -124,8 +129,12 @@ def simulate(
         start = np.full(samples, ready.hour + ready.minute / 60 + ready.second / 3600)
     if steps:  # the start is on the origin's clock; the steps run on UTC
         # (a gazetteer town or point is drayed to a place of its own country)
-        first = next(p for s in steps for p in (s.from_place, s.to_place) if p in network.places)
-        start -= utc_offset_hours(network.places[first].country)
+        if country is None:
+            first = next(
+                p for s in steps for p in (s.from_place, s.to_place) if p in network.places
+            )
+            country = network.places[first].country
+        start -= utc_offset_hours(country)
     clock = start.copy()
     for step in steps:
         clock += _step_hours(network, step, clock, month, rng)

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from corridor import (
     DataError,
     InvalidRequestError,
+    NoRouteError,
     QuoteRequest,
     UnknownPlaceError,
     pareto,
@@ -186,6 +187,16 @@ def test_bad_coordinates_are_refused_clearly(where, message):
         quote(where, "Hanoi")
 
 
+@pytest.mark.parametrize(
+    ("where", "country"),
+    [("21.0,105.9,CN", "CN"), ("23.36,103.4,VN", "VN")],  # Hanoi, Mengzi: far from the border
+)
+def test_a_country_given_far_from_that_country_is_refused(where, country):
+    """',CN' or ',VN' says which side of the border is meant; it does not move a point."""
+    with pytest.raises(InvalidRequestError, match=f"nearest town or place in {country} is"):
+        quote(where, "Lao Cai")
+
+
 def test_the_cached_network_is_not_changed(network):
     arrays = network.service_arrays()
     n, arcs = arrays.n, len(arrays.arcs)
@@ -201,6 +212,39 @@ def test_drayage_stays_allowed_whatever_the_modes_and_reefer_reaches_a_town():
     assert set(q.modes) == {"road", "rail_1000", "rail_1435"}
     reefer = quote("Hai Phong", "Hưng Yên", cargo="reefer", modes=["road"])
     assert reefer.steps[-2].kind == "drayage"
+
+
+def test_no_route_says_when_no_access_point_of_a_town_is_usable(network):
+    """Hưng Yên's drayage reaches no standard-gauge terminal, or only avoided places."""
+    with pytest.raises(NoRouteError) as error:
+        quote("Gejiu", "Hưng Yên", modes=["rail_1435"], network=network)
+    message = str(error.value)
+    assert "Hưng Yên is drayed by road to" in message and "none served by rail_1435" in message
+    site = resolve(network, "Hưng Yên")
+    nearest = sorted(
+        (straight_km(site.lat, site.lon, p.lat, p.lon), p.name)
+        for p in network.places.values()
+        if p.country is Country.VN
+    )[: int(_rule("VN")["candidates"])]
+    assert all(name in message for _, name in nearest)
+    ids = [p.id for p in network.places.values() if p.name in {name for _, name in nearest}]
+    with pytest.raises(NoRouteError, match="Hưng Yên is drayed by road to .* all of them avoided"):
+        quote("Gejiu", "Hưng Yên", avoid=ids, network=network)
+
+
+def test_two_sites_of_one_country_are_joined_by_a_direct_drayage():
+    """A town to a depot 4 km away is one truck, not a 90 km run through a Hanoi terminal."""
+    town = _town("Hưng Yên")
+    q = quote("Hưng Yên", "20.68,106.08")
+    assert [s.kind for s in q.steps] == ["access", "drayage", "egress"]
+    straight = straight_km(float(town["lat"]), float(town["lon"]), 20.68, 106.08)
+    drayage = q.steps[1]
+    assert drayage.km == pytest.approx(straight * float(_rule("VN")["circuity"]))
+    road = next(r for r in _rows("tariffs.csv") if r["mode"] == "road")
+    assert drayage.cost_usd == pytest.approx(float(road["usd_per_teu_km"]) * drayage.km)
+    assert drayage.hours_p50 == pytest.approx(drayage.km / float(_rule("VN")["speed_kmh"]))
+    across = quote("Hưng Yên", HEKOU_CN_SIDE)  # never across the border, even between sites
+    assert across.border_crossings and across.drayage[-1].from_place in q.network.places
 
 
 def test_pareto_alternatives_and_quote_many_take_towns_and_points():

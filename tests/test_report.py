@@ -128,6 +128,15 @@ def test_route_chart_draws_each_leg_in_its_mode_colour(network):
     assert {"Kunming", network.places["hai_phong"].name} <= names
 
 
+def test_route_chart_draws_the_drayage_from_coordinates(network):
+    q = quote("21.15,106.16", "Kunming", network=network)
+    ax = route_chart(q).axes[0]
+    site = q.place(q.shipment.origin)
+    ends = {(x, y) for line in ax.lines for x, y in line.get_xydata()}
+    assert (site.lon, site.lat) in ends
+    assert site.name in {t.get_text() for t in ax.texts}
+
+
 def test_plan_chart_draws_links_without_capacity_underneath(network):
     """The busy roads without a capacity must not hide the saturated links beside them."""
     result = plan(DATA / "demand" / "sample_2026.csv", network=network)

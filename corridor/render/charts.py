@@ -181,7 +181,6 @@ def route_chart(quote: Quote) -> Figure:
         raise InvalidRequestError(msg)
     fig, ax = _map_axes(network)
     moving = [s for s in quote.steps if s.kind in {"leg", "border"}]
-    places = network.places
     ax.add_collection(
         LineCollection(
             [[(lon, lat) for lat, lon in drawn_step(network, s)] for s in moving],
@@ -189,12 +188,15 @@ def route_chart(quote: Quote) -> Figure:
             linewidths=3,
         )
     )
-    for place_id in dict.fromkeys(p for s in moving for p in (s.from_place, s.to_place)):
-        x, y = _xy(places[place_id])
+    drayage = [s for s in quote.steps if s.kind == "drayage"]  # an estimate: straight, dotted
+    for s in drayage:
+        a, b = quote.place(s.from_place), quote.place(s.to_place)
+        ax.plot([a.lon, b.lon], [a.lat, b.lat], ":", color=MODE_COLOURS.get("road", "#555"), lw=3)
+    ends = (p for s in moving + drayage for p in (s.from_place, s.to_place))
+    for place in (quote.place(p) for p in dict.fromkeys(ends)):
+        x, y = _xy(place)
         ax.plot(x, y, "o", color="black", markersize=3)
-        ax.annotate(
-            places[place_id].name, (x, y), xytext=(4, 2), textcoords="offset points", fontsize=7
-        )
+        ax.annotate(place.name, (x, y), xytext=(4, 2), textcoords="offset points", fontsize=7)
     for mode in dict.fromkeys(s.to_mode for s in moving if s.to_mode):
         ax.plot([], [], color=MODE_COLOURS.get(mode, "#555"), linewidth=3, label=mode)
     ax.legend(fontsize=8, loc="lower left")

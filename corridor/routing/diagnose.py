@@ -75,6 +75,9 @@ def no_route_reason(problem: Problem) -> str:
             return f"{place.name} has no terminal for any mode open in {net.year}"
         served = {mode.value for mode in place.modes}
         if place_id in problem.sites:  # reached by drayage whatever the modes allowed
+            reason = _drayage_reason(problem, place_id)
+            if reason:
+                return reason
             continue
         if problem.allowed and not served & problem.allowed:
             hint = " (airports are reached by road)" if "air" in problem.allowed else ""
@@ -95,6 +98,37 @@ def no_route_reason(problem: Problem) -> str:
     if handling:
         return f"{route}: {handling}"
     return f"{route} with the places and gates allowed"
+
+
+def _drayage_reason(problem: Problem, site_id: str) -> str | None:
+    """Why a site's drayage leads nowhere: its access places avoided or not on a mode allowed."""
+    arcs, prefix = problem.arrays.arcs, f"{endpoints.DRAYAGE}:"
+    drayages = [
+        arcs[i][2]
+        for ref, found in problem.arrays.by_ref.items()
+        if ref.startswith(prefix)
+        for i in found
+    ]
+    ends = [
+        data["to_place"] if data["from_place"] == site_id else data["from_place"]
+        for data in drayages
+        if data["kind"] == endpoints.DRAYAGE and site_id in {data["from_place"], data["to_place"]}
+    ]
+    places = [problem.place(p) for p in dict.fromkeys(ends)]  # a site too (two sites)
+    drayed = (
+        f"{problem.place(site_id).name} is drayed by road to {and_list([p.name for p in places])}"
+    )
+    if places and all(p.id in problem.avoided_places for p in places):
+        return f"{drayed} only, all of them avoided: avoid fewer of them"
+    if not problem.allowed:
+        return None
+    if not places or any({m.value for m in p.modes} & problem.allowed for p in places):
+        return None
+    allowed = ", ".join(sorted(problem.allowed))
+    return (
+        f"{drayed} only, none served by {allowed}: allow road too, or give a place served by "
+        f"{allowed} as the {'origin' if site_id == problem.shipment.origin else 'destination'}"
+    )
 
 
 def handling_gap(problem: Problem) -> str | None:

@@ -426,6 +426,7 @@ class Problem:
             ready=self.ready,
             samples=self.request.samples,
             seed=self.request.seed,
+            country=self.place(self.shipment.origin).country,
         )
         route = Quote(
             self.shipment,
