@@ -21,7 +21,6 @@ from __future__ import annotations
 import difflib
 import heapq
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -32,6 +31,7 @@ from typing import TYPE_CHECKING
 from corridor.costs import BASE_CURRENCY
 from corridor.errors import DataError, UnknownPlaceError
 from corridor.model import Mode
+from corridor.routing.rate_rows import card_row
 from corridor.tables import check_columns, column_key, read_csv_table, read_xlsx_table
 
 if TYPE_CHECKING:
@@ -70,8 +70,6 @@ REQUIRED = ("mode", "currency", "valid_from", "valid_to")
 MAX_CARDS = 16
 """Rate-card versions kept in memory (each file read once per size and modification time)."""
 PER_CENT = 100.0
-THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
-"""A number with commas between thousands (``9,500,000``); ``1,5`` is not one (no decimal comma)."""
 WEEKEND = (5, 6)
 """``date.weekday()`` of Saturday and Sunday."""
 
@@ -253,115 +251,9 @@ def _rows(table: pd.DataFrame, file: str) -> tuple[RateRow, ...]:
     return rows
 
 
-def _row(line: int, cells: dict[str, str], file: str) -> RateRow:  # noqa: PLR0912, PLR0915
-    """One row checked; an error names the file, line and column."""
-
-    def fail(column: str, message: str) -> DataError:
-        return DataError(message, file=file, row=line, column=column)
-
-    def text(column: str) -> str | None:
-        return cells.get(column) or None
-
-    def amount(column: str, *, default: float | None = 0.0) -> float | None:
-        cell = text(column)
-        if cell is None:
-            return default
-        try:
-            if "," in cell and not THOUSANDS.fullmatch(cell):
-                raise ValueError(cell)
-            value = float(cell.replace(",", ""))
-        except ValueError:
-            msg = f"{cell!r} is not a number (a decimal point, and commas only between thousands)"
-            raise fail(column, msg) from None
-        if not math.isfinite(value) or value < 0:
-            raise fail(column, f"{column} must be a number of 0 or more, got {cell}")
-        return value
-
-    def day(column: str) -> date:
-        cell = text(column)
-        if cell is None:
-            raise fail(column, f"no {column}: give a date such as 2026-12-31")
-        try:
-            return datetime.fromisoformat(cell).date()
-        except ValueError:
-            raise fail(column, f"{cell!r} is not a date such as 2026-12-31") from None
-
-    mode_text = text("mode") or ""
-    try:
-        mode = Mode(mode_text)
-    except ValueError:
-        modes = [m.value for m in Mode]
-        close = difflib.get_close_matches(mode_text.lower(), modes, n=1, cutoff=0.5)
-        meant = f"; did you mean {close[0]!r}?" if close else ""
-        msg = f"unknown mode {mode_text!r}{meant} (modes: {', '.join(modes)})"
-        raise fail("mode", msg) from None
-    currency = (text("currency") or "").upper()
-    if len(currency) != len(BASE_CURRENCY) or not currency.isalpha():
-        raise fail("currency", f"currency must be a code such as USD, VND or CNY, got {currency!r}")
-    valid_from, valid_to = day("valid_from"), day("valid_to")
-    if valid_to < valid_from:
-        raise fail("valid_to", f"valid_to {valid_to} is before valid_from {valid_from}")
-    origin, destination = text("origin"), text("destination")
-    km_from, km_to = amount("km_from", default=None), amount("km_to", default=None)
-    rate, per_km = amount("rate", default=None), amount("rate_per_km", default=None)
-    lane, band = (origin, destination) != (None, None), (km_from, km_to) != (None, None)
-    if lane and band:
-        raise fail("km_from", "a row is a lane (origin, destination) or a km band, not both")
-    if lane:
-        if origin is None or destination is None:
-            column = "origin" if origin is None else "destination"
-            raise fail(column, f"a lane row needs both origin and destination; no {column}")
-        if rate is None:
-            raise fail("rate", "a lane row needs a rate per box")
-        if per_km is not None:
-            raise fail("rate_per_km", "a lane row has a rate per box, not a rate_per_km")
-        if text("country"):
-            raise fail("country", "country belongs to km band rows (a lane's places say it)")
-    elif band:
-        if km_from is None or km_to is None:
-            column = "km_from" if km_from is None else "km_to"
-            raise fail(column, f"a km band row needs km_from and km_to; no {column}")
-        if km_to <= km_from:
-            raise fail("km_to", f"km_to {km_to:g} must be more than km_from {km_from:g}")
-        if per_km is None:
-            raise fail("rate_per_km", "a km band row needs a rate_per_km (per box and km)")
-        if rate is not None:
-            raise fail("rate", "a km band row has a rate_per_km, not a rate per box")
-    else:
-        raise fail("origin", "give a lane (origin, destination) or a km band (km_from, km_to)")
-    country = (text("country") or "").lower() or None
-    if country not in (None, "cn", "vn"):
-        raise fail("country", f"country must be cn or vn (or blank), got {country!r}")
-    months: set[int] = set()
-    for part in (text("peak_months") or "").split("|"):
-        if part.strip():
-            if not part.strip().isdigit() or not 1 <= int(part) <= 12:
-                raise fail("peak_months", f"{part.strip()!r} is not a month 1-12")
-            months.add(int(part))
-    peak = amount("peak")
-    if peak and not months:
-        raise fail("peak_months", "a peak surcharge needs its peak_months, such as 10|11|12")
-    return RateRow(
-        line=line,
-        mode=mode,
-        currency=currency,
-        valid_from=valid_from,
-        valid_to=valid_to,
-        origin=origin,
-        destination=destination,
-        km_from=km_from,
-        km_to=km_to,
-        country=country,
-        container=(text("container") or "").upper() or None,
-        carrier=text("carrier") or "",
-        rate=rate,
-        rate_per_km=per_km,
-        fuel_pct=amount("fuel_pct") or 0.0,
-        border=amount("border") or 0.0,
-        weekend=amount("weekend") or 0.0,
-        peak=peak or 0.0,
-        peak_months=frozenset(months),
-    )
+def _row(line: int, cells: dict[str, str], file: str) -> RateRow:
+    """One row checked (:class:`~corridor.routing.rate_rows.CardRow`); errors name the column."""
+    return RateRow(line=line, **card_row(cells, file, line))
 
 
 # --- a card on a network --------------------------------------------------------------------
