@@ -35,8 +35,10 @@ def test_the_readme_has_code():
 
 @pytest.mark.parametrize("path", DOCS, ids=lambda p: p.name)
 def test_code_blocks_run(path: Path, capsys, tmp_path, monkeypatch):
-    """Run in a scratch folder (files the examples write land there) that sees data/."""
+    """Run in a scratch folder (files the examples write land there) that sees data/ and
+    examples/ (the example rate card)."""
     (tmp_path / "data").symlink_to(ROOT / "data")
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, object] = {}
     for block in BLOCK.findall(path.read_text(encoding="utf-8")):
