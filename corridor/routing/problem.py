@@ -42,7 +42,6 @@ from corridor.routing.pricing import (
     value_of_time_usd_per_teu_hour,
     weight_priced_cost_per_teu,
 )
-from corridor.routing.rate_pricing import priced
 from corridor.routing.request import QuoteRequest
 from corridor.routing.resolve import avoided, via_places, where_and_when
 from corridor.routing.result import Quote, Step, noted
@@ -149,6 +148,8 @@ class Problem:
         columns = _shipment_columns(net, arrays, shipment)
         pricing = None
         if r.rates is not None:  # a rate card's prices, on a copy of the graph
+            from corridor.routing.rate_pricing import priced  # pydantic: only with a card
+
             pricing, columns = priced(
                 r.rates, net, arrays, columns, shipment=shipment, ready=ready, modes=allowed
             )
