@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from typing import Protocol
 
+import numpy as np
+
 EARTH_RADIUS_KM = 6371.0088
 """Mean Earth radius (IUGG), km."""
 
@@ -51,6 +53,22 @@ def straight_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     half_dlambda = math.radians(lon2 - lon1) / 2
     h = math.sin(half_dphi) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(half_dlambda) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def straight_km_to_many(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    """:func:`straight_km` from one point to many (all in degrees), km: one per point.
+
+    Examples
+    --------
+    >>> km = straight_km_to_many(21.0245, 105.84117, np.array([20.86481]), np.array([106.68345]))
+    >>> round(float(km[0]), 1) == round(straight_km(21.0245, 105.84117, 20.86481, 106.68345), 1)
+    True
+    """
+    phi, phis = math.radians(lat), np.radians(lats)
+    half_dlambda = np.radians(np.asarray(lons) - lon) / 2
+    h = np.sin((phis - phi) / 2) ** 2 + math.cos(phi) * np.cos(phis) * np.sin(half_dlambda) ** 2
+    km: np.ndarray = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+    return km
 
 
 def places_km(a: HasCoordinates, b: HasCoordinates) -> float:

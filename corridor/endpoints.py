@@ -43,7 +43,7 @@ import numpy as np
 
 from corridor import costs
 from corridor.data import default_data_dir
-from corridor.distance import straight_km
+from corridor.distance import straight_km, straight_km_to_many
 from corridor.errors import (
     DataError,
     InvalidRequestError,
@@ -147,8 +147,8 @@ class Gazetteer:
         self._by_key = {
             key: sorted(found, key=lambda t: -t.population) for key, found in by_key.items()
         }
-        self._lat = np.radians([t.lat for t in towns])
-        self._lon = np.radians([t.lon for t in towns])
+        self._lat = np.array([t.lat for t in towns])
+        self._lon = np.array([t.lon for t in towns])
 
     def exact(self, query: str) -> Town | None:
         """The most populous town named ``query`` (folded), if any."""
@@ -165,20 +165,11 @@ class Gazetteer:
 
     def nearest(self, lat: float, lon: float, country: str | None = None) -> tuple[Town, float]:
         """The town nearest to a point (in ``country``, if given), and its straight-line km."""
-        km = _haversine_km(math.radians(lat), math.radians(lon), self._lat, self._lon)
+        km = straight_km_to_many(lat, lon, self._lat, self._lon)
         if country is not None:
             km = np.where([t.country == country for t in self.towns], km, np.inf)
         i = int(np.argmin(km))
         return self.towns[i], float(km[i])
-
-
-def _haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
-    """:func:`corridor.distance.straight_km` from one point to many (radians in), km."""
-    from corridor.distance import EARTH_RADIUS_KM
-
-    h = np.sin((lats - lat) / 2) ** 2 + np.cos(lat) * np.cos(lats) * np.sin((lons - lon) / 2) ** 2
-    km: np.ndarray = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
-    return km
 
 
 def _table(data_dir: Path | None, name: str) -> tuple[Path, list[dict[str, str]]]:
