@@ -148,7 +148,18 @@ class Row(BaseModel):
     )
     file: ClassVar[str]
     value_type: ClassVar[type]
+    tank_to_wheel: ClassVar[dict[str, str]] = {}
+    """Each tank-to-wheel column and the well-to-wheel column of the row it may not exceed."""
     source: Text
+
+    @field_validator("*")
+    @classmethod
+    def _within_well_to_wheel(cls, value: Any, info: ValidationInfo) -> Any:  # noqa: ANN401
+        wtw = info.data.get(cls.tank_to_wheel.get(str(info.field_name), ""))
+        if wtw is not None and value > wtw:
+            msg = f"tank to wheel ({value:g}) is more than well to wheel ({wtw:g})"
+            raise ValueError(msg)
+        return value
 
     def to_value(self) -> Any:  # noqa: ANN401 - each schema returns its own value type
         """The row as the model's frozen dataclass."""
@@ -289,28 +300,15 @@ class TariffRow(Row):
         return Tariff(**{**self.model_dump(), "country": self.country.lower()})
 
 
-def _within_wtw(ttw: float, wtw: float | None) -> float:
-    """``ttw`` checked against its row's well-to-wheel figure (when that one is valid)."""
-    if wtw is not None and ttw > wtw:
-        msg = f"tank to wheel ({ttw:g}) is more than well to wheel ({wtw:g})"
-        raise ValueError(msg)
-    return ttw
-
-
 class EmissionRow(Row):
     """Schema of ``emissions.csv``."""
 
     file = TABLE_FILES["emissions"]
     value_type = EmissionFactor
+    tank_to_wheel: ClassVar[dict[str, str]] = {"ttw_g_co2e_per_tkm": "g_co2e_per_tkm"}
     mode: Mode
     g_co2e_per_tkm: GCo2ePerTkm
     ttw_g_co2e_per_tkm: GCo2ePerTkm
-
-    @field_validator("ttw_g_co2e_per_tkm")
-    @classmethod
-    def _ttw_within_wtw(cls, value: float, info: ValidationInfo) -> float:
-        wtw = info.data.get("g_co2e_per_tkm")
-        return _within_wtw(value, wtw)
 
 
 class HubEmissionRow(Row):
@@ -318,17 +316,15 @@ class HubEmissionRow(Row):
 
     file = TABLE_FILES["hub_emissions"]
     value_type = HubEmission
+    tank_to_wheel: ClassVar[dict[str, str]] = {
+        "ttw_kg_co2e_per_t": "wtw_kg_co2e_per_t",
+        "reefer_ttw_kg_co2e_per_t": "reefer_wtw_kg_co2e_per_t",
+    }
     kind: PlaceKind
     wtw_kg_co2e_per_t: KgCo2ePerT
     ttw_kg_co2e_per_t: KgCo2ePerT
     reefer_wtw_kg_co2e_per_t: KgCo2ePerT
     reefer_ttw_kg_co2e_per_t: KgCo2ePerT
-
-    @field_validator("ttw_kg_co2e_per_t", "reefer_ttw_kg_co2e_per_t")
-    @classmethod
-    def _ttw_within_wtw(cls, value: float, info: ValidationInfo) -> float:
-        wtw = info.data.get(str(info.field_name).replace("ttw", "wtw"))
-        return _within_wtw(value, wtw)
 
 
 class CargoRow(Row):
@@ -336,6 +332,9 @@ class CargoRow(Row):
 
     file = TABLE_FILES["cargo_profiles"]
     value_type = CargoProfile
+    tank_to_wheel: ClassVar[dict[str, str]] = {
+        "refrigeration_ttw_kg_co2e_per_hour": "refrigeration_kg_co2e_per_hour"
+    }
     cargo: CargoClass
     tariff_multiplier: Multiplier
     tonnes_per_teu: TonnesPerTeu
@@ -346,12 +345,6 @@ class CargoRow(Row):
     modes: Annotated[
         frozenset[Mode], BeforeValidator(lambda v: _split_modes(v) if v else frozenset(Mode))
     ] = frozenset(Mode)
-
-    @field_validator("refrigeration_ttw_kg_co2e_per_hour")
-    @classmethod
-    def _ttw_within_wtw(cls, value: float, info: ValidationInfo) -> float:
-        wtw = info.data.get("refrigeration_kg_co2e_per_hour")
-        return _within_wtw(value, wtw)
 
 
 class RateRow(Row):
